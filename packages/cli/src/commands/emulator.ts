@@ -1,0 +1,99 @@
+import { defaultDataDir, type RunningEmulator, startEmulator } from '@tokenloop/emulator';
+import { EXIT } from '../exit-codes.js';
+
+export interface EmulatorCommandOptions {
+  port: number;
+  host: string;
+  https?: boolean;
+  config?: string;
+  dataDir?: string;
+  autoLogin?: string;
+  accessTokenLifetime?: number;
+  json?: boolean;
+}
+
+/** `tokenloop emulator`: starts the emulator and serves until Ctrl-C / SIGTERM. */
+export async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
+  const started = performance.now();
+  const emulator = await startEmulator({
+    port: opts.port,
+    host: opts.host,
+    https: !!opts.https,
+    ...(opts.config ? { config: opts.config } : {}),
+    dataDir: opts.dataDir ?? defaultDataDir(),
+    ...(opts.autoLogin ? { autoLogin: opts.autoLogin } : {}),
+    ...(opts.accessTokenLifetime ? { accessTokenLifetime: opts.accessTokenLifetime } : {}),
+    log: (line) => process.stderr.write(`emulator: ${line}\n`),
+  });
+  const readyMs = performance.now() - started;
+  if (opts.json) process.stdout.write(`${JSON.stringify(readyLine(emulator))}\n`);
+  else process.stdout.write(describe(emulator, readyMs, opts.autoLogin));
+  await waitForSignal();
+  await emulator.close();
+  process.exitCode = EXIT.ok;
+}
+
+export function readyLine(e: RunningEmulator) {
+  const d = e.directory();
+  return {
+    url: e.url,
+    caCertFile: e.caCertFile,
+    tenants: d.tenants.map((t) => ({ id: t.id, domain: t.domain })),
+    apps: d.apps.map((a) => ({
+      clientId: a.clientId,
+      name: a.name,
+      type: a.type,
+      ...(a.secret ? { secret: a.secret } : {}),
+      redirectUris: a.redirectUris,
+      ...(a.appIdUri ? { appIdUri: a.appIdUri } : {}),
+    })),
+    users: d.users.map((u) => ({ username: u.username, password: u.password, tenantId: u.tenantId })),
+  };
+}
+
+function describe(e: RunningEmulator, readyMs: number, autoLogin: string | undefined): string {
+  const d = e.directory();
+  const lines = [
+    `tokenloop emulator ready at ${e.url} (${readyMs.toFixed(0)} ms)`,
+    '',
+    `  authority (multi-tenant)   ${e.url}/organizations`,
+    ...d.tenants.map((t) => `  authority (${t.domain.padEnd(24)}) ${e.url}/${t.id}`),
+    `  admin page                 ${e.url}/_emulator/`,
+    ...(e.caCertFile
+      ? [`  CA certificate             ${e.caCertFile}   (NODE_EXTRA_CA_CERTS=${e.caCertFile})`]
+      : []),
+    ...(autoLogin ? [`  auto-login                 every sign-in completes as ${autoLogin}`] : []),
+    '',
+    '  Users (local test accounts only):',
+    ...d.users.map((u) => `    ${u.username.padEnd(34)} password ${u.password}`),
+    '',
+    '  Apps:',
+    ...d.apps.flatMap((a) => [
+      `    ${a.name} [${a.type}]`,
+      `      client id     ${a.clientId}`,
+      ...(a.secret ? [`      secret        ${a.secret}`] : []),
+      ...(a.redirectUris.length ? [`      redirect URIs ${a.redirectUris.join(', ')}`] : []),
+      ...(a.appIdUri
+        ? [
+            `      App ID URI    ${a.appIdUri}${a.scopes ? `  scopes: ${a.scopes.join(' ')}` : ''}${a.roles ? `  roles: ${a.roles.join(' ')}` : ''}`,
+          ]
+        : []),
+    ]),
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

@@ -1,0 +1,176 @@
+import type { EmulatorContext } from '../context.js';
+import { DirectoryConfigError } from '../directory/build.js';
+import { appInput, describeIssues, tenantInput, userInput } from '../directory/schema.js';
+import { readBody } from '../http/request.js';
+import { sendJson, sendPage } from '../http/respond.js';
+import type { Exchange } from '../http/route.js';
+import { adminPage } from '../pages/index.js';
+import {
+  addApp,
+  addCertificate,
+  addTenant,
+  addUser,
+  parseScenarios,
+  revokeUserGrants,
+  setScenarios,
+  summarizeApp,
+  summarizeDirectory,
+} from './operations.js';
+
+/** The admin surface under `/_emulator/`: loopback callers only. */
+function isLoopback(x: Exchange): boolean {
+  const a = x.req.socket.remoteAddress ?? '';
+  return a.startsWith('127.') || a === '::1' || a.startsWith('::ffff:127.');
+}
+
+async function jsonBody(x: Exchange): Promise<unknown> {
+  const text = await readBody(x.req);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new DirectoryConfigError('the request body must be JSON');
+  }
+}
+
+function parsed<T>(
+  schema: {
+    safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError };
+  },
+  value: unknown,
+): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new DirectoryConfigError(describeIssues(r.error).join('; '));
+  return r.data;
+}
+
+/** `/_emulator/…` — admin page, stats, and a small REST API to inspect and change the directory at runtime. */
+export async function admin(ctx: EmulatorContext, x: Exchange): Promise<void> {
+  if (!isLoopback(x)) {
+    sendJson(x.res, 403, {
+      error: 'forbidden',
+      error_description: 'The admin API answers loopback callers only.',
+    });
+    return;
+  }
+  const path = x.path.replace(/^\/_emulator/, '').replace(/\/$/, '') || '/';
+  const route = `${x.method} ${path}`;
+  try {
+    await dispatch(ctx, x, route, path);
+  } catch (err) {
+    if (err instanceof DirectoryConfigError) {
+      sendJson(x.res, 400, { error: 'invalid_request', error_description: err.message });
+      return;
+    }
+    throw err;
+  }
+}
+
+async function dispatch(ctx: EmulatorContext, x: Exchange, route: string, path: string): Promise<void> {
+  const summary = () => summarizeDirectory(ctx);
+  switch (route) {
+    case 'GET /':
+      sendPage(x.res, 200, adminPage({ url: ctx.url, ...pageData(ctx) }));
+      return;
+    case 'GET /stats':
+      sendJson(x.res, 200, ctx.state.stats.toJSON(), { 'Cache-Control': 'no-store' });
+      return;
+    case 'POST /stats/reset':
+    case 'DELETE /stats':
+      ctx.state.stats.reset();
+      sendJson(x.res, 200, ctx.state.stats.toJSON());
+      return;
+    case 'GET /api/directory':
+      sendJson(x.res, 200, { url: ctx.url, ...summary() });
+      return;
+    case 'GET /api/tenants':
+      sendJson(x.res, 200, summary().tenants);
+      return;
+    case 'GET /api/apps':
+      sendJson(x.res, 200, summary().apps);
+      return;
+    case 'GET /api/users':
+      sendJson(x.res, 200, summary().users);
+      return;
+    case 'GET /api/sessions':
+      sendJson(x.res, 200, pageData(ctx).sessions);
+      return;
+    case 'GET /api/tokens':
+      sendJson(x.res, 200, pageData(ctx).tokens);
+      return;
+    case 'POST /api/tenants':
+      sendJson(x.res, 201, addTenant(ctx, parsed(tenantInput, await jsonBody(x))));
+      return;
+    case 'POST /api/apps':
+      sendJson(x.res, 201, summarizeApp(addApp(ctx, parsed(appInput, await jsonBody(x)))));
+      return;
+    case 'POST /api/users': {
+      const u = addUser(ctx, parsed(userInput, await jsonBody(x)));
+      sendJson(x.res, 201, { id: u.id, username: u.username, tenantId: u.tenantId });
+      return;
+    }
+    case 'POST /api/keys/rotate': {
+      const key = await ctx.keys.rotate();
+      sendJson(x.res, 200, { kid: key.kid, published: ctx.keys.published().map((k) => k.kid) });
+      return;
+    }
+  }
+  let m = /^(PUT|PATCH) \/api\/(users|apps)\/([^/]+)\/scenarios$/.exec(route);
+  if (m) {
+    const scenarios = parseScenarios(await jsonBody(x));
+    const ref = decodeURIComponent(m[3]!);
+    setScenarios(ctx, m[2] === 'users' ? { user: ref } : { app: ref }, scenarios);
+    sendJson(x.res, 200, scenarios);
+    return;
+  }
+  m = /^POST \/api\/apps\/([^/]+)\/certificates$/.exec(route);
+  if (m) {
+    const body = (await jsonBody(x)) as { certificatePem?: unknown };
+    if (typeof body?.certificatePem !== 'string')
+      throw new DirectoryConfigError('certificatePem is required');
+    addCertificate(ctx, decodeURIComponent(m[1]!), body.certificatePem);
+    sendJson(x.res, 201, { ok: true });
+    return;
+  }
+  m = /^POST \/api\/users\/([^/]+)\/revoke$/.exec(route);
+  if (m) {
+    sendJson(x.res, 200, { revoked: revokeUserGrants(ctx, decodeURIComponent(m[1]!)) });
+    return;
+  }
+  sendJson(x.res, 404, { error: 'not_found', error_description: `No admin route ${route.slice(0, 80)}` });
+  void path;
+}
+
+function pageData(ctx: EmulatorContext) {
+  const d = summarizeDirectory(ctx);
+  return {
+    tenants: d.tenants,
+    apps: d.apps.map((a) => ({
+      clientId: a.clientId,
+      name: a.name,
+      type: a.type,
+      tenantId: a.tenantId,
+      redirectUris: a.redirectUris,
+    })),
+    users: [...ctx.directory.users.values()].map((u) => ({
+      username: u.username,
+      displayName: u.displayName,
+      tenantId: u.tenantId,
+      scenarios: Object.entries(u.scenarios)
+        .filter(([, v]) => v)
+        .map(([k, v]) => (v === true ? k : `${k}=${v}`)),
+    })),
+    sessions: [...ctx.state.sessions.values()].map((s) => ({
+      id: `${s.id.slice(0, 6)}…`,
+      username: s.users.map((u) => ctx.directory.users.get(u.userId)?.username ?? u.userId).join(', '),
+      createdAt: new Date(s.createdAt).toISOString(),
+    })),
+    tokens: [...ctx.state.accessTokens.values()].slice(-200).map((t) => ({
+      kind: t.kind,
+      clientId: t.clientId,
+      subject: t.subject,
+      expiresAt: new Date(t.expiresAt).toISOString(),
+      preview: t.preview,
+    })),
+    stats: ctx.state.stats.toJSON().token_requests,
+  };
+}

@@ -1,0 +1,147 @@
+import type { EmulatorContext } from '../context.js';
+import { buildApp, buildTenant, buildUser, DirectoryConfigError } from '../directory/build.js';
+import type { App, Scenarios, Tenant, User } from '../directory/model.js';
+import {
+  type AppInput,
+  describeIssues,
+  scenariosInput,
+  type TenantInput,
+  type UserInput,
+} from '../directory/schema.js';
+
+/** Runtime changes to a running emulator, shared by the admin REST API and the programmatic handle. */
+
+export interface DirectorySummary {
+  tenants: { id: string; domain: string; name: string }[];
+  apps: {
+    clientId: string;
+    name: string;
+    type: string;
+    tenantId: string;
+    secret?: string;
+    redirectUris: string[];
+    appIdUri?: string;
+    scopes?: string[];
+    roles?: string[];
+  }[];
+  users: { username: string; password: string; tenantId: string; id: string; displayName: string }[];
+}
+
+export function summarizeApp(app: App): DirectorySummary['apps'][number] {
+  const secret = app.credentials.find((c) => c.secret)?.secret;
+  return {
+    clientId: app.clientId,
+    name: app.name,
+    type: app.type,
+    tenantId: app.tenantId,
+    ...(secret ? { secret } : {}),
+    redirectUris: app.redirectUris,
+    ...(app.appIdUri ? { appIdUri: app.appIdUri } : {}),
+    ...(app.exposedScopes.length
+      ? { scopes: app.exposedScopes.map((s) => `${app.appIdUri}/${s.value}`) }
+      : {}),
+    ...(app.appRoles.length ? { roles: app.appRoles.map((r) => r.value) } : {}),
+  };
+}
+
+export function summarizeDirectory(ctx: EmulatorContext): DirectorySummary {
+  return {
+    tenants: [...ctx.directory.tenants.values()].map((t) => ({ id: t.id, domain: t.domain, name: t.name })),
+    apps: [...ctx.directory.apps.values()].map(summarizeApp),
+    users: [...ctx.directory.users.values()].map((u) => ({
+      username: u.username,
+      password: u.password,
+      tenantId: u.tenantId,
+      id: u.id,
+      displayName: u.displayName,
+    })),
+  };
+}
+
+export function addTenant(ctx: EmulatorContext, input: TenantInput): Tenant {
+  const tenant = buildTenant(input);
+  for (const t of ctx.directory.tenants.values()) {
+    if (t.id === tenant.id || t.domain.toLowerCase() === tenant.domain.toLowerCase())
+      throw new DirectoryConfigError(`tenant ${input.domain} already exists`);
+  }
+  ctx.directory.tenants.set(tenant.id, tenant);
+  return tenant;
+}
+
+export function addApp(ctx: EmulatorContext, input: AppInput): App {
+  const app = buildApp(ctx.directory, input);
+  if (ctx.directory.apps.has(app.clientId))
+    throw new DirectoryConfigError(`app ${app.clientId} already exists`);
+  ctx.directory.apps.set(app.clientId, app);
+  return app;
+}
+
+export function addUser(ctx: EmulatorContext, input: UserInput): User {
+  const user = buildUser(ctx.directory, input);
+  if (ctx.directory.users.has(user.id))
+    throw new DirectoryConfigError(`user ${user.username} already exists`);
+  ctx.directory.users.set(user.id, user);
+  return user;
+}
+
+export function findUser(ctx: EmulatorContext, ref: string): User | undefined {
+  const lower = ref.toLowerCase();
+  for (const u of ctx.directory.users.values()) {
+    if (
+      u.id === lower ||
+      u.username.toLowerCase() === lower ||
+      u.username.toLowerCase().split('@')[0] === lower
+    )
+      return u;
+  }
+  return undefined;
+}
+
+export function parseScenarios(raw: unknown): Scenarios {
+  const parsed = scenariosInput.safeParse(raw);
+  if (!parsed.success)
+    throw new DirectoryConfigError(`invalid scenarios: ${describeIssues(parsed.error).join('; ')}`);
+  return parsed.data;
+}
+
+/** Replaces the scenario switches of a user (id, username or its part before @) or an app (client id). */
+export function setScenarios(
+  ctx: EmulatorContext,
+  target: { user?: string; app?: string },
+  scenarios: Scenarios,
+): void {
+  if (target.user) {
+    const user = findUser(ctx, target.user);
+    if (!user) throw new DirectoryConfigError(`no user '${target.user}'`);
+    user.scenarios = { ...scenarios };
+  }
+  if (target.app) {
+    const app = ctx.directory.apps.get(target.app.toLowerCase());
+    if (!app) throw new DirectoryConfigError(`no app '${target.app}'`);
+    app.scenarios = { ...scenarios };
+  }
+}
+
+export function addCertificate(ctx: EmulatorContext, clientId: string, certificatePem: string): void {
+  const app = ctx.directory.apps.get(clientId.toLowerCase());
+  if (!app) throw new DirectoryConfigError(`no app '${clientId}'`);
+  if (app.type === 'public') throw new DirectoryConfigError('a public client cannot have a certificate');
+  if (!certificatePem.includes('BEGIN CERTIFICATE'))
+    throw new DirectoryConfigError('certificatePem must be a PEM certificate');
+  app.credentials.push({ certificatePem });
+}
+
+/** Revokes every grant (refresh tokens and the access tokens issued from them) a user holds. */
+export function revokeUserGrants(ctx: EmulatorContext, userRef: string): number {
+  const user = findUser(ctx, userRef);
+  if (!user) throw new DirectoryConfigError(`no user '${userRef}'`);
+  let count = 0;
+  const until = Date.now() + ctx.settings.refreshTokenLifetime * 1000;
+  for (const rt of ctx.state.refreshTokens.values()) {
+    if (rt.userId === user.id && !ctx.state.revokedGrants.get(rt.grantId)) {
+      ctx.state.revokedGrants.set(rt.grantId, true, until);
+      count++;
+    }
+  }
+  return count;
+}

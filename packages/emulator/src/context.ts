@@ -1,0 +1,39 @@
+import type { Directory } from './directory/model.js';
+import type { SigningKeys } from './keys/signing-keys.js';
+import type { EmulatorState } from './state/state.js';
+
+export interface EmulatorSettings {
+  /** Access token lifetime in seconds (`expires_in`). */
+  accessTokenLifetime: number;
+  idTokenLifetime: number;
+  /** Refresh token inactivity lifetime in seconds (Entra: 90 days). */
+  refreshTokenLifetime: number;
+  codeLifetime: number;
+  deviceCodeLifetime: number;
+  deviceCodeInterval: number;
+  /** How long a rotated-out signing key stays in the JWKS. */
+  keyGraceSeconds: number;
+}
+
+export const DEFAULT_SETTINGS: EmulatorSettings = {
+  accessTokenLifetime: 3599,
+  idTokenLifetime: 3600,
+  refreshTokenLifetime: 90 * 86_400,
+  codeLifetime: 600,
+  deviceCodeLifetime: 900,
+  deviceCodeInterval: 5,
+  keyGraceSeconds: 3600,
+};
+
+/** What every request handler gets: the directory, keys, state and settings of one running emulator. */
+export interface EmulatorContext {
+  url: string;
+  secure: boolean;
+  directory: Directory;
+  settings: EmulatorSettings;
+  keys: SigningKeys;
+  state: EmulatorState;
+  /** User every authorize request and device code is completed as, without a page. */
+  autoLoginUserId: string | undefined;
+  log: (line: string) => void;
+}

@@ -1,0 +1,142 @@
+import { stableGuid } from './ids.js';
+import type { App, Directory, Tenant, User } from './model.js';
+import type { AppInput, ConfigInput, TenantInput, UserInput } from './schema.js';
+
+export class DirectoryConfigError extends Error {
+  override name = 'DirectoryConfigError';
+}
+
+export function buildTenant(t: TenantInput): Tenant {
+  return {
+    id: (t.id ?? stableGuid(`tenant:${t.domain}`)).toLowerCase(),
+    domain: t.domain,
+    name: t.name ?? t.domain,
+  };
+}
+
+function tenantFor(dir: Directory, ref: string | undefined, what: string): Tenant {
+  if (ref === undefined) {
+    const first = dir.tenants.values().next().value;
+    if (!first) throw new DirectoryConfigError(`${what}: no tenant to put it in`);
+    return first;
+  }
+  const lower = ref.toLowerCase();
+  for (const t of dir.tenants.values()) if (t.id === lower || t.domain.toLowerCase() === lower) return t;
+  throw new DirectoryConfigError(`${what}: unknown tenant '${ref}'`);
+}
+
+export function buildUser(dir: Directory, u: UserInput): User {
+  const domain = u.username.split('@')[1]!;
+  const tenant = tenantFor(dir, u.tenant ?? matchDomain(dir, domain), `user ${u.username}`);
+  const local = u.username.split('@')[0]!;
+  const [given, ...rest] = (u.displayName ?? local).split(' ');
+  const user: User = {
+    id: (u.id ?? stableGuid(`user:${u.username.toLowerCase()}`)).toLowerCase(),
+    tenantId: tenant.id,
+    username: u.username,
+    password: u.password,
+    displayName: u.displayName ?? local,
+    givenName: u.givenName ?? given ?? null,
+    surname: u.surname ?? (rest.length ? rest.join(' ') : null),
+    mail: u.mail ?? u.username,
+    jobTitle: u.jobTitle ?? null,
+    scenarios: { ...u.scenarios },
+  };
+  for (const other of dir.users.values()) {
+    if (other.username.toLowerCase() === user.username.toLowerCase() && other.id !== user.id) {
+      throw new DirectoryConfigError(`user ${u.username}: username already taken`);
+    }
+  }
+  return user;
+}
+
+function matchDomain(dir: Directory, domain: string): string | undefined {
+  for (const t of dir.tenants.values()) if (t.domain.toLowerCase() === domain.toLowerCase()) return t.id;
+  return undefined;
+}
+
+export function buildApp(dir: Directory, a: AppInput): App {
+  const tenant = tenantFor(dir, a.tenant, `app ${a.name}`);
+  const clientId = (a.clientId ?? stableGuid(`app:${tenant.id}:${a.name}`)).toLowerCase();
+  const confidential = a.type !== 'public';
+  if (!confidential && (a.secret || a.certificates?.length)) {
+    throw new DirectoryConfigError(`app ${a.name}: a public client cannot have a secret or certificate`);
+  }
+  if (a.type === 'daemon' && (a.redirectUris?.length ?? 0) > 0) {
+    throw new DirectoryConfigError(`app ${a.name}: a daemon app has no redirect URIs`);
+  }
+  for (const uri of a.redirectUris ?? []) validateRedirectUri(uri, a.name);
+  const credentials: App['credentials'] = [];
+  if (a.secret)
+    credentials.push({ secret: a.secret, ...(a.secretExpiresAt ? { expiresAt: a.secretExpiresAt } : {}) });
+  for (const pem of a.certificates ?? []) credentials.push({ certificatePem: pem });
+  const exposesApi = a.type === 'api' || !!a.appIdUri || !!a.scopes?.length || !!a.appRoles?.length;
+  return {
+    clientId,
+    name: a.name,
+    type: a.type,
+    tenantId: tenant.id,
+    signInAudience: a.signInAudience ?? 'AzureADMultipleOrgs',
+    redirectUris: a.redirectUris ?? [],
+    postLogoutRedirectUris: a.postLogoutRedirectUris ?? [],
+    credentials,
+    allowPublicClientFlows: a.allowPublicClientFlows ?? a.type === 'public',
+    idTokenIssuance: a.idTokenIssuance ?? a.type === 'web',
+    delegatedPermissions: a.delegatedPermissions ?? {},
+    applicationPermissions: a.applicationPermissions ?? {},
+    adminConsented: a.adminConsented ?? false,
+    ...(exposesApi ? { appIdUri: a.appIdUri ?? `api://${clientId}` } : {}),
+    exposedScopes: a.scopes ?? [],
+    appRoles: a.appRoles ?? [],
+    accessTokenVersion: a.accessTokenVersion ?? 2,
+    scenarios: { ...a.scenarios },
+  };
+}
+
+/** Registration-time checks Entra makes on redirect URIs. */
+export function validateRedirectUri(uri: string, appName: string): void {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new DirectoryConfigError(`app ${appName}: redirect URI '${uri}' is not an absolute URI`);
+  }
+  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  if (
+    url.protocol !== 'https:' &&
+    !(url.protocol === 'http:' && loopback) &&
+    !/^[a-z][a-z0-9+.-]*:$/.test(url.protocol)
+  ) {
+    throw new DirectoryConfigError(
+      `app ${appName}: redirect URI '${uri}' must use https (http only for localhost)`,
+    );
+  }
+  if (url.protocol === 'http:' && !loopback) {
+    throw new DirectoryConfigError(
+      `app ${appName}: redirect URI '${uri}' must use https (http only for localhost)`,
+    );
+  }
+  if (uri.includes('*'))
+    throw new DirectoryConfigError(`app ${appName}: wildcard redirect URIs are not supported`);
+}
+
+/** Builds a directory from a validated config. */
+export function buildDirectory(config: ConfigInput): Directory {
+  const dir: Directory = { tenants: new Map(), apps: new Map(), users: new Map() };
+  for (const t of config.tenants) {
+    const tenant = buildTenant(t);
+    if (dir.tenants.has(tenant.id)) throw new DirectoryConfigError(`tenant ${t.domain}: duplicate id`);
+    dir.tenants.set(tenant.id, tenant);
+  }
+  for (const u of config.users) {
+    const user = buildUser(dir, u);
+    if (dir.users.has(user.id)) throw new DirectoryConfigError(`user ${u.username}: duplicate id`);
+    dir.users.set(user.id, user);
+  }
+  for (const a of config.apps) {
+    const app = buildApp(dir, a);
+    if (dir.apps.has(app.clientId)) throw new DirectoryConfigError(`app ${a.name}: duplicate client id`);
+    dir.apps.set(app.clientId, app);
+  }
+  return dir;
+}

@@ -1,0 +1,44 @@
+import { readFile } from 'node:fs/promises';
+import { buildDirectory, DirectoryConfigError } from './build.js';
+import type { Directory } from './model.js';
+import { sampleConfig } from './sample.js';
+import { type ConfigInput, configInput, describeIssues, type SettingsInput } from './schema.js';
+
+export interface LoadedConfig {
+  directory: Directory;
+  settings: SettingsInput;
+}
+
+/** Validates a config object (from a file or a programmatic caller) and builds the directory. */
+export function loadConfig(raw: unknown, source = 'config'): LoadedConfig {
+  const parsed = configInput.safeParse(raw);
+  if (!parsed.success) {
+    throw new DirectoryConfigError(`${source} is invalid:\n  ${describeIssues(parsed.error).join('\n  ')}`);
+  }
+  const config: ConfigInput = parsed.data;
+  return { directory: buildDirectory(config), settings: config.settings ?? {} };
+}
+
+/** Reads a JSON config file; every problem reported as a DirectoryConfigError with the file name. */
+export async function loadConfigFile(path: string): Promise<LoadedConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new DirectoryConfigError(
+      `cannot read config file ${path}: ${code === 'ENOENT' ? 'no such file' : code}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new DirectoryConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  return loadConfig(json, `config file ${path}`);
+}
+
+export function loadSample(): LoadedConfig {
+  return loadConfig(sampleConfig(), 'built-in sample');
+}

@@ -1,0 +1,91 @@
+/** The emulator's directory: tenants, app registrations and users, as Entra models them. */
+
+export type AppType = 'public' | 'web' | 'daemon' | 'api';
+export type SignInAudience = 'AzureADMyOrg' | 'AzureADMultipleOrgs';
+
+/** Switches that make the emulator produce the failures clients must survive. */
+export interface Scenarios {
+  /** Token requests need consent again (AADSTS65001, suberror consent_required). */
+  consentRequired?: boolean;
+  /** MFA required at the token endpoint and at silent authorize (AADSTS50076, interaction_required). */
+  mfaRequired?: boolean;
+  /** User: sign-in refused (AADSTS50057). App: every request refused (AADSTS7000112). */
+  disabled?: boolean;
+  /** Refresh tokens and codes refused as revoked (AADSTS50173). */
+  grantRevoked?: boolean;
+  /** Refresh tokens refused as expired by inactivity (AADSTS700082). */
+  refreshTokenExpired?: boolean;
+  /** Token endpoint answers 429 with this Retry-After (seconds). */
+  throttleSeconds?: number;
+  /** Token endpoint answers with this 5xx status (500 or 503). */
+  serverError?: number;
+}
+
+export interface Tenant {
+  id: string;
+  domain: string;
+  name: string;
+}
+
+export interface Credential {
+  /** Secret value (client_secret). */
+  secret?: string;
+  /** PEM certificate whose private key signs client assertions. */
+  certificatePem?: string;
+  /** Seconds since epoch after which the credential is refused (AADSTS7000222 for secrets). */
+  expiresAt?: number;
+}
+
+export interface App {
+  clientId: string;
+  name: string;
+  type: AppType;
+  tenantId: string;
+  signInAudience: SignInAudience;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  credentials: Credential[];
+  /** Device code and other public-client flows allowed ("Allow public client flows"). */
+  allowPublicClientFlows: boolean;
+  /** Implicit/hybrid: ID tokens from the authorize endpoint allowed. */
+  idTokenIssuance: boolean;
+  /** Configured delegated API permissions: resource identifier → scope values. */
+  delegatedPermissions: Record<string, string[]>;
+  /** Admin-granted application permissions: resource identifier → app role values. */
+  applicationPermissions: Record<string, string[]>;
+  /** Tenant-wide admin consent for the delegated permissions: users see no consent page. */
+  adminConsented: boolean;
+  /** API apps: App ID URI (`api://…`). */
+  appIdUri?: string;
+  /** API apps: delegated scopes they expose. */
+  exposedScopes: { value: string; description: string }[];
+  /** API apps: app roles they define. */
+  appRoles: { value: string; description: string }[];
+  /** API apps: 1 or 2 (`requestedAccessTokenVersion`); Entra's default for new apps is 1… we default to 2. */
+  accessTokenVersion: 1 | 2;
+  scenarios: Scenarios;
+}
+
+export interface User {
+  id: string;
+  tenantId: string;
+  username: string;
+  password: string;
+  displayName: string;
+  givenName: string | null;
+  surname: string | null;
+  mail: string | null;
+  jobTitle: string | null;
+  scenarios: Scenarios;
+}
+
+export interface Directory {
+  tenants: Map<string, Tenant>;
+  apps: Map<string, App>;
+  users: Map<string, User>;
+}
+
+/** Well-known tenant of personal Microsoft accounts. */
+export const CONSUMERS_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
+
+export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,0 +1,82 @@
+import type { App, Directory } from './model.js';
+
+/** A resource (API) tokens can be issued for. */
+export interface Resource {
+  appId: string;
+  name: string;
+  /** Identifiers a client may use in `scope` (App ID URIs and aliases, and the app id). */
+  identifiers: string[];
+  scopes: { value: string; description: string }[];
+  roles: { value: string; description: string }[];
+  accessTokenVersion: 1 | 2;
+  /** The app registration, for resources registered in the directory. */
+  app?: App;
+}
+
+export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
+export const OUTLOOK_RESOURCE = 'https://outlook.office.com';
+
+const GRAPH: Resource = {
+  appId: '00000003-0000-0000-c000-000000000000',
+  name: 'Microsoft Graph',
+  identifiers: [GRAPH_RESOURCE, 'https://graph.microsoft.com/', '00000003-0000-0000-c000-000000000000'],
+  scopes: [
+    { value: 'User.Read', description: 'Sign you in and read your profile' },
+    { value: 'User.ReadBasic.All', description: "Read all users' basic profiles" },
+    { value: 'Mail.Read', description: 'Read your mail' },
+    { value: 'Mail.Send', description: 'Send mail as you' },
+    { value: 'Calendars.Read', description: 'Read your calendars' },
+    { value: 'Files.Read', description: 'Read your files' },
+  ],
+  roles: [
+    { value: 'User.Read.All', description: "Read all users' full profiles" },
+    { value: 'Mail.Read', description: 'Read mail in all mailboxes' },
+  ],
+  accessTokenVersion: 1,
+};
+
+const OUTLOOK: Resource = {
+  appId: '00000002-0000-0ff1-ce00-000000000000',
+  name: 'Office 365 Exchange Online',
+  identifiers: [OUTLOOK_RESOURCE, 'https://outlook.office365.com', '00000002-0000-0ff1-ce00-000000000000'],
+  scopes: [
+    { value: 'IMAP.AccessAsUser.All', description: 'Read and write access to your mailboxes via IMAP' },
+    { value: 'POP.AccessAsUser.All', description: 'Read and write access to your mailboxes via POP' },
+    { value: 'SMTP.Send', description: 'Send emails from your mailboxes using SMTP AUTH' },
+    { value: 'EWS.AccessAsUser.All', description: 'Access your mailboxes via Exchange Web Services' },
+  ],
+  roles: [
+    { value: 'IMAP.AccessAsApp', description: 'IMAP access to all mailboxes' },
+    { value: 'POP.AccessAsApp', description: 'POP access to all mailboxes' },
+    { value: 'SMTP.SendAsApp', description: 'Send mail from all mailboxes' },
+  ],
+  accessTokenVersion: 1,
+};
+
+/** Built-in Microsoft resources plus every API app registered in the directory. */
+export function listResources(dir: Directory): Resource[] {
+  const out = [GRAPH, OUTLOOK];
+  for (const app of dir.apps.values()) {
+    if (!app.appIdUri && app.exposedScopes.length === 0 && app.appRoles.length === 0) continue;
+    out.push({
+      appId: app.clientId,
+      name: app.name,
+      identifiers: [...(app.appIdUri ? [app.appIdUri] : []), app.clientId],
+      scopes: app.exposedScopes,
+      roles: app.appRoles,
+      accessTokenVersion: app.accessTokenVersion,
+      app,
+    });
+  }
+  return out;
+}
+
+export function findResource(dir: Directory, identifier: string): Resource | undefined {
+  const lower = identifier.toLowerCase();
+  return listResources(dir).find((r) => r.identifiers.some((id) => id.toLowerCase() === lower));
+}
+
+/** The canonical identifier used to fully qualify scope names (`https://graph.microsoft.com/User.Read`). */
+export function canonicalIdentifier(r: Resource): string {
+  return r.identifiers[0]!;
+}

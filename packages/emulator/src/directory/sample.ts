@@ -1,0 +1,108 @@
+import type { ConfigInput } from './schema.js';
+
+/**
+ * The built-in sample directory: the same ids, secrets and passwords on every start, so docs, tests and
+ * scripts can rely on them. Local test credentials only: never reuse them anywhere real.
+ */
+export const SAMPLE_IDS = {
+  contoso: '3c8f2a1e-5b7d-4e9a-9c0f-2d6b8e4a1f73',
+  fabrikam: '8e1d4b6a-2f3c-4a5e-b7d9-0c1e3f5a7b92',
+  alice: 'a11ce000-7d1e-4c3b-9f2a-5e6d7c8b9a01',
+  bob: 'b0b00000-3e2d-4f1c-8a9b-1c2d3e4f5a02',
+  carol: 'ca401000-9b8a-4c7d-8e6f-2a3b4c5d6e03',
+  publicApp: '0f4c1d3e-6a7b-4c8d-9e0f-1a2b3c4d5e61',
+  webApp: '1e5d2c4b-7a8f-4d9e-8f1a-2b3c4d5e6f72',
+  daemonApp: '2d6e3f5a-8b9c-4eaf-9a2b-3c4d5e6f7a83',
+  apiApp: '3c7f4a6b-9cad-4fb1-8b3c-4d5e6f7a8b94',
+} as const;
+
+export const SAMPLE_SECRETS = {
+  webApp: 'tl-sample-web-secret-0001',
+  daemonApp: 'tl-sample-daemon-secret-0002',
+  apiApp: 'tl-sample-api-secret-0003',
+} as const;
+
+export function sampleConfig(): ConfigInput {
+  const api = `api://${SAMPLE_IDS.apiApp}`;
+  return {
+    tenants: [
+      { id: SAMPLE_IDS.contoso, domain: 'contoso.onmicrosoft.com', name: 'Contoso' },
+      { id: SAMPLE_IDS.fabrikam, domain: 'fabrikam.onmicrosoft.com', name: 'Fabrikam' },
+    ],
+    users: [
+      {
+        id: SAMPLE_IDS.alice,
+        username: 'alice@contoso.onmicrosoft.com',
+        password: 'alice-password-1',
+        displayName: 'Alice Adams',
+        jobTitle: 'Engineering Manager',
+      },
+      {
+        id: SAMPLE_IDS.bob,
+        username: 'bob@contoso.onmicrosoft.com',
+        password: 'bob-password-1',
+        displayName: 'Bob Brown',
+        jobTitle: 'Developer',
+      },
+      {
+        id: SAMPLE_IDS.carol,
+        username: 'carol@fabrikam.onmicrosoft.com',
+        password: 'carol-password-1',
+        displayName: 'Carol Chen',
+      },
+    ],
+    apps: [
+      {
+        clientId: SAMPLE_IDS.publicApp,
+        name: 'Sample native app',
+        type: 'public',
+        tenant: SAMPLE_IDS.contoso,
+        redirectUris: [
+          'http://127.0.0.1',
+          'http://localhost',
+          'https://login.microsoftonline.com/common/oauth2/nativeclient',
+        ],
+        delegatedPermissions: {
+          'https://graph.microsoft.com': ['User.Read'],
+          'https://outlook.office.com': ['IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send'],
+          [api]: ['access_as_user'],
+        },
+      },
+      {
+        clientId: SAMPLE_IDS.webApp,
+        name: 'Sample web app',
+        type: 'web',
+        tenant: SAMPLE_IDS.contoso,
+        secret: SAMPLE_SECRETS.webApp,
+        redirectUris: ['http://127.0.0.1:3000/auth/callback', 'http://localhost:3000/auth/callback'],
+        postLogoutRedirectUris: ['http://127.0.0.1:3000/', 'http://localhost:3000/'],
+        delegatedPermissions: { 'https://graph.microsoft.com': ['User.Read'], [api]: ['access_as_user'] },
+      },
+      {
+        clientId: SAMPLE_IDS.daemonApp,
+        name: 'Sample daemon',
+        type: 'daemon',
+        tenant: SAMPLE_IDS.contoso,
+        secret: SAMPLE_SECRETS.daemonApp,
+        signInAudience: 'AzureADMyOrg',
+        applicationPermissions: {
+          'https://graph.microsoft.com': ['User.Read.All'],
+          [api]: ['Data.Read.All'],
+        },
+      },
+      {
+        clientId: SAMPLE_IDS.apiApp,
+        name: 'Sample API',
+        type: 'api',
+        tenant: SAMPLE_IDS.contoso,
+        secret: SAMPLE_SECRETS.apiApp,
+        appIdUri: api,
+        accessTokenVersion: 2,
+        scopes: [{ value: 'access_as_user', description: 'Access the Sample API as you' }],
+        appRoles: [{ value: 'Data.Read.All', description: 'Read all data in the Sample API' }],
+        delegatedPermissions: { 'https://graph.microsoft.com': ['User.Read'] },
+        adminConsented: true,
+      },
+    ],
+  };
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+
+const scenarios = z
+  .object({
+    consentRequired: z.boolean().optional(),
+    mfaRequired: z.boolean().optional(),
+    disabled: z.boolean().optional(),
+    grantRevoked: z.boolean().optional(),
+    refreshTokenExpired: z.boolean().optional(),
+    throttleSeconds: z.number().int().min(1).max(86_400).optional(),
+    serverError: z.union([z.literal(500), z.literal(503)]).optional(),
+  })
+  .strict();
+
+const guid = z
+  .string()
+  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+const permissionMap = z.record(z.string().min(1), z.array(z.string().min(1)));
+
+export const tenantInput = z
+  .object({
+    id: guid.optional(),
+    domain: z.string().min(3).max(253),
+    name: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+
+export const userInput = z
+  .object({
+    id: guid.optional(),
+    tenant: z.string().min(1).optional(),
+    username: z
+      .string()
+      .min(3)
+      .max(113)
+      .regex(/^[^@\s]+@[^@\s]+$/, 'must look like user@domain'),
+    password: z.string().min(1).max(256),
+    displayName: z.string().min(1).max(256).optional(),
+    givenName: z.string().max(64).optional(),
+    surname: z.string().max(64).optional(),
+    mail: z.string().max(256).optional(),
+    jobTitle: z.string().max(128).optional(),
+    scenarios: scenarios.optional(),
+  })
+  .strict();
+
+export const appInput = z
+  .object({
+    clientId: guid.optional(),
+    name: z.string().min(1).max(120),
+    type: z.enum(['public', 'web', 'daemon', 'api']),
+    tenant: z.string().min(1).optional(),
+    signInAudience: z.enum(['AzureADMyOrg', 'AzureADMultipleOrgs']).optional(),
+    redirectUris: z.array(z.string().min(1).max(256)).max(256).optional(),
+    postLogoutRedirectUris: z.array(z.string().min(1).max(256)).max(256).optional(),
+    secret: z.string().min(8).max(256).optional(),
+    secretExpiresAt: z.number().int().optional(),
+    certificates: z
+      .array(z.string().includes('BEGIN CERTIFICATE', { message: 'must be a PEM certificate' }))
+      .optional(),
+    allowPublicClientFlows: z.boolean().optional(),
+    idTokenIssuance: z.boolean().optional(),
+    delegatedPermissions: permissionMap.optional(),
+    applicationPermissions: permissionMap.optional(),
+    adminConsented: z.boolean().optional(),
+    appIdUri: z.string().min(1).max(256).optional(),
+    scopes: z.array(z.object({ value: z.string().min(1), description: z.string() }).strict()).optional(),
+    appRoles: z.array(z.object({ value: z.string().min(1), description: z.string() }).strict()).optional(),
+    accessTokenVersion: z.union([z.literal(1), z.literal(2)]).optional(),
+    scenarios: scenarios.optional(),
+  })
+  .strict();
+
+export const settingsInput = z
+  .object({
+    accessTokenLifetime: z.number().int().min(60).max(86_400).optional(),
+    idTokenLifetime: z.number().int().min(60).max(86_400).optional(),
+    refreshTokenLifetime: z
+      .number()
+      .int()
+      .min(60)
+      .max(365 * 86_400)
+      .optional(),
+    codeLifetime: z.number().int().min(10).max(3600).optional(),
+    deviceCodeLifetime: z.number().int().min(10).max(3600).optional(),
+    deviceCodeInterval: z.number().int().min(1).max(60).optional(),
+    keyGraceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86_400)
+      .optional(),
+  })
+  .strict();
+
+export const configInput = z
+  .object({
+    tenants: z.array(tenantInput).min(1),
+    users: z.array(userInput).default([]),
+    apps: z.array(appInput).default([]),
+    settings: settingsInput.optional(),
+  })
+  .strict();
+
+export type ScenariosInput = z.infer<typeof scenarios>;
+export type TenantInput = z.infer<typeof tenantInput>;
+export type UserInput = z.infer<typeof userInput>;
+export type AppInput = z.infer<typeof appInput>;
+export type SettingsInput = z.infer<typeof settingsInput>;
+export type ConfigInput = z.infer<typeof configInput>;
+export { scenarios as scenariosInput };
+
+/** Turns a zod failure into one readable line per problem: `apps[0].type: Invalid option …`. */
+export function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+}

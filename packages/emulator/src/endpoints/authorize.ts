@@ -1,0 +1,144 @@
+import type { EmulatorContext } from '../context.js';
+import { resolveTenant } from '../directory/tenants.js';
+import { EntraError } from '../errors/entra-error.js';
+import { type Destination, deliverError, showErrorPage } from '../flow/deliver.js';
+import { newTransactionId, proceed } from '../flow/proceed.js';
+import { isAbsoluteUri, matchesRedirectUri } from '../flow/redirect-uri.js';
+import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
+import type { Exchange } from '../http/route.js';
+import type { AuthorizeTransaction } from '../state/records.js';
+import { parseScopes } from '../tokens/scopes.js';
+
+const RESPONSE_MODES = ['query', 'fragment', 'form_post'] as const;
+const PROMPTS = ['login', 'none', 'consent', 'select_account'];
+const PKCE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+/** `GET|POST /{tenant}/oauth2/v2.0/authorize` */
+export async function authorize(ctx: EmulatorContext, x: Exchange): Promise<void> {
+  let p: Params = x.query;
+  if (x.method === 'POST') {
+    p = isFormContentType(x.req) ? parseParams(await readBody(x.req)) : parseParams('');
+  }
+  // Until the client and its redirect URI are trusted, every problem is shown on an error page.
+  let trusted: Destination;
+  let app: ReturnType<typeof ctx.directory.apps.get>;
+  const segment = x.params.tenant!;
+  try {
+    resolveTenant(ctx.directory, segment);
+    const clientId = p.get('client_id');
+    if (!clientId) throw new EntraError(900144, { name: 'client_id' });
+    app = ctx.directory.apps.get(clientId.toLowerCase());
+    if (!app) throw new EntraError(700016, { clientId, tenant: segment });
+    if (app.scenarios.disabled) throw new EntraError(7000112, { clientId: app.clientId, appName: app.name });
+    const redirectUri = p.get('redirect_uri');
+    if (!redirectUri) throw new EntraError(app.redirectUris.length ? 900971 : 500113);
+    if (!isAbsoluteUri(redirectUri)) throw new EntraError(90102);
+    if (!app.redirectUris.length) throw new EntraError(500113);
+    if (!matchesRedirectUri(app.redirectUris, redirectUri)) {
+      throw new EntraError(50011, { redirectUri, clientId: app.clientId });
+    }
+    const mode = p.get('response_mode');
+    const responseType = (p.get('response_type') ?? '').split(' ').filter(Boolean).sort().join(' ');
+    const hybrid = responseType.includes('id_token') || responseType.includes('token');
+    const responseMode: Destination['responseMode'] = (RESPONSE_MODES as readonly string[]).includes(
+      mode ?? '',
+    )
+      ? (mode as Destination['responseMode'])
+      : hybrid
+        ? 'fragment'
+        : 'query';
+    trusted = { redirectUri, responseMode };
+  } catch (err) {
+    if (err instanceof EntraError) return showErrorPage(ctx, x, err);
+    throw err;
+  }
+  const state = p.get('state');
+  try {
+    const tx = validateRequest(ctx, p, segment, app.clientId, trusted);
+    tx.state = state;
+    await proceed(ctx, x, tx);
+  } catch (err) {
+    if (err instanceof EntraError) return deliverError(x, trusted, err, state);
+    throw err;
+  }
+}
+
+function validateRequest(
+  ctx: EmulatorContext,
+  p: Params,
+  segment: string,
+  clientId: string,
+  to: Destination,
+): AuthorizeTransaction {
+  const app = ctx.directory.apps.get(clientId)!;
+  if (p.duplicates.length) {
+    throw new EntraError(9002313, { detail: `Parameter '${p.duplicates[0]}' is duplicated.` });
+  }
+  const mode = p.get('response_mode');
+  if (mode !== undefined && !(RESPONSE_MODES as readonly string[]).includes(mode)) {
+    throw new EntraError(9002313, { detail: `Unsupported response_mode '${mode.slice(0, 40)}'.` });
+  }
+  const rawType = p.get('response_type');
+  if (!rawType) throw new EntraError(900144, { name: 'response_type' });
+  const responseType = rawType.split(' ').filter(Boolean).sort().join(' ');
+  if (responseType === 'token' || responseType === 'id_token token' || responseType === 'code token') {
+    throw new EntraError(700051, { responseType: rawType });
+  }
+  if (responseType !== 'code' && responseType !== 'code id_token' && responseType !== 'id_token') {
+    throw new EntraError(
+      700051,
+      { responseType: rawType.slice(0, 40) },
+      { error: 'unsupported_response_type' },
+    );
+  }
+  const scopeParam = p.get('scope');
+  if (!scopeParam) throw new EntraError(900144, { name: 'scope' });
+  const scopes = parseScopes(ctx.directory, scopeParam, segment);
+  if (responseType.includes('id_token')) {
+    if (!app.idTokenIssuance) throw new EntraError(700054);
+    if (!scopes.oidc.includes('openid')) throw new EntraError(900144, { name: 'openid scope' });
+    if (!p.get('nonce')) throw new EntraError(900144, { name: 'nonce' });
+    if (to.responseMode === 'query') {
+      throw new EntraError(9002313, { detail: "response_mode 'query' is not allowed with an id_token." });
+    }
+  }
+  const prompt = p.get('prompt');
+  if (prompt !== undefined && !PROMPTS.includes(prompt)) {
+    throw new EntraError(9002313, { detail: `Invalid prompt value '${prompt.slice(0, 40)}'.` });
+  }
+  const challenge = p.get('code_challenge');
+  const method = p.get('code_challenge_method');
+  if (method !== undefined && method !== 'S256' && method !== 'plain') {
+    throw new EntraError(9002313, { detail: `Invalid code_challenge_method '${method.slice(0, 20)}'.` });
+  }
+  if (challenge !== undefined && !PKCE_CHALLENGE.test(challenge)) {
+    throw new EntraError(9002313, { detail: 'Invalid size of Code_Challenge parameter.' });
+  }
+  if (method !== undefined && challenge === undefined)
+    throw new EntraError(900144, { name: 'code_challenge' });
+  const maxAge = p.get('max_age');
+  const tx: AuthorizeTransaction = {
+    id: newTransactionId(),
+    kind: 'authorize',
+    tenantSegment: segment,
+    clientId,
+    redirectUri: to.redirectUri,
+    responseType,
+    responseMode: to.responseMode,
+    scopes,
+    clientInfo: p.get('client_info') === '1',
+  };
+  const nonce = p.get('nonce');
+  if (nonce !== undefined) tx.nonce = nonce.slice(0, 1024);
+  if (prompt !== undefined) tx.prompt = prompt;
+  const loginHint = p.get('login_hint');
+  if (loginHint !== undefined) tx.loginHint = loginHint.slice(0, 256);
+  const domainHint = p.get('domain_hint');
+  if (domainHint !== undefined) tx.domainHint = domainHint.slice(0, 256);
+  if (challenge !== undefined) {
+    tx.codeChallenge = challenge;
+    tx.codeChallengeMethod = method === 'S256' ? 'S256' : 'plain';
+  }
+  if (maxAge !== undefined && /^\d{1,9}$/.test(maxAge)) tx.maxAge = Number(maxAge);
+  return tx;
+}

@@ -1,0 +1,119 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { EmulatorContext } from '../context.js';
+import { resolveTenant } from '../directory/tenants.js';
+import { EntraError } from '../errors/entra-error.js';
+import { newTransactionId, proceed } from '../flow/proceed.js';
+import { isFormContentType, parseParams, readBody } from '../http/request.js';
+import { sendJson, sendPage } from '../http/respond.js';
+import type { Exchange } from '../http/route.js';
+import { deviceCodeEntryPage } from '../pages/index.js';
+import type { DeviceCodeRecord } from '../state/records.js';
+import { parseScopes } from '../tokens/scopes.js';
+
+const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ23456789';
+export const DEVICE_PAGE_PATH = '/devicelogin';
+
+function userCode(): string {
+  let out = '';
+  for (let i = 0; i < 9; i++) out += USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)];
+  return out;
+}
+
+function normaliseUserCode(raw: string): string {
+  return raw.replace(/[\s-]/g, '').toUpperCase().slice(0, 32);
+}
+
+/** `POST /{tenant}/oauth2/v2.0/devicecode` (RFC 8628 §3.1–3.2, Entra's shape: no verification_uri_complete). */
+export async function deviceAuthorization(ctx: EmulatorContext, x: Exchange): Promise<void> {
+  if (x.method !== 'POST') throw new EntraError(900561, { method: x.method });
+  const p = parseParams(isFormContentType(x.req) ? await readBody(x.req) : '');
+  const tenant = resolveTenant(ctx.directory, x.params.tenant!);
+  if (p.duplicates.length)
+    throw new EntraError(9002313, { detail: `Parameter '${p.duplicates[0]}' is duplicated.` });
+  const clientId = p.get('client_id');
+  if (!clientId) throw new EntraError(900144, { name: 'client_id' });
+  const app = ctx.directory.apps.get(clientId.toLowerCase());
+  if (!app) throw new EntraError(700016, { clientId: clientId.slice(0, 100), tenant: tenant.segment });
+  if (app.scenarios.disabled) throw new EntraError(7000112, { clientId: app.clientId, appName: app.name });
+  if (!app.allowPublicClientFlows) throw new EntraError(7000218);
+  const scope = p.get('scope');
+  if (!scope) throw new EntraError(900144, { name: 'scope' });
+  const scopes = parseScopes(ctx.directory, scope, tenant.segment);
+  const lifetime = ctx.settings.deviceCodeLifetime;
+  const record: DeviceCodeRecord = {
+    deviceCode: `DAQAB${randomBytes(64).toString('base64url')}`,
+    userCode: userCode(),
+    clientId: app.clientId,
+    tenantSegment: tenant.segment,
+    scopes,
+    interval: ctx.settings.deviceCodeInterval,
+    status: 'pending',
+  };
+  const expiresAt = Date.now() + lifetime * 1000;
+  if (ctx.autoLoginUserId) {
+    record.status = 'approved';
+    record.userId = ctx.autoLoginUserId;
+    record.authTime = Math.floor(Date.now() / 1000);
+  }
+  ctx.state.deviceCodes.set(record.deviceCode, record, expiresAt);
+  ctx.state.userCodes.set(record.userCode, record.deviceCode, expiresAt);
+  const verificationUri = `${ctx.url}${DEVICE_PAGE_PATH}`;
+  sendJson(
+    x.res,
+    200,
+    {
+      user_code: record.userCode,
+      device_code: record.deviceCode,
+      verification_uri: verificationUri,
+      expires_in: lifetime,
+      interval: record.interval,
+      message: `To sign in, use a web browser to open the page ${verificationUri} and enter the code ${record.userCode} to authenticate.`,
+    },
+    { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' },
+  );
+}
+
+/** `GET /devicelogin` — the code entry page. */
+export function devicePage(_ctx: EmulatorContext, x: Exchange): void {
+  const prefill = x.query.get('otc') ?? x.query.get('user_code');
+  sendPage(
+    x.res,
+    200,
+    deviceCodeEntryPage({
+      action: DEVICE_PAGE_PATH,
+      ...(prefill ? { userCode: normaliseUserCode(prefill) } : {}),
+    }),
+  );
+}
+
+/** `POST /devicelogin` — a user code; then the usual sign-in and consent pages for that device request. */
+export async function deviceSubmit(ctx: EmulatorContext, x: Exchange): Promise<void> {
+  const p = parseParams(isFormContentType(x.req) ? await readBody(x.req) : '');
+  const code = normaliseUserCode(p.get('user_code') ?? '');
+  const deviceCode = code ? ctx.state.userCodes.get(code) : undefined;
+  const record = deviceCode ? ctx.state.deviceCodes.get(deviceCode) : undefined;
+  if (record?.status !== 'pending') {
+    sendPage(
+      x.res,
+      200,
+      deviceCodeEntryPage({
+        action: DEVICE_PAGE_PATH,
+        error: "That code didn't work. Check the code and try again.",
+        userCode: code,
+      }),
+    );
+    return;
+  }
+  await proceed(ctx, x, {
+    id: newTransactionId(),
+    kind: 'device',
+    tenantSegment: record.tenantSegment,
+    clientId: record.clientId,
+    redirectUri: '',
+    responseType: 'code',
+    responseMode: 'query',
+    scopes: record.scopes,
+    clientInfo: false,
+    deviceCode: record.deviceCode,
+  });
+}

@@ -1,0 +1,70 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { EmulatorContext } from '../context.js';
+import type { App, User } from '../directory/model.js';
+import { sendPage } from '../http/respond.js';
+import type { Exchange } from '../http/route.js';
+import { deviceCodeDonePage } from '../pages/index.js';
+import type { AuthorizeTransaction } from '../state/records.js';
+import { clientInfo } from '../tokens/claims.js';
+import { issueIdToken } from '../tokens/issue.js';
+import { deliver } from './deliver.js';
+
+/** Finishes a transaction for `user`: approves the device code, or issues the code (and hybrid ID token). */
+export async function completeAuthorize(
+  ctx: EmulatorContext,
+  x: Exchange,
+  tx: AuthorizeTransaction,
+  app: App,
+  user: User,
+): Promise<void> {
+  const authTime = tx.authTime ?? Math.floor(Date.now() / 1000);
+  if (tx.kind === 'device') {
+    const record = tx.deviceCode ? ctx.state.deviceCodes.get(tx.deviceCode) : undefined;
+    if (record) {
+      record.status = 'approved';
+      record.userId = user.id;
+      record.authTime = authTime;
+    }
+    sendPage(x.res, 200, deviceCodeDonePage({ appName: app.name, approved: !!record }));
+    return;
+  }
+  const fields: Record<string, string> = {};
+  const grantId = randomUUID();
+  const code = `1.${randomBytes(96).toString('base64url')}`;
+  ctx.state.codes.set(
+    code,
+    {
+      clientId: app.clientId,
+      redirectUri: tx.redirectUri,
+      userId: user.id,
+      tenantId: user.tenantId,
+      scopes: tx.scopes,
+      ...(tx.nonce !== undefined ? { nonce: tx.nonce } : {}),
+      ...(tx.codeChallenge !== undefined ? { codeChallenge: tx.codeChallenge } : {}),
+      ...(tx.codeChallengeMethod !== undefined ? { codeChallengeMethod: tx.codeChallengeMethod } : {}),
+      authTime,
+      grantId,
+      redeemed: false,
+    },
+    Date.now() + ctx.settings.codeLifetime * 1000,
+  );
+  fields.code = code;
+  if (tx.responseType.split(' ').includes('id_token')) {
+    fields.id_token = await issueIdToken(ctx, {
+      app,
+      user,
+      scopes: tx.scopes,
+      authTime,
+      grantId,
+      authLevel: '0',
+      clientInfo: false,
+      code,
+      ...(tx.nonce !== undefined ? { nonce: tx.nonce } : {}),
+      includeAuthTime: tx.maxAge !== undefined,
+    });
+  }
+  if (tx.state !== undefined) fields.state = tx.state;
+  fields.session_state = randomUUID();
+  if (tx.clientInfo) fields.client_info = clientInfo(user.id, user.tenantId);
+  deliver(x, { redirectUri: tx.redirectUri, responseMode: tx.responseMode }, fields);
+}

@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import type { EmulatorContext } from '../context.js';
+import type { App, User } from '../directory/model.js';
+import { EntraError } from '../errors/entra-error.js';
+import { sendPage } from '../http/respond.js';
+import type { Exchange } from '../http/route.js';
+import {
+  accountPickerPage,
+  allowFormRedirect,
+  consentPage,
+  deviceCodeDonePage,
+  loginPage,
+  type RenderedPage,
+} from '../pages/index.js';
+import type { AuthorizeTransaction } from '../state/records.js';
+import { completeAuthorize } from './complete.js';
+import { describePermissions, missingConsent, recordConsent } from './consent.js';
+import { deliverError, showErrorPage } from './deliver.js';
+import { currentSession, signInToSession } from './session.js';
+import { checkUserMaySignIn } from './user-checks.js';
+
+const TX_LIFETIME_MS = 15 * 60_000;
+
+export const UI_PATHS = {
+  login: '/_ui/login',
+  consent: '/_ui/consent',
+  selectAccount: '/_ui/select-account',
+} as const;
+
+export function saveTransaction(ctx: EmulatorContext, tx: AuthorizeTransaction): void {
+  ctx.state.transactions.set(tx.id, tx, Date.now() + TX_LIFETIME_MS);
+}
+
+export function newTransactionId(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/**
+ * Moves an authorize (or device) transaction one step on: pick the user (auto-login, SSO session, account
+ * picker or login page), check they may sign in, ask for consent if needed, then complete.
+ * Extra state: `consentShown` marks that the consent page was already answered in this transaction.
+ */
+export async function proceed(
+  ctx: EmulatorContext,
+  x: Exchange,
+  tx: AuthorizeTransaction & { consentShown?: boolean },
+): Promise<void> {
+  const app = ctx.directory.apps.get(tx.clientId);
+  if (!app)
+    return fail(ctx, x, tx, new EntraError(700016, { clientId: tx.clientId, tenant: tx.tenantSegment }));
+  try {
+    if (!tx.userId) {
+      const picked = pickUser(ctx, x, tx);
+      if (picked === 'login') return showLogin(ctx, x, tx, app);
+      if (picked === 'picker') return showPicker(ctx, x, tx, app);
+      tx.userId = picked.userId;
+      tx.authTime = picked.authTime;
+    }
+    const user = ctx.directory.users.get(tx.userId);
+    if (!user) throw new EntraError(50058);
+    checkUserMaySignIn(ctx, app, user, tx.tenantSegment);
+    if (tx.prompt === 'none' && user.scenarios.mfaRequired) {
+      throw new EntraError(
+        50076,
+        { resource: tx.scopes.resources[0]?.identifier ?? 'the application' },
+        { error: 'interaction_required' },
+      );
+    }
+    const needsConsent =
+      !tx.consentShown &&
+      (tx.prompt === 'consent' ||
+        !!user.scenarios.consentRequired ||
+        !!app.scenarios.consentRequired ||
+        missingConsent(ctx, app, user, tx.scopes).length > 0);
+    if (needsConsent) {
+      if (ctx.autoLoginUserId) recordConsent(ctx, app, user, tx.scopes);
+      else if (tx.prompt === 'none') {
+        throw new EntraError(
+          65001,
+          { clientId: app.clientId, appName: app.name },
+          { error: 'consent_required' },
+        );
+      } else return showConsent(ctx, x, tx, app, user);
+    }
+    ctx.state.transactions.delete(tx.id);
+    signInToSession(ctx, x, user.id, tx.authTime ?? Math.floor(Date.now() / 1000));
+    await completeAuthorize(ctx, x, tx, app, user);
+  } catch (err) {
+    if (err instanceof EntraError) return fail(ctx, x, tx, err);
+    throw err;
+  }
+}
+
+type Pick = 'login' | 'picker' | { userId: string; authTime: number };
+
+function pickUser(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTransaction): Pick {
+  const now = Math.floor(Date.now() / 1000);
+  if (ctx.autoLoginUserId) return { userId: ctx.autoLoginUserId, authTime: now };
+  const session = currentSession(ctx, x);
+  const users = session?.users ?? [];
+  const hinted = tx.loginHint
+    ? users.find(
+        (u) => ctx.directory.users.get(u.userId)?.username.toLowerCase() === tx.loginHint!.toLowerCase(),
+      )
+    : undefined;
+  const fresh = tx.maxAge !== undefined ? users.filter((u) => now - u.authTime <= tx.maxAge!) : users;
+  switch (tx.prompt) {
+    case 'login':
+      return 'login';
+    case 'select_account':
+      return users.length ? 'picker' : 'login';
+    case 'none': {
+      const chosen = hinted ?? (fresh.length === 1 ? fresh[0] : undefined);
+      if (!chosen) {
+        throw users.length > 1
+          ? new EntraError(50058, {}, { error: 'interaction_required' })
+          : new EntraError(50058);
+      }
+      return chosen;
+    }
+    default:
+      if (tx.kind === 'device') return users.length ? 'picker' : 'login';
+      if (hinted && fresh.includes(hinted)) return hinted;
+      if (tx.loginHint) return 'login';
+      if (fresh.length === 1) return fresh[0]!;
+      return fresh.length ? 'picker' : 'login';
+  }
+}
+
+function showLogin(
+  ctx: EmulatorContext,
+  x: Exchange,
+  tx: AuthorizeTransaction,
+  app: App,
+  error?: string,
+): void {
+  saveTransaction(ctx, tx);
+  const tenant = ctx.directory.tenants.get(app.tenantId);
+  sendPage(
+    x.res,
+    200,
+    towardsClient(
+      tx,
+      loginPage({
+        action: UI_PATHS.login,
+        tx: tx.id,
+        appName: app.name,
+        tenantName: tenant?.name ?? 'your organization',
+        ...(tx.loginHint ? { loginHint: tx.loginHint } : {}),
+        ...(error ? { error } : {}),
+      }),
+    ),
+  );
+}
+
+export { showLogin };
+
+function showPicker(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTransaction, app: App): void {
+  saveTransaction(ctx, tx);
+  const session = currentSession(ctx, x);
+  const accounts = (session?.users ?? [])
+    .map((u) => ctx.directory.users.get(u.userId))
+    .filter((u): u is User => !!u)
+    .map((u) => ({ username: u.username, displayName: u.displayName }));
+  sendPage(
+    x.res,
+    200,
+    towardsClient(
+      tx,
+      accountPickerPage({ action: UI_PATHS.selectAccount, tx: tx.id, appName: app.name, accounts }),
+    ),
+  );
+}
+
+function showConsent(
+  ctx: EmulatorContext,
+  x: Exchange,
+  tx: AuthorizeTransaction,
+  app: App,
+  user: User,
+): void {
+  saveTransaction(ctx, tx);
+  const publisher = ctx.directory.tenants.get(app.tenantId)?.name;
+  sendPage(
+    x.res,
+    200,
+    towardsClient(
+      tx,
+      consentPage({
+        action: UI_PATHS.consent,
+        tx: tx.id,
+        appName: app.name,
+        ...(publisher ? { publisher } : {}),
+        username: user.username,
+        permissions: describePermissions(ctx, app, tx.scopes),
+      }),
+    ),
+  );
+}
+
+/** Ends a transaction with an error: back to the redirect URI, or on a page for the device flow. */
+/** Pages whose form POST may end in a 302 to the client: Chrome checks form-action on that redirect too. */
+function towardsClient(tx: AuthorizeTransaction, page: RenderedPage): RenderedPage {
+  return tx.kind === 'authorize' && tx.redirectUri ? allowFormRedirect(page, tx.redirectUri) : page;
+}
+
+export function fail(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTransaction, err: EntraError): void {
+  ctx.state.transactions.delete(tx.id);
+  if (tx.kind === 'device') {
+    if (tx.deviceCode && err.code === 65004) {
+      const record = ctx.state.deviceCodes.get(tx.deviceCode);
+      if (record) record.status = 'declined';
+      const app = ctx.directory.apps.get(tx.clientId);
+      sendPage(x.res, 200, deviceCodeDonePage({ appName: app?.name ?? tx.clientId, approved: false }));
+      return;
+    }
+    showErrorPage(ctx, x, err);
+    return;
+  }
+  deliverError(x, { redirectUri: tx.redirectUri, responseMode: tx.responseMode }, err, tx.state);
+}

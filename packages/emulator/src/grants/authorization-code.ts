@@ -1,0 +1,66 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { EmulatorContext } from '../context.js';
+import type { App } from '../directory/model.js';
+import { EntraError } from '../errors/entra-error.js';
+import type { Params } from '../http/request.js';
+import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tokens/issue.js';
+import { checkUserGrant } from './scenarios.js';
+
+function pkceMatches(verifier: string, challenge: string, method: 'S256' | 'plain'): boolean {
+  if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) return false;
+  const computed =
+    method === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier;
+  const a = Buffer.from(computed);
+  const b = Buffer.from(challenge);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** `grant_type=authorization_code`: single use; a replay fails with AADSTS54005 and revokes the grant. */
+export async function authorizationCodeGrant(
+  ctx: EmulatorContext,
+  app: App,
+  p: Params,
+  authLevel: ClientAuthLevel,
+): Promise<TokenResponse> {
+  const code = p.get('code');
+  if (!code) throw new EntraError(900144, { name: 'code' });
+  const redirectUri = p.get('redirect_uri');
+  if (!redirectUri) throw new EntraError(900144, { name: 'redirect_uri' });
+  const entry = ctx.state.codes.peek(code);
+  if (!entry)
+    throw new EntraError(
+      9002313,
+      { detail: 'The authorization code is malformed or unknown.' },
+      { error: 'invalid_grant' },
+    );
+  const record = entry.value;
+  if (record.redeemed) {
+    ctx.state.revokedGrants.set(record.grantId, true, Date.now() + ctx.settings.refreshTokenLifetime * 1000);
+    throw new EntraError(54005);
+  }
+  if (entry.expiresAt <= Date.now()) throw new EntraError(70008);
+  if (record.clientId !== app.clientId) throw new EntraError(70000);
+  if (record.redirectUri !== redirectUri)
+    throw new EntraError(50011, { redirectUri, clientId: app.clientId });
+  if (record.codeChallenge) {
+    const verifier = p.get('code_verifier');
+    if (!verifier) throw new EntraError(501481);
+    if (!pkceMatches(verifier, record.codeChallenge, record.codeChallengeMethod ?? 'plain'))
+      throw new EntraError(50148);
+  }
+  record.redeemed = true;
+  if (ctx.state.revokedGrants.get(record.grantId)) throw new EntraError(50173);
+  const user = ctx.directory.users.get(record.userId);
+  if (!user) throw new EntraError(50173);
+  checkUserGrant(user, app, { refresh: false, resource: record.scopes.resources[0]?.identifier ?? '' });
+  return issueDelegated(ctx, {
+    app,
+    user,
+    scopes: record.scopes,
+    authTime: record.authTime,
+    grantId: record.grantId,
+    authLevel,
+    clientInfo: p.get('client_info') === '1',
+    ...(record.nonce !== undefined ? { nonce: record.nonce } : {}),
+  });
+}

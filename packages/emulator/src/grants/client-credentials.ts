@@ -1,0 +1,41 @@
+import type { EmulatorContext } from '../context.js';
+import type { App } from '../directory/model.js';
+import { findResource } from '../directory/resources.js';
+import type { ResolvedTenant } from '../directory/tenants.js';
+import { EntraError } from '../errors/entra-error.js';
+import type { Params } from '../http/request.js';
+import { type ClientAuthLevel, issueAppOnly, type TokenResponse } from '../tokens/issue.js';
+
+/** `grant_type=client_credentials`: one `RESOURCE/.default` scope; the app's granted app roles in `roles`. */
+export async function clientCredentialsGrant(
+  ctx: EmulatorContext,
+  app: App,
+  p: Params,
+  authLevel: ClientAuthLevel,
+  tenant: ResolvedTenant,
+): Promise<TokenResponse> {
+  if (tenant.kind !== 'tenant') throw new EntraError(9001023);
+  if (authLevel === '0') throw new EntraError(7000218);
+  if (app.signInAudience === 'AzureADMyOrg' && tenant.tenant!.id !== app.tenantId) {
+    throw new EntraError(700016, { clientId: app.clientId, tenant: tenant.segment });
+  }
+  const scope = p.get('scope');
+  if (!scope) throw new EntraError(900144, { name: 'scope' });
+  const items = scope.split(/[ ]+/).filter(Boolean);
+  const detail =
+    'Client credential flows must have one scope value with /.default suffixed to the resource identifier (application ID URI).';
+  if (items.length !== 1 || !items[0]!.endsWith('/.default')) throw new EntraError(70011, { detail });
+  const identifier = items[0]!.slice(0, -'/.default'.length);
+  const resource = findResource(ctx.directory, identifier);
+  if (!resource) throw new EntraError(500011, { resource: identifier, tenant: tenant.segment });
+  const roles = new Set<string>();
+  for (const [id, values] of Object.entries(app.applicationPermissions)) {
+    if (findResource(ctx.directory, id)?.appId === resource.appId) for (const v of values) roles.add(v);
+  }
+  const used = identifier.endsWith('/')
+    ? identifier.slice(0, -1)
+    : identifier === resource.appId
+      ? resource.identifiers[0]!
+      : identifier;
+  return issueAppOnly(ctx, app, tenant.tenant!.id, resource, used, [...roles], authLevel);
+}

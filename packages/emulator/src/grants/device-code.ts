@@ -1,0 +1,55 @@
+import type { EmulatorContext } from '../context.js';
+import type { App } from '../directory/model.js';
+import { EntraError } from '../errors/entra-error.js';
+import type { Params } from '../http/request.js';
+import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tokens/issue.js';
+import { checkUserGrant } from './scenarios.js';
+
+/**
+ * Device code polling (both `urn:ietf:params:oauth:grant-type:device_code` and the short `device_code`):
+ * authorization_pending, slow_down (polled faster than `interval`), authorization_declined, expired_token.
+ */
+export async function deviceCodeGrant(
+  ctx: EmulatorContext,
+  app: App,
+  p: Params,
+  authLevel: ClientAuthLevel,
+): Promise<TokenResponse> {
+  const deviceCode = p.get('device_code') ?? p.get('code');
+  if (!deviceCode) throw new EntraError(900144, { name: 'device_code' });
+  const entry = ctx.state.deviceCodes.peek(deviceCode);
+  if (!entry || entry.value.clientId !== app.clientId) {
+    throw new EntraError(
+      9002313,
+      { detail: 'The device code is unknown.' },
+      { error: 'bad_verification_code' },
+    );
+  }
+  const record = entry.value;
+  const now = Date.now();
+  if (entry.expiresAt <= now) throw new EntraError(70020);
+  if (record.status === 'declined') {
+    ctx.state.deviceCodes.delete(deviceCode);
+    throw new EntraError(65004, {}, { error: 'authorization_declined' });
+  }
+  if (record.status === 'pending') {
+    const tooSoon = record.lastPollAt !== undefined && now - record.lastPollAt < record.interval * 1000 * 0.8;
+    record.lastPollAt = now;
+    if (tooSoon) throw new EntraError(70016, {}, { error: 'slow_down' });
+    throw new EntraError(70016);
+  }
+  ctx.state.deviceCodes.delete(deviceCode);
+  ctx.state.userCodes.delete(record.userCode);
+  const user = record.userId ? ctx.directory.users.get(record.userId) : undefined;
+  if (!user) throw new EntraError(70020);
+  checkUserGrant(user, app, { refresh: false, resource: record.scopes.resources[0]?.identifier ?? '' });
+  return issueDelegated(ctx, {
+    app,
+    user,
+    scopes: record.scopes,
+    authTime: record.authTime ?? Math.floor(now / 1000),
+    grantId: deviceCode.slice(0, 36),
+    authLevel,
+    clientInfo: p.get('client_info') === '1',
+  });
+}

@@ -1,0 +1,120 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EmulatorContext } from '../context.js';
+import { EntraError } from '../errors/entra-error.js';
+import { showErrorPage } from '../flow/deliver.js';
+import { ROUTES } from '../routes.js';
+import { BodyTooLargeError, parseCookies, parseParams } from './request.js';
+import { sendJson } from './respond.js';
+import type { Exchange } from './route.js';
+
+const CORS_PREFLIGHT = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+  'Access-Control-Allow-Headers':
+    'Content-Type, Authorization, client-request-id, x-client-SKU, x-client-VER, x-client-OS, x-client-CPU, x-client-current-telemetry, x-client-last-telemetry, x-ms-lib-capability',
+  'Access-Control-Max-Age': '86400',
+};
+
+function safeDecode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The request listener: routes by path, and turns every failure into a response. EntraErrors become Entra
+ * bodies (JSON) or the error page; anything unexpected is a 500 that is logged (and fails the fuzz test).
+ */
+export function createListener(ctx: EmulatorContext): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    void handle(ctx, req, res);
+  };
+}
+
+async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const raw = req.url ?? '/';
+  const q = raw.indexOf('?');
+  const path = q === -1 ? raw : raw.slice(0, q);
+  const method = (req.method ?? 'GET').toUpperCase();
+  let errorsAs: 'json' | 'page' = 'json';
+  try {
+    if (method === 'OPTIONS') {
+      res.writeHead(204, CORS_PREFLIGHT);
+      res.end();
+      return;
+    }
+    for (const r of ROUTES) {
+      const m = r.pattern.exec(path);
+      if (!m) continue;
+      errorsAs = r.errors;
+      if (!r.methods.includes(method)) {
+        sendJson(
+          res,
+          405,
+          { error: 'invalid_request', error_description: `Method ${method.slice(0, 10)} not allowed.` },
+          { Allow: r.methods.join(', ') },
+        );
+        return;
+      }
+      const params: Record<string, string> = {};
+      for (let i = 0; i < r.names.length; i++) {
+        const value = safeDecode(m[i + 1]!);
+        if (value === undefined || value.length > 256) throw new EntraError(90002, { tenant: '(malformed)' });
+        params[r.names[i]!] = value;
+      }
+      const x: Exchange = {
+        req,
+        res,
+        method,
+        path,
+        query: parseParams(q === -1 ? '' : raw.slice(q + 1)),
+        cookies: parseCookies(req.headers.cookie),
+        params,
+      };
+      await r.handler(ctx, x);
+      return;
+    }
+    sendJson(res, 404, {
+      error: 'not_found',
+      error_description: 'No such endpoint on the tokenloop emulator.',
+    });
+  } catch (err) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (err instanceof EntraError) {
+      if (errorsAs === 'page') showErrorPage(ctx, { req, res } as Exchange, err);
+      else
+        sendJson(res, err.status, err.toBody(), {
+          'Cache-Control': 'no-store, no-cache',
+          Pragma: 'no-cache',
+          ...err.headers,
+        });
+      return;
+    }
+    if (err instanceof BodyTooLargeError) {
+      sendJson(
+        res,
+        413,
+        { error: 'invalid_request', error_description: 'Request body too large.' },
+        { Connection: 'close' },
+      );
+      return;
+    }
+    if (
+      (err as NodeJS.ErrnoException)?.code === 'ECONNRESET' ||
+      (err as NodeJS.ErrnoException)?.code === 'ERR_STREAM_PREMATURE_CLOSE'
+    ) {
+      res.destroy();
+      return;
+    }
+    ctx.log(`internal error on ${method} ${path.slice(0, 100)}: ${(err as Error)?.stack ?? String(err)}`);
+    sendJson(res, 500, {
+      error: 'server_error',
+      error_description: 'Internal emulator error (a bug: please report it).',
+    });
+  }
+}

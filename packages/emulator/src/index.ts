@@ -1,0 +1,13 @@
+/**
+ * @tokenloop/emulator — a local, Entra-compatible identity platform for development, tests and CI.
+ * @packageDocumentation
+ */
+export type { DirectorySummary } from './admin/operations.js';
+export type { EmulatorSettings } from './context.js';
+export type { App, Scenarios, Tenant, User } from './directory/model.js';
+export { SAMPLE_IDS, SAMPLE_SECRETS } from './directory/sample.js';
+export type { AppInput, ConfigInput, UserInput } from './directory/schema.js';
+export { createSelfSignedKey } from './keys/certificates.js';
+export { thumbprints } from './keys/thumbprints.js';
+export { defaultDataDir, type EmulatorOptions, EmulatorOptionsError } from './options.js';
+export { type RunningEmulator, startEmulator } from './start.js';

@@ -1,0 +1,157 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { CertifiedKey } from './certificates.js';
+import { certificateDer, thumbprints } from './thumbprints.js';
+
+/** The X.509 generator is loaded only when a key must be made, keeping start-up with stored keys fast. */
+async function newKeyMaterial(): Promise<CertifiedKey> {
+  const { createSelfSignedKey } = await import('./certificates.js');
+  return createSelfSignedKey('tokenloop emulator token signing');
+}
+
+/** A token-signing key with its certificate; `kid` equals `x5t` as on Entra. */
+export interface SigningKey {
+  kid: string;
+  privateKey: KeyObject;
+  jwk: Record<string, unknown>;
+  createdAt: number;
+  /** When a rotation replaced it; the key stays published for the grace period. */
+  retiredAt?: number;
+  material: CertifiedKey;
+}
+
+const storedKeys = z.array(
+  z.object({
+    privateKeyPem: z.string(),
+    certificatePem: z.string(),
+    createdAt: z.number(),
+    retiredAt: z.number().optional(),
+  }),
+);
+
+function toSigningKey(material: CertifiedKey, createdAt: number, retiredAt?: number): SigningKey {
+  const { x5t } = thumbprints(material.certificatePem);
+  const privateKey = createPrivateKey(material.privateKeyPem);
+  const pub = createPublicKey(privateKey).export({ format: 'jwk' });
+  return {
+    kid: x5t,
+    privateKey,
+    jwk: {
+      kty: 'RSA',
+      use: 'sig',
+      kid: x5t,
+      x5t,
+      n: pub.n,
+      e: pub.e,
+      x5c: [certificateDer(material.certificatePem).toString('base64')],
+    },
+    createdAt,
+    ...(retiredAt !== undefined ? { retiredAt } : {}),
+    material,
+  };
+}
+
+/**
+ * The emulator's signing keys: one active, older ones published until their grace period ends.
+ * Persisted (0600) in the data directory when there is one, so tokens survive restarts.
+ */
+export class SigningKeys {
+  private keys: SigningKey[];
+
+  private constructor(
+    keys: SigningKey[],
+    private readonly file: string | undefined,
+    private readonly graceSeconds: number,
+  ) {
+    this.keys = keys;
+  }
+
+  static async open(dataDir: string | undefined, graceSeconds: number): Promise<SigningKeys> {
+    const file = dataDir ? join(dataDir, 'signing-keys.json') : undefined;
+    if (file) {
+      const loaded = await readStored(file);
+      if (loaded?.length) {
+        const set = new SigningKeys(
+          loaded.map((k) => toSigningKey(k, k.createdAt, k.retiredAt)),
+          file,
+          graceSeconds,
+        );
+        set.prune();
+        return set;
+      }
+    }
+    const first = toSigningKey(await newKeyMaterial(), Date.now());
+    const set = new SigningKeys([first], file, graceSeconds);
+    await set.save();
+    return set;
+  }
+
+  get active(): SigningKey {
+    return this.keys[0]!;
+  }
+
+  /** Keys to publish in the JWKS: the active one and any still within their grace period. */
+  published(): SigningKey[] {
+    this.prune();
+    return this.keys;
+  }
+
+  find(kid: string): SigningKey | undefined {
+    return this.published().find((k) => k.kid === kid);
+  }
+
+  /** Makes a new key active; the old one keeps verifying for the grace period. */
+  async rotate(): Promise<SigningKey> {
+    const fresh = toSigningKey(await newKeyMaterial(), Date.now());
+    const now = Date.now();
+    for (const k of this.keys) k.retiredAt ??= now;
+    this.keys = [fresh, ...this.keys];
+    this.prune();
+    await this.save();
+    return fresh;
+  }
+
+  private prune(): void {
+    const cutoff = Date.now() - this.graceSeconds * 1000;
+    this.keys = this.keys.filter((k, i) => i === 0 || (k.retiredAt ?? Date.now()) > cutoff);
+  }
+
+  private async save(): Promise<void> {
+    if (!this.file) return;
+    const body = this.keys.map((k) => ({
+      ...k.material,
+      createdAt: k.createdAt,
+      ...(k.retiredAt !== undefined ? { retiredAt: k.retiredAt } : {}),
+    }));
+    await writeFileAtomic(this.file, JSON.stringify(body, null, 2));
+  }
+}
+
+async function readStored(file: string): Promise<z.infer<typeof storedKeys> | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const parsed = storedKeys.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // fall through
+  }
+  // An unreadable key file is set aside, never silently overwritten.
+  await rename(file, `${file}.corrupt-${Date.now()}`).catch(() => {});
+  process.emitWarning(`emulator: ${file} was unreadable; moved aside and created new signing keys`);
+  return undefined;
+}
+
+export async function writeFileAtomic(file: string, text: string): Promise<void> {
+  const dir = join(file, '..');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
+  await rename(tmp, file);
+}

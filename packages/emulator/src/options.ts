@@ -1,0 +1,61 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { EmulatorSettings } from './context.js';
+import type { ConfigInput } from './directory/schema.js';
+
+/** Options of {@link startEmulator}. */
+export interface EmulatorOptions {
+  /** TCP port; 0 (the default) picks a free one. */
+  port?: number;
+  /** Loopback address to listen on: 127.0.0.1 (default), localhost, ::1 or another 127.x address. */
+  host?: string;
+  /** Serve https with a local CA kept in the data directory (MSAL refuses http authorities). */
+  https?: boolean;
+  /** A directory config: a JSON file path, or the object itself. Default: the built-in sample directory. */
+  config?: string | ConfigInput;
+  /** Where keys and the local CA live. Default: none (ephemeral keys), or the user data dir for https. */
+  dataDir?: string;
+  /** Complete every sign-in and device code as this user (full username or the part before @). */
+  autoLogin?: string;
+  /** Access token lifetime in seconds. */
+  accessTokenLifetime?: number;
+  /** Fine-grained lifetimes and intervals. */
+  settings?: Partial<EmulatorSettings>;
+  /** Where operational messages go (default: nowhere). */
+  log?: (line: string) => void;
+}
+
+/** A problem with the options or config given to the emulator: a user error, reported without a stack. */
+export class EmulatorOptionsError extends Error {
+  override name = 'EmulatorOptionsError';
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** `$TOKENLOOP_HOME/emulator`, else `$XDG_DATA_HOME/tokenloop/emulator`, else `~/.local/share/tokenloop/emulator`. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TOKENLOOP_HOME) return join(env.TOKENLOOP_HOME, 'emulator');
+  const data = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(data, 'tokenloop', 'emulator');
+}
+
+export function validateOptions(o: EmulatorOptions): void {
+  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535)) {
+    throw new EmulatorOptionsError(`port must be an integer from 0 to 65535 (got ${o.port})`);
+  }
+  if (o.host !== undefined && !isLoopbackHost(o.host)) {
+    throw new EmulatorOptionsError(
+      `host must be a loopback address (127.0.0.1, localhost or ::1), got '${o.host}': the emulator publishes test passwords and must not be reachable from other machines`,
+    );
+  }
+  if (
+    o.accessTokenLifetime !== undefined &&
+    (!Number.isInteger(o.accessTokenLifetime) || o.accessTokenLifetime < 1 || o.accessTokenLifetime > 86_400)
+  ) {
+    throw new EmulatorOptionsError(
+      `access token lifetime must be a whole number of seconds from 1 to 86400 (got ${o.accessTokenLifetime})`,
+    );
+  }
+}

@@ -1,0 +1,163 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import {
+  addApp,
+  addUser,
+  type DirectorySummary,
+  findUser,
+  revokeUserGrants,
+  setScenarios,
+  summarizeDirectory,
+} from './admin/operations.js';
+import { DEFAULT_SETTINGS, type EmulatorContext, type EmulatorSettings } from './context.js';
+import { DirectoryConfigError } from './directory/build.js';
+import { type LoadedConfig, loadConfig, loadConfigFile, loadSample } from './directory/load.js';
+import type { App, Scenarios, User } from './directory/model.js';
+import type { AppInput, UserInput } from './directory/schema.js';
+import { createListener } from './http/server.js';
+import { ensureHttpsMaterial } from './keys/https-material.js';
+import { SigningKeys } from './keys/signing-keys.js';
+import { defaultDataDir, type EmulatorOptions, EmulatorOptionsError, validateOptions } from './options.js';
+import { createState, sweepState } from './state/state.js';
+
+/** A running emulator. */
+export interface RunningEmulator {
+  /** Base URL, e.g. `http://127.0.0.1:8400`; authorities are `${url}/${tenant}`. */
+  url: string;
+  /** The local CA certificate to trust when started with https; null otherwise. */
+  caCertFile: string | null;
+  /** Tenants, apps (with secrets) and users (with passwords) as they are now. */
+  directory(): DirectorySummary;
+  /** Token-endpoint request counts by grant type and client id. */
+  stats(): { token_requests: Record<string, Record<string, number>> };
+  resetStats(): void;
+  /** New signing key; the old one stays in the JWKS for the grace period. Returns the new `kid`. */
+  rotateKeys(): Promise<string>;
+  addApp(input: AppInput): App;
+  addUser(input: UserInput): User;
+  /** Replaces the scenario switches of a user or an app. */
+  setScenarios(target: { user?: string; app?: string }, scenarios: Scenarios): void;
+  /** Revokes every refresh token (and what it issued) of a user; returns how many grants. */
+  revokeUserGrants(user: string): number;
+  close(): Promise<void>;
+}
+
+async function loadDirectory(config: EmulatorOptions['config']): Promise<LoadedConfig> {
+  if (config === undefined) return loadSample();
+  if (typeof config === 'string') return loadConfigFile(config);
+  return loadConfig(config, 'config');
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Starts a local Entra-compatible identity platform.
+ *
+ * @example
+ * ```ts
+ * import { startEmulator } from '@tokenloop/emulator';
+ * const emulator = await startEmulator({ autoLogin: 'alice' });
+ * const authority = `${emulator.url}/organizations`;
+ * // … run your tests against `authority` …
+ * await emulator.close();
+ * ```
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  validateOptions(options);
+  let loaded: LoadedConfig;
+  try {
+    loaded = await loadDirectory(options.config);
+  } catch (err) {
+    if (err instanceof DirectoryConfigError) throw new EmulatorOptionsError(err.message);
+    throw err;
+  }
+  const settings: EmulatorSettings = {
+    ...DEFAULT_SETTINGS,
+    ...stripUndefined(loaded.settings),
+    ...(options.accessTokenLifetime !== undefined
+      ? { accessTokenLifetime: options.accessTokenLifetime }
+      : {}),
+    ...stripUndefined(options.settings ?? {}),
+  };
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = options.dataDir ?? (options.https ? defaultDataDir() : undefined);
+  const keysPromise = SigningKeys.open(dataDir, settings.keyGraceSeconds);
+  const tlsPromise = options.https
+    ? ensureHttpsMaterial(dataDir!, [...new Set(['localhost', '127.0.0.1', '::1', host])])
+    : undefined;
+  const [keys, tls] = await Promise.all([keysPromise, tlsPromise]);
+  const ctx: EmulatorContext = {
+    url: '',
+    secure: !!options.https,
+    directory: loaded.directory,
+    settings,
+    keys,
+    state: createState(),
+    autoLoginUserId: undefined,
+    log: options.log ?? (() => {}),
+  };
+  if (options.autoLogin) {
+    const user = findUser(ctx, options.autoLogin);
+    if (!user) {
+      const known = [...ctx.directory.users.values()].map((u) => u.username).join(', ');
+      throw new EmulatorOptionsError(
+        `--auto-login: no user '${options.autoLogin}' in the directory (users: ${known})`,
+      );
+    }
+    ctx.autoLoginUserId = user.id;
+  }
+  const listener = createListener(ctx);
+  const server: Server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener)
+    : createHttpServer(listener);
+  server.keepAliveTimeout = 5000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.maxHeadersCount = 100;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new EmulatorOptionsError(
+              `port ${options.port} on ${host} is already in use; choose another with --port, or 0 for any free port`,
+            )
+          : err.code === 'EADDRNOTAVAIL'
+            ? new EmulatorOptionsError(`cannot listen on ${host}: address not available on this machine`)
+            : err,
+      );
+    });
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  const port = (server.address() as AddressInfo).port;
+  ctx.url = `${tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
+  const sweeper = setInterval(() => sweepState(ctx.state), 30_000);
+  sweeper.unref();
+  return {
+    url: ctx.url,
+    caCertFile: tls?.caCertFile ?? null,
+    directory: () => summarizeDirectory(ctx),
+    stats: () => ctx.state.stats.toJSON(),
+    resetStats: () => ctx.state.stats.reset(),
+    rotateKeys: async () => (await ctx.keys.rotate()).kid,
+    addApp: (input) => addApp(ctx, input),
+    addUser: (input) => addUser(ctx, input),
+    setScenarios: (target, scenarios) => setScenarios(ctx, target, scenarios),
+    revokeUserGrants: (user) => revokeUserGrants(ctx, user),
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(sweeper);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

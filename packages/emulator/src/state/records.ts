@@ -1,0 +1,87 @@
+import type { RequestedScopes } from '../tokens/scopes.js';
+
+/** An authorize request in progress: between the first request and the code, across login/consent pages. */
+export interface AuthorizeTransaction {
+  id: string;
+  kind: 'authorize' | 'device';
+  tenantSegment: string;
+  clientId: string;
+  redirectUri: string;
+  responseType: string;
+  responseMode: 'query' | 'fragment' | 'form_post';
+  scopes: RequestedScopes;
+  state?: string;
+  nonce?: string;
+  prompt?: string;
+  loginHint?: string;
+  domainHint?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+  clientInfo: boolean;
+  maxAge?: number;
+  /** Device flow: the device code this transaction approves. */
+  deviceCode?: string;
+  /** Set once the user has authenticated. */
+  userId?: string;
+  authTime?: number;
+}
+
+export interface CodeRecord {
+  clientId: string;
+  redirectUri: string;
+  userId: string;
+  tenantId: string;
+  scopes: RequestedScopes;
+  nonce?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+  authTime: number;
+  grantId: string;
+  redeemed: boolean;
+}
+
+export interface DeviceCodeRecord {
+  deviceCode: string;
+  userCode: string;
+  clientId: string;
+  tenantSegment: string;
+  scopes: RequestedScopes;
+  interval: number;
+  lastPollAt?: number;
+  status: 'pending' | 'approved' | 'declined';
+  userId?: string;
+  authTime?: number;
+}
+
+export interface SsoSession {
+  id: string;
+  /** Users signed in in this browser, most recent first, with their authentication time. */
+  users: { userId: string; authTime: number }[];
+  createdAt: number;
+}
+
+export interface RefreshTokenRecord {
+  clientId: string;
+  userId: string;
+  tenantId: string;
+  /** OIDC scopes of the original grant (`openid`, `profile`, `email`, `offline_access`). */
+  oidc: string[];
+  /** The resource and scopes of the original request, used when a refresh names no scope. */
+  resource: string;
+  resourceScopes: string[];
+  grantId: string;
+  authTime: number;
+  issuedAt: number;
+  lastUsedAt: number;
+}
+
+/** What the emulator remembers of each access token it issued (for revocation, introspection, admin). */
+export interface AccessTokenRecord {
+  uti: string;
+  kind: 'delegated' | 'app';
+  clientId: string;
+  subject: string;
+  grantId?: string;
+  expiresAt: number;
+  preview: string;
+}

@@ -1,0 +1,37 @@
+const GRANT_NAMES: Record<string, string> = {
+  authorization_code: 'authorization_code',
+  refresh_token: 'refresh_token',
+  client_credentials: 'client_credentials',
+  device_code: 'device_code',
+  'urn:ietf:params:oauth:grant-type:device_code': 'device_code',
+  'urn:ietf:params:oauth:grant-type:jwt-bearer': 'jwt-bearer',
+};
+
+/**
+ * Token-endpoint request counts by grant type and client id, so tests anywhere can assert "exactly one
+ * refresh". Unknown grant types and client ids are counted under `other` / `unknown` to keep memory bounded.
+ */
+export class Stats {
+  private counts = new Map<string, Map<string, number>>();
+
+  countTokenRequest(grantType: string | undefined, clientId: string | undefined, knownClient: boolean): void {
+    const grant = (grantType && GRANT_NAMES[grantType]) ?? 'other';
+    const client = clientId && knownClient ? clientId : 'unknown';
+    let byClient = this.counts.get(grant);
+    if (!byClient) {
+      byClient = new Map();
+      this.counts.set(grant, byClient);
+    }
+    byClient.set(client, (byClient.get(client) ?? 0) + 1);
+  }
+
+  toJSON(): { token_requests: Record<string, Record<string, number>> } {
+    const token_requests: Record<string, Record<string, number>> = {};
+    for (const [grant, byClient] of this.counts) token_requests[grant] = Object.fromEntries(byClient);
+    return { token_requests };
+  }
+
+  reset(): void {
+    this.counts.clear();
+  }
+}

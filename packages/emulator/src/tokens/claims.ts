@@ -1,0 +1,26 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** Pairwise `sub`: stable per (user, app), different across apps, as Entra's is. */
+export function pairwiseSub(userId: string, appId: string): string {
+  return createHash('sha256').update(`pairwise:${userId}:${appId}`).digest('base64url');
+}
+
+/** Opaque claim values Entra includes (`aio`, `rh`, `uti`); meaningless but shaped similarly. */
+export function opaque(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** `at_hash` / `c_hash`: left half of SHA-256 of the ASCII value, base64url (OIDC Core 3.3.2.11). */
+export function halfHash(value: string): string {
+  const digest = createHash('sha256').update(value, 'ascii').digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}
+
+/** `client_info`: base64url (no padding) of `{"uid": oid, "utid": tid}`; MSAL's home account id is uid.utid. */
+export function clientInfo(userId: string, tenantId: string): string {
+  return Buffer.from(JSON.stringify({ uid: userId, utid: tenantId })).toString('base64url');
+}
+
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

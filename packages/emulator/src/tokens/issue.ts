@@ -1,0 +1,256 @@
+import type { EmulatorContext } from '../context.js';
+import { stableGuid } from '../directory/ids.js';
+import type { App, User } from '../directory/model.js';
+import { findResource, GRAPH_RESOURCE, type Resource } from '../directory/resources.js';
+import { clientInfo, halfHash, nowSeconds, opaque, pairwiseSub } from './claims.js';
+import { v1Issuer, v2Issuer } from './issuer.js';
+import { expandDelegated, formatScope, type RequestedScopes } from './scopes.js';
+import { signJwt } from './sign.js';
+
+/** How the client authenticated: 0 public, 1 secret, 2 certificate (`appidacr` / `azpacr`). */
+export type ClientAuthLevel = '0' | '1' | '2';
+
+export interface DelegatedGrant {
+  app: App;
+  user: User;
+  scopes: RequestedScopes;
+  authTime: number;
+  grantId: string;
+  authLevel: ClientAuthLevel;
+  nonce?: string;
+  clientInfo: boolean;
+  /** Hybrid flow / max_age: extra ID-token claims. */
+  code?: string;
+  includeAuthTime?: boolean;
+}
+
+export type TokenResponse = Record<string, string | number>;
+
+export function servicePrincipalId(clientId: string, tenantId: string): string {
+  return stableGuid(`sp:${clientId}:${tenantId}`);
+}
+
+function preview(token: string): string {
+  return `${token.slice(0, 8)}…(${token.length} chars)`;
+}
+
+/** The resource a delegated request's access token is for: its first resource, or Graph for OIDC-only requests. */
+export function primaryResource(
+  ctx: EmulatorContext,
+  scopes: RequestedScopes,
+): { resource: Resource; identifier: string; values: string[] } {
+  const first = scopes.resources[0];
+  if (!first)
+    return { resource: findResource(ctx.directory, GRAPH_RESOURCE)!, identifier: GRAPH_RESOURCE, values: [] };
+  return {
+    resource: findResource(ctx.directory, first.appId)!,
+    identifier: first.identifier,
+    values: first.scopes,
+  };
+}
+
+/** Issues the ID token alone (hybrid authorize responses). */
+export async function issueIdToken(
+  ctx: EmulatorContext,
+  g: DelegatedGrant,
+  accessToken?: string,
+): Promise<string> {
+  const iat = nowSeconds();
+  const profile = g.scopes.oidc.includes('profile');
+  const claims: Record<string, unknown> = {
+    aud: g.app.clientId,
+    iss: v2Issuer(ctx.url, g.user.tenantId),
+    iat,
+    nbf: iat,
+    exp: iat + ctx.settings.idTokenLifetime,
+    aio: opaque(24),
+    ...(profile ? { name: g.user.displayName, preferred_username: g.user.username } : {}),
+    ...(g.scopes.oidc.includes('email') && g.user.mail ? { email: g.user.mail } : {}),
+    ...(g.nonce ? { nonce: g.nonce } : {}),
+    oid: g.user.id,
+    rh: opaque(16),
+    sub: pairwiseSub(g.user.id, g.app.clientId),
+    tid: g.user.tenantId,
+    uti: opaque(16),
+    ver: '2.0',
+    ...(g.includeAuthTime ? { auth_time: g.authTime } : {}),
+    ...(g.code ? { c_hash: halfHash(g.code) } : {}),
+    ...(accessToken ? { at_hash: halfHash(accessToken) } : {}),
+  };
+  return signJwt(claims, ctx.keys.active, false);
+}
+
+/** Issues a delegated access token (v1 or v2 as the resource asks) and, as requested, ID and refresh tokens. */
+export async function issueDelegated(ctx: EmulatorContext, g: DelegatedGrant): Promise<TokenResponse> {
+  const { resource, identifier } = primaryResource(ctx, g.scopes);
+  const first = g.scopes.resources[0];
+  const values = first ? expandDelegated(ctx.directory, g.app, first) : [];
+  const consented = ctx.state.consents.get(`${g.user.id}|${g.app.clientId}`);
+  const granted = new Set(values);
+  if (consented)
+    for (const c of consented)
+      if (c.startsWith(`${resource.appId}/`)) granted.add(c.slice(resource.appId.length + 1));
+  const scp = first ? [...granted].join(' ') : g.scopes.oidc.filter((s) => s !== 'offline_access').join(' ');
+  const iat = nowSeconds();
+  const lifetime = ctx.settings.accessTokenLifetime;
+  const uti = opaque(16);
+  const common = {
+    iat,
+    nbf: iat,
+    exp: iat + lifetime,
+    aio: opaque(24),
+    name: g.user.displayName,
+    oid: g.user.id,
+    rh: opaque(16),
+    scp,
+    sub: pairwiseSub(g.user.id, resource.appId),
+    tid: g.user.tenantId,
+    uti,
+  };
+  const claims =
+    resource.accessTokenVersion === 1
+      ? {
+          aud: identifier,
+          iss: v1Issuer(ctx.url, g.user.tenantId),
+          ...common,
+          acr: '1',
+          amr: ['pwd'],
+          app_displayname: g.app.name,
+          appid: g.app.clientId,
+          appidacr: g.authLevel,
+          family_name: g.user.surname ?? undefined,
+          given_name: g.user.givenName ?? undefined,
+          idtyp: 'user',
+          ipaddr: '127.0.0.1',
+          unique_name: g.user.username,
+          upn: g.user.username,
+          ver: '1.0',
+        }
+      : {
+          aud: resource.appId,
+          iss: v2Issuer(ctx.url, g.user.tenantId),
+          ...common,
+          azp: g.app.clientId,
+          azpacr: g.authLevel,
+          preferred_username: g.user.username,
+          ver: '2.0',
+        };
+  const accessToken = await signJwt(claims, ctx.keys.active, true);
+  ctx.state.accessTokens.set(
+    uti,
+    {
+      uti,
+      kind: 'delegated',
+      clientId: g.app.clientId,
+      subject: g.user.username,
+      grantId: g.grantId,
+      expiresAt: (iat + lifetime) * 1000,
+      preview: preview(accessToken),
+    },
+    (iat + lifetime) * 1000,
+  );
+  const body: TokenResponse = {
+    token_type: 'Bearer',
+    scope: formatScope(identifier, first ? [...granted] : [], g.scopes.oidc),
+    expires_in: lifetime,
+    ext_expires_in: lifetime,
+    access_token: accessToken,
+  };
+  if (g.scopes.oidc.includes('offline_access'))
+    body.refresh_token = createRefreshToken(ctx, g, identifier, values);
+  if (g.scopes.oidc.includes('openid'))
+    body.id_token = await issueIdToken(ctx, { ...g, code: undefined }, undefined);
+  if (g.clientInfo) body.client_info = clientInfo(g.user.id, g.user.tenantId);
+  return body;
+}
+
+function createRefreshToken(
+  ctx: EmulatorContext,
+  g: DelegatedGrant,
+  identifier: string,
+  values: string[],
+): string {
+  const token = `1.${opaque(96)}`;
+  const now = Date.now();
+  ctx.state.refreshTokens.set(
+    token,
+    {
+      clientId: g.app.clientId,
+      userId: g.user.id,
+      tenantId: g.user.tenantId,
+      oidc: g.scopes.oidc,
+      resource: identifier,
+      resourceScopes: values,
+      grantId: g.grantId,
+      authTime: g.authTime,
+      issuedAt: now,
+      lastUsedAt: now,
+    },
+    now + ctx.settings.refreshTokenLifetime * 1000,
+  );
+  return token;
+}
+
+/** Issues an app-only access token (client credentials): `roles`, `idtyp` app, no refresh or ID token. */
+export async function issueAppOnly(
+  ctx: EmulatorContext,
+  app: App,
+  tenantId: string,
+  resource: Resource,
+  identifier: string,
+  roles: string[],
+  authLevel: ClientAuthLevel,
+): Promise<TokenResponse> {
+  const iat = nowSeconds();
+  const lifetime = ctx.settings.accessTokenLifetime;
+  const uti = opaque(16);
+  const sp = servicePrincipalId(app.clientId, tenantId);
+  const common = {
+    iat,
+    nbf: iat,
+    exp: iat + lifetime,
+    aio: opaque(24),
+    idtyp: 'app',
+    oid: sp,
+    rh: opaque(16),
+    sub: sp,
+    tid: tenantId,
+    uti,
+  };
+  const roleClaim = roles.length ? { roles } : {};
+  const claims =
+    resource.accessTokenVersion === 1
+      ? {
+          aud: identifier,
+          iss: v1Issuer(ctx.url, tenantId),
+          ...common,
+          ...roleClaim,
+          app_displayname: app.name,
+          appid: app.clientId,
+          appidacr: authLevel,
+          ver: '1.0',
+        }
+      : {
+          aud: resource.appId,
+          iss: v2Issuer(ctx.url, tenantId),
+          ...common,
+          ...roleClaim,
+          azp: app.clientId,
+          azpacr: authLevel,
+          ver: '2.0',
+        };
+  const accessToken = await signJwt(claims, ctx.keys.active, true);
+  ctx.state.accessTokens.set(
+    uti,
+    {
+      uti,
+      kind: 'app',
+      clientId: app.clientId,
+      subject: app.name,
+      expiresAt: (iat + lifetime) * 1000,
+      preview: preview(accessToken),
+    },
+    (iat + lifetime) * 1000,
+  );
+  return { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken };
+}

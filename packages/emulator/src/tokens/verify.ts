@@ -1,0 +1,51 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { errors, type JWTPayload, jwtVerify } from 'jose';
+import type { EmulatorContext } from '../context.js';
+import type { AccessTokenRecord } from '../state/records.js';
+
+export type OwnTokenCheck =
+  | { ok: true; claims: JWTPayload & Record<string, unknown>; record: AccessTokenRecord | undefined }
+  | { ok: false; reason: 'expired' | 'invalid' | 'revoked' };
+
+const publicKeys = new WeakMap<KeyObject, KeyObject>();
+
+/**
+ * Verifies an access token this emulator issued: signature with a published key, RS256 only, our issuer,
+ * lifetime, and not revoked (its grant revoked by a code replay, an admin call or a scenario).
+ */
+export async function verifyOwnAccessToken(ctx: EmulatorContext, token: string): Promise<OwnTokenCheck> {
+  if (token.length > 16_384) return { ok: false, reason: 'invalid' };
+  let claims: JWTPayload & Record<string, unknown>;
+  try {
+    const result = await jwtVerify(
+      token,
+      (header) => {
+        const key = header.kid ? ctx.keys.find(header.kid) : undefined;
+        if (!key) throw new errors.JWKSNoMatchingKey();
+        let pub = publicKeys.get(key.privateKey);
+        if (!pub) {
+          pub = createPublicKey(key.privateKey);
+          publicKeys.set(key.privateKey, pub);
+        }
+        return pub;
+      },
+      { algorithms: ['RS256'] },
+    );
+    claims = result.payload as JWTPayload & Record<string, unknown>;
+  } catch (err) {
+    return { ok: false, reason: err instanceof errors.JWTExpired ? 'expired' : 'invalid' };
+  }
+  const iss = typeof claims.iss === 'string' ? claims.iss : '';
+  if (!iss.startsWith(`${ctx.url}/`)) return { ok: false, reason: 'invalid' };
+  // Access tokens carry scp (delegated) or roles/idtyp app; ID tokens carry neither.
+  if (typeof claims.scp !== 'string' && claims.idtyp !== 'app') return { ok: false, reason: 'invalid' };
+  const uti = typeof claims.uti === 'string' ? claims.uti : '';
+  const record = ctx.state.accessTokens.get(uti);
+  if (record?.grantId && ctx.state.revokedGrants.get(record.grantId)) return { ok: false, reason: 'revoked' };
+  if (typeof claims.oid === 'string' && claims.idtyp !== 'app') {
+    const user = ctx.directory.users.get(claims.oid);
+    if (!user || user.scenarios.disabled || user.scenarios.grantRevoked)
+      return { ok: false, reason: 'revoked' };
+  }
+  return { ok: true, claims, record };
+}

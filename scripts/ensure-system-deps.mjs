@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Installs the Debian packages the test suite drives for real, when they are missing (we run as root
+// on CI and dev machines). Each entry: the file that proves it is installed, and the packages to install.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+const NEEDED = [{ proof: '/usr/bin/chromium', packages: ['chromium', 'fonts-liberation'], why: 'browser tests (playwright-core)' }];
+
+const missing = NEEDED.filter((n) => !existsSync(n.proof));
+if (missing.length === 0) process.exit(0);
+
+const packages = missing.flatMap((m) => m.packages);
+console.error(`ensure-system-deps: installing ${packages.join(' ')} (${missing.map((m) => m.why).join('; ')})`);
+if (process.getuid?.() !== 0) {
+  console.error(`ensure-system-deps: not root; run: sudo apt-get install -y ${packages.join(' ')}`);
+  process.exit(1);
+}
+const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+try {
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+} catch {
+  console.error('ensure-system-deps: apt-get failed; see the output above');
+  process.exit(1);
+}
+for (const m of missing) {
+  if (!existsSync(m.proof)) {
+    console.error(`ensure-system-deps: ${m.proof} still missing after installing ${m.packages.join(' ')}`);
+    process.exit(1);
+  }
+}
