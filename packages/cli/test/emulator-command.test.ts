@@ -1,0 +1,180 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, it } from 'node:test';
+import { Agent, fetch as undiciFetch } from 'undici';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'tokenloop.js');
+
+interface Ready {
+  url: string;
+  caCertFile: string | null;
+  tenants: { id: string; domain: string }[];
+  apps: {
+    clientId: string;
+    name: string;
+    type: string;
+    secret?: string;
+    redirectUris: string[];
+    appIdUri?: string;
+  }[];
+  users: { username: string; password: string; tenantId: string }[];
+}
+
+function start(args: string[]): { child: ChildProcess; ready: Promise<Ready> } {
+  const child = spawn(process.execPath, [BIN, 'emulator', '--port', '0', '--json', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const ready = new Promise<Ready>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as Ready));
+    child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+  });
+  return { child, ready };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('tokenloop emulator', () => {
+  it('prints exactly one JSON line with the sample directory, stable across restarts', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tl-cli-'));
+    const first = start(['--data-dir', dataDir]);
+    const a = await first.ready;
+    assert.match(a.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.equal(a.caCertFile, null);
+    assert.ok(a.tenants.length >= 1);
+    assert.ok(a.users.length >= 2);
+    for (const type of ['public', 'web', 'daemon', 'api'])
+      assert.ok(
+        a.apps.some((x) => x.type === type),
+        `an app of type ${type}`,
+      );
+    assert.ok(a.apps.find((x) => x.type === 'web')?.secret, 'the web app has a secret');
+    assert.match(a.apps.find((x) => x.type === 'api')?.appIdUri ?? '', /^api:\/\//);
+    const keys1 = (await (await fetch(`${a.url}/common/discovery/v2.0/keys`)).json()) as {
+      keys: { kid: string }[];
+    };
+    assert.equal(await stop(first.child), 0, 'SIGTERM stops it cleanly');
+
+    const second = start(['--data-dir', dataDir]);
+    const b = await second.ready;
+    const keys2 = (await (await fetch(`${b.url}/common/discovery/v2.0/keys`)).json()) as {
+      keys: { kid: string }[];
+    };
+    await stop(second.child);
+    assert.deepEqual(
+      b.apps.map((x) => x.clientId),
+      a.apps.map((x) => x.clientId),
+    );
+    assert.deepEqual(
+      b.users.map((u) => u.username),
+      a.users.map((u) => u.username),
+    );
+    assert.deepEqual(
+      keys2.keys.map((k) => k.kid),
+      keys1.keys.map((k) => k.kid),
+      'signing keys are kept in the data dir',
+    );
+  });
+
+  it('--https creates a local CA once, prints its path, and serves with it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tl-cli-'));
+    const one = start(['--https', '--data-dir', dataDir]);
+    const a = await one.ready;
+    assert.match(a.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(a.caCertFile && existsSync(a.caCertFile));
+    const ca = readFileSync(a.caCertFile!, 'utf8');
+    const dispatcher = new Agent({ connect: { ca } });
+    const res = await undiciFetch(`${a.url}/organizations/v2.0/.well-known/openid-configuration`, {
+      dispatcher,
+    });
+    assert.equal(res.status, 200);
+    assert.equal(((await res.json()) as { issuer: string }).issuer, `${a.url}/{tenantid}/v2.0`);
+    await stop(one.child);
+    const two = start(['--https', '--data-dir', dataDir]);
+    const b = await two.ready;
+    await stop(two.child);
+    assert.equal(readFileSync(b.caCertFile!, 'utf8'), ca, 'the CA is generated once and reused');
+    await dispatcher.close();
+  });
+
+  it('--auto-login completes authorize without a page', async () => {
+    const one = start(['--auto-login', 'bob', '--data-dir', mkdtempSync(join(tmpdir(), 'tl-cli-'))]);
+    const a = await one.ready;
+    const app = a.apps.find((x) => x.type === 'public')!;
+    const authorize = new URL(`${a.url}/organizations/oauth2/v2.0/authorize`);
+    authorize.search = new URLSearchParams({
+      client_id: app.clientId,
+      response_type: 'code',
+      redirect_uri: 'http://127.0.0.1:9/',
+      scope: 'openid',
+      state: 'xyz',
+    }).toString();
+    const res = await fetch(authorize, { redirect: 'manual' });
+    await stop(one.child);
+    assert.equal(res.status, 302);
+    const location = new URL(res.headers.get('location')!);
+    assert.equal(location.origin, 'http://127.0.0.1:9');
+    assert.equal(location.searchParams.get('state'), 'xyz');
+    assert.ok(location.searchParams.get('code'));
+  });
+
+  it('refuses bad input with one clear line, exit code 2 and no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tl-cli-'));
+    const badJson = join(dir, 'bad.json');
+    writeFileSync(badJson, '{ "tenants": [');
+    const badShape = join(dir, 'shape.json');
+    writeFileSync(
+      badShape,
+      JSON.stringify({ tenants: [{ domain: 'x.example' }], apps: [{ name: 'a', type: 'robot' }] }),
+    );
+    const cases: [string[], RegExp][] = [
+      [['emulator', '--host', '0.0.0.0'], /loopback/],
+      [['emulator', '--port', 'abc'], /--port must be a whole number/],
+      [
+        ['emulator', '--port', '0', '--config', join(dir, 'missing.json')],
+        /cannot read config file .*no such file/,
+      ],
+      [['emulator', '--port', '0', '--config', badJson], /not valid JSON/],
+      [['emulator', '--port', '0', '--config', badShape], /apps\.0\.type/],
+      [['emulator', '--port', '0', '--auto-login', 'nobody', '--data-dir', dir], /no user 'nobody'/],
+      [['emulator', '--access-token-lifetime', '0'], /from 1 to 86400/],
+      [['no-such-command'], /unknown command/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await run(args);
+      assert.equal(r.code, 2, `${args.join(' ')} → exit 2 (stderr: ${r.stderr})`);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+      assert.equal(r.stdout, '', 'nothing on stdout');
+    }
+  });
+
+  it('reports an occupied port clearly', async () => {
+    const one = start(['--data-dir', mkdtempSync(join(tmpdir(), 'tl-cli-'))]);
+    const a = await one.ready;
+    const port = new URL(a.url).port;
+    const r = await run(['emulator', '--port', port, '--data-dir', mkdtempSync(join(tmpdir(), 'tl-cli-'))]);
+    await stop(one.child);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`port ${port} .* already in use`));
+  });
+});
