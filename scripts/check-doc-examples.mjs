@@ -13,7 +13,8 @@ mkdirSync(out, { recursive: true });
 const docs = [join(root, 'README.md')];
 const docsDir = join(root, 'docs');
 if (existsSync(docsDir)) {
-  for (const f of readdirSync(docsDir, { recursive: true })) if (String(f).endsWith('.md')) docs.push(join(docsDir, String(f)));
+  for (const f of readdirSync(docsDir, { recursive: true }))
+    if (String(f).endsWith('.md')) docs.push(join(docsDir, String(f)));
 }
 let count = 0;
 for (const file of docs) {
@@ -28,11 +29,20 @@ writeFileSync(
   join(out, 'tsconfig.json'),
   JSON.stringify({
     extends: '../../tsconfig.base.json',
-    compilerOptions: { noEmit: true, composite: false, declaration: false, declarationMap: false, sourceMap: false, noUnusedLocals: false },
+    compilerOptions: {
+      noEmit: true,
+      composite: false,
+      declaration: false,
+      declarationMap: false,
+      sourceMap: false,
+      noUnusedLocals: false,
+    },
     include: ['*.ts'],
   }),
 );
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', out], { stdio: 'inherit' });
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', out], {
+  stdio: 'inherit',
+});
 if (tsc.status !== 0) {
   console.error('check-doc-examples: a documented example does not compile (see above)');
   process.exit(1);

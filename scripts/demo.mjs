@@ -8,9 +8,13 @@ import { startDemoApp } from './demo/app.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const emulatorPort = process.env.EMULATOR_PORT ?? '8400';
-const child = spawn(process.execPath, [`${root}packages/cli/bin/tokenloop.js`, 'emulator', '--port', emulatorPort, '--json'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
+const child = spawn(
+  process.execPath,
+  [`${root}packages/cli/bin/tokenloop.js`, 'emulator', '--port', emulatorPort, '--json'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
 const first = await new Promise((resolve, reject) => {
   const rl = createInterface({ input: child.stdout });
   rl.once('line', (line) => resolve(line));

@@ -4,13 +4,21 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const NEEDED = [{ proof: '/usr/bin/chromium', packages: ['chromium', 'fonts-liberation'], why: 'browser tests (playwright-core)' }];
+const NEEDED = [
+  {
+    proof: '/usr/bin/chromium',
+    packages: ['chromium', 'fonts-liberation'],
+    why: 'browser tests (playwright-core)',
+  },
+];
 
 const missing = NEEDED.filter((n) => !existsSync(n.proof));
 if (missing.length === 0) process.exit(0);
 
 const packages = missing.flatMap((m) => m.packages);
-console.error(`ensure-system-deps: installing ${packages.join(' ')} (${missing.map((m) => m.why).join('; ')})`);
+console.error(
+  `ensure-system-deps: installing ${packages.join(' ')} (${missing.map((m) => m.why).join('; ')})`,
+);
 if (process.getuid?.() !== 0) {
   console.error(`ensure-system-deps: not root; run: sudo apt-get install -y ${packages.join(' ')}`);
   process.exit(1);
@@ -18,7 +26,10 @@ if (process.getuid?.() !== 0) {
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 try {
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+    stdio: 'inherit',
+    env,
+  });
 } catch {
   console.error('ensure-system-deps: apt-get failed; see the output above');
   process.exit(1);

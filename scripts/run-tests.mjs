@@ -27,6 +27,7 @@ const files = readdirSync(join(root, 'packages'))
       return [];
     }
   })
+  .concat(walk(join(root, 'test')))
   .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)))
   .sort();
 

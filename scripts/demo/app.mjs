@@ -15,18 +15,19 @@ vertical-align:top;overflow-wrap:anywhere}th{width:35%;color:#505050;font-weight
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const rows = (o) =>
   Object.entries(o)
-    .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(typeof v === 'object' ? JSON.stringify(v) : v)}</td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><th scope="row">${esc(k)}</th><td>${esc(typeof v === 'object' ? JSON.stringify(v) : v)}</td></tr>`,
+    )
     .join('');
 
 export async function startDemoApp({ emulator, port }) {
   const web = emulator.apps.find((a) => a.type === 'web');
   const tenant = emulator.tenants[0];
   const authority = `${emulator.url}/${tenant.id}`;
-  const origin = `http://127.0.0.1:${port}`;
-  const redirectUri = `${origin}/auth/callback`;
-  if (!web.redirectUris.includes(redirectUri)) {
-    throw new Error(`port ${port}: the sample web app only has redirect URIs ${web.redirectUris.join(', ')}`);
-  }
+  // Loopback redirect URIs match on any port (RFC 8252), so the registered …:3000/auth/callback serves any PORT.
+  let origin = `http://127.0.0.1:${port}`;
+  let redirectUri = `${origin}/auth/callback`;
   const pending = new Map(); // state → { verifier, nonce }
   const sessions = new Map(); // session id → profile (tokens stay here, server-side)
 
@@ -35,22 +36,38 @@ export async function startDemoApp({ emulator, port }) {
     const sid = /(?:^|; )demo_sid=([A-Za-z0-9_-]+)/.exec(req.headers.cookie ?? '')?.[1];
     const session = sid ? sessions.get(sid) : undefined;
     const html = (status, body, headers = {}) => {
-      res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Referrer-Policy': 'no-referrer', ...headers });
+      res.writeHead(status, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Referrer-Policy': 'no-referrer',
+        ...headers,
+      });
       res.end(body);
     };
     try {
       if (url.pathname === '/') {
         if (!session) {
-          return html(200, page('tokenloop demo', `<h1>tokenloop demo</h1><p>A web app that signs you in with the
+          return html(
+            200,
+            page(
+              'tokenloop demo',
+              `<h1>tokenloop demo</h1><p>A web app that signs you in with the
             local Entra-compatible emulator, then reads your profile from Graph <code>/me</code>.</p>
             <p><a class="button" href="/login">Sign in with Microsoft</a></p>
-            <p class="muted">Authority: ${esc(authority)}</p>`));
+            <p class="muted">Authority: ${esc(authority)}</p>`,
+            ),
+          );
         }
-        return html(200, page('Signed in', `<h1>Hello, ${esc(session.me.displayName)}</h1>
+        return html(
+          200,
+          page(
+            'Signed in',
+            `<h1>Hello, ${esc(session.me.displayName)}</h1>
           <h2>Graph /me</h2><table>${rows(session.me)}</table>
           <h2>ID token claims</h2><table>${rows(session.claims)}</table>
           <p class="muted">Tokens stay on the server; only their claims are shown.</p>
-          <p><a class="button" href="/logout">Sign out</a></p>`));
+          <p><a class="button" href="/logout">Sign out</a></p>`,
+          ),
+        );
       }
       if (url.pathname === '/login') {
         const state = randomBytes(16).toString('base64url');
@@ -75,9 +92,22 @@ export async function startDemoApp({ emulator, port }) {
         const state = url.searchParams.get('state') ?? '';
         const tx = pending.get(state);
         pending.delete(state);
-        if (!tx) return html(400, page('Sign-in failed', '<h1>Sign-in failed</h1><p>Unknown or replayed state.</p><p><a href="/">Start again</a></p>'));
+        if (!tx)
+          return html(
+            400,
+            page(
+              'Sign-in failed',
+              '<h1>Sign-in failed</h1><p>Unknown or replayed state.</p><p><a href="/">Start again</a></p>',
+            ),
+          );
         if (url.searchParams.get('error')) {
-          return html(400, page('Sign-in failed', `<h1>Sign-in failed</h1><p>${esc(url.searchParams.get('error_description') ?? '')}</p><p><a href="/">Start again</a></p>`));
+          return html(
+            400,
+            page(
+              'Sign-in failed',
+              `<h1>Sign-in failed</h1><p>${esc(url.searchParams.get('error_description') ?? '')}</p><p><a href="/">Start again</a></p>`,
+            ),
+          );
         }
         const tokenRes = await fetch(`${authority}/oauth2/v2.0/token`, {
           method: 'POST',
@@ -94,7 +124,9 @@ export async function startDemoApp({ emulator, port }) {
         if (!tokenRes.ok) throw new Error(String(tokens.error_description ?? tokens.error).split('\r\n')[0]);
         const claims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1], 'base64url').toString());
         if (claims.nonce !== tx.nonce) throw new Error('the ID token nonce does not match');
-        const meRes = await fetch(`${emulator.url}/v1.0/me`, { headers: { Authorization: `Bearer ${tokens.access_token}` } });
+        const meRes = await fetch(`${emulator.url}/v1.0/me`, {
+          headers: { Authorization: `Bearer ${tokens.access_token}` },
+        });
         const me = await meRes.json();
         const id = randomBytes(24).toString('base64url');
         sessions.set(id, { claims, me, tokens });
@@ -104,20 +136,28 @@ export async function startDemoApp({ emulator, port }) {
       if (url.pathname === '/logout') {
         if (sid) sessions.delete(sid);
         const end = new URL(`${authority}/oauth2/v2.0/logout`);
-        end.search = new URLSearchParams({ client_id: web.clientId, post_logout_redirect_uri: `${origin}/` }).toString();
+        end.search = new URLSearchParams({
+          client_id: web.clientId,
+          post_logout_redirect_uri: `${origin}/`,
+        }).toString();
         res.writeHead(302, { Location: end.href, 'Set-Cookie': 'demo_sid=; Path=/; HttpOnly; Max-Age=0' });
         return res.end();
       }
       html(404, page('Not found', '<h1>Not found</h1><p><a href="/">Home</a></p>'));
     } catch (err) {
-      html(502, page('Error', `<h1>Something went wrong</h1><p>${esc(err.message)}</p><p><a href="/">Home</a></p>`));
+      html(
+        502,
+        page('Error', `<h1>Something went wrong</h1><p>${esc(err.message)}</p><p><a href="/">Home</a></p>`),
+      );
     }
   });
   await new Promise((resolve, reject) => {
     server.once('error', (err) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use; set PORT to another (and register its redirect URI)`) : err),
+      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use; set PORT to another`) : err),
     );
     server.listen(port, '127.0.0.1', resolve);
   });
+  origin = `http://127.0.0.1:${server.address().port}`;
+  redirectUri = `${origin}/auth/callback`;
   return { url: origin, close: () => server.close() };
 }

@@ -17,6 +17,7 @@ border-bottom:1px solid #d6d6d6}
 .brand{font-weight:600;letter-spacing:.01em}
 .notice{font-size:.8125rem;color:#505050}
 main{flex:1 0 auto;width:100%}
+main.card{flex:0 0 auto;align-self:center}
 .card{width:calc(100% - 2rem);max-width:440px;margin:3rem auto 2rem;padding:2.75rem;background:#fff;
 box-shadow:0 2px 6px rgba(0,0,0,.2)}
 .wide{max-width:1200px;margin:0 auto;padding:1.5rem 1rem 3rem}

@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 
 /** Debian's Chromium, installed by scripts/ensure-system-deps.mjs. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Launches real headless Chromium with the flags this workplace needs (closed network, root). */
+/** Launches real headless Chromium with the flags this workplace needs (closed network, root); Playwright gives it a fresh profile. */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -20,7 +19,6 @@ export async function launchBrowser(): Promise<Browser> {
       '--no-first-run',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${mkdtempSync(join(tmpdir(), 'tokenloop-chromium-'))}`,
     ],
   });
 }
