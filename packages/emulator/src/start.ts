@@ -40,6 +40,11 @@ export interface RunningEmulator {
   setScenarios(target: { user?: string; app?: string }, scenarios: Scenarios): void;
   /** Revokes every refresh token (and what it issued) of a user; returns how many grants. */
   revokeUserGrants(user: string): number;
+  /**
+   * Drops expired entries now, as the emulator does on its own every 30 s; `at` (ms since the epoch, default
+   * now) shows what a later sweep would drop. Returns how many entries each in-memory store still holds.
+   */
+  sweep(at?: number): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -149,6 +154,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     addUser: (input) => addUser(ctx, input),
     setScenarios: (target, scenarios) => setScenarios(ctx, target, scenarios),
     revokeUserGrants: (user) => revokeUserGrants(ctx, user),
+    sweep: (at = Date.now()) => {
+      sweepState(ctx.state, at);
+      const { consents, stats: _stats, ...stores } = ctx.state;
+      const sizes: Record<string, number> = { consents: consents.size };
+      for (const [name, store] of Object.entries(stores)) sizes[name] = store.size;
+      return sizes;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(sweeper);

@@ -65,6 +65,15 @@ export async function admin(ctx: EmulatorContext, x: Exchange): Promise<void> {
   }
 }
 
+/** A path segment, percent-decoded; malformed encoding is the caller's error. */
+function segment(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new DirectoryConfigError('malformed percent-encoding in the path');
+  }
+}
+
 async function dispatch(ctx: EmulatorContext, x: Exchange, route: string, path: string): Promise<void> {
   const summary = () => summarizeDirectory(ctx);
   switch (route) {
@@ -117,7 +126,7 @@ async function dispatch(ctx: EmulatorContext, x: Exchange, route: string, path: 
   let m = /^(PUT|PATCH) \/api\/(users|apps)\/([^/]+)\/scenarios$/.exec(route);
   if (m) {
     const scenarios = parseScenarios(await jsonBody(x));
-    const ref = decodeURIComponent(m[3]!);
+    const ref = segment(m[3]!);
     setScenarios(ctx, m[2] === 'users' ? { user: ref } : { app: ref }, scenarios);
     sendJson(x.res, 200, scenarios);
     return;
@@ -127,13 +136,13 @@ async function dispatch(ctx: EmulatorContext, x: Exchange, route: string, path: 
     const body = (await jsonBody(x)) as { certificatePem?: unknown };
     if (typeof body?.certificatePem !== 'string')
       throw new DirectoryConfigError('certificatePem is required');
-    addCertificate(ctx, decodeURIComponent(m[1]!), body.certificatePem);
+    addCertificate(ctx, segment(m[1]!), body.certificatePem);
     sendJson(x.res, 201, { ok: true });
     return;
   }
   m = /^POST \/api\/users\/([^/]+)\/revoke$/.exec(route);
   if (m) {
-    sendJson(x.res, 200, { revoked: revokeUserGrants(ctx, decodeURIComponent(m[1]!)) });
+    sendJson(x.res, 200, { revoked: revokeUserGrants(ctx, segment(m[1]!)) });
     return;
   }
   sendJson(x.res, 404, { error: 'not_found', error_description: `No admin route ${route.slice(0, 80)}` });

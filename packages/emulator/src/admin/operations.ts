@@ -1,5 +1,11 @@
 import type { EmulatorContext } from '../context.js';
-import { buildApp, buildTenant, buildUser, DirectoryConfigError } from '../directory/build.js';
+import {
+  buildApp,
+  buildTenant,
+  buildUser,
+  checkCertificate,
+  DirectoryConfigError,
+} from '../directory/build.js';
 import type { App, Scenarios, Tenant, User } from '../directory/model.js';
 import {
   type AppInput,
@@ -128,7 +134,7 @@ export function addCertificate(ctx: EmulatorContext, clientId: string, certifica
   if (app.type === 'public') throw new DirectoryConfigError('a public client cannot have a certificate');
   if (!certificatePem.includes('BEGIN CERTIFICATE'))
     throw new DirectoryConfigError('certificatePem must be a PEM certificate');
-  app.credentials.push({ certificatePem });
+  app.credentials.push({ certificatePem: checkCertificate(certificatePem, app.name) });
 }
 
 /** Revokes every grant (refresh tokens and the access tokens issued from them) a user holds. */

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { stableGuid } from './ids.js';
 import type { App, Directory, Tenant, User } from './model.js';
 import type { AppInput, ConfigInput, TenantInput, UserInput } from './schema.js';
@@ -69,7 +70,7 @@ export function buildApp(dir: Directory, a: AppInput): App {
   const credentials: App['credentials'] = [];
   if (a.secret)
     credentials.push({ secret: a.secret, ...(a.secretExpiresAt ? { expiresAt: a.secretExpiresAt } : {}) });
-  for (const pem of a.certificates ?? []) credentials.push({ certificatePem: pem });
+  for (const pem of a.certificates ?? []) credentials.push({ certificatePem: checkCertificate(pem, a.name) });
   const exposesApi = a.type === 'api' || !!a.appIdUri || !!a.scopes?.length || !!a.appRoles?.length;
   return {
     clientId,
@@ -91,6 +92,18 @@ export function buildApp(dir: Directory, a: AppInput): App {
     accessTokenVersion: a.accessTokenVersion ?? 2,
     scenarios: { ...a.scenarios },
   };
+}
+
+/** A credential certificate must be a parseable PEM certificate: client assertions are checked against it. */
+export function checkCertificate(pem: string, appName: string): string {
+  try {
+    new X509Certificate(pem);
+  } catch {
+    throw new DirectoryConfigError(`app ${appName}: certificate is not a valid PEM certificate`);
+  }
+  if (!/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.test(pem))
+    throw new DirectoryConfigError(`app ${appName}: certificate is not a valid PEM certificate`);
+  return pem;
 }
 
 /** Registration-time checks Entra makes on redirect URIs. */

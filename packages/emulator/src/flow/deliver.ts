@@ -17,7 +17,9 @@ export function deliver(x: Exchange, to: Destination, fields: Record<string, str
   }
   const params = new URLSearchParams(fields).toString();
   if (to.responseMode === 'fragment') {
-    redirect(x.res, `${to.redirectUri.split('#')[0]}#${params}`);
+    // The parsed form, as for query: the raw string may hold characters (a newline, a control character)
+    // that URL parsing drops when matching but that are invalid in a Location header.
+    redirect(x.res, `${new URL(to.redirectUri).href.split('#')[0]}#${params}`);
     return;
   }
   const url = new URL(to.redirectUri);

@@ -65,7 +65,8 @@ table{width:100%;border-collapse:collapse;font-size:.875rem}
 caption{padding:.75rem .75rem .5rem;text-align:left;font-weight:600;font-size:1.0625rem}
 th,td{padding:.5rem .75rem;text-align:left;vertical-align:top;border-top:1px solid #e6e6e6}
 th{background:#f8f8f8;font-weight:600;white-space:nowrap}
-td{overflow-wrap:anywhere}
+td{overflow-wrap:break-word}
+td code,td .plain li{overflow-wrap:anywhere}
 .plain{list-style:none;margin:0;padding:0}
 .empty{color:#505050;font-style:italic}
 @media (max-width:600px){

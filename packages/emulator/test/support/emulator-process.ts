@@ -28,7 +28,9 @@ const START_TIMEOUT_MS = 30_000;
 const CALL_TIMEOUT_MS = 15_000;
 
 /** Starts the emulator in a child process; `log` is always captured (see {@link EmulatorProcess.logs}). */
-export async function startEmulatorProcess(options: Omit<EmulatorOptions, 'log'> = {}): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(
+  options: Omit<EmulatorOptions, 'log'> = {},
+): Promise<EmulatorProcess> {
   const child: ChildProcess = fork(CHILD, [], {
     execArgv: ['--expose-gc', '--import', 'tsx'],
     env: { ...process.env, TOKENLOOP_EMULATOR_OPTIONS: JSON.stringify(options) },
