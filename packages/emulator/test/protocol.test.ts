@@ -249,7 +249,7 @@ describe('emulator protocol surface', () => {
 
   it('introspects tokens for mail servers (RFC 7662, client credentials in the body)', async () => {
     const { token } = await signIn('openid offline_access https://outlook.office.com/IMAP.AccessAsUser.All');
-    const introspect = (t: string, secret = SAMPLE_SECRETS.webApp) =>
+    const introspect = (t: string, secret: string = SAMPLE_SECRETS.webApp) =>
       fetch(`${e.url}/${T}/oauth2/v2.0/introspect`, {
         method: 'POST',
         body: new URLSearchParams({ token: t, client_id: SAMPLE_IDS.webApp, client_secret: secret }),

@@ -33,6 +33,7 @@ export function matchesRedirectUri(registered: readonly string[], requested: str
         req.hostname === reg.hostname &&
         req.pathname === reg.pathname &&
         req.search === reg.search &&
+        req.hash === reg.hash &&
         req.username === '' &&
         req.password === ''
       );

@@ -45,18 +45,15 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
       res.end();
       return;
     }
+    // A path may have several routes (GET and POST /devicelogin): 405 only when none takes the method.
+    const allowed = new Set<string>();
     for (const r of ROUTES) {
       const m = r.pattern.exec(path);
       if (!m) continue;
       errorsAs = r.errors;
       if (!r.methods.includes(method)) {
-        sendJson(
-          res,
-          405,
-          { error: 'invalid_request', error_description: `Method ${method.slice(0, 10)} not allowed.` },
-          { Allow: r.methods.join(', ') },
-        );
-        return;
+        for (const allow of r.methods) allowed.add(allow);
+        continue;
       }
       const params: Record<string, string> = {};
       for (let i = 0; i < r.names.length; i++) {
@@ -74,6 +71,15 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
         params,
       };
       await r.handler(ctx, x);
+      return;
+    }
+    if (allowed.size) {
+      sendJson(
+        res,
+        405,
+        { error: 'invalid_request', error_description: `Method ${method.slice(0, 10)} not allowed.` },
+        { Allow: [...allowed].join(', ') },
+      );
       return;
     }
     sendJson(res, 404, {
