@@ -1,6 +1,5 @@
 import type { EmulatorContext } from '../context.js';
 import { DirectoryConfigError } from '../directory/build.js';
-import { appInput, describeIssues, tenantInput, userInput } from '../directory/schema.js';
 import { readBody } from '../http/request.js';
 import { sendJson, sendPage } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
@@ -32,15 +31,17 @@ async function jsonBody(x: Exchange): Promise<unknown> {
   }
 }
 
-function parsed<T>(
-  schema: {
-    safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError };
-  },
+type Schemas = typeof import('../directory/schema.js');
+
+/** Validates a JSON body against one of the directory schemas (loaded on first use). */
+async function parsed<K extends 'tenantInput' | 'appInput' | 'userInput'>(
+  name: K,
   value: unknown,
-): T {
-  const r = schema.safeParse(value);
-  if (!r.success) throw new DirectoryConfigError(describeIssues(r.error).join('; '));
-  return r.data;
+): Promise<import('zod').infer<Schemas[K]>> {
+  const schemas: Schemas = await import('../directory/schema.js');
+  const r = schemas[name].safeParse(value);
+  if (!r.success) throw new DirectoryConfigError(schemas.describeIssues(r.error).join('; '));
+  return r.data as import('zod').infer<Schemas[K]>;
 }
 
 /** `/_emulator/…` — admin page, stats, and a small REST API to inspect and change the directory at runtime. */
@@ -107,13 +108,13 @@ async function dispatch(ctx: EmulatorContext, x: Exchange, route: string, path: 
       sendJson(x.res, 200, pageData(ctx).tokens);
       return;
     case 'POST /api/tenants':
-      sendJson(x.res, 201, addTenant(ctx, parsed(tenantInput, await jsonBody(x))));
+      sendJson(x.res, 201, addTenant(ctx, await parsed('tenantInput', await jsonBody(x))));
       return;
     case 'POST /api/apps':
-      sendJson(x.res, 201, summarizeApp(addApp(ctx, parsed(appInput, await jsonBody(x)))));
+      sendJson(x.res, 201, summarizeApp(addApp(ctx, await parsed('appInput', await jsonBody(x)))));
       return;
     case 'POST /api/users': {
-      const u = addUser(ctx, parsed(userInput, await jsonBody(x)));
+      const u = addUser(ctx, await parsed('userInput', await jsonBody(x)));
       sendJson(x.res, 201, { id: u.id, username: u.username, tenantId: u.tenantId });
       return;
     }
@@ -125,7 +126,7 @@ async function dispatch(ctx: EmulatorContext, x: Exchange, route: string, path: 
   }
   let m = /^(PUT|PATCH) \/api\/(users|apps)\/([^/]+)\/scenarios$/.exec(route);
   if (m) {
-    const scenarios = parseScenarios(await jsonBody(x));
+    const scenarios = await parseScenarios(await jsonBody(x));
     const ref = segment(m[3]!);
     setScenarios(ctx, m[2] === 'users' ? { user: ref } : { app: ref }, scenarios);
     sendJson(x.res, 200, scenarios);

@@ -7,13 +7,7 @@ import {
   DirectoryConfigError,
 } from '../directory/build.js';
 import type { App, Scenarios, Tenant, User } from '../directory/model.js';
-import {
-  type AppInput,
-  describeIssues,
-  scenariosInput,
-  type TenantInput,
-  type UserInput,
-} from '../directory/schema.js';
+import type { AppInput, TenantInput, UserInput } from '../directory/schema.js';
 
 /** Runtime changes to a running emulator, shared by the admin REST API and the programmatic handle. */
 
@@ -103,7 +97,8 @@ export function findUser(ctx: EmulatorContext, ref: string): User | undefined {
   return undefined;
 }
 
-export function parseScenarios(raw: unknown): Scenarios {
+export async function parseScenarios(raw: unknown): Promise<Scenarios> {
+  const { describeIssues, scenariosInput } = await import('../directory/schema.js');
   const parsed = scenariosInput.safeParse(raw);
   if (!parsed.success)
     throw new DirectoryConfigError(`invalid scenarios: ${describeIssues(parsed.error).join('; ')}`);

@@ -2,15 +2,19 @@ import { readFile } from 'node:fs/promises';
 import { buildDirectory, DirectoryConfigError } from './build.js';
 import type { Directory } from './model.js';
 import { sampleConfig } from './sample.js';
-import { type ConfigInput, configInput, describeIssues, type SettingsInput } from './schema.js';
+import type { ConfigInput, SettingsInput } from './schema.js';
 
 export interface LoadedConfig {
   directory: Directory;
   settings: SettingsInput;
 }
 
-/** Validates a config object (from a file or a programmatic caller) and builds the directory. */
-export function loadConfig(raw: unknown, source = 'config'): LoadedConfig {
+/**
+ * Validates a config object (from a file or a programmatic caller) and builds the directory. The schema
+ * library is loaded here, on demand, so that starting with the built-in sample does not pay for it.
+ */
+export async function loadConfig(raw: unknown, source = 'config'): Promise<LoadedConfig> {
+  const { configInput, describeIssues } = await import('./schema.js');
   const parsed = configInput.safeParse(raw);
   if (!parsed.success) {
     throw new DirectoryConfigError(`${source} is invalid:\n  ${describeIssues(parsed.error).join('\n  ')}`);
@@ -39,6 +43,7 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   return loadConfig(json, `config file ${path}`);
 }
 
+/** The built-in sample: trusted code, checked against the schema by the test suite, not at every start. */
 export function loadSample(): LoadedConfig {
-  return loadConfig(sampleConfig(), 'built-in sample');
+  return { directory: buildDirectory(sampleConfig()), settings: {} };
 }

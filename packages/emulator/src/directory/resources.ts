@@ -53,8 +53,12 @@ const OUTLOOK: Resource = {
   accessTokenVersion: 1,
 };
 
-/** Built-in Microsoft resources plus every API app registered in the directory. */
+const cache = new WeakMap<Directory, { apps: number; resources: Resource[] }>();
+
+/** Built-in Microsoft resources plus every API app registered in the directory (recomputed when apps are added). */
 export function listResources(dir: Directory): Resource[] {
+  const cached = cache.get(dir);
+  if (cached && cached.apps === dir.apps.size) return cached.resources;
   const out = [GRAPH, OUTLOOK];
   for (const app of dir.apps.values()) {
     if (!app.appIdUri && app.exposedScopes.length === 0 && app.appRoles.length === 0) continue;
@@ -68,6 +72,7 @@ export function listResources(dir: Directory): Resource[] {
       app,
     });
   }
+  cache.set(dir, { apps: dir.apps.size, resources: out });
   return out;
 }
 

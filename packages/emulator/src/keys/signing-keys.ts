@@ -1,7 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import type { CertifiedKey } from './certificates.js';
 import { certificateDer, thumbprints } from './thumbprints.js';
 
@@ -22,14 +21,27 @@ export interface SigningKey {
   material: CertifiedKey;
 }
 
-const storedKeys = z.array(
-  z.object({
-    privateKeyPem: z.string(),
-    certificatePem: z.string(),
-    createdAt: z.number(),
-    retiredAt: z.number().optional(),
-  }),
-);
+interface StoredKey {
+  privateKeyPem: string;
+  certificatePem: string;
+  createdAt: number;
+  retiredAt?: number;
+}
+
+function isStoredKeys(v: unknown): v is StoredKey[] {
+  return (
+    Array.isArray(v) &&
+    v.every(
+      (k) =>
+        typeof k === 'object' &&
+        k !== null &&
+        typeof k.privateKeyPem === 'string' &&
+        typeof k.certificatePem === 'string' &&
+        typeof k.createdAt === 'number' &&
+        (k.retiredAt === undefined || typeof k.retiredAt === 'number'),
+    )
+  );
+}
 
 function toSigningKey(material: CertifiedKey, createdAt: number, retiredAt?: number): SigningKey {
   const { x5t } = thumbprints(material.certificatePem);
@@ -129,7 +141,7 @@ export class SigningKeys {
   }
 }
 
-async function readStored(file: string): Promise<z.infer<typeof storedKeys> | undefined> {
+async function readStored(file: string): Promise<StoredKey[] | undefined> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -137,8 +149,8 @@ async function readStored(file: string): Promise<z.infer<typeof storedKeys> | un
     return undefined;
   }
   try {
-    const parsed = storedKeys.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data;
+    const parsed: unknown = JSON.parse(text);
+    if (isStoredKeys(parsed)) return parsed;
   } catch {
     // fall through
   }

@@ -26,8 +26,18 @@ export interface DelegatedGrant {
 
 export type TokenResponse = Record<string, string | number>;
 
+const servicePrincipals = new Map<string, string>();
+
+/** The object id of an app's service principal in a tenant (stable, derived; cached: it is on the hot path). */
 export function servicePrincipalId(clientId: string, tenantId: string): string {
-  return stableGuid(`sp:${clientId}:${tenantId}`);
+  const key = `${clientId}:${tenantId}`;
+  let id = servicePrincipals.get(key);
+  if (!id) {
+    id = stableGuid(`sp:${key}`);
+    if (servicePrincipals.size > 10_000) servicePrincipals.clear();
+    servicePrincipals.set(key, id);
+  }
+  return id;
 }
 
 function preview(token: string): string {
