@@ -17,7 +17,9 @@ const REDIRECT = 'http://127.0.0.1:9/';
 const CLI = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'tokenloop.js');
 
 async function roundTrips(): Promise<{ perSecond: number; failures: number }> {
-  const server = await startChildServer(join(import.meta.dirname, 'servers', 'emulator.ts'), { AUTO_LOGIN: 'alice' });
+  const server = await startChildServer(join(import.meta.dirname, 'servers', 'emulator.ts'), {
+    AUTO_LOGIN: 'alice',
+  });
   const dispatcher = new Agent({ connections: CONCURRENCY * 2 });
   let done = 0;
   let failures = 0;
@@ -40,7 +42,13 @@ async function roundTrips(): Promise<{ perSecond: number; failures: number }> {
       dispatcher,
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: SAMPLE_IDS.publicApp, code: code ?? '', redirect_uri: REDIRECT, code_verifier: verifier }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        client_id: SAMPLE_IDS.publicApp,
+        code: code ?? '',
+        redirect_uri: REDIRECT,
+        code_verifier: verifier,
+      }).toString(),
     });
     await t.body.dump();
     if (a.statusCode !== 302 || t.statusCode !== 200) failures++;
@@ -65,7 +73,9 @@ async function roundTrips(): Promise<{ perSecond: number; failures: number }> {
 function cliStartup(dataDir: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--json', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CLI, 'emulator', '--port', '0', '--json', '--data-dir', dataDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     createInterface({ input: child.stdout }).once('line', () => {
       const ms = performance.now() - t0;
       child.once('exit', () => resolve(ms));
@@ -88,15 +98,25 @@ for (let i = 0; i < 5; i++) {
   await e.close();
 }
 
-table(`Auth-code round trips (authorize with auto-login → token with PKCE), ${CONCURRENCY} in flight, ${SECONDS} s`, ['measure', 'value'], [
-  ['round trips/s', trips.perSecond.toFixed(0)],
-  ['failed round trips', trips.failures],
-]);
-table('Start-up time to ready', ['how', 'ms'], [
-  ['CLI, first start (creates keys), whole process', first.toFixed(0)],
-  ['CLI, later starts (median of 10), whole process', median(later).toFixed(0)],
-  ['startEmulator() in-process, stored keys (median of 5)', median(inProcess).toFixed(0)],
-]);
+table(
+  `Auth-code round trips (authorize with auto-login → token with PKCE), ${CONCURRENCY} in flight, ${SECONDS} s`,
+  ['measure', 'value'],
+  [
+    ['round trips/s', trips.perSecond.toFixed(0)],
+    ['failed round trips', trips.failures],
+  ],
+);
+table(
+  'Start-up time to ready',
+  ['how', 'ms'],
+  [
+    ['CLI, first start (creates keys), whole process', first.toFixed(0)],
+    ['CLI, later starts (median of 10), whole process', median(later).toFixed(0)],
+    ['startEmulator() in-process, stored keys (median of 5)', median(inProcess).toFixed(0)],
+  ],
+);
 console.log(`  target < 300 ms to ready: ${median(later) < 300 ? 'met' : 'NOT met'} (CLI, stored keys)`);
-console.log(`BENCH ${JSON.stringify({ bench: 'auth-code', roundTripsPerSecond: trips.perSecond, failures: trips.failures, startupMs: { first, laterMedian: median(later), inProcessMedian: median(inProcess) } })}`);
+console.log(
+  `BENCH ${JSON.stringify({ bench: 'auth-code', roundTripsPerSecond: trips.perSecond, failures: trips.failures, startupMs: { first, laterMedian: median(later), inProcessMedian: median(inProcess) } })}`,
+);
 if (trips.failures) process.exit(1);

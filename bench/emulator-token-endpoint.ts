@@ -41,10 +41,17 @@ async function signingRates(): Promise<{ oneThread: number; threadPool: number }
 }
 
 async function checkedJwt(url: string, body: string): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body,
+  });
   const json = (await res.json()) as { access_token?: string };
-  const header = json.access_token ? JSON.parse(Buffer.from(json.access_token.split('.')[0]!, 'base64url').toString()) : {};
-  if (res.status !== 200 || header.alg !== 'RS256') throw new Error(`${url}: expected 200 with an RS256 JWT, got ${res.status}`);
+  const header = json.access_token
+    ? JSON.parse(Buffer.from(json.access_token.split('.')[0]!, 'base64url').toString())
+    : {};
+  if (res.status !== 200 || header.alg !== 'RS256')
+    throw new Error(`${url}: expected 200 with an RS256 JWT, got ${res.status}`);
 }
 
 const rates = await signingRates();
@@ -79,11 +86,22 @@ table(
   ['server', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'],
   [
     ['tokenloop emulator', ours.requestsPerSecond.toFixed(0), ours.p50, ours.p99, ours.non2xx, ours.errors],
-    ['oidc-provider', theirs.requestsPerSecond.toFixed(0), theirs.p50, theirs.p99, theirs.non2xx, theirs.errors],
+    [
+      'oidc-provider',
+      theirs.requestsPerSecond.toFixed(0),
+      theirs.p50,
+      theirs.p99,
+      theirs.non2xx,
+      theirs.errors,
+    ],
   ],
 );
-console.log(`  emulator / oidc-provider = ${ratio.toFixed(2)}×  (target ≥ 1.5×: ${ratio >= 1.5 ? 'met' : 'NOT met'})`);
-console.log(`  machine RS256 signing: ${rates.oneThread.toFixed(0)}/s on one thread, ${rates.threadPool.toFixed(0)}/s on libuv's thread pool`);
+console.log(
+  `  emulator / oidc-provider = ${ratio.toFixed(2)}×  (target ≥ 1.5×: ${ratio >= 1.5 ? 'met' : 'NOT met'})`,
+);
+console.log(
+  `  machine RS256 signing: ${rates.oneThread.toFixed(0)}/s on one thread, ${rates.threadPool.toFixed(0)}/s on libuv's thread pool`,
+);
 console.log(
   `BENCH ${JSON.stringify({ bench: 'token-endpoint', emulator: ours, oidcProvider: theirs, ratio, rs256: rates })}`,
 );

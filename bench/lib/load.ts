@@ -10,7 +10,12 @@ export interface LoadResult {
 }
 
 /** A bounded POST load (fixed duration, fixed connections) on loopback, after a short warm-up. */
-export async function postLoad(url: string, body: string, connections: number, seconds: number): Promise<LoadResult> {
+export async function postLoad(
+  url: string,
+  body: string,
+  connections: number,
+  seconds: number,
+): Promise<LoadResult> {
   const opts = {
     url,
     method: 'POST' as const,

@@ -4,7 +4,9 @@ export function table(title: string, header: string[], rows: (string | number)[]
   const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   console.log(`\n${title}`);
   for (const [n, r] of cells.entries()) {
-    console.log(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ')}`);
+    console.log(
+      `  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('   ')}`,
+    );
     if (n === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('   ')}`);
   }
 }

@@ -5,8 +5,12 @@ import { type Browser, chromium } from 'playwright-core';
 /** Debian's Chromium, installed by scripts/ensure-system-deps.mjs. */
 export const CHROMIUM = '/usr/bin/chromium';
 
-/** Launches real headless Chromium with the flags this workplace needs (closed network, root); Playwright gives it a fresh profile. */
-export async function launchBrowser(): Promise<Browser> {
+/**
+ * Launches real headless Chromium with the flags this workplace needs (closed network, root); Playwright gives it a
+ * fresh profile. `extraArgs` are added after them (e.g. `--ignore-certificate-errors-spki-list=…` to trust the
+ * emulator's https key).
+ */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -19,6 +23,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--no-first-run',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }
