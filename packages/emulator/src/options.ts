@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { EmulatorSettings } from './context.js';
-import type { ConfigInput } from './directory/schema.js';
+import type { ConfigFile } from './directory/schema.js';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -12,7 +12,7 @@ export interface EmulatorOptions {
   /** Serve https with a local CA kept in the data directory (MSAL refuses http authorities). */
   https?: boolean;
   /** A directory config: a JSON file path, or the object itself. Default: the built-in sample directory. */
-  config?: string | ConfigInput;
+  config?: string | ConfigFile;
   /** Where keys and the local CA live. Default: none (ephemeral keys), or the user data dir for https. */
   dataDir?: string;
   /** Complete every sign-in and device code as this user (full username or the part before @). */

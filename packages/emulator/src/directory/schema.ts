@@ -108,6 +108,8 @@ export type UserInput = z.infer<typeof userInput>;
 export type AppInput = z.infer<typeof appInput>;
 export type SettingsInput = z.infer<typeof settingsInput>;
 export type ConfigInput = z.infer<typeof configInput>;
+/** A config as written by a person (or passed to startEmulator): defaults not yet applied. */
+export type ConfigFile = z.input<typeof configInput>;
 export { scenarios as scenariosInput };
 
 /** Turns a zod failure into one readable line per problem: `apps[0].type: Invalid option …`. */

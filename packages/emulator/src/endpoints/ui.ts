@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { EmulatorContext } from '../context.js';
 import { EntraError } from '../errors/entra-error.js';
 import { recordConsent } from '../flow/consent.js';
@@ -8,6 +7,7 @@ import { currentSession } from '../flow/session.js';
 import { checkUserMaySignIn, findUserByName } from '../flow/user-checks.js';
 import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import type { Exchange } from '../http/route.js';
+import { safeEqual } from '../http/safe-equal.js';
 import type { AuthorizeTransaction } from '../state/records.js';
 
 async function formOf(x: Exchange): Promise<Params> {
@@ -29,12 +29,6 @@ function transactionOf(ctx: EmulatorContext, x: Exchange, p: Params): AuthorizeT
   return tx;
 }
 
-function passwordMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** `POST /_ui/login` — username and password from the login page. */
 export async function loginSubmit(ctx: EmulatorContext, x: Exchange): Promise<void> {
   const p = await formOf(x);
@@ -45,7 +39,7 @@ export async function loginSubmit(ctx: EmulatorContext, x: Exchange): Promise<vo
     return fail(ctx, x, tx, new EntraError(700016, { clientId: tx.clientId, tenant: tx.tenantSegment }));
   const username = p.get('username') ?? '';
   const user = findUserByName(ctx, username);
-  if (!user || !passwordMatches(p.get('password') ?? '', user.password)) {
+  if (!user || !safeEqual(p.get('password') ?? '', user.password)) {
     return showLogin(
       ctx,
       x,

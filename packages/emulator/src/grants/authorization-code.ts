@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { EmulatorContext } from '../context.js';
 import type { App } from '../directory/model.js';
 import { EntraError } from '../errors/entra-error.js';
 import type { Params } from '../http/request.js';
+import { safeEqual } from '../http/safe-equal.js';
 import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tokens/issue.js';
 import { checkUserGrant } from './scenarios.js';
 
@@ -10,9 +11,7 @@ function pkceMatches(verifier: string, challenge: string, method: 'S256' | 'plai
   if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) return false;
   const computed =
     method === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier;
-  const a = Buffer.from(computed);
-  const b = Buffer.from(challenge);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return safeEqual(computed, challenge);
 }
 
 /** `grant_type=authorization_code`: single use; a replay fails with AADSTS54005 and revokes the grant. */

@@ -1,10 +1,11 @@
-import { createPublicKey, timingSafeEqual } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { EmulatorContext } from '../context.js';
 import type { App } from '../directory/model.js';
 import { EntraError } from '../errors/entra-error.js';
 import type { Params } from '../http/request.js';
+import { safeEqual } from '../http/safe-equal.js';
 import { thumbprints } from '../keys/thumbprints.js';
 import type { ClientAuthLevel } from '../tokens/issue.js';
 
@@ -49,12 +50,6 @@ export function readClientCredentials(req: IncomingMessage, p: Params): ClientCr
   };
 }
 
-function secretMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /**
  * Authenticates the client as Entra does. Public clients must send no credentials (AADSTS700025);
  * confidential ones a secret (post or Basic) or a certificate-signed assertion (`x5t` or `x5t#S256`).
@@ -74,9 +69,7 @@ export async function authenticateClient(
     throw new EntraError(9002313, { detail: 'Only one client authentication method may be used.' });
   }
   if (creds.secret !== undefined) {
-    const match = app.credentials.find(
-      (c) => c.secret !== undefined && secretMatches(creds.secret!, c.secret),
-    );
+    const match = app.credentials.find((c) => c.secret !== undefined && safeEqual(creds.secret!, c.secret));
     if (!match) throw new EntraError(7000215, { clientId: app.clientId });
     if (match.expiresAt !== undefined && match.expiresAt * 1000 < Date.now())
       throw new EntraError(7000222, { clientId: app.clientId });
