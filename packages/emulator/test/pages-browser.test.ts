@@ -117,7 +117,7 @@ function focused(p: Page): Promise<string> {
     if (!el || el === document.body) return 'body';
     const text =
       el.tagName === 'BUTTON' || el.tagName === 'A'
-        ? // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, as it is read out
+        ? // innerText: the rendered text, as it is read out
           `[${(el as HTMLElement).innerText.trim().replace(/\s+/g, ' ')}]`
         : '';
     const role = el.getAttribute('role') ? `(${el.getAttribute('role')})` : '';
