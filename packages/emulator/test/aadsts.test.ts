@@ -783,6 +783,30 @@ describe('AADSTS errors at the token endpoint: the request itself', TIMEOUT, () 
   });
 
   it('AADSTS50194: single-tenant app through /common', async () => {
+    const single = e.addApp({
+      name: 'Single-tenant web app',
+      type: 'web',
+      signInAudience: 'AzureADMyOrg',
+      secret: 'single-tenant-secret-1',
+      redirectUris: [WEB_REDIRECT],
+    });
+    const res = await request(
+      authorizeUrl(
+        e,
+        {
+          client_id: single.clientId,
+          response_type: 'code',
+          redirect_uri: WEB_REDIRECT,
+          scope: 'openid',
+          state: 'st',
+        },
+        'common',
+      ),
+    );
+    const back = redirectParams(res, WEB_REDIRECT);
+    assert.equal(back.get('error'), 'invalid_request');
+    assert.match(back.get('error_description') ?? '', /^AADSTS50194:/);
+    assert.equal(back.get('state'), 'st');
     await expectError(
       await token(
         e,

@@ -71,6 +71,13 @@ function validateRequest(
   to: Destination,
 ): AuthorizeTransaction {
   const app = ctx.directory.apps.get(clientId)!;
+  const tenant = resolveTenant(ctx.directory, segment);
+  if (
+    (tenant.kind === 'common' || tenant.kind === 'organizations') &&
+    app.signInAudience === 'AzureADMyOrg'
+  ) {
+    throw new EntraError(50194, { clientId: app.clientId, appName: app.name });
+  }
   if (p.duplicates.length) {
     throw new EntraError(9002313, { detail: `Parameter '${p.duplicates[0]}' is duplicated.` });
   }

@@ -32,7 +32,10 @@ export async function token(ctx: EmulatorContext, x: Exchange): Promise<void> {
   if (!app) throw new EntraError(700016, { clientId: creds.clientId.slice(0, 100), tenant: tenant.segment });
   checkAvailability(app.scenarios);
   if (app.scenarios.disabled) throw new EntraError(7000112, { clientId: app.clientId, appName: app.name });
-  if (tenant.kind === 'common' && app.signInAudience === 'AzureADMyOrg') {
+  if (
+    (tenant.kind === 'common' || tenant.kind === 'organizations') &&
+    app.signInAudience === 'AzureADMyOrg'
+  ) {
     throw new EntraError(50194, { clientId: app.clientId, appName: app.name });
   }
   const base = `${ctx.url}/${x.params.tenant}`;
