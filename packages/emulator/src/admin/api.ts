@@ -56,7 +56,7 @@ export async function admin(ctx: EmulatorContext, x: Exchange): Promise<void> {
   const path = x.path.replace(/^\/_emulator/, '').replace(/\/$/, '') || '/';
   const route = `${x.method} ${path}`;
   try {
-    await dispatch(ctx, x, route, path);
+    await dispatch(ctx, x, route);
   } catch (err) {
     if (err instanceof DirectoryConfigError) {
       sendJson(x.res, 400, { error: 'invalid_request', error_description: err.message });
@@ -75,7 +75,7 @@ function segment(raw: string): string {
   }
 }
 
-async function dispatch(ctx: EmulatorContext, x: Exchange, route: string, path: string): Promise<void> {
+async function dispatch(ctx: EmulatorContext, x: Exchange, route: string): Promise<void> {
   const summary = () => summarizeDirectory(ctx);
   switch (route) {
     case 'GET /':
@@ -147,7 +147,6 @@ async function dispatch(ctx: EmulatorContext, x: Exchange, route: string, path: 
     return;
   }
   sendJson(x.res, 404, { error: 'not_found', error_description: `No admin route ${route.slice(0, 80)}` });
-  void path;
 }
 
 function pageData(ctx: EmulatorContext) {

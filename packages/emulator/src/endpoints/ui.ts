@@ -85,7 +85,7 @@ export async function selectAccountSubmit(ctx: EmulatorContext, x: Exchange): Pr
 /** `POST /_ui/consent` — Accept or Cancel on the consent page. */
 export async function consentSubmit(ctx: EmulatorContext, x: Exchange): Promise<void> {
   const p = await formOf(x);
-  const tx = transactionOf(ctx, x, p) as (AuthorizeTransaction & { consentShown?: boolean }) | undefined;
+  const tx = transactionOf(ctx, x, p);
   if (!tx) return;
   const app = ctx.directory.apps.get(tx.clientId);
   const user = tx.userId ? ctx.directory.users.get(tx.userId) : undefined;

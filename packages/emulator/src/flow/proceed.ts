@@ -38,13 +38,8 @@ export function newTransactionId(): string {
 /**
  * Moves an authorize (or device) transaction one step on: pick the user (auto-login, SSO session, account
  * picker or login page), check they may sign in, ask for consent if needed, then complete.
- * Extra state: `consentShown` marks that the consent page was already answered in this transaction.
  */
-export async function proceed(
-  ctx: EmulatorContext,
-  x: Exchange,
-  tx: AuthorizeTransaction & { consentShown?: boolean },
-): Promise<void> {
+export async function proceed(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTransaction): Promise<void> {
   const app = ctx.directory.apps.get(tx.clientId);
   if (!app)
     return fail(ctx, x, tx, new EntraError(700016, { clientId: tx.clientId, tenant: tx.tenantSegment }));

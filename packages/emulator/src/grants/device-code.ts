@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EmulatorContext } from '../context.js';
 import type { App } from '../directory/model.js';
 import { EntraError } from '../errors/entra-error.js';
@@ -48,7 +49,7 @@ export async function deviceCodeGrant(
     user,
     scopes: record.scopes,
     authTime: record.authTime ?? Math.floor(now / 1000),
-    grantId: deviceCode.slice(0, 36),
+    grantId: randomUUID(),
     authLevel,
     clientInfo: p.get('client_info') === '1',
   });

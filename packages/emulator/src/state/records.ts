@@ -24,6 +24,8 @@ export interface AuthorizeTransaction {
   /** Set once the user has authenticated. */
   userId?: string;
   authTime?: number;
+  /** The consent page was answered in this transaction. */
+  consentShown?: boolean;
 }
 
 export interface CodeRecord {
