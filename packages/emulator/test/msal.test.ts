@@ -175,7 +175,12 @@ function signInByCode(
   app: string,
   person: Person,
   scopes: string[],
-  extra: { redirectPath?: string; responseMode?: 'query' | 'form_post'; callMe?: boolean } = {},
+  extra: {
+    redirectPath?: string;
+    redirectHost?: '127.0.0.1' | 'localhost';
+    responseMode?: 'query' | 'form_post';
+    callMe?: boolean;
+  } = {},
 ) {
   return withBrowser(s, person, (onBrowse) =>
     driver.call<TokenSummary>(
@@ -184,6 +189,7 @@ function signInByCode(
         app,
         scopes,
         redirectPath: extra.redirectPath ?? '/',
+        ...(extra.redirectHost ? { redirectHost: extra.redirectHost } : {}),
         ...(extra.responseMode ? { responseMode: extra.responseMode } : {}),
         ...(extra.callMe ? { callMe: true } : {}),
       },
@@ -225,7 +231,10 @@ describe('MSAL Node against the emulator over https', { timeout: 600_000 }, () =
           clientId: SAMPLE_IDS.publicApp,
           authority: `${s.origin}/${T}`,
         });
-        const { result, trace, startUrl } = await signInByCode(s, app, alice, [USER_READ], { callMe: true });
+        const { result, trace, startUrl } = await signInByCode(s, app, alice, [USER_READ], {
+          redirectHost: 'localhost',
+          callMe: true,
+        });
 
         // What MSAL put into the authorize request.
         assert.equal(`${startUrl.origin}${startUrl.pathname}`, `${s.origin}/${T}/oauth2/v2.0/authorize`);
@@ -237,7 +246,8 @@ describe('MSAL Node against the emulator over https', { timeout: 600_000 }, () =
         assert.match(q.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
         assert.equal(q.get('client_info'), '1');
         const redirectUri = q.get('redirect_uri') ?? '';
-        assert.match(redirectUri, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+        assert.match(redirectUri, /^http:\/\/localhost:\d+\/$/, 'a loopback redirect URI on a random port');
+        assert.match(q.get('state') ?? '', /\S/, 'MSAL sends the state');
         for (const scope of ['openid', 'profile', 'offline_access', USER_READ])
           assert.ok(q.get('scope')?.split(' ').includes(scope), `authorize scope has ${scope}`);
 
@@ -260,11 +270,8 @@ describe('MSAL Node against the emulator over https', { timeout: 600_000 }, () =
         assertAccount(s, result, alice.username, SAMPLE_IDS.alice, T);
         assertIdToken(s, result, SAMPLE_IDS.publicApp, T, SAMPLE_IDS.alice);
         assert.equal(result.idToken?.claims?.preferred_username, alice.username);
-        assert.equal(
-          typeof result.idToken?.claims?.nonce,
-          'string',
-          'MSAL sent a nonce and checked it came back',
-        );
+        assert.match(q.get('nonce') ?? '', /\S/, 'MSAL sent a nonce');
+        assert.equal(result.idToken?.claims?.nonce, q.get('nonce'), 'the ID token carries the nonce sent');
 
         const at = result.accessToken;
         assert.ok(at, 'the access token is a JWT');

@@ -53,7 +53,10 @@ const OUTLOOK: Resource = {
   accessTokenVersion: 1,
 };
 
-const cache = new WeakMap<Directory, { apps: number; resources: Resource[] }>();
+const cache = new WeakMap<
+  Directory,
+  { apps: number; resources: Resource[]; byIdentifier: Map<string, Resource> }
+>();
 
 /** Built-in Microsoft resources plus every API app registered in the directory (recomputed when apps are added). */
 export function listResources(dir: Directory): Resource[] {
@@ -72,13 +75,18 @@ export function listResources(dir: Directory): Resource[] {
       app,
     });
   }
-  cache.set(dir, { apps: dir.apps.size, resources: out });
+  // Lower-cased identifier → resource (the first one listing it), so lookups on the token path are one get.
+  const byIdentifier = new Map<string, Resource>();
+  for (const r of out)
+    for (const id of r.identifiers)
+      if (!byIdentifier.has(id.toLowerCase())) byIdentifier.set(id.toLowerCase(), r);
+  cache.set(dir, { apps: dir.apps.size, resources: out, byIdentifier });
   return out;
 }
 
 export function findResource(dir: Directory, identifier: string): Resource | undefined {
-  const lower = identifier.toLowerCase();
-  return listResources(dir).find((r) => r.identifiers.some((id) => id.toLowerCase() === lower));
+  listResources(dir);
+  return cache.get(dir)!.byIdentifier.get(identifier.toLowerCase());
 }
 
 /** The canonical identifier used to fully qualify scope names (`https://graph.microsoft.com/User.Read`). */

@@ -15,7 +15,7 @@ import {
   LogLevel,
   PublicClientApplication,
 } from '@azure/msal-node';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet, jwtVerify } from 'jose';
 import type {
   AppSpec,
   ChildMessage,
@@ -69,7 +69,7 @@ interface Registered {
 
 const apps = new Map<string, Registered>();
 const crypto = new CryptoProvider();
-const jwksByUri = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+const jwksByUri = new Map<string, ReturnType<typeof createLocalJWKSet>>();
 const discoveryByAuthority = new Map<string, { issuer: string; jwks_uri: string }>();
 
 function send(m: ChildMessage): void {
@@ -142,7 +142,11 @@ async function checkIdToken(idToken: string, r: Registered): Promise<IdTokenChec
   const doc = await discovery(r.spec.authority);
   let jwks = jwksByUri.get(doc.jwks_uri);
   if (!jwks) {
-    jwks = createRemoteJWKSet(new URL(doc.jwks_uri), { timeoutDuration: 10_000 });
+    // Fetched over https, trusting the emulator's CA (NODE_EXTRA_CA_CERTS); each test's emulator has its own
+    // origin, hence its own jwks_uri and its own entry here.
+    const res = await fetch(doc.jwks_uri, { signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`the JWKS answered ${res.status}`);
+    jwks = createLocalJWKSet((await res.json()) as JSONWebKeySet);
     jwksByUri.set(doc.jwks_uri, jwks);
   }
   const tid = String(decodeJwt(idToken).tid ?? '');
@@ -231,6 +235,7 @@ async function summarize(r: Registered, result: AuthenticationResult, me = false
 /** A loopback "web app" on a random port that records the authorization response at `path` (GET or POST). */
 async function redirectTarget(
   path: string,
+  host: '127.0.0.1' | 'localhost' = '127.0.0.1',
 ): Promise<{ server: Server; redirectUri: string; response: Promise<Record<string, string>> }> {
   let settle!: (fields: Record<string, string>) => void;
   let fail!: (err: Error) => void;
@@ -267,7 +272,7 @@ async function redirectTarget(
   void response.finally(() => clearTimeout(timer)).catch(() => {});
   return {
     server,
-    redirectUri: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
+    redirectUri: `http://${host}:${(server.address() as AddressInfo).port}${path}`,
     response,
   };
 }
@@ -286,7 +291,7 @@ async function run(id: number, o: Operation): Promise<unknown> {
     case 'signInByCode': {
       // As msal-node's auth code sample: PKCE codes from CryptoProvider, state and nonce, then the code.
       const r = registered(o.app);
-      const target = await redirectTarget(o.redirectPath);
+      const target = await redirectTarget(o.redirectPath, o.redirectHost);
       try {
         const { verifier, challenge } = await crypto.generatePkceCodes();
         const state = crypto.createNewGuid();

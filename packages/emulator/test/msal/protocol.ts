@@ -26,6 +26,8 @@ export type Operation =
       scopes: string[];
       /** Path of the loopback redirect URI (`/` for the native app, `/auth/callback` for the web app). */
       redirectPath: string;
+      /** Host of the loopback redirect URI (default 127.0.0.1); the driver's server listens on 127.0.0.1. */
+      redirectHost?: '127.0.0.1' | 'localhost';
       responseMode?: 'query' | 'form_post';
       callMe?: boolean;
     }
