@@ -10,6 +10,11 @@ const NEEDED = [
     packages: ['chromium', 'fonts-liberation'],
     why: 'browser tests (playwright-core)',
   },
+  {
+    proof: '/usr/bin/redis-server',
+    packages: ['redis-server'],
+    why: 'Redis token-cache store tests (a real redis-server per test run)',
+  },
 ];
 
 const missing = NEEDED.filter((n) => !existsSync(n.proof));

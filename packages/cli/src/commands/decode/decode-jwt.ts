@@ -1,0 +1,76 @@
+/**
+ * Offline JWT inspection for `tokenloop decode`: splits and base64url-decodes a compact JWS (never verifies,
+ * never sends it anywhere), renders times in human form and lists warnings a person should know about.
+ */
+export interface DecodedJwt {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  /** Human-readable times for the registered time claims. */
+  times: Record<string, string>;
+  warnings: string[];
+}
+
+export class DecodeError extends Error {
+  override name = 'DecodeError';
+}
+
+function b64urlJson(part: string, what: string): Record<string, unknown> {
+  if (!/^[A-Za-z0-9_-]*$/.test(part)) throw new DecodeError(`the ${what} is not base64url`);
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch {
+    throw new DecodeError(`the ${what} is not JSON`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new DecodeError(`the ${what} is not a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+function relative(seconds: number): string {
+  const abs = Math.abs(seconds);
+  const text =
+    abs < 90
+      ? `${Math.round(abs)} s`
+      : abs < 5400
+        ? `${Math.round(abs / 60)} min`
+        : abs < 172_800
+          ? `${(abs / 3600).toFixed(1)} h`
+          : `${Math.round(abs / 86_400)} days`;
+  return seconds >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+/** Decode a compact JWT. Throws `DecodeError` with a one-line reason for anything else (JWE, garbage). */
+export function decodeJwt(token: string, now = Date.now()): DecodedJwt {
+  const t = token.trim().replace(/^Bearer\s+/i, '');
+  const parts = t.split('.');
+  if (parts.length === 5)
+    throw new DecodeError('this is an encrypted JWT (JWE); it cannot be read without the key');
+  if (parts.length !== 3)
+    throw new DecodeError(
+      'this is not a JWT (expected three dot-separated parts); opaque tokens cannot be decoded',
+    );
+  const header = b64urlJson(parts[0]!, 'header');
+  const claims = b64urlJson(parts[1]!, 'payload');
+  const times: Record<string, string> = {};
+  const warnings: string[] = [];
+  const nowSec = now / 1000;
+  for (const name of ['iat', 'nbf', 'exp', 'auth_time', 'xms_tcdt']) {
+    const v = claims[name];
+    if (typeof v === 'number' && Number.isFinite(v))
+      times[name] = `${new Date(v * 1000).toISOString()} (${relative(v - nowSec)})`;
+  }
+  if (typeof claims.exp === 'number' && claims.exp < nowSec) warnings.push('expired');
+  if (typeof claims.nbf === 'number' && claims.nbf > nowSec + 60)
+    warnings.push('not valid yet (nbf is in the future)');
+  if (claims.exp === undefined) warnings.push('no expiry (exp)');
+  if (header.alg === 'none') warnings.push('unsigned (alg "none"): never trust it');
+  if (typeof header.alg === 'string' && header.alg.startsWith('HS'))
+    warnings.push(`symmetric signature (${header.alg}): only the issuer and audience can check it`);
+  if (header.nonce !== undefined)
+    warnings.push(
+      'the header has a "nonce": a Microsoft Graph token, opaque to clients and not verifiable as a plain JWT',
+    );
+  if (parts[2] === '') warnings.push('no signature');
+  return { header, claims, times, warnings };
+}

@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+import { DecodeError, decodeJwt } from './decode-jwt.js';
+
+export interface DecodeOptions {
+  json?: boolean;
+}
+
+function readStdin(): string {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    throw new CliError('could not read a token from standard input', EXIT.usage);
+  }
+}
+
+/** `tokenloop decode [TOKEN|-]`: print a JWT's header and claims; offline, the token goes nowhere. */
+export function runDecode(
+  token: string | undefined,
+  opts: DecodeOptions,
+  out: (s: string) => void = (s) => process.stdout.write(s),
+): void {
+  const input = token === undefined || token === '-' ? readStdin() : token;
+  if (!input.trim())
+    throw new CliError('no token given', EXIT.usage, 'pass a token or "-" to read it from standard input');
+  let decoded;
+  try {
+    decoded = decodeJwt(input);
+  } catch (err) {
+    if (err instanceof DecodeError) throw new CliError(err.message, EXIT.usage);
+    throw err;
+  }
+  if (opts.json) {
+    out(`${JSON.stringify(decoded)}\n`);
+    return;
+  }
+  const lines = [`header: ${JSON.stringify(decoded.header)}`, 'claims:'];
+  for (const [k, v] of Object.entries(decoded.claims)) {
+    const human = decoded.times[k];
+    lines.push(`  ${k}: ${JSON.stringify(v)}${human ? `  (${human})` : ''}`);
+  }
+  for (const w of decoded.warnings) lines.push(`warning: ${w}`);
+  out(`${lines.join('\n')}\n`);
+}

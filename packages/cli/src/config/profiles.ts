@@ -1,0 +1,106 @@
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CliError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+
+/** One named app/identity configuration. */
+export interface Profile {
+  /** Entra authority `https://HOST/TENANT` (or the emulator's). */
+  authority?: string;
+  /** Any OpenID Provider's issuer (instead of `authority`). */
+  issuer?: string;
+  clientId: string;
+  /** Scopes for `login` and the default for `token`. */
+  scopes?: string[];
+  /** Fixed loopback port for browser sign-in (some registrations need it). */
+  port?: number;
+  /** Default mail user for xoauth2/oauthbearer and `mail` commands. */
+  user?: string;
+}
+
+export interface ProfilesFile {
+  version: 1;
+  current?: string | undefined;
+  profiles: Record<string, Profile>;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function checkProfileName(name: string): void {
+  if (!NAME.test(name))
+    throw new CliError(
+      `invalid profile name ${JSON.stringify(name)}`,
+      EXIT.usage,
+      'use letters, digits, ".", "_" and "-" (at most 64)',
+    );
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((s) => typeof s === 'string');
+}
+
+function parseProfile(name: string, v: unknown, file: string): Profile {
+  const bad = (what: string) =>
+    new CliError(
+      `profile "${name}" in ${file}: ${what}`,
+      EXIT.usage,
+      'fix the file or remove the profile with `tokenloop profile remove`',
+    );
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad('not an object');
+  const p = v as Record<string, unknown>;
+  if (typeof p.clientId !== 'string' || !p.clientId) throw bad('clientId missing');
+  if (p.authority !== undefined && typeof p.authority !== 'string') throw bad('authority must be a string');
+  if (p.issuer !== undefined && typeof p.issuer !== 'string') throw bad('issuer must be a string');
+  if (p.scopes !== undefined && !isStringArray(p.scopes)) throw bad('scopes must be a list of strings');
+  if (
+    p.port !== undefined &&
+    !(Number.isInteger(p.port) && (p.port as number) >= 0 && (p.port as number) <= 65_535)
+  )
+    throw bad('port must be 0–65535');
+  if (p.user !== undefined && typeof p.user !== 'string') throw bad('user must be a string');
+  return {
+    clientId: p.clientId,
+    ...(p.authority !== undefined ? { authority: p.authority as string } : {}),
+    ...(p.issuer !== undefined ? { issuer: p.issuer as string } : {}),
+    ...(p.scopes !== undefined ? { scopes: p.scopes as string[] } : {}),
+    ...(p.port !== undefined ? { port: p.port as number } : {}),
+    ...(p.user !== undefined ? { user: p.user as string } : {}),
+  };
+}
+
+/** Read `config.json` from the config directory; a missing file is an empty configuration. */
+export async function readProfiles(configDir: string): Promise<ProfilesFile> {
+  const file = join(configDir, 'config.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, profiles: {} };
+    throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CliError(`${file} is not valid JSON`, EXIT.usage, 'fix it by hand or delete it to start over');
+  }
+  if (typeof value !== 'object' || value === null || (value as { version?: unknown }).version !== 1) {
+    throw new CliError(`${file} is not a tokenloop configuration (version 1)`, EXIT.usage);
+  }
+  const v = value as { current?: unknown; profiles?: unknown };
+  const profiles: Record<string, Profile> = {};
+  if (typeof v.profiles === 'object' && v.profiles !== null) {
+    for (const [name, p] of Object.entries(v.profiles)) profiles[name] = parseProfile(name, p, file);
+  }
+  return { version: 1, current: typeof v.current === 'string' ? v.current : undefined, profiles };
+}
+
+/** Write `config.json` atomically (0600; the directory 0700). */
+export async function writeProfiles(configDir: string, data: ProfilesFile): Promise<void> {
+  await mkdir(configDir, { recursive: true, mode: 0o700 });
+  const file = join(configDir, 'config.json');
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+  await chmod(tmp, 0o600);
+  await rename(tmp, file);
+}

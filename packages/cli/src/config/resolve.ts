@@ -1,0 +1,110 @@
+import { CliError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import type { Profile, ProfilesFile } from './profiles.js';
+
+/** Settings flags can give. */
+export interface SettingFlags {
+  profile?: string;
+  authority?: string;
+  issuer?: string;
+  clientId?: string;
+  scope?: string[];
+  port?: number;
+  user?: string;
+}
+
+export type Source = 'flag' | 'environment' | 'profile' | 'default';
+
+/** The settings a command runs with, and where each came from (shown by `doctor`). */
+export interface Settings {
+  profileName: string | undefined;
+  authority: string | undefined;
+  issuer: string | undefined;
+  clientId: string;
+  clientSecret: string | undefined;
+  certificatePath: string | undefined;
+  scopes: string[];
+  port: number | undefined;
+  user: string | undefined;
+  sources: Record<string, Source>;
+}
+
+const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+/** Scopes asked for when nothing says otherwise: sign-in, a refresh token, and Graph's basic profile. */
+export const DEFAULT_SCOPES = ['User.Read'];
+
+/**
+ * Settings by precedence: flags > environment (the Azure SDK's `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`,
+ * `AZURE_AUTHORITY_HOST`, `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH`) > profile > defaults.
+ * The profile is `--profile`, else `TOKENLOOP_PROFILE`, else the one chosen with `profile use`.
+ */
+export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv, file: ProfilesFile): Settings {
+  const sources: Record<string, Source> = {};
+  const profileName = flags.profile ?? env.TOKENLOOP_PROFILE ?? file.current;
+  let profile: Profile | undefined;
+  if (profileName !== undefined) {
+    profile = file.profiles[profileName];
+    if (!profile) {
+      const known = Object.keys(file.profiles);
+      throw new CliError(
+        `no profile named "${profileName}"`,
+        EXIT.usage,
+        known.length ? `known profiles: ${known.join(', ')}` : 'create one with `tokenloop profile add`',
+      );
+    }
+  }
+  function pick<T>(name: string, ...candidates: [Source, T | undefined][]): T | undefined {
+    for (const [source, value] of candidates) {
+      if (value !== undefined && value !== '') {
+        sources[name] = source;
+        return value;
+      }
+    }
+    return undefined;
+  }
+  const envAuthority = env.AZURE_TENANT_ID
+    ? `${(env.AZURE_AUTHORITY_HOST || DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '')}/${env.AZURE_TENANT_ID}`
+    : undefined;
+  const flagAuthority = flags.authority;
+  const authority = flags.issuer
+    ? undefined
+    : pick(
+        'authority',
+        ['flag', flagAuthority],
+        ['environment', envAuthority],
+        ['profile', profile?.issuer ? undefined : profile?.authority],
+      );
+  const issuer = authority ? undefined : pick('issuer', ['flag', flags.issuer], ['profile', profile?.issuer]);
+  const clientId = pick(
+    'clientId',
+    ['flag', flags.clientId],
+    ['environment', env.AZURE_CLIENT_ID],
+    ['profile', profile?.clientId],
+  );
+  if (!clientId || (!authority && !issuer)) {
+    throw new CliError(
+      !clientId ? 'no client id configured' : 'no authority configured',
+      EXIT.usage,
+      'pass --authority and --client-id, set AZURE_TENANT_ID and AZURE_CLIENT_ID, or create a profile: `tokenloop profile add NAME --authority URL --client-id ID` (`tokenloop profile add local --emulator` for the local emulator)',
+    );
+  }
+  const scopes =
+    pick(
+      'scopes',
+      ['flag', flags.scope?.length ? flags.scope : undefined],
+      ['profile', profile?.scopes?.length ? profile.scopes : undefined],
+      ['default', DEFAULT_SCOPES],
+    ) ?? DEFAULT_SCOPES;
+  return {
+    profileName,
+    authority,
+    issuer,
+    clientId,
+    clientSecret: pick('clientSecret', ['environment', env.AZURE_CLIENT_SECRET]),
+    certificatePath: pick('certificatePath', ['environment', env.AZURE_CLIENT_CERTIFICATE_PATH]),
+    scopes,
+    port: pick('port', ['flag', flags.port], ['profile', profile?.port]),
+    user: pick('user', ['flag', flags.user], ['profile', profile?.user]),
+    sources,
+  };
+}

@@ -1,0 +1,37 @@
+import { TokenloopError } from '../errors/errors.js';
+import { type AccountRecord, parseAccountRecord } from './model.js';
+
+const FORMAT = 'tokenloop-account';
+const VERSION = 1;
+
+/**
+ * Serialise an account with its refresh token for migration to another machine or tool. The result is a
+ * credential: whoever holds it can act as the user until the refresh token expires — store it like a password.
+ */
+export function exportAccountRecord(record: AccountRecord): string {
+  return JSON.stringify({ format: FORMAT, v: VERSION, exportedAt: new Date().toISOString(), record });
+}
+
+/** Parse and validate an exported account (never trusting its shape). */
+export function parseExportedAccount(text: string): AccountRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new TokenloopError('INVALID_ARGUMENT', 'the account export is not JSON');
+  }
+  if (typeof value !== 'object' || value === null || (value as { format?: unknown }).format !== FORMAT) {
+    throw new TokenloopError('INVALID_ARGUMENT', 'this is not a tokenloop account export');
+  }
+  const v = (value as { v?: unknown }).v;
+  if (v !== VERSION) {
+    throw new TokenloopError(
+      'INVALID_ARGUMENT',
+      `unsupported account export version ${String(v)}; upgrade tokenloop`,
+    );
+  }
+  const record = parseAccountRecord((value as { record?: unknown }).record);
+  if (!record)
+    throw new TokenloopError('INVALID_ARGUMENT', 'the account export is damaged (record fails validation)');
+  return record;
+}

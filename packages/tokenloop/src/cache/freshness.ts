@@ -1,0 +1,36 @@
+import type { CachedAccessToken } from './model.js';
+
+/** Refresh this long before expiry by default (as MSAL does). */
+export const DEFAULT_REFRESH_AHEAD_MS = 300_000;
+/** A token without `expires_in` (S14: unknown expiry) is used for at most this long after it was obtained. */
+export const UNKNOWN_EXPIRY_USE_MS = 300_000;
+
+/**
+ * When a cached access token should be replaced (C6): `refreshAheadMs` (300 s) before expiry, or at the
+ * provider's `refresh_in` hint, whichever is earlier — but never more than half the token's lifetime ahead,
+ * so short-lived tokens are still used. All wall-clock epoch ms: a machine that slept past the time simply
+ * refreshes on wake, and the provider's clock never matters (times come from our own receive time).
+ */
+export function refreshDueAt(token: CachedAccessToken, refreshAheadMs = DEFAULT_REFRESH_AHEAD_MS): number {
+  if (token.expiresAt === undefined) return token.obtainedAt + UNKNOWN_EXPIRY_USE_MS;
+  const lifetime = Math.max(0, token.expiresAt - token.obtainedAt);
+  const ahead = Math.min(refreshAheadMs, lifetime / 2);
+  const due = token.expiresAt - ahead;
+  return token.refreshAt !== undefined ? Math.min(due, token.refreshAt) : due;
+}
+
+/** True when the token can be handed out without refreshing. */
+export function isFresh(
+  token: CachedAccessToken,
+  now: number,
+  refreshAheadMs = DEFAULT_REFRESH_AHEAD_MS,
+): boolean {
+  return now < refreshDueAt(token, refreshAheadMs) && now >= token.obtainedAt - 600_000;
+}
+
+/** True while the token has not expired (still usable as a fallback when a refresh fails transiently). */
+export function isUnexpired(token: CachedAccessToken, now: number): boolean {
+  return token.expiresAt === undefined
+    ? now < token.obtainedAt + UNKNOWN_EXPIRY_USE_MS
+    : now < token.expiresAt;
+}

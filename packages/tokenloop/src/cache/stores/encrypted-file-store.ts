@@ -1,0 +1,306 @@
+import { promises as fs } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { TokenloopError } from '../../errors/errors.js';
+import { debug } from '../../log/debug.js';
+import type { AccountRecord } from '../model.js';
+import { ensurePrivateDirectory, removeOrphanTempFiles, writeFileAtomic } from './atomic-write.js';
+import { parseCacheDocument, recordToStore, serializeCacheDocument } from './cache-document.js';
+import { cacheIoError, errnoCode } from './cache-io-error.js';
+import { type CacheKey, openEnvelope, sealEnvelope } from './encryption.js';
+import { type FileLockOptions, type HeldFileLock, withFileLock } from './file-lock.js';
+import { type KeySource, type ResolvedCacheKeys, resolveCacheKeys } from './key-source.js';
+import { quarantineCopy, quarantineFile } from './quarantine.js';
+import type { CacheStore, StoreUpdate, StoreWarning } from './store.js';
+import { warnOnStderr } from './store-warning.js';
+
+export type { KeySource } from './key-source.js';
+
+export interface EncryptedFileStoreOptions {
+  /** The cache file. Beside it: `<path>.lock` (the lock), `<path>.key` (the key, when no keyring is used). */
+  path: string;
+  /** A 32-byte key to use instead of the keyring or key file (for example from your own secret store). */
+  key?: Uint8Array;
+  /** `auto` (default): the OS keyring when reachable, else the key file. `off`: the key file only. */
+  keyring?: 'auto' | 'off';
+  /** Longest wait for another process's lock, in ms (default 10 000). */
+  lockTimeoutMs?: number;
+  /** A lock not refreshed for this long is taken over, in ms (default 30 000). */
+  staleLockMs?: number;
+  /** Where warnings go (quarantined cache, permissive directory). Default: one line on stderr. */
+  onWarning?: StoreWarning;
+}
+
+/** The encrypted file store, with where its key came from. */
+export interface EncryptedFileStore extends CacheStore {
+  readonly kind: 'file';
+  /** The absolute path of the cache file. */
+  readonly path: string;
+  /** Where the key comes from (`option`, `keyring`, `key-file`); the first call finds or creates the key. */
+  keySource(): Promise<KeySource>;
+}
+
+/** Identity of a file version: any write replaces the file (new inode, new times). */
+interface FileStamp {
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+interface Snapshot {
+  /** undefined: there was no file. */
+  stamp: FileStamp | undefined;
+  raw: Buffer | undefined;
+  records: ReadonlyMap<string, AccountRecord>;
+  /** The key that opened the file (and encrypts its next version). */
+  key: CacheKey | undefined;
+  /** When the file was last read or confirmed (epoch ms). */
+  checkedAt: number;
+}
+
+type Decoded =
+  | { ok: true; records: ReadonlyMap<string, AccountRecord>; rejected: number; key: CacheKey }
+  | { ok: false; detail: string };
+
+/**
+ * File systems stamp times with a coarse clock (a jiffy on ext4, up to 2 s on FAT). A file modified within
+ * this window of our read could change again without its stamp changing, so it is re-read (byte compare,
+ * no decryption) until it is older; the same trick git uses for "racily clean" index entries.
+ */
+const RACY_WINDOW_MS = 2_000;
+const EMPTY: ReadonlyMap<string, AccountRecord> = new Map();
+
+/**
+ * A token cache in one AES-256-GCM encrypted file, shared safely by every process of the user on the machine.
+ * `get` serves a decrypted copy for as long as the file is unchanged (one `stat`); `transact` locks the file
+ * across processes, re-reads it, and writes atomically (C1, C2). A damaged, undecryptable or newer-format file
+ * is moved aside to `<path>.corrupt-<time>` with one warning, and the cache starts empty; when only some
+ * records are bad, the rest are kept and a copy of the original is kept aside (C3). Transactions on one file
+ * take turns, whatever their key; do not start one from inside another (that fails at once).
+ *
+ * @example
+ * ```ts
+ * const store = encryptedFileStore({ path: `${process.env.HOME}/.cache/tokenloop/tokens.json` });
+ * console.log(await store.keySource()); // 'keyring' or 'key-file'
+ * ```
+ */
+export function encryptedFileStore(options: EncryptedFileStoreOptions): EncryptedFileStore {
+  const path = resolve(options.path);
+  const lockPath = `${path}.lock`;
+  const lockOptions: FileLockOptions = { timeoutMs: options.lockTimeoutMs, staleMs: options.staleLockMs };
+  const staleMs = options.staleLockMs ?? 30_000;
+  const warn = options.onWarning ?? warnOnStderr;
+  if (options.key !== undefined && (!(options.key instanceof Uint8Array) || options.key.length !== 32)) {
+    throw new TokenloopError('INVALID_ARGUMENT', 'encryptedFileStore: `key` must be 32 bytes');
+  }
+
+  let snapshot: Snapshot | undefined;
+  let loading: Promise<Snapshot> | undefined;
+  let keysPromise: Promise<ResolvedCacheKeys> | undefined;
+  let dirPromise: Promise<void> | undefined;
+
+  const ensureDirectory = (): Promise<void> =>
+    (dirPromise ??= ensurePrivateDirectory(dirname(path), warn).catch((err: unknown) => {
+      dirPromise = undefined;
+      throw cacheIoError(err, path, 'create the directory of');
+    }));
+
+  /** Run `fn` under the cross-process lock. Errors from taking the lock become `TokenloopError('CACHE')`. */
+  const locked = async <T>(fn: (lock: HeldFileLock) => Promise<T>): Promise<T> => {
+    await ensureDirectory();
+    let inside = false;
+    try {
+      return await withFileLock(lockPath, lockOptions, async (lock) => {
+        inside = true;
+        if (lock.recoveredStale) await io('clean up after', () => cleanUpAfterCrash());
+        return fn(lock);
+      });
+    } catch (err) {
+      throw inside ? err : cacheIoError(err, lockPath, 'lock');
+    }
+  };
+
+  const keys = (): Promise<ResolvedCacheKeys> =>
+    (keysPromise ??= resolveCacheKeys({
+      cachePath: path,
+      key: options.key,
+      keyring: options.keyring,
+      exclusive: (create) => locked(() => create()),
+      onWarning: warn,
+    }).catch((err: unknown) => {
+      keysPromise = undefined;
+      throw cacheIoError(err, `${path}.key`, 'read the key of');
+    }));
+
+  async function io<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw cacheIoError(err, path, action);
+    }
+  }
+
+  async function cleanUpAfterCrash(): Promise<void> {
+    const removed = (await removeOrphanTempFiles(path)) + (await removeOrphanTempFiles(lockPath, staleMs));
+    if (removed > 0)
+      debug('cache', `removed ${removed} temporary file(s) left by a crashed writer`, { path });
+  }
+
+  /** Hot path: the current snapshot when the file's stamp is unchanged and not racy, else a reload. */
+  async function current(): Promise<Snapshot> {
+    if (loading) return loading;
+    const stamp = await io('read', () => statStamp(path));
+    if (snapshot && sameStamp(snapshot.stamp, stamp) && settled(snapshot)) return snapshot;
+    if (loading) return loading;
+    loading = reload().finally(() => (loading = undefined));
+    return loading;
+  }
+
+  async function reload(): Promise<Snapshot> {
+    const file = await io('read', () => readStamped(path));
+    if (!file) return (snapshot = emptySnapshot());
+    const reused = reuseIfSame(file);
+    if (reused) return reused;
+    const decoded = decode(file.raw, (await keys()).keys);
+    if (decoded.ok && decoded.rejected === 0) {
+      return (snapshot = {
+        stamp: file.stamp,
+        raw: file.raw,
+        records: decoded.records,
+        key: decoded.key,
+        checkedAt: Date.now(),
+      });
+    }
+    return locked(() => loadLocked()); // something to quarantine: only under the lock
+  }
+
+  /** Fresh read under the lock; quarantines and repairs what it must (C3). */
+  async function loadLocked(): Promise<Snapshot> {
+    const resolved = await keys(); // already resolved by every caller before taking the lock
+    const file = await io('read', () => readStamped(path));
+    if (!file) return (snapshot = emptySnapshot());
+    const reused = reuseIfSame(file);
+    if (reused) return reused;
+    const decoded = decode(file.raw, resolved.keys);
+    if (!decoded.ok) {
+      const aside = await io('move aside', () => quarantineFile(path));
+      const hint = resolved.source === 'option' ? '' : ` (key from ${resolved.source})`;
+      warn(
+        `the token cache ${path} could not be used: ${decoded.detail}${hint}. ` +
+          `It was moved to ${aside}; continuing with an empty cache (sign in again).`,
+      );
+      return (snapshot = emptySnapshot());
+    }
+    if (decoded.rejected > 0) {
+      const aside = await io('copy aside', () => quarantineCopy(path, file.raw));
+      const raw = Buffer.from(sealEnvelope(serializeCacheDocument(decoded.records), decoded.key));
+      await io('write', () => writeFileAtomic(path, raw));
+      warn(
+        `${decoded.rejected} damaged account record(s) in the token cache ${path} were left out; ` +
+          `${decoded.records.size} kept. The original is kept at ${aside}.`,
+      );
+      const stamp = await io('read', () => statStamp(path));
+      return (snapshot = { stamp, raw, records: decoded.records, key: decoded.key, checkedAt: Date.now() });
+    }
+    return (snapshot = {
+      stamp: file.stamp,
+      raw: file.raw,
+      records: decoded.records,
+      key: decoded.key,
+      checkedAt: Date.now(),
+    });
+  }
+
+  /** The bytes are what we already decoded (only the stamp moved): keep the parsed records. */
+  function reuseIfSame(file: { stamp: FileStamp; raw: Buffer }): Snapshot | undefined {
+    if (!snapshot?.raw || !snapshot.raw.equals(file.raw)) return undefined;
+    return (snapshot = { ...snapshot, stamp: file.stamp, checkedAt: Date.now() });
+  }
+
+  return {
+    kind: 'file',
+    path,
+    async keySource() {
+      return (await keys()).source;
+    },
+    async get(key) {
+      return (await current()).records.get(key);
+    },
+    async list() {
+      return [...(await current()).records.values()];
+    },
+    async transact<T>(
+      key: string,
+      fn: (current: AccountRecord | undefined) => Promise<StoreUpdate<T>>,
+    ): Promise<T> {
+      const resolved = await keys();
+      return locked(async (lock) => {
+        const before = await loadLocked();
+        const { next, result } = await fn(before.records.get(key));
+        if (next === undefined || (next === null && !before.records.has(key))) return result;
+        const records = new Map(before.records);
+        if (next === null) records.delete(key);
+        else records.set(key, recordToStore(next, key));
+        const writeKey = before.key ?? resolved.keys[0];
+        if (!writeKey) throw new TokenloopError('CACHE', 'internal error: no cache key');
+        const raw = Buffer.from(sealEnvelope(serializeCacheDocument(records), writeKey));
+        await lock.assertHeld();
+        await io('write', () => writeFileAtomic(path, raw));
+        const stamp = await io('read', () => statStamp(path));
+        snapshot = { stamp, raw, records, key: writeKey, checkedAt: Date.now() };
+        debug('cache', next === null ? 'record removed' : 'record written', { path, records: records.size });
+        return result;
+      });
+    },
+  };
+}
+
+function emptySnapshot(): Snapshot {
+  return { stamp: undefined, raw: undefined, records: EMPTY, key: undefined, checkedAt: Date.now() };
+}
+
+function decode(raw: Buffer, keys: readonly CacheKey[]): Decoded {
+  const opened = openEnvelope(raw, keys);
+  if (!opened.ok) return { ok: false, detail: opened.detail };
+  const doc = parseCacheDocument(opened.plaintext);
+  if (!doc.ok) return { ok: false, detail: doc.detail };
+  return { ok: true, records: doc.records, rejected: doc.rejected, key: opened.key };
+}
+
+function settled(snapshot: Snapshot): boolean {
+  if (!snapshot.stamp) return true;
+  return snapshot.checkedAt - Number(snapshot.stamp.mtimeNs / 1_000_000n) >= RACY_WINDOW_MS;
+}
+
+function sameStamp(a: FileStamp | undefined, b: FileStamp | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+async function statStamp(path: string): Promise<FileStamp | undefined> {
+  try {
+    const st = await fs.stat(path, { bigint: true });
+    return { ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Read the file and its stamp from one open handle, so both describe the same version. */
+async function readStamped(path: string): Promise<{ stamp: FileStamp; raw: Buffer } | undefined> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(path, 'r');
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const st = await handle.stat({ bigint: true });
+    const raw = await handle.readFile();
+    return { stamp: { ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs }, raw };
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,409 @@
+import { createHash } from 'node:crypto';
+import { type AuthoritySpec, type ResolvedAuthority, resolveAuthority } from '../authority/authority.js';
+import type { Server } from '../authority/discovery.js';
+import { createServerCache } from '../authority/server-cache.js';
+import { type AccountInfo, accountFromTokenSet, toAccountInfo } from '../cache/account.js';
+import { exportAccountRecord, parseExportedAccount } from '../cache/export-import.js';
+import { DEFAULT_REFRESH_AHEAD_MS } from '../cache/freshness.js';
+import { type AccountRecord, type CachedAccount, recordKey } from '../cache/model.js';
+import { applyTokenSet } from '../cache/record-update.js';
+import { resourceOf, resourceScopes } from '../cache/resource.js';
+import { createSilentAcquirer } from '../cache/silent.js';
+import { memoryStore } from '../cache/stores/memory-store.js';
+import { TokenloopError } from '../errors/errors.js';
+import type { TokenSet } from '../flows/token-set.js';
+import { createHttpFetch } from '../http/http-client.js';
+import { type AuthResult, toAuthResult } from './auth-result.js';
+import type { GrantContext } from './grant-context.js';
+import type {
+  AuthorizationRequestOptions,
+  AuthorizationTransaction,
+  DeviceCodeOptions,
+  LoopbackOptions,
+} from './interactive-options.js';
+import { type TokenClientOptions, checkClientOptions } from './options.js';
+
+/** Which cached account a call is about: an `AccountInfo`, its `homeAccountId`, or a username. */
+export type AccountSelector = AccountInfo | string;
+
+export interface SilentOptions {
+  scopes: string[];
+  /** Required when the cache holds several accounts for this client. */
+  account?: AccountSelector;
+  /** Skip the cache and redeem the refresh token now. */
+  forceRefresh?: boolean;
+  signal?: AbortSignal;
+}
+
+/** The tokenloop client: sign-in flows, a token cache and silent acquisition for one app registration. */
+export interface TokenClient {
+  readonly authority: ResolvedAuthority;
+  readonly clientId: string;
+  /** The provider's metadata (discovered once, cached). */
+  server(signal?: AbortSignal): Promise<Server>;
+  /** Web apps, step 1: the URL to send the browser to, and the transaction to keep bound to it (S04). */
+  beginAuthorization(
+    options: AuthorizationRequestOptions,
+  ): Promise<{ url: URL; transaction: AuthorizationTransaction }>;
+  /** Web apps, step 2: handle the callback (query or form_post), redeem the code, cache the tokens. */
+  completeAuthorization(
+    transaction: AuthorizationTransaction,
+    callback: URL | URLSearchParams,
+    signal?: AbortSignal,
+  ): Promise<AuthResult>;
+  /** Native apps: sign in with the system browser and a loopback redirect (RFC 8252). */
+  loginInteractive(options: LoopbackOptions): Promise<AuthResult>;
+  /** Sign in on another device with a user code (RFC 8628). */
+  loginWithDeviceCode(options: DeviceCodeOptions): Promise<AuthResult>;
+  /** A valid access token for a signed-in account, from the cache or by refreshing (single-flight). */
+  acquireTokenSilent(options: SilentOptions): Promise<AuthResult>;
+  /** An app-only token (client credentials), cached per resource until due for renewal. */
+  acquireAppToken(options: {
+    scopes: string[];
+    forceRefresh?: boolean;
+    signal?: AbortSignal;
+  }): Promise<AuthResult>;
+  /** On-behalf-of (Entra): exchange an incoming access token for one to call a downstream API. Cached per token. */
+  acquireTokenOnBehalfOf(options: {
+    assertion: string;
+    scopes: string[];
+    signal?: AbortSignal;
+  }): Promise<AuthResult>;
+  /**
+   * The provider's userinfo claims for an account (OpenID Connect), fetched with a fresh access token; the
+   * response must be about the same `sub` as the account's ID token (S37).
+   */
+  getUserInfo(options?: {
+    account?: AccountSelector;
+    signal?: AbortSignal;
+  }): Promise<Record<string, unknown>>;
+  /** Accounts signed in with this client. */
+  getAccounts(): Promise<AccountInfo[]>;
+  /** One account by selector, or undefined. */
+  getAccount(selector: AccountSelector): Promise<AccountInfo | undefined>;
+  /** Forget an account and all its tokens (local only; see `endSessionUrl` for provider sign-out). */
+  removeAccount(selector: AccountSelector): Promise<boolean>;
+  /** The provider's sign-out URL for an account, when the provider has one. */
+  endSessionUrl(options: {
+    account?: AccountSelector;
+    postLogoutRedirectUri?: string;
+    state?: string;
+  }): Promise<URL | undefined>;
+  /** The account with its refresh token, as text for `importAccount` elsewhere. Treat it like a password. */
+  exportAccount(selector: AccountSelector): Promise<string>;
+  /** Add an exported account to this client's cache. */
+  importAccount(text: string): Promise<AccountInfo>;
+  /** Release timers and connections of the store. */
+  close(): Promise<void>;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
+}
+
+/**
+ * Create a client for one app registration.
+ *
+ * @example
+ * ```ts
+ * import { createTokenClient, encryptedFileStore } from 'tokenloop';
+ * const client = createTokenClient({
+ *   authority: 'https://login.microsoftonline.com/organizations',
+ *   clientId: '00000000-0000-0000-0000-000000000000',
+ *   cache: encryptedFileStore({ path: '/home/me/.cache/myapp/tokens' }),
+ * });
+ * const [account] = await client.getAccounts();
+ * if (account) {
+ *   const { accessToken } = await client.acquireTokenSilent({ account, scopes: ['User.Read'] });
+ *   console.log(accessToken.length);
+ * }
+ * ```
+ */
+export function createTokenClient(options: TokenClientOptions): TokenClient {
+  checkClientOptions(options);
+  const insecure = options.http?.dangerouslyAllowInsecureHttp === true;
+  const authority = resolveAuthority(
+    { authority: options.authority, issuer: options.issuer, endpoints: options.endpoints } as AuthoritySpec,
+    { dangerouslyAllowInsecureHttp: insecure },
+  );
+  const clientId = options.clientId;
+  const fetch = createHttpFetch(options.http);
+  const servers = createServerCache({
+    fetch,
+    allowedTenants: options.allowedTenants,
+    dangerouslyAllowInsecureHttp: insecure,
+  });
+  const store = options.cache ?? memoryStore();
+  const graphHost =
+    authority.kind === 'entra'
+      ? (authority.cloud?.graphHost ?? 'graph.microsoft.com')
+      : 'graph.microsoft.com';
+  const normalize = (scopes: readonly string[]) => resourceScopes(scopes, authority.kind, graphHost);
+  const refreshAheadMs =
+    options.refreshAheadSeconds === undefined ? DEFAULT_REFRESH_AHEAD_MS : options.refreshAheadSeconds * 1000;
+  const keyOf = (homeAccountId: string) => recordKey(authority.environment, clientId, homeAccountId);
+  const grants = () => import('./grant-binding.js');
+  const keySets: GrantContext['keySets'] = new Map();
+
+  const grantContext = async (signal?: AbortSignal): Promise<GrantContext> => ({
+    options,
+    authority,
+    server: await servers.get(authority, signal),
+    servers,
+    fetch,
+    keySets,
+  });
+
+  const silent = createSilentAcquirer({
+    store,
+    clientId,
+    authority: authority.url,
+    normalizeScopes: normalize,
+    refreshAheadMs,
+    async refresh(record, scopes, signal) {
+      if (!record?.refreshToken) throw new TokenloopError('INTERACTION_REQUIRED', 'no refresh token');
+      return (await grants()).refresh(
+        await grantContext(signal),
+        record.refreshToken.secret,
+        scopes,
+        record.account,
+        signal,
+      );
+    },
+    accountAfterRefresh: (record, tokens) =>
+      tokens.idTokenClaims
+        ? { ...accountFromTokenSet(tokens, authority) }
+        : (record?.account ?? accountFromTokenSet(tokens, authority)),
+  });
+
+  const appAccount = (id: string): CachedAccount => ({
+    homeAccountId: id,
+    environment: authority.environment,
+    issuer: authority.url,
+    localAccountId: id,
+  });
+  const appSilent = (
+    id: string,
+    run: (ctx: GrantContext, scopes: readonly string[], signal?: AbortSignal) => Promise<TokenSet>,
+  ) =>
+    createSilentAcquirer({
+      store,
+      clientId,
+      authority: authority.url,
+      mode: 'app',
+      normalizeScopes: normalize,
+      refreshAheadMs,
+      refresh: async (_record, scopes, signal) => run(await grantContext(signal), scopes, signal),
+      accountAfterRefresh: () => appAccount(id),
+    });
+  const appTokens = appSilent(
+    `app:${authority.kind === 'entra' ? authority.tenant : 'default'}`,
+    async (ctx, scopes, signal) => (await grants()).appToken(ctx, scopes, signal),
+  );
+  const oboAcquirers = new Map<string, ReturnType<typeof appSilent>>();
+
+  async function findRecord(selector: AccountSelector | undefined): Promise<AccountRecord> {
+    if (selector !== undefined) {
+      const id = typeof selector === 'string' ? selector : selector.homeAccountId;
+      const direct = await store.get(keyOf(id));
+      if (direct) return direct;
+    }
+    const mine = (await store.list()).filter(
+      (r) =>
+        r.clientId === clientId &&
+        r.account.environment === authority.environment &&
+        !r.account.homeAccountId.startsWith('app:') &&
+        !r.account.homeAccountId.startsWith('obo:'),
+    );
+    if (selector === undefined) {
+      if (mine.length === 1) return mine[0]!;
+      if (mine.length === 0)
+        throw new TokenloopError('INTERACTION_REQUIRED', 'no account is signed in', {
+          remediation: 'Sign in first.',
+        });
+      throw new TokenloopError('INVALID_ARGUMENT', `${mine.length} accounts are signed in; say which one`);
+    }
+    const want = (typeof selector === 'string' ? selector : selector.homeAccountId).toLowerCase();
+    const match = mine.filter(
+      (r) => r.account.homeAccountId.toLowerCase() === want || r.account.username?.toLowerCase() === want,
+    );
+    if (match.length === 1) return match[0]!;
+    throw new TokenloopError(
+      'ACCOUNT_NOT_FOUND',
+      `no signed-in account matches ${JSON.stringify(typeof selector === 'string' ? selector : (selector.username ?? selector.homeAccountId))}`,
+      { remediation: 'Sign in with that account first.' },
+    );
+  }
+
+  async function remember(tokens: TokenSet, requestedScopes: readonly string[]): Promise<AuthResult> {
+    const account = accountFromTokenSet(tokens, authority);
+    const key = keyOf(account.homeAccountId);
+    const resource = resourceOf(requestedScopes, authority.kind, graphHost);
+    return store.transact(key, async (current) => {
+      const next = applyTokenSet(current, account, tokens, {
+        key,
+        clientId,
+        authority: authority.url,
+        resource,
+        requestedScopes: normalize(requestedScopes),
+        grantedScopes: normalize(tokens.scopes),
+      });
+      const token = next.accessTokens.at(-1)!;
+      return { next, result: toAuthResult(next, token, false) };
+    });
+  }
+
+  return {
+    authority,
+    clientId,
+    server: (signal) => servers.get(authority, signal),
+    async beginAuthorization(opts) {
+      return (await grants()).beginAuthorization(await grantContext(), opts);
+    },
+    async completeAuthorization(transaction, callback, signal) {
+      const tokens = await (
+        await grants()
+      ).completeAuthorization(await grantContext(signal), transaction, callback, signal);
+      return remember(tokens, transaction.scopes);
+    },
+    async loginInteractive(opts) {
+      const tokens = await (await grants()).loginInteractive(await grantContext(opts.signal), opts);
+      return remember(tokens, opts.scopes);
+    },
+    async loginWithDeviceCode(opts) {
+      const tokens = await (await grants()).loginWithDeviceCode(await grantContext(opts.signal), opts);
+      return remember(tokens, opts.scopes);
+    },
+    async acquireTokenSilent(opts) {
+      if (!Array.isArray(opts?.scopes))
+        throw new TokenloopError('INVALID_ARGUMENT', 'acquireTokenSilent needs scopes');
+      const record =
+        opts.account === undefined || typeof opts.account === 'string'
+          ? await findRecord(opts.account)
+          : undefined;
+      const key = record?.key ?? keyOf((opts.account as AccountInfo).homeAccountId);
+      const {
+        record: rec,
+        token,
+        fromCache,
+      } = await silent({
+        key,
+        resource: resourceOf(opts.scopes, authority.kind, graphHost),
+        matchScopes: normalize(opts.scopes),
+        requestScopes: opts.scopes,
+        forceRefresh: opts.forceRefresh,
+        signal: opts.signal,
+      });
+      return toAuthResult(rec, token, fromCache);
+    },
+    async acquireAppToken(opts) {
+      const { record, token, fromCache } = await appTokens({
+        key: keyOf(`app:${authority.kind === 'entra' ? authority.tenant : 'default'}`),
+        resource: resourceOf(opts.scopes, authority.kind, graphHost),
+        matchScopes: normalize(opts.scopes),
+        requestScopes: opts.scopes,
+        forceRefresh: opts.forceRefresh,
+        signal: opts.signal,
+      });
+      return toAuthResult(record, token, fromCache, true);
+    },
+    async acquireTokenOnBehalfOf(opts) {
+      if (typeof opts?.assertion !== 'string' || opts.assertion === '')
+        throw new TokenloopError(
+          'INVALID_ARGUMENT',
+          'on-behalf-of needs the incoming access token as `assertion`',
+        );
+      const id = `obo:${sha256(opts.assertion)}`;
+      let acquire = oboAcquirers.get(id);
+      if (!acquire) {
+        acquire = appSilent(id, async (ctx, scopes, signal) =>
+          (await grants()).onBehalfOf(ctx, opts.assertion, scopes, signal),
+        );
+        if (oboAcquirers.size > 1000) oboAcquirers.clear();
+        oboAcquirers.set(id, acquire);
+      }
+      const { record, token, fromCache } = await acquire({
+        key: keyOf(id),
+        resource: resourceOf(opts.scopes, authority.kind, graphHost),
+        matchScopes: normalize(opts.scopes),
+        requestScopes: opts.scopes,
+        signal: opts.signal,
+      });
+      return toAuthResult(record, token, fromCache, true);
+    },
+    async getUserInfo(opts = {}) {
+      const record = await findRecord(opts.account);
+      const subject = record.account.idTokenSubject;
+      if (subject === undefined)
+        throw new TokenloopError(
+          'CONFIGURATION',
+          'userinfo needs an OpenID Connect sign-in (this account has no ID token)',
+        );
+      const scopes = authority.kind === 'entra' ? ['User.Read'] : ['openid'];
+      const { accessToken } = await this.acquireTokenSilent({
+        account: record.account.homeAccountId,
+        scopes,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      return (await grants()).userInfo(await grantContext(opts.signal), accessToken, subject, opts.signal);
+    },
+    async getAccounts() {
+      const records = await store.list();
+      return records
+        .filter(
+          (r) =>
+            r.clientId === clientId &&
+            r.account.environment === authority.environment &&
+            !/^(app|obo):/.test(r.account.homeAccountId),
+        )
+        .map((r) => toAccountInfo(r.account));
+    },
+    async getAccount(selector) {
+      try {
+        return toAccountInfo((await findRecord(selector)).account);
+      } catch (err) {
+        if (
+          err instanceof TokenloopError &&
+          (err.code === 'ACCOUNT_NOT_FOUND' || err.code === 'INTERACTION_REQUIRED')
+        )
+          return undefined;
+        throw err;
+      }
+    },
+    async removeAccount(selector) {
+      let record: AccountRecord;
+      try {
+        record = await findRecord(selector);
+      } catch (err) {
+        if (err instanceof TokenloopError && err.code === 'ACCOUNT_NOT_FOUND') return false;
+        throw err;
+      }
+      return store.transact(record.key, async (current) => ({
+        next: current ? null : undefined,
+        result: current !== undefined,
+      }));
+    },
+    async endSessionUrl(opts) {
+      const record =
+        opts.account === undefined ? undefined : await findRecord(opts.account).catch(() => undefined);
+      return (await grants()).endSessionUrl(await grantContext(), { ...opts, account: record?.account });
+    },
+    async exportAccount(selector) {
+      return exportAccountRecord(await findRecord(selector));
+    },
+    async importAccount(text) {
+      const record = parseExportedAccount(text);
+      if (record.clientId !== clientId || record.account.environment !== authority.environment) {
+        throw new TokenloopError(
+          'INVALID_ARGUMENT',
+          `this export belongs to client ${record.clientId} at ${record.account.environment}, not to this client`,
+        );
+      }
+      await store.transact(record.key, async () => ({ next: record, result: undefined }));
+      return toAccountInfo(record.account);
+    },
+    async close() {
+      await store.close?.();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import type { ErrorClass, ErrorCode } from './codes.js';
+
+/**
+ * The base of every error tokenloop throws on purpose. `code` is stable and discriminates; `message` is one
+ * line a person can read; `remediation` (when known) says what to do about it. Messages never contain
+ * tokens, secrets or Authorization headers.
+ */
+export class TokenloopError extends Error {
+  override name = 'TokenloopError';
+  readonly code: ErrorCode;
+  readonly remediation: string | undefined;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; remediation?: string }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.remediation = options?.remediation;
+  }
+}
+
+/** Details of an OAuth 2.0 error response (RFC 6749 §5.2), with Entra's extra members when present. */
+export interface OAuthErrorDetails {
+  error: string;
+  error_description?: string | undefined;
+  /** HTTP status of the response (0 for errors delivered to a redirect URI). */
+  status: number;
+  /** Entra: the AADSTS numbers from `error_codes` (or parsed from the description). */
+  aadsts?: number[] | undefined;
+  suberror?: string | undefined;
+  /** Entra: a claims challenge to send back on the next authorization request. */
+  claims?: string | undefined;
+  trace_id?: string | undefined;
+  correlation_id?: string | undefined;
+}
+
+/**
+ * The provider answered with an OAuth error. `errorClass` says how to handle it (sign in again, consent, MFA,
+ * fix the configuration, retry later), `remediation` says it in one line.
+ *
+ * @example
+ * ```ts
+ * import { OAuthError } from 'tokenloop';
+ * declare const err: unknown;
+ * if (err instanceof OAuthError && err.errorClass === 'consent_required') {
+ *   // send the user through interactive sign-in with the missing scopes
+ * }
+ * ```
+ */
+export class OAuthError extends TokenloopError {
+  override name = 'OAuthError';
+  readonly error: string;
+  readonly error_description: string | undefined;
+  readonly status: number;
+  readonly aadsts: number[];
+  readonly suberror: string | undefined;
+  readonly claims: string | undefined;
+  readonly correlationId: string | undefined;
+  readonly errorClass: ErrorClass;
+  constructor(details: OAuthErrorDetails, errorClass: ErrorClass, remediation: string | undefined) {
+    const first = details.error_description?.split(/\r?\n/)[0]?.trim();
+    super(
+      'OAUTH_ERROR',
+      first ? `${details.error}: ${first}` : details.error,
+      remediation === undefined ? undefined : { remediation },
+    );
+    this.error = details.error;
+    this.error_description = details.error_description;
+    this.status = details.status;
+    this.aadsts = details.aadsts ?? [];
+    this.suberror = details.suberror;
+    this.claims = details.claims;
+    this.correlationId = details.correlation_id;
+    this.errorClass = errorClass;
+  }
+}
+
+/** True for failures that say nothing about the grant itself: never delete tokens because of them (C5). */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof OAuthError) return err.errorClass === 'transient';
+  return err instanceof TokenloopError && (err.code === 'NETWORK' || err.code === 'PROVIDER_UNAVAILABLE');
+}

@@ -1,0 +1,62 @@
+import * as oauth from 'oauth4webapi';
+import type { GrantContext } from '../client/grant-context.js';
+import { TokenloopError } from '../errors/errors.js';
+import { withRetry } from '../http/retry.js';
+import { clientAuthFor, isConfidential } from './client-auth.js';
+import { mapProtocolError } from './map-errors.js';
+import { asClient, requestOptions } from './protocol.js';
+import { processTokenResponse } from './token-endpoint.js';
+import type { TokenSet } from './token-set.js';
+
+/**
+ * App-only token (RFC 6749 §4.4) with the client's secret or certificate. Safe to retry (no state is
+ * consumed), so transient failures are retried with jitter and Retry-After (C7); each attempt gets a fresh
+ * client assertion.
+ */
+export async function appToken(
+  ctx: GrantContext,
+  scopes: readonly string[],
+  signal?: AbortSignal,
+): Promise<TokenSet> {
+  if (!isConfidential(ctx)) {
+    throw new TokenloopError('CONFIGURATION', 'app-only tokens need a client secret or certificate', {
+      remediation: 'Configure clientSecret or clientCertificate for this app registration.',
+    });
+  }
+  if (
+    ctx.authority.kind === 'entra' &&
+    ['common', 'organizations', 'consumers'].includes(ctx.authority.tenantKind)
+  ) {
+    throw new TokenloopError(
+      'CONFIGURATION',
+      `app-only tokens need a tenant-specific authority, not "${ctx.authority.tenant}"`,
+      {
+        remediation: 'Use https://HOST/<tenant id or domain> as the authority.',
+      },
+    );
+  }
+  try {
+    const auth = await clientAuthFor(ctx);
+    const params: Record<string, string> = scopes.length ? { scope: scopes.join(' ') } : {};
+    const response = await withRetry(
+      () =>
+        oauth.clientCredentialsGrantRequest(
+          ctx.server.as,
+          asClient(ctx),
+          auth,
+          params,
+          requestOptions(ctx, signal),
+        ),
+      {},
+      signal,
+    );
+    return await processTokenResponse(
+      ctx,
+      response,
+      (as, res) => oauth.processClientCredentialsResponse(as, asClient(ctx), res),
+      { requestedScopes: scopes, signal },
+    );
+  } catch (err) {
+    throw mapProtocolError(err);
+  }
+}

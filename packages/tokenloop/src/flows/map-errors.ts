@@ -1,0 +1,84 @@
+import * as oauth from 'oauth4webapi';
+import { oauthErrorDetailsFromBody, toOAuthError } from '../errors/classify.js';
+import { TokenloopError } from '../errors/errors.js';
+import { parseRetryAfter } from '../http/retry.js';
+
+/**
+ * Before oauth4webapi reads a non-2xx response: a 429 / 5xx that is not an OAuth error body is the provider
+ * being unavailable (transient: tokens are kept, C5), not a protocol violation.
+ */
+export async function assertNotUnavailable(response: Response): Promise<void> {
+  if (response.ok || (response.status !== 429 && response.status < 500)) return;
+  let body: unknown;
+  try {
+    body = await response.clone().json();
+  } catch {
+    body = undefined;
+  }
+  if (oauthErrorDetailsFromBody(body, response.status)) return;
+  let retryAfterMs: number | undefined;
+  try {
+    retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+  } catch {
+    retryAfterMs = undefined;
+  }
+  const when = retryAfterMs === undefined ? 'shortly' : `in ${Math.ceil(retryAfterMs / 1000)} s`;
+  throw new TokenloopError('PROVIDER_UNAVAILABLE', `the provider answered HTTP ${response.status}`, {
+    remediation: `Try again ${when}.`,
+  });
+}
+
+const VALIDATION_CODES: ReadonlySet<string> = new Set([
+  oauth.JWT_CLAIM_COMPARISON,
+  oauth.JWT_TIMESTAMP_CHECK,
+  oauth.JSON_ATTRIBUTE_COMPARISON,
+  oauth.KEY_SELECTION,
+]);
+
+/**
+ * The one place where oauth4webapi's errors become tokenloop's: OAuth error responses are classified
+ * (AADSTS advice, C5 transient vs. grant errors), claim failures become TOKEN_VALIDATION, malformed responses
+ * INVALID_RESPONSE. tokenloop's own errors pass through. Messages never include tokens.
+ */
+export function mapProtocolError(err: unknown): TokenloopError {
+  if (err instanceof TokenloopError) return err;
+  if (err instanceof oauth.ResponseBodyError) {
+    const details = oauthErrorDetailsFromBody(err.cause, err.status);
+    if (details) return toOAuthError(details);
+    return new TokenloopError(
+      'INVALID_RESPONSE',
+      `the provider answered HTTP ${err.status} without a usable error`,
+    );
+  }
+  if (err instanceof oauth.AuthorizationResponseError) {
+    const params = Object.fromEntries(err.cause.entries());
+    const details = oauthErrorDetailsFromBody(params, 0);
+    if (details) return toOAuthError(details);
+    return new TokenloopError('CALLBACK', 'the authorization response carried an invalid error');
+  }
+  if (err instanceof oauth.WWWAuthenticateChallengeError) {
+    return new TokenloopError('OAUTH_ERROR', `the server refused the access token (HTTP ${err.status})`, {
+      remediation: 'Sign in again.',
+    });
+  }
+  if (err instanceof oauth.OperationProcessingError) {
+    if (err.code !== undefined && VALIDATION_CODES.has(err.code)) {
+      return new TokenloopError(
+        'TOKEN_VALIDATION',
+        `the provider's response failed validation: ${err.message}`,
+      );
+    }
+    return new TokenloopError('INVALID_RESPONSE', `the provider's response is invalid: ${err.message}`);
+  }
+  if (err instanceof oauth.UnsupportedOperationError) {
+    return new TokenloopError(
+      'INVALID_RESPONSE',
+      `the provider's response uses something unsupported: ${err.message}`,
+    );
+  }
+  if (err instanceof TypeError) {
+    return new TokenloopError('INVALID_ARGUMENT', err.message);
+  }
+  if (err instanceof Error && err.name === 'AbortError') return new TokenloopError('CANCELLED', 'cancelled');
+  return new TokenloopError('INVALID_RESPONSE', err instanceof Error ? err.message : 'unexpected failure');
+}

@@ -1,0 +1,47 @@
+import * as oauth from 'oauth4webapi';
+import type { GrantContext } from '../client/grant-context.js';
+import { TokenloopError } from '../errors/errors.js';
+import { clientAuthFor, isConfidential } from './client-auth.js';
+import { mapProtocolError } from './map-errors.js';
+import { asClient, requestOptions } from './protocol.js';
+import { processTokenResponse } from './token-endpoint.js';
+import type { TokenSet } from './token-set.js';
+
+const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/**
+ * On-behalf-of (Entra; RFC 7523 JWT bearer with `requested_token_use=on_behalf_of`): a middle-tier API trades
+ * the access token it received for one to a downstream API, as the same user. Not retried: the provider
+ * may have consumed it.
+ */
+export async function onBehalfOf(
+  ctx: GrantContext,
+  assertion: string,
+  scopes: readonly string[],
+  signal?: AbortSignal,
+): Promise<TokenSet> {
+  if (!isConfidential(ctx)) {
+    throw new TokenloopError(
+      'CONFIGURATION',
+      'on-behalf-of needs a confidential client (secret or certificate)',
+    );
+  }
+  try {
+    const response = await oauth.genericTokenEndpointRequest(
+      ctx.server.as,
+      asClient(ctx),
+      await clientAuthFor(ctx),
+      JWT_BEARER,
+      { assertion, requested_token_use: 'on_behalf_of', scope: scopes.join(' ') },
+      requestOptions(ctx, signal),
+    );
+    return await processTokenResponse(
+      ctx,
+      response,
+      (as, res) => oauth.processGenericTokenEndpointResponse(as, asClient(ctx), res),
+      { requestedScopes: scopes, signal },
+    );
+  } catch (err) {
+    throw mapProtocolError(err);
+  }
+}

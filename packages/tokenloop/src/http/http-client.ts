@@ -1,0 +1,129 @@
+import { TokenloopError } from '../errors/errors.js';
+import { debug, debugEnabled } from '../log/debug.js';
+import { assertUrlAllowed } from './url-policy.js';
+
+/** A `fetch`-compatible function; inject one to route tokenloop's requests through your own stack. */
+export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
+
+/** HTTP behaviour shared by every network call tokenloop makes. */
+export interface HttpOptions {
+  /** Custom fetch. Default: undici's fetch with `EnvHttpProxyAgent`, so HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply. */
+  fetch?: FetchLike;
+  /** Per-request timeout in milliseconds (default 30 000). */
+  timeoutMs?: number;
+  /** Largest response body accepted, in bytes (default 1 MiB). */
+  maxResponseBytes?: number;
+  /** Development switch: allow plain http to non-loopback hosts. Never use it in production. */
+  dangerouslyAllowInsecureHttp?: boolean;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_BYTES = 1024 * 1024;
+
+let defaultFetch: Promise<FetchLike> | undefined;
+
+/** undici's fetch with a proxy agent that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (loaded on first use). */
+function proxyAwareFetch(): Promise<FetchLike> {
+  defaultFetch ??= import('undici').then(({ fetch, EnvHttpProxyAgent }) => {
+    const dispatcher = new EnvHttpProxyAgent();
+    return ((input: string | URL, init?: RequestInit) =>
+      fetch(input, { ...(init as object), dispatcher } as Parameters<
+        typeof fetch
+      >[1]) as unknown as Promise<Response>) as FetchLike;
+  });
+  return defaultFetch;
+}
+
+async function readCapped(response: Response, max: number, url: URL): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    await response.body?.cancel().catch(() => {});
+    throw new TokenloopError(
+      'INVALID_RESPONSE',
+      `response from ${url.origin}${url.pathname} is larger than ${max} bytes`,
+    );
+  }
+  if (!response.body) return new Uint8Array();
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      throw new TokenloopError(
+        'INVALID_RESPONSE',
+        `response from ${url.origin}${url.pathname} is larger than ${max} bytes`,
+      );
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+function describeNetworkError(err: unknown): string {
+  const e = err as { cause?: { code?: string; message?: string }; message?: string };
+  return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? 'request failed';
+}
+
+/**
+ * Build the fetch every tokenloop network call uses: https-or-loopback only, `redirect: 'manual'`, a timeout
+ * combined with the caller's AbortSignal, a body-size cap, errors mapped to `NETWORK` / `TIMEOUT` /
+ * `CANCELLED`, and redacted debug logging (`TOKENLOOP_DEBUG=http`).
+ */
+export function createHttpFetch(options: HttpOptions = {}): FetchLike {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_BYTES;
+  return async (input, init = {}) => {
+    const url = new URL(input instanceof URL ? input.href : input);
+    assertUrlAllowed(url, 'Endpoint', options.dangerouslyAllowInsecureHttp);
+    const fetchImpl = options.fetch ?? (await proxyAwareFetch());
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    const started = Date.now();
+    let response: Response;
+    try {
+      response = await fetchImpl(url.href, { ...init, redirect: 'manual', signal });
+    } catch (err) {
+      if (init.signal?.aborted)
+        throw new TokenloopError('CANCELLED', 'the request was cancelled', { cause: init.signal.reason });
+      if (timeout.aborted) {
+        throw new TokenloopError('NETWORK', `${url.origin} did not answer within ${timeoutMs} ms`);
+      }
+      throw new TokenloopError('NETWORK', `cannot reach ${url.origin}: ${describeNetworkError(err)}`);
+    }
+    let body: Uint8Array;
+    try {
+      body = await readCapped(response, maxBytes, url);
+    } catch (err) {
+      if (err instanceof TokenloopError) throw err;
+      if (timeout.aborted)
+        throw new TokenloopError('NETWORK', `${url.origin} did not finish answering within ${timeoutMs} ms`);
+      throw new TokenloopError(
+        'NETWORK',
+        `connection to ${url.origin} failed mid-response: ${describeNetworkError(err)}`,
+      );
+    }
+    if (debugEnabled('http')) {
+      debug(
+        'http',
+        `${init.method ?? 'GET'} ${url.origin}${url.pathname} → ${response.status} in ${Date.now() - started} ms`,
+      );
+    }
+    const noBody =
+      response.status === 204 || response.status === 304 || (response.status >= 100 && response.status < 200);
+    return new Response(noBody ? null : body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  };
+}

@@ -1,0 +1,83 @@
+import { TokenloopError } from '../errors/errors.js';
+
+/** How safe requests are retried (C7): discovery, JWKS, client credentials, device polling — never code redemption. */
+export interface RetryPolicy {
+  /** Total attempts including the first (default 3). */
+  attempts?: number;
+  /** Base of the exponential back-off in ms (default 250); full jitter is applied. */
+  baseDelayMs?: number;
+  /** Longest single wait in ms, including a server's Retry-After (default 10 000). */
+  maxDelayMs?: number;
+}
+
+/**
+ * Parse `Retry-After` (delay-seconds or an HTTP date, RFC 9110 §10.2.3) into milliseconds from `now`.
+ * Returns undefined when absent; throws when present but malformed (S24).
+ */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  const date = /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v)
+    ? Date.parse(v)
+    : NaN;
+  if (Number.isNaN(date)) {
+    throw new TokenloopError(
+      'INVALID_RESPONSE',
+      `the provider sent a malformed Retry-After header: ${JSON.stringify(v.slice(0, 40))}`,
+    );
+  }
+  return Math.max(0, date - now);
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted)
+      return reject(new TokenloopError('CANCELLED', 'cancelled', { cause: signal.reason }));
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(new TokenloopError('CANCELLED', 'cancelled', { cause: signal?.reason }));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * Send an idempotent request with retries on network errors and on 429/5xx, honouring Retry-After and using
+ * exponential back-off with full jitter. The last response (even an error status) is returned for the
+ * caller to process; the last network error is thrown.
+ */
+export async function withRetry(
+  send: () => Promise<Response>,
+  policy: RetryPolicy = {},
+  signal?: AbortSignal,
+): Promise<Response> {
+  const attempts = Math.max(1, policy.attempts ?? 3);
+  const base = policy.baseDelayMs ?? 250;
+  const cap = policy.maxDelayMs ?? 10_000;
+  for (let attempt = 1; ; attempt++) {
+    let response: Response | undefined;
+    try {
+      response = await send();
+    } catch (err) {
+      const retryable = err instanceof TokenloopError && err.code === 'NETWORK';
+      if (!retryable || attempt >= attempts) throw err;
+    }
+    if (response) {
+      if (!RETRYABLE_STATUS.has(response.status) || attempt >= attempts) return response;
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+      if (retryAfter !== undefined && retryAfter > cap) return response;
+      if (retryAfter !== undefined) {
+        await sleep(retryAfter, signal);
+        continue;
+      }
+    }
+    await sleep(Math.random() * Math.min(cap, base * 2 ** (attempt - 1)), signal);
+  }
+}

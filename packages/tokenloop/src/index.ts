@@ -1,0 +1,57 @@
+// tokenloop: OAuth 2.0 / OpenID Connect sign-in and token handling. This file only re-exports.
+
+// The client: flows + token cache for one app registration.
+export { createTokenClient } from './client/create-client.js';
+export type { TokenClient, SilentOptions, AccountSelector } from './client/create-client.js';
+export type { TokenClientOptions, ClientCertificate } from './client/options.js';
+export type { AuthResult } from './client/auth-result.js';
+export type {
+  AuthorizationRequestOptions,
+  AuthorizationTransaction,
+  LoopbackOptions,
+  DeviceCodeOptions,
+  DeviceCodePrompt,
+} from './client/interactive-options.js';
+
+// Authorities and discovery.
+export { resolveAuthority, isGuid, CONSUMERS_TENANT_ID } from './authority/authority.js';
+export type {
+  AuthoritySpec,
+  ResolvedAuthority,
+  OAuthEndpoints,
+  EntraTenantKind,
+} from './authority/authority.js';
+export { ENTRA_CLOUDS, entraCloudOfHost, entraCloudByName } from './authority/entra-clouds.js';
+export type { EntraCloud } from './authority/entra-clouds.js';
+export { discover } from './authority/discovery.js';
+export type { Server } from './authority/discovery.js';
+
+// Token cache.
+export type { CacheStore, StoreUpdate, StoreWarning } from './cache/stores/store.js';
+export { memoryStore } from './cache/stores/memory-store.js';
+export { encryptedFileStore } from './cache/stores/encrypted-file-store.js';
+export type {
+  EncryptedFileStore,
+  EncryptedFileStoreOptions,
+  KeySource,
+} from './cache/stores/encrypted-file-store.js';
+export type { AccountInfo } from './cache/account.js';
+export type { AccountRecord, CachedAccessToken, CachedRefreshToken, CachedAccount } from './cache/model.js';
+export { resourceOf, resourceScopes } from './cache/resource.js';
+export { refreshDueAt } from './cache/freshness.js';
+
+// Errors.
+export { TokenloopError, OAuthError, isTransient } from './errors/errors.js';
+export type { OAuthErrorDetails } from './errors/errors.js';
+export type { ErrorCode, ErrorClass } from './errors/codes.js';
+
+// Debug logging (TOKENLOOP_DEBUG) and redaction.
+export { setDebugSink } from './log/debug.js';
+export { redact, redactString } from './log/redact.js';
+
+// HTTP.
+export type { FetchLike, HttpOptions } from './http/http-client.js';
+export type { TokenSet } from './flows/token-set.js';
+
+// Mail (SASL).
+export { xoauth2, oauthBearer } from './mail/sasl.js';

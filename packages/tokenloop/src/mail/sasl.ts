@@ -1,0 +1,68 @@
+import { TokenloopError } from '../errors/errors.js';
+
+function checkUser(user: string): void {
+  if (typeof user !== 'string' || user === '' || /[\x00-\x1f\x7f]/.test(user)) {
+    throw new TokenloopError(
+      'INVALID_ARGUMENT',
+      'the mail user must be a non-empty string without control characters',
+    );
+  }
+}
+
+function checkToken(token: string): void {
+  if (typeof token !== 'string' || token === '' || /[\x00-\x20\x7f]/.test(token)) {
+    throw new TokenloopError(
+      'INVALID_ARGUMENT',
+      'the access token must be a non-empty string without spaces or control characters',
+    );
+  }
+}
+
+/**
+ * The SASL XOAUTH2 initial response (Google / Microsoft): base64 of `user=USER^Aauth=Bearer TOKEN^A^A`.
+ *
+ * @example
+ * ```ts
+ * import { xoauth2 } from 'tokenloop';
+ * const line = `A01 AUTHENTICATE XOAUTH2 ${xoauth2('alice@contoso.com', 'eyJ...')}`;
+ * ```
+ * @see https://learn.microsoft.com/exchange/client-developer/legacy-protocols/how-to-authenticate-an-imap-pop-smtp-application-by-using-oauth
+ */
+export function xoauth2(user: string, accessToken: string): string {
+  checkUser(user);
+  checkToken(accessToken);
+  return Buffer.from(`user=${user}\x01auth=Bearer ${accessToken}\x01\x01`, 'utf8').toString('base64');
+}
+
+/** RFC 7628 §3.1 saslname escaping: `,` → `=2C`, `=` → `=3D`. */
+function saslName(user: string): string {
+  return user.replace(/=/g, '=3D').replace(/,/g, '=2C');
+}
+
+/**
+ * The SASL OAUTHBEARER initial client response (RFC 7628): base64 of
+ * `n,a=USER,^Ahost=HOST^Aport=PORT^Aauth=Bearer TOKEN^A^A`. Host and port are optional.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7628#section-3.1
+ */
+export function oauthBearer(
+  user: string,
+  accessToken: string,
+  target: { host?: string; port?: number } = {},
+): string {
+  checkUser(user);
+  checkToken(accessToken);
+  let kv = '';
+  if (target.host !== undefined) {
+    if (/[\x00-\x20\x7f]/.test(target.host)) throw new TokenloopError('INVALID_ARGUMENT', 'invalid host');
+    kv += `host=${target.host}\x01`;
+  }
+  if (target.port !== undefined) {
+    if (!Number.isInteger(target.port) || target.port < 1 || target.port > 65_535)
+      throw new TokenloopError('INVALID_ARGUMENT', 'invalid port');
+    kv += `port=${target.port}\x01`;
+  }
+  return Buffer.from(`n,a=${saslName(user)},\x01${kv}auth=Bearer ${accessToken}\x01\x01`, 'utf8').toString(
+    'base64',
+  );
+}

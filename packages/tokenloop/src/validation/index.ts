@@ -1,0 +1,5 @@
+// tokenloop/validation: ID-token verification and provider key sets, usable on their own. This file only re-exports.
+export { validateIdToken } from './id-token.js';
+export type { IdTokenExpectations } from './id-token.js';
+export { createKeySet, ASYMMETRIC_ALGORITHMS } from './key-set.js';
+export type { KeySet, KeySetOptions } from './key-set.js';

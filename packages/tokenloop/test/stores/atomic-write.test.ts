@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { mkdir, readdir, readFile, stat, writeFile, chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import {
+  createFileExclusive,
+  ensurePrivateDirectory,
+  removeOrphanTempFiles,
+  tempFileName,
+  writeFileAtomic,
+} from '../../src/cache/stores/atomic-write.js';
+import { tempDir } from './fixtures.js';
+
+test('writeFileAtomic replaces the file, leaves no temporary file, and the file is mode 0600', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const path = join(dir, 'cache.json');
+    await writeFileAtomic(path, 'first');
+    await writeFileAtomic(path, 'second');
+    assert.equal(await readFile(path, 'utf8'), 'second');
+    assert.deepEqual(await readdir(dir), ['cache.json']);
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('writeFileAtomic that cannot rename keeps the old target and removes its temporary file', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const path = join(dir, 'occupied');
+    await mkdir(path); // a non-empty directory cannot be replaced by a file
+    await writeFile(join(path, 'inside'), 'old');
+    await assert.rejects(writeFileAtomic(path, 'new'));
+    assert.deepEqual(await readdir(dir), ['occupied']);
+    assert.equal(await readFile(join(path, 'inside'), 'utf8'), 'old');
+  } finally {
+    await cleanup();
+  }
+});
+
+test('ensurePrivateDirectory creates missing directories with mode 0700', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const nested = join(dir, 'a', 'b');
+    await ensurePrivateDirectory(nested);
+    assert.equal((await stat(nested)).mode & 0o777, 0o700);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('ensurePrivateDirectory warns about an existing group/world-writable directory (not a private one) and leaves its mode', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const shared = join(dir, 'shared');
+    await mkdir(shared);
+    await chmod(shared, 0o777);
+    const warnings: string[] = [];
+    await ensurePrivateDirectory(shared, (m) => warnings.push(m));
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /writable by group or others/);
+    assert.equal((await stat(shared)).mode & 0o777, 0o777);
+    await ensurePrivateDirectory(join(dir, 'private'), (m) => warnings.push(m));
+    assert.equal(warnings.length, 1);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('createFileExclusive creates a complete 0600 file once and refuses to replace it', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const path = join(dir, 'cache.key');
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => createFileExclusive(path, `v${i}`)),
+    );
+    assert.equal(results.filter(Boolean).length, 1);
+    const winner = results.indexOf(true);
+    assert.equal(await readFile(path, 'utf8'), `v${winner}`);
+    assert.equal((await stat(path)).mode & 0o777, 0o600);
+    assert.deepEqual(await readdir(dir), ['cache.key']);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('removeOrphanTempFiles removes only temporary files of the given path', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const path = join(dir, 'cache.json');
+    await writeFile(path, 'data');
+    await writeFile(tempFileName(path), 'half');
+    await writeFile(tempFileName(`${path}.lock`), 'lock temp');
+    assert.equal(await removeOrphanTempFiles(path), 1);
+    const left = (await readdir(dir)).sort();
+    assert.equal(left.length, 2);
+    assert.ok(left.includes('cache.json'));
+    assert.ok(left.some((n) => n.startsWith('cache.json.lock.tmp-')));
+  } finally {
+    await cleanup();
+  }
+});
