@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { EmulatorContext } from '../context.js';
+import { recordConsent } from '../flow/consent.js';
 import { resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
 import { newTransactionId, proceed } from '../flow/proceed.js';
@@ -54,6 +55,9 @@ export async function deviceAuthorization(ctx: EmulatorContext, x: Exchange): Pr
     record.status = 'approved';
     record.userId = ctx.autoLoginUserId;
     record.authTime = Math.floor(Date.now() / 1000);
+    // As at /authorize: the auto-login user consents to what was asked (the device page records it otherwise).
+    const user = ctx.directory.users.get(ctx.autoLoginUserId);
+    if (user) recordConsent(ctx, app, user, scopes);
   }
   ctx.state.deviceCodes.set(record.deviceCode, record, expiresAt);
   ctx.state.userCodes.set(record.userCode, record.deviceCode, expiresAt);

@@ -384,8 +384,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       }));
     },
     async endSessionUrl(opts) {
-      const record =
-        opts.account === undefined ? undefined : await findRecord(opts.account).catch(() => undefined);
+      const record = await findRecord(opts.account).catch(() => undefined);
       return (await grants()).endSessionUrl(await grantContext(), { ...opts, account: record?.account });
     },
     async exportAccount(selector) {

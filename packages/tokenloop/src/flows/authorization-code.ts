@@ -97,6 +97,23 @@ export async function beginAuthorization(
   };
 }
 
+/** `state` values already used in this process: a replayed callback is refused before any request (S03). */
+const consumedStates = new Map<string, number>();
+
+function consume(state: string): void {
+  const now = Date.now();
+  if (consumedStates.has(state)) {
+    throw new TokenloopError('CALLBACK', 'this sign-in response was already used (replayed state, S03)', {
+      remediation: 'Start the sign-in again.',
+    });
+  }
+  for (const [s, at] of consumedStates) {
+    if (now - at <= TRANSACTION_LIFETIME_MS) break;
+    consumedStates.delete(s);
+  }
+  consumedStates.set(state, now);
+}
+
 function checkTransaction(tx: AuthorizationTransaction): void {
   const ok =
     typeof tx === 'object' &&
@@ -172,6 +189,7 @@ export async function completeAuthorization(
       remediation: 'Start the sign-in again from the same browser.',
     });
   }
+  consume(tx.state);
   try {
     const response = await oauth.authorizationCodeGrantRequest(
       ctx.server.as,

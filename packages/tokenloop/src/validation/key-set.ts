@@ -76,6 +76,7 @@ export function createKeySet(uri: string, options: KeySetOptions): KeySet {
   const now = options.now ?? Date.now;
   let keys: JWK[] | undefined;
   let fetchedAt = 0;
+  let forcedAt = -Infinity;
   let inflight: Promise<JWK[]> | undefined;
   const imported = new Map<string, Promise<CryptoKey | KeyObject>>();
 
@@ -144,7 +145,8 @@ export function createKeySet(uri: string, options: KeySetOptions): KeySet {
       const alg = typeof header.alg === 'string' ? header.alg : '';
       const kid = typeof header.kid === 'string' ? header.kid : undefined;
       let found = select(await current(signal), alg, kid);
-      if (found.length === 0 && now() - fetchedAt >= cooldown) {
+      if (found.length === 0 && now() - forcedAt >= cooldown) {
+        forcedAt = now();
         found = select(await load(signal), alg, kid);
       }
       if (found.length === 0) {
