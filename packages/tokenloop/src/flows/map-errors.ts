@@ -4,8 +4,9 @@ import { TokenloopError } from '../errors/errors.js';
 import { parseRetryAfter } from '../http/retry.js';
 
 /**
- * Before oauth4webapi reads a non-2xx response: a 429 / 5xx that is not an OAuth error body is the provider
- * being unavailable (transient: tokens are kept, C5), not a protocol violation.
+ * Before oauth4webapi reads a non-2xx response: a 429 / 5xx is the provider being unavailable (transient:
+ * tokens are kept, C5), not a protocol violation — an OAuth error body is classified, anything else reported
+ * as PROVIDER_UNAVAILABLE with the Retry-After hint.
  */
 export async function assertNotUnavailable(response: Response): Promise<void> {
   if (response.ok || (response.status !== 429 && response.status < 500)) return;
@@ -15,7 +16,10 @@ export async function assertNotUnavailable(response: Response): Promise<void> {
   } catch {
     body = undefined;
   }
-  if (oauthErrorDetailsFromBody(body, response.status)) return;
+  // An OAuth error body on 429 / 5xx (e.g. temporarily_unavailable): classified here, as oauth4webapi only
+  // reads error bodies on 4xx.
+  const details = oauthErrorDetailsFromBody(body, response.status);
+  if (details) throw toOAuthError(details);
   let retryAfterMs: number | undefined;
   try {
     retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));

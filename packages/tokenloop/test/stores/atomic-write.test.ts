@@ -11,7 +11,7 @@ import {
 } from '../../src/cache/stores/atomic-write.js';
 import { tempDir } from './fixtures.js';
 
-test('writeFileAtomic replaces the file, leaves no temporary file, and the file is mode 0600', async () => {
+test('C1: writeFileAtomic replaces the file, leaves no temporary file, and the file is mode 0600', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const path = join(dir, 'cache.json');
@@ -25,7 +25,7 @@ test('writeFileAtomic replaces the file, leaves no temporary file, and the file 
   }
 });
 
-test('writeFileAtomic that cannot rename keeps the old target and removes its temporary file', async () => {
+test('C1: writeFileAtomic that cannot rename keeps the old target and removes its temporary file', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const path = join(dir, 'occupied');
@@ -39,7 +39,7 @@ test('writeFileAtomic that cannot rename keeps the old target and removes its te
   }
 });
 
-test('ensurePrivateDirectory creates missing directories with mode 0700', async () => {
+test('C1: ensurePrivateDirectory creates missing directories with mode 0700', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const nested = join(dir, 'a', 'b');
@@ -68,7 +68,7 @@ test('ensurePrivateDirectory warns about an existing group/world-writable direct
   }
 });
 
-test('createFileExclusive creates a complete 0600 file once and refuses to replace it', async () => {
+test('C1: createFileExclusive creates a complete 0600 file once and refuses to replace it', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const path = join(dir, 'cache.key');

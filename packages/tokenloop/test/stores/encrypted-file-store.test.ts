@@ -61,7 +61,7 @@ test('file store: transact writes, get and list read back, next: null deletes, n
   }
 });
 
-test('file store: the file on disk is encrypted (no token or account strings), 0600 in a 0700 directory, no temp files', async () => {
+test('C1: file store: the file on disk is encrypted (no token or account strings), 0600 in a 0700 directory, no temp files', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const { store, path } = storeIn(dir);
@@ -189,7 +189,7 @@ const damages: [string, (path: string) => Promise<void>, RegExp][] = [
 ];
 
 for (const [name, damage, why] of damages) {
-  test(`file store: ${name} is quarantined, warned about once, and the store keeps working`, async () => {
+  test(`C3: file store: ${name} is quarantined, warned about once, and the store keeps working`, async () => {
     const { dir, cleanup } = await tempDir();
     try {
       const { store, warnings, path } = storeIn(dir);
@@ -217,7 +217,7 @@ for (const [name, damage, why] of damages) {
   });
 }
 
-test('file store: a file encrypted with another key is quarantined with a warning; the cache continues empty', async () => {
+test('C3: file store: a file encrypted with another key is quarantined with a warning; the cache continues empty', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const writer = storeIn(dir, { key: randomBytes(32) });
@@ -235,7 +235,7 @@ test('file store: a file encrypted with another key is quarantined with a warnin
   }
 });
 
-test('file store: one invalid record among valid ones: the valid ones are kept, a copy of the original is kept aside', async () => {
+test('C3: file store: one invalid record among valid ones: the valid ones are kept, a copy of the original is kept aside', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const key = randomBytes(32);
@@ -262,7 +262,7 @@ test('file store: one invalid record among valid ones: the valid ones are kept, 
   }
 });
 
-test('file store: a document from a newer cache schema is quarantined, not misread', async () => {
+test('C3: file store: a document from a newer cache schema is quarantined, not misread', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const key = randomBytes(32);

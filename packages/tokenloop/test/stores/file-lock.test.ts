@@ -66,7 +66,7 @@ test('the lock file holds pid, hostname, createdAt and a token, and is removed o
   }
 });
 
-test('a lock held by a live process times out with TokenloopError CACHE after the bounded wait', async () => {
+test('C2: a lock held by a live process times out with TokenloopError CACHE after the bounded wait', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const lockPath = join(dir, 'cache.lock');
@@ -86,7 +86,7 @@ test('a lock held by a live process times out with TokenloopError CACHE after th
   }
 });
 
-test('a lock left by a dead process on this host is recovered at once', async () => {
+test('C2: a lock left by a dead process on this host is recovered at once', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const lockPath = join(dir, 'cache.lock');
@@ -114,7 +114,7 @@ test('a lock bearing our own PID that this process does not hold (an earlier pro
   }
 });
 
-test('a lock not refreshed for staleMs is recovered even when its holder cannot be checked (other host, garbage)', async () => {
+test('C2: a lock not refreshed for staleMs is recovered even when its holder cannot be checked (other host, garbage)', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const lockPath = join(dir, 'cache.lock');

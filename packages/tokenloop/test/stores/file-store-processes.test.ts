@@ -13,7 +13,7 @@ function storeAt(path: string) {
   };
 }
 
-test('8 processes x 25 increments of one record through the file store: exactly 200, no lost update', async (t) => {
+test('C2, C4: 8 processes x 25 increments of one record through the file store: exactly 200, no lost update', async (t) => {
   const { dir, cleanup } = await tempDir();
   try {
     const path = join(dir, 'cache.json'); // no cache and no key yet: the children also race to create the key
@@ -32,7 +32,7 @@ test('8 processes x 25 increments of one record through the file store: exactly 
   }
 });
 
-test('kill -9 of a process holding the lock: the next process recovers the lock at once and keeps the data', async (t) => {
+test('C2: kill -9 of a process holding the lock: the next process recovers the lock at once and keeps the data', async (t) => {
   const { dir, cleanup } = await tempDir();
   try {
     const path = join(dir, 'cache.json');
@@ -55,7 +55,7 @@ test('kill -9 of a process holding the lock: the next process recovers the lock 
   }
 });
 
-test('kill -9 between writing the temporary file and renaming it: previous data intact, lock and temp file cleaned up', async () => {
+test('C1, C2: kill -9 between writing the temporary file and renaming it: previous data intact, lock and temp file cleaned up', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const path = join(dir, 'cache.json');
@@ -79,7 +79,7 @@ test('kill -9 between writing the temporary file and renaming it: previous data 
   }
 });
 
-test('kill -9 of one of several incrementing processes at a random moment: cache readable, no completed update lost', async () => {
+test('C2: kill -9 of one of several incrementing processes at a random moment: cache readable, no completed update lost', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const path = join(dir, 'cache.json');
