@@ -202,12 +202,33 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   );
   const oboAcquirers = new Map<string, ReturnType<typeof appSilent>>();
 
+  // Selector (lower-cased username, or '' for "the only account") → record key, so that repeated lookups by
+  // username stay one store read however many accounts the cache holds; verified on every use.
+  const selectorIndex = new Map<string, string>();
+
   async function findRecord(selector: AccountSelector | undefined): Promise<AccountRecord> {
     if (selector !== undefined) {
       const id = typeof selector === 'string' ? selector : selector.homeAccountId;
       const direct = await store.get(keyOf(id));
       if (direct) return direct;
     }
+    const indexKey =
+      selector === undefined ? '' : typeof selector === 'string' ? selector.toLowerCase() : undefined;
+    const indexed = indexKey === undefined ? undefined : selectorIndex.get(indexKey);
+    if (indexed) {
+      const hit = await store.get(indexed);
+      if (hit && (indexKey === '' || hit.account.username?.toLowerCase() === indexKey)) return hit;
+      selectorIndex.delete(indexKey!);
+    }
+    const found = await scanForRecord(selector);
+    if (indexKey !== undefined) {
+      if (selectorIndex.size > 10_000) selectorIndex.clear();
+      selectorIndex.set(indexKey, found.key);
+    }
+    return found;
+  }
+
+  async function scanForRecord(selector: AccountSelector | undefined): Promise<AccountRecord> {
     const mine = (await store.list()).filter(
       (r) =>
         r.clientId === clientId &&
@@ -236,6 +257,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   }
 
   async function remember(tokens: TokenSet, requestedScopes: readonly string[]): Promise<AuthResult> {
+    selectorIndex.clear();
     const account = accountFromTokenSet(tokens, authority);
     const key = keyOf(account.homeAccountId);
     const resource = resourceOf(requestedScopes, authority.kind, graphHost);
@@ -378,6 +400,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         if (err instanceof TokenloopError && err.code === 'ACCOUNT_NOT_FOUND') return false;
         throw err;
       }
+      selectorIndex.clear();
       return store.transact(record.key, async (current) => ({
         next: current ? null : undefined,
         result: current !== undefined,
@@ -398,6 +421,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
           `this export belongs to client ${record.clientId} at ${record.account.environment}, not to this client`,
         );
       }
+      selectorIndex.clear();
       await store.transact(record.key, async () => ({ next: record, result: undefined }));
       return toAccountInfo(record.account);
     },
