@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { reportError } from './errors.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
 import { VERSION } from './version.js';
 
 function integer(name: string, min: number, max: number) {
@@ -12,13 +12,209 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
+function collect(value: string, previous: string[] = []): string[] {
+  return previous.concat(value.split(/[ ,]+/).filter(Boolean));
+}
+
+/** The options every command that talks to a provider accepts (flags > environment > profile > defaults). */
+function withSettings(
+  command: Command,
+  extra: { scopes?: boolean; port?: boolean; user?: boolean } = {},
+): Command {
+  command
+    .option('-p, --profile <name>', 'use this profile (default: TOKENLOOP_PROFILE, else the one in use)')
+    .option('--authority <url>', "Entra authority https://HOST/TENANT (or the emulator's)")
+    .option('--issuer <url>', 'any OpenID provider, by issuer URL (instead of --authority)')
+    .option('--client-id <id>', 'application (client) id');
+  if (extra.scopes !== false) command.option('-s, --scope <scope>', 'scope to request (repeatable)', collect);
+  if (extra.port)
+    command.addOption(
+      new Option('--port <n>', 'loopback port for the browser redirect').argParser(
+        integer('--port', 0, 65_535),
+      ),
+    );
+  if (extra.user)
+    command.option('--user <address>', 'mail user for xoauth2 / oauthbearer (default: the account)');
+  return command;
+}
+
 /** Builds the command tree; each command's code is imported only when that command runs. */
 export function buildProgram(): Command {
   const program = new Command('tokenloop')
     .description('OAuth 2.0 / OpenID Connect sign-in and tokens, first-class for Microsoft Entra ID.')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 failure, 2 usage or configuration, 3 temporary (network, provider), 4 sign-in required, 130 interrupted.',
+    )
     .exitOverride();
+
+  withSettings(
+    program
+      .command('login')
+      .description(
+        'sign in (browser with a loopback redirect; device code with --device or when there is no browser)',
+      ),
+    { port: true },
+  )
+    .option('--device', 'sign in with a device code (on another device)')
+    .option('--browser', 'use the browser even when none seems available (e.g. through ssh -L)')
+    .addOption(
+      new Option('--timeout <seconds>', 'give up waiting after this long')
+        .argParser(integer('--timeout', 10, 3600))
+        .default(300),
+    )
+    .option('--json', 'print the signed-in account as JSON')
+    .action(async (opts) => {
+      const { runLogin } = await import('./commands/login/run-login.js');
+      await runLogin(opts);
+    });
+
+  withSettings(
+    program
+      .command('token')
+      .description(
+        'print a valid access token (cached or refreshed silently); exit 4 when sign-in is required',
+      ),
+    { user: true },
+  )
+    .option(
+      '--resource <uri>',
+      'an Entra resource, e.g. https://outlook.office.com (asks for its .default scope)',
+    )
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['raw', 'json', 'header', 'env', 'xoauth2', 'oauthbearer'])
+        .default('raw'),
+    )
+    .option('--account <username>', 'which signed-in account, when there are several')
+    .option('--force-refresh', 'refresh even if the cached token is fresh')
+    .action(async (opts) => {
+      const { runToken } = await import('./commands/token/run-token.js');
+      await runToken(opts);
+    });
+
+  withSettings(
+    program
+      .command('whoami')
+      .description('who is signed in: Microsoft Graph /me on Entra, userinfo elsewhere'),
+    { scopes: false },
+  )
+    .option('--account <username>', 'which signed-in account, when there are several')
+    .option('--json', 'print the profile as JSON')
+    .action(async (opts) => {
+      const { runWhoami } = await import('./commands/accounts/run-whoami.js');
+      await runWhoami(opts);
+    });
+
+  withSettings(program.command('accounts').description('list the accounts signed in for this client'), {
+    scopes: false,
+  })
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const { runAccounts } = await import('./commands/accounts/run-accounts.js');
+      await runAccounts(opts);
+    });
+
+  withSettings(
+    program
+      .command('logout')
+      .argument('[account]', 'username or account id')
+      .description('forget an account here and end its browser session at the provider'),
+    { scopes: false },
+  )
+    .option('--all', 'sign out every account of this client')
+    .option('--no-browser', "print the provider's sign-out URL instead of opening it")
+    .option('--json', 'print JSON')
+    .action(async (account: string | undefined, opts) => {
+      const { runLogout } = await import('./commands/accounts/run-logout.js');
+      await runLogout(account, opts);
+    });
+
+  program
+    .command('decode')
+    .argument('[token]', 'a JWT, or "-" to read it from standard input')
+    .description(
+      "show a JWT's header and claims with readable times and warnings (offline: the token goes nowhere)",
+    )
+    .option('--json', 'print JSON')
+    .action(async (token: string | undefined, opts) => {
+      const { runDecode } = await import('./commands/decode/run-decode.js');
+      runDecode(token, opts);
+    });
+
+  const profile = program
+    .command('profile')
+    .description('named configurations (authority, client id, scopes)');
+  profile
+    .command('add')
+    .argument('<name>')
+    .description('add or update a profile (it becomes the one in use if it is the first, or with --use)')
+    .option('--authority <url>', 'Entra authority https://HOST/TENANT')
+    .option('--issuer <url>', "any OpenID provider's issuer")
+    .option('--client-id <id>', 'application (client) id')
+    .option('-s, --scope <scope>', 'default scopes (repeatable)', collect)
+    .addOption(
+      new Option('--port <n>', 'fixed loopback port for browser sign-in').argParser(
+        integer('--port', 0, 65_535),
+      ),
+    )
+    .option('--user <address>', 'default mail user')
+    .option(
+      '--emulator [url]',
+      'the local emulator (default http://127.0.0.1:8400) with its sample native app',
+    )
+    .option('--use', 'use this profile from now on')
+    .action(async (name: string, opts) => {
+      const { profileAdd } = await import('./commands/profile/run-profile.js');
+      await profileAdd(name, opts);
+    });
+  profile
+    .command('list')
+    .description('list profiles (* = in use)')
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const { profileList } = await import('./commands/profile/run-profile.js');
+      await profileList(opts);
+    });
+  profile
+    .command('remove')
+    .argument('<name>')
+    .description('remove a profile')
+    .action(async (name: string) => {
+      const { profileRemove } = await import('./commands/profile/run-profile.js');
+      await profileRemove(name);
+    });
+  profile
+    .command('use')
+    .argument('<name>')
+    .description('use this profile from now on')
+    .action(async (name: string) => {
+      const { profileUse } = await import('./commands/profile/run-profile.js');
+      await profileUse(name);
+    });
+
+  withSettings(
+    program
+      .command('doctor')
+      .description('check configuration, provider, app registration, cache and keyring, clock'),
+    { scopes: false },
+  )
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const { runDoctor } = await import('./commands/doctor/run-doctor.js');
+      await runDoctor(opts);
+    });
+
+  program
+    .command('completion')
+    .argument('<shell>', 'bash, zsh or fish')
+    .description('print a shell completion script')
+    .action(async (shell: string) => {
+      const { runCompletion } = await import('./commands/completion/run-completion.js');
+      runCompletion(shell);
+    });
 
   program
     .command('emulator')
@@ -61,7 +257,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return EXIT.ok;
+    return typeof process.exitCode === 'number' ? (process.exitCode as ExitCode) : EXIT.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;

@@ -53,5 +53,8 @@ export { redact, redactString } from './log/redact.js';
 export type { FetchLike, HttpOptions } from './http/http-client.js';
 export type { TokenSet } from './flows/token-set.js';
 
+// The system browser ($BROWSER, else the desktop's opener), as loginInteractive uses it.
+export { openSystemBrowser } from './flows/open-browser.js';
+
 // Mail (SASL).
 export { xoauth2, oauthBearer } from './mail/sasl.js';

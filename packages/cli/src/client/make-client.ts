@@ -1,0 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TokenClient } from 'tokenloop';
+import { type CliPaths, cliPaths } from '../config/paths.js';
+import { readProfiles } from '../config/profiles.js';
+import { type SettingFlags, type Settings, resolveSettings } from '../config/resolve.js';
+import { CliError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+
+/** The token cache every command shares (encrypted; key in the keyring or a 0600 key file beside it). */
+export function cachePath(paths: CliPaths): string {
+  return join(paths.cache, 'tokens.cache');
+}
+
+/** Settings for this run: flags > environment > profile > defaults. */
+export async function loadSettings(
+  flags: SettingFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ settings: Settings; paths: CliPaths }> {
+  const paths = cliPaths(env);
+  return { settings: resolveSettings(flags, env, await readProfiles(paths.config)), paths };
+}
+
+async function certificateOf(path: string): Promise<{ privateKey: string; certificate: string }> {
+  let pem: string;
+  try {
+    pem = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CliError(
+      `cannot read the certificate file ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      EXIT.usage,
+    );
+  }
+  const cert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
+  const key = /-----BEGIN (?:RSA )?PRIVATE KEY-----[\s\S]+?-----END (?:RSA )?PRIVATE KEY-----/.exec(pem)?.[0];
+  if (!cert || !key) {
+    throw new CliError(
+      `${path} must hold a PEM certificate and its private key`,
+      EXIT.usage,
+      'as AZURE_CLIENT_CERTIFICATE_PATH expects: key and certificate in one PEM file',
+    );
+  }
+  return { privateKey: key, certificate: cert };
+}
+
+/** A library client for these settings, with the CLI's encrypted file cache. */
+export async function makeClient(settings: Settings, paths: CliPaths): Promise<TokenClient> {
+  const { createTokenClient, encryptedFileStore } = await import('tokenloop');
+  const cache = encryptedFileStore({ path: cachePath(paths) });
+  return createTokenClient({
+    ...(settings.authority ? { authority: settings.authority } : { issuer: settings.issuer! }),
+    clientId: settings.clientId,
+    ...(settings.clientSecret ? { clientSecret: settings.clientSecret } : {}),
+    ...(settings.certificatePath ? { clientCertificate: await certificateOf(settings.certificatePath) } : {}),
+    cache,
+  });
+}

@@ -1,0 +1,74 @@
+import { loadSettings, makeClient } from '../../client/make-client.js';
+import type { SettingFlags } from '../../config/resolve.js';
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+import { say } from '../../output/terminal.js';
+import { browserAvailable } from '../login/browser-availability.js';
+
+export interface LogoutOptions extends SettingFlags {
+  all?: boolean;
+  /** `--no-browser`: print the provider's sign-out URL instead of opening it. */
+  browser?: boolean;
+  json?: boolean;
+}
+
+/** The sign-out URL as shown to people: without `id_token_hint` (a token never goes to a terminal or log). */
+function printable(url: URL): string {
+  const copy = new URL(url);
+  copy.searchParams.delete('id_token_hint');
+  return copy.href;
+}
+
+/**
+ * `tokenloop logout [ACCOUNT|--all]`: forget the account(s) and their tokens here, then end the provider's
+ * browser session where it supports RP-initiated logout (opened in the browser, or printed).
+ */
+export async function runLogout(account: string | undefined, opts: LogoutOptions): Promise<void> {
+  if (account !== undefined && opts.all) throw new CliError('give an account or --all, not both', EXIT.usage);
+  const { settings, paths } = await loadSettings(opts);
+  const client = await makeClient(settings, paths);
+  try {
+    const accounts = await client.getAccounts();
+    const targets = opts.all
+      ? accounts
+      : [await client.getAccount(account ?? (accounts.length === 1 ? accounts[0]!.homeAccountId : ''))];
+    if (!opts.all && accounts.length > 1 && account === undefined) {
+      throw new CliError(
+        `${accounts.length} accounts are signed in; say which one`,
+        EXIT.usage,
+        'pass the username, or --all',
+      );
+    }
+    const chosen = targets.filter((a) => a !== undefined);
+    if (chosen.length === 0) {
+      if (account !== undefined)
+        throw new CliError(
+          `no signed-in account matches ${JSON.stringify(account)}`,
+          EXIT.usage,
+          'see `tokenloop accounts`',
+        );
+      say('No account is signed in.');
+      if (opts.json) process.stdout.write(`${JSON.stringify({ signed_out: [] })}\n`);
+      return;
+    }
+    const ended: { account: string; end_session_url: string | null }[] = [];
+    for (const a of chosen) {
+      const url = await client.endSessionUrl({ account: a }).catch(() => undefined);
+      await client.removeAccount(a);
+      ended.push({ account: a.username ?? a.homeAccountId, end_session_url: url ? printable(url) : null });
+      say(`Signed out ${a.username ?? a.homeAccountId} on this machine.`);
+      if (url) {
+        if (opts.browser !== false && browserAvailable()) {
+          const { openSystemBrowser } = await import('tokenloop');
+          await openSystemBrowser(url).then(
+            () => say("Opened the provider's sign-out page in your browser."),
+            () => say(`To end the browser session too, open:\n  ${printable(url)}`),
+          );
+        } else say(`To end the browser session too, open:\n  ${printable(url)}`);
+      }
+    }
+    if (opts.json) process.stdout.write(`${JSON.stringify({ signed_out: ended })}\n`);
+  } finally {
+    await client.close();
+  }
+}

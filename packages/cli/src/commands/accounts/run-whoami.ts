@@ -1,0 +1,70 @@
+import { loadSettings, makeClient } from '../../client/make-client.js';
+import type { SettingFlags } from '../../config/resolve.js';
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+import { say } from '../../output/terminal.js';
+
+export interface WhoamiOptions extends SettingFlags {
+  account?: string;
+  json?: boolean;
+}
+
+/** Microsoft Graph for an Entra authority: the cloud's Graph host, or the authority's own origin (the emulator). */
+export function graphBase(authority: {
+  kind: string;
+  url: string;
+  cloud?: { graphHost: string } | undefined;
+}): string {
+  return authority.cloud ? `https://${authority.cloud.graphHost}` : new URL(authority.url).origin;
+}
+
+/** `tokenloop whoami`: Graph `/me` on Entra, the userinfo endpoint elsewhere. */
+export async function runWhoami(opts: WhoamiOptions): Promise<void> {
+  const { settings, paths } = await loadSettings(opts);
+  const client = await makeClient(settings, paths);
+  try {
+    let profile: Record<string, unknown>;
+    if (client.authority.kind === 'entra') {
+      const { accessToken } = await client.acquireTokenSilent({
+        scopes: ['https://graph.microsoft.com/User.Read'],
+        ...(opts.account ? { account: opts.account } : {}),
+      });
+      const url = `${graphBase(client.authority)}/v1.0/me`;
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+          signal: AbortSignal.timeout(30_000),
+        });
+      } catch {
+        throw new CliError(`cannot reach Microsoft Graph at ${new URL(url).origin}`, EXIT.temporary);
+      }
+      if (!response.ok)
+        throw new CliError(
+          `Microsoft Graph answered HTTP ${response.status} for /me`,
+          response.status >= 500 ? EXIT.temporary : EXIT.failure,
+        );
+      profile = (await response.json()) as Record<string, unknown>;
+    } else {
+      profile = await client.getUserInfo(opts.account ? { account: opts.account } : {});
+    }
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(profile)}\n`);
+      return;
+    }
+    const name = profile.displayName ?? profile.name;
+    const mail = profile.userPrincipalName ?? profile.mail ?? profile.preferred_username ?? profile.email;
+    const lines = [`${String(name ?? '(no name)')}${mail ? ` <${String(mail)}>` : ''}`];
+    for (const key of ['jobTitle', 'id', 'sub'] as const)
+      if (profile[key] !== undefined && profile[key] !== null)
+        lines.push(`  ${key}: ${String(profile[key])}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } catch (err) {
+    const e = err as { code?: string };
+    if (e.code === 'INTERACTION_REQUIRED' || e.code === 'ACCOUNT_NOT_FOUND')
+      say('  (sign in with `tokenloop login`)');
+    throw err;
+  } finally {
+    await client.close();
+  }
+}

@@ -1,0 +1,141 @@
+import { stat } from 'node:fs/promises';
+import { cachePath, loadSettings, makeClient } from '../../client/make-client.js';
+import type { SettingFlags } from '../../config/resolve.js';
+import { EXIT } from '../../exit-codes.js';
+import { paint, say } from '../../output/terminal.js';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+const REGISTRATION_HINTS = [
+  'Authentication > Add a platform > "Mobile and desktop applications": add the redirect URIs http://127.0.0.1 and http://localhost',
+  'Authentication > Advanced settings: "Allow public client flows" = Yes (device code sign-in)',
+  'API permissions: the delegated permissions you ask for (User.Read; for mail: IMAP.AccessAsUser.All, SMTP.Send, offline_access)',
+];
+
+function message(err: unknown): { detail: string; fix?: string } {
+  const e = err as { message?: string; remediation?: string; hint?: string };
+  return {
+    detail: e.message ?? String(err),
+    ...(e.remediation || e.hint ? { fix: (e.remediation ?? e.hint)! } : {}),
+  };
+}
+
+/** `tokenloop doctor`: configuration, provider reachability and metadata, app registration, cache and keyring, clock. */
+export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promise<void> {
+  const checks: Check[] = [];
+  const { settings, paths } = await loadSettings(opts);
+  const src = (k: string) => settings.sources[k] ?? 'default';
+  checks.push({
+    name: 'configuration',
+    ok: true,
+    detail: `${settings.authority ? `authority ${settings.authority}` : `issuer ${settings.issuer}`} (${src(settings.authority ? 'authority' : 'issuer')}), client ${settings.clientId} (${src('clientId')}), scopes ${settings.scopes.join(' ')} (${src('scopes')})${settings.profileName ? `, profile ${settings.profileName}` : ''}`,
+  });
+  const client = await makeClient(settings, paths);
+  try {
+    const started = performance.now();
+    try {
+      const server = await client.server();
+      checks.push({
+        name: 'provider',
+        ok: true,
+        detail: `discovery of ${server.as.issuer} valid, answered in ${Math.round(performance.now() - started)} ms`,
+      });
+      const missing = (
+        ['authorization_endpoint', 'token_endpoint', 'device_authorization_endpoint'] as const
+      ).filter((k) => !server.as[k]);
+      checks.push({
+        name: 'sign-in methods',
+        ok: !missing.includes('token_endpoint'),
+        detail: missing.length
+          ? `the provider has no ${missing.join(', ')}`
+          : 'browser sign-in and device code both available',
+      });
+      const metadataUrl = client.authority.kind === 'oauth2' ? undefined : client.authority.metadataUrl;
+      if (metadataUrl) {
+        const response = await fetch(metadataUrl, {
+          method: 'HEAD',
+          signal: AbortSignal.timeout(10_000),
+        }).catch(() => undefined);
+        const date = response?.headers.get('date');
+        if (date) {
+          const skew = Math.round((Date.now() - Date.parse(date)) / 1000);
+          checks.push({
+            name: 'clock',
+            ok: Math.abs(skew) < 300,
+            detail: `this machine is ${Math.abs(skew)} s ${skew >= 0 ? 'ahead of' : 'behind'} the provider`,
+            ...(Math.abs(skew) >= 300
+              ? {
+                  fix: 'synchronise the clock (e.g. `timedatectl set-ntp true`): tokens are checked against it',
+                }
+              : {}),
+          });
+        }
+      }
+      if (client.authority.kind === 'entra' && server.as.device_authorization_endpoint) {
+        // A device authorization request changes nothing but tells whether Entra knows this app as a public client.
+        const probe = await fetch(server.as.device_authorization_endpoint, {
+          method: 'POST',
+          body: new URLSearchParams({ client_id: settings.clientId, scope: 'openid' }),
+          signal: AbortSignal.timeout(10_000),
+        }).catch(() => undefined);
+        const body = (await probe?.json().catch(() => undefined)) as
+          { error?: string; error_description?: string } | undefined;
+        checks.push(
+          probe?.ok
+            ? { name: 'app registration', ok: true, detail: 'the app exists and allows public client flows' }
+            : {
+                name: 'app registration',
+                ok: false,
+                detail:
+                  body?.error_description?.split(/\r?\n/)[0] ??
+                  `device authorization answered HTTP ${probe?.status ?? 'nothing'}`,
+                fix: REGISTRATION_HINTS.join('; '),
+              },
+        );
+      }
+    } catch (err) {
+      checks.push({ name: 'provider', ok: false, ...message(err) });
+    }
+    const path = cachePath(paths);
+    try {
+      const { encryptedFileStore } = await import('tokenloop');
+      const store = encryptedFileStore({ path });
+      const records = await store.list();
+      const source = await store.keySource();
+      const mode = await stat(path)
+        .then((s) => (s.mode & 0o777).toString(8))
+        .catch(() => undefined);
+      checks.push({
+        name: 'token cache',
+        ok: mode === undefined || mode === '600',
+        detail: `${path}: ${mode ? `mode ${mode}, ` : 'not created yet, '}${records.length} record(s), key from ${source === 'keyring' ? 'the OS keyring' : source === 'key-file' ? 'a 0600 key file (no keyring reachable)' : 'configuration'}`,
+        ...(mode && mode !== '600' ? { fix: `chmod 600 ${path}` } : {}),
+      });
+      const accounts = await client.getAccounts();
+      checks.push({
+        name: 'accounts',
+        ok: true,
+        detail: accounts.length
+          ? accounts.map((a) => a.username ?? a.homeAccountId).join(', ')
+          : 'none signed in (run `tokenloop login`)',
+      });
+    } catch (err) {
+      checks.push({ name: 'token cache', ok: false, ...message(err) });
+    }
+  } finally {
+    await client.close();
+  }
+  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks })}\n`);
+  else {
+    for (const c of checks) {
+      say(`${c.ok ? paint('green', '✓') : paint('red', '✗')} ${c.name}: ${c.detail}`);
+      if (c.fix) say(`    fix: ${c.fix}`);
+    }
+  }
+  if (!checks.every((c) => c.ok)) process.exitCode = EXIT.failure;
+}

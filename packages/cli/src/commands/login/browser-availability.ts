@@ -1,0 +1,20 @@
+/** Can a browser be opened here? `$BROWSER`, macOS / Windows, or a Linux desktop session. */
+export function browserAvailable(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): boolean {
+  if (env.BROWSER) return true;
+  if (platform === 'darwin' || platform === 'win32') return true;
+  return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+}
+
+/** True in an SSH session, where the browser is on another machine. */
+export function remoteSession(env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env.SSH_CONNECTION || env.SSH_CLIENT || env.SSH_TTY);
+}
+
+/** How to use the local browser from an SSH session instead of a device code. */
+export function sshHint(port: number, env: NodeJS.ProcessEnv = process.env): string {
+  const host = env.SSH_CONNECTION?.split(' ')[2] ?? 'this-host';
+  return `to use the browser on your own machine instead: ssh -L ${port}:127.0.0.1:${port} ${host}, then run \`tokenloop login --browser --port ${port}\` here and open the printed URL on your machine`;
+}

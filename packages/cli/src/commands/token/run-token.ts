@@ -1,0 +1,60 @@
+import { loadSettings, makeClient } from '../../client/make-client.js';
+import type { SettingFlags } from '../../config/resolve.js';
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+import { TOKEN_FORMATS, type TokenFormat, formatToken } from '../../output/token-format.js';
+
+export interface TokenOptions extends SettingFlags {
+  /** An Entra resource (`https://outlook.office.com`): asks for its `.default` scope. */
+  resource?: string;
+  format?: string;
+  /** Which signed-in account (username or id) when there are several. */
+  account?: string;
+  /** Refresh even if the cached token is still fresh. */
+  forceRefresh?: boolean;
+}
+
+/**
+ * `tokenloop token`: a valid access token on stdout, from the cache or refreshed silently; nothing else is
+ * printed. Exit 4 when the user must sign in (again), so that scripts can react.
+ */
+export async function runToken(
+  opts: TokenOptions,
+  out: (s: string) => void = (s) => process.stdout.write(s),
+): Promise<void> {
+  const format = (opts.format ?? 'raw') as TokenFormat;
+  if (!TOKEN_FORMATS.includes(format)) {
+    throw new CliError(
+      `unknown --format ${JSON.stringify(opts.format)}`,
+      EXIT.usage,
+      `use one of ${TOKEN_FORMATS.join(', ')}`,
+    );
+  }
+  if (opts.resource !== undefined && opts.scope?.length)
+    throw new CliError('give --scope or --resource, not both', EXIT.usage);
+  const { settings, paths } = await loadSettings(opts);
+  const scopes =
+    opts.resource !== undefined ? [`${opts.resource.replace(/\/+$/, '')}/.default`] : settings.scopes;
+  const client = await makeClient(settings, paths);
+  try {
+    const result = await client.acquireTokenSilent({
+      scopes,
+      ...(opts.account !== undefined ? { account: opts.account } : {}),
+      ...(opts.forceRefresh ? { forceRefresh: true } : {}),
+    });
+    out(formatToken(result, format, { user: settings.user }));
+  } catch (err) {
+    const e = err as { code?: string; message?: string; remediation?: string };
+    if (e.code === 'INTERACTION_REQUIRED' || e.code === 'ACCOUNT_NOT_FOUND') {
+      const login = `tokenloop login${settings.profileName ? ` --profile ${settings.profileName}` : ''}`;
+      throw new CliError(
+        `sign-in required: ${e.message}`,
+        EXIT.signInRequired,
+        `${e.remediation ? `${e.remediation} ` : ''}Run \`${login}\`.`,
+      );
+    }
+    throw err;
+  } finally {
+    await client.close();
+  }
+}
