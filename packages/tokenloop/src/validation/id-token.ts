@@ -76,15 +76,18 @@ export async function validateIdToken(
   // Keys come only from the issuer's jwks_uri: embedded jwk / jku / x5u are ignored (S46).
   const keys = await x.keys.candidates(header, x.signal);
   let payload: Uint8Array | undefined;
+  let other: string | undefined;
   for (const key of keys) {
     try {
       payload = (await compactVerify(idToken, key, { algorithms: [alg] })).payload;
       break;
     } catch (err) {
-      if (err instanceof joseErrors.JWSSignatureVerificationFailed) continue;
-      throw fail(err instanceof Error ? err.message : 'invalid JWS');
+      // A key that does not fit (wrong size, damaged) is skipped like a key that does not verify (S41, S42).
+      if (!(err instanceof joseErrors.JWSSignatureVerificationFailed))
+        other ??= err instanceof Error ? err.message : 'invalid JWS';
     }
   }
+  if (!payload && other && keys.length === 1) throw fail(other);
   if (!payload) throw fail('bad signature');
   let claims: Record<string, unknown>;
   try {

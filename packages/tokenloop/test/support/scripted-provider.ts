@@ -38,6 +38,9 @@ export interface ScriptedProvider {
   /** Extra or overridden discovery members. */
   metadata: Record<string, unknown>;
   idToken(claims?: Record<string, unknown>): Promise<string>;
+  /** The provider's signing key (kid k1) and its public JWK as published. */
+  signingKey: CryptoKey;
+  publicJwk: Record<string, unknown>;
   /** The default token endpoint's behaviour: answer for every grant with these members (merged). */
   tokenResponse(extra?: Record<string, unknown>): Promise<Record<string, unknown>>;
   close(): Promise<void>;
@@ -59,6 +62,8 @@ export async function startScriptedProvider(options: { clientId?: string } = {})
     clientId,
     log,
     metadata: {},
+    signingKey: privateKey as CryptoKey,
+    publicJwk: jwk,
     count: (path) => log.filter((r) => r.path === path).length,
     on(path, handler) {
       if (handler) handlers.set(path, handler);

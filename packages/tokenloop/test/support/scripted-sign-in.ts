@@ -3,19 +3,28 @@
 import { type AuthResult, type TokenClient } from 'tokenloop';
 import type { ScriptedProvider } from './scripted-provider.js';
 
+export interface ScriptedSignInOptions {
+  claims?: Record<string, unknown>;
+  response?: Record<string, unknown>;
+  scopes?: string[];
+  maxAge?: number;
+  /** Build the ID token yourself (given the request's nonce). */
+  idToken?: (nonce: string | undefined) => Promise<string>;
+}
+
 export async function scriptedSignIn(
   p: ScriptedProvider,
   client: TokenClient,
-  extra: { claims?: Record<string, unknown>; response?: Record<string, unknown>; scopes?: string[] } = {},
+  extra: ScriptedSignInOptions = {},
 ): Promise<AuthResult> {
   const { url, transaction } = await client.beginAuthorization({
     redirectUri: 'http://127.0.0.1:9/cb',
     scopes: extra.scopes ?? ['read'],
+    ...(extra.maxAge !== undefined ? { maxAge: extra.maxAge } : {}),
   });
   const nonce = url.searchParams.get('nonce') ?? undefined;
-  p.on('/token', async () => ({
-    body: await p.tokenResponse({ id_token: await p.idToken({ nonce, ...extra.claims }), ...extra.response }),
-  }));
+  const idToken = extra.idToken ? await extra.idToken(nonce) : await p.idToken({ nonce, ...extra.claims });
+  p.on('/token', async () => ({ body: await p.tokenResponse({ id_token: idToken, ...extra.response }) }));
   try {
     return await client.completeAuthorization(
       transaction,
