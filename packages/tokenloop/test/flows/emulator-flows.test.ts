@@ -160,6 +160,35 @@ describe('flows against the emulator', () => {
     await rejectsWith(pending, 'CANCELLED');
   });
 
+  it('S08: only the code flow is requested; protocol parameters cannot be overridden into implicit / hybrid', async () => {
+    const web = createTokenClient({ authority, clientId: SAMPLE_IDS.webApp, clientSecret: SAMPLE_SECRETS.webApp });
+    const { url } = await web.beginAuthorization({ redirectUri: 'http://127.0.0.1:3000/auth/callback', scopes: ['User.Read'] });
+    assert.equal(url.searchParams.get('response_type'), 'code');
+    await rejectsWith(
+      web.beginAuthorization({ redirectUri: 'http://127.0.0.1:3000/auth/callback', scopes: ['User.Read'], extraParameters: { response_type: 'code id_token' } }),
+      'INVALID_ARGUMENT',
+      /response_type/,
+    );
+    assert.equal('acquireTokenByUsernamePassword' in web, false, 'no password grant');
+  });
+
+  it('S09: the loopback result page sends no referrer, loads nothing, and is not cached', async () => {
+    const client = publicClient();
+    let delivered: Promise<Response> | undefined;
+    await client.loginInteractive({
+      scopes: ['User.Read'],
+      openBrowser: async (url) => {
+        const params = await authorizationResponse(url);
+        delivered = fetch(`${url.searchParams.get('redirect_uri')}?${params}`);
+      },
+    });
+    const res = await delivered!;
+    assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+    assert.match(res.headers.get('content-security-policy') ?? '', /default-src 'none'/);
+    assert.equal(res.headers.get('cache-control'), 'no-store');
+    assert.doesNotMatch(await res.text(), /<script|<img|<link|https?:\/\//);
+  });
+
   it('web two-step sign-in, query and form_post, with a confidential client', async () => {
     const web = createTokenClient({
       authority,
