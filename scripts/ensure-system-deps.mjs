@@ -11,6 +11,21 @@ const NEEDED = [
     why: 'browser tests (playwright-core)',
   },
   {
+    proof: '/usr/bin/tmux',
+    packages: ['tmux'],
+    why: 'the CLI in a real terminal (tmux send-keys / capture-pane)',
+  },
+  {
+    proof: '/usr/bin/curl',
+    packages: ['curl'],
+    why: 'the CLI recipes (curl with a bearer token)',
+  },
+  {
+    proof: '/usr/bin/git',
+    packages: ['git'],
+    why: 'the CLI recipes (git over HTTP with a bearer token)',
+  },
+  {
     proof: '/usr/bin/redis-server',
     packages: ['redis-server'],
     why: 'Redis token-cache store tests (a real redis-server per test run)',

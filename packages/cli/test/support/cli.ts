@@ -1,0 +1,49 @@
+// Runs the real `tokenloop` binary (bin/tokenloop.js) as a child process with its own TOKENLOOP_HOME.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BIN = join(import.meta.dirname, '..', '..', 'bin', 'tokenloop.js');
+export const BROWSER_DRIVER = join(import.meta.dirname, 'browser-driver.mjs');
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A fresh home for one test: config, cache and data of the CLI live under it. */
+export function freshHome(): string {
+  return mkdtempSync(join(tmpdir(), 'tl-cli-home-'));
+}
+
+/** The environment a run gets: no desktop, no proxy, no Azure variables, unless the test sets them. */
+export function baseEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TOKENLOOP_HOME: home };
+  for (const k of Object.keys(env)) {
+    if (
+      /^(AZURE_|TOKENLOOP_(?!HOME)|SSH_|DISPLAY$|WAYLAND_DISPLAY$|BROWSER$|NO_COLOR$|https?_proxy$|HTTPS?_PROXY$|NO_PROXY$|no_proxy$)/.test(
+        k,
+      )
+    )
+      delete env[k];
+  }
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  return env;
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.end(input ?? '');
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
