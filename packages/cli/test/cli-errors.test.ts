@@ -1,0 +1,222 @@
+// Every AADSTS class (and the other failure kinds) yields its message, its remediation and its exit code.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import { type RunningEmulator, SAMPLE_IDS, type Scenarios, startEmulator } from '@tokenloop/emulator';
+import { chromium } from 'playwright-core';
+import { BIN, baseEnv, freshHome, runCli } from './support/cli.js';
+
+describe('tokenloop CLI errors and exit codes', () => {
+  let auto: RunningEmulator;
+  let manual: RunningEmulator;
+  let home: string;
+  before(async () => {
+    auto = await startEmulator({ autoLogin: 'bob', settings: { deviceCodeInterval: 1 } });
+    manual = await startEmulator({ settings: { deviceCodeInterval: 1 } });
+    home = freshHome();
+    await runCli(['profile', 'add', 'auto', '--emulator', auto.url], baseEnv(home));
+    assert.equal((await runCli(['login', '--device'], baseEnv(home))).code, 0);
+  });
+  after(async () => {
+    await auto.close();
+    await manual.close();
+  });
+
+  const cases: { name: string; scenarios: Scenarios; exit: number; message: RegExp; fix: RegExp }[] = [
+    {
+      name: 'consent_required (AADSTS65001)',
+      scenarios: { consentRequired: true },
+      exit: 4,
+      message: /AADSTS65001/,
+      fix: /consent/i,
+    },
+    {
+      name: 'mfa_required (AADSTS50076)',
+      scenarios: { mfaRequired: true },
+      exit: 4,
+      message: /AADSTS50076/,
+      fix: /multi-factor/i,
+    },
+    {
+      name: 'expired_grant: revoked (AADSTS50173)',
+      scenarios: { grantRevoked: true },
+      exit: 4,
+      message: /AADSTS50173/,
+      fix: /sign in again/i,
+    },
+    {
+      name: 'expired_grant: inactivity (AADSTS700082)',
+      scenarios: { refreshTokenExpired: true },
+      exit: 4,
+      message: /AADSTS700082/,
+      fix: /sign in again/i,
+    },
+    {
+      name: 'user_blocked (AADSTS50057)',
+      scenarios: { disabled: true },
+      exit: 4,
+      message: /AADSTS50057/,
+      fix: /disabled/i,
+    },
+    {
+      name: 'transient: throttled (429)',
+      scenarios: { throttleSeconds: 7 },
+      exit: 3,
+      message: /AADSTS90055|429|throttl/i,
+      fix: /try again/i,
+    },
+    {
+      name: 'transient: server error (500)',
+      scenarios: { serverError: 500 },
+      exit: 3,
+      message: /server_error|AADSTS50000/,
+      fix: /try again/i,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: exit ${c.exit}, the message and the fix`, async () => {
+      auto.setScenarios({ user: 'bob' }, c.scenarios);
+      try {
+        const r = await runCli(['token', '--force-refresh'], baseEnv(home));
+        assert.equal(r.code, c.exit, r.stderr);
+        assert.equal(r.stdout, '');
+        assert.match(r.stderr, c.message);
+        assert.match(r.stderr, c.fix);
+        assert.doesNotMatch(r.stderr, /\n\s+at |eyJ/, 'no stack trace, no token');
+      } finally {
+        auto.setScenarios({ user: 'bob' }, {});
+      }
+      assert.equal((await runCli(['token'], baseEnv(home))).code, 0, 'tokens were kept');
+    });
+  }
+
+  it('misconfiguration: an unknown client id (AADSTS700016) is a usage error with the fix', async () => {
+    const r = await runCli(
+      [
+        'login',
+        '--device',
+        '--authority',
+        `${auto.url}/organizations`,
+        '--client-id',
+        '11111111-2222-3333-4444-555555555555',
+      ],
+      baseEnv(freshHome()),
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /AADSTS700016/);
+    assert.match(r.stderr, /fix: No app with this client ID/);
+  });
+
+  it('misconfiguration: a confidential app used as a public client', async () => {
+    const r = await runCli(
+      ['login', '--device', '--authority', `${auto.url}/organizations`, '--client-id', SAMPLE_IDS.webApp],
+      baseEnv(freshHome()),
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /AADSTS7000218|unauthorized_client|public client/i);
+    assert.match(r.stderr, /fix: /);
+  });
+
+  it('configuration: an unknown tenant and a malformed authority are usage errors', async () => {
+    const unknown = await runCli(
+      [
+        'login',
+        '--device',
+        '--authority',
+        `${auto.url}/no-such-tenant.example`,
+        '--client-id',
+        SAMPLE_IDS.publicApp,
+      ],
+      baseEnv(freshHome()),
+    );
+    assert.equal(unknown.code, 2, unknown.stderr);
+    assert.match(unknown.stderr, /discovery|tenant/i);
+    const malformed = await runCli(
+      ['token', '--authority', 'not a url', '--client-id', 'x'],
+      baseEnv(freshHome()),
+    );
+    assert.equal(malformed.code, 2, malformed.stderr);
+    const http = await runCli(
+      ['token', '--authority', 'http://login.example.com/common', '--client-id', 'x'],
+      baseEnv(freshHome()),
+    );
+    assert.equal(http.code, 2);
+    assert.match(http.stderr, /https/);
+  });
+
+  it('temporary: the provider is down', async () => {
+    const r = await runCli(
+      [
+        'login',
+        '--device',
+        '--authority',
+        'http://127.0.0.1:9/organizations',
+        '--client-id',
+        SAMPLE_IDS.publicApp,
+      ],
+      baseEnv(freshHome()),
+    );
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /cannot reach http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it('declined: the user cancels consent on the device page (authorization_declined)', async () => {
+    const h = freshHome();
+    await runCli(['profile', 'add', 'manual', '--emulator', manual.url], baseEnv(h));
+    manual.setScenarios({ user: 'alice' }, { consentRequired: true });
+    const child = spawn(process.execPath, [BIN, 'login', '--device'], {
+      env: baseEnv(h),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const code = await new Promise<string>((resolve) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const m = /enter the code ([A-Z0-9]+)/.exec(stderr);
+        if (m) resolve(m[1]!);
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${manual.url}/devicelogin`);
+      await page.getByLabel('Code').fill(code);
+      await Promise.all([page.waitForNavigation(), page.getByLabel('Code').press('Enter')]);
+      await page.getByLabel('Username').fill('alice@contoso.onmicrosoft.com');
+      await page.getByLabel('Password').fill('alice-password-1');
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Cancel' }).click()]);
+    } finally {
+      await browser.close();
+      manual.setScenarios({ user: 'alice' }, {});
+    }
+    assert.equal(await exited, 1, stderr);
+    assert.match(stderr, /authorization_declined/);
+    assert.match(stderr, /fix: Sign-in was declined/);
+  });
+
+  it('S22: the CLI stores no client secret; secrets come only from AZURE_CLIENT_SECRET', async () => {
+    const h = freshHome();
+    const r = await runCli(
+      [
+        'profile',
+        'add',
+        'x',
+        '--authority',
+        `${auto.url}/organizations`,
+        '--client-id',
+        'c',
+        '--client-secret',
+        's3cret',
+      ],
+      baseEnv(h),
+    );
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown option '--client-secret'/);
+  });
+});
