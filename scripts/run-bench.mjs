@@ -20,6 +20,14 @@ if (build.status !== 0) {
   console.error('\nbench: FAILED — the build (tsc -b) failed; nothing was measured');
   process.exit(build.status ?? 1);
 }
+const bundle = spawnSync(process.execPath, [join(root, 'scripts', 'bundle-cli.mjs')], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (bundle.status !== 0) {
+  console.error('\nbench: FAILED — bundling the CLI fast path failed; nothing was measured');
+  process.exit(bundle.status ?? 1);
+}
 
 const only = process.argv.slice(2);
 const benches = readdirSync(join(root, 'bench'))

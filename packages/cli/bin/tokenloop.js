@@ -1,9 +1,20 @@
 #!/usr/bin/env node
-// `token` is answered without loading the command-line framework (see dist/commands/token/fast-token.js).
+// `token` is answered without loading the command-line framework: from the bundled fast path (dist/fast,
+// made by scripts/bundle-cli.mjs) when it is current, else from the compiled modules.
+import { statSync } from 'node:fs';
+
 const args = process.argv.slice(2);
 let code;
 if (args[0] === 'token') {
-  const { fastToken } = await import('../dist/commands/token/fast-token.js');
+  const plain = new URL('../dist/commands/token/fast-token.js', import.meta.url);
+  const bundled = new URL('../dist/fast/fast-token.js', import.meta.url);
+  let current = false;
+  try {
+    current = statSync(bundled).mtimeMs >= statSync(plain).mtimeMs;
+  } catch {
+    current = false;
+  }
+  const { fastToken } = await import(current ? bundled.href : plain.href);
   code = await fastToken(args.slice(1));
 }
 if (code === undefined) {

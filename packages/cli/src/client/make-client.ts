@@ -45,7 +45,7 @@ async function certificateOf(path: string): Promise<{ privateKey: string; certif
 
 /** A library client for these settings, with the CLI's encrypted file cache. */
 export async function makeClient(settings: Settings, paths: CliPaths): Promise<TokenClient> {
-  const { createTokenClient, encryptedFileStore } = await import('tokenloop');
+  const { createTokenClient, encryptedFileStore } = await import('tokenloop/client');
   const cache = encryptedFileStore({ path: cachePath(paths) });
   return createTokenClient({
     ...(settings.authority ? { authority: settings.authority } : { issuer: settings.issuer! }),

@@ -1,4 +1,5 @@
-import { oauthBearer, xoauth2, type AuthResult } from 'tokenloop';
+import type { AuthResult } from 'tokenloop';
+import { oauthBearer, xoauth2 } from 'tokenloop/mail';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type AuthoritySpec, type ResolvedAuthority, resolveAuthority } from '../authority/authority.js';
 import type { Server } from '../authority/discovery.js';
-import { createServerCache } from '../authority/server-cache.js';
+import type { ServerCache } from '../authority/server-cache.js';
 import { type AccountInfo, accountFromTokenSet, toAccountInfo } from '../cache/account.js';
 import { exportAccountRecord, parseExportedAccount } from '../cache/export-import.js';
 import { DEFAULT_REFRESH_AHEAD_MS } from '../cache/freshness.js';
@@ -12,7 +12,7 @@ import { createSilentAcquirer } from '../cache/silent.js';
 import { memoryStore } from '../cache/stores/memory-store.js';
 import { TokenloopError } from '../errors/errors.js';
 import type { TokenSet } from '../flows/token-set.js';
-import { createHttpFetch } from '../http/http-client.js';
+import type { FetchLike } from '../http/http-client.js';
 import { type AuthResult, toAuthResult } from './auth-result.js';
 import type { GrantContext } from './grant-context.js';
 import type {
@@ -127,12 +127,21 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     { dangerouslyAllowInsecureHttp: insecure },
   );
   const clientId = options.clientId;
-  const fetch = createHttpFetch(options.http);
-  const servers = createServerCache({
-    fetch,
-    allowedTenants: options.allowedTenants,
-    dangerouslyAllowInsecureHttp: insecure,
-  });
+  // The network side (fetch with proxy support, discovery cache) is loaded on first use: a cached token
+  // never needs it, and programs such as `tokenloop token` start faster without it.
+  let network: Promise<{ fetch: FetchLike; servers: ServerCache }> | undefined;
+  const networkOf = () =>
+    (network ??= Promise.all([import('../http/http-client.js'), import('../authority/server-cache.js')]).then(
+      ([{ createHttpFetch }, { createServerCache }]) => {
+        const fetch = createHttpFetch(options.http);
+        const servers = createServerCache({
+          fetch,
+          allowedTenants: options.allowedTenants,
+          dangerouslyAllowInsecureHttp: insecure,
+        });
+        return { fetch, servers };
+      },
+    ));
   const store = options.cache ?? memoryStore();
   const graphHost =
     authority.kind === 'entra'
@@ -145,14 +154,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const grants = () => import('./grant-binding.js');
   const keySets: GrantContext['keySets'] = new Map();
 
-  const grantContext = async (signal?: AbortSignal): Promise<GrantContext> => ({
-    options,
-    authority,
-    server: await servers.get(authority, signal),
-    servers,
-    fetch,
-    keySets,
-  });
+  const grantContext = async (signal?: AbortSignal): Promise<GrantContext> => {
+    const { fetch, servers } = await networkOf();
+    return { options, authority, server: await servers.get(authority, signal), servers, fetch, keySets };
+  };
 
   const silent = createSilentAcquirer({
     store,
@@ -278,7 +283,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   return {
     authority,
     clientId,
-    server: (signal) => servers.get(authority, signal),
+    server: async (signal) => (await networkOf()).servers.get(authority, signal),
     async beginAuthorization(opts) {
       return (await grants()).beginAuthorization(await grantContext(), opts);
     },

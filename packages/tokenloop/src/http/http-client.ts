@@ -34,7 +34,7 @@ function proxyAwareFetch(): Promise<FetchLike> {
   return defaultFetch;
 }
 
-async function readCapped(response: Response, max: number, url: URL): Promise<Uint8Array> {
+async function readCapped(response: Response, max: number, url: URL): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > max) {
     await response.body?.cancel().catch(() => {});
@@ -100,7 +100,7 @@ export function createHttpFetch(options: HttpOptions = {}): FetchLike {
       }
       throw new TokenloopError('NETWORK', `cannot reach ${url.origin}: ${describeNetworkError(err)}`);
     }
-    let body: Uint8Array;
+    let body: Uint8Array<ArrayBuffer>;
     try {
       body = await readCapped(response, maxBytes, url);
     } catch (err) {

@@ -52,6 +52,10 @@ export async function resolveCacheKeys(options: CacheKeyOptions): Promise<Resolv
   if (options.key !== undefined) return { keys: [cacheKey(options.key)], source: 'option' };
   const cachePath = resolve(options.cachePath);
   const keyFile = `${cachePath}.key`;
+  // A key file exists only where no keyring was reachable when the cache was created: use it without
+  // probing the keyring (which costs a native module and a D-Bus round trip on every start).
+  const fileKey = await readKeyFile(keyFile, options.onWarning);
+  if (fileKey) return report({ keys: [fileKey], source: 'key-file' }, keyFile);
   const keyring =
     options.keyring === 'off'
       ? undefined

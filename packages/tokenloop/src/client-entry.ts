@@ -1,0 +1,7 @@
+// tokenloop/client: the client and the encrypted file store, without the rest of the public surface — for
+// programs that start often and mostly read the cache (the tokenloop CLI's `token`). This file only re-exports.
+export { createTokenClient } from './client/create-client.js';
+export type { TokenClient, SilentOptions, AccountSelector } from './client/create-client.js';
+export type { TokenClientOptions } from './client/options.js';
+export type { AuthResult } from './client/auth-result.js';
+export { encryptedFileStore } from './cache/stores/encrypted-file-store.js';
