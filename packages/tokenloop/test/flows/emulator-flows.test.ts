@@ -161,11 +161,22 @@ describe('flows against the emulator', () => {
   });
 
   it('S08: only the code flow is requested; protocol parameters cannot be overridden into implicit / hybrid', async () => {
-    const web = createTokenClient({ authority, clientId: SAMPLE_IDS.webApp, clientSecret: SAMPLE_SECRETS.webApp });
-    const { url } = await web.beginAuthorization({ redirectUri: 'http://127.0.0.1:3000/auth/callback', scopes: ['User.Read'] });
+    const web = createTokenClient({
+      authority,
+      clientId: SAMPLE_IDS.webApp,
+      clientSecret: SAMPLE_SECRETS.webApp,
+    });
+    const { url } = await web.beginAuthorization({
+      redirectUri: 'http://127.0.0.1:3000/auth/callback',
+      scopes: ['User.Read'],
+    });
     assert.equal(url.searchParams.get('response_type'), 'code');
     await rejectsWith(
-      web.beginAuthorization({ redirectUri: 'http://127.0.0.1:3000/auth/callback', scopes: ['User.Read'], extraParameters: { response_type: 'code id_token' } }),
+      web.beginAuthorization({
+        redirectUri: 'http://127.0.0.1:3000/auth/callback',
+        scopes: ['User.Read'],
+        extraParameters: { response_type: 'code id_token' },
+      }),
       'INVALID_ARGUMENT',
       /response_type/,
     );
