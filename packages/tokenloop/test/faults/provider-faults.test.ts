@@ -5,26 +5,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { type TokenClient, TokenloopError, createTokenClient, encryptedFileStore } from 'tokenloop';
+import { type TokenClient, createTokenClient, encryptedFileStore } from 'tokenloop';
 import { type ScriptedProvider, startScriptedProvider } from '../support/scripted-provider.js';
 import { scriptedSignIn } from '../support/scripted-sign-in.js';
-
-async function rejectsWith(
-  promise: Promise<unknown>,
-  code: string,
-  pattern?: RegExp,
-): Promise<TokenloopError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof TokenloopError, `expected a TokenloopError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (pattern) assert.match(err.message, pattern);
-    assert.doesNotMatch(err.message, /at-\d+-|rt-\d+-/, 'no token in the message');
-    return err;
-  }
-  assert.fail(`expected ${code}`);
-}
+import { rejectsWith } from '../support/assertions.js';
 
 const refreshTokenOf = async (c: TokenClient) =>
   (

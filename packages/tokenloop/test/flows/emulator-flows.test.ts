@@ -9,8 +9,9 @@ import {
   createSelfSignedKey,
   startEmulator,
 } from '@tokenloop/emulator';
-import { type AuthResult, OAuthError, TokenloopError, createTokenClient } from 'tokenloop';
+import { type AuthResult, OAuthError, createTokenClient } from 'tokenloop';
 import { authorizationResponse, deliverAuthorization } from '../support/browser-stand-in.js';
+import { rejectsWith } from '../support/assertions.js';
 
 const GRAPH_USER_READ = 'https://graph.microsoft.com/User.Read';
 const IMAP = 'https://outlook.office.com/IMAP.AccessAsUser.All';
@@ -24,22 +25,6 @@ function claimsOf(jwt: string): Record<string, unknown> {
 }
 const requests = (em: RunningEmulator, grant: string, clientId: string) =>
   em.stats().token_requests[grant]?.[clientId] ?? 0;
-
-async function rejectsWith(
-  promise: Promise<unknown>,
-  code: string,
-  pattern?: RegExp,
-): Promise<TokenloopError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof TokenloopError, `expected a TokenloopError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (pattern) assert.match(err.message, pattern);
-    return err;
-  }
-  assert.fail(`expected ${code}`);
-}
 
 describe('flows against the emulator', () => {
   let em: RunningEmulator;

@@ -8,22 +8,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { OAuthError, TokenloopError, createTokenClient } from 'tokenloop';
 import { type ScriptedProvider, startScriptedProvider } from '../support/scripted-provider.js';
 import { scriptedSignIn } from '../support/scripted-sign-in.js';
-
-async function rejectsWith(
-  promise: Promise<unknown>,
-  code: string,
-  pattern?: RegExp,
-): Promise<TokenloopError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof TokenloopError, `expected a TokenloopError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (pattern) assert.match(err.message, pattern);
-    return err;
-  }
-  assert.fail(`expected ${code}`);
-}
+import { rejectsWith } from '../support/assertions.js';
 
 describe('protocol checklist', () => {
   let p: ScriptedProvider;

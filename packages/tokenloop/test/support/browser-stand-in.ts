@@ -8,8 +8,10 @@ export interface Delivered {
   body: string;
 }
 
-/** Follow redirects from `url` until one leaves the provider's origin; GET it (query) or POST it (form_post). */
-export async function deliverAuthorization(url: URL | string): Promise<Delivered> {
+/** Where the provider sends the browser in the end: a redirect off its origin, or an auto-posting form. */
+type Outcome = { kind: 'redirect'; target: URL } | { kind: 'form'; action: string; params: URLSearchParams };
+
+async function follow(url: URL | string): Promise<Outcome> {
   const start = new URL(url);
   let next: URL = start;
   for (let hop = 0; hop < 10; hop++) {
@@ -17,44 +19,41 @@ export async function deliverAuthorization(url: URL | string): Promise<Delivered
     const location = res.headers.get('location');
     if (res.status >= 300 && res.status < 400 && location) {
       next = new URL(location, next);
-      if (next.origin !== start.origin) {
-        const done = await fetch(next, { redirect: 'manual' });
-        return { status: done.status, body: await done.text() };
-      }
+      if (next.origin !== start.origin) return { kind: 'redirect', target: next };
       continue;
     }
     const html = await res.text();
     const form = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(html);
-    if (form) {
-      const inputs = [...html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi)];
-      const body = new URLSearchParams(inputs.map((m) => [m[1]!, decodeEntities(m[2]!)]));
-      const done = await fetch(decodeEntities(form[1]!), { method: 'POST', body, redirect: 'manual' });
-      return { status: done.status, body: await done.text() };
+    const inputs = [...html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi)];
+    if (form && inputs.length) {
+      return {
+        kind: 'form',
+        action: decodeEntities(form[1]!),
+        params: new URLSearchParams(inputs.map((m) => [m[1]!, decodeEntities(m[2]!)])),
+      };
     }
     throw new Error(`authorization stopped at HTTP ${res.status} without a redirect`);
   }
   throw new Error('too many redirects');
 }
 
-/** The parameters the provider would deliver to the redirect URI (query or form_post), without delivering them. */
+/** Follow the authorization and deliver its response to the redirect URI (GET for query, POST for form_post). */
+export async function deliverAuthorization(url: URL | string): Promise<Delivered> {
+  const outcome = await follow(url);
+  const done =
+    outcome.kind === 'redirect'
+      ? await fetch(outcome.target, { redirect: 'manual' })
+      : await fetch(outcome.action, { method: 'POST', body: outcome.params, redirect: 'manual' });
+  return { status: done.status, body: await done.text() };
+}
+
+/** The parameters the provider would deliver to the redirect URI (query, fragment or form_post), undelivered. */
 export async function authorizationResponse(url: URL | string): Promise<URLSearchParams> {
-  const start = new URL(url);
-  let next: URL = start;
-  for (let hop = 0; hop < 10; hop++) {
-    const res = await fetch(next, { redirect: 'manual' });
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) {
-      next = new URL(location, next);
-      if (next.origin !== start.origin)
-        return next.hash ? new URLSearchParams(next.hash.slice(1)) : next.searchParams;
-      continue;
-    }
-    const html = await res.text();
-    const inputs = [...html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi)];
-    if (inputs.length) return new URLSearchParams(inputs.map((m) => [m[1]!, decodeEntities(m[2]!)]));
-    throw new Error(`authorization stopped at HTTP ${res.status} without a response`);
-  }
-  throw new Error('too many redirects');
+  const outcome = await follow(url);
+  if (outcome.kind === 'form') return outcome.params;
+  return outcome.target.hash
+    ? new URLSearchParams(outcome.target.hash.slice(1))
+    : outcome.target.searchParams;
 }
 
 function decodeEntities(s: string): string {
