@@ -175,10 +175,16 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         signal,
       );
     },
-    accountAfterRefresh: (record, tokens) =>
-      tokens.idTokenClaims
-        ? { ...accountFromTokenSet(tokens, authority) }
-        : (record?.account ?? accountFromTokenSet(tokens, authority)),
+    accountAfterRefresh(record, tokens) {
+      if (!tokens.idTokenClaims) return record?.account ?? accountFromTokenSet(tokens, authority);
+      // A refreshed ID token may carry fewer claims (narrower scope): keep what it does not restate.
+      const next = accountFromTokenSet(tokens, authority);
+      return {
+        ...next,
+        username: next.username ?? record?.account.username,
+        name: next.name ?? record?.account.name,
+      };
+    },
   });
 
   const appAccount = (id: string): CachedAccount => ({

@@ -61,8 +61,13 @@ export function mapProtocolError(err: unknown): TokenloopError {
     return new TokenloopError('CALLBACK', 'the authorization response carried an invalid error');
   }
   if (err instanceof oauth.WWWAuthenticateChallengeError) {
-    return new TokenloopError('OAUTH_ERROR', `the server refused the access token (HTTP ${err.status})`, {
-      remediation: 'Sign in again.',
+    // RFC 6749 §5.2: a 401 to client_secret_basic carries the OAuth error in the challenge (invalid_client).
+    for (const challenge of err.cause) {
+      const details = oauthErrorDetailsFromBody(challenge.parameters, err.status);
+      if (details) return toOAuthError(details);
+    }
+    return new TokenloopError('OAUTH_ERROR', `the server refused the request (HTTP ${err.status})`, {
+      remediation: 'Check the client credentials, or sign in again.',
     });
   }
   if (err instanceof oauth.OperationProcessingError) {
