@@ -24,7 +24,16 @@ const first = await new Promise((resolve, reject) => {
   process.exit(1);
 });
 const emulator = JSON.parse(first);
-const app = await startDemoApp({ emulator, port: Number(process.env.PORT ?? 3000) }).catch((err) => {
+const tenant = emulator.tenants[0];
+const webApp = emulator.apps.find((a) => a.type === 'web');
+const apiApp = emulator.apps.find((a) => a.type === 'api');
+const settings = {
+  authority: `${emulator.url}/${tenant.id}`,
+  web: { clientId: webApp.clientId, secret: webApp.secret },
+  api: { clientId: apiApp.clientId, secret: apiApp.secret, appIdUri: apiApp.appIdUri },
+  graphBase: emulator.url,
+};
+const app = await startDemoApp({ settings, port: Number(process.env.PORT ?? 3000) }).catch((err) => {
   console.error(`demo: ${err.message}`);
   child.kill();
   process.exit(1);

@@ -7,7 +7,7 @@ import { artifactDir, launchBrowser } from '../packages/emulator/test/support/br
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** The README's first command, end to end in real Chromium: sign in → profile from Graph /me → sign out. */
+/** The README's first command, end to end in real Chromium: sign in → Graph /me → protected API (OBO) → sign out. */
 describe('npm run demo', () => {
   let demo: ChildProcess;
   let appUrl: string;
@@ -56,6 +56,20 @@ describe('npm run demo', () => {
     assert.match(text, /userPrincipalName\s+alice@contoso\.onmicrosoft\.com/);
     assert.match(text, /tid\s+3c8f2a1e-5b7d-4e9a-9c0f-2d6b8e4a1f73/);
     assert.doesNotMatch(text, /eyJ[A-Za-z0-9_-]{20,}/, 'no token is shown');
+    // The protected API, called with a token for it (consented incrementally), calls Graph on-behalf-of.
+    await page.getByRole('link', { name: 'Call the protected API' }).click();
+    const consent = page.getByRole('button', { name: 'Accept' });
+    await Promise.race([
+      consent.waitFor().then(() => consent.click()),
+      page.getByRole('heading', { name: 'The API answered' }).waitFor(),
+    ]);
+    await page.getByRole('heading', { name: 'The API answered' }).waitFor();
+    await page.screenshot({ path: join(shots, '4-api.png'), fullPage: true });
+    const api = await page.locator('main').innerText();
+    assert.match(api, /HTTP 200/);
+    assert.match(api, /displayName\s+Alice Adams/);
+    assert.match(api, /calledWithScopes\s+access_as_user/);
+    assert.doesNotMatch(api, /eyJ[A-Za-z0-9_-]{20,}/, 'no token is shown');
     await page.getByRole('link', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in with Microsoft' }).waitFor();
     assert.equal(new URL(page.url()).origin, appUrl, 'back on the app after the emulator signed out');

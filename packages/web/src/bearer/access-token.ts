@@ -1,0 +1,156 @@
+import { compactVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
+import { type HttpOptions, type Server, TokenloopError, createTokenClient } from 'tokenloop';
+import { type KeySet, createKeySet } from 'tokenloop/validation';
+
+/** How an API checks the access tokens it receives. */
+export interface AccessTokenOptions {
+  /** Entra authority of the API's tenant (or `organizations` / `common` for multi-tenant APIs), or... */
+  authority?: string;
+  /** ...any OpenID provider's issuer. */
+  issuer?: string;
+  /** The API's identifiers tokens must be addressed to: its client id and/or App ID URI (S47). */
+  audience: string | string[];
+  /** Multi-tenant APIs: accept tokens from these tenants only. */
+  allowedTenants?: string[];
+  /** Leeway for exp / nbf in seconds (default 60, at most 300) (S49). */
+  clockToleranceSeconds?: number;
+  /** Accepted algorithms (default RS256); symmetric ones and `none` never (S46). */
+  algorithms?: string[];
+  http?: HttpOptions;
+}
+
+export class InvalidTokenError extends Error {
+  override name = 'InvalidTokenError';
+}
+
+const MAX_TOKEN_LENGTH = 16 * 1024;
+const ASYMMETRIC = new Set([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+]);
+
+export interface AccessTokenVerifier {
+  /** The verified claims, or InvalidTokenError saying why (never echoing the token). */
+  verify(token: string): Promise<Record<string, unknown>>;
+}
+
+/**
+ * Verify access tokens issued to your API: signature with keys from the issuer's `jwks_uri` only (never from
+ * `jku`, `x5u` or an embedded `jwk`, S46), issuer (Entra v1 `sts.windows.net/{tid}/` and v2 `…/{tid}/v2.0`, with
+ * the tenant allow-list), audience (S47), times with a bounded leeway (S49), and the shape of an access
+ * token — an ID token is refused (S48).
+ */
+export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVerifier {
+  const audiences = Array.isArray(o.audience) ? o.audience : [o.audience];
+  if (audiences.length === 0 || audiences.some((a) => typeof a !== 'string' || !a))
+    throw new TypeError('audience must name the API (client id or App ID URI)');
+  const algorithms = (o.algorithms ?? ['RS256']).filter((a) => ASYMMETRIC.has(a));
+  if (algorithms.length === 0) throw new TypeError('algorithms must list asymmetric JWS algorithms');
+  const tolerance = Math.min(Math.max(o.clockToleranceSeconds ?? 60, 0), 300);
+  const client = createTokenClient({
+    ...(o.authority ? { authority: o.authority } : { issuer: o.issuer! }),
+    clientId: audiences[0]!,
+    ...(o.allowedTenants ? { allowedTenants: o.allowedTenants } : {}),
+    ...(o.http ? { http: o.http } : {}),
+  });
+  const timeoutMs = o.http?.timeoutMs ?? 10_000;
+  const fetchJwks = (input: string | URL, init?: RequestInit) =>
+    (o.http?.fetch ?? fetch)(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  let state: Promise<{ server: Server; keys: KeySet }> | undefined;
+  const ready = () =>
+    (state ??= client.server().then((server) => {
+      if (typeof server.as.jwks_uri !== 'string')
+        throw new TokenloopError('CONFIGURATION', 'the issuer publishes no jwks_uri');
+      return { server, keys: createKeySet(server.as.jwks_uri, { fetch: fetchJwks }) };
+    })).catch((err: unknown) => {
+      state = undefined;
+      throw err;
+    });
+
+  function expectedIssuers(server: Server, claims: Record<string, unknown>): string[] {
+    const v2 = server.expectedIssuer(claims); // GUID tid and allow-list checks for multi-tenant authorities
+    if (client.authority.kind !== 'entra' || typeof claims.tid !== 'string') return [v2];
+    const origin = new URL(client.authority.url).origin;
+    const stsHost =
+      client.authority.cloud?.name === 'china'
+        ? 'https://sts.chinacloudapi.cn'
+        : client.authority.cloud
+          ? 'https://sts.windows.net'
+          : origin;
+    return [v2, `${stsHost}/${claims.tid}/`];
+  }
+
+  return {
+    async verify(token) {
+      if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('the token is too large');
+      if (token.split('.').length !== 3) throw new InvalidTokenError('the token is not a signed JWT');
+      let header: ReturnType<typeof decodeProtectedHeader>;
+      try {
+        header = decodeProtectedHeader(token);
+      } catch {
+        throw new InvalidTokenError('the token is malformed');
+      }
+      if (typeof header.alg !== 'string' || !algorithms.includes(header.alg))
+        throw new InvalidTokenError('the token uses an algorithm that is not accepted');
+      const { server, keys } = await ready();
+      let candidates;
+      try {
+        candidates = await keys.candidates(header);
+      } catch (err) {
+        if (err instanceof TokenloopError && err.code === 'TOKEN_VALIDATION')
+          throw new InvalidTokenError('the token was not signed by a key of the issuer');
+        throw err;
+      }
+      let payload: Uint8Array | undefined;
+      for (const key of candidates) {
+        try {
+          payload = (await compactVerify(token, key, { algorithms: [header.alg] })).payload;
+          break;
+        } catch (err) {
+          if (!(err instanceof joseErrors.JOSEError) && !(err instanceof TypeError)) throw err;
+        }
+      }
+      if (!payload) throw new InvalidTokenError('the token signature is invalid');
+      let claims: Record<string, unknown>;
+      try {
+        claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
+          throw new Error('not an object');
+      } catch {
+        throw new InvalidTokenError('the token payload is not a JSON object');
+      }
+      let issuers: string[];
+      try {
+        issuers = expectedIssuers(server, claims);
+      } catch {
+        throw new InvalidTokenError('the token comes from a tenant that is not accepted');
+      }
+      if (typeof claims.iss !== 'string' || !issuers.includes(claims.iss))
+        throw new InvalidTokenError('the token has another issuer');
+      const aud = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
+      if (!aud.some((a) => typeof a === 'string' && audiences.includes(a)))
+        throw new InvalidTokenError('the token is for another audience');
+      const now = Math.floor(Date.now() / 1000);
+      if (typeof claims.exp !== 'number' || now > claims.exp + tolerance)
+        throw new InvalidTokenError('the token has expired');
+      if (typeof claims.nbf === 'number' && claims.nbf > now + tolerance)
+        throw new InvalidTokenError('the token is not valid yet');
+      if (
+        claims.nonce !== undefined ||
+        claims.at_hash !== undefined ||
+        (claims.scp === undefined && claims.roles === undefined)
+      ) {
+        throw new InvalidTokenError('an ID token is not an access token');
+      }
+      return claims;
+    },
+  };
+}

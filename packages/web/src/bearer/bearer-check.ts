@@ -1,0 +1,75 @@
+import { type AccessTokenVerifier, InvalidTokenError } from './access-token.js';
+
+/** What a route requires: delegated scopes (`scp`) or application roles (`roles`) (S50). */
+export interface Requirement {
+  scopes?: string[];
+  roles?: string[];
+}
+
+export type BearerOutcome =
+  | { ok: true; claims: Record<string, unknown> }
+  | { ok: false; status: 400 | 401 | 403 | 503; wwwAuthenticate: string; error: string; description: string };
+
+const challenge = (error?: string, description?: string, extra = '') =>
+  `Bearer realm="api"${error ? `, error="${error}"` : ''}${description ? `, error_description="${description.replace(/["\\]/g, '')}"` : ''}${extra}`;
+
+const fail = (
+  status: 400 | 401 | 403 | 503,
+  error: string,
+  description: string,
+  extra = '',
+): BearerOutcome => ({
+  ok: false,
+  status,
+  error,
+  description,
+  wwwAuthenticate: challenge(error, description, extra),
+});
+
+/**
+ * RFC 6750 for one request: the token only from `Authorization: Bearer` (scheme case-insensitive; a token in
+ * the query or body too is 400, S44), 401 with `WWW-Authenticate: Bearer` when missing or invalid, 403
+ * `insufficient_scope` when the route's scopes / roles are not granted (S45, S50).
+ */
+export async function checkBearer(
+  verifier: AccessTokenVerifier,
+  request: { authorization: string | undefined; tokenInQuery: boolean; tokenInBody: boolean },
+  need: Requirement = {},
+): Promise<BearerOutcome> {
+  const header = request.authorization;
+  const match = header === undefined ? null : /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
+  if (header !== undefined && !match)
+    return fail(400, 'invalid_request', 'the Authorization header is not a Bearer token');
+  if (match && (request.tokenInQuery || request.tokenInBody))
+    return fail(400, 'invalid_request', 'the token was sent in more than one way');
+  if (!match)
+    return { ok: false, status: 401, error: '', description: '', wwwAuthenticate: 'Bearer realm="api"' };
+  let claims: Record<string, unknown>;
+  try {
+    claims = await verifier.verify(match[1]!);
+  } catch (err) {
+    if (err instanceof InvalidTokenError) return fail(401, 'invalid_token', err.message);
+    // The issuer's metadata or keys are unreachable: not the client's fault.
+    return fail(503, 'temporarily_unavailable', 'the token cannot be checked right now');
+  }
+  const scp = typeof claims.scp === 'string' ? claims.scp.split(' ') : undefined;
+  const roles = Array.isArray(claims.roles)
+    ? claims.roles.filter((r): r is string => typeof r === 'string')
+    : undefined;
+  const delegated = scp !== undefined;
+  if (need.scopes?.length || need.roles?.length) {
+    const scopeOk = delegated && !!need.scopes?.length && need.scopes.every((s) => scp.includes(s));
+    const roleOk =
+      !delegated && !!need.roles?.length && !!roles && need.roles.every((r) => roles.includes(r));
+    if (!scopeOk && !roleOk) {
+      const wanted = [...(need.scopes ?? []), ...(need.roles ?? [])].join(' ');
+      return fail(
+        403,
+        'insufficient_scope',
+        'the token does not grant this operation',
+        `, scope="${wanted}"`,
+      );
+    }
+  }
+  return { ok: true, claims };
+}

@@ -1,0 +1,109 @@
+import type { CacheStore, ClientCertificate, HttpOptions } from 'tokenloop';
+import type { SessionStore } from './session/session-store.js';
+
+/** Options of `createWebAuth`; checked when it is created, so a misconfiguration stops start-up (S57). */
+export interface WebAuthOptions {
+  /** Entra authority `https://HOST/TENANT` (or the emulator's), or `issuer` for any OpenID provider. */
+  authority?: string;
+  issuer?: string;
+  clientId: string;
+  /** A web app is a confidential client: a secret or a certificate is required. */
+  clientSecret?: string;
+  clientCertificate?: ClientCertificate;
+  /**
+   * The app's public origin, e.g. `https://app.example.com` or `http://127.0.0.1:3000`. Redirect URIs and
+   * return targets are built from it — never from `Host` / `X-Forwarded-*` headers (S52).
+   */
+  baseUrl: string;
+  /** Paths the middleware serves (defaults `/auth/login`, `/auth/callback`, `/auth/logout`). */
+  loginPath?: string;
+  callbackPath?: string;
+  logoutPath?: string;
+  /** Where the provider sends the browser after sign-out (default `/`). */
+  postLogoutPath?: string;
+  /** Scopes asked for at sign-in (default `User.Read`); more can be consented later (incremental consent). */
+  scopes?: string[];
+  /** `query` (default) or `form_post` (needs https: its cookie must be SameSite=None; Secure). */
+  responseMode?: 'query' | 'form_post';
+  /** Sessions and transactions (default: memory). Use `redisSessionStore` for several instances. */
+  sessionStore?: SessionStore;
+  /** Tokens, server-side (default: memory). Use `redisStore` from `tokenloop/redis` for several instances. */
+  tokenCache?: CacheStore;
+  /** Session lifetime in seconds (default 8 hours). */
+  sessionTtlSeconds?: number;
+  /** Name of the session cookie (default `tl_session`). */
+  cookieName?: string;
+  http?: HttpOptions;
+}
+
+export class WebAuthConfigError extends Error {
+  override name = 'WebAuthConfigError';
+}
+
+const path = (v: string | undefined, fallback: string, name: string) => {
+  const p = v ?? fallback;
+  if (!/^\/[A-Za-z0-9/_.-]*$/.test(p))
+    throw new WebAuthConfigError(`${name} must be a path like ${fallback}`);
+  return p;
+};
+
+export interface CheckedOptions extends WebAuthOptions {
+  origin: string;
+  loginPath: string;
+  callbackPath: string;
+  logoutPath: string;
+  postLogoutPath: string;
+  scopes: string[];
+  sessionTtlMs: number;
+  cookieName: string;
+  secureCookies: boolean;
+}
+
+/** Validate everything up front: one clear message per mistake (S57). */
+export function checkWebOptions(o: WebAuthOptions): CheckedOptions {
+  if (typeof o !== 'object' || o === null)
+    throw new WebAuthConfigError('createWebAuth needs an options object');
+  if (!o.authority === !o.issuer)
+    throw new WebAuthConfigError('give exactly one of authority (Entra) or issuer (any OpenID provider)');
+  if (typeof o.clientId !== 'string' || !o.clientId)
+    throw new WebAuthConfigError("clientId is required (the app registration's application id)");
+  if (!o.clientSecret && !o.clientCertificate) {
+    throw new WebAuthConfigError(
+      'a web app needs clientSecret or clientCertificate (create one under Certificates & secrets)',
+    );
+  }
+  let base: URL;
+  try {
+    base = new URL(o.baseUrl);
+  } catch {
+    throw new WebAuthConfigError(
+      `baseUrl must be the app's absolute origin, e.g. https://app.example.com (got ${JSON.stringify(o.baseUrl)})`,
+    );
+  }
+  if (base.pathname !== '/' || base.search || base.hash)
+    throw new WebAuthConfigError('baseUrl must be an origin without a path, query or fragment');
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname);
+  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && loopback)) {
+    throw new WebAuthConfigError('baseUrl must be https (plain http only on loopback for development)');
+  }
+  if (o.responseMode === 'form_post' && base.protocol !== 'https:') {
+    throw new WebAuthConfigError(
+      'responseMode form_post needs an https baseUrl (its cookie must be SameSite=None; Secure)',
+    );
+  }
+  const ttl = o.sessionTtlSeconds ?? 8 * 3600;
+  if (!(Number.isInteger(ttl) && ttl >= 60))
+    throw new WebAuthConfigError('sessionTtlSeconds must be a whole number ≥ 60');
+  return {
+    ...o,
+    origin: base.origin,
+    loginPath: path(o.loginPath, '/auth/login', 'loginPath'),
+    callbackPath: path(o.callbackPath, '/auth/callback', 'callbackPath'),
+    logoutPath: path(o.logoutPath, '/auth/logout', 'logoutPath'),
+    postLogoutPath: path(o.postLogoutPath, '/', 'postLogoutPath'),
+    scopes: o.scopes ?? ['User.Read'],
+    sessionTtlMs: ttl * 1000,
+    cookieName: o.cookieName ?? 'tl_session',
+    secureCookies: base.protocol === 'https:',
+  };
+}

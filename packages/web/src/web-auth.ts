@@ -1,0 +1,254 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type AuthResult,
+  type AuthorizationTransaction,
+  type TokenClient,
+  TokenloopError,
+  createTokenClient,
+  memoryStore,
+} from 'tokenloop';
+import { type CheckedOptions, type WebAuthOptions, checkWebOptions } from './options.js';
+import { clearCookie, readCookie, setCookie } from './session/cookies.js';
+import { safeReturnTo } from './session/return-to.js';
+import { memorySessionStore, type SessionStore } from './session/session-store.js';
+
+/** A request as the core sees it; adapters build it. `url` is resolved against `baseUrl`, not `Host` (S52). */
+export interface WebRequest {
+  method: string;
+  url: URL;
+  cookieHeader: string | undefined;
+  /** form_post callbacks: the decoded form. */
+  form?: URLSearchParams | undefined;
+}
+
+/** What the core answers; adapters write it out. */
+export interface WebResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body?: string;
+}
+
+/** The signed-in user, as kept in the server-side session. Tokens are never in it (they stay in the token cache). */
+export interface WebSession {
+  id: string;
+  homeAccountId: string;
+  username: string | undefined;
+  name: string | undefined;
+  tenantId: string | undefined;
+  /** Selected ID-token claims (oid, tid, sub, name, preferred_username). */
+  claims: Record<string, unknown>;
+  signedInAt: number;
+}
+
+/** Thrown by `getAccessToken` when the user must go through the provider again (consent, MFA, expired). */
+export class SignInRequiredError extends Error {
+  override name = 'SignInRequiredError';
+  constructor(
+    message: string,
+    /** Where to send the browser: the login route with these scopes and the return target. */
+    readonly loginUrl: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface WebAuth {
+  readonly options: CheckedOptions;
+  readonly client: TokenClient;
+  /** Handle the login, callback and logout routes; undefined for other requests. */
+  handle(req: WebRequest): Promise<WebResponse | undefined>;
+  /** The signed-in session of this request, if any (expired or unknown ids are none). */
+  session(req: WebRequest): Promise<WebSession | undefined>;
+  /** An access token for the session's account; `returnTo` is where incremental consent comes back to. */
+  getAccessToken(session: WebSession, scopes: string[], returnTo?: string): Promise<AuthResult>;
+  /** The login URL that signs in (or asks consent for `scopes`) and then returns to `returnTo`. */
+  loginUrl(returnTo: string, scopes?: string[]): string;
+}
+
+const TX_COOKIE = 'tl_tx';
+const TX_TTL_MS = 10 * 60_000;
+const newId = () => randomBytes(32).toString('base64url');
+
+function page(
+  status: number,
+  title: string,
+  text: string,
+  headers: Record<string, string | string[]> = {},
+): WebResponse {
+  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return {
+    status,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      ...headers,
+    },
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title></head><body><h1>${esc(title)}</h1><p>${esc(text)}</p><p><a href="/">Back</a></p></body></html>`,
+  };
+}
+
+const redirect = (
+  location: string,
+  headers: Record<string, string | string[]> = {},
+  status = 302,
+): WebResponse => ({
+  status,
+  headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', ...headers },
+});
+
+const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/;
+
+/**
+ * The framework-agnostic core of "Sign in with Microsoft": login (PKCE, state, nonce, a single-use transaction
+ * bound to this browser by an opaque cookie, S55), callback (query or form_post; a new session id on every
+ * sign-in, S54), logout (session and server-side tokens destroyed, then the provider's end-session), sessions
+ * and access tokens for downstream APIs with incremental consent. Options are checked here (S57).
+ */
+export function createWebAuth(input: WebAuthOptions): WebAuth {
+  const o = checkWebOptions(input);
+  const sessions: SessionStore = o.sessionStore ?? memorySessionStore();
+  const client = createTokenClient({
+    ...(o.authority ? { authority: o.authority } : { issuer: o.issuer! }),
+    clientId: o.clientId,
+    ...(o.clientSecret ? { clientSecret: o.clientSecret } : {}),
+    ...(o.clientCertificate ? { clientCertificate: o.clientCertificate } : {}),
+    cache: o.tokenCache ?? memoryStore(),
+    ...(o.http ? { http: o.http } : {}),
+  });
+  const policy = { secure: o.secureCookies };
+  const redirectUri = `${o.origin}${o.callbackPath}`;
+
+  const loginUrl = (returnTo: string, scopes?: string[]) => {
+    const url = new URL(o.loginPath, o.origin);
+    url.searchParams.set('returnTo', safeReturnTo(returnTo, o.origin));
+    if (scopes?.length) url.searchParams.set('scopes', scopes.join(' '));
+    return `${url.pathname}${url.search}`;
+  };
+
+  async function session(req: WebRequest): Promise<WebSession | undefined> {
+    const id = readCookie(req.cookieHeader, o.cookieName);
+    if (!id || id.length > 100) return undefined;
+    const data = await sessions.get(`s:${id}`);
+    return data ? ({ ...(data as Omit<WebSession, 'id'>), id } as WebSession) : undefined;
+  }
+
+  async function login(req: WebRequest): Promise<WebResponse> {
+    const returnTo = safeReturnTo(req.url.searchParams.get('returnTo'), o.origin);
+    const extra = (req.url.searchParams.get('scopes') ?? '').split(' ').filter(Boolean);
+    if (extra.length > 20 || !extra.every((s) => SCOPE.test(s)))
+      return page(400, 'Bad request', 'The requested permissions are malformed.');
+    const scopes = extra.length ? extra : o.scopes;
+    const { url, transaction } = await client.beginAuthorization({
+      redirectUri,
+      scopes,
+      responseMode: o.responseMode ?? 'query',
+    });
+    const txId = newId();
+    await sessions.set(`t:${txId}`, { transaction, returnTo }, TX_TTL_MS);
+    const cookie = setCookie(policy, TX_COOKIE, txId, {
+      maxAgeSeconds: TX_TTL_MS / 1000,
+      path: o.callbackPath,
+      sameSite: o.responseMode === 'form_post' ? 'none' : 'lax',
+    });
+    return redirect(url.href, { 'set-cookie': cookie });
+  }
+
+  async function callback(req: WebRequest): Promise<WebResponse> {
+    const params = req.method === 'POST' ? (req.form ?? new URLSearchParams()) : req.url.searchParams;
+    const clearTx = clearCookie(policy, TX_COOKIE, o.callbackPath);
+    const txId = readCookie(req.cookieHeader, TX_COOKIE);
+    // Single use: the transaction is removed before anything else happens (S55); no cookie, no sign-in (S04).
+    const stored = txId && txId.length <= 100 ? await sessions.take(`t:${txId}`) : undefined;
+    if (!stored) {
+      return page(
+        400,
+        'Sign-in expired',
+        'This sign-in response does not belong to a sign-in started in this browser, or it was already used. Start again.',
+        { 'set-cookie': clearTx },
+      );
+    }
+    const { transaction, returnTo } = stored as { transaction: AuthorizationTransaction; returnTo: string };
+    let result: AuthResult;
+    try {
+      result = await client.completeAuthorization(transaction, params);
+    } catch (err) {
+      const e = err instanceof TokenloopError ? err : undefined;
+      const status = e?.code === 'NETWORK' || e?.code === 'PROVIDER_UNAVAILABLE' ? 502 : 400;
+      return page(
+        status,
+        'Sign-in failed',
+        `${e?.message ?? 'The sign-in could not be completed.'}${e?.remediation ? ` ${e.remediation}` : ''}`,
+        { 'set-cookie': clearTx },
+      );
+    }
+    // A new session id on every sign-in; any session the browser brought is destroyed (S54, fixation).
+    const previous = readCookie(req.cookieHeader, o.cookieName);
+    if (previous && previous.length <= 100) await sessions.delete(`s:${previous}`);
+    const id = newId();
+    const account = result.account!;
+    const claims: Record<string, unknown> = {};
+    const idClaims = result.idToken
+      ? (JSON.parse(Buffer.from(result.idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+          string,
+          unknown
+        >)
+      : {};
+    for (const k of ['oid', 'tid', 'sub', 'name', 'preferred_username', 'email'])
+      if (idClaims[k] !== undefined) claims[k] = idClaims[k];
+    const data: Omit<WebSession, 'id'> = {
+      homeAccountId: account.homeAccountId,
+      username: account.username,
+      name: account.name,
+      tenantId: account.tenantId,
+      claims,
+      signedInAt: Date.now(),
+    };
+    await sessions.set(`s:${id}`, data as unknown as Record<string, unknown>, o.sessionTtlMs);
+    const sessionCookie = setCookie(policy, o.cookieName, id, {
+      maxAgeSeconds: Math.floor(o.sessionTtlMs / 1000),
+    });
+    return redirect(returnTo, { 'set-cookie': [clearTx, sessionCookie] }, 303);
+  }
+
+  async function logout(req: WebRequest): Promise<WebResponse> {
+    const current = await session(req);
+    const clear = clearCookie(policy, o.cookieName);
+    const postLogout = `${o.origin}${o.postLogoutPath}`;
+    if (!current) return redirect(o.postLogoutPath, { 'set-cookie': clear });
+    const end = await client
+      .endSessionUrl({ account: current.homeAccountId, postLogoutRedirectUri: postLogout })
+      .catch(() => undefined);
+    await sessions.delete(`s:${current.id}`);
+    await client.removeAccount(current.homeAccountId).catch(() => false);
+    return redirect(end?.href ?? o.postLogoutPath, { 'set-cookie': clear });
+  }
+
+  return {
+    options: o,
+    client,
+    session,
+    loginUrl,
+    async handle(req) {
+      const path = req.url.pathname;
+      if (path === o.loginPath && req.method === 'GET') return login(req);
+      if (path === o.callbackPath && (req.method === 'GET' || req.method === 'POST')) return callback(req);
+      if (path === o.logoutPath && (req.method === 'POST' || req.method === 'GET')) return logout(req);
+      return undefined;
+    },
+    async getAccessToken(s, scopes, returnTo = '/') {
+      try {
+        return await client.acquireTokenSilent({ account: s.homeAccountId, scopes });
+      } catch (err) {
+        if (
+          err instanceof TokenloopError &&
+          (err.code === 'INTERACTION_REQUIRED' || err.code === 'ACCOUNT_NOT_FOUND')
+        ) {
+          throw new SignInRequiredError(err.message, loginUrl(returnTo, scopes));
+        }
+        throw err;
+      }
+    },
+  };
+}
