@@ -4,6 +4,10 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { type WebAuth, type WebAuthOptions, createWebAuth } from '@tokenloop/web';
 import { requireSignIn, signIn, signInErrors } from '@tokenloop/web/express';
+import { requireSignIn as fastifyRequireSignIn, signIn as fastifySignIn } from '@tokenloop/web/fastify';
+import formbody from '@fastify/formbody';
+import Fastify from 'fastify';
+import { createServer as createNetServer } from 'node:net';
 
 export interface TestApp {
   url: string;
@@ -11,16 +15,38 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts an app; `baseUrl` defaults to its own origin (a second instance behind "the same" origin passes it). */
-export async function startWebApp(
-  options: Omit<WebAuthOptions, 'baseUrl'> & { baseUrl?: string; graphBase: string; apiScope: string },
-): Promise<TestApp> {
+export type Adapter = 'express' | 'fastify';
+
+type AppOptions = Omit<WebAuthOptions, 'baseUrl'> & {
+  baseUrl?: string;
+  graphBase: string;
+  apiScope: string;
+  adapter?: Adapter;
+};
+
+async function meOf(graphBase: string, accessToken: string): Promise<{ displayName: unknown }> {
+  const me = (await (
+    await fetch(`${graphBase}/v1.0/me`, { headers: { authorization: `Bearer ${accessToken}` } })
+  ).json()) as Record<string, unknown>;
+  return { displayName: me.displayName };
+}
+
+/**
+ * Starts the same small app on Express or Fastify: `/` (who is signed in), `/me` (Graph, behind sign-in),
+ * `/api-call` (a token for another API: incremental consent). `baseUrl` defaults to the app's own origin; a
+ * second instance "behind the same origin" passes the first one's.
+ */
+export async function startWebApp(options: AppOptions): Promise<TestApp> {
+  return (options.adapter ?? 'express') === 'express' ? startExpress(options) : startFastify(options);
+}
+
+async function startExpress(options: AppOptions): Promise<TestApp> {
   const app = express();
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { graphBase, apiScope, ...rest } = options;
+  const { graphBase, apiScope, adapter: _adapter, ...rest } = options;
   const auth = createWebAuth({ ...rest, baseUrl: options.baseUrl ?? origin });
   app.use(express.urlencoded({ extended: false }));
   app.use(signIn(auth));
@@ -29,25 +55,55 @@ export async function startWebApp(
   });
   app.get('/me', requireSignIn(auth), async (req, res, next) => {
     try {
-      const { accessToken } = await req.auth!.getAccessToken(['User.Read']);
-      const me = (await (
-        await fetch(`${graphBase}/v1.0/me`, { headers: { authorization: `Bearer ${accessToken}` } })
-      ).json()) as Record<string, unknown>;
-      res.json({ displayName: me.displayName });
+      res.json(await meOf(graphBase, (await req.auth!.getAccessToken(['User.Read'])).accessToken));
     } catch (err) {
       next(err);
     }
   });
   app.get('/api-call', requireSignIn(auth), async (req, res, next) => {
     try {
-      const token = await req.auth!.getAccessToken([apiScope]);
-      res.json({ scopes: token.scopes });
+      res.json({ scopes: (await req.auth!.getAccessToken([apiScope])).scopes });
     } catch (err) {
       next(err);
     }
   });
   app.use(signInErrors());
   return { url: origin, auth, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function startFastify(options: AppOptions): Promise<TestApp> {
+  const { graphBase, apiScope, adapter: _adapter, ...rest } = options;
+  // Routes cannot be added after listening, and the auth needs the origin: pick a free port first.
+  const free = await freePort();
+  const origin = `http://127.0.0.1:${free}`;
+  const auth = createWebAuth({ ...rest, baseUrl: options.baseUrl ?? origin });
+  const server = Fastify();
+  await server.register(formbody);
+  await server.register(fastifySignIn(auth));
+  server.get('/', async (req, reply) =>
+    reply
+      .type('text/plain')
+      .send(req.auth?.session ? `signed in as ${req.auth.session.username}` : 'anonymous'),
+  );
+  server.get('/me', { preHandler: fastifyRequireSignIn(auth) }, async (req) =>
+    meOf(graphBase, (await req.auth!.getAccessToken(['User.Read'])).accessToken),
+  );
+  server.get('/api-call', { preHandler: fastifyRequireSignIn(auth) }, async (req) => ({
+    scopes: (await req.auth!.getAccessToken([apiScope])).scopes,
+  }));
+  await server.listen({ port: free, host: '127.0.0.1' });
+  return { url: origin, auth, close: () => server.close() };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createNetServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 /** A minimal browser: a cookie jar (by name; all hosts are 127.0.0.1) and manual redirects. */

@@ -1,0 +1,130 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { AuthResult } from 'tokenloop';
+import {
+  type AccessTokenOptions,
+  type AccessTokenVerifier,
+  createAccessTokenVerifier,
+} from '../bearer/access-token.js';
+import { type Requirement, checkBearer } from '../bearer/bearer-check.js';
+import {
+  SignInRequiredError,
+  type WebAuth,
+  type WebRequest,
+  type WebResponse,
+  type WebSession,
+} from '../web-auth.js';
+
+/** What the plugin adds to each request. */
+export interface RequestAuth {
+  session: WebSession | undefined;
+  /** An access token for a downstream API; throws SignInRequiredError (redirected by the plugin) when consent or sign-in is needed. */
+  getAccessToken(scopes: string[]): Promise<AuthResult>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth?: RequestAuth;
+    tokenClaims?: Record<string, unknown>;
+  }
+}
+
+function toWebRequest(auth: WebAuth, req: FastifyRequest): WebRequest {
+  // From the configured origin and the request path only: Host and X-Forwarded-* are ignored (S52).
+  let url: URL;
+  try {
+    url = new URL(req.url, auth.options.origin);
+  } catch {
+    url = new URL('/', auth.options.origin);
+  }
+  const body = req.body;
+  const form =
+    req.method === 'POST' && body && typeof body === 'object'
+      ? new URLSearchParams(body as Record<string, string>)
+      : undefined;
+  return { method: req.method, url, cookieHeader: req.headers.cookie, form };
+}
+
+function send(reply: FastifyReply, r: WebResponse): FastifyReply {
+  for (const [k, v] of Object.entries(r.headers)) reply.header(k, v);
+  return reply.code(r.status).send(r.body ?? '');
+}
+
+/**
+ * Register with `app.register(signIn(auth))` after `@fastify/formbody` (for form_post): serves the login,
+ * callback and logout routes, puts `request.auth` on every request, and turns SignInRequiredError into a
+ * redirect through the login route.
+ */
+export function signIn(auth: WebAuth) {
+  const plugin = async (app: FastifyInstance): Promise<void> => {
+    app.decorateRequest('auth', undefined);
+    app.decorateRequest('tokenClaims', undefined);
+    const handleAuthRoute = async (req: FastifyRequest, reply: FastifyReply) => {
+      const handled = await auth.handle(toWebRequest(auth, req));
+      return handled ? send(reply, handled) : reply.code(404).send();
+    };
+    app.get(auth.options.loginPath, handleAuthRoute);
+    app.get(auth.options.callbackPath, handleAuthRoute);
+    app.post(auth.options.callbackPath, handleAuthRoute);
+    app.get(auth.options.logoutPath, handleAuthRoute);
+    app.post(auth.options.logoutPath, handleAuthRoute);
+    app.addHook('preHandler', async (req) => {
+      const session = await auth.session(toWebRequest(auth, req));
+      req.auth = {
+        session,
+        getAccessToken: (scopes) => {
+          if (!session)
+            return Promise.reject(new SignInRequiredError('not signed in', auth.loginUrl(req.url, scopes)));
+          return auth.getAccessToken(session, scopes, req.url);
+        },
+      };
+    });
+    app.setErrorHandler(async (err, _req, reply) => {
+      if (err instanceof SignInRequiredError) return reply.redirect(err.loginUrl, 302);
+      throw err;
+    });
+  };
+  // Hooks and the error handler apply to the whole app, not only to this plugin's scope.
+  (plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+  return plugin;
+}
+
+/** A preHandler for pages behind sign-in: anonymous visitors go to the login route and come back. */
+export function requireSignIn(auth: WebAuth): preHandlerAsyncHookHandler {
+  return async (req, reply) => {
+    if (!req.auth?.session) return reply.redirect(auth.loginUrl(req.url), 302);
+  };
+}
+
+/** A preHandler for APIs: RFC 6750 bearer protection with the route's scopes or roles; claims on `request.tokenClaims`. */
+export function requireBearer(
+  verifier: AccessTokenVerifier | AccessTokenOptions,
+  need: Requirement = {},
+): preHandlerAsyncHookHandler {
+  const v = 'verify' in verifier ? verifier : createAccessTokenVerifier(verifier);
+  return async (req, reply) => {
+    const body = req.body as Record<string, unknown> | undefined;
+    const query = req.query as Record<string, unknown> | undefined;
+    const outcome = await checkBearer(
+      v,
+      {
+        authorization: req.headers.authorization,
+        tokenInQuery: typeof query?.access_token === 'string',
+        tokenInBody: !!body && typeof body === 'object' && 'access_token' in body,
+      },
+      need,
+    );
+    if (outcome.ok) {
+      req.tokenClaims = outcome.claims;
+      return;
+    }
+    return reply
+      .header('www-authenticate', outcome.wwwAuthenticate)
+      .header('cache-control', 'no-store')
+      .code(outcome.status)
+      .send(
+        outcome.error
+          ? { error: outcome.error, error_description: outcome.description }
+          : { error: 'unauthorized' },
+      );
+  };
+}
