@@ -65,15 +65,19 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
   const fetchJwks = (input: string | URL, init?: RequestInit) =>
     (o.http?.fetch ?? fetch)(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   let state: Promise<{ server: Server; keys: KeySet }> | undefined;
+  // Metadata and keys are loaded once; a failed load is forgotten so that the next request tries again.
   const ready = () =>
-    (state ??= client.server().then((server) => {
-      if (typeof server.as.jwks_uri !== 'string')
-        throw new TokenloopError('CONFIGURATION', 'the issuer publishes no jwks_uri');
-      return { server, keys: createKeySet(server.as.jwks_uri, { fetch: fetchJwks }) };
-    })).catch((err: unknown) => {
-      state = undefined;
-      throw err;
-    });
+    (state ??= client
+      .server()
+      .then((server) => {
+        if (typeof server.as.jwks_uri !== 'string')
+          throw new TokenloopError('CONFIGURATION', 'the issuer publishes no jwks_uri');
+        return { server, keys: createKeySet(server.as.jwks_uri, { fetch: fetchJwks }) };
+      })
+      .catch((err: unknown) => {
+        state = undefined;
+        throw err;
+      }));
 
   function expectedIssuers(server: Server, claims: Record<string, unknown>): string[] {
     const v2 = server.expectedIssuer(claims); // GUID tid and allow-list checks for multi-tenant authorities
