@@ -161,3 +161,60 @@ for (const adapter of ['express', 'fastify'] as const) {
     });
   });
 }
+
+describe('Entra v1 and v2 access tokens', () => {
+  it('a v1.0 token (issuer {origin}/{tid}/, aud = App ID URI) is accepted; the multi-tenant allow-list applies', async () => {
+    const em = await startEmulator({ autoLogin: 'alice', settings: { deviceCodeInterval: 1 } });
+    try {
+      const v1 = em.addApp({
+        name: 'V1 API',
+        type: 'api',
+        tenant: SAMPLE_IDS.contoso,
+        appIdUri: 'api://v1-api',
+        accessTokenVersion: 1,
+        scopes: [{ value: 'read', description: 'Read' }],
+        adminConsented: true,
+      });
+      const client = em.addApp({
+        name: 'V1 caller',
+        type: 'public',
+        tenant: SAMPLE_IDS.contoso,
+        redirectUris: ['http://127.0.0.1'],
+        allowPublicClientFlows: true,
+        delegatedPermissions: { 'api://v1-api': ['read'] },
+        adminConsented: true,
+      });
+      const user = createTokenClient({ authority: `${em.url}/organizations`, clientId: client.clientId });
+      const { accessToken } = await user.loginWithDeviceCode({
+        scopes: ['api://v1-api/read'],
+        onPrompt: () => {},
+      });
+      const claims = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as Record<
+        string,
+        unknown
+      >;
+      assert.equal(claims.ver, '1.0');
+      assert.equal(claims.iss, `${em.url}/${SAMPLE_IDS.contoso}/`);
+      const { createAccessTokenVerifier } = await import('@tokenloop/web');
+      const tenantApi = createAccessTokenVerifier({
+        authority: `${em.url}/${SAMPLE_IDS.contoso}`,
+        audience: ['api://v1-api', v1.clientId],
+      });
+      assert.equal((await tenantApi.verify(accessToken)).scp, 'read');
+      const multi = createAccessTokenVerifier({
+        authority: `${em.url}/organizations`,
+        audience: 'api://v1-api',
+        allowedTenants: [SAMPLE_IDS.contoso],
+      });
+      assert.equal((await multi.verify(accessToken)).scp, 'read');
+      const elsewhere = createAccessTokenVerifier({
+        authority: `${em.url}/organizations`,
+        audience: 'api://v1-api',
+        allowedTenants: [SAMPLE_IDS.fabrikam],
+      });
+      await assert.rejects(elsewhere.verify(accessToken), /tenant that is not accepted/);
+    } finally {
+      await em.close();
+    }
+  });
+});
