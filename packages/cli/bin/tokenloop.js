@@ -8,7 +8,7 @@ let code;
 if (args[0] === 'token') {
   const plain = new URL('../dist/commands/token/fast-token.js', import.meta.url);
   const bundled = new URL('../dist/fast/fast-token.js', import.meta.url);
-  let current = false;
+  let current;
   try {
     current = statSync(bundled).mtimeMs >= statSync(plain).mtimeMs;
   } catch {
