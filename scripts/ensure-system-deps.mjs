@@ -11,6 +11,11 @@ const NEEDED = [
     why: 'browser tests (playwright-core)',
   },
   {
+    proof: '/usr/lib/dovecot/submission',
+    packages: ['dovecot-imapd', 'dovecot-pop3d', 'dovecot-submissiond'],
+    why: 'mail tests against a real Dovecot (IMAP, POP3, submission with XOAUTH2 / OAUTHBEARER)',
+  },
+  {
     proof: '/usr/bin/tmux',
     packages: ['tmux'],
     why: 'the CLI in a real terminal (tmux send-keys / capture-pane)',

@@ -195,6 +195,26 @@ export function buildProgram(): Command {
       await profileUse(name);
     });
 
+  const mail = program.command('mail').description('mail over OAuth 2.0 (XOAUTH2 / OAUTHBEARER)');
+  withSettings(
+    mail
+      .command('test')
+      .argument('<url>', 'imap|imaps|pop3|pop3s|smtp|submission[s]://HOST[:PORT]')
+      .description('log in to a mail server with a fresh token and report what happened'),
+    { user: true },
+  )
+    .addOption(
+      new Option('--mechanism <name>', 'SASL mechanism')
+        .choices(['xoauth2', 'oauthbearer'])
+        .default('xoauth2'),
+    )
+    .option('--insecure', 'accept a self-signed server certificate')
+    .option('--json', 'print the result as JSON')
+    .action(async (url: string, opts) => {
+      const { runMailTest } = await import('./commands/mail/run-mail-test.js');
+      await runMailTest(url, opts);
+    });
+
   withSettings(
     program
       .command('doctor')

@@ -1,0 +1,148 @@
+import type { LineConnection } from './line-connection.js';
+import type { MailProtocol } from './mail-endpoint.js';
+
+/** What a server said before and during SASL authentication. */
+export interface AuthOutcome {
+  ok: boolean;
+  /** SASL mechanisms the server advertised (after TLS). */
+  mechanisms: string[];
+  /** STARTTLS was offered (before TLS). */
+  startTlsOffered: boolean;
+  /** The server's final line (never contains the token). */
+  serverReply: string;
+  /** The decoded error challenge (RFC 7628 JSON: status, schemes, scope), when the server sent one. */
+  challenge?: Record<string, unknown> | undefined;
+}
+
+const decodeChallenge = (b64: string): Record<string, unknown> | undefined => {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(b64.trim(), 'base64').toString('utf8'));
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+async function imapCapabilities(c: LineConnection, tag: string): Promise<string[]> {
+  c.writeLine(`${tag} CAPABILITY`);
+  const caps: string[] = [];
+  for (;;) {
+    const line = await c.readLine();
+    if (line.startsWith('* CAPABILITY ')) caps.push(...line.slice(13).split(' '));
+    if (line.startsWith(`${tag} `)) return caps;
+  }
+}
+
+async function smtpEhlo(c: LineConnection): Promise<string[]> {
+  c.writeLine('EHLO tokenloop.localhost');
+  const lines: string[] = [];
+  for (;;) {
+    const line = await c.readLine();
+    if (!/^250[ -]/.test(line)) throw new Error(`EHLO refused: ${line.slice(0, 200)}`);
+    lines.push(line.slice(4));
+    if (line[3] === ' ') return lines;
+  }
+}
+
+async function pop3Capa(c: LineConnection): Promise<string[]> {
+  c.writeLine('CAPA');
+  const first = await c.readLine();
+  if (!first.startsWith('+OK')) return [];
+  const lines: string[] = [];
+  for (;;) {
+    const line = await c.readLine();
+    if (line === '.') return lines;
+    lines.push(line);
+  }
+}
+
+const mechanismsOf = (protocol: MailProtocol, caps: string[]): string[] =>
+  protocol === 'imap'
+    ? caps.filter((c) => c.toUpperCase().startsWith('AUTH=')).map((c) => c.slice(5).toUpperCase())
+    : caps
+        .filter((c) => /^(AUTH|SASL)\b/i.test(c))
+        .flatMap((c) =>
+          c
+            .split(' ')
+            .slice(1)
+            .map((m) => m.toUpperCase()),
+        );
+
+/**
+ * Greeting, capabilities, STARTTLS when the endpoint says so (`upgrade`), capabilities again, then SASL with
+ * the given mechanism and initial response. On an error challenge the client answers with an empty response,
+ * as RFC 7628 requires, and reports the server's final verdict.
+ */
+export async function authenticate(
+  c: LineConnection,
+  protocol: MailProtocol,
+  mechanism: 'XOAUTH2' | 'OAUTHBEARER',
+  initialResponse: string,
+  upgrade: boolean,
+): Promise<AuthOutcome> {
+  const greeting = await c.readLine();
+  if (
+    !(protocol === 'imap'
+      ? greeting.startsWith('* OK')
+      : protocol === 'pop3'
+        ? greeting.startsWith('+OK')
+        : greeting.startsWith('220'))
+  ) {
+    throw new Error(`unexpected greeting: ${greeting.slice(0, 200)}`);
+  }
+  const caps = async () =>
+    protocol === 'imap' ? imapCapabilities(c, 'c1') : protocol === 'pop3' ? pop3Capa(c) : smtpEhlo(c);
+  let capabilities = await caps();
+  const startTlsOffered = capabilities.some((x) => /^(STARTTLS|STLS)$/i.test(x.trim()));
+  if (upgrade && startTlsOffered) {
+    c.writeLine(protocol === 'imap' ? 's1 STARTTLS' : protocol === 'pop3' ? 'STLS' : 'STARTTLS');
+    const answer = await c.readLine();
+    if (!/^(s1 OK|\+OK|220)/.test(answer)) throw new Error(`STARTTLS refused: ${answer.slice(0, 200)}`);
+    await c.startTls();
+    capabilities = await caps();
+  }
+  const mechanisms = mechanismsOf(protocol, capabilities);
+  if (protocol === 'imap') {
+    const saslIr = capabilities.some((x) => x.toUpperCase() === 'SASL-IR');
+    c.writeLine(saslIr ? `a1 AUTHENTICATE ${mechanism} ${initialResponse}` : `a1 AUTHENTICATE ${mechanism}`);
+    let challenge: Record<string, unknown> | undefined;
+    for (;;) {
+      const line = await c.readLine();
+      if (line.startsWith('+')) {
+        const payload = line.slice(1).trim();
+        if (!saslIr && !challenge && payload === '') {
+          c.writeLine(initialResponse);
+          continue;
+        }
+        challenge = decodeChallenge(payload);
+        c.writeLine('');
+        continue;
+      }
+      if (line.startsWith('a1 '))
+        return { ok: line.startsWith('a1 OK'), mechanisms, startTlsOffered, serverReply: line, challenge };
+    }
+  }
+  // A long initial response goes on its own line after an empty challenge (RFC 4954 §4: command lines are
+  // short; servers such as Dovecot's submission refuse an AUTH line of a bearer token's length).
+  const inline = `AUTH ${mechanism} ${initialResponse}`.length <= 500;
+  c.writeLine(inline ? `AUTH ${mechanism} ${initialResponse}` : `AUTH ${mechanism}`);
+  let sent = inline;
+  let challenge: Record<string, unknown> | undefined;
+  for (;;) {
+    const line = await c.readLine();
+    const more = protocol === 'pop3' ? line.startsWith('+ ') || line === '+' : line.startsWith('334');
+    if (more) {
+      const payload = line.replace(/^(\+|334) ?/, '');
+      if (!sent && payload.trim() === '') {
+        c.writeLine(initialResponse);
+        sent = true;
+        continue;
+      }
+      challenge = decodeChallenge(payload);
+      c.writeLine('');
+      continue;
+    }
+    const ok = protocol === 'pop3' ? line.startsWith('+OK') : line.startsWith('235');
+    return { ok, mechanisms, startTlsOffered, serverReply: line, challenge };
+  }
+}

@@ -1,0 +1,50 @@
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+
+export type MailProtocol = 'imap' | 'pop3' | 'smtp';
+
+/** A mail server as `mail test` takes it: scheme → protocol, default port and how TLS is reached. */
+export interface MailEndpoint {
+  protocol: MailProtocol;
+  host: string;
+  port: number;
+  /** `implicit`: TLS from the first byte; `starttls`: upgrade after the greeting. */
+  tls: 'implicit' | 'starttls';
+  scheme: string;
+}
+
+const SCHEMES: Record<string, { protocol: MailProtocol; port: number; tls: 'implicit' | 'starttls' }> = {
+  imap: { protocol: 'imap', port: 143, tls: 'starttls' },
+  imaps: { protocol: 'imap', port: 993, tls: 'implicit' },
+  pop3: { protocol: 'pop3', port: 110, tls: 'starttls' },
+  pop3s: { protocol: 'pop3', port: 995, tls: 'implicit' },
+  smtp: { protocol: 'smtp', port: 25, tls: 'starttls' },
+  submission: { protocol: 'smtp', port: 587, tls: 'starttls' },
+  submissions: { protocol: 'smtp', port: 465, tls: 'implicit' },
+};
+
+/** Parse `imap|imaps|pop3|pop3s|smtp|submission[s]://HOST[:PORT]`. */
+export function parseMailEndpoint(text: string): MailEndpoint {
+  const m = /^([a-z0-9]+):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d{1,5}))?\/?$/i.exec(text.trim());
+  const scheme = m?.[1]?.toLowerCase();
+  const known = scheme ? SCHEMES[scheme] : undefined;
+  if (!m || !known) {
+    throw new CliError(
+      `not a mail server URL: ${JSON.stringify(text)}`,
+      EXIT.usage,
+      `use ${Object.keys(SCHEMES).join('|')}://HOST[:PORT]`,
+    );
+  }
+  const port = m[3] ? Number(m[3]) : known.port;
+  if (port < 1 || port > 65_535) throw new CliError(`invalid port ${port}`, EXIT.usage);
+  return { ...known, scheme: scheme!, host: m[2]!.replace(/^\[|\]$/g, ''), port };
+}
+
+/** The Outlook scope a protocol needs (Microsoft 365); other providers take `--scope`. */
+export function outlookScopeFor(protocol: MailProtocol): string {
+  return {
+    imap: 'https://outlook.office.com/IMAP.AccessAsUser.All',
+    pop3: 'https://outlook.office.com/POP.AccessAsUser.All',
+    smtp: 'https://outlook.office.com/SMTP.Send',
+  }[protocol];
+}

@@ -1,0 +1,152 @@
+import { loadSettings, makeClient } from '../../client/make-client.js';
+import type { SettingFlags } from '../../config/resolve.js';
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+import { paint, say } from '../../output/terminal.js';
+import { openLineConnection } from './line-connection.js';
+import { authenticate } from './mail-auth.js';
+import { outlookScopeFor, parseMailEndpoint } from './mail-endpoint.js';
+
+export interface MailTestOptions extends SettingFlags {
+  mechanism?: string;
+  /** Accept a self-signed server certificate. */
+  insecure?: boolean;
+  json?: boolean;
+}
+
+const claimsOf = (jwt: string): Record<string, unknown> | undefined => {
+  try {
+    return JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+  } catch {
+    return undefined; // opaque token
+  }
+};
+
+/** Why a server may have refused a token, from what the token itself says (it never leaves this machine). */
+function likelyCause(token: string, user: string, protocol: string): { cause: string; fix: string } {
+  const c = claimsOf(token);
+  if (!c)
+    return {
+      cause: 'the server refused the token',
+      fix: 'check that the server accepts tokens from this provider for this user',
+    };
+  const now = Date.now() / 1000;
+  const who = [c.upn, c.preferred_username, c.email, c.unique_name]
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.toLowerCase());
+  if (typeof c.exp === 'number' && c.exp < now)
+    return {
+      cause: 'the token has expired',
+      fix: "run `tokenloop token --force-refresh`, or check this machine's clock",
+    };
+  if (who.length && !who.includes(user.toLowerCase())) {
+    return {
+      cause: `the token belongs to ${who[0]}, not to ${user}`,
+      fix: 'pass the mailbox owner as --user, or sign in as that user (shared mailboxes need their own permission)',
+    };
+  }
+  const aud = String(c.aud ?? '');
+  if (aud && !/outlook\.office(365)?\.com|^00000002-0000-0ff1-ce00-000000000000$/i.test(aud)) {
+    return {
+      cause: `the token is for ${aud}, not for the mail server`,
+      fix: `ask for the ${protocol.toUpperCase()} scope, e.g. --scope ${outlookScopeFor(protocol as never)}`,
+    };
+  }
+  return {
+    cause: 'the server refused a current token for this user',
+    fix: 'the grant may have been revoked or the mailbox may not allow this protocol: sign in again (`tokenloop login`), and check that IMAP/POP/SMTP AUTH is enabled for the mailbox',
+  };
+}
+
+/**
+ * `tokenloop mail test URL --user USER`: connect (TLS or STARTTLS as the scheme says), report the server's
+ * mechanisms, authenticate with a fresh token (XOAUTH2 or OAUTHBEARER), and report success or the decoded
+ * failure with its likely cause and fix.
+ */
+export async function runMailTest(url: string, opts: MailTestOptions): Promise<void> {
+  const endpoint = parseMailEndpoint(url);
+  const mechanism = (opts.mechanism ?? 'xoauth2').toUpperCase();
+  if (mechanism !== 'XOAUTH2' && mechanism !== 'OAUTHBEARER')
+    throw new CliError('--mechanism must be xoauth2 or oauthbearer', EXIT.usage);
+  const { settings, paths } = await loadSettings(opts);
+  const user = settings.user;
+  if (!user)
+    throw new CliError(
+      'mail test needs the mailbox user',
+      EXIT.usage,
+      'pass --user you@example.com (or set it in the profile)',
+    );
+  const client = await makeClient(settings, paths);
+  const scopes = opts.scope?.length
+    ? settings.scopes
+    : client.authority.kind === 'entra'
+      ? [outlookScopeFor(endpoint.protocol)]
+      : settings.scopes;
+  let token: string;
+  try {
+    token = (await client.acquireTokenSilent({ scopes })).accessToken;
+  } finally {
+    await client.close();
+  }
+  const { oauthBearer, xoauth2 } = await import('tokenloop/mail');
+  const sasl =
+    mechanism === 'XOAUTH2'
+      ? xoauth2(user, token)
+      : oauthBearer(user, token, { host: endpoint.host, port: endpoint.port });
+  let conn;
+  try {
+    conn = await openLineConnection({
+      host: endpoint.host,
+      port: endpoint.port,
+      tls: endpoint.tls === 'implicit',
+      insecure: opts.insecure ?? false,
+    });
+  } catch (err) {
+    throw new CliError(
+      `cannot connect to ${endpoint.host}:${endpoint.port}: ${(err as Error).message}`,
+      EXIT.temporary,
+    );
+  }
+  let outcome;
+  try {
+    outcome = await authenticate(conn, endpoint.protocol, mechanism, sasl, endpoint.tls === 'starttls');
+  } catch (err) {
+    throw new CliError(
+      `${endpoint.scheme}://${endpoint.host}:${endpoint.port}: ${(err as Error).message}`,
+      EXIT.failure,
+    );
+  } finally {
+    conn.close();
+  }
+  const loopback = /^(127\.|localhost$|::1$)/.test(endpoint.host);
+  const cause = outcome.ok ? undefined : likelyCause(token, user, endpoint.protocol);
+  if (opts.json) {
+    process.stdout.write(
+      `${JSON.stringify({ ok: outcome.ok, server: `${endpoint.scheme}://${endpoint.host}:${endpoint.port}`, tls: conn.tls, mechanisms: outcome.mechanisms, mechanism, user, reply: outcome.serverReply, challenge: outcome.challenge ?? null, cause: cause?.cause ?? null, fix: cause?.fix ?? null })}\n`,
+    );
+  } else {
+    say(
+      `${endpoint.scheme}://${endpoint.host}:${endpoint.port}: ${conn.tls ? 'TLS' : loopback ? 'no TLS (loopback)' : paint('red', 'no TLS')}; mechanisms: ${outcome.mechanisms.join(' ') || '(none advertised)'}`,
+    );
+    if (!outcome.mechanisms.includes(mechanism)) say(`  warning: the server does not advertise ${mechanism}`);
+    if (outcome.ok) say(`${paint('green', '✓')} ${mechanism} login as ${user} succeeded`);
+    else {
+      say(
+        `${paint('red', '✗')} ${mechanism} login as ${user} failed: ${outcome.serverReply.replace(/^\S+ /, '')}`,
+      );
+      if (outcome.challenge) say(`  server challenge: ${JSON.stringify(outcome.challenge)}`);
+      say(`  likely cause: ${cause!.cause}`);
+      say(`  fix: ${cause!.fix}`);
+    }
+  }
+  if (!outcome.ok) process.exitCode = EXIT.failure;
+  if (!conn.tls && !loopback)
+    throw new CliError(
+      'the connection was not encrypted: the token went over the network in the clear',
+      EXIT.failure,
+      'use imaps:// or a server that offers STARTTLS',
+    );
+}

@@ -1,0 +1,218 @@
+// A private Dovecot (IMAP, POP3, submission) on 127.0.0.1 high ports, accepting XOAUTH2 / OAUTHBEARER, with
+// tokens checked by the emulator's introspection endpoint or locally as JWTs (the emulator's signing key).
+// Submission relays to a tiny SMTP sink started here. Set-up follows shared/mail-server-facts.md.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { createPublicKey } from 'node:crypto';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, type Server, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface RunningDovecot {
+  imap: number;
+  pop3: number;
+  submission: number;
+  /** Messages the SMTP sink received from submission (raw DATA). */
+  delivered: string[];
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export type TokenCheck =
+  | { mode: 'introspection'; url: string; clientId: string; clientSecret: string }
+  | { mode: 'local'; jwksUrl: string; issuer: string; audience: string };
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** An SMTP sink that accepts any mail from the relay (no auth), keeping DATA. */
+function startSink(delivered: string[]): Promise<{ server: Server; port: number }> {
+  return new Promise((resolve) => {
+    const server = createServer((socket) => {
+      let data = false;
+      let message = '';
+      let buffer = '';
+      socket.write('220 sink ESMTP\r\n');
+      socket.on('data', (chunk) => {
+        buffer += chunk.toString('utf8');
+        let i: number;
+        while ((i = buffer.indexOf('\r\n')) >= 0) {
+          const line = buffer.slice(0, i);
+          buffer = buffer.slice(i + 2);
+          if (data) {
+            if (line === '.') {
+              data = false;
+              delivered.push(message);
+              message = '';
+              socket.write('250 2.0.0 queued\r\n');
+            } else message += `${line}\n`;
+            continue;
+          }
+          const verb = line.slice(0, 4).toUpperCase();
+          if (verb === 'EHLO' || verb === 'HELO') socket.write('250-sink\r\n250 8BITMIME\r\n');
+          else if (verb === 'DATA') {
+            data = true;
+            socket.write('354 go ahead\r\n');
+          } else if (verb === 'QUIT') socket.end('221 bye\r\n');
+          else socket.write('250 2.0.0 ok\r\n');
+        }
+      });
+      socket.on('error', () => {});
+    });
+    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port }));
+  });
+}
+
+export async function startDovecot(check: TokenCheck): Promise<RunningDovecot> {
+  const dir = mkdtempSync(join(tmpdir(), 'tl-dovecot-'));
+  chmodSync(dir, 0o755); // Dovecot's auth and mail processes run as the unprivileged dovecot user
+  const [imap, pop3, submission] = [await freePort(), await freePort(), await freePort()];
+  const delivered: string[] = [];
+  const sink = await startSink(delivered);
+  const uid = Number(execFileSync('id', ['-u', 'dovecot'], { encoding: 'utf8' }).trim());
+  const gid = Number(execFileSync('id', ['-g', 'dovecot'], { encoding: 'utf8' }).trim());
+  for (const d of ['run', 'state', 'mail', 'keys']) mkdirSync(join(dir, d), { recursive: true });
+  chownSync(join(dir, 'mail'), uid, gid);
+  let oauth2: string;
+  if (check.mode === 'introspection') {
+    oauth2 = [
+      `introspection_url = ${check.url}`,
+      'introspection_mode = post',
+      'username_attribute = username',
+      'active_attribute = active',
+      'active_value = true',
+      `client_id = ${check.clientId}`,
+      `client_secret = ${check.clientSecret}`,
+      'max_idle_time_msecs = 4000',
+      // Introspection says "active" for any live token; the scope check keeps tokens for other APIs out.
+      'scope = IMAP.AccessAsUser.All POP.AccessAsUser.All SMTP.Send',
+    ].join('\n');
+  } else {
+    // Keys from the emulator's JWKS, as PEM files where Dovecot looks for them: <dir>/default/<ALG>/<kid>.
+    const jwks = (await (await fetch(check.jwksUrl)).json()) as { keys: { kid: string; kty: string }[] };
+    for (const k of jwks.keys) {
+      mkdirSync(join(dir, 'keys', 'default', 'RS256'), { recursive: true });
+      const pem = createPublicKey({ key: k as never, format: 'jwk' })
+        .export({ type: 'spki', format: 'pem' })
+        .toString();
+      writeFileSync(join(dir, 'keys', 'default', 'RS256', k.kid), pem);
+    }
+    oauth2 = [
+      'introspection_mode = local',
+      `local_validation_key_dict = fs:posix:prefix=${join(dir, 'keys')}/`,
+      'username_attribute = upn',
+      `issuers = ${check.issuer}`,
+      `audience = ${check.audience}`,
+    ].join('\n');
+  }
+  writeFileSync(join(dir, 'oauth2.conf'), `${oauth2}\n`);
+  const conf = `
+base_dir = ${dir}/run
+state_dir = ${dir}/state
+log_path = ${dir}/dovecot.log
+info_log_path = ${dir}/dovecot.log
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = xoauth2 oauthbearer
+auth_failure_delay = 0
+auth_cache_size = 0
+auth_verbose = yes
+protocols = imap pop3 submission
+mail_location = maildir:${dir}/mail/%d/%n/Maildir
+first_valid_uid = ${uid}
+default_internal_user = dovecot
+default_internal_group = dovecot
+default_login_user = dovenull
+hostname = mail.test
+postmaster_address = postmaster@mail.test
+submission_relay_host = 127.0.0.1
+submission_relay_port = ${sink.port}
+submission_relay_trusted = yes
+passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${dir}/oauth2.conf
+}
+userdb {
+  driver = static
+  args = uid=${uid} gid=${gid} home=${dir}/mail/%d/%n allow_all_users=yes
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${imap}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = ${pop3}
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service submission-login {
+  inet_listener submission {
+    address = 127.0.0.1
+    port = ${submission}
+  }
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+`;
+  writeFileSync(join(dir, 'dovecot.conf'), conf);
+  const child: ChildProcess = spawn('/usr/sbin/dovecot', ['-F', '-c', join(dir, 'dovecot.conf')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const log = () => {
+    try {
+      return execFileSync('cat', [join(dir, 'dovecot.log')], { encoding: 'utf8' });
+    } catch {
+      return '';
+    }
+  };
+  // Ready when IMAP answers.
+  for (let i = 0; ; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = connect(imap, '127.0.0.1');
+      c.once('data', () => (c.destroy(), resolve(true)));
+      c.once('error', () => resolve(false));
+    });
+    if (ok) break;
+    if (i > 100 || child.exitCode !== null) throw new Error(`dovecot did not start: ${stderr}${log()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    imap,
+    pop3,
+    submission,
+    delivered,
+    log,
+    async stop() {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+      sink.server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
