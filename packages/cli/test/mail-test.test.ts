@@ -103,20 +103,23 @@ for (const mode of ['introspection', 'local'] as const) {
       assert.match(out.cause, /belongs to alice@contoso\.onmicrosoft\.com, not to bob/);
     });
 
-    it('a token for another audience (Graph) is refused', async () => {
-      const r = await runCli(
-        [
-          'mail',
-          'test',
-          `imap://127.0.0.1:${dovecot.imap}`,
-          '--scope',
-          'https://graph.microsoft.com/User.Read',
-        ],
-        baseEnv(home),
-      );
-      assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, /likely cause: the token is for https:\/\/graph\.microsoft\.com/);
-    });
+    // Dovecot's introspection mode has no audience check (and its `scope` setting demands every listed scope):
+    // the audience is enforced by local JWT validation.
+    if (mode === 'local')
+      it('a token for another audience (Graph) is refused', async () => {
+        const r = await runCli(
+          [
+            'mail',
+            'test',
+            `imap://127.0.0.1:${dovecot.imap}`,
+            '--scope',
+            'https://graph.microsoft.com/User.Read',
+          ],
+          baseEnv(home),
+        );
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /likely cause: the token is for https:\/\/graph\.microsoft\.com/);
+      });
 
     if (mode === 'introspection') {
       it('a revoked grant: the still-cached token is refused by the server (introspection knows)', async () => {

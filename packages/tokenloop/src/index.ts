@@ -57,4 +57,4 @@ export type { TokenSet } from './flows/token-set.js';
 export { openSystemBrowser } from './flows/open-browser.js';
 
 // Mail (SASL).
-export { xoauth2, oauthBearer } from './mail/sasl.js';
+export { xoauth2, oauthBearer, OUTLOOK_SCOPES, OUTLOOK_APP_SCOPE } from './mail/sasl.js';

@@ -91,8 +91,6 @@ export async function startDovecot(check: TokenCheck): Promise<RunningDovecot> {
       `client_id = ${check.clientId}`,
       `client_secret = ${check.clientSecret}`,
       'max_idle_time_msecs = 4000',
-      // Introspection says "active" for any live token; the scope check keeps tokens for other APIs out.
-      'scope = IMAP.AccessAsUser.All POP.AccessAsUser.All SMTP.Send',
     ].join('\n');
   } else {
     // Keys from the emulator's JWKS, as PEM files where Dovecot looks for them: <dir>/default/<ALG>/<kid>.

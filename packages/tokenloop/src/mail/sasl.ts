@@ -66,3 +66,23 @@ export function oauthBearer(
     'base64',
   );
 }
+
+/**
+ * Microsoft 365 (Exchange Online) scopes for mail protocols. One sign-in can consent to all of them (with
+ * `extraScopesToConsent`), then each protocol's token comes silently; `offline_access` is added by tokenloop.
+ * App-only access (client credentials) uses `OUTLOOK_APP_SCOPE` with the app's Exchange permissions.
+ *
+ * @example
+ * ```ts
+ * import { OUTLOOK_SCOPES } from 'tokenloop/mail';
+ * const scopes = [OUTLOOK_SCOPES.imap];
+ * ```
+ */
+export const OUTLOOK_SCOPES = {
+  imap: 'https://outlook.office.com/IMAP.AccessAsUser.All',
+  pop: 'https://outlook.office.com/POP.AccessAsUser.All',
+  smtp: 'https://outlook.office.com/SMTP.Send',
+} as const;
+
+/** The app-only scope for Exchange Online mail protocols (client credentials). */
+export const OUTLOOK_APP_SCOPE = 'https://outlook.office365.com/.default';

@@ -113,6 +113,7 @@ function checkClaims(claims: Record<string, unknown>, x: IdTokenExpectations, al
   if (!aud || !aud.includes(x.clientId)) throw fail('the audience is not this client'); // S26
   if (aud.some((a) => a !== x.clientId)) throw fail('the audience includes another, untrusted party'); // S26
   if (claims.azp !== undefined && claims.azp !== x.clientId) throw fail('azp is not this client'); // S27
+  if (aud.length > 1 && claims.azp === undefined) throw fail('several audiences and no azp'); // S27
   if (typeof claims.sub !== 'string' || claims.sub === '') throw fail('no sub'); // S33
   if (typeof claims.exp !== 'number') throw fail('no exp');
   if (typeof claims.iat !== 'number') throw fail('no iat'); // S30

@@ -148,6 +148,10 @@ export function createKeySet(uri: string, options: KeySetOptions): KeySet {
       if (found.length === 0 && now() - forcedAt >= cooldown) {
         forcedAt = now();
         found = select(await load(signal), alg, kid);
+      } else if (found.length === 0) {
+        // Within the cooldown, another token's refetch may be under way or just done (concurrent tokens after a
+        // rotation): use its keys rather than refuse on the ones read before it (S40).
+        found = select(await (inflight ?? current(signal)), alg, kid);
       }
       if (found.length === 0) {
         throw new TokenloopError(

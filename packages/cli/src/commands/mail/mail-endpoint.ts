@@ -41,10 +41,7 @@ export function parseMailEndpoint(text: string): MailEndpoint {
 }
 
 /** The Outlook scope a protocol needs (Microsoft 365); other providers take `--scope`. */
-export function outlookScopeFor(protocol: MailProtocol): string {
-  return {
-    imap: 'https://outlook.office.com/IMAP.AccessAsUser.All',
-    pop3: 'https://outlook.office.com/POP.AccessAsUser.All',
-    smtp: 'https://outlook.office.com/SMTP.Send',
-  }[protocol];
+export async function outlookScopeFor(protocol: MailProtocol): Promise<string> {
+  const { OUTLOOK_SCOPES } = await import('tokenloop/mail');
+  return { imap: OUTLOOK_SCOPES.imap, pop3: OUTLOOK_SCOPES.pop, smtp: OUTLOOK_SCOPES.smtp }[protocol];
 }

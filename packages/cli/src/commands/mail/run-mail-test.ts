@@ -26,7 +26,7 @@ const claimsOf = (jwt: string): Record<string, unknown> | undefined => {
 };
 
 /** Why a server may have refused a token, from what the token itself says (it never leaves this machine). */
-function likelyCause(token: string, user: string, protocol: string): { cause: string; fix: string } {
+function likelyCause(token: string, user: string, protocol: string, scope: string): { cause: string; fix: string } {
   const c = claimsOf(token);
   if (!c)
     return {
@@ -52,7 +52,7 @@ function likelyCause(token: string, user: string, protocol: string): { cause: st
   if (aud && !/outlook\.office(365)?\.com|^00000002-0000-0ff1-ce00-000000000000$/i.test(aud)) {
     return {
       cause: `the token is for ${aud}, not for the mail server`,
-      fix: `ask for the ${protocol.toUpperCase()} scope, e.g. --scope ${outlookScopeFor(protocol as never)}`,
+      fix: `ask for the ${protocol.toUpperCase()} scope, e.g. --scope ${scope}`,
     };
   }
   return {
@@ -80,11 +80,8 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
       'pass --user you@example.com (or set it in the profile)',
     );
   const client = await makeClient(settings, paths);
-  const scopes = opts.scope?.length
-    ? settings.scopes
-    : client.authority.kind === 'entra'
-      ? [outlookScopeFor(endpoint.protocol)]
-      : settings.scopes;
+  const outlookScope = await outlookScopeFor(endpoint.protocol);
+  const scopes = opts.scope?.length ? settings.scopes : client.authority.kind === 'entra' ? [outlookScope] : settings.scopes;
   let token: string;
   try {
     token = (await client.acquireTokenSilent({ scopes })).accessToken;
@@ -122,7 +119,7 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
     conn.close();
   }
   const loopback = /^(127\.|localhost$|::1$)/.test(endpoint.host);
-  const cause = outcome.ok ? undefined : likelyCause(token, user, endpoint.protocol);
+  const cause = outcome.ok ? undefined : likelyCause(token, user, endpoint.protocol, outlookScope);
   if (opts.json) {
     process.stdout.write(
       `${JSON.stringify({ ok: outcome.ok, server: `${endpoint.scheme}://${endpoint.host}:${endpoint.port}`, tls: conn.tls, mechanisms: outcome.mechanisms, mechanism, user, reply: outcome.serverReply, challenge: outcome.challenge ?? null, cause: cause?.cause ?? null, fix: cause?.fix ?? null })}\n`,
