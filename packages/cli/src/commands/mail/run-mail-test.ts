@@ -26,7 +26,12 @@ const claimsOf = (jwt: string): Record<string, unknown> | undefined => {
 };
 
 /** Why a server may have refused a token, from what the token itself says (it never leaves this machine). */
-function likelyCause(token: string, user: string, protocol: string, scope: string): { cause: string; fix: string } {
+function likelyCause(
+  token: string,
+  user: string,
+  protocol: string,
+  scope: string,
+): { cause: string; fix: string } {
   const c = claimsOf(token);
   if (!c)
     return {
@@ -81,7 +86,11 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
     );
   const client = await makeClient(settings, paths);
   const outlookScope = await outlookScopeFor(endpoint.protocol);
-  const scopes = opts.scope?.length ? settings.scopes : client.authority.kind === 'entra' ? [outlookScope] : settings.scopes;
+  const scopes = opts.scope?.length
+    ? settings.scopes
+    : client.authority.kind === 'entra'
+      ? [outlookScope]
+      : settings.scopes;
   let token: string;
   try {
     token = (await client.acquireTokenSilent({ scopes })).accessToken;
