@@ -51,6 +51,21 @@ export function exitCodeOf(err: LibraryError): ExitCode {
   return BY_CODE[err.code] ?? EXIT.failure;
 }
 
+/** What an error says to a user and its exit code, without printing anything (the mail proxy's replies). */
+export function describeError(err: unknown): {
+  message: string;
+  hint?: string | undefined;
+  exitCode: ExitCode;
+} {
+  if (err instanceof CliError) return { message: err.message, hint: err.hint, exitCode: err.exitCode };
+  if (isLibraryError(err)) return { message: err.message, hint: err.remediation, exitCode: exitCodeOf(err) };
+  const e = err as { name?: string; code?: string; message?: string };
+  if (e?.name === 'EmulatorOptionsError')
+    return { message: e.message ?? 'invalid options', exitCode: EXIT.usage };
+  if (e?.code?.startsWith?.('commander.')) return { message: e.message ?? 'usage', exitCode: EXIT.usage };
+  return { message: `unexpected error: ${e?.message ?? String(err)}`, exitCode: EXIT.failure };
+}
+
 /**
  * The ONE place that turns any error into what the user sees and an exit code. User errors get one clear
  * line and what to do about it (the library's AADSTS remediation); only unexpected errors show a stack, and
@@ -60,24 +75,14 @@ export function reportError(
   err: unknown,
   write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
 ): ExitCode {
-  if (err instanceof CliError) {
-    write(`tokenloop: ${err.message}`);
-    if (err.hint) write(`  hint: ${err.hint}`);
-    return err.exitCode;
+  const e = err as { code?: string; stack?: string };
+  if (e?.code?.startsWith?.('commander.')) return EXIT.usage; // commander printed it already
+  const { message, hint, exitCode } = describeError(err);
+  write(`tokenloop: ${message}`);
+  if (hint) write(`  ${isLibraryError(err) ? 'fix' : 'hint'}: ${hint}`);
+  if (message.startsWith('unexpected error: ')) {
+    if (process.env.TOKENLOOP_DEBUG) write(e?.stack ?? '');
+    else write('  (set TOKENLOOP_DEBUG=1 for details, and please report it)');
   }
-  if (isLibraryError(err)) {
-    write(`tokenloop: ${err.message}`);
-    if (err.remediation) write(`  fix: ${err.remediation}`);
-    return exitCodeOf(err);
-  }
-  const e = err as { name?: string; code?: string; message?: string; stack?: string };
-  if (e?.name === 'EmulatorOptionsError') {
-    write(`tokenloop: ${e.message}`);
-    return EXIT.usage;
-  }
-  if (e?.code?.startsWith?.('commander.')) return EXIT.usage;
-  write(`tokenloop: unexpected error: ${e?.message ?? String(err)}`);
-  if (process.env.TOKENLOOP_DEBUG) write(e?.stack ?? '');
-  else write('  (set TOKENLOOP_DEBUG=1 for details, and please report it)');
-  return EXIT.failure;
+  return exitCode;
 }

@@ -12,6 +12,10 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
+function collectOne(value: string, previous: string[] = []): string[] {
+  return previous.concat(value);
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return previous.concat(value.split(/[ ,]+/).filter(Boolean));
 }
@@ -213,6 +217,37 @@ export function buildProgram(): Command {
     .action(async (url: string, opts) => {
       const { runMailTest } = await import('./commands/mail/run-mail-test.js');
       await runMailTest(url, opts);
+    });
+
+  withSettings(
+    mail
+      .command('proxy')
+      .description(
+        'local IMAP / POP3 / SMTP ports for password-only mail programs; XOAUTH2 with fresh tokens upstream',
+      ),
+  )
+    .option('--imap <spec>', 'an IMAP port: [ADDRESS:]PORT=imaps://HOST[:PORT] (repeatable)', collectOne)
+    .option('--pop3 <spec>', 'a POP3 port: [ADDRESS:]PORT=pop3s://HOST[:PORT] (repeatable)', collectOne)
+    .option('--smtp <spec>', 'an SMTP port: [ADDRESS:]PORT=submission://HOST[:PORT] (repeatable)', collectOne)
+    .option('-q, --quiet', 'no log lines for logins and sessions')
+    .addHelpText(
+      'after',
+      '\nWithout --imap/--pop3/--smtp on Microsoft Entra: 1143 → outlook.office365.com:993, 1110 → :995,\n1587 → smtp.office365.com:587. Set a local password first: tokenloop mail password USER',
+    )
+    .action(async (opts) => {
+      const { runMailProxy } = await import('./commands/mail/proxy/run-mail-proxy.js');
+      await runMailProxy(opts);
+    });
+
+  mail
+    .command('password')
+    .argument('<user>', 'the mailbox address the mail program logs in with')
+    .description('set the local password a mail program gives `mail proxy` (random and printed, or --stdin)')
+    .option('--stdin', 'read the password from standard input instead of making one')
+    .option('--remove', "remove the user's local password")
+    .action(async (user: string, opts) => {
+      const { runMailPassword } = await import('./commands/mail/proxy/run-mail-password.js');
+      await runMailPassword(user, opts);
     });
 
   withSettings(

@@ -1,12 +1,20 @@
 import { type Socket, connect as tcpConnect } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 
-/** A text protocol connection (IMAP, POP3, SMTP): CRLF lines in and out, upgradable to TLS (STARTTLS). */
+/**
+ * A text protocol connection (IMAP, POP3, SMTP): CRLF lines in and out, exact byte counts for literals,
+ * upgradable to TLS (STARTTLS), and detachable so that a proxy can relay raw bytes once SASL is done.
+ */
 export interface LineConnection {
+  /** The next line without its line ending (bytes read as latin1, so nothing is lost or rejected). */
   readLine(timeoutMs?: number): Promise<string>;
+  /** Exactly `n` bytes (an IMAP literal). */
+  readBytes(n: number, timeoutMs?: number): Promise<Buffer>;
   writeLine(line: string): void;
   /** Upgrade the plain connection to TLS in place. */
   startTls(): Promise<void>;
+  /** Stop reading lines: the socket and whatever was received but not read yet. */
+  detach(): { socket: Socket; pending: Buffer };
   readonly tls: boolean;
   close(): void;
 }
@@ -20,79 +28,128 @@ export interface ConnectOptions {
   timeoutMs?: number;
 }
 
-export async function openLineConnection(o: ConnectOptions): Promise<LineConnection> {
+const MAX_LINE = 1_000_000;
+
+/** Reads lines and byte runs from a connected socket (either side of a conversation). */
+export function wrapSocket(
+  first: Socket,
+  o: { timeoutMs?: number; upgrade?: (plain: Socket) => Promise<TLSSocket>; tls?: boolean } = {},
+): LineConnection {
   const timeoutMs = o.timeoutMs ?? 15_000;
-  let socket: Socket | TLSSocket = await new Promise((resolve, reject) => {
-    const s = o.tls
-      ? tlsConnect({ host: o.host, port: o.port, servername: o.host, rejectUnauthorized: !o.insecure }, () =>
-          resolve(s),
-        )
-      : tcpConnect({ host: o.host, port: o.port }, () => resolve(s));
-    s.once('error', reject);
-    s.setTimeout(timeoutMs, () => s.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-  });
-  let isTls = o.tls;
-  let buffer = '';
-  const lines: string[] = [];
-  const waiters: { resolve(l: string): void; reject(e: Error): void }[] = [];
+  let socket: Socket = first;
+  let isTls = o.tls ?? false;
+  let buffer: Buffer = Buffer.alloc(0);
   let failure: Error | undefined;
-  const attach = (s: Socket | TLSSocket) => {
-    s.setEncoding('utf8');
-    s.on('data', (chunk: string) => {
-      buffer += chunk;
-      let i: number;
-      while ((i = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, i).replace(/\r$/, '');
-        buffer = buffer.slice(i + 1);
-        const w = waiters.shift();
-        if (w) w.resolve(line);
-        else lines.push(line);
-      }
-      if (buffer.length > 1_000_000) s.destroy(new Error('the server sent an over-long line'));
-    });
-    const fail = (err: Error) => {
-      failure = err;
-      for (const w of waiters.splice(0)) w.reject(err);
-    };
-    s.on('error', fail);
-    s.on('close', () => fail(failure ?? new Error('the server closed the connection')));
+  let wake: (() => void) | undefined;
+  const onData = (chunk: Buffer) => {
+    buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+    if (buffer.length > MAX_LINE && buffer.indexOf(10) < 0) {
+      socket.destroy(new Error('the peer sent an over-long line'));
+    }
+    wake?.();
+  };
+  const onError = (err: Error) => {
+    failure ??= err;
+    wake?.();
+  };
+  const onClose = () => onError(failure ?? new Error('the connection was closed'));
+  const attach = (s: Socket) => {
+    s.on('data', onData);
+    s.on('error', onError);
+    s.on('close', onClose);
+  };
+  const detachListeners = (s: Socket) => {
+    s.off('data', onData);
+    s.off('error', onError);
+    s.off('close', onClose);
   };
   attach(socket);
+
+  /** Waits until `ready()` returns a value, the connection fails, or the time is up. */
+  async function until<T>(ready: () => T | undefined, ms: number): Promise<T> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = ready();
+      if (v !== undefined) return v;
+      if (failure) throw failure;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no answer within ${ms} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        wake = () => {
+          clearTimeout(timer);
+          wake = undefined;
+          resolve();
+        };
+      });
+    }
+  }
+
   return {
     get tls() {
       return isTls;
     },
     readLine(ms = timeoutMs) {
-      const ready = lines.shift();
-      if (ready !== undefined) return Promise.resolve(ready);
-      if (failure) return Promise.reject(failure);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-        waiters.push({
-          resolve: (l) => (clearTimeout(timer), resolve(l)),
-          reject: (e) => (clearTimeout(timer), reject(e)),
-        });
-      });
+      return until(() => {
+        const i = buffer.indexOf(10);
+        if (i < 0) return undefined;
+        const line = buffer.toString('latin1', 0, i).replace(/\r$/, '');
+        buffer = buffer.subarray(i + 1);
+        return line;
+      }, ms);
+    },
+    readBytes(n, ms = timeoutMs) {
+      return until(() => {
+        if (buffer.length < n) return undefined;
+        const bytes = Buffer.from(buffer.subarray(0, n));
+        buffer = buffer.subarray(n);
+        return bytes;
+      }, ms);
     },
     writeLine(line) {
-      socket.write(`${line}\r\n`);
+      socket.write(Buffer.from(`${line}\r\n`, 'latin1'));
     },
     async startTls() {
-      socket.removeAllListeners('data');
-      socket.removeAllListeners('close');
-      socket.removeAllListeners('error');
-      const plain = socket;
-      socket = await new Promise<TLSSocket>((resolve, reject) => {
-        const s = tlsConnect({ socket: plain, servername: o.host, rejectUnauthorized: !o.insecure }, () =>
-          resolve(s),
-        );
-        s.once('error', reject);
-      });
+      if (!o.upgrade) throw new Error('this connection cannot start TLS');
+      detachListeners(socket);
+      socket = await o.upgrade(socket);
       isTls = true;
+      buffer = Buffer.alloc(0);
       attach(socket);
+    },
+    detach() {
+      detachListeners(socket);
+      const pending = buffer;
+      buffer = Buffer.alloc(0);
+      return { socket, pending };
     },
     close() {
       socket.destroy();
     },
   };
+}
+
+/** Connects to a server, with TLS from the first byte when `tls` is set. */
+export async function openLineConnection(o: ConnectOptions): Promise<LineConnection> {
+  const timeoutMs = o.timeoutMs ?? 15_000;
+  const tlsOptions = { servername: o.host, rejectUnauthorized: !o.insecure };
+  const socket: Socket = await new Promise((resolve, reject) => {
+    const s = o.tls
+      ? tlsConnect({ host: o.host, port: o.port, ...tlsOptions }, () => resolve(s))
+      : tcpConnect({ host: o.host, port: o.port }, () => resolve(s));
+    s.once('error', reject);
+    const timer = setTimeout(() => s.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    s.once('connect', () => clearTimeout(timer));
+    s.once('secureConnect', () => clearTimeout(timer));
+    s.once('close', () => clearTimeout(timer));
+  });
+  return wrapSocket(socket, {
+    timeoutMs,
+    tls: o.tls,
+    upgrade: (plain) =>
+      new Promise<TLSSocket>((resolve, reject) => {
+        const s = tlsConnect({ socket: plain, ...tlsOptions }, () => resolve(s));
+        s.once('error', reject);
+      }),
+  });
 }

@@ -68,18 +68,21 @@ const mechanismsOf = (protocol: MailProtocol, caps: string[]): string[] =>
             .map((m) => m.toUpperCase()),
         );
 
-/**
- * Greeting, capabilities, STARTTLS when the endpoint says so (`upgrade`), capabilities again, then SASL with
- * the given mechanism and initial response. On an error challenge the client answers with an empty response,
- * as RFC 7628 requires, and reports the server's final verdict.
- */
-export async function authenticate(
+/** What the server offers once the greeting, STARTTLS (when asked for) and the capability exchange are done. */
+export interface Negotiated {
+  capabilities: string[];
+  /** SASL mechanisms the server advertised (after TLS). */
+  mechanisms: string[];
+  /** STARTTLS was offered (before TLS). */
+  startTlsOffered: boolean;
+}
+
+/** Greeting, capabilities, STARTTLS when `upgrade` is set and the server offers it, capabilities again. */
+export async function negotiate(
   c: LineConnection,
   protocol: MailProtocol,
-  mechanism: 'XOAUTH2' | 'OAUTHBEARER',
-  initialResponse: string,
   upgrade: boolean,
-): Promise<AuthOutcome> {
+): Promise<Negotiated> {
   const greeting = await c.readLine();
   if (
     !(protocol === 'imap'
@@ -101,7 +104,21 @@ export async function authenticate(
     await c.startTls();
     capabilities = await caps();
   }
-  const mechanisms = mechanismsOf(protocol, capabilities);
+  return { capabilities, mechanisms: mechanismsOf(protocol, capabilities), startTlsOffered };
+}
+
+/**
+ * SASL with the given mechanism and initial response, after `negotiate`. On an error challenge the client
+ * answers with an empty response, as RFC 7628 requires, and reports the server's final verdict.
+ */
+export async function saslLogin(
+  c: LineConnection,
+  protocol: MailProtocol,
+  mechanism: 'XOAUTH2' | 'OAUTHBEARER',
+  initialResponse: string,
+  negotiated: Negotiated,
+): Promise<AuthOutcome> {
+  const { capabilities, mechanisms, startTlsOffered } = negotiated;
   if (protocol === 'imap') {
     const saslIr = capabilities.some((x) => x.toUpperCase() === 'SASL-IR');
     c.writeLine(saslIr ? `a1 AUTHENTICATE ${mechanism} ${initialResponse}` : `a1 AUTHENTICATE ${mechanism}`);
@@ -145,4 +162,15 @@ export async function authenticate(
     const ok = protocol === 'pop3' ? line.startsWith('+OK') : line.startsWith('235');
     return { ok, mechanisms, startTlsOffered, serverReply: line, challenge };
   }
+}
+
+/** `negotiate` then `saslLogin`: what `mail test` does. */
+export async function authenticate(
+  c: LineConnection,
+  protocol: MailProtocol,
+  mechanism: 'XOAUTH2' | 'OAUTHBEARER',
+  initialResponse: string,
+  upgrade: boolean,
+): Promise<AuthOutcome> {
+  return saslLogin(c, protocol, mechanism, initialResponse, await negotiate(c, protocol, upgrade));
 }

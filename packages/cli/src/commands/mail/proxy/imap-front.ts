@@ -1,0 +1,149 @@
+import type { Socket } from 'node:net';
+import { type LineConnection, wrapSocket } from '../line-connection.js';
+import { readAstrings } from './imap-strings.js';
+import { relayImap } from './imap-relay.js';
+import { MAX_FAILED_LOGINS, PRE_LOGIN_IDLE_MS, type ProxyContext } from './proxy-context.js';
+import { type Credentials, decodePlain } from './sasl-credentials.js';
+import { UpstreamFailure, connectUpstream, loginUpstream } from './upstream.js';
+
+const CAPABILITIES = 'IMAP4rev1 SASL-IR LITERAL+ ID AUTH=PLAIN';
+
+/** The IMAP response code for why the upstream login failed (RFC 5530). */
+const codeOf = (f: UpstreamFailure) =>
+  f.kind === 'refused'
+    ? 'AUTHENTICATIONFAILED'
+    : f.kind === 'sign-in'
+      ? 'AUTHORIZATIONFAILED'
+      : 'UNAVAILABLE';
+
+/** Reads LOGIN or AUTHENTICATE PLAIN credentials; undefined (after answering) when there were none. */
+async function credentialsOf(
+  conn: LineConnection,
+  tag: string,
+  verb: string,
+  rest: string,
+): Promise<Credentials | undefined> {
+  if (verb === 'LOGIN') {
+    const args = await readAstrings(conn, rest, 2, () => conn.writeLine('+ Ready for literal data'));
+    if (!args) conn.writeLine(`${tag} BAD LOGIN needs a user name and a password`);
+    return args && { user: args[0]!, password: args[1]! };
+  }
+  const [mechanism, initial] = rest.split(' ');
+  if (mechanism?.toUpperCase() !== 'PLAIN') {
+    conn.writeLine(`${tag} NO [CANNOT] this proxy takes AUTHENTICATE PLAIN or LOGIN with the local password`);
+    return undefined;
+  }
+  let response = initial;
+  if (response === undefined) {
+    conn.writeLine('+ ');
+    response = await conn.readLine();
+  }
+  if (response === '*') {
+    conn.writeLine(`${tag} BAD authentication cancelled`);
+    return undefined;
+  }
+  const creds = decodePlain(response === '=' ? '' : response);
+  if (!creds) conn.writeLine(`${tag} BAD malformed PLAIN response`);
+  return creds;
+}
+
+/**
+ * One IMAP client of the proxy: until login the proxy answers itself (capabilities, LOGIN / AUTHENTICATE
+ * PLAIN with the local password); then it logs in to the real server with XOAUTH2 and a fresh token, hands
+ * the server's tagged OK to the client under the client's tag, and relays the rest of the session.
+ */
+export async function serveImap(socket: Socket, ctx: ProxyContext, id: string): Promise<void> {
+  const conn = wrapSocket(socket, { timeoutMs: PRE_LOGIN_IDLE_MS });
+  socket.on('error', () => {});
+  conn.writeLine(`* OK [CAPABILITY ${CAPABILITIES}] tokenloop mail proxy ready`);
+  let failures = 0;
+  for (;;) {
+    let line: string;
+    try {
+      line = await conn.readLine();
+    } catch {
+      conn.close();
+      return;
+    }
+    const m = /^([^\s(){%*"\\\]+]+) ([A-Za-z]+)(?: (.*))?$/.exec(line);
+    if (!m) {
+      conn.writeLine('* BAD command line not understood');
+      continue;
+    }
+    const tag = m[1]!;
+    const verb = m[2]!.toUpperCase();
+    const rest = m[3] ?? '';
+    if (verb === 'CAPABILITY') {
+      conn.writeLine(`* CAPABILITY ${CAPABILITIES}`);
+      conn.writeLine(`${tag} OK CAPABILITY completed`);
+      continue;
+    }
+    if (verb === 'NOOP' || verb === 'ID') {
+      if (verb === 'ID') conn.writeLine('* ID ("name" "tokenloop mail proxy")');
+      conn.writeLine(`${tag} OK ${verb} completed`);
+      continue;
+    }
+    if (verb === 'LOGOUT') {
+      conn.writeLine('* BYE tokenloop mail proxy closing');
+      conn.writeLine(`${tag} OK LOGOUT completed`);
+      socket.end();
+      return;
+    }
+    if (verb === 'STARTTLS') {
+      conn.writeLine(`${tag} NO this loopback port does not offer TLS (the proxy speaks TLS to the server)`);
+      continue;
+    }
+    if (verb !== 'LOGIN' && verb !== 'AUTHENTICATE') {
+      conn.writeLine(`${tag} BAD log in first (LOGIN or AUTHENTICATE PLAIN)`);
+      continue;
+    }
+    let creds: Credentials | undefined;
+    try {
+      creds = await credentialsOf(conn, tag, verb, rest);
+    } catch {
+      conn.close();
+      return;
+    }
+    if (!creds) continue;
+    if (!(await ctx.checkPassword(creds.user, creds.password))) {
+      failures++;
+      ctx.log(id, `wrong local password for ${creds.user}`);
+      conn.writeLine(`${tag} NO [AUTHENTICATIONFAILED] Invalid credentials (the local proxy password)`);
+      if (failures >= MAX_FAILED_LOGINS) {
+        conn.writeLine('* BYE too many failed logins');
+        socket.end();
+        return;
+      }
+      continue;
+    }
+    const user = creds.user;
+    const login = async () => {
+      const up = await connectUpstream(ctx.upstream);
+      try {
+        return { conn: up.conn, outcome: await loginUpstream(up, ctx.upstream, user, ctx.tokens) };
+      } catch (err) {
+        up.conn.close();
+        throw err;
+      }
+    };
+    let first;
+    try {
+      first = await login();
+    } catch (err) {
+      const f = err instanceof UpstreamFailure ? err : new UpstreamFailure('failure', (err as Error).message);
+      ctx.log(id, `${user}: upstream login failed: ${f.text}`);
+      conn.writeLine(`${tag} NO [${codeOf(f)}] tokenloop: ${f.text}`);
+      continue;
+    }
+    ctx.log(id, `${user}: logged in to ${ctx.upstream.host}`);
+    conn.writeLine(`${tag} OK ${first.outcome.serverReply.replace(/^\S+ OK ?/i, '') || 'Logged in'}`);
+    await relayImap({
+      client: conn.detach(),
+      upstream: first.conn.detach(),
+      reconnect: async () => (await login()).conn,
+      log: (text) => ctx.log(id, `${user}: ${text}`),
+    });
+    ctx.log(id, `${user}: session ended`);
+    return;
+  }
+}

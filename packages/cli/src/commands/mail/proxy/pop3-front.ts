@@ -1,0 +1,118 @@
+import type { Socket } from 'node:net';
+import { wrapSocket } from '../line-connection.js';
+import { pipeSession } from './pipe-session.js';
+import { MAX_FAILED_LOGINS, PRE_LOGIN_IDLE_MS, type ProxyContext } from './proxy-context.js';
+import { type Credentials, decodePlain } from './sasl-credentials.js';
+import { UpstreamFailure, connectUpstream, loginUpstream } from './upstream.js';
+
+/**
+ * One POP3 client of the proxy: USER / PASS or AUTH PLAIN with the local password, answered by the proxy;
+ * then XOAUTH2 to the real server with a fresh token, the server's +OK handed on, and the session relayed.
+ */
+export async function servePop3(socket: Socket, ctx: ProxyContext, id: string): Promise<void> {
+  const conn = wrapSocket(socket, { timeoutMs: PRE_LOGIN_IDLE_MS });
+  socket.on('error', () => {});
+  conn.writeLine('+OK tokenloop mail proxy ready');
+  let failures = 0;
+  let userGiven: string | undefined;
+  for (;;) {
+    let line: string;
+    try {
+      line = await conn.readLine();
+    } catch {
+      conn.close();
+      return;
+    }
+    const [verbRaw = '', ...args] = line.split(' ');
+    const verb = verbRaw.toUpperCase();
+    let creds: Credentials | undefined;
+    if (verb === 'CAPA') {
+      for (const l of ['+OK capability list follows', 'USER', 'SASL PLAIN', 'IMPLEMENTATION tokenloop', '.'])
+        conn.writeLine(l);
+      continue;
+    } else if (verb === 'QUIT') {
+      conn.writeLine('+OK tokenloop mail proxy closing');
+      socket.end();
+      return;
+    } else if (verb === 'NOOP') {
+      conn.writeLine('+OK');
+      continue;
+    } else if (verb === 'USER' && args.length > 0) {
+      userGiven = args.join(' ');
+      conn.writeLine('+OK');
+      continue;
+    } else if (verb === 'PASS' && userGiven !== undefined) {
+      creds = { user: userGiven, password: line.slice(5) };
+      userGiven = undefined;
+    } else if (verb === 'AUTH' && args.length === 0) {
+      for (const l of ['+OK', 'PLAIN', '.']) conn.writeLine(l);
+      continue;
+    } else if (verb === 'AUTH') {
+      if (args[0]!.toUpperCase() !== 'PLAIN') {
+        conn.writeLine('-ERR this proxy takes AUTH PLAIN or USER/PASS with the local password');
+        continue;
+      }
+      let response = args[1];
+      if (response === undefined) {
+        conn.writeLine('+ ');
+        try {
+          response = await conn.readLine();
+        } catch {
+          conn.close();
+          return;
+        }
+      }
+      if (response === '*') {
+        conn.writeLine('-ERR authentication cancelled');
+        continue;
+      }
+      creds = decodePlain(response === '=' ? '' : response);
+      if (!creds) {
+        conn.writeLine('-ERR malformed PLAIN response');
+        continue;
+      }
+    } else if (verb === 'STLS') {
+      conn.writeLine('-ERR this loopback port does not offer TLS (the proxy speaks TLS to the server)');
+      continue;
+    } else {
+      conn.writeLine('-ERR log in first (USER/PASS or AUTH PLAIN)');
+      continue;
+    }
+    if (!(await ctx.checkPassword(creds.user, creds.password))) {
+      failures++;
+      ctx.log(id, `wrong local password for ${creds.user}`);
+      conn.writeLine('-ERR [AUTH] Invalid credentials (the local proxy password)');
+      if (failures >= MAX_FAILED_LOGINS) {
+        socket.end();
+        return;
+      }
+      continue;
+    }
+    let up;
+    try {
+      up = await connectUpstream(ctx.upstream);
+      try {
+        const outcome = await loginUpstream(up, ctx.upstream, creds.user, ctx.tokens);
+        ctx.log(id, `${creds.user}: logged in to ${ctx.upstream.host}`);
+        conn.writeLine(outcome.serverReply);
+      } catch (err) {
+        up.conn.close();
+        throw err;
+      }
+    } catch (err) {
+      const f = err instanceof UpstreamFailure ? err : new UpstreamFailure('failure', (err as Error).message);
+      ctx.log(id, `${creds.user}: upstream login failed: ${f.text}`);
+      conn.writeLine(`-ERR [${f.kind === 'refused' ? 'AUTH' : 'SYS/TEMP'}] tokenloop: ${f.text}`);
+      continue;
+    }
+    const user = creds.user;
+    await pipeSession({
+      client: conn.detach(),
+      upstream: up.conn.detach(),
+      lostLine: '-ERR [SYS/TEMP] tokenloop: the server closed the connection',
+      log: (text) => ctx.log(id, `${user}: ${text}`),
+    });
+    ctx.log(id, `${user}: session ended`);
+    return;
+  }
+}

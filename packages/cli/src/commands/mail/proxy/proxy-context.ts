@@ -1,0 +1,17 @@
+import type { MailEndpoint } from '../mail-endpoint.js';
+import type { TokenSource } from './upstream.js';
+
+/** What one listener's sessions share. */
+export interface ProxyContext {
+  /** The real server this listener relays to. */
+  upstream: MailEndpoint;
+  checkPassword(user: string, password: string): Promise<boolean>;
+  tokens: TokenSource;
+  /** One line to the proxy's log; never message content, passwords or tokens. */
+  log(session: string, text: string): void;
+}
+
+/** How long a mail program may stay silent before logging in. */
+export const PRE_LOGIN_IDLE_MS = 5 * 60_000;
+/** Wrong local passwords on one connection before it is closed. */
+export const MAX_FAILED_LOGINS = 3;

@@ -1,0 +1,187 @@
+import type { Socket } from 'node:net';
+import { type LineConnection, wrapSocket } from '../line-connection.js';
+import { pipeSession } from './pipe-session.js';
+import { MAX_FAILED_LOGINS, PRE_LOGIN_IDLE_MS, type ProxyContext } from './proxy-context.js';
+import { type Credentials, decodeLoginField, decodePlain } from './sasl-credentials.js';
+import { type Upstream, UpstreamFailure, connectUpstream, loginUpstream } from './upstream.js';
+
+/** Extensions of the server the client may use after AUTH (ours replace its AUTH and STARTTLS). */
+const passOn = (extensions: string[]) =>
+  extensions.slice(1).filter((e) => !/^(AUTH|STARTTLS)\b/i.test(e) && !/^AUTH=/i.test(e));
+
+async function readResponse(conn: LineConnection): Promise<string | undefined> {
+  const line = await conn.readLine();
+  return line === '*' ? undefined : line;
+}
+
+/** Reads AUTH PLAIN or AUTH LOGIN credentials; undefined (after answering) when there were none. */
+async function credentialsOf(conn: LineConnection, args: string[]): Promise<Credentials | undefined> {
+  const mechanism = args[0]?.toUpperCase();
+  if (mechanism === 'PLAIN') {
+    let response: string | undefined = args[1];
+    if (response === undefined) {
+      conn.writeLine('334 ');
+      response = await readResponse(conn);
+    }
+    const creds = response === undefined ? undefined : decodePlain(response === '=' ? '' : response);
+    if (!creds) conn.writeLine('501 5.5.2 malformed or cancelled PLAIN response');
+    return creds;
+  }
+  if (mechanism === 'LOGIN') {
+    let userB64: string | undefined = args[1];
+    if (userB64 === undefined) {
+      conn.writeLine('334 VXNlcm5hbWU6');
+      userB64 = await readResponse(conn);
+    }
+    const user = userB64 === undefined ? undefined : decodeLoginField(userB64);
+    if (user === undefined) {
+      conn.writeLine('501 5.5.2 malformed or cancelled LOGIN response');
+      return undefined;
+    }
+    conn.writeLine('334 UGFzc3dvcmQ6');
+    const pwB64 = await readResponse(conn);
+    const password = pwB64 === undefined ? undefined : decodeLoginField(pwB64);
+    if (!user || !password) {
+      conn.writeLine('501 5.5.2 malformed or cancelled LOGIN response');
+      return undefined;
+    }
+    return { user, password };
+  }
+  conn.writeLine('504 5.5.4 this proxy takes AUTH PLAIN or AUTH LOGIN with the local password');
+  return undefined;
+}
+
+/**
+ * One SMTP client of the proxy. At EHLO the proxy connects to the real server (TLS or STARTTLS) so that it
+ * can offer the client the server's own extensions, with AUTH PLAIN / LOGIN in place of the server's AUTH;
+ * at AUTH it checks the local password, logs in upstream with XOAUTH2 and a fresh token, and relays the rest.
+ */
+export async function serveSmtp(socket: Socket, ctx: ProxyContext, id: string): Promise<void> {
+  const conn = wrapSocket(socket, { timeoutMs: PRE_LOGIN_IDLE_MS });
+  socket.on('error', () => {});
+  conn.writeLine('220 localhost tokenloop mail proxy ESMTP');
+  let failures = 0;
+  let up: Upstream | undefined;
+  let greeted = false;
+  const closeUp = () => {
+    up?.conn.close();
+    up = undefined;
+  };
+  for (;;) {
+    let line: string;
+    try {
+      line = await conn.readLine();
+    } catch {
+      closeUp();
+      conn.close();
+      return;
+    }
+    const [verbRaw = '', ...args] = line.split(' ').filter(Boolean);
+    const verb = verbRaw.toUpperCase();
+    if (verb === 'EHLO') {
+      closeUp();
+      let extensions: string[] = ['8BITMIME', 'PIPELINING'];
+      try {
+        up = await connectUpstream(ctx.upstream);
+        extensions = passOn(up.negotiated.capabilities);
+      } catch (err) {
+        ctx.log(id, `cannot reach the server yet: ${(err as Error).message}`);
+      }
+      greeted = true;
+      const lines = ['localhost', ...extensions, 'AUTH PLAIN LOGIN'];
+      lines.forEach((l, i) => conn.writeLine(`250${i === lines.length - 1 ? ' ' : '-'}${l}`));
+      continue;
+    }
+    if (verb === 'HELO') {
+      greeted = true;
+      conn.writeLine('250 localhost');
+      continue;
+    }
+    if (verb === 'QUIT') {
+      conn.writeLine('221 2.0.0 tokenloop mail proxy closing');
+      closeUp();
+      socket.end();
+      return;
+    }
+    if (verb === 'NOOP' || verb === 'RSET') {
+      conn.writeLine('250 2.0.0 OK');
+      continue;
+    }
+    if (verb === 'STARTTLS') {
+      conn.writeLine('502 5.5.1 this loopback port does not offer TLS (the proxy speaks TLS to the server)');
+      continue;
+    }
+    if (verb === 'MAIL' || verb === 'RCPT' || verb === 'DATA' || verb === 'BDAT') {
+      conn.writeLine('530 5.7.0 Authentication required');
+      continue;
+    }
+    if (verb !== 'AUTH') {
+      conn.writeLine('502 5.5.2 command not recognised before AUTH');
+      continue;
+    }
+    if (!greeted) {
+      conn.writeLine('503 5.5.1 EHLO first');
+      continue;
+    }
+    let creds: Credentials | undefined;
+    try {
+      creds = await credentialsOf(conn, args);
+    } catch {
+      closeUp();
+      conn.close();
+      return;
+    }
+    if (!creds) continue;
+    if (!(await ctx.checkPassword(creds.user, creds.password))) {
+      failures++;
+      ctx.log(id, `wrong local password for ${creds.user}`);
+      conn.writeLine('535 5.7.8 Authentication credentials invalid (the local proxy password)');
+      if (failures >= MAX_FAILED_LOGINS) {
+        closeUp();
+        socket.end();
+        return;
+      }
+      continue;
+    }
+    const user = creds.user;
+    let session: Upstream | undefined;
+    let failure: UpstreamFailure | undefined;
+    // The connection opened at EHLO may have gone stale while the client took its time: one fresh retry.
+    for (let attempt = 0; attempt < 2 && !session; attempt++) {
+      try {
+        const current = up ?? (await connectUpstream(ctx.upstream));
+        up = undefined;
+        try {
+          await loginUpstream(current, ctx.upstream, user, ctx.tokens);
+          session = current;
+        } catch (err) {
+          current.conn.close();
+          throw err;
+        }
+      } catch (err) {
+        failure =
+          err instanceof UpstreamFailure ? err : new UpstreamFailure('failure', (err as Error).message);
+        if (failure.kind !== 'temporary') break;
+      }
+    }
+    if (!session) {
+      ctx.log(id, `${user}: upstream login failed: ${failure!.text}`);
+      conn.writeLine(
+        failure!.kind === 'refused'
+          ? `535 5.7.8 tokenloop: ${failure!.text}`
+          : `454 4.7.0 tokenloop: ${failure!.text}`,
+      );
+      continue;
+    }
+    ctx.log(id, `${user}: logged in to ${ctx.upstream.host}`);
+    conn.writeLine('235 2.7.0 Authentication successful');
+    await pipeSession({
+      client: conn.detach(),
+      upstream: session.conn.detach(),
+      lostLine: '421 4.4.2 tokenloop: the server closed the connection',
+      log: (text) => ctx.log(id, `${user}: ${text}`),
+    });
+    ctx.log(id, `${user}: session ended`);
+    return;
+  }
+}

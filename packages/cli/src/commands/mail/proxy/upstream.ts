@@ -1,0 +1,92 @@
+import { describeError } from '../../../errors.js';
+import { EXIT } from '../../../exit-codes.js';
+import { type LineConnection, openLineConnection } from '../line-connection.js';
+import { type AuthOutcome, type Negotiated, negotiate, saslLogin } from '../mail-auth.js';
+import { type MailEndpoint, isLoopbackHost } from '../mail-endpoint.js';
+
+/** Why the proxy could not log a user in upstream; `text` is safe to show the mail program. */
+export class UpstreamFailure extends Error {
+  override name = 'UpstreamFailure';
+  constructor(
+    readonly kind: 'sign-in' | 'temporary' | 'refused' | 'failure',
+    readonly text: string,
+  ) {
+    super(text);
+  }
+}
+
+/** A fresh access token for a user and protocol (the proxy's token client; silent only). */
+export type TokenSource = (user: string, protocol: MailEndpoint['protocol']) => Promise<string>;
+
+export interface Upstream {
+  conn: LineConnection;
+  negotiated: Negotiated;
+}
+
+/**
+ * Connects to the real server and negotiates TLS. A server that is not on this machine must end up
+ * encrypted (implicit TLS or STARTTLS): bearer tokens never cross the network in the clear.
+ */
+export async function connectUpstream(endpoint: MailEndpoint): Promise<Upstream> {
+  let conn: LineConnection;
+  try {
+    conn = await openLineConnection({
+      host: endpoint.host,
+      port: endpoint.port,
+      tls: endpoint.tls === 'implicit',
+      timeoutMs: 20_000,
+    });
+  } catch (err) {
+    throw new UpstreamFailure(
+      'temporary',
+      `cannot reach ${endpoint.host}:${endpoint.port}: ${(err as Error).message}`,
+    );
+  }
+  try {
+    const negotiated = await negotiate(conn, endpoint.protocol, endpoint.tls === 'starttls');
+    if (!conn.tls && !isLoopbackHost(endpoint.host)) {
+      throw new UpstreamFailure(
+        'failure',
+        `${endpoint.host} offers no TLS; refusing to send a token in the clear`,
+      );
+    }
+    return { conn, negotiated };
+  } catch (err) {
+    conn.close();
+    if (err instanceof UpstreamFailure) throw err;
+    throw new UpstreamFailure('temporary', `${endpoint.host}:${endpoint.port}: ${(err as Error).message}`);
+  }
+}
+
+/** XOAUTH2 on a negotiated connection with a fresh token for `user`. */
+export async function loginUpstream(
+  up: Upstream,
+  endpoint: MailEndpoint,
+  user: string,
+  tokens: TokenSource,
+): Promise<AuthOutcome> {
+  let token: string;
+  try {
+    token = await tokens(user, endpoint.protocol);
+  } catch (err) {
+    const { message, exitCode } = describeError(err);
+    throw new UpstreamFailure(
+      exitCode === EXIT.signInRequired ? 'sign-in' : exitCode === EXIT.temporary ? 'temporary' : 'failure',
+      exitCode === EXIT.signInRequired
+        ? `sign-in required for ${user}: run \`tokenloop login --user ${user}\` (${message})`
+        : message,
+    );
+  }
+  const { xoauth2 } = await import('tokenloop/mail');
+  let outcome: AuthOutcome;
+  try {
+    outcome = await saslLogin(up.conn, endpoint.protocol, 'XOAUTH2', xoauth2(user, token), up.negotiated);
+  } catch (err) {
+    throw new UpstreamFailure('temporary', `${endpoint.host}: ${(err as Error).message}`);
+  }
+  if (!outcome.ok) {
+    const why = outcome.challenge ? ` (${JSON.stringify(outcome.challenge)})` : '';
+    throw new UpstreamFailure('refused', `${endpoint.host} refused the token for ${user}${why}`);
+  }
+  return outcome;
+}
