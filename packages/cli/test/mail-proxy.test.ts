@@ -215,7 +215,7 @@ describe('mail proxy: password-only clients to a real Dovecot over XOAUTH2', () 
     await sleep((LIFETIME + 1) * 1000); // the token the session logged in with has expired now
     await dovecot.restart(); // every IMAP connection to the server is cut
     const status = await imap.status('INBOX', { messages: true });
-    assert.ok(status && status.messages === countBefore, "the message count is unchanged");
+    assert.ok(status && status.messages === countBefore, 'the message count is unchanged');
     const msg = await imap.fetchOne('*', { envelope: true });
     assert.ok(msg, 'the mailbox is still selected');
     assert.equal(closed, false, 'the client never saw its connection drop');
