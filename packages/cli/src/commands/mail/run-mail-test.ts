@@ -5,7 +5,7 @@ import { EXIT } from '../../exit-codes.js';
 import { paint, say } from '../../output/terminal.js';
 import { openLineConnection } from './line-connection.js';
 import { authenticate } from './mail-auth.js';
-import { outlookScopeFor, parseMailEndpoint } from './mail-endpoint.js';
+import { isLoopbackHost, outlookScopeFor, parseMailEndpoint } from './mail-endpoint.js';
 
 export interface MailTestOptions extends SettingFlags {
   mechanism?: string;
@@ -127,7 +127,7 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
   } finally {
     conn.close();
   }
-  const loopback = /^(127\.|localhost$|::1$)/.test(endpoint.host);
+  const loopback = isLoopbackHost(endpoint.host);
   const cause = outcome.ok ? undefined : likelyCause(token, user, endpoint.protocol, outlookScope);
   if (opts.json) {
     process.stdout.write(
