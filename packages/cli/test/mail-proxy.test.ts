@@ -32,14 +32,17 @@ describe('mail proxy: password-only clients to a real Dovecot over XOAUTH2', () 
       settings: { deviceCodeInterval: 1, accessTokenLifetime: LIFETIME },
     });
     const tenant = `${em.url}/${SAMPLE_IDS.contoso}`;
-    dovecot = await startDovecot({
-      mode: 'introspection',
-      url: `${tenant}/oauth2/v2.0/introspect`,
-      clientId: SAMPLE_IDS.apiApp,
-      clientSecret: SAMPLE_SECRETS.apiApp,
-    });
+    dovecot = await startDovecot(
+      {
+        mode: 'introspection',
+        url: `${tenant}/oauth2/v2.0/introspect`,
+        clientId: SAMPLE_IDS.apiApp,
+        clientSecret: SAMPLE_SECRETS.apiApp,
+      },
+      { tls: true },
+    );
     home = freshHome();
-    const env = baseEnv(home);
+    const env = baseEnv(home, { NODE_EXTRA_CA_CERTS: dovecot.certFile });
     const add = await runCli(
       ['profile', 'add', 'mail', '--emulator', em.url, ...SCOPES.flatMap((s) => ['--scope', s])],
       env,
@@ -56,11 +59,11 @@ describe('mail proxy: password-only clients to a real Dovecot over XOAUTH2', () 
     proxy = await startProxy(
       [
         '--imap',
-        `0=imap://127.0.0.1:${dovecot.imap}`,
+        `0=imaps://127.0.0.1:${dovecot.imaps}`,
         '--pop3',
-        `0=pop3://127.0.0.1:${dovecot.pop3}`,
+        `0=pop3://127.0.0.1:${dovecot.pop3}`, // STARTTLS
         '--smtp',
-        `0=submission://127.0.0.1:${dovecot.submission}`,
+        `0=submission://127.0.0.1:${dovecot.submission}`, // STARTTLS
       ],
       env,
     );
@@ -96,8 +99,8 @@ describe('mail proxy: password-only clients to a real Dovecot over XOAUTH2', () 
     await imap.logout();
     assert.match(
       dovecot.log(),
-      /imap-login: Info: Login: user=<alice@contoso\.onmicrosoft\.com>, method=XOAUTH2/,
-      'the server saw an XOAUTH2 login as alice',
+      /imap-login: Info: Login: user=<alice@contoso\.onmicrosoft\.com>, method=XOAUTH2, .*\bTLS\b/,
+      'the server saw an XOAUTH2 login as alice over TLS',
     );
   });
 

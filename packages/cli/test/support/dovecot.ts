@@ -12,10 +12,21 @@ export interface RunningDovecot {
   imap: number;
   pop3: number;
   submission: number;
+  /** With `tls`: implicit-TLS ports (the plain ones then offer STARTTLS) and the certificate to trust. */
+  imaps?: number;
+  pop3s?: number;
+  certFile?: string;
   /** Messages the SMTP sink received from submission (raw DATA). */
   delivered: string[];
   log(): string;
+  /** Stops Dovecot (cutting every session, as a server restart does) and starts it again on the same ports. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface DovecotOptions {
+  /** Serve TLS with a self-signed certificate for 127.0.0.1 / localhost: imaps, pop3s and STARTTLS. */
+  tls?: boolean;
 }
 
 export type TokenCheck =
@@ -70,10 +81,35 @@ function startSink(delivered: string[]): Promise<{ server: Server; port: number 
   });
 }
 
-export async function startDovecot(check: TokenCheck): Promise<RunningDovecot> {
+export async function startDovecot(check: TokenCheck, options: DovecotOptions = {}): Promise<RunningDovecot> {
   const dir = mkdtempSync(join(tmpdir(), 'tl-dovecot-'));
   chmodSync(dir, 0o755); // Dovecot's auth and mail processes run as the unprivileged dovecot user
   const [imap, pop3, submission] = [await freePort(), await freePort(), await freePort()];
+  const [imaps, pop3s] = options.tls ? [await freePort(), await freePort()] : [0, 0];
+  const certFile = join(dir, 'cert.pem');
+  if (options.tls) {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        certFile,
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
+  }
   const delivered: string[] = [];
   const sink = await startSink(delivered);
   const uid = Number(execFileSync('id', ['-u', 'dovecot'], { encoding: 'utf8' }).trim());
@@ -111,13 +147,13 @@ export async function startDovecot(check: TokenCheck): Promise<RunningDovecot> {
     ].join('\n');
   }
   writeFileSync(join(dir, 'oauth2.conf'), `${oauth2}\n`);
-  const conf = `
-base_dir = ${dir}/run
+  const config = (runDir: string) => `
+base_dir = ${runDir}
 state_dir = ${dir}/state
 log_path = ${dir}/dovecot.log
 info_log_path = ${dir}/dovecot.log
 listen = 127.0.0.1
-ssl = no
+${options.tls ? `ssl = yes\nssl_cert = <${certFile}\nssl_key = <${join(dir, 'key.pem')}` : 'ssl = no'}
 disable_plaintext_auth = no
 auth_mechanisms = xoauth2 oauthbearer
 auth_failure_delay = 0
@@ -149,7 +185,8 @@ service imap-login {
     port = ${imap}
   }
   inet_listener imaps {
-    port = 0
+    address = 127.0.0.1
+    port = ${imaps}
   }
 }
 service pop3-login {
@@ -158,7 +195,8 @@ service pop3-login {
     port = ${pop3}
   }
   inet_listener pop3s {
-    port = 0
+    address = 127.0.0.1
+    port = ${pop3s}
   }
 }
 service submission-login {
@@ -173,12 +211,8 @@ service anvil {
   }
 }
 `;
-  writeFileSync(join(dir, 'dovecot.conf'), conf);
-  const child: ChildProcess = spawn('/usr/sbin/dovecot', ['-F', '-c', join(dir, 'dovecot.conf')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  let child!: ChildProcess;
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const log = () => {
     try {
       return execFileSync('cat', [join(dir, 'dovecot.log')], { encoding: 'utf8' });
@@ -186,29 +220,50 @@ service anvil {
       return '';
     }
   };
-  // Ready when IMAP answers.
-  for (let i = 0; ; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const c = connect(imap, '127.0.0.1');
-      c.once('data', () => (c.destroy(), resolve(true)));
-      c.once('error', () => resolve(false));
+  let runs = 0;
+  // A fresh base_dir on every start: a stale socket from the previous run costs seconds.
+  const launch = async () => {
+    const runDir = join(dir, `run${runs++}`);
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(join(dir, 'dovecot.conf'), config(runDir));
+    child = spawn('/usr/sbin/dovecot', ['-F', '-c', join(dir, 'dovecot.conf')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    if (ok) break;
-    if (i > 100 || child.exitCode !== null) throw new Error(`dovecot did not start: ${stderr}${log()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Ready when IMAP answers.
+    for (let i = 0; ; i++) {
+      const ok = await new Promise<boolean>((resolve) => {
+        const c = connect(imap, '127.0.0.1');
+        c.once('data', () => (c.destroy(), resolve(true)));
+        c.once('error', () => resolve(false));
+      });
+      if (ok) break;
+      if (i > 100 || child.exitCode !== null) throw new Error(`dovecot did not start: ${stderr}${log()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const halt = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  await launch();
   return {
     imap,
     pop3,
     submission,
+    ...(options.tls ? { imaps, pop3s, certFile } : {}),
     delivered,
     log,
+    async restart() {
+      await halt();
+      await launch();
+    },
     async stop() {
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      await halt();
       sink.server.close();
       rmSync(dir, { recursive: true, force: true });
     },

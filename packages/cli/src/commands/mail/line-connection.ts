@@ -1,4 +1,4 @@
-import { type Socket, connect as tcpConnect } from 'node:net';
+import { type Socket, isIP, connect as tcpConnect } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 
 /**
@@ -132,7 +132,8 @@ export function wrapSocket(
 /** Connects to a server, with TLS from the first byte when `tls` is set. */
 export async function openLineConnection(o: ConnectOptions): Promise<LineConnection> {
   const timeoutMs = o.timeoutMs ?? 15_000;
-  const tlsOptions = { servername: o.host, rejectUnauthorized: !o.insecure };
+  // SNI carries host names only (RFC 6066 §3); the certificate is checked against the host either way.
+  const tlsOptions = { ...(isIP(o.host) ? {} : { servername: o.host }), rejectUnauthorized: !o.insecure };
   const socket: Socket = await new Promise((resolve, reject) => {
     const s = o.tls
       ? tlsConnect({ host: o.host, port: o.port, ...tlsOptions }, () => resolve(s))

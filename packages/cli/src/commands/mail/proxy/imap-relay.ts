@@ -15,8 +15,14 @@ interface SessionState {
   exists?: number | undefined;
   idleTag?: string | undefined;
   loggingOut: boolean;
-  /** QRESYNC / CONDSTORE sessions are not resumed (their state is more than a message count). */
+  /** ENABLE commands in flight (tag → line) and those the server accepted, replayed when resuming. */
+  enabling: Map<string, string>;
+  enabled: string[];
+  /** QRESYNC sessions are not resumed (expunges arrive as VANISHED ranges, not as a message count). */
   noResume: boolean;
+  /** COMPRESS is on: the streams are deflated and relayed without being followed. */
+  opaque: boolean;
+  compressTag?: string | undefined;
 }
 
 export interface ImapRelayOptions {
@@ -42,7 +48,10 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
     outstanding: new Map(),
     selecting: new Map(),
     loggingOut: false,
+    enabling: new Map(),
+    enabled: [],
     noResume: false,
+    opaque: false,
   };
   const client = o.client.socket;
   let upstream = o.upstream.socket;
@@ -63,7 +72,11 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
     if (verb === 'SELECT' || verb === 'EXAMINE') st.selecting.set(tag, /\}$/.test(line) ? '' : line);
     if (verb === 'IDLE') st.idleTag = tag;
     if (verb === 'LOGOUT') st.loggingOut = true;
-    if (verb === 'ENABLE' && /QRESYNC|CONDSTORE/i.test(line)) st.noResume = true;
+    if (verb === 'ENABLE') {
+      if (/QRESYNC/i.test(line)) st.noResume = true;
+      st.enabling.set(tag, line);
+    }
+    if (verb === 'COMPRESS') st.compressTag = tag;
   });
 
   const toClient = imapSegmenter(({ bytes, line, continued }) => {
@@ -89,17 +102,25 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
           st.exists = undefined;
         }
         if (tag === st.idleTag) st.idleTag = undefined;
+        if (st.enabling.has(tag)) {
+          if (ok) st.enabled.push(st.enabling.get(tag)!);
+          st.enabling.delete(tag);
+        }
+        if (tag === st.compressTag && ok) {
+          st.opaque = true;
+          st.noResume = true;
+        }
       }
     }
     client.write(bytes);
   });
 
   const onClientData = (chunk: Buffer) => {
-    watchClient(chunk);
+    if (!st.opaque) watchClient(chunk);
     if (resuming || upstream.destroyed) held.push(chunk);
     else upstream.write(chunk);
   };
-  const onUpstreamData = (chunk: Buffer) => toClient(chunk);
+  const onUpstreamData = (chunk: Buffer) => (st.opaque ? client.write(chunk) : toClient(chunk));
 
   const bye = (why: string) => {
     client.end(heldBye ?? Buffer.from(`* BYE [UNAVAILABLE] tokenloop: ${why}\r\n`));
@@ -109,7 +130,8 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
     const inFlight = [...st.outstanding.keys()].filter((t) => t !== st.idleTag);
     if (st.loggingOut || client.destroyed) return void client.end();
     if (inFlight.length > 0 || st.noResume || st.selected?.line === '' || st.selecting.size > 0) {
-      o.log('the server closed the connection with a command in flight; closing the client connection');
+      const what = inFlight.map((t) => st.outstanding.get(t)).join(', ') || 'a mailbox selection';
+      o.log(`the server closed the connection during ${what}; closing the client connection`);
       return bye('the server closed the connection');
     }
     resuming = true;
@@ -149,8 +171,19 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
     bye(`the server closed the connection and could not be reached again: ${lastError}`);
   }
 
-  /** Re-selects the mailbox (checking nothing was lost meanwhile) and re-enters IDLE. */
+  /** Re-enables extensions, re-selects the mailbox (checking nothing was lost meanwhile), re-enters IDLE. */
   async function restoreState(next: LineConnection): Promise<void> {
+    for (const [i, line] of st.enabled.entries()) {
+      const tag = `tle${i}`;
+      next.writeLine(line.replace(/^\S+/, tag));
+      for (;;) {
+        const reply = await next.readLine();
+        if (reply.startsWith(`${tag} `)) {
+          if (!new RegExp(`^${tag} OK`, 'i').test(reply)) throw new Error('the server refused ENABLE');
+          break;
+        }
+      }
+    }
     if (st.selected) {
       next.writeLine(st.selected.line.replace(/^\S+/, 'tlr1'));
       let exists: number | undefined;
