@@ -244,6 +244,73 @@ describe('mail proxy: password-only clients to a real Dovecot over XOAUTH2', () 
   });
 });
 
+describe('mail proxy: the server refuses the token (Dovecot validating JWTs locally, audience Outlook)', () => {
+  let em: RunningEmulator;
+  let dovecot: RunningDovecot;
+  let proxy: RunningProxy;
+  before(async () => {
+    em = await startEmulator({ autoLogin: 'alice', settings: { deviceCodeInterval: 1 } });
+    const tenant = `${em.url}/${SAMPLE_IDS.contoso}`;
+    dovecot = await startDovecot(
+      {
+        mode: 'local',
+        jwksUrl: `${tenant}/discovery/v2.0/keys`,
+        issuer: `${tenant}/`,
+        audience: 'https://outlook.office.com',
+      },
+      { tls: true },
+    );
+    const env = baseEnv(freshHome(), { NODE_EXTRA_CA_CERTS: dovecot.certFile });
+    // The profile asks for Graph only: the proxy's tokens are for the wrong audience.
+    assert.equal(
+      (await runCli(['profile', 'add', 'graph', '--emulator', em.url, '--scope', 'User.Read'], env)).code,
+      0,
+    );
+    assert.equal((await runCli(['login', '--device'], env)).code, 0);
+    assert.equal((await runCli(['mail', 'password', ALICE, '--stdin'], env, `${PASSWORD}\n`)).code, 0);
+    proxy = await startProxy(
+      [
+        '--scope',
+        'User.Read',
+        '--imap',
+        `0=imaps://127.0.0.1:${dovecot.imaps}`,
+        '--smtp',
+        `0=submission://127.0.0.1:${dovecot.submission}`,
+      ],
+      env,
+    );
+  });
+  after(async () => {
+    await proxy?.stop();
+    await dovecot?.stop();
+    await em?.close();
+  });
+
+  it("IMAP: the client gets AUTHENTICATIONFAILED with the server's decoded challenge", async () => {
+    const c = await textClient(proxy.ports.imap!);
+    await c.waitFor(/^\* OK/);
+    c.send(`a1 LOGIN "${ALICE}" "${PASSWORD}"`);
+    const last = (await c.waitFor(/^a1 /)).at(-1)!;
+    assert.match(last, /^a1 NO \[AUTHENTICATIONFAILED\] tokenloop: 127\.0\.0\.1 refused the token for alice/);
+    assert.match(last, /"status":"(invalid_token|401)"/, 'the RFC 7628 challenge, decoded');
+    c.close();
+    assert.doesNotMatch(dovecot.log(), /Login: user=/);
+  });
+
+  it('SMTP: the client gets 535', async () => {
+    const c = await textClient(proxy.ports.smtp!);
+    await c.waitFor(/^220/);
+    c.send('EHLO client.test');
+    await c.waitFor(/^250 /);
+    c.send(`AUTH PLAIN ${b64(`\0${ALICE}\0${PASSWORD}`)}`);
+    assert.match(
+      (await c.waitFor(/^\d{3} /)).at(-1)!,
+      /^535 5\.7\.8 tokenloop: 127\.0\.0\.1 refused the token/,
+    );
+    c.close();
+  });
+});
+
 describe('mail proxy: configuration errors', () => {
   it('refuses to listen on a non-loopback address, with exit code 2 and no stack', async () => {
     const home = freshHome();
