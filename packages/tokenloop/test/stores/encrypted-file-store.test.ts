@@ -235,6 +235,34 @@ test('C3: file store: a file encrypted with another key is quarantined with a wa
   }
 });
 
+test('C3: file store: tokens sealed with a key this machine cannot reach (made with the OS keyring) are not orphaned by a new key', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const writer = storeIn(dir, { key: randomBytes(32) }); // stands in for the keyring's key, absent here
+    await writer.store.transact('a', async () => ({ next: makeRecord('a', 1), result: undefined }));
+    const before = await readFile(writer.path);
+    const reader = storeIn(dir); // keyring off, no key file: nowhere to find that key
+    await assert.rejects(
+      reader.store.get('a'),
+      (err: unknown) =>
+        err instanceof TokenloopError &&
+        err.code === 'CACHE' &&
+        /encrypted with a key that is not available here/.test(err.message) &&
+        /OS keyring/.test(err.remediation ?? ''),
+    );
+    assert.deepEqual(await readFile(writer.path), before, 'the cache is untouched');
+    assert.deepEqual(
+      await readdir(join(dir, 'tokens')),
+      ['cache.json'],
+      'no new key file, nothing moved aside',
+    );
+    assert.equal(reader.warnings.length, 0);
+    assert.equal(counterOf(await writer.store.get('a')), 1, 'where the key is, the tokens are still there');
+  } finally {
+    await cleanup();
+  }
+});
+
 test('C3: file store: one invalid record among valid ones: the valid ones are kept, a copy of the original is kept aside', async () => {
   const { dir, cleanup } = await tempDir();
   try {

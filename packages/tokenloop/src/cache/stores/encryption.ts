@@ -83,6 +83,14 @@ export function sealEnvelope(plaintext: Uint8Array, key: CacheKey, context = '')
   });
 }
 
+/** The id of the key an envelope was sealed with, when `text` is an envelope at all. */
+export function envelopeKeyId(text: string): string | undefined {
+  const value = parseJson(text);
+  return isRecord(value) && value.format === ENVELOPE_FORMAT && typeof value.keyId === 'string'
+    ? value.keyId
+    : undefined;
+}
+
 /**
  * Open an envelope made by `sealEnvelope` with whichever of `keys` it names. Never throws for bad input:
  * the result says what is wrong, so the caller can quarantine it (C3). `detail` never contains key or data.

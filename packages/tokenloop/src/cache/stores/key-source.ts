@@ -5,7 +5,7 @@ import { TokenloopError } from '../../errors/errors.js';
 import { debug } from '../../log/debug.js';
 import { createFileExclusive } from './atomic-write.js';
 import { errnoCode } from './cache-io-error.js';
-import { type CacheKey, cacheKey } from './encryption.js';
+import { type CacheKey, cacheKey, envelopeKeyId } from './encryption.js';
 import type { StoreWarning } from './store.js';
 
 /** Where the cache key came from: passed in by the program, the OS keyring, or a key file beside the cache. */
@@ -76,6 +76,7 @@ export async function resolveCacheKeys(options: CacheKeyOptions): Promise<Resolv
   return options.exclusive(async () => {
     const again = await find();
     if (again) return report(again, keyFile);
+    await refuseToOrphan(cachePath, keyFile, keyring !== undefined);
     const key = cacheKey(randomBytes(32));
     if (keyring && (await keyring.write(key))) return report({ keys: [key], source: 'keyring' }, keyFile);
     if (await createFileExclusive(keyFile, `${Buffer.from(key.bytes).toString('base64')}\n`)) {
@@ -85,6 +86,31 @@ export async function resolveCacheKeys(options: CacheKeyOptions): Promise<Resolv
     if (!raced) throw damagedKeyFile(keyFile);
     return report({ keys: [raced], source: 'key-file' }, keyFile);
   });
+}
+
+/**
+ * A new key is only for a new cache. When the cache already holds tokens sealed with a key that cannot be
+ * found (typically: made where the OS keyring was reachable, read now where it is not — over SSH, in a
+ * service), making a key would orphan those tokens for good; stop with what to do instead.
+ */
+async function refuseToOrphan(cachePath: string, keyFile: string, keyringReachable: boolean): Promise<void> {
+  let text: string;
+  try {
+    text = await fs.readFile(cachePath, 'utf8');
+  } catch {
+    return; // no cache yet (or unreadable: the store reports that itself)
+  }
+  const keyId = envelopeKeyId(text);
+  if (keyId === undefined) return; // not a cache: the store quarantines it
+  throw new TokenloopError(
+    'CACHE',
+    `the token cache at ${cachePath} is encrypted with a key that is not available here (key ${keyId})`,
+    {
+      remediation: keyringReachable
+        ? `Its key is neither in the OS keyring nor in ${keyFile}: restore that key file if you have it, or move the cache file away to start over (you will sign in again).`
+        : `It was probably made where the OS keyring (Secret Service over D-Bus) was reachable: run there (your desktop session, with the keyring unlocked), restore ${keyFile} if you had one, or move the cache file away to start over (you will sign in again).`,
+    },
+  );
 }
 
 function report(resolved: ResolvedCacheKeys, keyFile: string): ResolvedCacheKeys {
