@@ -11,6 +11,7 @@ const COMMANDS = [
   'profile',
   'doctor',
   'emulator',
+  'mail',
   'completion',
   'help',
 ];
@@ -25,6 +26,7 @@ _tokenloop() {
   case "$prev" in
     --format|-f) COMPREPLY=( $(compgen -W "${TOKEN_FORMATS}" -- "$cur") ); return;;
     profile) COMPREPLY=( $(compgen -W "add list remove use" -- "$cur") ); return;;
+    mail) COMPREPLY=( $(compgen -W "test proxy password" -- "$cur") ); return;;
     completion) COMPREPLY=( $(compgen -W "bash zsh fish" -- "$cur") ); return;;
   esac
   COMPREPLY=( $(compgen -W "--profile --scope --resource --format --user --account --authority --client-id --json --device --help" -- "$cur") )
@@ -40,6 +42,7 @@ _tokenloop() {
   case $words[CURRENT-1] in
     --format|-f) _values 'format' ${TOKEN_FORMATS}; return;;
     profile) _values 'action' add list remove use; return;;
+    mail) _values 'action' test proxy password; return;;
   esac
   _arguments '*:option:(--profile --scope --resource --format --user --account --authority --client-id --json --device --help)'
 }
@@ -50,6 +53,7 @@ complete -c tokenloop -f
 complete -c tokenloop -n __fish_use_subcommand -a "${COMMANDS.join(' ')}"
 complete -c tokenloop -n "__fish_seen_subcommand_from token" -l format -s f -a "${TOKEN_FORMATS}"
 complete -c tokenloop -n "__fish_seen_subcommand_from profile" -a "add list remove use"
+complete -c tokenloop -n "__fish_seen_subcommand_from mail" -a "test proxy password"
 complete -c tokenloop -l profile -s p -r
 complete -c tokenloop -l scope -s s -r
 complete -c tokenloop -l json
