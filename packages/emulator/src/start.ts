@@ -6,10 +6,10 @@ import {
   addUser,
   type DirectorySummary,
   findUser,
-  revokeUserGrants,
   setScenarios,
   summarizeDirectory,
 } from './admin/operations.js';
+import { revokeUserGrants } from './admin/revoke.js';
 import { DEFAULT_SETTINGS, type EmulatorContext, type EmulatorSettings } from './context.js';
 import { DirectoryConfigError } from './directory/build.js';
 import { type LoadedConfig, loadConfig, loadConfigFile, loadSample } from './directory/load.js';
@@ -38,7 +38,11 @@ export interface RunningEmulator {
   addUser(input: UserInput): User;
   /** Replaces the scenario switches of a user or an app. */
   setScenarios(target: { user?: string; app?: string }, scenarios: Scenarios): void;
-  /** Revokes every refresh token (and what it issued) of a user; returns how many grants. */
+  /**
+   * Revokes everything a user holds: refresh and access tokens (introspection answers `active: false`),
+   * unredeemed authorization codes, approved device codes not yet picked up, sign-ins in progress and SSO
+   * sessions. Returns how many grants were revoked.
+   */
   revokeUserGrants(user: string): number;
   /**
    * Drops expired entries now, as the emulator does on its own every 30 s; `at` (ms since the epoch, default

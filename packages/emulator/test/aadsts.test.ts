@@ -18,6 +18,7 @@ import {
   startEmulator,
   thumbprints,
 } from '../src/index.ts';
+import { txCookieJar } from './support/tx-cookies.ts';
 
 /*
  * Every AADSTS error the emulator can produce, provoked over HTTP and checked against Entra's wire shape
@@ -45,8 +46,23 @@ async function withEmulator(options: EmulatorOptions, fn: (e: RunningEmulator) =
   }
 }
 
-function request(url: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000), ...init });
+/** Like a browser, keeps the sign-in transaction cookies and sends them back with the page posts. */
+const txJar = txCookieJar();
+
+async function request(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const txCookie = txJar.header();
+  if (txCookie && new URL(url).pathname.startsWith('/_ui/')) {
+    headers.set('cookie', [headers.get('cookie'), txCookie].filter(Boolean).join('; '));
+  }
+  const res = await fetch(url, {
+    redirect: 'manual',
+    signal: AbortSignal.timeout(10_000),
+    ...init,
+    headers,
+  });
+  txJar.remember(res.headers.getSetCookie());
+  return res;
 }
 
 function postForm(url: string, params: Record<string, string>, headers: Record<string, string> = {}) {

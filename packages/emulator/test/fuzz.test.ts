@@ -18,6 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import { Pool } from 'undici';
 import { SAMPLE_IDS, SAMPLE_SECRETS } from '../src/index.ts';
 import { type ChildMemory, type EmulatorProcess, startEmulatorProcess } from './support/emulator-process.ts';
+import { txCookieJar } from './support/tx-cookies.ts';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? Math.floor(Math.random() * 2 ** 31)) >>> 0 || 1;
 /** Actions to run; one action is one request, or a few (a sign-in flow, a raw pipelined pair). */
@@ -166,7 +167,8 @@ interface Loot {
   appTokens: string[];
   idTokens: string[];
   device: { deviceCode: string; userCode: string }[];
-  tx: string[];
+  /** Sign-in transactions with the cookie of the browser they are bound to. */
+  tx: { tx: string; cookie: string }[];
   sessions: string[];
   apps: string[];
 }
@@ -391,7 +393,7 @@ function validValue(r: Rng, name: string): string {
         'http://127.0.0.1/\n',
       ]);
     case 'tx':
-      return r.chance(0.6) && loot.tx.length ? r.pick(loot.tx) : bytes(r, 24).toString('base64url');
+      return r.chance(0.6) && loot.tx.length ? r.pick(loot.tx).tx : bytes(r, 24).toString('base64url');
     case 'password':
       return r.pick([...USERS.map((u) => u.password), 'wrong', '']);
     case 'decision':
@@ -1463,10 +1465,20 @@ function locationParams(a: Answer): URLSearchParams | undefined {
   return url.hash ? new URLSearchParams(url.hash.slice(1)) : url.searchParams;
 }
 
-function sessionOf(a: Answer): string | undefined {
+function setCookiesOf(a: Answer): string[] {
   const raw = a.headers['set-cookie'];
-  const all = Array.isArray(raw) ? raw : raw ? [raw] : [];
-  for (const c of all) {
+  return Array.isArray(raw) ? raw : raw ? [raw] : [];
+}
+
+/** The Cookie header for the transaction cookie a sign-in page set (the page posts need it). */
+function txCookieOf(a: Answer): string | undefined {
+  const jar = txCookieJar();
+  jar.remember(setCookiesOf(a));
+  return jar.header();
+}
+
+function sessionOf(a: Answer): string | undefined {
+  for (const c of setCookiesOf(a)) {
     const m = /^tokenloop_sso=([^;]+)/.exec(c);
     if (m?.[1]) return m[1];
   }
@@ -1500,18 +1512,20 @@ async function validFlow(r: Rng, index: number): Promise<void> {
     headers: {},
   });
   const tx = field(page.body, 'tx');
-  if (page.status !== 200 || !tx) return failed(`authorize answered ${page.status} without a login form`);
-  keep(loot.tx, tx, r);
+  const cookie = txCookieOf(page);
+  if (page.status !== 200 || !tx || !cookie)
+    return failed(`authorize answered ${page.status} without a login form and its cookie`);
+  keep(loot.tx, { tx, cookie }, r);
   let answer = await send(
     index,
     label,
-    post('/_ui/login', { tx, username: user.username, password: user.password }),
+    post('/_ui/login', { tx, username: user.username, password: user.password }, { cookie }),
   );
   if (answer.status === 200 && field(answer.body, 'tx')) {
     answer = await send(
       index,
       label,
-      post('/_ui/consent', { tx: field(answer.body, 'tx')!, decision: 'accept' }),
+      post('/_ui/consent', { tx: field(answer.body, 'tx')!, decision: 'accept' }, { cookie }),
     );
   }
   const session = sessionOf(answer);
@@ -1605,6 +1619,11 @@ function brokenValidRequest(r: Rng): HttpRequest {
     headers: { authorization: `Bearer ${token}` },
   });
   const [h, p] = access.split('.');
+  // A page post for a collected transaction, half of them from its browser (with its cookie).
+  const uiPost = (path: string, fields: (tx: string) => Record<string, string>): HttpRequest => {
+    const t = any(r, loot.tx, { tx: 'x', cookie: '' });
+    return post(path, fields(t.tx), r.chance(0.5) && t.cookie ? { cookie: t.cookie } : {});
+  };
   switch (r.int(24)) {
     case 0:
       return redeem({ code_verifier: pkcePair(r).verifier });
@@ -1658,18 +1677,18 @@ function brokenValidRequest(r: Rng): HttpRequest {
         scope: 'https://graph.microsoft.com/User.Read',
       });
     case 17:
-      return post('/_ui/login', {
-        tx: any(r, loot.tx, 'x'),
+      return uiPost('/_ui/login', (tx) => ({
+        tx,
         username: USERS[0]!.username,
         password: r.pick(['wrong', `${USERS[0]!.password}\u0000`, '']),
-      });
+      }));
     case 18:
-      return post('/_ui/consent', { tx: any(r, loot.tx, 'x'), decision: r.pick(['maybe', 'cancel', '']) });
+      return uiPost('/_ui/consent', (tx) => ({ tx, decision: r.pick(['maybe', 'cancel', '']) }));
     case 19:
-      return post('/_ui/select-account', {
-        tx: any(r, loot.tx, 'x'),
+      return uiPost('/_ui/select-account', (tx) => ({
+        tx,
         account: r.pick(['carol@fabrikam.onmicrosoft.com', '', 'x']),
-      });
+      }));
     case 20: {
       const q = formBody({
         client_id: PUBLIC,

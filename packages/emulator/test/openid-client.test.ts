@@ -12,6 +12,7 @@ import {
   SAMPLE_SECRETS,
   startEmulator,
 } from '../src/index.ts';
+import { txCookies } from './support/tx-cookies.ts';
 
 /*
  * A second, independent client: panva's openid-client v6 (on oauth4webapi) runs discovery, authorization
@@ -106,10 +107,10 @@ function hiddenTx(html: string): string {
   return tx;
 }
 
-function postForm(url: string, fields: Record<string, string>): Promise<Response> {
+function postForm(url: string, fields: Record<string, string>, cookie: string): Promise<Response> {
   return plainFetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
     body: new URLSearchParams(fields).toString(),
   });
 }
@@ -261,15 +262,25 @@ describe('openid-client v6 against a tenant authority (http, allowInsecureReques
       const req = await authRequest(config, PUBLIC_REDIRECT);
       const page = await plainFetch(req.url.href);
       assert.equal(page.status, 200);
-      const login = await postForm(`${e.url}/_ui/login`, {
-        tx: hiddenTx(await page.text()),
-        username: 'alice@contoso.onmicrosoft.com',
-        password: 'alice-password-1',
-      });
+      // the browser's transaction cookie goes back with each page post
+      const txCookie = txCookies(page);
+      const login = await postForm(
+        `${e.url}/_ui/login`,
+        {
+          tx: hiddenTx(await page.text()),
+          username: 'alice@contoso.onmicrosoft.com',
+          password: 'alice-password-1',
+        },
+        txCookie,
+      );
       assert.equal(login.status, 200);
       const consentHtml = await login.text();
       assert.match(consentHtml, /Permissions requested/);
-      const done = await postForm(`${e.url}/_ui/consent`, { tx: hiddenTx(consentHtml), decision: 'accept' });
+      const done = await postForm(
+        `${e.url}/_ui/consent`,
+        { tx: hiddenTx(consentHtml), decision: 'accept' },
+        txCookie,
+      );
       assert.equal(done.status, 302);
       const sso = done.headers.getSetCookie().find((c) => c.startsWith('tokenloop_sso='));
       assert.ok(sso, 'SSO cookie set');

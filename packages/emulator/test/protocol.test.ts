@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '../src/index.ts';
 import { authorizeAuto, authorizeUrl, claimsOf, headerOf, pkce, tokenRequest } from './support/flows.ts';
+import { txCookies } from './support/tx-cookies.ts';
 
 const T = SAMPLE_IDS.contoso;
 const REDIRECT = 'http://127.0.0.1:45678/';
@@ -271,6 +272,43 @@ describe('emulator protocol surface', () => {
     assert.equal((await introspect(String(token.body.access_token), 'wrong-secret-123')).status, 401);
   });
 
+  it('introspection with ?audience= reports tokens for other resources inactive (RFC 7662 §2.2)', async () => {
+    const { token } = await signIn('openid offline_access https://outlook.office.com/IMAP.AccessAsUser.All');
+    const graph = await tokenRequest(e.url, T, {
+      grant_type: 'refresh_token',
+      client_id: SAMPLE_IDS.publicApp,
+      refresh_token: String(token.body.refresh_token),
+      scope: 'https://graph.microsoft.com/User.Read',
+    });
+    assert.equal(claimsOf(graph.body.access_token).aud, 'https://graph.microsoft.com');
+    const introspect = async (t: string, audience: string) =>
+      (await (
+        await fetch(`${e.url}/${T}/oauth2/v2.0/introspect?audience=${encodeURIComponent(audience)}`, {
+          method: 'POST',
+          body: new URLSearchParams({
+            token: t,
+            client_id: SAMPLE_IDS.webApp,
+            client_secret: SAMPLE_SECRETS.webApp,
+          }),
+        })
+      ).json()) as Record<string, unknown>;
+    const mail = String(token.body.access_token);
+    assert.equal((await introspect(mail, 'https://outlook.office.com')).active, true);
+    assert.equal(
+      (await introspect(mail, 'https://outlook.office365.com')).active,
+      true,
+      'an alias of the resource',
+    );
+    assert.equal(
+      (await introspect(mail, 'https://graph.microsoft.com,https://outlook.office.com')).active,
+      true,
+    );
+    assert.deepEqual(await introspect(mail, 'https://graph.microsoft.com'), { active: false });
+    assert.deepEqual(await introspect(String(graph.body.access_token), 'https://outlook.office.com'), {
+      active: false,
+    });
+  });
+
   it('rotates keys on demand, keeping the old key published for the grace period', async () => {
     const before = (await (await fetch(`${e.url}/${T}/discovery/v2.0/keys`)).json()) as {
       keys: { kid: string }[];
@@ -308,16 +346,21 @@ describe('emulator protocol surface', () => {
       );
       const html = await login.text();
       const tx = /name="tx" value="([^"]+)"/.exec(html)![1]!;
+      const txCookie = txCookies(login);
       const posted = await fetch(`${plain.url}/_ui/login`, {
         method: 'POST',
         redirect: 'manual',
+        headers: { cookie: txCookie },
         body: new URLSearchParams({
           tx,
           username: 'bob@contoso.onmicrosoft.com',
           password: 'bob-password-1',
         }),
       });
-      const cookie = posted.headers.get('set-cookie')!.split(';')[0]!;
+      const cookie = posted.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('tokenloop_sso='))!
+        .split(';')[0]!;
       assert.match(cookie, /^tokenloop_sso=/);
       const consentHtml = await posted.text();
       const tx2 = /name="tx" value="([^"]+)"/.exec(consentHtml)?.[1];
@@ -325,7 +368,7 @@ describe('emulator protocol surface', () => {
         ? await fetch(`${plain.url}/_ui/consent`, {
             method: 'POST',
             redirect: 'manual',
-            headers: { cookie },
+            headers: { cookie: `${cookie}; ${txCookie}` },
             body: new URLSearchParams({ tx: tx2, decision: 'accept' }),
           })
         : posted;

@@ -4,23 +4,18 @@ import { readBody } from '../http/request.js';
 import { sendJson, sendPage } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
 import { adminPage } from '../pages/index.js';
+import { refuseAdminRequest } from './guard.js';
 import {
   addApp,
   addCertificate,
   addTenant,
   addUser,
   parseScenarios,
-  revokeUserGrants,
   setScenarios,
   summarizeApp,
   summarizeDirectory,
 } from './operations.js';
-
-/** The admin surface under `/_emulator/`: loopback callers only. */
-function isLoopback(x: Exchange): boolean {
-  const a = x.req.socket.remoteAddress ?? '';
-  return a.startsWith('127.') || a === '::1' || a.startsWith('::ffff:127.');
-}
+import { revokeUserGrants } from './revoke.js';
 
 async function jsonBody(x: Exchange): Promise<unknown> {
   const text = await readBody(x.req);
@@ -44,13 +39,14 @@ async function parsed<K extends 'tenantInput' | 'appInput' | 'userInput'>(
   return r.data as import('zod').infer<Schemas[K]>;
 }
 
-/** `/_emulator/…` — admin page, stats, and a small REST API to inspect and change the directory at runtime. */
+/**
+ * `/_emulator/…` — admin page, stats, and a small REST API to inspect and change the directory at runtime;
+ * see refuseAdminRequest for who may call it.
+ */
 export async function admin(ctx: EmulatorContext, x: Exchange): Promise<void> {
-  if (!isLoopback(x)) {
-    sendJson(x.res, 403, {
-      error: 'forbidden',
-      error_description: 'The admin API answers loopback callers only.',
-    });
+  const refusal = refuseAdminRequest(ctx, x);
+  if (refusal) {
+    sendJson(x.res, refusal.status, { error: refusal.error, error_description: refusal.description });
     return;
   }
   const path = x.path.replace(/^\/_emulator/, '').replace(/\/$/, '') || '/';

@@ -131,18 +131,3 @@ export function addCertificate(ctx: EmulatorContext, clientId: string, certifica
     throw new DirectoryConfigError('certificatePem must be a PEM certificate');
   app.credentials.push({ certificatePem: checkCertificate(certificatePem, app.name) });
 }
-
-/** Revokes every grant (refresh tokens and the access tokens issued from them) a user holds. */
-export function revokeUserGrants(ctx: EmulatorContext, userRef: string): number {
-  const user = findUser(ctx, userRef);
-  if (!user) throw new DirectoryConfigError(`no user '${userRef}'`);
-  let count = 0;
-  const until = Date.now() + ctx.settings.refreshTokenLifetime * 1000;
-  for (const rt of ctx.state.refreshTokens.values()) {
-    if (rt.userId === user.id && !ctx.state.revokedGrants.get(rt.grantId)) {
-      ctx.state.revokedGrants.set(rt.grantId, true, until);
-      count++;
-    }
-  }
-  return count;
-}

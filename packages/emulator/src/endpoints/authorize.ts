@@ -2,7 +2,8 @@ import type { EmulatorContext } from '../context.js';
 import { resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
 import { type Destination, deliverError, showErrorPage } from '../flow/deliver.js';
-import { newTransactionId, proceed } from '../flow/proceed.js';
+import { proceed } from '../flow/proceed.js';
+import { newTransactionId } from '../flow/transaction.js';
 import { isAbsoluteUri, matchesRedirectUri } from '../flow/redirect-uri.js';
 import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import type { Exchange } from '../http/route.js';
@@ -12,6 +13,15 @@ import { parseScopes } from '../tokens/scopes.js';
 const RESPONSE_MODES = ['query', 'fragment', 'form_post'] as const;
 const PROMPTS = ['login', 'none', 'consent', 'select_account'];
 const PKCE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
+/** `state` and `nonce` come back in the redirect and the ID token: bounded, and refused (not cut) past that. */
+export const MAX_STATE_LENGTH = 2048;
+export const MAX_NONCE_LENGTH = 2048;
+
+function tooLong(name: string, value: string, max: number): EntraError {
+  return new EntraError(9002313, {
+    detail: `The '${name}' parameter is too long (${value.length} characters; at most ${max}).`,
+  });
+}
 
 /** `GET|POST /{tenant}/oauth2/v2.0/authorize` */
 export async function authorize(ctx: EmulatorContext, x: Exchange): Promise<void> {
@@ -52,8 +62,11 @@ export async function authorize(ctx: EmulatorContext, x: Exchange): Promise<void
     if (err instanceof EntraError) return showErrorPage(ctx, x, err);
     throw err;
   }
-  const state = p.get('state');
+  // An oversized state is refused and not echoed back.
+  const rawState = p.get('state');
+  const state = rawState !== undefined && rawState.length <= MAX_STATE_LENGTH ? rawState : undefined;
   try {
+    if (rawState !== undefined && state === undefined) throw tooLong('state', rawState, MAX_STATE_LENGTH);
     const tx = validateRequest(ctx, p, segment, app.clientId, trusted);
     tx.state = state;
     await proceed(ctx, x, tx);
@@ -136,7 +149,8 @@ function validateRequest(
     clientInfo: p.get('client_info') === '1',
   };
   const nonce = p.get('nonce');
-  if (nonce !== undefined) tx.nonce = nonce.slice(0, 1024);
+  if (nonce !== undefined && nonce.length > MAX_NONCE_LENGTH) throw tooLong('nonce', nonce, MAX_NONCE_LENGTH);
+  if (nonce !== undefined) tx.nonce = nonce;
   if (prompt !== undefined) tx.prompt = prompt;
   const loginHint = p.get('login_hint');
   if (loginHint !== undefined) tx.loginHint = loginHint.slice(0, 256);

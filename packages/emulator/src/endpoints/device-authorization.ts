@@ -1,9 +1,10 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { EmulatorContext } from '../context.js';
 import { recordConsent } from '../flow/consent.js';
 import { resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
-import { newTransactionId, proceed } from '../flow/proceed.js';
+import { proceed } from '../flow/proceed.js';
+import { newTransactionId } from '../flow/transaction.js';
 import { isFormContentType, parseParams, readBody } from '../http/request.js';
 import { sendJson, sendPage } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
@@ -49,6 +50,7 @@ export async function deviceAuthorization(ctx: EmulatorContext, x: Exchange): Pr
     scopes,
     interval: ctx.settings.deviceCodeInterval,
     status: 'pending',
+    grantId: randomUUID(),
   };
   const expiresAt = Date.now() + lifetime * 1000;
   if (ctx.autoLoginUserId) {

@@ -1,6 +1,7 @@
 import type { EmulatorContext } from '../context.js';
 import { resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
+import { assertionAudiences } from '../grants/assertion-audiences.js';
 import { authorizationCodeGrant } from '../grants/authorization-code.js';
 import { authenticateClient, readClientCredentials } from '../grants/client-auth.js';
 import { clientCredentialsGrant } from '../grants/client-credentials.js';
@@ -38,14 +39,7 @@ export async function token(ctx: EmulatorContext, x: Exchange): Promise<void> {
   ) {
     throw new EntraError(50194, { clientId: app.clientId, appName: app.name });
   }
-  const base = `${ctx.url}/${x.params.tenant}`;
-  const endpoints = [`${base}/oauth2/v2.0/token`, `${base}/oauth2/token`];
-  if (tenant.tenant)
-    endpoints.push(
-      `${ctx.url}/${tenant.tenant.id}/oauth2/v2.0/token`,
-      `${ctx.url}/${tenant.tenant.domain}/oauth2/v2.0/token`,
-    );
-  const authLevel = await authenticateClient(ctx, app, creds, endpoints);
+  const authLevel = await authenticateClient(ctx, app, creds, assertionAudiences(ctx, tenant, app));
   let response: Record<string, string | number>;
   switch (grantType) {
     case 'authorization_code':

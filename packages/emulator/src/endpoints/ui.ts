@@ -4,6 +4,7 @@ import { recordConsent } from '../flow/consent.js';
 import { showErrorPage } from '../flow/deliver.js';
 import { fail, proceed, showLogin } from '../flow/proceed.js';
 import { currentSession } from '../flow/session.js';
+import { isFromBoundBrowser } from '../flow/transaction.js';
 import { checkUserMaySignIn, findUserByName } from '../flow/user-checks.js';
 import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import type { Exchange } from '../http/route.js';
@@ -14,6 +15,10 @@ async function formOf(x: Exchange): Promise<Params> {
   return isFormContentType(x.req) ? parseParams(await readBody(x.req)) : parseParams('');
 }
 
+/**
+ * The transaction a page post continues, only if this browser holds its cookie: a post naming someone else's
+ * transaction (login CSRF, a leaked transaction id) is refused without touching it.
+ */
 function transactionOf(ctx: EmulatorContext, x: Exchange, p: Params): AuthorizeTransaction | undefined {
   const id = p.get('tx');
   const tx = id ? ctx.state.transactions.get(id) : undefined;
@@ -25,6 +30,18 @@ function transactionOf(ctx: EmulatorContext, x: Exchange, p: Params): AuthorizeT
         detail: 'The sign-in request expired or is unknown. Start again from the application.',
       }),
     );
+    return undefined;
+  }
+  if (!isFromBoundBrowser(x, tx)) {
+    showErrorPage(
+      ctx,
+      x,
+      new EntraError(9002313, {
+        detail:
+          'The sign-in request was not started in this browser (its cookie is missing or does not match). Start again from the application.',
+      }),
+    );
+    return undefined;
   }
   return tx;
 }
@@ -56,6 +73,7 @@ export async function loginSubmit(ctx: EmulatorContext, x: Exchange): Promise<vo
   }
   tx.userId = user.id;
   tx.authTime = Math.floor(Date.now() / 1000);
+  tx.interactive = true;
   if (tx.prompt === 'login' || tx.prompt === 'select_account') delete tx.prompt;
   await proceed(ctx, x, tx);
 }
@@ -76,6 +94,11 @@ export async function selectAccountSubmit(ctx: EmulatorContext, x: Exchange): Pr
       )
     : undefined;
   if (!entry) return showLogin(ctx, x, { ...tx, prompt: 'login' }, app);
+  if (tx.maxAge !== undefined && Math.floor(Date.now() / 1000) - entry.authTime > tx.maxAge) {
+    // Signed in longer ago than max_age allows: the chosen account must enter its password again.
+    const username = ctx.directory.users.get(entry.userId)?.username ?? '';
+    return showLogin(ctx, x, { ...tx, loginHint: username }, app);
+  }
   tx.userId = entry.userId;
   tx.authTime = entry.authTime;
   delete tx.prompt;

@@ -33,7 +33,7 @@ export const AADSTS = {
   50058: {
     error: 'login_required',
     status: 400,
-    message: 'A silent sign-in request was sent but no user is signed in.',
+    message: 'A silent sign-in request was sent but no user is signed in. {detail}',
   },
   50076: {
     error: 'invalid_grant',
@@ -51,7 +51,7 @@ export const AADSTS = {
     error: 'invalid_grant',
     status: 400,
     message:
-      'The code_verifier does not match the code_challenge supplied in the authorization request for PKCE.',
+      'The code_verifier does not match the code_challenge supplied in the authorization request for PKCE. {detail}',
   },
   50173: {
     error: 'invalid_grant',

@@ -9,7 +9,7 @@ import { clientInfo } from '../tokens/claims.js';
 import { issueIdToken } from '../tokens/issue.js';
 import { deliver } from './deliver.js';
 
-/** Finishes a transaction for `user`: approves the device code, or issues the code (and hybrid ID token). */
+/** Finishes a transaction for `user`: approves the device code, or answers with what response_type asked for. */
 export async function completeAuthorize(
   ctx: EmulatorContext,
   x: Exchange,
@@ -28,8 +28,41 @@ export async function completeAuthorize(
     sendPage(x.res, 200, deviceCodeDonePage({ appName: app.name, approved: !!record }));
     return;
   }
+  // Only what response_type asked for: `code`, `code id_token` (hybrid) or `id_token` (implicit, no code).
+  const types = tx.responseType.split(' ');
   const fields: Record<string, string> = {};
   const grantId = randomUUID();
+  const code = types.includes('code') ? issueCode(ctx, tx, app, user, authTime, grantId) : undefined;
+  if (code !== undefined) fields.code = code;
+  if (types.includes('id_token')) {
+    fields.id_token = await issueIdToken(ctx, {
+      app,
+      user,
+      scopes: tx.scopes,
+      authTime,
+      grantId,
+      authLevel: '0',
+      clientInfo: false,
+      ...(code !== undefined ? { code } : {}),
+      ...(tx.nonce !== undefined ? { nonce: tx.nonce } : {}),
+      includeAuthTime: tx.maxAge !== undefined,
+    });
+  }
+  if (tx.state !== undefined) fields.state = tx.state;
+  fields.session_state = randomUUID();
+  if (tx.clientInfo) fields.client_info = clientInfo(user.id, user.tenantId);
+  deliver(x, { redirectUri: tx.redirectUri, responseMode: tx.responseMode }, fields);
+}
+
+/** A single-use authorization code for the transaction's client, redirect URI, scopes and PKCE challenge. */
+function issueCode(
+  ctx: EmulatorContext,
+  tx: AuthorizeTransaction,
+  app: App,
+  user: User,
+  authTime: number,
+  grantId: string,
+): string {
   const code = `1.${randomBytes(96).toString('base64url')}`;
   ctx.state.codes.set(
     code,
@@ -48,23 +81,5 @@ export async function completeAuthorize(
     },
     Date.now() + ctx.settings.codeLifetime * 1000,
   );
-  fields.code = code;
-  if (tx.responseType.split(' ').includes('id_token')) {
-    fields.id_token = await issueIdToken(ctx, {
-      app,
-      user,
-      scopes: tx.scopes,
-      authTime,
-      grantId,
-      authLevel: '0',
-      clientInfo: false,
-      code,
-      ...(tx.nonce !== undefined ? { nonce: tx.nonce } : {}),
-      includeAuthTime: tx.maxAge !== undefined,
-    });
-  }
-  if (tx.state !== undefined) fields.state = tx.state;
-  fields.session_state = randomUUID();
-  if (tx.clientInfo) fields.client_info = clientInfo(user.id, user.tenantId);
-  deliver(x, { redirectUri: tx.redirectUri, responseMode: tx.responseMode }, fields);
+  return code;
 }

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { EmulatorContext } from '../context.js';
 import type { App, User } from '../directory/model.js';
 import { EntraError } from '../errors/entra-error.js';
@@ -17,23 +16,14 @@ import { completeAuthorize } from './complete.js';
 import { describePermissions, missingConsent, recordConsent } from './consent.js';
 import { deliverError, showErrorPage } from './deliver.js';
 import { currentSession, signInToSession } from './session.js';
+import { endTransaction, saveTransaction } from './transaction.js';
 import { checkUserMaySignIn } from './user-checks.js';
-
-const TX_LIFETIME_MS = 15 * 60_000;
 
 export const UI_PATHS = {
   login: '/_ui/login',
   consent: '/_ui/consent',
   selectAccount: '/_ui/select-account',
 } as const;
-
-export function saveTransaction(ctx: EmulatorContext, tx: AuthorizeTransaction): void {
-  ctx.state.transactions.set(tx.id, tx, Date.now() + TX_LIFETIME_MS);
-}
-
-export function newTransactionId(): string {
-  return randomBytes(24).toString('base64url');
-}
 
 /**
  * Moves an authorize (or device) transaction one step on: pick the user (auto-login, SSO session, account
@@ -77,8 +67,10 @@ export async function proceed(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTr
         );
       } else return showConsent(ctx, x, tx, app, user);
     }
-    ctx.state.transactions.delete(tx.id);
-    signInToSession(ctx, x, user.id, tx.authTime ?? Math.floor(Date.now() / 1000));
+    endTransaction(ctx, x, tx);
+    signInToSession(ctx, x, user.id, tx.authTime ?? Math.floor(Date.now() / 1000), {
+      renew: !!tx.interactive,
+    });
     await completeAuthorize(ctx, x, tx, app, user);
   } catch (err) {
     if (err instanceof EntraError) return fail(ctx, x, tx, err);
@@ -105,13 +97,23 @@ function pickUser(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTransaction): 
     case 'select_account':
       return users.length ? 'picker' : 'login';
     case 'none': {
-      const chosen = hinted ?? (fresh.length === 1 ? fresh[0] : undefined);
-      if (!chosen) {
-        throw users.length > 1
-          ? new EntraError(50058, {}, { error: 'interaction_required' })
-          : new EntraError(50058);
+      // A hinted account must itself be fresh enough for max_age: never fall back to another one.
+      const chosen = hinted
+        ? fresh.includes(hinted)
+          ? hinted
+          : undefined
+        : fresh.length === 1
+          ? fresh[0]
+          : undefined;
+      if (chosen) return chosen;
+      if (tx.maxAge !== undefined && (hinted || (users.length > 0 && fresh.length === 0))) {
+        throw new EntraError(50058, {
+          detail: `The session's last sign-in is older than max_age (${tx.maxAge} seconds): the user must sign in again interactively.`,
+        });
       }
-      return chosen;
+      throw users.length > 1
+        ? new EntraError(50058, {}, { error: 'interaction_required' })
+        : new EntraError(50058);
     }
     default:
       if (tx.kind === 'device') return users.length ? 'picker' : 'login';
@@ -129,7 +131,7 @@ function showLogin(
   app: App,
   error?: string,
 ): void {
-  saveTransaction(ctx, tx);
+  saveTransaction(ctx, x, tx);
   const tenant = ctx.directory.tenants.get(app.tenantId);
   sendPage(
     x.res,
@@ -151,7 +153,7 @@ function showLogin(
 export { showLogin };
 
 function showPicker(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTransaction, app: App): void {
-  saveTransaction(ctx, tx);
+  saveTransaction(ctx, x, tx);
   const session = currentSession(ctx, x);
   const accounts = (session?.users ?? [])
     .map((u) => ctx.directory.users.get(u.userId))
@@ -174,7 +176,7 @@ function showConsent(
   app: App,
   user: User,
 ): void {
-  saveTransaction(ctx, tx);
+  saveTransaction(ctx, x, tx);
   const publisher = ctx.directory.tenants.get(app.tenantId)?.name;
   sendPage(
     x.res,
@@ -200,7 +202,7 @@ function towardsClient(tx: AuthorizeTransaction, page: RenderedPage): RenderedPa
 }
 
 export function fail(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTransaction, err: EntraError): void {
-  ctx.state.transactions.delete(tx.id);
+  endTransaction(ctx, x, tx);
   if (tx.kind === 'device') {
     if (tx.deviceCode && err.code === 65004) {
       const record = ctx.state.deviceCodes.get(tx.deviceCode);

@@ -13,16 +13,28 @@ export function currentSession(ctx: EmulatorContext, x: Exchange): SsoSession | 
   return id ? ctx.state.sessions.get(id) : undefined;
 }
 
-/** Records that `userId` signed in in this browser; creates the session and sets its cookie as needed. */
+/**
+ * Records that `userId` signed in in this browser; creates the session and sets its cookie as needed. With
+ * `renew` (the user just typed their password) the session gets a new id, and the old id stops working, so a
+ * session id planted in the browser before the sign-in is worth nothing after it (session fixation).
+ */
 export function signInToSession(
   ctx: EmulatorContext,
   x: Exchange,
   userId: string,
   authTime: number,
+  opts: { renew: boolean },
 ): SsoSession {
-  let session = currentSession(ctx, x);
-  if (!session) {
-    session = { id: randomBytes(24).toString('base64url'), users: [], createdAt: Date.now() };
+  const current = currentSession(ctx, x);
+  let session: SsoSession;
+  if (current && !opts.renew) session = current;
+  else {
+    if (current) ctx.state.sessions.delete(current.id);
+    session = {
+      id: randomBytes(24).toString('base64url'),
+      users: current?.users ?? [],
+      createdAt: Date.now(),
+    };
   }
   session.users = [{ userId, authTime }, ...session.users.filter((u) => u.userId !== userId)].slice(0, 10);
   ctx.state.sessions.set(session.id, session, Date.now() + SESSION_LIFETIME_MS);

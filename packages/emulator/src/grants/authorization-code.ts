@@ -46,6 +46,12 @@ export async function authorizationCodeGrant(
     if (!verifier) throw new EntraError(501481);
     if (!pkceMatches(verifier, record.codeChallenge, record.codeChallengeMethod ?? 'plain'))
       throw new EntraError(50148);
+  } else if (p.has('code_verifier')) {
+    // RFC 9700 §2.1.1: a verifier for a code issued without a challenge is refused (PKCE downgrade).
+    throw new EntraError(50148, {
+      detail:
+        'The authorization request had no code_challenge, so the token request must not send a code_verifier.',
+    });
   }
   record.redeemed = true;
   if (ctx.state.revokedGrants.get(record.grantId)) throw new EntraError(50173);

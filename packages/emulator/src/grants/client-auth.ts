@@ -58,7 +58,8 @@ export async function authenticateClient(
   ctx: EmulatorContext,
   app: App,
   creds: ClientCredentials,
-  tokenEndpoints: string[],
+  /** `aud` values a client assertion may carry: see assertionAudiences. */
+  audiences: string[],
 ): Promise<ClientAuthLevel> {
   const presented = creds.secret !== undefined || creds.assertion !== undefined;
   if (app.type === 'public') {
@@ -78,7 +79,7 @@ export async function authenticateClient(
   if (creds.assertion !== undefined) {
     if (creds.assertionType !== ASSERTION_TYPE)
       throw new EntraError(9002313, { detail: 'Invalid client_assertion_type.' });
-    await verifyAssertion(ctx, app, creds.assertion, tokenEndpoints);
+    await verifyAssertion(ctx, app, creds.assertion, audiences);
     return '2';
   }
   throw new EntraError(7000218);
@@ -124,7 +125,9 @@ async function verifyAssertion(
   } catch (err) {
     if (err instanceof errors.JWTExpired) throw new EntraError(700024);
     if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'aud') {
-      throw new EntraError(700027, { detail: 'The audience claim must be the token endpoint URL.' });
+      throw new EntraError(700027, {
+        detail: 'The audience claim must be the token endpoint URL (or the issuer).',
+      });
     }
     throw new EntraError(700027, { detail: 'Signature or claims are invalid.' });
   }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EmulatorContext } from '../context.js';
 import type { App } from '../directory/model.js';
 import { EntraError } from '../errors/entra-error.js';
@@ -43,13 +42,15 @@ export async function deviceCodeGrant(
   ctx.state.userCodes.delete(record.userCode);
   const user = record.userId ? ctx.directory.users.get(record.userId) : undefined;
   if (!user) throw new EntraError(70020);
+  // Approved, then the user's grants were revoked before the device picked the tokens up.
+  if (ctx.state.revokedGrants.get(record.grantId)) throw new EntraError(50173);
   checkUserGrant(user, app, { refresh: false, resource: record.scopes.resources[0]?.identifier ?? '' });
   return issueDelegated(ctx, {
     app,
     user,
     scopes: record.scopes,
     authTime: record.authTime ?? Math.floor(now / 1000),
-    grantId: randomUUID(),
+    grantId: record.grantId,
     authLevel,
     clientInfo: p.get('client_info') === '1',
   });

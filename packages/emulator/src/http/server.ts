@@ -41,6 +41,14 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
   let errorsAs: 'json' | 'page' = 'json';
   try {
     if (method === 'OPTIONS') {
+      // No CORS for the admin surface: scripts on other origins must not be allowed to call it.
+      if (path === '/_emulator' || path.startsWith('/_emulator/')) {
+        sendJson(res, 403, {
+          error: 'forbidden',
+          error_description: 'The admin API does not answer cross-origin requests.',
+        });
+        return;
+      }
       res.writeHead(204, CORS_PREFLIGHT);
       res.end();
       return;

@@ -26,6 +26,13 @@ export interface AuthorizeTransaction {
   authTime?: number;
   /** The consent page was answered in this transaction. */
   consentShown?: boolean;
+  /** The user typed their password in this transaction (the SSO session id is then renewed). */
+  interactive?: boolean;
+  /**
+   * SHA-256 of the secret in this transaction's cookie, set when its first page is shown: the page posts are
+   * accepted only from the browser holding that cookie (login CSRF, transaction hijack).
+   */
+  browserBinding?: string;
 }
 
 export interface CodeRecord {
@@ -53,6 +60,8 @@ export interface DeviceCodeRecord {
   status: 'pending' | 'approved' | 'declined';
   userId?: string;
   authTime?: number;
+  /** The grant the tokens will belong to; revoking it before redemption refuses the device code. */
+  grantId: string;
 }
 
 export interface SsoSession {
@@ -83,7 +92,11 @@ export interface AccessTokenRecord {
   kind: 'delegated' | 'app';
   clientId: string;
   subject: string;
+  /** Delegated tokens: the user's object id. */
+  userId?: string;
   grantId?: string;
+  /** When it was issued, in ms since the epoch (compared with a user's revocation time). */
+  issuedAt: number;
   expiresAt: number;
   preview: string;
 }

@@ -20,6 +20,11 @@ export interface EmulatorState {
   refreshTokens: TtlStore<RefreshTokenRecord>;
   accessTokens: TtlStore<AccessTokenRecord>;
   revokedGrants: TtlStore<true>;
+  /**
+   * user id → when an admin revoked their grants (ms): refuses that user's access tokens issued before then
+   * even once their records have left `accessTokens` (kept for an access token lifetime).
+   */
+  revokedUsers: TtlStore<number>;
   /** client assertion `jti`s already used (replay protection) */
   assertionIds: TtlStore<true>;
   /** `${userId}|${clientId}` → consented `${resourceAppId}/${value}` */
@@ -37,6 +42,7 @@ export function createState(): EmulatorState {
     refreshTokens: new TtlStore(200_000),
     accessTokens: new TtlStore(100_000),
     revokedGrants: new TtlStore(200_000),
+    revokedUsers: new TtlStore(20_000),
     assertionIds: new TtlStore(100_000),
     consents: new Map(),
     stats: new Stats(),
@@ -53,5 +59,6 @@ export function sweepState(state: EmulatorState, now = Date.now()): void {
   state.refreshTokens.sweep(now);
   state.accessTokens.sweep(now);
   state.revokedGrants.sweep(now);
+  state.revokedUsers.sweep(now);
   state.assertionIds.sweep(now);
 }

@@ -46,6 +46,11 @@ export async function verifyOwnAccessToken(ctx: EmulatorContext, token: string):
     const user = ctx.directory.users.get(claims.oid);
     if (!user || user.scenarios.disabled || user.scenarios.grantRevoked)
       return { ok: false, reason: 'revoked' };
+    // Issued before an admin revoked the user's grants (the record, if the bounded store still has it, knows
+    // the exact time; otherwise `iat`, which errs on the side of refusing).
+    const revokedAt = ctx.state.revokedUsers.get(claims.oid);
+    const issuedAt = record?.issuedAt ?? (typeof claims.iat === 'number' ? claims.iat * 1000 : 0);
+    if (revokedAt !== undefined && issuedAt <= revokedAt) return { ok: false, reason: 'revoked' };
   }
   return { ok: true, claims, record };
 }

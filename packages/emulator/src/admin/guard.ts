@@ -1,0 +1,82 @@
+import type { EmulatorContext } from '../context.js';
+import type { Exchange } from '../http/route.js';
+import { isLoopbackHost } from '../options.js';
+
+/** Why an admin request is refused: 403 for who or where it comes from, 415 for a body that is not JSON. */
+export interface AdminRefusal {
+  status: 403 | 415;
+  error: 'forbidden' | 'unsupported_media_type';
+  description: string;
+}
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+function isLoopbackPeer(x: Exchange): boolean {
+  const a = x.req.socket.remoteAddress ?? '';
+  return a.startsWith('127.') || a === '::1' || a.startsWith('::ffff:127.');
+}
+
+function hostnameOf(authority: string): string | undefined {
+  try {
+    return new URL(`http://${authority}`).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Host header names a loopback address or localhost: any other name is a DNS-rebinding attempt. */
+function isOwnHost(host: string | undefined): boolean {
+  const name = host ? hostnameOf(host) : undefined;
+  return name !== undefined && isLoopbackHost(name);
+}
+
+/** The emulator's own origin, or the same scheme and port under another loopback name (localhost, ::1). */
+function isOwnOrigin(ctx: EmulatorContext, origin: string): boolean {
+  const own = new URL(ctx.url);
+  if (origin === own.origin) return true;
+  let given: URL;
+  try {
+    given = new URL(origin);
+  } catch {
+    return false; // `null` (sandboxed frames, file:) and garbage
+  }
+  return (
+    given.origin === origin &&
+    given.protocol === own.protocol &&
+    given.port === own.port &&
+    isLoopbackHost(given.hostname.replace(/^\[(.*)\]$/, '$1'))
+  );
+}
+
+function isJson(x: Exchange): boolean {
+  const type = x.req.headers['content-type'] ?? '';
+  return type.split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * The admin surface answers only the local machine, and only requests a web page elsewhere cannot forge:
+ * loopback peer, Host naming a loopback address (DNS rebinding), Origin (when sent) the emulator's own
+ * (cross-site requests), and for changes a JSON body (an HTML form cannot send one; a script on another
+ * origin would need a CORS preflight, which the emulator does not grant for `/_emulator`).
+ */
+export function refuseAdminRequest(ctx: EmulatorContext, x: Exchange): AdminRefusal | undefined {
+  const forbidden = (description: string): AdminRefusal => ({ status: 403, error: 'forbidden', description });
+  if (!isLoopbackPeer(x)) return forbidden('The admin API answers loopback callers only.');
+  if (!isOwnHost(x.req.headers.host)) {
+    return forbidden(
+      'The admin API answers requests for a loopback host only (127.0.0.1, localhost or ::1 in the Host header).',
+    );
+  }
+  const origin = x.req.headers.origin;
+  if (origin !== undefined && !isOwnOrigin(ctx, origin)) {
+    return forbidden('The admin API refuses requests from other origins.');
+  }
+  if (!READ_METHODS.has(x.method) && !isJson(x)) {
+    return {
+      status: 415,
+      error: 'unsupported_media_type',
+      description: 'Admin API requests that change state must be sent with Content-Type: application/json.',
+    };
+  }
+  return undefined;
+}
