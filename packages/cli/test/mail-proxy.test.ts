@@ -242,6 +242,23 @@ describe('mail proxy: password-only clients to a real Dovecot over XOAUTH2', () 
     assert.match((await s.waitFor(/^\d{3} /)).at(-1)!, /^235 /);
     s.close();
   });
+
+  it("after the user's grants are revoked, logins through the proxy are refused", async () => {
+    assert.ok(em.revokeUserGrants('alice') >= 1);
+    const logins = (dovecot.log().match(/Login: user=/g) ?? []).length;
+    const c = await textClient(proxy.ports.imap!);
+    await c.waitFor(/^\* OK/);
+    c.send(`a1 LOGIN "${ALICE}" "${PASSWORD}"`);
+    const last = (await c.waitFor(/^a1 /)).at(-1)!;
+    // The server refuses the cached token (introspection: inactive), or the refresh is refused (AADSTS50173)
+    // and the client is told to sign in again: which one depends on whether the cached token was due.
+    assert.match(
+      last,
+      /^a1 NO (\[AUTHENTICATIONFAILED\] tokenloop: 127\.0\.0\.1 refused the token|\[AUTHORIZATIONFAILED\] tokenloop: sign-in required)/,
+    );
+    c.close();
+    assert.equal((dovecot.log().match(/Login: user=/g) ?? []).length, logins, 'no login at the server');
+  });
 });
 
 describe('mail proxy: the server refuses the token (Dovecot validating JWTs locally, audience Outlook)', () => {
