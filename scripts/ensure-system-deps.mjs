@@ -16,6 +16,11 @@ const NEEDED = [
     why: 'mail tests against a real Dovecot (IMAP, POP3, submission with XOAUTH2 / OAUTHBEARER)',
   },
   {
+    proof: '/usr/sbin/postfix',
+    packages: ['postfix'],
+    why: 'mail tests against a real Postfix submission (Dovecot SASL, private config dir)',
+  },
+  {
     proof: '/usr/bin/tmux',
     packages: ['tmux'],
     why: 'the CLI in a real terminal (tmux send-keys / capture-pane)',
@@ -50,6 +55,14 @@ if (process.getuid?.() !== 0) {
 }
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 try {
+  // Postfix asks how to configure the system mailer: "No configuration", so that no system Postfix is set up
+  // or started (the tests run their own, from a private config directory).
+  if (packages.includes('postfix'))
+    execFileSync('debconf-set-selections', [], {
+      input: 'postfix postfix/main_mailer_type select No configuration\n',
+      stdio: ['pipe', 'inherit', 'inherit'],
+      env,
+    });
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
     stdio: 'inherit',

@@ -1,12 +1,16 @@
 // A private Dovecot (IMAP, POP3, submission) on 127.0.0.1 high ports, accepting XOAUTH2 / OAUTHBEARER, with
 // tokens checked by the emulator's introspection endpoint or locally as JWTs (the emulator's signing key).
 // Submission relays to a tiny SMTP sink started here. Set-up follows shared/mail-server-facts.md.
+// With `tls: true`: a self-signed certificate for 127.0.0.1 / localhost, imaps and pop3s ports, and STARTTLS on
+// the plain IMAP, POP3 and submission ports (offered, not required). Postfix (./postfix.ts) authenticates its
+// submission clients through `authSocket`, which keeps its path across `restart()`.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, type Server, connect, createServer } from 'node:net';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type SmtpSink, startSmtpSink } from './smtp-sink.js';
 
 export interface RunningDovecot {
   imap: number;
@@ -15,9 +19,19 @@ export interface RunningDovecot {
   /** With `tls`: implicit-TLS ports (the plain ones then offer STARTTLS) and the certificate to trust. */
   imaps?: number;
   pop3s?: number;
+  /** With `tls`: the self-signed server certificate (PEM file), which is its own CA: trust this. */
+  caFile?: string;
+  /** With `tls`: the same certificate as a string (`ca` of tls.connect, imapflow's `tls.ca`, nodemailer's). */
+  caPem?: string;
+  /** Same as `caFile` (the name the mail proxy tests use). */
   certFile?: string;
+  /** Dovecot's auth-client socket for an MTA's SASL (Postfix `smtpd_sasl_path`); stable across restarts. */
+  authSocket: string;
+  /** The SMTP sink submission relays to. */
+  sink: SmtpSink;
   /** Messages the SMTP sink received from submission (raw DATA). */
   delivered: string[];
+  /** Dovecot's log so far (logins, auth failures with their reason). */
   log(): string;
   /** Stops Dovecot (cutting every session, as a server restart does) and starts it again on the same ports. */
   restart(): Promise<void>;
@@ -29,8 +43,27 @@ export interface DovecotOptions {
   tls?: boolean;
 }
 
+/** What `startDovecot(check, { tls: true })` adds: the implicit-TLS ports and the certificate to trust. */
+export interface DovecotTls {
+  imaps: number;
+  pop3s: number;
+  caFile: string;
+  caPem: string;
+  certFile: string;
+}
+
 export type TokenCheck =
-  | { mode: 'introspection'; url: string; clientId: string; clientSecret: string }
+  | {
+      mode: 'introspection';
+      url: string;
+      clientId: string;
+      clientSecret: string;
+      /**
+       * Dovecot's `scope` setting for some protocols (`smtp` is Postfix's SASL service name): each gets its own
+       * passdb in a `protocol` block, and every scope listed must be in the introspection reply's `scope`.
+       */
+      scopes?: Partial<Record<'imap' | 'pop3' | 'submission' | 'smtp', string>>;
+    }
   | { mode: 'local'; jwksUrl: string; issuer: string; audience: string };
 
 const freePort = () =>
@@ -43,44 +76,11 @@ const freePort = () =>
     });
   });
 
-/** An SMTP sink that accepts any mail from the relay (no auth), keeping DATA. */
-function startSink(delivered: string[]): Promise<{ server: Server; port: number }> {
-  return new Promise((resolve) => {
-    const server = createServer((socket) => {
-      let data = false;
-      let message = '';
-      let buffer = '';
-      socket.write('220 sink ESMTP\r\n');
-      socket.on('data', (chunk) => {
-        buffer += chunk.toString('utf8');
-        let i: number;
-        while ((i = buffer.indexOf('\r\n')) >= 0) {
-          const line = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          if (data) {
-            if (line === '.') {
-              data = false;
-              delivered.push(message);
-              message = '';
-              socket.write('250 2.0.0 queued\r\n');
-            } else message += `${line}\n`;
-            continue;
-          }
-          const verb = line.slice(0, 4).toUpperCase();
-          if (verb === 'EHLO' || verb === 'HELO') socket.write('250-sink\r\n250 8BITMIME\r\n');
-          else if (verb === 'DATA') {
-            data = true;
-            socket.write('354 go ahead\r\n');
-          } else if (verb === 'QUIT') socket.end('221 bye\r\n');
-          else socket.write('250 2.0.0 ok\r\n');
-        }
-      });
-      socket.on('error', () => {});
-    });
-    server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port }));
-  });
-}
-
+export async function startDovecot(
+  check: TokenCheck,
+  options: DovecotOptions & { tls: true },
+): Promise<RunningDovecot & DovecotTls>;
+export async function startDovecot(check: TokenCheck, options?: DovecotOptions): Promise<RunningDovecot>;
 export async function startDovecot(check: TokenCheck, options: DovecotOptions = {}): Promise<RunningDovecot> {
   const dir = mkdtempSync(join(tmpdir(), 'tl-dovecot-'));
   chmodSync(dir, 0o755); // Dovecot's auth and mail processes run as the unprivileged dovecot user
@@ -110,8 +110,9 @@ export async function startDovecot(check: TokenCheck, options: DovecotOptions = 
       { stdio: 'ignore' },
     );
   }
-  const delivered: string[] = [];
-  const sink = await startSink(delivered);
+  const caPem = options.tls ? readFileSync(certFile, 'utf8') : '';
+  const sink = await startSmtpSink();
+  const authSocket = join(dir, 'auth-client');
   const uid = Number(execFileSync('id', ['-u', 'dovecot'], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', 'dovecot'], { encoding: 'utf8' }).trim());
   for (const d of ['run', 'state', 'mail', 'keys']) mkdirSync(join(dir, d), { recursive: true });
@@ -147,6 +148,14 @@ export async function startDovecot(check: TokenCheck, options: DovecotOptions = 
     ].join('\n');
   }
   writeFileSync(join(dir, 'oauth2.conf'), `${oauth2}\n`);
+  const scoped = Object.entries(check.mode === 'introspection' ? (check.scopes ?? {}) : {});
+  for (const [protocol, scope] of scoped)
+    writeFileSync(join(dir, `oauth2-${protocol}.conf`), `${oauth2}\nscope = ${scope}\n`);
+  const passdb = (file: string) => `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${join(dir, file)}
+}`;
   const config = (runDir: string) => `
 base_dir = ${runDir}
 state_dir = ${dir}/state
@@ -170,11 +179,8 @@ postmaster_address = postmaster@mail.test
 submission_relay_host = 127.0.0.1
 submission_relay_port = ${sink.port}
 submission_relay_trusted = yes
-passdb {
-  driver = oauth2
-  mechanisms = xoauth2 oauthbearer
-  args = ${dir}/oauth2.conf
-}
+${passdb('oauth2.conf')}
+${scoped.map(([protocol]) => `protocol ${protocol} {\n${passdb(`oauth2-${protocol}.conf`)}\n}`).join('\n')}
 userdb {
   driver = static
   args = uid=${uid} gid=${gid} home=${dir}/mail/%d/%n allow_all_users=yes
@@ -205,6 +211,12 @@ service submission-login {
     port = ${submission}
   }
 }
+service auth {
+  # For Postfix's smtpd (user postfix); the name's suffix makes it a client socket.
+  unix_listener ${authSocket} {
+    mode = 0666
+  }
+}
 service anvil {
   unix_listener anvil-auth-penalty {
     mode = 0
@@ -215,7 +227,7 @@ service anvil {
   let stderr = '';
   const log = () => {
     try {
-      return execFileSync('cat', [join(dir, 'dovecot.log')], { encoding: 'utf8' });
+      return readFileSync(join(dir, 'dovecot.log'), 'utf8');
     } catch {
       return '';
     }
@@ -225,6 +237,7 @@ service anvil {
   const launch = async () => {
     const runDir = join(dir, `run${runs++}`);
     mkdirSync(runDir, { recursive: true });
+    rmSync(authSocket, { force: true });
     writeFileSync(join(dir, 'dovecot.conf'), config(runDir));
     child = spawn('/usr/sbin/dovecot', ['-F', '-c', join(dir, 'dovecot.conf')], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -255,8 +268,10 @@ service anvil {
     imap,
     pop3,
     submission,
-    ...(options.tls ? { imaps, pop3s, certFile } : {}),
-    delivered,
+    ...(options.tls ? { imaps, pop3s, caFile: certFile, caPem, certFile } : {}),
+    authSocket,
+    sink,
+    delivered: sink.delivered,
     log,
     async restart() {
       await halt();
@@ -264,7 +279,7 @@ service anvil {
     },
     async stop() {
       await halt();
-      sink.server.close();
+      await sink.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -155,6 +155,7 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
         o.log(`session not resumed: ${(err as Error).message}`);
         return bye(`the session could not be resumed: ${(err as Error).message}`);
       }
+      if (client.destroyed) return next.close(); // the client left while we reconnected
       const { socket, pending } = next.detach();
       upstream = socket;
       attachUpstream();
