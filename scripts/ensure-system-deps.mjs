@@ -40,6 +40,31 @@ const NEEDED = [
     packages: ['redis-server'],
     why: 'Redis token-cache store tests (a real redis-server per test run)',
   },
+  {
+    proof: '/usr/bin/neomutt',
+    packages: ['neomutt'],
+    why: 'the mail recipes (neomutt: IMAP and SMTP with XOAUTH2 from tokenloop)',
+  },
+  {
+    proof: '/usr/bin/msmtp',
+    packages: ['msmtp'],
+    why: 'the mail recipes (msmtp: SMTP with XOAUTH2 / OAUTHBEARER from tokenloop)',
+  },
+  {
+    proof: '/usr/bin/mbsync',
+    packages: ['isync'],
+    why: 'the mail recipes (isync / mbsync: IMAP sync with XOAUTH2 from tokenloop)',
+  },
+  {
+    proof: '/usr/share/doc/libsasl2-modules-kdexoauth2/copyright',
+    packages: ['libsasl2-modules-kdexoauth2'],
+    why: "the mail recipes (the Cyrus SASL XOAUTH2 mechanism mbsync's AuthMechs XOAUTH2 needs)",
+  },
+  {
+    proof: '/usr/bin/python3',
+    packages: ['python3'],
+    why: 'the mail recipes (Python imaplib and smtplib with XOAUTH2 from tokenloop)',
+  },
 ];
 
 const missing = NEEDED.filter((n) => !existsSync(n.proof));

@@ -6,7 +6,16 @@
 // submission clients through `authSocket`, which keeps its path across `restart()`.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createPublicKey } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +84,21 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
+
+/** Pids whose parent is `pid` (from /proc). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
 
 export async function startDovecot(
   check: TokenCheck,
@@ -257,13 +281,30 @@ service anvil {
   };
   const halt = async () => {
     if (child.exitCode !== null) return;
+    // The master's children: login processes with connections not yet logged in outlive it (~30 s), as do auth
+    // processes with clients (Postfix). A real restart ends them all; so does this, by their pids.
+    const children = childrenOf(child.pid!);
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
+    for (const pid of children) {
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('dovecot/')) process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
   };
-  await launch();
+  try {
+    await launch();
+  } catch (err) {
+    await halt();
+    await sink.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     imap,
     pop3,
