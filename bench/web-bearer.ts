@@ -37,13 +37,20 @@ const results = await interleavedLoad(
     { name: 'tokenloop requireBearer', url: `${server.url}/tokenloop`, body: '', headers },
     { name: 'bare jose jwtVerify + cached JWKS', url: `${server.url}/jose`, body: '', headers },
   ],
-  { connections: 16, warmupSeconds: 1, rounds: 4, roundSeconds: Math.max(0.5, SECONDS / 8) },
+  { connections: 16, warmupSeconds: 1, rounds: 10, roundSeconds: Math.max(0.5, SECONDS / 8) },
 );
 await server.stop();
 for (const r of results)
   if (r.non2xx || r.errors) throw new Error(`${r.name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
 const [tl, jose] = results as [(typeof results)[0], (typeof results)[0]];
-const overhead = (jose.requestsPerSecond / tl.requestsPerSecond - 1) * 100;
+// Rounds alternate (tokenloop, jose, tokenloop, …): each adjacent pair saw the same machine conditions, so
+// the overhead is the median of the per-pair ratios; the ratio of the totals is printed beside it.
+const pairRatios = tl.rounds.map((t, i) => jose.rounds[i]! / t).sort((a, b) => a - b);
+const overhead =
+  ((pairRatios[Math.floor(pairRatios.length / 2)]! + pairRatios[Math.ceil(pairRatios.length / 2) - 1]!) / 2 -
+    1) *
+  100;
+const overheadOfTotals = (jose.requestsPerSecond / tl.requestsPerSecond - 1) * 100;
 const m = machine();
 table(
   `Protected API, valid token, 16 connections — Node ${m.node}, ${m.cores} cores`,
@@ -57,7 +64,7 @@ table(
   ]),
 );
 console.log(
-  `\n  target: tokenloop overhead ≤ 10 % — ${overhead <= 10 ? 'met' : 'NOT met'} (${overhead.toFixed(1)} %)`,
+  `\n  target: tokenloop overhead ≤ 10 % — ${overhead <= 10 ? 'met' : 'NOT met'} (${overhead.toFixed(1)} %, median of ${pairRatios.length} paired rounds; ${overheadOfTotals.toFixed(1)} % from the totals)`,
 );
 
 // Full sign-in round trips through the web middleware and the emulator (auto-login: no pages), sequential.
@@ -96,6 +103,7 @@ console.log(
     tokenloop_rps: Math.round(tl.requestsPerSecond),
     jose_rps: Math.round(jose.requestsPerSecond),
     overhead_percent: Number(overhead.toFixed(1)),
+    overhead_percent_of_totals: Number(overheadOfTotals.toFixed(1)),
     target_met: overhead <= 10,
     sign_ins_per_second: Number(perSecond.toFixed(1)),
   })}`,

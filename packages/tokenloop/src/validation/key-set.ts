@@ -78,7 +78,8 @@ export function createKeySet(uri: string, options: KeySetOptions): KeySet {
   let fetchedAt = 0;
   let forcedAt = -Infinity;
   let inflight: Promise<JWK[]> | undefined;
-  const imported = new Map<string, Promise<CryptoKey | KeyObject>>();
+  // Imported keys per JWK object of the current set and algorithm (a new set starts a new map).
+  let imported = new WeakMap<JWK, Map<string, Promise<CryptoKey | KeyObject>>>();
 
   function load(signal?: AbortSignal): Promise<JWK[]> {
     inflight ??= (async () => {
@@ -103,7 +104,7 @@ export function createKeySet(uri: string, options: KeySetOptions): KeySet {
         }
         keys = usableKeys(body);
         fetchedAt = now();
-        imported.clear();
+        imported = new WeakMap();
         return keys;
       } finally {
         inflight = undefined;
@@ -127,11 +128,12 @@ export function createKeySet(uri: string, options: KeySetOptions): KeySet {
   }
 
   function importKey(jwk: JWK, alg: string): Promise<CryptoKey | KeyObject> {
-    const id = `${alg}|${jwk.kty}|${jwk.kid ?? ''}|${jwk.n ?? jwk.x ?? ''}|${jwk.y ?? ''}`;
-    let key = imported.get(id);
+    let byAlg = imported.get(jwk);
+    if (!byAlg) imported.set(jwk, (byAlg = new Map()));
+    let key = byAlg.get(alg);
     if (!key) {
       key = importJWK({ ...jwk, alg }, alg) as Promise<CryptoKey | KeyObject>;
-      imported.set(id, key);
+      byAlg.set(alg, key);
     }
     return key;
   }

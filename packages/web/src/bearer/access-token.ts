@@ -2,6 +2,8 @@ import { compactVerify, decodeProtectedHeader, errors as joseErrors } from 'jose
 import { type HttpOptions, type Server, TokenloopError, createTokenClient } from 'tokenloop';
 import { type KeySet, createKeySet } from 'tokenloop/validation';
 
+type VerifyKey = Awaited<ReturnType<KeySet['candidates']>>[number];
+
 /** How an API checks the access tokens it receives. */
 export interface AccessTokenOptions {
   /** Entra authority of the API's tenant (or `organizations` / `common` for multi-tenant APIs), or... */
@@ -24,6 +26,7 @@ export class InvalidTokenError extends Error {
 }
 
 const MAX_TOKEN_LENGTH = 16 * 1024;
+const UTF8 = new TextDecoder();
 const ASYMMETRIC = new Set([
   'RS256',
   'RS384',
@@ -79,23 +82,43 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
         throw err;
       }));
 
+  // The v1 issuer host of Entra tokens (`https://sts.windows.net/{tid}/`), worked out once.
+  let stsHost: string | undefined;
   function expectedIssuers(server: Server, claims: Record<string, unknown>): string[] {
     const v2 = server.expectedIssuer(claims); // GUID tid and allow-list checks for multi-tenant authorities
     if (client.authority.kind !== 'entra' || typeof claims.tid !== 'string') return [v2];
-    const origin = new URL(client.authority.url).origin;
-    const stsHost =
+    stsHost ??=
       client.authority.cloud?.name === 'china'
         ? 'https://sts.chinacloudapi.cn'
         : client.authority.cloud
           ? 'https://sts.windows.net'
-          : origin;
+          : new URL(client.authority.url).origin;
     return [v2, `${stsHost}/${claims.tid}/`];
+  }
+
+  /** Signature check with the issuer's keys for this header; the payload, or undefined when no key verifies. */
+  async function verifiedPayload(
+    token: string,
+    alg: string,
+    candidates: VerifyKey[],
+  ): Promise<Uint8Array | undefined> {
+    for (const key of candidates) {
+      try {
+        return (await compactVerify(token, key, { algorithms: [alg] })).payload;
+      } catch (err) {
+        if (!(err instanceof joseErrors.JOSEError) && !(err instanceof TypeError)) throw err;
+      }
+    }
+    return undefined;
   }
 
   return {
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH) throw new InvalidTokenError('the token is too large');
-      if (token.split('.').length !== 3) throw new InvalidTokenError('the token is not a signed JWT');
+      const dot1 = token.indexOf('.');
+      const dot2 = token.indexOf('.', dot1 + 1);
+      if (dot1 < 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0)
+        throw new InvalidTokenError('the token is not a signed JWT');
       let header: ReturnType<typeof decodeProtectedHeader>;
       try {
         header = decodeProtectedHeader(token);
@@ -113,19 +136,11 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
           throw new InvalidTokenError('the token was not signed by a key of the issuer');
         throw err;
       }
-      let payload: Uint8Array | undefined;
-      for (const key of candidates) {
-        try {
-          payload = (await compactVerify(token, key, { algorithms: [header.alg] })).payload;
-          break;
-        } catch (err) {
-          if (!(err instanceof joseErrors.JOSEError) && !(err instanceof TypeError)) throw err;
-        }
-      }
+      const payload = await verifiedPayload(token, header.alg, candidates);
       if (!payload) throw new InvalidTokenError('the token signature is invalid');
       let claims: Record<string, unknown>;
       try {
-        claims = JSON.parse(new TextDecoder().decode(payload)) as Record<string, unknown>;
+        claims = JSON.parse(UTF8.decode(payload)) as Record<string, unknown>;
         if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
           throw new Error('not an object');
       } catch {
