@@ -213,6 +213,7 @@ export function buildProgram(): Command {
         .default('xoauth2'),
     )
     .option('--insecure', 'accept a self-signed server certificate')
+    .option('--token-stdin', 'test the access token on standard input instead of one from the cache')
     .option('--json', 'print the result as JSON')
     .action(async (url: string, opts) => {
       const { runMailTest } = await import('./commands/mail/run-mail-test.js');

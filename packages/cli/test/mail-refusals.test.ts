@@ -285,8 +285,8 @@ describe('mail over OAuth 2.0 against Dovecot and Postfix', { concurrency: true 
           assertReasons(servers!.dovecot, from, REASONS.otherUser(mode), TARGETS.length);
         });
 
-        // An expired token cannot be put in front of `mail test`: it acquires its token silently, and a token near
-        // its expiry is refreshed first. The expired case runs with library tokens and raw clients below.
+        // An expired token never comes out of the cache (a token near its expiry is refused first): the expired
+        // case runs with library tokens below, through raw clients, imapflow, nodemailer and `mail test --token-stdin`.
 
         if (mode === 'introspection') {
           it('a revoked token is refused: the cached, unexpired token is no longer active', async () => {
@@ -539,6 +539,39 @@ describe('mail over OAuth 2.0 against Dovecot and Postfix', { concurrency: true 
           assertNodemailerRefused(mailer);
           const reason = mode === 'introspection' ? REASONS.inactive : REASONS.expired;
           assertReasons(servers!.dovecot, from, reason, ATTEMPTS);
+        });
+
+        it('an expired token given to `mail test --token-stdin` is refused, and the report says it expired', async () => {
+          assert.ok(Date.now() / 1000 > expOf(stale), 'the token has expired');
+          const env = baseEnv(freshHome()); // no profile, no sign-in: the token comes from standard input only
+          for (const t of TARGETS) {
+            const r = await runCli(
+              [
+                'mail',
+                'test',
+                `${t.scheme}://127.0.0.1:${t.port()}`,
+                '--user',
+                BOB,
+                '--token-stdin',
+                '--json',
+              ],
+              env,
+              `${stale}\n`,
+            );
+            assert.doesNotMatch(r.stdout + r.stderr, /eyJ/, `${t.name}: no token printed`);
+            assert.equal(r.code, 1, `${t.name}: ${redact(r.stderr)}`);
+            const out = JSON.parse(r.stdout) as { ok: boolean; reply: string; cause: string };
+            assert.equal(out.ok, false, t.name);
+            assert.match(out.reply, t.refusal, t.name);
+            assert.equal(out.cause, 'the token has expired', t.name);
+          }
+          const bad = await runCli(
+            ['mail', 'test', 'imap://127.0.0.1:1', '--user', BOB, '--token-stdin'],
+            env,
+            'not a token\n',
+          );
+          assert.equal(bad.code, 2);
+          assert.match(bad.stderr, /standard input does not hold one access token/);
         });
 
         if (mode === 'introspection') {

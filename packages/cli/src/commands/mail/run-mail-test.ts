@@ -11,6 +11,8 @@ export interface MailTestOptions extends SettingFlags {
   mechanism?: string;
   /** Accept a self-signed server certificate. */
   insecure?: boolean;
+  /** Test this access token (read from standard input) instead of one from the token cache. */
+  tokenStdin?: boolean;
   json?: boolean;
 }
 
@@ -66,6 +68,26 @@ function likelyCause(
   };
 }
 
+/** One access token on standard input (a token from another tool, or one kept from earlier). */
+async function tokenFromStdin(): Promise<string> {
+  if (process.stdin.isTTY)
+    throw new CliError(
+      '--token-stdin reads the token from standard input',
+      EXIT.usage,
+      'pipe it in: … | tokenloop mail test URL --token-stdin',
+    );
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const token = Buffer.concat(chunks).toString('utf8').trim();
+  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token))
+    throw new CliError(
+      'standard input does not hold one access token',
+      EXIT.usage,
+      'give the bare token, as `tokenloop token` prints it',
+    );
+  return token;
+}
+
 /**
  * `tokenloop mail test URL --user USER`: connect (TLS or STARTTLS as the scheme says), report the server's
  * mechanisms, authenticate with a fresh token (XOAUTH2 or OAUTHBEARER), and report success or the decoded
@@ -76,26 +98,32 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
   const mechanism = (opts.mechanism ?? 'xoauth2').toUpperCase();
   if (mechanism !== 'XOAUTH2' && mechanism !== 'OAUTHBEARER')
     throw new CliError('--mechanism must be xoauth2 or oauthbearer', EXIT.usage);
-  const { settings, paths } = await loadSettings(opts);
-  const user = settings.user;
+  // A token from standard input needs no provider settings, only the mailbox user.
+  const loaded = opts.tokenStdin && opts.user ? undefined : await loadSettings(opts);
+  const user = loaded ? loaded.settings.user : opts.user;
   if (!user)
     throw new CliError(
       'mail test needs the mailbox user',
       EXIT.usage,
       'pass --user you@example.com (or set it in the profile)',
     );
-  const client = await makeClient(settings, paths);
   const outlookScope = await outlookScopeFor(endpoint.protocol);
-  const scopes = opts.scope?.length
-    ? settings.scopes
-    : client.authority.kind === 'entra'
-      ? [outlookScope]
-      : settings.scopes;
   let token: string;
-  try {
-    token = (await client.acquireTokenSilent({ scopes })).accessToken;
-  } finally {
-    await client.close();
+  if (opts.tokenStdin) {
+    token = await tokenFromStdin();
+  } else {
+    const { settings, paths } = loaded!;
+    const client = await makeClient(settings, paths);
+    const scopes = opts.scope?.length
+      ? settings.scopes
+      : client.authority.kind === 'entra'
+        ? [outlookScope]
+        : settings.scopes;
+    try {
+      token = (await client.acquireTokenSilent({ scopes })).accessToken;
+    } finally {
+      await client.close();
+    }
   }
   const { oauthBearer, xoauth2 } = await import('tokenloop/mail');
   const sasl =
