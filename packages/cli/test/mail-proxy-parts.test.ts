@@ -50,6 +50,45 @@ describe('IMAP segmentation', () => {
   });
 });
 
+describe('IMAP segmentation of client commands (synchronizing literals)', () => {
+  const commands = (feedAll: (f: ReturnType<typeof imapSegmenter>) => void) => {
+    const seen: string[] = [];
+    const f = imapSegmenter(({ line, continued }) => {
+      if (line !== undefined && !continued) seen.push(line);
+    }, true);
+    feedAll(f);
+    return seen;
+  };
+
+  it('a {n} literal the server refused (tagged NO instead of +) does not swallow the next command', () => {
+    const seen = commands((f) => {
+      f(Buffer.from('a1 APPEND Sent {19}\r\n'));
+      f.cancelLiteral(); // the server answered `a1 NO [TRYCREATE]`
+      f(Buffer.from('a2 SELECT Archive\r\n'));
+    });
+    assert.deepEqual(seen, ['a1 APPEND Sent {19}', 'a2 SELECT Archive']);
+  });
+
+  it('after the server sends +, the literal is data, however it looks', () => {
+    const seen = commands((f) => {
+      f(Buffer.from('a1 APPEND Sent {19}\r\n'));
+      assert.equal(f.midCommand(), true, 'waiting for the continuation');
+      f.continueLiteral();
+      f(Buffer.from('x LOGOUT\r\ny IDLE\r\n\r\na2 NOOP\r\n'));
+    });
+    assert.deepEqual(seen, ['a1 APPEND Sent {19}', 'a2 NOOP']);
+  });
+
+  it('a literal+ ({n+}) is data at once; an unfinished line counts as mid-command', () => {
+    const f = imapSegmenter(() => {}, true);
+    f(Buffer.from('a1 LOGIN {3+}\r\nabc'));
+    assert.equal(f.midCommand(), false);
+    f(Buffer.from(' pw\r\na2 SEL'));
+    assert.equal(f.midCommand(), true);
+    assert.equal(f.flush().toString(), 'a2 SEL');
+  });
+});
+
 describe('SASL credentials', () => {
   it('PLAIN: user and password; an authzid naming someone else is refused', () => {
     assert.deepEqual(decodePlain(b64('\0alice@x.test\0pw with spaces')), {

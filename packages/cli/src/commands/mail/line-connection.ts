@@ -139,9 +139,9 @@ export async function openLineConnection(o: ConnectOptions): Promise<LineConnect
       ? tlsConnect({ host: o.host, port: o.port, ...tlsOptions }, () => resolve(s))
       : tcpConnect({ host: o.host, port: o.port }, () => resolve(s));
     s.once('error', reject);
+    // With TLS, ready means the handshake is done, not just TCP connected.
     const timer = setTimeout(() => s.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    s.once('connect', () => clearTimeout(timer));
-    s.once('secureConnect', () => clearTimeout(timer));
+    s.once(o.tls ? 'secureConnect' : 'connect', () => clearTimeout(timer));
     s.once('close', () => clearTimeout(timer));
   });
   return wrapSocket(socket, {
@@ -149,8 +149,18 @@ export async function openLineConnection(o: ConnectOptions): Promise<LineConnect
     tls: o.tls,
     upgrade: (plain) =>
       new Promise<TLSSocket>((resolve, reject) => {
-        const s = tlsConnect({ socket: plain, ...tlsOptions }, () => resolve(s));
-        s.once('error', reject);
+        const s = tlsConnect({ socket: plain, ...tlsOptions }, () => {
+          clearTimeout(timer);
+          resolve(s);
+        });
+        const timer = setTimeout(
+          () => s.destroy(new Error(`no TLS handshake within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        s.once('error', (err) => {
+          clearTimeout(timer);
+          reject(err);
+        });
       }),
   });
 }

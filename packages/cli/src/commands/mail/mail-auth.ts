@@ -12,6 +12,8 @@ export interface AuthOutcome {
   serverReply: string;
   /** The decoded error challenge (RFC 7628 JSON: status, schemes, scope), when the server sent one. */
   challenge?: Record<string, unknown> | undefined;
+  /** IMAP: capabilities the server announced with the login (untagged `* CAPABILITY`), if any. */
+  capabilitiesAfter?: string | undefined;
 }
 
 const decodeChallenge = (b64: string): Record<string, unknown> | undefined => {
@@ -83,7 +85,9 @@ export async function negotiate(
   protocol: MailProtocol,
   upgrade: boolean,
 ): Promise<Negotiated> {
-  const greeting = await c.readLine();
+  let greeting = await c.readLine();
+  // SMTP greetings may span lines (`220-…` then `220 …`, RFC 5321 §4.2.1).
+  while (protocol === 'smtp' && greeting.startsWith('220-')) greeting = await c.readLine();
   if (
     !(protocol === 'imap'
       ? greeting.startsWith('* OK')
@@ -123,8 +127,10 @@ export async function saslLogin(
     const saslIr = capabilities.some((x) => x.toUpperCase() === 'SASL-IR');
     c.writeLine(saslIr ? `a1 AUTHENTICATE ${mechanism} ${initialResponse}` : `a1 AUTHENTICATE ${mechanism}`);
     let challenge: Record<string, unknown> | undefined;
+    let capabilitiesAfter: string | undefined;
     for (;;) {
       const line = await c.readLine();
+      if (/^\* CAPABILITY /i.test(line)) capabilitiesAfter = line.slice(13);
       if (line.startsWith('+')) {
         const payload = line.slice(1).trim();
         if (!saslIr && !challenge && payload === '') {
@@ -136,7 +142,14 @@ export async function saslLogin(
         continue;
       }
       if (line.startsWith('a1 '))
-        return { ok: line.startsWith('a1 OK'), mechanisms, startTlsOffered, serverReply: line, challenge };
+        return {
+          ok: line.startsWith('a1 OK'),
+          mechanisms,
+          startTlsOffered,
+          serverReply: line,
+          challenge,
+          capabilitiesAfter,
+        };
     }
   }
   // A long initial response goes on its own line after an empty challenge (RFC 4954 §4: command lines are

@@ -136,7 +136,28 @@ export async function serveImap(socket: Socket, ctx: ProxyContext, id: string): 
       continue;
     }
     ctx.log(id, `${user}: logged in to ${ctx.upstream.host}`);
-    conn.writeLine(`${tag} OK ${first.outcome.serverReply.replace(/^\S+ OK ?/i, '') || 'Logged in'}`);
+    // The client must learn the server's capabilities now (its pre-login ones were the proxy's): from the
+    // server's OK, from an untagged CAPABILITY sent with it, or by asking.
+    let okText = first.outcome.serverReply.replace(/^\S+ OK ?/i, '') || 'Logged in';
+    if (!/^\[CAPABILITY /i.test(okText)) {
+      let caps = first.outcome.capabilitiesAfter;
+      if (caps === undefined) {
+        try {
+          first.conn.writeLine('a2 CAPABILITY');
+          for (;;) {
+            const l = await first.conn.readLine();
+            if (/^\* CAPABILITY /i.test(l)) caps = l.slice(13);
+            if (l.startsWith('a2 ')) break;
+          }
+        } catch {
+          first.conn.close();
+          conn.writeLine(`${tag} NO [UNAVAILABLE] tokenloop: the server went away after the login`);
+          continue;
+        }
+      }
+      if (caps) okText = `[CAPABILITY ${caps}] ${okText.replace(/^\[[^\]]*\] ?/, '')}`;
+    }
+    conn.writeLine(`${tag} OK ${okText}`);
     await relayImap({
       client: conn.detach(),
       upstream: first.conn.detach(),

@@ -8,9 +8,16 @@ interface SessionState {
   outstanding: Map<string, string>;
   /** SELECT / EXAMINE commands in flight: tag → command line ('' when it carried a literal). */
   selecting: Map<string, string>;
-  /** The mailbox selected now: its command line and UIDVALIDITY. */
-  selected?: { line: string; uidValidity: string | undefined } | undefined;
+  /** The mailbox selected now: its command line, UIDVALIDITY and UIDNEXT when it was selected. */
+  selected?: { line: string; uidValidity: string | undefined; uidNext: string | undefined } | undefined;
   uidValiditySeen?: string | undefined;
+  uidNextSeen?: string | undefined;
+  /** The client ended IDLE (DONE) and waits for its tagged OK. */
+  idleDone: boolean;
+  /** The command whose synchronizing literal waits for the server's `+`. */
+  literalTag?: string | undefined;
+  /** The tag of the command the client is sending now. */
+  currentTag?: string | undefined;
   /** Messages in the selected mailbox, as EXISTS / EXPUNGE responses said. */
   exists?: number | undefined;
   idleTag?: string | undefined;
@@ -50,6 +57,7 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
     loggingOut: false,
     enabling: new Map(),
     enabled: [],
+    idleDone: false,
     noResume: false,
     opaque: false,
   };
@@ -62,11 +70,17 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
   const finished = new Promise<void>((r) => (done = r));
 
   const watchClient = imapSegmenter(({ line, continued }) => {
-    if (line === undefined || continued) return;
-    if (st.idleTag && /^DONE$/i.test(line)) return;
+    if (line === undefined) return;
+    if (/\{\d+\}$/.test(line)) st.literalTag = continued ? st.currentTag : /^\S+/.exec(line)?.[0];
+    if (continued) return;
+    if (st.idleTag && /^DONE$/i.test(line)) {
+      st.idleDone = true;
+      return;
+    }
     const m = /^(\S+) (?:UID )?([A-Za-z]+)/i.exec(line);
     if (!m) return;
     const tag = m[1]!;
+    st.currentTag = tag;
     const verb = m[2]!.toUpperCase();
     st.outstanding.set(tag, verb);
     if (verb === 'SELECT' || verb === 'EXAMINE') st.selecting.set(tag, /\}$/.test(line) ? '' : line);
@@ -77,50 +91,70 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
       st.enabling.set(tag, line);
     }
     if (verb === 'COMPRESS') st.compressTag = tag;
-  });
+  }, true);
 
-  const toClient = imapSegmenter(({ bytes, line, continued }) => {
-    if (line !== undefined && !continued) {
-      let m: RegExpExecArray | null;
-      if ((m = /^\* (\d+) EXISTS/i.exec(line))) st.exists = Number(m[1]);
-      else if (/^\* \d+ EXPUNGE/i.test(line) && st.exists !== undefined) st.exists--;
-      else if ((m = /^\* OK \[UIDVALIDITY (\d+)\]/i.exec(line))) st.uidValiditySeen = m[1];
-      else if (/^\* BYE/i.test(line) && !st.loggingOut) {
-        heldBye = Buffer.from(bytes); // the server is going away: hold it until we know we cannot resume
-        return;
-      } else if ((m = /^(\S+) (OK|NO|BAD)\b/i.exec(line)) && m[1] !== '*' && m[1] !== '+') {
-        const tag = m[1]!;
-        const ok = m[2]!.toUpperCase() === 'OK';
-        const verb = st.outstanding.get(tag);
-        st.outstanding.delete(tag);
-        if (st.selecting.has(tag)) {
-          st.selected = ok ? { line: st.selecting.get(tag)!, uidValidity: st.uidValiditySeen } : undefined;
-          if (!ok) st.exists = undefined;
-          st.selecting.delete(tag);
-        } else if (ok && (verb === 'CLOSE' || verb === 'UNSELECT')) {
-          st.selected = undefined;
-          st.exists = undefined;
+  const makeToClient = () =>
+    imapSegmenter(({ bytes, line, continued }) => {
+      if (line !== undefined && !continued) {
+        let m: RegExpExecArray | null;
+        if (line.startsWith('+') && st.literalTag !== undefined) {
+          watchClient.continueLiteral(); // the client sends its literal now
+          st.literalTag = undefined;
         }
-        if (tag === st.idleTag) st.idleTag = undefined;
-        if (st.enabling.has(tag)) {
-          if (ok) st.enabled.push(st.enabling.get(tag)!);
-          st.enabling.delete(tag);
-        }
-        if (tag === st.compressTag && ok) {
-          st.opaque = true;
-          st.noResume = true;
+        if ((m = /^\* (\d+) EXISTS/i.exec(line))) st.exists = Number(m[1]);
+        else if (/^\* \d+ EXPUNGE/i.test(line) && st.exists !== undefined) st.exists--;
+        else if ((m = /^\* OK \[UIDVALIDITY (\d+)\]/i.exec(line))) st.uidValiditySeen = m[1];
+        else if ((m = /^\* OK \[UIDNEXT (\d+)\]/i.exec(line))) st.uidNextSeen = m[1];
+        else if (/^\* BYE/i.test(line) && !st.loggingOut) {
+          heldBye = Buffer.from(bytes); // the server is going away: hold it until we know we cannot resume
+          return;
+        } else if ((m = /^(\S+) (OK|NO|BAD)\b/i.exec(line)) && m[1] !== '*' && m[1] !== '+') {
+          const tag = m[1]!;
+          const ok = m[2]!.toUpperCase() === 'OK';
+          const verb = st.outstanding.get(tag);
+          st.outstanding.delete(tag);
+          if (tag === st.literalTag) {
+            watchClient.cancelLiteral(); // refused before the literal was sent: none will come
+            st.literalTag = undefined;
+          }
+          if (st.selecting.has(tag)) {
+            st.selected = ok
+              ? { line: st.selecting.get(tag)!, uidValidity: st.uidValiditySeen, uidNext: st.uidNextSeen }
+              : undefined;
+            if (!ok) st.exists = undefined;
+            st.selecting.delete(tag);
+          } else if (ok && (verb === 'CLOSE' || verb === 'UNSELECT')) {
+            st.selected = undefined;
+            st.exists = undefined;
+          }
+          if (tag === st.idleTag) {
+            st.idleTag = undefined;
+            st.idleDone = false;
+          }
+          if (st.enabling.has(tag)) {
+            if (ok) st.enabled.push(st.enabling.get(tag)!);
+            st.enabling.delete(tag);
+          }
+          if (tag === st.compressTag && ok) {
+            st.opaque = true;
+            st.noResume = true;
+          }
         }
       }
-    }
-    client.write(bytes);
-  });
+      client.write(bytes);
+    });
+  let toClient = makeToClient();
 
   const onClientData = (chunk: Buffer) => {
     if (!st.opaque) watchClient(chunk);
     if (resuming || upstream.destroyed) held.push(chunk);
     else upstream.write(chunk);
   };
-  const onUpstreamData = (chunk: Buffer) => (st.opaque ? client.write(chunk) : toClient(chunk));
+  const onUpstreamData = (chunk: Buffer) => {
+    if (st.opaque) return void client.write(chunk);
+    toClient(chunk);
+    if (st.opaque) client.write(toClient.flush()); // compressed bytes that came with the OK
+  };
 
   const bye = (why: string) => {
     client.end(heldBye ?? Buffer.from(`* BYE [UNAVAILABLE] tokenloop: ${why}\r\n`));
@@ -129,8 +163,10 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
   async function resume(): Promise<void> {
     const inFlight = [...st.outstanding.keys()].filter((t) => t !== st.idleTag);
     if (st.loggingOut || client.destroyed) return void client.end();
+    if (watchClient.midCommand()) inFlight.push(st.currentTag ?? '*');
     if (inFlight.length > 0 || st.noResume || st.selected?.line === '' || st.selecting.size > 0) {
-      const what = inFlight.map((t) => st.outstanding.get(t)).join(', ') || 'a mailbox selection';
+      const what =
+        inFlight.map((t) => st.outstanding.get(t) ?? 'a command').join(', ') || 'a mailbox selection';
       o.log(`the server closed the connection during ${what}; closing the client connection`);
       return bye('the server closed the connection');
     }
@@ -189,11 +225,13 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
       next.writeLine(st.selected.line.replace(/^\S+/, 'tlr1'));
       let exists: number | undefined;
       let uidValidity: string | undefined;
+      let uidNext: string | undefined;
       for (;;) {
         const line = await next.readLine();
         let m: RegExpExecArray | null;
         if ((m = /^\* (\d+) EXISTS/i.exec(line))) exists = Number(m[1]);
         else if ((m = /^\* OK \[UIDVALIDITY (\d+)\]/i.exec(line))) uidValidity = m[1];
+        else if ((m = /^\* OK \[UIDNEXT (\d+)\]/i.exec(line))) uidNext = m[1];
         else if (line.startsWith('tlr1 ')) {
           if (!/^tlr1 OK/i.test(line)) throw new Error('the mailbox cannot be selected again');
           break;
@@ -201,12 +239,18 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
       }
       if (st.selected.uidValidity !== undefined && uidValidity !== st.selected.uidValidity)
         throw new Error('the mailbox UIDVALIDITY changed');
-      if (exists === undefined || (st.exists !== undefined && exists < st.exists))
-        throw new Error('messages were removed meanwhile');
-      if (st.exists !== undefined && exists > st.exists) client.write(`* ${exists} EXISTS\r\n`);
-      st.exists = exists;
+      // Sequence numbers must mean the same messages as before: nothing added or removed since the client last
+      // heard (same count) and no message arrived since the selection (same UIDNEXT). Anything else, even if
+      // harmless, cannot be told to the client safely: it reconnects instead.
+      if (exists !== st.exists || uidNext !== st.selected.uidNext)
+        throw new Error('the mailbox changed while the connection was down');
     }
-    if (st.idleTag) {
+    if (st.idleTag && st.idleDone) {
+      // The client's DONE was lost with the old connection: finish its IDLE here.
+      client.write(`${st.idleTag} OK IDLE terminated\r\n`);
+      st.idleTag = undefined;
+      st.idleDone = false;
+    } else if (st.idleTag) {
       next.writeLine(`${st.idleTag} IDLE`);
       const line = await next.readLine();
       if (!line.startsWith('+')) throw new Error('the server refused IDLE');
@@ -214,6 +258,7 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
   }
 
   function attachUpstream() {
+    toClient = makeToClient(); // nothing of the old connection's unfinished line carries over
     upstream.on('data', onUpstreamData);
     upstream.on('error', () => {});
     upstream.once('close', () => {

@@ -13,11 +13,31 @@ export interface Segment {
 
 const MAX_LINE = 1_000_000;
 
-export function imapSegmenter(onSegment: (s: Segment) => void): (chunk: Buffer) => void {
+export interface ImapSegmenter {
+  (chunk: Buffer): void;
+  /**
+   * The other side sent `+`: the literal announced by a synchronizing `{n}` (client commands only) follows now.
+   * Until then a `{n}` line is not followed by data: the server may refuse it with a tagged NO / BAD instead.
+   */
+  continueLiteral(): void;
+  /** The command that announced a synchronizing literal was answered without `+`: no data will follow. */
+  cancelLiteral(): void;
+  /** A line has begun and not ended (bytes held back), or a literal is under way. */
+  midCommand(): boolean;
+  /** Hands back the bytes of an unfinished line (when the stream stops being IMAP, e.g. COMPRESS). */
+  flush(): Buffer;
+}
+
+/**
+ * `syncLiterals`: this is the client's stream, where `{n}` (without `+`) waits for the server's continuation
+ * (RFC 3501 §7.5) — the relay calls `continueLiteral` / `cancelLiteral` as the server answers.
+ */
+export function imapSegmenter(onSegment: (s: Segment) => void, syncLiterals = false): ImapSegmenter {
   let partial: Buffer = Buffer.alloc(0);
   let literalLeft = 0;
   let afterLiteral = false;
-  return (chunk) => {
+  let awaiting: number | undefined;
+  const feed = ((chunk: Buffer) => {
     const data = partial.length ? Buffer.concat([partial, chunk]) : chunk;
     partial = Buffer.alloc(0);
     let pos = 0;
@@ -42,10 +62,32 @@ export function imapSegmenter(onSegment: (s: Segment) => void): (chunk: Buffer) 
       const bytes = data.subarray(pos, nl + 1);
       const line = data.toString('latin1', pos, nl).replace(/\r$/, '');
       onSegment({ bytes, line, continued: afterLiteral });
-      const literal = /\{(\d+)\+?\}$/.exec(line);
-      literalLeft = literal ? Number(literal[1]) : 0;
+      const literal = /\{(\d+)(\+?)\}$/.exec(line);
+      if (literal && syncLiterals && !literal[2]) {
+        awaiting = Number(literal[1]); // data only after the server's `+`
+        literalLeft = 0;
+      } else {
+        literalLeft = literal ? Number(literal[1]) : 0;
+      }
       afterLiteral = literal !== null;
       pos = nl + 1;
     }
+  }) as ImapSegmenter;
+  feed.continueLiteral = () => {
+    if (awaiting === undefined) return;
+    literalLeft = awaiting;
+    awaiting = undefined;
   };
+  feed.cancelLiteral = () => {
+    if (awaiting === undefined) return;
+    awaiting = undefined;
+    afterLiteral = false;
+  };
+  feed.midCommand = () => partial.length > 0 || literalLeft > 0 || awaiting !== undefined;
+  feed.flush = () => {
+    const held = partial;
+    partial = Buffer.alloc(0);
+    return held;
+  };
+  return feed;
 }

@@ -38,11 +38,11 @@ export async function servePop3(socket: Socket, ctx: ProxyContext, id: string): 
       conn.writeLine('+OK');
       continue;
     } else if (verb === 'USER' && args.length > 0) {
-      userGiven = args.join(' ');
+      userGiven = Buffer.from(args.join(' '), 'latin1').toString('utf8');
       conn.writeLine('+OK');
       continue;
     } else if (verb === 'PASS' && userGiven !== undefined) {
-      creds = { user: userGiven, password: line.slice(5) };
+      creds = { user: userGiven, password: Buffer.from(line.slice(5), 'latin1').toString('utf8') };
       userGiven = undefined;
     } else if (verb === 'AUTH' && args.length === 0) {
       for (const l of ['+OK', 'PLAIN', '.']) conn.writeLine(l);

@@ -72,7 +72,11 @@ export async function runMailProxy(opts: MailProxyOptions): Promise<void> {
   };
   const checkPassword = localPasswordChecker(paths.config);
   const log = (session: string, text: string) => {
-    if (!opts.quiet) process.stderr.write(`${new Date().toISOString()} ${session} ${text}\n`);
+    // Control characters (CR, LF…) from user names a client typed cannot forge log lines.
+    if (!opts.quiet)
+      process.stderr.write(
+        `${new Date().toISOString()} ${session} ${text.replace(/[\x00-\x1f\x7f]/g, '?')}\n`,
+      );
   };
 
   const servers: Server[] = [];
@@ -92,6 +96,7 @@ export async function runMailProxy(opts: MailProxyOptions): Promise<void> {
       });
       servers.push(server);
       const port = await listen(server, l);
+      server.on('error', (err) => log(l.protocol, `listener error: ${err.message}`)); // e.g. EMFILE: keep serving
       const u = l.upstream;
       process.stderr.write(
         `tokenloop mail proxy: ${l.protocol} on ${l.host}:${port} → ${u.scheme}://${u.host}:${u.port}\n`,

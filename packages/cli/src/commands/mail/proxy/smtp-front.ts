@@ -132,7 +132,14 @@ export async function serveSmtp(socket: Socket, ctx: ProxyContext, id: string): 
       return;
     }
     if (!creds) continue;
-    if (!(await ctx.checkPassword(creds.user, creds.password))) {
+    let passwordOk: boolean;
+    try {
+      passwordOk = await ctx.checkPassword(creds.user, creds.password);
+    } catch (err) {
+      closeUp();
+      throw err;
+    }
+    if (!passwordOk) {
       failures++;
       ctx.log(id, `wrong local password for ${creds.user}`);
       conn.writeLine('535 5.7.8 Authentication credentials invalid (the local proxy password)');

@@ -85,6 +85,14 @@ export async function loginUpstream(
     throw new UpstreamFailure('temporary', `${endpoint.host}: ${(err as Error).message}`);
   }
   if (!outcome.ok) {
+    // A temporary answer (SMTP 4xx, IMAP [UNAVAILABLE], POP3 [SYS/TEMP] / [IN-USE]) is not a refusal: the mail
+    // program must not be told its password is wrong.
+    if (/^(4\d\d[ -]|\S+ NO \[UNAVAILABLE\]|-ERR \[(SYS\/TEMP|IN-USE)\])/i.test(outcome.serverReply)) {
+      throw new UpstreamFailure(
+        'temporary',
+        `${endpoint.host} is unavailable: ${outcome.serverReply.slice(0, 200)}`,
+      );
+    }
     const why = outcome.challenge ? ` (${JSON.stringify(outcome.challenge)})` : '';
     throw new UpstreamFailure('refused', `${endpoint.host} refused the token for ${user}${why}`);
   }
