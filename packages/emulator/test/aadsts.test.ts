@@ -11,13 +11,13 @@ import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import {
   createSelfSignedKey,
-  type EmulatorOptions,
   type RunningEmulator,
   SAMPLE_IDS,
   SAMPLE_SECRETS,
   startEmulator,
   thumbprints,
 } from '../src/index.ts';
+import { hiddenTx, withEmulator } from './support/harness.ts';
 import { txCookieJar } from './support/tx-cookies.ts';
 
 /*
@@ -36,15 +36,6 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z$/;
 const TIMEOUT = { timeout: 30_000 };
 
 type Json = Record<string, unknown>;
-
-async function withEmulator(options: EmulatorOptions, fn: (e: RunningEmulator) => Promise<void>) {
-  const e = await startEmulator(options);
-  try {
-    await fn(e);
-  } finally {
-    await e.close();
-  }
-}
 
 /** Like a browser, keeps the sign-in transaction cookies and sends them back with the page posts. */
 const txJar = txCookieJar();
@@ -224,12 +215,6 @@ function refresh(e: RunningEmulator, refreshToken: unknown) {
     client_secret: SAMPLE_SECRETS.webApp,
     refresh_token: String(refreshToken),
   });
-}
-
-function hiddenTx(html: string): string {
-  const tx = /name="tx" value="([^"]+)"/.exec(html)?.[1];
-  assert.ok(tx, 'page carries a tx');
-  return tx;
 }
 
 function ssoCookie(res: Response): string {

@@ -5,13 +5,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import * as client from 'openid-client';
 import { Agent, fetch as undiciFetch } from 'undici';
-import {
-  type EmulatorOptions,
-  type RunningEmulator,
-  SAMPLE_IDS,
-  SAMPLE_SECRETS,
-  startEmulator,
-} from '../src/index.ts';
+import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '../src/index.ts';
+import { hiddenTx, withEmulator } from './support/harness.ts';
 import { txCookies } from './support/tx-cookies.ts';
 
 /*
@@ -32,15 +27,6 @@ type Fetch = (url: string, init?: RequestInit) => Promise<Response>;
 
 const plainFetch: Fetch = (url, init = {}) =>
   fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000), ...init });
-
-async function withEmulator(options: EmulatorOptions, fn: (e: RunningEmulator) => Promise<void>) {
-  const e = await startEmulator(options);
-  try {
-    await fn(e);
-  } finally {
-    await e.close();
-  }
-}
 
 function issuerOf(e: RunningEmulator): URL {
   return new URL(`${e.url}/${T}/v2.0`);
@@ -99,12 +85,6 @@ async function autoAuthorize(
   );
   assert.equal(callback.searchParams.get('state'), req.state);
   return callback;
-}
-
-function hiddenTx(html: string): string {
-  const tx = /name="tx" value="([^"]+)"/.exec(html)?.[1];
-  assert.ok(tx, 'page carries a tx');
-  return tx;
 }
 
 function postForm(url: string, fields: Record<string, string>, cookie: string): Promise<Response> {

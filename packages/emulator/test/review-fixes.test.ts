@@ -5,13 +5,13 @@ import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import {
   createSelfSignedKey,
-  type EmulatorOptions,
   type RunningEmulator,
   SAMPLE_IDS,
   SAMPLE_SECRETS,
   startEmulator,
   thumbprints,
 } from '../src/index.ts';
+import { hiddenTx, withEmulator } from './support/harness.ts';
 import { authorizeUrl, claimsOf, pkce, tokenRequest } from './support/flows.ts';
 import { txCookies } from './support/tx-cookies.ts';
 
@@ -29,15 +29,6 @@ const TIMEOUT = { timeout: 30_000 };
 
 type Json = Record<string, unknown>;
 
-async function withEmulator(options: EmulatorOptions, fn: (e: RunningEmulator) => Promise<void>) {
-  const e = await startEmulator(options);
-  try {
-    await fn(e);
-  } finally {
-    await e.close();
-  }
-}
-
 function get(url: URL | string, cookie?: string): Promise<Response> {
   return fetch(url, {
     redirect: 'manual',
@@ -54,12 +45,6 @@ function postForm(url: string, fields: Record<string, string>, cookie?: string):
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
     body: new URLSearchParams(fields).toString(),
   });
-}
-
-function hiddenTx(html: string): string {
-  const tx = /name="tx" value="([^"]+)"/.exec(html)?.[1];
-  assert.ok(tx, 'page carries a tx');
-  return tx;
 }
 
 /** `name=value` of a cookie a response set, or undefined. */
