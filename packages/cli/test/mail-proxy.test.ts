@@ -18,6 +18,16 @@ const SCOPES = ['IMAP', 'POP', 'SMTP'].map(
 );
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** imapflow as a password-only program: plain IMAP to the proxy's loopback port, the local password. */
+const imapThroughProxy = (proxy: RunningProxy) =>
+  new ImapFlow({
+    host: '127.0.0.1',
+    port: proxy.ports.imap!,
+    secure: false,
+    doSTARTTLS: false,
+    auth: { user: ALICE, pass: PASSWORD },
+    logger: false,
+  });
 
 describe('mail proxy: password-only clients to a real Dovecot over XOAUTH2', () => {
   const LIFETIME = 8;
@@ -80,14 +90,7 @@ describe('mail proxy: password-only clients to a real Dovecot over XOAUTH2', () 
   });
 
   it('IMAP: imapflow logs in with the local password, appends and reads a message', async () => {
-    const imap = new ImapFlow({
-      host: '127.0.0.1',
-      port: proxy.ports.imap!,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: ALICE, pass: PASSWORD },
-      logger: false,
-    });
+    const imap = imapThroughProxy(proxy);
     await imap.connect();
     const subject = `proxy test ${Date.now()}`;
     await imap.append('INBOX', `From: ${ALICE}\r\nTo: ${ALICE}\r\nSubject: ${subject}\r\n\r\nhello\r\n`);
@@ -201,14 +204,7 @@ describe('mail proxy: password-only clients to a real Dovecot over XOAUTH2', () 
   });
 
   it('survives the server restarting mid-session, after the token has expired', async () => {
-    const imap = new ImapFlow({
-      host: '127.0.0.1',
-      port: proxy.ports.imap!,
-      secure: false,
-      doSTARTTLS: false,
-      auth: { user: ALICE, pass: PASSWORD },
-      logger: false,
-    });
+    const imap = imapThroughProxy(proxy);
     let closed = false;
     imap.on('close', () => (closed = true));
     await imap.connect();
@@ -329,40 +325,22 @@ describe('mail proxy: the server refuses the token (Dovecot validating JWTs loca
 });
 
 describe('mail proxy: configuration errors', () => {
+  /** `mail proxy` with one IMAP listener and a provider that is never contacted. */
+  const proxyArgs = (listener: string) => [
+    ...['mail', 'proxy', '--issuer', 'http://127.0.0.1:9/', '--client-id', 'x'],
+    ...['--imap', listener],
+  ];
+
   it('refuses to listen on a non-loopback address, with exit code 2 and no stack', async () => {
     const home = freshHome();
-    const r = await runCli(
-      [
-        'mail',
-        'proxy',
-        '--issuer',
-        'http://127.0.0.1:9/',
-        '--client-id',
-        'x',
-        '--imap',
-        '0.0.0.0:1143=imaps://mail.example.com',
-      ],
-      baseEnv(home),
-    );
+    const r = await runCli(proxyArgs('0.0.0.0:1143=imaps://mail.example.com'), baseEnv(home));
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /listens on loopback addresses only/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
   it('refuses a listener whose server speaks another protocol', async () => {
-    const r = await runCli(
-      [
-        'mail',
-        'proxy',
-        '--issuer',
-        'http://127.0.0.1:9/',
-        '--client-id',
-        'x',
-        '--imap',
-        '1143=submission://smtp.example.com',
-      ],
-      baseEnv(freshHome()),
-    );
+    const r = await runCli(proxyArgs('1143=submission://smtp.example.com'), baseEnv(freshHome()));
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /is a smtp server/);
   });
