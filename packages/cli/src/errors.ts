@@ -56,6 +56,8 @@ export function describeError(err: unknown): {
   message: string;
   hint?: string | undefined;
   exitCode: ExitCode;
+  /** Not a user error: a bug to report. */
+  unexpected?: boolean;
 } {
   if (err instanceof CliError) return { message: err.message, hint: err.hint, exitCode: err.exitCode };
   if (isLibraryError(err)) return { message: err.message, hint: err.remediation, exitCode: exitCodeOf(err) };
@@ -63,7 +65,11 @@ export function describeError(err: unknown): {
   if (e?.name === 'EmulatorOptionsError')
     return { message: e.message ?? 'invalid options', exitCode: EXIT.usage };
   if (e?.code?.startsWith?.('commander.')) return { message: e.message ?? 'usage', exitCode: EXIT.usage };
-  return { message: `unexpected error: ${e?.message ?? String(err)}`, exitCode: EXIT.failure };
+  return {
+    message: `unexpected error: ${e?.message ?? String(err)}`,
+    exitCode: EXIT.failure,
+    unexpected: true,
+  };
 }
 
 /**
@@ -77,10 +83,10 @@ export function reportError(
 ): ExitCode {
   const e = err as { code?: string; stack?: string };
   if (e?.code?.startsWith?.('commander.')) return EXIT.usage; // commander printed it already
-  const { message, hint, exitCode } = describeError(err);
+  const { message, hint, exitCode, unexpected } = describeError(err);
   write(`tokenloop: ${message}`);
   if (hint) write(`  ${isLibraryError(err) ? 'fix' : 'hint'}: ${hint}`);
-  if (message.startsWith('unexpected error: ')) {
+  if (unexpected) {
     if (process.env.TOKENLOOP_DEBUG) write(e?.stack ?? '');
     else write('  (set TOKENLOOP_DEBUG=1 for details, and please report it)');
   }
