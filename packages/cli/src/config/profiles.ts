@@ -1,7 +1,8 @@
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { writePrivateJson } from './private-json.js';
 
 /** One named app/identity configuration. */
 export interface Profile {
@@ -97,10 +98,5 @@ export async function readProfiles(configDir: string): Promise<ProfilesFile> {
 
 /** Write `config.json` atomically (0600; the directory 0700). */
 export async function writeProfiles(configDir: string, data: ProfilesFile): Promise<void> {
-  await mkdir(configDir, { recursive: true, mode: 0o700 });
-  const file = join(configDir, 'config.json');
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, file);
+  await writePrivateJson(join(configDir, 'config.json'), data);
 }

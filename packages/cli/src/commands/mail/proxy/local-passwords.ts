@@ -1,9 +1,10 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CliError } from '../../../errors.js';
 import { EXIT } from '../../../exit-codes.js';
+import { writePrivateJson } from '../../../config/private-json.js';
 
 /**
  * The mail proxy's local passwords: what a password-only mail program types to reach an OAuth account
@@ -68,12 +69,7 @@ export async function setLocalPassword(configDir: string, user: string, password
     throw new CliError('a mail proxy password must be at least 12 characters long', EXIT.usage);
   const file = await readPasswordFile(configDir);
   file.users[user.toLowerCase()] = await hash(password);
-  await mkdir(configDir, { recursive: true, mode: 0o700 });
-  const path = passwordFilePath(configDir);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
+  await writePrivateJson(passwordFilePath(configDir), file);
 }
 
 /** Removes `user`'s local password; false when there was none. */
@@ -81,10 +77,7 @@ export async function removeLocalPassword(configDir: string, user: string): Prom
   const file = await readPasswordFile(configDir);
   if (!(user.toLowerCase() in file.users)) return false;
   delete file.users[user.toLowerCase()];
-  const path = passwordFilePath(configDir);
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, path);
+  await writePrivateJson(passwordFilePath(configDir), file);
   return true;
 }
 

@@ -17,7 +17,8 @@ export function pipeSession(o: {
   let quitting = false;
   return new Promise((resolve) => {
     client.on('data', (chunk: Buffer) => {
-      if (/^QUIT\r?$/im.test(chunk.toString('latin1'))) quitting = true;
+      // Clients send QUIT as a command of its own: message bodies are never scanned.
+      if (chunk.length <= 8 && /^QUIT\r?\n?$/i.test(chunk.toString('latin1'))) quitting = true;
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => client.write(chunk));
