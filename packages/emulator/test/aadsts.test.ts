@@ -22,7 +22,7 @@ import { txCookieJar } from './support/tx-cookies.ts';
 
 /*
  * Every AADSTS error the emulator can produce, provoked over HTTP and checked against Entra's wire shape
- * (see /work/shared/entra-wire-facts.md, "Error body"): JSON at the token and device code endpoints, the
+ * (as observed from Entra): JSON at the token and device code endpoints, the
  * error page where the client or redirect URI cannot be trusted, and the redirect back to the client for the
  * rest of the authorize errors.
  */

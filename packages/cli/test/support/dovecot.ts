@@ -1,6 +1,6 @@
 // A private Dovecot (IMAP, POP3, submission) on 127.0.0.1 high ports, accepting XOAUTH2 / OAUTHBEARER, with
 // tokens checked by the emulator's introspection endpoint or locally as JWTs (the emulator's signing key).
-// Submission relays to a tiny SMTP sink started here. Set-up follows shared/mail-server-facts.md.
+// Submission relays to a tiny SMTP sink started here. Set-up as in docs/mail.md ("Your own mail server against the emulator").
 // With `tls: true`: a self-signed certificate for 127.0.0.1 / localhost, imaps and pop3s ports, and STARTTLS on
 // the plain IMAP, POP3 and submission ports (offered, not required). Postfix (./postfix.ts) authenticates its
 // submission clients through `authSocket`, which keeps its path across `restart()`.

@@ -1,7 +1,7 @@
 // A private Postfix submission server on a 127.0.0.1 high port: SASL (XOAUTH2 / OAUTHBEARER) through a running
 // Dovecot's auth-client socket, line_length_limit raised so that a client may send the token inline
 // (`AUTH XOAUTH2 <initial response>`, as nodemailer does), mail from authenticated clients relayed to an SMTP
-// sink where the test can see it. Set-up follows shared/mail-server-facts.md: needs root (as the suite runs),
+// sink where the test can see it. Set-up as in docs/mail.md: needs root (as the suite runs),
 // its own config, queue and data directories, `postfix -c DIR start`, no chroot, log to a file (no syslog).
 import { execFileSync } from 'node:child_process';
 import {
