@@ -2,7 +2,8 @@
 // Runs every test file (packages/*/test/**/*.test.ts) with node's test runner, TypeScript via tsx.
 // Usage: node scripts/run-tests.mjs [filter-substring ...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -36,9 +37,25 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
-);
-process.exit(result.status ?? 1);
+// The run gets a temporary folder of its own (as /tmp: sticky, writable by all, since some tests run children
+// as another user), so that the system's temporary folder is left as it was found, whatever a test or a
+// program it drives (a browser, a mail client) leaves behind. What was left is named, so that it gets fixed.
+const runTmp = mkdtempSync(join(tmpdir(), 'tokenloop-tests-'));
+chmodSync(runTmp, 0o1777);
+let status;
+try {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', TMPDIR: runTmp } },
+  );
+  status = result.status ?? 1;
+  const left = readdirSync(runTmp).filter((name) => !/^tsx-\d+$/.test(name)); // tsx's compile cache
+  if (left.length > 0)
+    console.log(
+      `run-tests: ${left.length} temporary entries left behind (removed): ${left.slice(0, 20).join(' ')}`,
+    );
+} finally {
+  rmSync(runTmp, { recursive: true, force: true });
+}
+process.exit(status);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { tempDir } from './support/cli.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'tokenloop.js');
 
@@ -55,7 +55,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 
 describe('tokenloop emulator', () => {
   it('prints exactly one JSON line with the sample directory, stable across restarts', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'tl-cli-'));
+    const dataDir = tempDir();
     const first = start(['--data-dir', dataDir]);
     const a = await first.ready;
     assert.match(a.url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -96,7 +96,7 @@ describe('tokenloop emulator', () => {
   });
 
   it('--https creates a local CA once, prints its path, and serves with it', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'tl-cli-'));
+    const dataDir = tempDir();
     const one = start(['--https', '--data-dir', dataDir]);
     const a = await one.ready;
     assert.match(a.url, /^https:\/\/127\.0\.0\.1:\d+$/);
@@ -117,7 +117,7 @@ describe('tokenloop emulator', () => {
   });
 
   it('--auto-login completes authorize without a page', async () => {
-    const one = start(['--auto-login', 'bob', '--data-dir', mkdtempSync(join(tmpdir(), 'tl-cli-'))]);
+    const one = start(['--auto-login', 'bob', '--data-dir', tempDir()]);
     const a = await one.ready;
     const app = a.apps.find((x) => x.type === 'public')!;
     const authorize = new URL(`${a.url}/organizations/oauth2/v2.0/authorize`);
@@ -138,7 +138,7 @@ describe('tokenloop emulator', () => {
   });
 
   it('refuses bad input with one clear line, exit code 2 and no stack trace', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tl-cli-'));
+    const dir = tempDir();
     const badJson = join(dir, 'bad.json');
     writeFileSync(badJson, '{ "tenants": [');
     const badShape = join(dir, 'shape.json');
@@ -169,10 +169,10 @@ describe('tokenloop emulator', () => {
   });
 
   it('reports an occupied port clearly', async () => {
-    const one = start(['--data-dir', mkdtempSync(join(tmpdir(), 'tl-cli-'))]);
+    const one = start(['--data-dir', tempDir()]);
     const a = await one.ready;
     const port = new URL(a.url).port;
-    const r = await run(['emulator', '--port', port, '--data-dir', mkdtempSync(join(tmpdir(), 'tl-cli-'))]);
+    const r = await run(['emulator', '--port', port, '--data-dir', tempDir()]);
     await stop(one.child);
     assert.equal(r.code, 2);
     assert.match(r.stderr, new RegExp(`port ${port} .* already in use`));

@@ -1,6 +1,6 @@
 // Runs the real `tokenloop` binary (bin/tokenloop.js) as a child process with its own TOKENLOOP_HOME.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -13,9 +13,21 @@ export interface CliRun {
   stderr: string;
 }
 
+const made: string[] = [];
+process.on('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary folder removed when the test process exits, so that a run leaves nothing behind. */
+export function tempDir(prefix = 'tl-cli-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 /** A fresh home for one test: config, cache and data of the CLI live under it. */
 export function freshHome(): string {
-  return mkdtempSync(join(tmpdir(), 'tl-cli-home-'));
+  return tempDir('tl-cli-home-');
 }
 
 /** The environment a run gets: no desktop, no proxy, no Azure variables, unless the test sets them. */
