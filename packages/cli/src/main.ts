@@ -92,7 +92,7 @@ export function buildProgram(): Command {
         .choices(['raw', 'json', 'header', 'env', 'xoauth2', 'oauthbearer'])
         .default('raw'),
     )
-    .option('--account <username>', 'which signed-in account, when there are several')
+    .option('--account <name>', 'which signed-in account (username or account id), when there are several')
     .option('--force-refresh', 'refresh even if the cached token is fresh')
     .action(async (opts) => {
       const { runToken } = await import('./commands/token/run-token.js');
@@ -105,7 +105,7 @@ export function buildProgram(): Command {
       .description('who is signed in: Microsoft Graph /me on Entra, userinfo elsewhere'),
     { scopes: false },
   )
-    .option('--account <username>', 'which signed-in account, when there are several')
+    .option('--account <name>', 'which signed-in account (username or account id), when there are several')
     .option('--json', 'print the profile as JSON')
     .action(async (opts) => {
       const { runWhoami } = await import('./commands/accounts/run-whoami.js');

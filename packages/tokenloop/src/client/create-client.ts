@@ -5,7 +5,7 @@ import type { ServerCache } from '../authority/server-cache.js';
 import { type AccountInfo, accountFromTokenSet, toAccountInfo } from '../cache/account.js';
 import { exportAccountRecord, parseExportedAccount } from '../cache/export-import.js';
 import { DEFAULT_REFRESH_AHEAD_MS } from '../cache/freshness.js';
-import { type AccountRecord, type CachedAccount, recordKey } from '../cache/model.js';
+import { type CachedAccount, recordKey } from '../cache/model.js';
 import { applyTokenSet } from '../cache/record-update.js';
 import { resourceOf, resourceScopes } from '../cache/resource.js';
 import { createSilentAcquirer } from '../cache/silent.js';
@@ -13,6 +13,7 @@ import { memoryStore } from '../cache/stores/memory-store.js';
 import { TokenloopError } from '../errors/errors.js';
 import type { TokenSet } from '../flows/token-set.js';
 import type { FetchLike } from '../http/http-client.js';
+import { type AccountSelector, createAccountLookup } from './account-lookup.js';
 import { type AuthResult, toAuthResult } from './auth-result.js';
 import type { GrantContext } from './grant-context.js';
 import type {
@@ -23,12 +24,14 @@ import type {
 } from './interactive-options.js';
 import { type TokenClientOptions, checkClientOptions } from './options.js';
 
-/** Which cached account a call is about: an `AccountInfo`, its `homeAccountId`, or a username. */
-export type AccountSelector = AccountInfo | string;
+export type { AccountSelector } from './account-lookup.js';
 
 export interface SilentOptions {
   scopes: string[];
-  /** Required when the cache holds several accounts for this client. */
+  /**
+   * Which account (its `AccountInfo` or `homeAccountId`, S70); required when the cache holds several accounts
+   * for this client. A username a person typed goes through `findAccountByTypedName` first.
+   */
   account?: AccountSelector;
   /** Skip the cache and redeem the refresh token now. */
   forceRefresh?: boolean;
@@ -79,8 +82,16 @@ export interface TokenClient {
   }): Promise<Record<string, unknown>>;
   /** Accounts signed in with this client. */
   getAccounts(): Promise<AccountInfo[]>;
-  /** One account by selector, or undefined. */
+  /** One account by its `AccountInfo` or `homeAccountId` (the exact key, S70), or undefined. */
   getAccount(selector: AccountSelector): Promise<AccountInfo | undefined>;
+  /**
+   * The account a person named by typing it (a command line's `--account`, a mail program's login): an
+   * account id is looked up by its key; anything else is a username, matched case-insensitively, that must
+   * name exactly one of this client's accounts at the same issuer (S71). Throws `ACCOUNT_NOT_FOUND` (sign in)
+   * when none matches and `INVALID_ARGUMENT`, listing the candidates, when several do. Never use it for a
+   * value a program kept (a session, a cookie, a store): those hold the `homeAccountId`.
+   */
+  findAccountByTypedName(name: string): Promise<AccountInfo>;
   /** Forget an account and all its tokens (local only; see `endSessionUrl` for provider sign-out). */
   removeAccount(selector: AccountSelector): Promise<boolean>;
   /** The provider's sign-out URL for an account, when the provider has one. */
@@ -213,62 +224,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   );
   const oboAcquirers = new Map<string, ReturnType<typeof appSilent>>();
 
-  // Selector (lower-cased username, or '' for "the only account") → record key, so that repeated lookups by
-  // username stay one store read however many accounts the cache holds; verified on every use.
-  const selectorIndex = new Map<string, string>();
-
-  async function findRecord(selector: AccountSelector | undefined): Promise<AccountRecord> {
-    if (selector !== undefined) {
-      const id = typeof selector === 'string' ? selector : selector.homeAccountId;
-      const direct = await store.get(keyOf(id));
-      if (direct) return direct;
-    }
-    const indexKey =
-      selector === undefined ? '' : typeof selector === 'string' ? selector.toLowerCase() : undefined;
-    const indexed = indexKey === undefined ? undefined : selectorIndex.get(indexKey);
-    if (indexed) {
-      const hit = await store.get(indexed);
-      if (hit && (indexKey === '' || hit.account.username?.toLowerCase() === indexKey)) return hit;
-      selectorIndex.delete(indexKey!);
-    }
-    const found = await scanForRecord(selector);
-    if (indexKey !== undefined) {
-      if (selectorIndex.size > 10_000) selectorIndex.clear();
-      selectorIndex.set(indexKey, found.key);
-    }
-    return found;
-  }
-
-  async function scanForRecord(selector: AccountSelector | undefined): Promise<AccountRecord> {
-    const mine = (await store.list()).filter(
-      (r) =>
-        r.clientId === clientId &&
-        r.account.environment === authority.environment &&
-        !r.account.homeAccountId.startsWith('app:') &&
-        !r.account.homeAccountId.startsWith('obo:'),
-    );
-    if (selector === undefined) {
-      if (mine.length === 1) return mine[0]!;
-      if (mine.length === 0)
-        throw new TokenloopError('INTERACTION_REQUIRED', 'no account is signed in', {
-          remediation: 'Sign in first.',
-        });
-      throw new TokenloopError('INVALID_ARGUMENT', `${mine.length} accounts are signed in; say which one`);
-    }
-    const want = (typeof selector === 'string' ? selector : selector.homeAccountId).toLowerCase();
-    const match = mine.filter(
-      (r) => r.account.homeAccountId.toLowerCase() === want || r.account.username?.toLowerCase() === want,
-    );
-    if (match.length === 1) return match[0]!;
-    throw new TokenloopError(
-      'ACCOUNT_NOT_FOUND',
-      `no signed-in account matches ${JSON.stringify(typeof selector === 'string' ? selector : (selector.username ?? selector.homeAccountId))}`,
-      { remediation: 'Sign in with that account first.' },
-    );
-  }
+  // S70 / S71: the one account-lookup rule (account-lookup.ts).
+  const accounts = createAccountLookup({ store, clientId, authority });
+  const findRecord = accounts.find;
 
   async function remember(tokens: TokenSet, requestedScopes: readonly string[]): Promise<AuthResult> {
-    selectorIndex.clear();
+    accounts.forget();
     const account = accountFromTokenSet(tokens, authority);
     const key = keyOf(account.homeAccountId);
     const resource = resourceOf(requestedScopes, authority.kind, graphHost);
@@ -310,11 +271,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     async acquireTokenSilent(opts) {
       if (!Array.isArray(opts?.scopes))
         throw new TokenloopError('INVALID_ARGUMENT', 'acquireTokenSilent needs scopes');
-      const record =
-        opts.account === undefined || typeof opts.account === 'string'
-          ? await findRecord(opts.account)
-          : undefined;
-      const key = record?.key ?? keyOf((opts.account as AccountInfo).homeAccountId);
+      // S70: an account is its exact key (one store read, in `silent`); none given: the only account.
+      const key =
+        opts.account === undefined ? (await findRecord(undefined)).key : accounts.keyOf(opts.account);
       const {
         record: rec,
         token,
@@ -381,48 +340,35 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       return (await grants()).userInfo(await grantContext(opts.signal), accessToken, subject, opts.signal);
     },
     async getAccounts() {
-      const records = await store.list();
-      return records
-        .filter(
-          (r) =>
-            r.clientId === clientId &&
-            r.account.environment === authority.environment &&
-            !/^(app|obo):/.test(r.account.homeAccountId),
-        )
-        .map((r) => toAccountInfo(r.account));
+      return (await accounts.list()).map((r) => toAccountInfo(r.account));
+    },
+    async findAccountByTypedName(name) {
+      return toAccountInfo((await accounts.findTyped(name)).account);
     },
     async getAccount(selector) {
       try {
-        return toAccountInfo((await findRecord(selector)).account);
+        return toAccountInfo((await accounts.exact(selector)).account);
       } catch (err) {
-        if (
-          err instanceof TokenloopError &&
-          (err.code === 'ACCOUNT_NOT_FOUND' || err.code === 'INTERACTION_REQUIRED')
-        )
-          return undefined;
+        if (err instanceof TokenloopError && err.code === 'ACCOUNT_NOT_FOUND') return undefined;
         throw err;
       }
     },
     async removeAccount(selector) {
-      let record: AccountRecord;
-      try {
-        record = await findRecord(selector);
-      } catch (err) {
-        if (err instanceof TokenloopError && err.code === 'ACCOUNT_NOT_FOUND') return false;
-        throw err;
-      }
-      selectorIndex.clear();
-      return store.transact(record.key, async (current) => ({
-        next: current ? null : undefined,
-        result: current !== undefined,
-      }));
+      const key = accounts.keyOf(selector);
+      const id = typeof selector === 'string' ? selector : selector.homeAccountId;
+      accounts.forget();
+      // S70: exactly this account's record, re-checked under the store's lock.
+      return store.transact(key, async (current) => {
+        const exact = current?.account.homeAccountId === id && current.clientId === clientId;
+        return { next: exact ? null : undefined, result: exact };
+      });
     },
     async endSessionUrl(opts) {
       const record = await findRecord(opts.account).catch(() => undefined);
       return (await grants()).endSessionUrl(await grantContext(), { ...opts, account: record?.account });
     },
     async exportAccount(selector) {
-      return exportAccountRecord(await findRecord(selector));
+      return exportAccountRecord(await accounts.exact(selector));
     },
     async importAccount(text) {
       const record = parseExportedAccount(text);
@@ -432,8 +378,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
           `this export belongs to client ${record.clientId} at ${record.account.environment}, not to this client`,
         );
       }
-      selectorIndex.clear();
-      await store.transact(record.key, async () => ({ next: record, result: undefined }));
+      accounts.forget();
+      // Stored under the key its account has here, whatever key the export claims (S70).
+      const key = keyOf(record.account.homeAccountId);
+      await store.transact(key, async () => ({ next: { ...record, key }, result: undefined }));
       return toAccountInfo(record.account);
     },
     async close() {

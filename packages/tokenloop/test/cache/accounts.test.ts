@@ -1,4 +1,5 @@
-// Accounts: selection by username or id, ambiguity, removal, export / import between clients (S38 keys).
+// Accounts: selection by id (a typed username through findAccountByTypedName), ambiguity, removal, export /
+// import between clients (S38 keys, S70 / S71 lookup).
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { TokenloopError, createTokenClient } from 'tokenloop';
@@ -12,7 +13,7 @@ describe('accounts', () => {
   });
   afterEach(() => p.close());
 
-  it('several accounts: chosen by username or id, ambiguity is a clear error, removal forgets one', async () => {
+  it('several accounts: chosen by id or a typed username, ambiguity is a clear error, removal forgets one', async () => {
     const c = createTokenClient({ issuer: p.url, clientId: p.clientId });
     const one = await scriptedSignIn(p, c, {
       claims: { sub: 'u-1', preferred_username: 'one@example.test' },
@@ -24,8 +25,9 @@ describe('accounts', () => {
       (e: unknown) =>
         e instanceof TokenloopError && e.code === 'INVALID_ARGUMENT' && /2 accounts/.test(e.message),
     );
+    const two = await c.findAccountByTypedName('TWO@example.test');
     assert.equal(
-      (await c.acquireTokenSilent({ scopes: ['read'], account: 'TWO@example.test' })).account?.localAccountId,
+      (await c.acquireTokenSilent({ scopes: ['read'], account: two })).account?.localAccountId,
       'u-2',
     );
     assert.equal(
@@ -34,11 +36,11 @@ describe('accounts', () => {
       'u-1',
     );
     await assert.rejects(
-      c.acquireTokenSilent({ scopes: ['read'], account: 'nobody@example.test' }),
+      c.acquireTokenSilent({ scopes: ['read'], account: `nobody@${p.url}` }),
       (e: unknown) => e instanceof TokenloopError && e.code === 'ACCOUNT_NOT_FOUND',
     );
-    assert.equal(await c.removeAccount('one@example.test'), true);
-    assert.equal(await c.removeAccount('one@example.test'), false);
+    assert.equal(await c.removeAccount(one.account!.homeAccountId), true);
+    assert.equal(await c.removeAccount(one.account!.homeAccountId), false);
     assert.equal((await c.acquireTokenSilent({ scopes: ['read'] })).account?.username, 'two@example.test');
   });
 

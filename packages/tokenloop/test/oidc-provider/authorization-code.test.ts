@@ -115,7 +115,10 @@ describe('oidc-provider: native sign-in (loginInteractive)', { timeout: 60_000 }
       USERS.alice.preferredUsername,
       USERS.bob.preferredUsername,
     ]);
-    const bob = await client.acquireTokenSilent({ scopes: ['openid'], account: USERS.bob.preferredUsername });
+    const bob = await client.acquireTokenSilent({
+      scopes: ['openid'],
+      account: await client.findAccountByTypedName(USERS.bob.preferredUsername),
+    });
     assert.equal(bob.account?.localAccountId, USERS.bob.sub);
     assert.ok(bob.accessToken === b.result.accessToken, "bob's own cached token");
   });

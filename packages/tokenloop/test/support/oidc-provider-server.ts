@@ -44,6 +44,23 @@ export const USERS = {
     name: 'Bob Example',
     preferredUsername: 'bob@example.test',
   },
+  // Look-alikes of alice for the account-lookup tests (S70): mallory chose alice's preferred_username and has a
+  // sub that differs from hers only in case (`sub` is case-sensitive, OIDC Core §2); eve's preferred_username is
+  // alice's account id at this provider (`{issuer}` is replaced with the issuer).
+  mallory: {
+    login: 'mallory',
+    sub: 'A1F0C6E2-0D1E-4C6B-9A57-3F1C2B7D0A11',
+    email: 'mallory@example.test',
+    name: 'Mallory Example',
+    preferredUsername: 'alice@example.test',
+  },
+  eve: {
+    login: 'eve',
+    sub: 'e5d4c3b2-2f3a-4e8d-9c79-5b3e4d9f2c33',
+    email: 'eve@example.test',
+    name: 'Eve Example',
+    preferredUsername: 'a1f0c6e2-0d1e-4c6b-9a57-3f1c2b7d0a11@{issuer}',
+  },
 } as const satisfies Record<string, TestUser>;
 
 export type UserName = keyof typeof USERS;
@@ -287,7 +304,7 @@ export async function startOidcProvider(options: StartOptions = {}): Promise<Oid
             email: user.email,
             email_verified: true,
             name: user.name,
-            preferred_username: user.preferredUsername,
+            preferred_username: user.preferredUsername.replace('{issuer}', issuer),
           }),
         };
       },

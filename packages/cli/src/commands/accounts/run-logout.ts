@@ -4,6 +4,7 @@ import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { say } from '../../output/terminal.js';
 import { browserAvailable } from '../login/browser-availability.js';
+import { typedAccount } from './typed-account.js';
 
 export interface LogoutOptions extends SettingFlags {
   all?: boolean;
@@ -29,24 +30,31 @@ export async function runLogout(account: string | undefined, opts: LogoutOptions
   const client = await makeClient(settings, paths);
   try {
     const accounts = await client.getAccounts();
-    const targets = opts.all
-      ? accounts
-      : [await client.getAccount(account ?? (accounts.length === 1 ? accounts[0]!.homeAccountId : ''))];
     if (!opts.all && accounts.length > 1 && account === undefined) {
       throw new CliError(
         `${accounts.length} accounts are signed in; say which one`,
         EXIT.usage,
-        'pass the username, or --all',
+        'pass the username or the account id, or --all',
       );
     }
-    const chosen = targets.filter((a) => a !== undefined);
+    // S71: a typed account name must name exactly one account.
+    const chosen = opts.all
+      ? accounts
+      : account === undefined
+        ? accounts.slice(0, 1)
+        : [
+            await typedAccount(client, account, 'name one by its id: `tokenloop logout ID`').catch(
+              (err: unknown) => {
+                if ((err as { code?: string }).code !== 'ACCOUNT_NOT_FOUND') throw err;
+                throw new CliError(
+                  `no signed-in account matches ${JSON.stringify(account)}`,
+                  EXIT.usage,
+                  'see `tokenloop accounts`',
+                );
+              },
+            ),
+          ].filter((a) => a !== undefined);
     if (chosen.length === 0) {
-      if (account !== undefined)
-        throw new CliError(
-          `no signed-in account matches ${JSON.stringify(account)}`,
-          EXIT.usage,
-          'see `tokenloop accounts`',
-        );
       say('No account is signed in.');
       if (opts.json) process.stdout.write(`${JSON.stringify({ signed_out: [] })}\n`);
       return;

@@ -3,6 +3,7 @@ import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { say } from '../../output/terminal.js';
+import { typedAccount } from './typed-account.js';
 
 export interface WhoamiOptions extends SettingFlags {
   account?: string;
@@ -24,10 +25,15 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
   const client = await makeClient(settings, paths);
   try {
     let profile: Record<string, unknown>;
+    const account = await typedAccount(
+      client,
+      opts.account,
+      'name one by its id: `tokenloop whoami --account ID`',
+    );
     if (client.authority.kind === 'entra') {
       const { accessToken } = await client.acquireTokenSilent({
         scopes: ['https://graph.microsoft.com/User.Read'],
-        ...(opts.account ? { account: opts.account } : {}),
+        ...(account ? { account } : {}),
       });
       const url = `${graphBase(client.authority)}/v1.0/me`;
       let response: Response;
@@ -46,7 +52,7 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
         );
       profile = (await response.json()) as Record<string, unknown>;
     } else {
-      profile = await client.getUserInfo(opts.account ? { account: opts.account } : {});
+      profile = await client.getUserInfo(account ? { account } : {});
     }
     if (opts.json) {
       process.stdout.write(`${JSON.stringify(profile)}\n`);

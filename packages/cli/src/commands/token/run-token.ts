@@ -2,6 +2,7 @@ import { loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
+import { typedAccount } from '../accounts/typed-account.js';
 import { TOKEN_FORMATS, type TokenFormat, formatToken } from '../../output/token-format.js';
 
 export interface TokenOptions extends SettingFlags {
@@ -37,9 +38,10 @@ export async function runToken(
     opts.resource !== undefined ? [`${opts.resource.replace(/\/+$/, '')}/.default`] : settings.scopes;
   const client = await makeClient(settings, paths);
   try {
+    const account = await typedAccount(client, opts.account);
     const result = await client.acquireTokenSilent({
       scopes,
-      ...(opts.account !== undefined ? { account: opts.account } : {}),
+      ...(account ? { account } : {}),
       ...(opts.forceRefresh ? { forceRefresh: true } : {}),
     });
     out(formatToken(result, format, { user: settings.user }));

@@ -5,6 +5,7 @@ import type { SettingFlags } from '../../../config/resolve.js';
 import { CliError } from '../../../errors.js';
 import { EXIT } from '../../../exit-codes.js';
 import { interruptSignal } from '../../../output/terminal.js';
+import { typedAccount } from '../../accounts/typed-account.js';
 import { type MailProtocol, outlookScopeFor } from '../mail-endpoint.js';
 import { serveImap } from './imap-front.js';
 import { type Listener, OUTLOOK_LISTENERS, parseListener } from './listeners.js';
@@ -68,7 +69,13 @@ export async function runMailProxy(opts: MailProxyOptions): Promise<void> {
 
   const tokens: TokenSource = async (user, protocol) => {
     const scopes = opts.scope?.length || !entra ? settings.scopes : [await outlookScopeFor(protocol)];
-    return (await client.acquireTokenSilent({ scopes, account: user })).accessToken;
+    // S71: the login name the mail program sent names the account as a typed name, never as a key.
+    const account = await typedAccount(
+      client,
+      user,
+      'sign the other accounts out (`tokenloop logout ID`), or use a separate TOKENLOOP_HOME',
+    );
+    return (await client.acquireTokenSilent({ scopes, ...(account ? { account } : {}) })).accessToken;
   };
   const checkPassword = localPasswordChecker(paths.config);
   const log = (session: string, text: string) => {

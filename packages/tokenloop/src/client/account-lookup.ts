@@ -1,0 +1,175 @@
+import { CONSUMERS_TENANT_ID, type ResolvedAuthority, isGuid } from '../authority/authority.js';
+import type { AccountInfo } from '../cache/account.js';
+import { type AccountRecord, recordKey } from '../cache/model.js';
+import type { CacheStore } from '../cache/stores/store.js';
+import { TokenloopError } from '../errors/errors.js';
+
+/**
+ * Which cached account a call is about: an `AccountInfo` or its `homeAccountId` — the stable key, nothing else
+ * (S70). A username a person typed goes through `findAccountByTypedName` first.
+ */
+export type AccountSelector = AccountInfo | string;
+
+/** The one account-lookup rule of a client (S70, S71). */
+export interface AccountLookup {
+  /** The record key of an account (S70: by its `homeAccountId`, nothing else). */
+  keyOf(selector: AccountSelector): string;
+  /** The record of the account a selector names (S70), or of the only signed-in account when there is none. */
+  find(selector: AccountSelector | undefined): Promise<AccountRecord>;
+  /** The record of the account a selector names (S70); a selector is required. */
+  exact(selector: AccountSelector): Promise<AccountRecord>;
+  /** The record of the account a person named by typing its username or id (S71). */
+  findTyped(name: string): Promise<AccountRecord>;
+  /** This client's signed-in user accounts (no app-only or on-behalf-of records). */
+  list(): Promise<AccountRecord[]>;
+  /** Forget what is remembered between calls (after the accounts changed). */
+  forget(): void;
+}
+
+const NOT_A_USER = /^(app|obo):/;
+
+function notFound(message: string, remediation = 'Sign in first.'): TokenloopError {
+  return new TokenloopError('ACCOUNT_NOT_FOUND', message, { remediation });
+}
+
+function idOf(selector: AccountSelector): string {
+  const id = typeof selector === 'string' ? selector : selector?.homeAccountId;
+  if (typeof id !== 'string' || id === '')
+    throw new TokenloopError(
+      'INVALID_ARGUMENT',
+      'an account is named by its AccountInfo or its homeAccountId (a username a person typed goes through findAccountByTypedName)',
+    );
+  return id;
+}
+
+/** People type names in any case and Unicode form; `exactly one match` keeps that from choosing a look-alike. */
+function sameName(a: string, b: string): boolean {
+  return a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+}
+
+export function createAccountLookup(ctx: {
+  store: CacheStore;
+  clientId: string;
+  authority: ResolvedAuthority;
+}): AccountLookup {
+  const { store, clientId, authority } = ctx;
+  const keyFor = (id: string) => recordKey(authority.environment, clientId, id);
+
+  const isMine = (r: AccountRecord) =>
+    r.clientId === clientId &&
+    r.account.environment === authority.environment &&
+    !NOT_A_USER.test(r.account.homeAccountId);
+
+  /** S70: a record counts only when it is exactly the account asked for (a store is not trusted to agree). */
+  const isExactly = (r: AccountRecord | undefined, id: string): r is AccountRecord =>
+    r !== undefined && r.key === keyFor(id) && r.account.homeAccountId === id && isMine(r);
+
+  /** S71: the account vouched for by the issuer this client signs in at. */
+  function sameIssuer(r: AccountRecord): boolean {
+    switch (authority.kind) {
+      case 'oidc':
+        return r.account.issuer === authority.issuer;
+      case 'oauth2':
+        return r.authority === authority.url;
+      case 'entra': {
+        const tid = r.account.tenantId?.toLowerCase();
+        switch (authority.tenantKind) {
+          case 'tenant-id':
+            return tid === authority.tenant.toLowerCase();
+          case 'consumers':
+            return tid === CONSUMERS_TENANT_ID;
+          case 'organizations':
+            return tid !== undefined && tid !== CONSUMERS_TENANT_ID;
+          case 'common':
+            return tid !== undefined;
+          case 'domain':
+            // The domain's tenant id is not known offline: the account must have signed in through it.
+            return r.authority === authority.url;
+        }
+      }
+    }
+  }
+
+  /** The shape of this authority's account ids: typed ids are looked up by key, never as usernames (S71). */
+  function looksLikeId(name: string): boolean {
+    switch (authority.kind) {
+      case 'entra': {
+        const parts = name.split('.'); // oid.tid
+        return parts.length === 2 && parts.every(isGuid);
+      }
+      case 'oidc':
+        return name.endsWith(`@${authority.issuer}`);
+      case 'oauth2':
+        return name === 'default';
+    }
+  }
+
+  const list = async () => (await store.list()).filter(isMine);
+
+  // "The only account" is remembered as a key (one store read next time), checked on every use.
+  let onlyKey: string | undefined;
+
+  async function byId(id: string): Promise<AccountRecord | undefined> {
+    const record = await store.get(keyFor(id));
+    return isExactly(record, id) ? record : undefined;
+  }
+
+  async function exact(selector: AccountSelector): Promise<AccountRecord> {
+    // S70: the stable key only. A missing record means "sign in again", never a look-alike.
+    const found = await byId(idOf(selector));
+    if (found) return found;
+    throw notFound('no cached sign-in for this account', 'Sign in again.');
+  }
+
+  return {
+    keyOf: (selector) => keyFor(idOf(selector)),
+    list,
+    forget() {
+      onlyKey = undefined;
+    },
+    exact,
+    async find(selector) {
+      if (selector !== undefined) return exact(selector);
+      if (onlyKey !== undefined) {
+        const hit = await store.get(onlyKey);
+        if (hit && hit.key === onlyKey && isMine(hit)) return hit;
+        onlyKey = undefined;
+      }
+      const mine = await list();
+      if (mine.length === 1) {
+        onlyKey = mine[0]!.key;
+        return mine[0]!;
+      }
+      if (mine.length === 0)
+        throw new TokenloopError('INTERACTION_REQUIRED', 'no account is signed in', {
+          remediation: 'Sign in first.',
+        });
+      throw new TokenloopError('INVALID_ARGUMENT', `${mine.length} accounts are signed in; say which one`);
+    },
+    async findTyped(name) {
+      if (typeof name !== 'string' || name.trim() === '')
+        throw new TokenloopError('INVALID_ARGUMENT', "give the account's username or id");
+      const shown = JSON.stringify(name);
+      if (looksLikeId(name)) {
+        const found = await byId(name);
+        if (found) return found;
+        throw notFound(`no account with the id ${shown} is signed in here`);
+      }
+      // S71: a username only where a person typed it, and it must name exactly one account of this issuer.
+      const matches = (await list()).filter(
+        (r) => r.account.username !== undefined && sameName(r.account.username, name) && sameIssuer(r),
+      );
+      if (matches.length === 1) return matches[0]!;
+      if (matches.length === 0)
+        throw notFound(`no account ${shown} is signed in here`, `Sign in as ${shown} first.`);
+      const candidates = matches
+        .map((r) => `${JSON.stringify(r.account.username)} (id ${r.account.homeAccountId})`)
+        .join(', ');
+      throw new TokenloopError(
+        'INVALID_ARGUMENT',
+        `${matches.length} signed-in accounts are called ${shown}: ${candidates}`,
+        { remediation: 'Name the account by its id (homeAccountId) instead.' },
+      );
+    },
+  };
+}
