@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   type AccountInfo,
   type AccountSelector,
+  CONSUMERS_TENANT_ID,
   type TokenClient,
   TokenloopError,
   createTokenClient,
@@ -328,4 +329,76 @@ describe('S70 the rule lives in one module', () => {
     for (const r of roots) walk(r);
     assert.deepEqual(offenders, []);
   });
+});
+
+describe('S71 on Entra, "the same issuer" is the authority\'s tenant', () => {
+  const HOST = 'login.microsoftonline.com';
+  const CLIENT = '00000000-0000-0000-0000-0000000000c1';
+  const T1 = '11111111-1111-4111-8111-111111111111';
+  const T2 = '22222222-2222-4222-8222-222222222222';
+  const MSA = CONSUMERS_TENANT_ID;
+  /** Alice at home (T1), as a guest in T2 (same preferred_username, own oid), and a personal account. */
+  const homes = [
+    { oid: 'a1a1a1a1-0000-4000-8000-000000000001', tid: T1, via: `https://${HOST}/${T1}` },
+    { oid: 'a2a2a2a2-0000-4000-8000-000000000002', tid: T2, via: `https://${HOST}/contoso.com` },
+    { oid: 'a3a3a3a3-0000-4000-8000-000000000003', tid: MSA, via: `https://${HOST}/common` },
+  ];
+  // Records as the library writes them after an Entra sign-in (no network: lookups are offline).
+  async function storeWithAlices() {
+    const store = memoryStore();
+    for (const h of homes) {
+      const homeAccountId = `${h.oid}.${h.tid}`;
+      const key = `${HOST}|${CLIENT}|${homeAccountId}`;
+      await store.transact(key, async () => ({
+        result: undefined,
+        next: {
+          v: 1 as const,
+          key,
+          clientId: CLIENT,
+          authority: h.via,
+          account: {
+            homeAccountId,
+            environment: HOST,
+            issuer: `https://${HOST}/${h.tid}/v2.0`,
+            tenantId: h.tid,
+            localAccountId: h.oid,
+            username: 'alice@contoso.com',
+          },
+          accessTokens: [],
+          updatedAt: Date.now(),
+        },
+      }));
+    }
+    return store;
+  }
+  const cases: [tenant: string, finds: string[]][] = [
+    [T1, [`${homes[0]!.oid}.${T1}`]],
+    [T2, [`${homes[1]!.oid}.${T2}`]],
+    ['consumers', [`${homes[2]!.oid}.${MSA}`]],
+    ['organizations', [`${homes[0]!.oid}.${T1}`, `${homes[1]!.oid}.${T2}`]],
+    ['common', homes.map((h) => `${h.oid}.${h.tid}`)],
+    ['contoso.com', [`${homes[1]!.oid}.${T2}`]],
+  ];
+  for (const [tenant, finds] of cases) {
+    it(`S71 authority /${tenant}: "alice@contoso.com" ${finds.length === 1 ? 'names its one account' : `is ambiguous among ${finds.length}`}`, async () => {
+      const client = createTokenClient({
+        authority: `https://${HOST}/${tenant}`,
+        clientId: CLIENT,
+        cache: await storeWithAlices(),
+      });
+      if (finds.length === 1) {
+        assert.equal((await client.findAccountByTypedName('Alice@Contoso.com')).homeAccountId, finds[0]);
+      } else {
+        const err = await rejectsWith(client.findAccountByTypedName('alice@contoso.com'), 'INVALID_ARGUMENT');
+        const listed = [...err.message.matchAll(/\(id ([^)]+)\)/g)].map((m) => m[1]);
+        assert.deepEqual(listed.sort(), [...finds].sort());
+      }
+      // An id is its exact key, whatever the tenant of the authority.
+      for (const h of homes)
+        assert.equal(
+          (await client.findAccountByTypedName(`${h.oid}.${h.tid}`)).homeAccountId,
+          `${h.oid}.${h.tid}`,
+        );
+    });
+  }
 });
