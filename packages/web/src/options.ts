@@ -1,4 +1,5 @@
 import type { CacheStore, ClientCertificate, HttpOptions } from 'tokenloop';
+import { safeReturnTo } from './session/return-to.js';
 import type { SessionStore } from './session/session-store.js';
 
 /** Options of `createWebAuth`; checked when it is created, so a misconfiguration stops start-up (S57). */
@@ -40,9 +41,13 @@ export class WebAuthConfigError extends Error {
   override name = 'WebAuthConfigError';
 }
 
-const path = (v: string | undefined, fallback: string, name: string) => {
+/**
+ * A route or landing path of the app: plain characters only, and exactly what `safeReturnTo` makes of it, so a
+ * configured path can never lead off the app's origin either (S10).
+ */
+const path = (v: string | undefined, fallback: string, name: string, origin: string) => {
   const p = v ?? fallback;
-  if (!/^\/[A-Za-z0-9/_.-]*$/.test(p))
+  if (typeof p !== 'string' || !/^\/[A-Za-z0-9/_.-]*$/.test(p) || safeReturnTo(p, origin) !== p)
     throw new WebAuthConfigError(`${name} must be a path like ${fallback}`);
   return p;
 };
@@ -97,10 +102,10 @@ export function checkWebOptions(o: WebAuthOptions): CheckedOptions {
   return {
     ...o,
     origin: base.origin,
-    loginPath: path(o.loginPath, '/auth/login', 'loginPath'),
-    callbackPath: path(o.callbackPath, '/auth/callback', 'callbackPath'),
-    logoutPath: path(o.logoutPath, '/auth/logout', 'logoutPath'),
-    postLogoutPath: path(o.postLogoutPath, '/', 'postLogoutPath'),
+    loginPath: path(o.loginPath, '/auth/login', 'loginPath', base.origin),
+    callbackPath: path(o.callbackPath, '/auth/callback', 'callbackPath', base.origin),
+    logoutPath: path(o.logoutPath, '/auth/logout', 'logoutPath', base.origin),
+    postLogoutPath: path(o.postLogoutPath, '/', 'postLogoutPath', base.origin),
     scopes: o.scopes ?? ['User.Read'],
     sessionTtlMs: ttl * 1000,
     cookieName: o.cookieName ?? 'tl_session',

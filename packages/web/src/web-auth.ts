@@ -209,7 +209,8 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     const sessionCookie = setCookie(policy, o.cookieName, id, {
       maxAgeSeconds: Math.floor(o.sessionTtlMs / 1000),
     });
-    return redirect(returnTo, { 'set-cookie': [clearTx, sessionCookie] }, 303);
+    // S10: the target is checked again where it is used (it came back from the store).
+    return redirect(safeReturnTo(returnTo, o.origin), { 'set-cookie': [clearTx, sessionCookie] }, 303);
   }
 
   async function logout(req: WebRequest): Promise<WebResponse> {
