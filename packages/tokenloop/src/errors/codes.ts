@@ -26,6 +26,11 @@ export type ErrorCode =
   | 'TIMEOUT'
   /** The token cache could not be read, written or locked (details in `cause`). */
   | 'CACHE'
+  /**
+   * A private file or its folder could be read, replaced or planted by another user (another user's, writable
+   * by others, a link, a FIFO): refused before use, with the fix in `remediation` (S80–S83).
+   */
+  | 'UNSAFE_FILE'
   /** No account matches the request. */
   | 'ACCOUNT_NOT_FOUND';
 

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, stat, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { TokenloopError } from '../../src/errors/errors.js';
 import {
   createFileExclusive,
-  ensurePrivateDirectory,
   removeOrphanTempFiles,
   tempFileName,
   writeFileAtomic,
-} from '../../src/cache/stores/atomic-write.js';
+} from '../../src/private-files/atomic-write.js';
+import { ensurePrivateDirectory } from '../../src/private-files/private-directory.js';
 import { tempDir } from './fixtures.js';
 
 test('C1: writeFileAtomic replaces the file, leaves no temporary file, and the file is mode 0600', async () => {
@@ -50,19 +51,22 @@ test('C1: ensurePrivateDirectory creates missing directories with mode 0700', as
   }
 });
 
-test('ensurePrivateDirectory warns about an existing group/world-writable directory (not a private one) and leaves its mode', async () => {
+test('S80 ensurePrivateDirectory refuses an existing directory others may write to (and leaves its mode); a private one passes', async () => {
   const { dir, cleanup } = await tempDir();
   try {
     const shared = join(dir, 'shared');
     await mkdir(shared);
     await chmod(shared, 0o777);
-    const warnings: string[] = [];
-    await ensurePrivateDirectory(shared, (m) => warnings.push(m));
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0] ?? '', /writable by group or others/);
+    await assert.rejects(
+      ensurePrivateDirectory(shared),
+      (err) =>
+        err instanceof TokenloopError &&
+        err.code === 'UNSAFE_FILE' &&
+        /other users may write/.test(err.message),
+    );
     assert.equal((await stat(shared)).mode & 0o777, 0o777);
-    await ensurePrivateDirectory(join(dir, 'private'), (m) => warnings.push(m));
-    assert.equal(warnings.length, 1);
+    await ensurePrivateDirectory(join(dir, 'private'));
+    assert.equal((await stat(join(dir, 'private'))).mode & 0o777, 0o700);
   } finally {
     await cleanup();
   }

@@ -1,10 +1,7 @@
 import { TokenloopError } from '../../errors/errors.js';
+import { errnoCode } from '../../private-files/errno-code.js';
 
-/** The `code` of a Node.js system error (`ENOENT`, `EACCES`...), or undefined. */
-export function errnoCode(err: unknown): string | undefined {
-  if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
-  return typeof err.code === 'string' ? err.code : undefined;
-}
+export { errnoCode };
 
 const PERMISSION = new Set(['EACCES', 'EPERM']);
 const READ_ONLY = new Set(['EROFS']);

@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { TokenloopError } from '../../errors/errors.js';
 import { debug } from '../../log/debug.js';
 import type { AccountRecord } from '../model.js';
-import { ensurePrivateDirectory, removeOrphanTempFiles, writeFileAtomic } from './atomic-write.js';
+import { removeOrphanTempFiles, writeFileAtomic } from '../../private-files/atomic-write.js';
+import { ensurePrivateDirectory } from '../../private-files/private-directory.js';
+import { readPrivateFile } from '../../private-files/read-private-file.js';
 import { parseCacheDocument, recordToStore, serializeCacheDocument } from './cache-document.js';
 import { cacheIoError, errnoCode } from './cache-io-error.js';
 import { type CacheKey, openEnvelope, sealEnvelope } from './encryption.js';
@@ -26,7 +28,7 @@ export interface EncryptedFileStoreOptions {
   lockTimeoutMs?: number;
   /** A lock not refreshed for this long is taken over, in ms (default 30 000). */
   staleLockMs?: number;
-  /** Where warnings go (quarantined cache, permissive directory). Default: one line on stderr. */
+  /** Where warnings go (a quarantined cache). Default: one line on stderr. */
   onWarning?: StoreWarning;
 }
 
@@ -100,7 +102,7 @@ export function encryptedFileStore(options: EncryptedFileStoreOptions): Encrypte
   let dirPromise: Promise<void> | undefined;
 
   const ensureDirectory = (): Promise<void> =>
-    (dirPromise ??= ensurePrivateDirectory(dirname(path), warn).catch((err: unknown) => {
+    (dirPromise ??= ensurePrivateDirectory(dirname(path)).catch((err: unknown) => {
       dirPromise = undefined;
       throw cacheIoError(err, path, 'create the directory of');
     }));
@@ -126,7 +128,6 @@ export function encryptedFileStore(options: EncryptedFileStoreOptions): Encrypte
       key: options.key,
       keyring: options.keyring,
       exclusive: (create) => locked(() => create()),
-      onWarning: warn,
     }).catch((err: unknown) => {
       keysPromise = undefined;
       throw cacheIoError(err, `${path}.key`, 'read the key of');
@@ -279,7 +280,7 @@ function sameStamp(a: FileStamp | undefined, b: FileStamp | undefined): boolean 
 
 async function statStamp(path: string): Promise<FileStamp | undefined> {
   try {
-    const st = await fs.stat(path, { bigint: true });
+    const st = await fs.lstat(path, { bigint: true }); // a link planted in its place changes the stamp too
     return { ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs };
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return undefined;
@@ -287,20 +288,13 @@ async function statStamp(path: string): Promise<FileStamp | undefined> {
   }
 }
 
-/** Read the file and its stamp from one open handle, so both describe the same version. */
+/**
+ * Read the file and its stamp from one open handle, so both describe the same version; only the user's own
+ * plain file in a folder only they control, never through a link, never waiting on a FIFO (S80, S81, S83).
+ */
 async function readStamped(path: string): Promise<{ stamp: FileStamp; raw: Buffer } | undefined> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(path, 'r');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return undefined;
-    throw err;
-  }
-  try {
-    const st = await handle.stat({ bigint: true });
-    const raw = await handle.readFile();
-    return { stamp: { ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs }, raw };
-  } finally {
-    await handle.close();
-  }
+  const file = await readPrivateFile(path);
+  if (!file) return undefined;
+  const st = file.stat;
+  return { stamp: { ino: st.ino, size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs }, raw: file.data };
 }

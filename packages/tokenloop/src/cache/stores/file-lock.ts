@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TokenloopError } from '../../errors/errors.js';
 import { debug } from '../../log/debug.js';
-import { createFileExclusive, tempFileName } from './atomic-write.js';
+import { createFileExclusive, tempFileName } from '../../private-files/atomic-write.js';
+import { readPrivateFile } from '../../private-files/read-private-file.js';
 import { backoffDelays } from './backoff.js';
 import { errnoCode } from './cache-io-error.js';
 import { isRecord, parseJson } from './json-guards.js';
@@ -144,7 +145,7 @@ function holdLock(path: string, token: string, staleMs: number, recoveredStale: 
       void stillMine().then(async (mine) => {
         if (mine) {
           const now = new Date();
-          await fs.utimes(path, now, now).catch(() => {});
+          await fs.lutimes(path, now, now).catch(() => {});
         }
       });
     },
@@ -224,21 +225,14 @@ async function removeLockIfUnchanged(path: string, expected: LockState): Promise
   }
 }
 
+/**
+ * The lock file's holder and age. Read like every private file (S81, S83): a FIFO, a link or another user's
+ * file planted as the lock is refused at once with `TokenloopError('UNSAFE_FILE')`, so the timeout holds.
+ */
 async function readLock(path: string): Promise<LockState | undefined> {
-  let handle: fs.FileHandle;
-  try {
-    handle = await fs.open(path, 'r');
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return undefined;
-    throw err;
-  }
-  try {
-    const st = await handle.stat();
-    const text = await handle.readFile('utf8');
-    return { owner: parseOwner(text), mtimeMs: st.mtimeMs };
-  } finally {
-    await handle.close();
-  }
+  const file = await readPrivateFile(path);
+  if (!file) return undefined;
+  return { owner: parseOwner(file.data.toString('utf8')), mtimeMs: Number(file.stat.mtimeMs) };
 }
 
 function parseOwner(text: string): LockOwner | undefined {

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
 import { TokenloopError } from '../../errors/errors.js';
 import { debug } from '../../log/debug.js';
-import { createFileExclusive } from './atomic-write.js';
-import { errnoCode } from './cache-io-error.js';
+import { createFileExclusive } from '../../private-files/atomic-write.js';
+import { readPrivateFile } from '../../private-files/read-private-file.js';
 import { type CacheKey, cacheKey, envelopeKeyId } from './encryption.js';
-import type { StoreWarning } from './store.js';
 
 /** Where the cache key came from: passed in by the program, the OS keyring, or a key file beside the cache. */
 export type KeySource = 'option' | 'keyring' | 'key-file';
@@ -22,7 +20,6 @@ export interface CacheKeyOptions {
   keyringTimeoutMs?: number | undefined;
   /** Runs `create` under the cache's cross-process lock, so two processes never make two different keys. */
   exclusive: <T>(create: () => Promise<T>) => Promise<T>;
-  onWarning?: StoreWarning | undefined;
 }
 
 export interface ResolvedCacheKeys {
@@ -54,7 +51,7 @@ export async function resolveCacheKeys(options: CacheKeyOptions): Promise<Resolv
   const keyFile = `${cachePath}.key`;
   // A key file exists only where no keyring was reachable when the cache was created: use it without
   // probing the keyring (which costs a native module and a D-Bus round trip on every start).
-  const fileKey = await readKeyFile(keyFile, options.onWarning);
+  const fileKey = await readKeyFile(keyFile);
   if (fileKey) return report({ keys: [fileKey], source: 'key-file' }, keyFile);
   const keyring =
     options.keyring === 'off'
@@ -65,7 +62,7 @@ export async function resolveCacheKeys(options: CacheKeyOptions): Promise<Resolv
     const found: { key: CacheKey; source: KeySource }[] = [];
     const fromKeyring = keyring ? await keyring.read() : undefined;
     if (fromKeyring) found.push({ key: fromKeyring, source: 'keyring' });
-    const fromFile = await readKeyFile(keyFile, options.onWarning);
+    const fromFile = await readKeyFile(keyFile);
     if (fromFile) found.push({ key: fromFile, source: 'key-file' });
     const first = found[0];
     return first ? { keys: found.map((f) => f.key), source: first.source } : undefined;
@@ -82,7 +79,7 @@ export async function resolveCacheKeys(options: CacheKeyOptions): Promise<Resolv
     if (await createFileExclusive(keyFile, `${Buffer.from(key.bytes).toString('base64')}\n`)) {
       return report({ keys: [key], source: 'key-file' }, keyFile);
     }
-    const raced = await readKeyFile(keyFile, options.onWarning); // someone not honouring the lock made one
+    const raced = await readKeyFile(keyFile); // someone not honouring the lock made one
     if (!raced) throw damagedKeyFile(keyFile);
     return report({ keys: [raced], source: 'key-file' }, keyFile);
   });
@@ -96,9 +93,12 @@ export async function resolveCacheKeys(options: CacheKeyOptions): Promise<Resolv
 async function refuseToOrphan(cachePath: string, keyFile: string, keyringReachable: boolean): Promise<void> {
   let text: string;
   try {
-    text = await fs.readFile(cachePath, 'utf8');
-  } catch {
-    return; // no cache yet (or unreadable: the store reports that itself)
+    const file = await readPrivateFile(cachePath);
+    if (!file) return; // no cache yet
+    text = file.data.toString('utf8');
+  } catch (err) {
+    if (err instanceof TokenloopError) throw err; // unsafe (S80, S81): make no key beside it
+    return; // unreadable: the store reports that itself
   }
   const keyId = envelopeKeyId(text);
   if (keyId === undefined) return; // not a cache: the store quarantines it
@@ -120,25 +120,15 @@ function report(resolved: ResolvedCacheKeys, keyFile: string): ResolvedCacheKeys
   return resolved;
 }
 
-async function readKeyFile(path: string, onWarning: StoreWarning | undefined): Promise<CacheKey | undefined> {
-  let text: string;
-  let mode: number;
-  try {
-    const handle = await fs.open(path, 'r');
-    try {
-      mode = (await handle.stat()).mode;
-      text = await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch (err) {
-    if (errnoCode(err) === 'ENOENT') return undefined;
-    throw err;
-  }
-  if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    onWarning?.(`the token cache key file ${path} is accessible to other users; run: chmod 600 ${path}`);
-  }
-  const encoded = text.trim();
+/**
+ * The key file, read as a secret (S82): the user's own plain file that nobody else may read or write (0600),
+ * in a folder only the user controls — else refused with the fix, never used with a warning. A key that
+ * another user planted or could read would seal the user's tokens for them.
+ */
+async function readKeyFile(path: string): Promise<CacheKey | undefined> {
+  const file = await readPrivateFile(path, { secret: true });
+  if (!file) return undefined;
+  const encoded = file.data.toString('utf8').trim();
   const bytes = /^[A-Za-z0-9+/]{43}=$/.test(encoded) ? Buffer.from(encoded, 'base64') : undefined;
   if (bytes?.length !== 32) throw damagedKeyFile(path);
   return cacheKey(bytes);

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { createFileExclusive, syncDirectory } from './atomic-write.js';
+import { createFileExclusive, syncDirectory } from '../../private-files/atomic-write.js';
 import { dirname } from 'node:path';
 
 /** `<path>.corrupt-<timestamp>`: where unusable cache data is kept for inspection (C3). */

@@ -2,7 +2,7 @@
 // half-written temporary cache file (as a writer killed between write and rename would) and kills itself.
 // Usage: hold-lock.ts <cachePath> [mid-write]
 import { writeFile } from 'node:fs/promises';
-import { tempFileName } from '../../../src/cache/stores/atomic-write.js';
+import { tempFileName } from '../../../src/private-files/atomic-write.js';
 import { acquireFileLock } from '../../../src/cache/stores/file-lock.js';
 
 const [path, mode] = process.argv.slice(2);

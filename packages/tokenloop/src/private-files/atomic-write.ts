@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { errnoCode } from './cache-io-error.js';
-import type { StoreWarning } from './store.js';
+import { basename, dirname, join, resolve } from 'node:path';
+import { errnoCode } from './errno-code.js';
+import { checkFile, POSIX } from './file-trust.js';
+import { ensurePrivateDirectory } from './private-directory.js';
 
 const PRIVATE_FILE = 0o600;
-const PRIVATE_DIR = 0o700;
-const POSIX = process.platform !== 'win32';
+/** S84: a new file only (never an existing one, never through a link), for writing. */
+const CREATE_FLAGS = constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | (constants.O_NOFOLLOW ?? 0);
 
 /** The name of a temporary file beside `path`: `<name>.tmp-<pid>-<random>`, recognisable by `isTempFileOf`. */
 export function tempFileName(path: string): string {
@@ -29,7 +30,7 @@ export async function removeOrphanTempFiles(path: string, minAgeMs = 0): Promise
     if (!isTempFileOf(path, name)) continue;
     const file = join(dir, name);
     try {
-      if (minAgeMs > 0 && Date.now() - (await fs.stat(file)).mtimeMs < minAgeMs) continue;
+      if (minAgeMs > 0 && Date.now() - (await fs.lstat(file)).mtimeMs < minAgeMs) continue;
       await fs.rm(file, { force: true });
       removed++;
     } catch (err) {
@@ -41,9 +42,11 @@ export async function removeOrphanTempFiles(path: string, minAgeMs = 0): Promise
 
 /**
  * Write `data` to `path` so that readers see the old content or the new, never a mix (C1): a temporary file
- * in the same directory, created exclusively (`O_CREAT|O_EXCL`) with mode 0600, written and fsynced, renamed
- * over the target, then the directory fsynced so the rename survives a crash. On failure the temporary file
- * is removed and the target is untouched. The directory must exist (see `ensurePrivateDirectory`).
+ * with a random name in the same directory, created exclusively without following links
+ * (`O_CREAT|O_EXCL|O_NOFOLLOW`, S84) with mode 0600, written and fsynced, renamed over the target (a rename
+ * replaces a link, never writes through it), then the directory fsynced so the rename survives a crash. On
+ * failure the temporary file is removed and the target is untouched. The directory must exist and be checked
+ * (see `ensurePrivateDirectory`; `writePrivateFile` does both).
  *
  * @example
  * ```ts
@@ -100,7 +103,7 @@ export async function createFileExclusive(
 }
 
 async function writeNewFile(path: string, data: Uint8Array | string, durable: boolean): Promise<void> {
-  const handle = await fs.open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, PRIVATE_FILE);
+  const handle = await fs.open(path, CREATE_FLAGS, PRIVATE_FILE);
   try {
     if (POSIX) await handle.chmod(PRIVATE_FILE); // the umask may have been odd; be exact
     await handle.writeFile(data);
@@ -111,25 +114,24 @@ async function writeNewFile(path: string, data: Uint8Array | string, durable: bo
 }
 
 /**
- * Make sure `dir` exists; directories it creates get mode 0700 (C1). An existing directory is left as the
- * user made it, but `onWarning` hears about it when group or others may write to it (they could replace the
- * cache or its lock).
+ * The one way every package writes a private file (S84): its folder is made private or checked
+ * (`ensurePrivateDirectory`, S80), a file already there must be the user's own plain file (S81: a link, a FIFO
+ * or another user's file is refused, not silently replaced), then `writeFileAtomic` writes it (0600).
+ *
+ * @example
+ * ```ts
+ * await writePrivateFile(join(configDir, 'config.json'), `${JSON.stringify(settings, null, 2)}\n`);
+ * ```
  */
-export async function ensurePrivateDirectory(dir: string, onWarning?: StoreWarning): Promise<void> {
-  const created = await fs.mkdir(dir, { recursive: true, mode: PRIVATE_DIR });
-  if (!POSIX) return;
-  if (created !== undefined) {
-    await fs.chmod(dir, PRIVATE_DIR);
-    return;
+export async function writePrivateFile(path: string, data: Uint8Array | string): Promise<void> {
+  const file = resolve(path);
+  await ensurePrivateDirectory(dirname(file));
+  try {
+    checkFile(await fs.lstat(file), file);
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw err;
   }
-  const st = await fs.stat(dir);
-  const sticky = (st.mode & 0o1000) !== 0;
-  if ((st.mode & 0o022) !== 0 && onWarning) {
-    onWarning(
-      `the token cache directory ${dir} is writable by group or others${sticky ? ' (sticky)' : ''}; ` +
-        'consider a private directory (chmod 700)',
-    );
-  }
+  await writeFileAtomic(file, data);
 }
 
 /** fsync a directory so a rename or link in it is durable. Not supported everywhere (Windows): then a no-op. */
@@ -137,7 +139,7 @@ export async function syncDirectory(dir: string): Promise<void> {
   if (!POSIX) return;
   let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(dir, constants.O_RDONLY);
+    handle = await fs.open(dir, constants.O_RDONLY | (constants.O_DIRECTORY ?? 0));
     await handle.sync();
   } catch (err) {
     const code = errnoCode(err);
