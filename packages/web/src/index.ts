@@ -4,7 +4,7 @@ export { createWebAuth, SignInRequiredError } from './web-auth.js';
 export type { WebAuth, WebRequest, WebResponse, WebSession } from './web-auth.js';
 export { type WebAuthOptions, WebAuthConfigError } from './options.js';
 export { memorySessionStore, type SessionStore } from './session/session-store.js';
-export { redisSessionStore } from './session/redis-session-store.js';
+export { redisSessionStore, type RedisSessionStoreOptions } from './session/redis-session-store.js';
 export { safeReturnTo } from './session/return-to.js';
 export { createAccessTokenVerifier, InvalidTokenError } from './bearer/access-token.js';
 export type { AccessTokenOptions, AccessTokenVerifier } from './bearer/access-token.js';

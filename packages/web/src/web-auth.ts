@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type AuthResult,
-  type AuthorizationTransaction,
-  type TokenClient,
-  TokenloopError,
-  createTokenClient,
-  memoryStore,
-} from 'tokenloop';
+import { decodeJwt } from 'jose';
+import { type AuthResult, type TokenClient, TokenloopError, createTokenClient, memoryStore } from 'tokenloop';
 import { type CheckedOptions, type WebAuthOptions, checkWebOptions } from './options.js';
 import { clearCookie, readCookie, setCookie } from './session/cookies.js';
 import { safeReturnTo } from './session/return-to.js';
+import {
+  SESSION_CLAIMS,
+  parseStoredSession,
+  parseStoredTransaction,
+  type StoredSession,
+} from './session/session-data.js';
 import { memorySessionStore, type SessionStore } from './session/session-store.js';
 
 /** A request as the core sees it; adapters build it. `url` is resolved against `baseUrl`, not `Host` (S52). */
@@ -68,6 +68,8 @@ export interface WebAuth {
 const TX_COOKIE = 'tl_tx';
 const TX_TTL_MS = 10 * 60_000;
 const newId = () => randomBytes(32).toString('base64url');
+/** The shape of every id `newId` makes; anything else in a cookie is not looked up at all. */
+const ID = /^[A-Za-z0-9_-]{43}$/;
 
 function page(
   status: number,
@@ -129,9 +131,11 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
 
   async function session(req: WebRequest): Promise<WebSession | undefined> {
     const id = readCookie(req.cookieHeader, o.cookieName);
-    if (!id || id.length > 100) return undefined;
-    const data = await sessions.get(`s:${id}`);
-    return data ? ({ ...(data as Omit<WebSession, 'id'>), id } as WebSession) : undefined;
+    if (!id || !ID.test(id)) return undefined;
+    // S68: what the store returns is checked, whichever store it is; the lifetime holds whatever its TTL did.
+    const data = parseStoredSession(await sessions.get(`s:${id}`));
+    if (!data || data.signedInAt + o.sessionTtlMs <= Date.now()) return undefined;
+    return { ...data, id };
   }
 
   async function login(req: WebRequest): Promise<WebResponse> {
@@ -160,8 +164,10 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     const clearTx = clearCookie(policy, TX_COOKIE, o.callbackPath);
     const txId = readCookie(req.cookieHeader, TX_COOKIE);
     // Single use: the transaction is removed before anything else happens (S55); no cookie, no sign-in (S04).
-    const stored = txId && txId.length <= 100 ? await sessions.take(`t:${txId}`) : undefined;
-    if (!stored) {
+    // S68: every read from the store goes through its parse function.
+    const stored =
+      txId && ID.test(txId) ? parseStoredTransaction(await sessions.take(`t:${txId}`)) : undefined;
+    if (!stored || stored.transaction.redirectUri !== redirectUri) {
       return page(
         400,
         'Sign-in expired',
@@ -169,7 +175,7 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
         { 'set-cookie': clearTx },
       );
     }
-    const { transaction, returnTo } = stored as { transaction: AuthorizationTransaction; returnTo: string };
+    const { transaction, returnTo } = stored;
     let result: AuthResult;
     try {
       result = await client.completeAuthorization(transaction, params);
@@ -185,19 +191,16 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     }
     // A new session id on every sign-in; any session the browser brought is destroyed (S54, fixation).
     const previous = readCookie(req.cookieHeader, o.cookieName);
-    if (previous && previous.length <= 100) await sessions.delete(`s:${previous}`);
+    if (previous && ID.test(previous)) await sessions.delete(`s:${previous}`);
     const id = newId();
     const account = result.account!;
-    const claims: Record<string, unknown> = {};
-    const idClaims = result.idToken
-      ? (JSON.parse(Buffer.from(result.idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
-          string,
-          unknown
-        >)
-      : {};
-    for (const k of ['oid', 'tid', 'sub', 'name', 'preferred_username', 'email'])
-      if (idClaims[k] !== undefined) claims[k] = idClaims[k];
-    const data: Omit<WebSession, 'id'> = {
+    const claims: Record<string, string> = {};
+    const idClaims = result.idToken ? decodeJwt(result.idToken) : {}; // validated by the library
+    for (const k of SESSION_CLAIMS) {
+      const v = idClaims[k];
+      if (typeof v === 'string' && v.length > 0 && v.length <= 4096) claims[k] = v;
+    }
+    const data: StoredSession = {
       homeAccountId: account.homeAccountId,
       username: account.username,
       name: account.name,
@@ -205,7 +208,7 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
       claims,
       signedInAt: Date.now(),
     };
-    await sessions.set(`s:${id}`, data as unknown as Record<string, unknown>, o.sessionTtlMs);
+    await sessions.set(`s:${id}`, { ...data }, o.sessionTtlMs);
     const sessionCookie = setCookie(policy, o.cookieName, id, {
       maxAgeSeconds: Math.floor(o.sessionTtlMs / 1000),
     });

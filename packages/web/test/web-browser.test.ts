@@ -2,12 +2,13 @@
 // pages, consent, profile (Graph /me), incremental consent for an API, a second instance behind the same Redis
 // serving the user, session expiry, sign out. Screenshots go to artifacts/web/<adapter>/.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
 import { Redis } from 'ioredis';
 import type { Browser } from 'playwright-core';
-import { redisSessionStore } from '@tokenloop/web';
+import { type SessionStore, redisSessionStore } from '@tokenloop/web';
 import { redisStore } from 'tokenloop/redis';
 import { artifactDir, launchBrowser } from '../../emulator/test/support/browser.js';
 import { type RunningRedis, startRedis } from '../../tokenloop/test/support/redis-server.js';
@@ -20,6 +21,8 @@ for (const adapter of ['express', 'fastify'] as const) {
     let em: RunningEmulator;
     let redis: RunningRedis;
     let clients: Redis[];
+    let sessionStores: SessionStore[];
+    const key = randomBytes(32);
     let a: TestApp;
     let b: TestApp;
     let browser: Browser;
@@ -27,6 +30,7 @@ for (const adapter of ['express', 'fastify'] as const) {
       em = await startEmulator();
       redis = await startRedis();
       clients = [new Redis(redis.url), new Redis(redis.url)];
+      sessionStores = clients.map((client) => redisSessionStore({ client, key }));
       const common = {
         authority: `${em.url}/${SAMPLE_IDS.contoso}`,
         clientId: SAMPLE_IDS.webApp,
@@ -37,14 +41,14 @@ for (const adapter of ['express', 'fastify'] as const) {
       };
       a = await startWebApp({
         ...common,
-        sessionStore: redisSessionStore({ client: clients[0]! }),
-        tokenCache: redisStore({ client: clients[0]! }),
+        sessionStore: sessionStores[0],
+        tokenCache: redisStore({ client: clients[0]!, key }),
       });
       b = await startWebApp({
         ...common,
         baseUrl: a.url,
-        sessionStore: redisSessionStore({ client: clients[1]! }),
-        tokenCache: redisStore({ client: clients[1]! }),
+        sessionStore: sessionStores[1],
+        tokenCache: redisStore({ client: clients[1]!, key }),
       });
       browser = await launchBrowser();
     });
@@ -92,7 +96,7 @@ for (const adapter of ['express', 'fastify'] as const) {
 
       // Session expiry: the session is gone from Redis → the next page asks for sign-in (SSO brings the user back).
       const cookie = (await page.context().cookies()).find((c) => c.name === 'tl_session')!;
-      await clients[0]!.del(`tokenloop:session:s:${cookie.value}`);
+      await sessionStores[0]!.delete(`s:${cookie.value}`);
       await page.goto(`${a.url}/`);
       assert.equal((await page.locator('body').innerText()).trim(), 'anonymous');
 

@@ -1,6 +1,7 @@
 // Sign-in middleware over HTTP (S10, S52, S54–S57), incremental consent, session expiry, and a second app
 // instance behind the same Redis serving the signed-in user.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
 import { Redis } from 'ioredis';
@@ -229,6 +230,7 @@ for (const adapter of ['express', 'fastify'] as const) {
     let clients: Redis[] = [];
     let a: TestApp;
     let b: TestApp;
+    const key = randomBytes(32); // the instances share it: sessions and tokens are sealed with it
     before(async () => {
       em = await startEmulator({ autoLogin: 'alice' });
       redis = await startRedis();
@@ -243,15 +245,15 @@ for (const adapter of ['express', 'fastify'] as const) {
       };
       a = await startWebApp({
         ...common,
-        sessionStore: redisSessionStore({ client: clients[0]! }),
-        tokenCache: redisStore({ client: clients[0]! }),
+        sessionStore: redisSessionStore({ client: clients[0]!, key }),
+        tokenCache: redisStore({ client: clients[0]!, key }),
       });
       // The second instance serves the same public origin (a load balancer in front of both).
       b = await startWebApp({
         ...common,
         baseUrl: a.url,
-        sessionStore: redisSessionStore({ client: clients[1]! }),
-        tokenCache: redisStore({ client: clients[1]! }),
+        sessionStore: redisSessionStore({ client: clients[1]!, key }),
+        tokenCache: redisStore({ client: clients[1]!, key }),
       });
     });
     after(async () => {

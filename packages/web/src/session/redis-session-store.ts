@@ -1,27 +1,55 @@
 import type { Redis } from 'ioredis';
+import { WebAuthConfigError } from '../options.js';
+import { type SessionSecret, sessionSealer } from './session-seal.js';
 import type { SessionStore } from './session-store.js';
 
+export interface RedisSessionStoreOptions {
+  /** A connected `ioredis` client. The store never closes it. */
+  client: Redis;
+  /**
+   * Required: 32 or more random bytes (the token cache's `redisStore({ key })` will do), or a random secret of
+   * 32 or more characters. Redis then sees only keyed hashes of session ids and encrypted, authenticated values
+   * (S67). Changing it signs every user out.
+   */
+  key: SessionSecret;
+  /** Prefix of every key (default `tokenloop:session:`). */
+  prefix?: string;
+}
+
 /**
- * Sessions in Redis, so that several app instances share sign-ins. `take` uses GETDEL: a transaction is
- * consumed exactly once even when two instances receive the same callback.
+ * Sessions in Redis, so that several app instances share sign-ins. Keys are `<prefix><HMAC of the id>` and values
+ * AES-256-GCM ciphertext bound to that name (S67): reading Redis gives no session id to replay, and writing it
+ * cannot forge, alter or move a session without the key. `take` uses GETDEL: a transaction is consumed exactly
+ * once even when two instances receive the same callback.
+ *
+ * @example
+ * ```ts
+ * const key = Buffer.from(process.env.SESSION_KEY!, 'base64'); // 32 random bytes
+ * const sessionStore = redisSessionStore({ client: new Redis(process.env.REDIS_URL!), key });
+ * ```
  */
-export function redisSessionStore(options: { client: Redis; prefix?: string }): SessionStore {
+export function redisSessionStore(options: RedisSessionStoreOptions): SessionStore {
+  if (typeof options !== 'object' || options === null || typeof options.client?.get !== 'function')
+    throw new WebAuthConfigError('redisSessionStore needs { client, key } with a connected ioredis client');
   const { client } = options;
+  const sealer = sessionSealer(options.key);
   const prefix = options.prefix ?? 'tokenloop:session:';
-  const parse = (text: string | null) =>
-    text === null ? undefined : (JSON.parse(text) as Record<string, unknown>);
   return {
     async get(id) {
-      return parse(await client.get(prefix + id));
+      const name = sealer.nameOf(id);
+      return sealer.open(name, await client.get(prefix + name));
     },
     async set(id, value, ttlMs) {
-      await client.set(prefix + id, JSON.stringify(value), 'PX', Math.max(1, Math.round(ttlMs)));
+      const ttl = Math.max(1, Math.round(ttlMs));
+      const name = sealer.nameOf(id);
+      await client.set(prefix + name, sealer.seal(name, value, Date.now() + ttl), 'PX', ttl);
     },
     async delete(id) {
-      await client.del(prefix + id);
+      await client.del(prefix + sealer.nameOf(id));
     },
     async take(id) {
-      return parse(await client.getdel(prefix + id));
+      const name = sealer.nameOf(id);
+      return sealer.open(name, await client.getdel(prefix + name));
     },
   };
 }

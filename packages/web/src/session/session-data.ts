@@ -1,0 +1,75 @@
+import type { AuthorizationTransaction } from 'tokenloop';
+
+/**
+ * The records the web layer keeps in a session store, and their runtime checks (S68). Whatever a store returns
+ * (memory, Redis, an app's own) is untrusted input: a record of the wrong shape is treated as absent, and only
+ * the known fields are copied out, so nothing reaches the code as a bare cast.
+ */
+
+/** A signed-in session as stored under `s:<id>`. Tokens are never in it. */
+export interface StoredSession {
+  homeAccountId: string;
+  username: string | undefined;
+  name: string | undefined;
+  tenantId: string | undefined;
+  /** Selected ID-token claims, strings only. */
+  claims: Record<string, string>;
+  signedInAt: number;
+}
+
+/** A sign-in in progress as stored under `t:<id>`. */
+export interface StoredTransaction {
+  transaction: AuthorizationTransaction;
+  returnTo: string;
+}
+
+/** The ID-token claims a session keeps. */
+export const SESSION_CLAIMS = ['oid', 'tid', 'sub', 'name', 'preferred_username', 'email'] as const;
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const text = (v: unknown, max = 4096): v is string =>
+  typeof v === 'string' && v.length > 0 && v.length <= max;
+const optionalText = (v: unknown): v is string | undefined => v === undefined || text(v);
+const time = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+
+export function parseStoredSession(value: unknown): StoredSession | undefined {
+  if (!isRecord(value)) return undefined;
+  const { homeAccountId, username, name, tenantId, claims, signedInAt } = value;
+  if (!text(homeAccountId, 1024) || !time(signedInAt) || !isRecord(claims)) return undefined;
+  if (!optionalText(username) || !optionalText(name) || !optionalText(tenantId)) return undefined;
+  const kept: Record<string, string> = {};
+  for (const [k, v] of Object.entries(claims)) {
+    if (!(SESSION_CLAIMS as readonly string[]).includes(k) || !text(v)) return undefined;
+    kept[k] = v;
+  }
+  return { homeAccountId, username, name, tenantId, claims: kept, signedInAt };
+}
+
+export function parseStoredTransaction(value: unknown): StoredTransaction | undefined {
+  if (!isRecord(value) || !text(value.returnTo) || !isRecord(value.transaction)) return undefined;
+  const t = value.transaction;
+  const { state, nonce, codeVerifier, redirectUri, scopes, issuer, maxAge, responseMode, createdAt } = t;
+  if (!text(state) || typeof nonce !== 'string' || nonce.length > 4096 || !text(codeVerifier))
+    return undefined;
+  if (!text(redirectUri) || !text(issuer) || !time(createdAt)) return undefined;
+  if (!Array.isArray(scopes) || scopes.length > 100 || !scopes.every((s) => text(s, 1024))) return undefined;
+  if (maxAge !== undefined && !(Number.isInteger(maxAge) && (maxAge as number) >= 0)) return undefined;
+  if (responseMode !== 'query' && responseMode !== 'form_post') return undefined;
+  return {
+    returnTo: value.returnTo,
+    transaction: {
+      state,
+      nonce,
+      codeVerifier,
+      redirectUri,
+      scopes: [...(scopes as string[])],
+      issuer,
+      ...(maxAge === undefined ? {} : { maxAge: maxAge as number }),
+      responseMode,
+      createdAt,
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// What a session store returns is untrusted input (S68): a session or transaction record of the wrong shape —
+// from a damaged store, an older version, or someone who can write the store — is treated as absent: the user
+// is anonymous, the sign-in is "expired", nothing crashes and nothing reaches the app as a bare cast.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
+import { memorySessionStore } from '@tokenloop/web';
+import { Browser, type TestApp, startWebApp } from './support/web-app.js';
+
+for (const adapter of ['express', 'fastify'] as const) {
+  describe(`S68 session records are checked when read (${adapter})`, () => {
+    let em: RunningEmulator;
+    let app: TestApp;
+    const store = memorySessionStore();
+    before(async () => {
+      em = await startEmulator({ autoLogin: 'alice' });
+      app = await startWebApp({
+        authority: `${em.url}/${SAMPLE_IDS.contoso}`,
+        clientId: SAMPLE_IDS.webApp,
+        clientSecret: SAMPLE_SECRETS.webApp,
+        sessionStore: store,
+        sessionTtlSeconds: 3600,
+        graphBase: em.url,
+        apiScope: 'User.Read',
+        adapter,
+      });
+    });
+    after(async () => {
+      await app?.close();
+      await em?.close();
+    });
+
+    it('S68 a session record of the wrong shape (or past its lifetime) is no session', async () => {
+      const b = new Browser();
+      await b.go(`${app.url}/auth/login`);
+      const id = b.cookies.get('tl_session')!;
+      const good = (await store.get(`s:${id}`))!;
+      assert.equal(
+        await (await b.request(`${app.url}/`)).text(),
+        'signed in as alice@contoso.onmicrosoft.com',
+      );
+      const bad: Record<string, unknown>[] = [
+        {},
+        { ...good, homeAccountId: 42 },
+        { ...good, homeAccountId: '' },
+        { ...good, homeAccountId: { toString: 'x' } },
+        { ...good, username: ['alice'] },
+        { ...good, name: 7 },
+        { ...good, claims: 'oid' },
+        { ...good, claims: { oid: { nested: true } } },
+        { ...good, claims: { ...(good.claims as object), roles: 'admin' } },
+        { ...good, signedInAt: String(Date.now()) },
+        { ...good, signedInAt: Date.now() - 3601_000 },
+        { ...good, signedInAt: Number.NaN },
+      ];
+      for (const record of bad) {
+        await store.set(`s:${id}`, record, 60_000);
+        const home = await b.request(`${app.url}/`);
+        assert.equal(home.status, 200, JSON.stringify(record));
+        assert.equal(await home.text(), 'anonymous', JSON.stringify(record));
+        const me = await b.request(`${app.url}/me`);
+        assert.equal(me.status, 302, `${JSON.stringify(record)}: sent to sign in`);
+      }
+      await store.set(`s:${id}`, good, 60_000);
+      assert.equal(
+        await (await b.request(`${app.url}/`)).text(),
+        'signed in as alice@contoso.onmicrosoft.com',
+      );
+    });
+
+    it('S68 a transaction record of the wrong shape (or for another redirect URI) ends the sign-in as expired', async () => {
+      const mutations: ((tx: Record<string, unknown>) => Record<string, unknown>)[] = [
+        () => ({}),
+        (tx) => ({ ...tx, returnTo: 42 }),
+        (tx) => ({ ...tx, transaction: 'x' }),
+        (tx) => ({ ...tx, transaction: { ...(tx.transaction as object), scopes: 'openid' } }),
+        (tx) => ({ ...tx, transaction: { ...(tx.transaction as object), state: 1 } }),
+        (tx) => ({ ...tx, transaction: { ...(tx.transaction as object), responseMode: 'fragment' } }),
+        (tx) => ({ ...tx, transaction: { ...(tx.transaction as object), createdAt: 'now' } }),
+        (tx) => ({
+          ...tx,
+          transaction: { ...(tx.transaction as object), redirectUri: 'http://127.0.0.1:1/auth/callback' },
+        }),
+      ];
+      for (const mutate of mutations) {
+        const b = new Browser();
+        const start = await b.request(`${app.url}/auth/login`);
+        const txId = b.cookies.get('tl_tx')!;
+        const tx = (await store.get(`t:${txId}`))!;
+        await store.set(`t:${txId}`, mutate(tx), 60_000);
+        const authorize = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+        const res = await b.request(authorize.headers.get('location')!);
+        assert.equal(res.status, 400, JSON.stringify(mutate(tx)).slice(0, 200));
+        assert.match(await res.text(), /Sign-in expired/);
+        assert.equal(b.cookies.get('tl_session'), undefined, 'no session');
+      }
+    });
+  });
+}
+
+describe('S68 sweep', () => {
+  it('S68 every read from a session store in packages/web/src goes straight into a parse function', () => {
+    const src = join(import.meta.dirname, '..', 'src');
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter(
+      (f) => f.endsWith('.ts') && !f.startsWith('bearer'),
+    );
+    let reads = 0;
+    for (const file of files) {
+      const text = readFileSync(join(src, file), 'utf8');
+      // A store read is a get/take whose key is one of the web layer's record names (s:, t:, a:).
+      for (const m of text.matchAll(/(.{0,60})\b\w+\.(?:get|take)\(\s*`[a-z]:/g)) {
+        reads++;
+        assert.match(m[1]!, /\bparse\w+\(await $/, `${file}: a store read without a parse function: ${m[0]}`);
+      }
+    }
+    assert.ok(reads >= 2, `found only ${reads} store reads: the pattern no longer matches the code`);
+  });
+});
