@@ -43,6 +43,7 @@ const BY_CODE: Record<string, ExitCode> = {
   INTERACTION_REQUIRED: EXIT.signInRequired,
   ACCOUNT_NOT_FOUND: EXIT.signInRequired,
   CANCELLED: EXIT.interrupted,
+  UNSAFE_FILE: EXIT.usage,
 };
 
 /** The exit code for a library error: by OAuth error class, else by error code. */

@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { defaultDataDir, type RunningEmulator, startEmulator } from '@tokenloop/emulator';
+import { checkPrivateDirectory, ensurePrivateDirectory } from 'tokenloop/private-files';
 import { EXIT } from '../exit-codes.js';
 
 export interface EmulatorCommandOptions {
@@ -15,12 +17,16 @@ export interface EmulatorCommandOptions {
 /** `tokenloop emulator`: starts the emulator and serves until Ctrl-C / SIGTERM. */
 export async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
   const started = performance.now();
+  const dataDir = opts.dataDir ?? defaultDataDir();
+  // S80: the signing keys and the local CA the user is told to trust live there: only a folder the user controls.
+  await ensurePrivateDirectory(dataDir);
+  await checkPrivateDirectory(join(dataDir, 'tls'));
   const emulator = await startEmulator({
     port: opts.port,
     host: opts.host,
     https: !!opts.https,
     ...(opts.config ? { config: opts.config } : {}),
-    dataDir: opts.dataDir ?? defaultDataDir(),
+    dataDir,
     ...(opts.autoLogin ? { autoLogin: opts.autoLogin } : {}),
     ...(opts.accessTokenLifetime ? { accessTokenLifetime: opts.accessTokenLifetime } : {}),
     log: (line) => process.stderr.write(`emulator: ${line}\n`),

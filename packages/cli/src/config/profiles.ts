@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readPrivateFile, writePrivateFile } from 'tokenloop/private-files';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { writePrivateJson } from './private-json.js';
 
 /** One named app/identity configuration. */
 export interface Profile {
@@ -69,14 +68,19 @@ function parseProfile(name: string, v: unknown, file: string): Profile {
   };
 }
 
-/** Read `config.json` from the config directory; a missing file is an empty configuration. */
+/**
+ * Read `config.json` from the config directory; a missing file is an empty configuration. Only the user's own
+ * file in a folder only they control is read (S80, S81): a planted one could send sign-ins elsewhere.
+ */
 export async function readProfiles(configDir: string): Promise<ProfilesFile> {
   const file = join(configDir, 'config.json');
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    const read = await readPrivateFile(file);
+    if (!read) return { version: 1, profiles: {} };
+    text = read.data.toString('utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, profiles: {} };
+    if ((err as { code?: unknown }).code === 'UNSAFE_FILE') throw err; // the library's message and fix
     throw new CliError(`cannot read ${file}: ${(err as Error).message}`);
   }
   let value: unknown;
@@ -96,7 +100,7 @@ export async function readProfiles(configDir: string): Promise<ProfilesFile> {
   return { version: 1, current: typeof v.current === 'string' ? v.current : undefined, profiles };
 }
 
-/** Write `config.json` atomically (0600; the directory 0700). */
+/** Write `config.json` with the one private-file writer (S84: atomic, 0600, never through a link; folder 0700). */
 export async function writeProfiles(configDir: string, data: ProfilesFile): Promise<void> {
-  await writePrivateJson(join(configDir, 'config.json'), data);
+  await writePrivateFile(join(configDir, 'config.json'), `${JSON.stringify(data, null, 2)}\n`);
 }

@@ -1,10 +1,9 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { readPrivateFile, writePrivateFile } from 'tokenloop/private-files';
 import { CliError } from '../../../errors.js';
 import { EXIT } from '../../../exit-codes.js';
-import { writePrivateJson } from '../../../config/private-json.js';
 
 /**
  * The mail proxy's local passwords: what a password-only mail program types to reach an OAuth account
@@ -27,14 +26,11 @@ interface PasswordFile {
 
 export const passwordFilePath = (configDir: string): string => join(configDir, FILE);
 
+/** S82: a secret — only the user's own 0600 file in a folder only they control; a planted one is refused. */
 async function readPasswordFile(configDir: string): Promise<PasswordFile> {
-  let text: string;
-  try {
-    text = await readFile(passwordFilePath(configDir), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, users: {} };
-    throw err;
-  }
+  const read = await readPrivateFile(passwordFilePath(configDir), { secret: true });
+  if (!read) return { version: 1, users: {} };
+  const text = read.data.toString('utf8');
   const parsed = (() => {
     try {
       return JSON.parse(text) as unknown;
@@ -57,6 +53,11 @@ async function readPasswordFile(configDir: string): Promise<PasswordFile> {
   return parsed as PasswordFile;
 }
 
+/** S84: the one private-file writer (atomic, 0600, never through a link). */
+async function writePasswordFile(configDir: string, file: PasswordFile): Promise<void> {
+  await writePrivateFile(passwordFilePath(configDir), `${JSON.stringify(file, null, 2)}\n`);
+}
+
 async function hash(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await scryptAsync(password, salt, 32, PARAMS);
@@ -69,7 +70,7 @@ export async function setLocalPassword(configDir: string, user: string, password
     throw new CliError('a mail proxy password must be at least 12 characters long', EXIT.usage);
   const file = await readPasswordFile(configDir);
   file.users[user.toLowerCase()] = await hash(password);
-  await writePrivateJson(passwordFilePath(configDir), file);
+  await writePasswordFile(configDir, file);
 }
 
 /** Removes `user`'s local password; false when there was none. */
@@ -77,7 +78,7 @@ export async function removeLocalPassword(configDir: string, user: string): Prom
   const file = await readPasswordFile(configDir);
   if (!(user.toLowerCase() in file.users)) return false;
   delete file.users[user.toLowerCase()];
-  await writePrivateJson(passwordFilePath(configDir), file);
+  await writePasswordFile(configDir, file);
   return true;
 }
 
