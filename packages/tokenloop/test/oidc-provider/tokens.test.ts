@@ -99,7 +99,7 @@ describe('oidc-provider: refresh', { timeout: 60_000 }, () => {
 
   it("a refresh keeps the account's username and name when the refreshed ID token omits them", async () => {
     // tokenloop refreshes with `scope=openid` for `scopes: ['openid']`, so the provider's new ID token has no
-    // profile claims; the account's display data must survive that (username is also an account selector).
+    // profile claims; the account's display data must survive that (a typed username still names the account).
     const client = nativeClient(h);
     const { result: signedIn } = await loginInteractively(h, client, 'bob');
     assert.equal(signedIn.account?.username, USERS.bob.preferredUsername);
@@ -109,7 +109,7 @@ describe('oidc-provider: refresh', { timeout: 60_000 }, () => {
     assert.equal(refreshed.account?.homeAccountId, signedIn.account?.homeAccountId);
     assert.equal(refreshed.account?.username, USERS.bob.preferredUsername, 'username kept after a refresh');
     assert.equal(refreshed.account?.name, USERS.bob.name, 'name kept after a refresh');
-    const byName = await client.getAccount(USERS.bob.preferredUsername);
+    const byName = await client.findAccountByTypedName(USERS.bob.preferredUsername);
     assert.equal(byName?.homeAccountId, signedIn.account?.homeAccountId, 'still found by username');
   });
 });
