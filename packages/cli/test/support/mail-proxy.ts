@@ -3,17 +3,22 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { BIN } from './cli.js';
 
 export interface RunningProxy {
+  /** The proxy's process id (for /proc/PID/status). */
+  pid: number;
   ports: Partial<Record<'imap' | 'pop3' | 'smtp', number>>;
   /** Everything the proxy wrote to stderr so far (its log). */
   log(): string;
   stop(): Promise<number | null>;
 }
 
-export async function startProxy(args: string[], env: NodeJS.ProcessEnv): Promise<RunningProxy> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'mail', 'proxy', ...args], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** `prefix` runs the proxy through another program, e.g. `ip netns exec NS` (which execs it: same pid). */
+export async function startProxy(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  prefix: string[] = [],
+): Promise<RunningProxy> {
+  const argv = [...prefix, process.execPath, BIN, 'mail', 'proxy', ...args];
+  const child: ChildProcess = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const ports: RunningProxy['ports'] = {};
   const wanted = args.filter((a) => /^--(imap|pop3|smtp)$/.test(a)).length;
@@ -34,6 +39,7 @@ export async function startProxy(args: string[], env: NodeJS.ProcessEnv): Promis
     });
   });
   return {
+    pid: child.pid!,
     ports,
     log: () => stderr,
     stop: () =>

@@ -16,6 +16,10 @@ export interface LineConnection {
   /** Stop reading lines: the socket and whatever was received but not read yet. */
   detach(): { socket: Socket; pending: Buffer };
   readonly tls: boolean;
+  /** The other end's IP address, as the socket reports it (undefined once closed). */
+  readonly peerAddress: string | undefined;
+  /** The other end for messages: `host:port` as it was reached. */
+  readonly peer: string;
   close(): void;
 }
 
@@ -33,7 +37,13 @@ const MAX_LINE = 1_000_000;
 /** Reads lines and byte runs from a connected socket (either side of a conversation). */
 export function wrapSocket(
   first: Socket,
-  o: { timeoutMs?: number; upgrade?: (plain: Socket) => Promise<TLSSocket>; tls?: boolean } = {},
+  o: {
+    timeoutMs?: number;
+    upgrade?: (plain: Socket) => Promise<TLSSocket>;
+    tls?: boolean;
+    /** How the other end was reached (`host:port`), for messages. */
+    peer?: string;
+  } = {},
 ): LineConnection {
   const timeoutMs = o.timeoutMs ?? 15_000;
   let socket: Socket = first;
@@ -88,6 +98,12 @@ export function wrapSocket(
   return {
     get tls() {
       return isTls;
+    },
+    get peerAddress() {
+      return socket.remoteAddress;
+    },
+    get peer() {
+      return o.peer ?? `${socket.remoteAddress}:${socket.remotePort}`;
     },
     readLine(ms = timeoutMs) {
       return until(() => {
@@ -147,6 +163,7 @@ export async function openLineConnection(o: ConnectOptions): Promise<LineConnect
   return wrapSocket(socket, {
     timeoutMs,
     tls: o.tls,
+    peer: `${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`,
     upgrade: (plain) =>
       new Promise<TLSSocket>((resolve, reject) => {
         const s = tlsConnect({ socket: plain, ...tlsOptions }, () => {

@@ -1,3 +1,4 @@
+import { requireProtectedTransport } from './credential-guard.js';
 import type { LineConnection } from './line-connection.js';
 import type { MailProtocol } from './mail-endpoint.js';
 
@@ -111,17 +112,33 @@ export async function negotiate(
   return { capabilities, mechanisms: mechanismsOf(protocol, capabilities), startTlsOffered };
 }
 
+/** A bearer token login: XOAUTH2, or OAUTHBEARER (RFC 7628) naming the server it is meant for. */
+export interface BearerLogin {
+  mechanism: 'XOAUTH2' | 'OAUTHBEARER';
+  user: string;
+  token: string;
+  /** OAUTHBEARER's `host` and `port`. */
+  server?: { host: string; port: number } | undefined;
+}
+
 /**
- * SASL with the given mechanism and initial response, after `negotiate`. On an error challenge the client
- * answers with an empty response, as RFC 7628 requires, and reports the server's final verdict.
+ * SASL with a bearer token, after `negotiate`. On an error challenge the client answers with an empty response,
+ * as RFC 7628 requires, and reports the server's final verdict. The credential is encoded here and nowhere else,
+ * after the transport guard (S78): nothing is written on a plain connection off loopback.
  */
 export async function saslLogin(
   c: LineConnection,
   protocol: MailProtocol,
-  mechanism: 'XOAUTH2' | 'OAUTHBEARER',
-  initialResponse: string,
+  login: BearerLogin,
   negotiated: Negotiated,
 ): Promise<AuthOutcome> {
+  requireProtectedTransport(c);
+  const { oauthBearer, xoauth2 } = await import('tokenloop/mail');
+  const { mechanism } = login;
+  const initialResponse =
+    mechanism === 'XOAUTH2'
+      ? xoauth2(login.user, login.token)
+      : oauthBearer(login.user, login.token, login.server ?? {});
   const { capabilities, mechanisms, startTlsOffered } = negotiated;
   if (protocol === 'imap') {
     const saslIr = capabilities.some((x) => x.toUpperCase() === 'SASL-IR');
@@ -181,9 +198,8 @@ export async function saslLogin(
 export async function authenticate(
   c: LineConnection,
   protocol: MailProtocol,
-  mechanism: 'XOAUTH2' | 'OAUTHBEARER',
-  initialResponse: string,
+  login: BearerLogin,
   upgrade: boolean,
 ): Promise<AuthOutcome> {
-  return saslLogin(c, protocol, mechanism, initialResponse, await negotiate(c, protocol, upgrade));
+  return saslLogin(c, protocol, login, await negotiate(c, protocol, upgrade));
 }

@@ -3,9 +3,10 @@ import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { paint, say } from '../../output/terminal.js';
+import { PlainTransportRefused } from './credential-guard.js';
 import { openLineConnection } from './line-connection.js';
 import { authenticate } from './mail-auth.js';
-import { isLoopbackHost, outlookScopeFor, parseMailEndpoint } from './mail-endpoint.js';
+import { type MailEndpoint, outlookScopeFor, parseMailEndpoint } from './mail-endpoint.js';
 
 export interface MailTestOptions extends SettingFlags {
   mechanism?: string;
@@ -68,6 +69,24 @@ function likelyCause(
   };
 }
 
+/** The same server with TLS from the first byte: what to use when a plain connection cannot be trusted. */
+const IMPLICIT_TLS: Record<MailEndpoint['protocol'], { scheme: string; port: number }> = {
+  imap: { scheme: 'imaps', port: 993 },
+  pop3: { scheme: 'pop3s', port: 995 },
+  smtp: { scheme: 'submissions', port: 465 },
+};
+
+/** S78: why `mail test` sent nothing, and what works instead. */
+function plainTransportError(endpoint: MailEndpoint, err: PlainTransportRefused): CliError {
+  const tls = IMPLICIT_TLS[endpoint.protocol];
+  const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
+  return new CliError(
+    `${err.message}; nothing secret was sent`,
+    EXIT.failure,
+    `use ${tls.scheme}://${host} (TLS from the first byte, port ${tls.port}) if the server offers it; a server that normally offers STARTTLS on ${endpoint.scheme}:// should be tried again from a network you trust`,
+  );
+}
+
 /** One access token on standard input (a token from another tool, or one kept from earlier). */
 async function tokenFromStdin(): Promise<string> {
   if (process.stdin.isTTY)
@@ -125,11 +144,6 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
       await client.close();
     }
   }
-  const { oauthBearer, xoauth2 } = await import('tokenloop/mail');
-  const sasl =
-    mechanism === 'XOAUTH2'
-      ? xoauth2(user, token)
-      : oauthBearer(user, token, { host: endpoint.host, port: endpoint.port });
   let conn;
   try {
     conn = await openLineConnection({
@@ -146,8 +160,14 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
   }
   let outcome;
   try {
-    outcome = await authenticate(conn, endpoint.protocol, mechanism, sasl, endpoint.tls === 'starttls');
+    outcome = await authenticate(
+      conn,
+      endpoint.protocol,
+      { mechanism, user, token, server: { host: endpoint.host, port: endpoint.port } },
+      endpoint.tls === 'starttls',
+    );
   } catch (err) {
+    if (err instanceof PlainTransportRefused) throw plainTransportError(endpoint, err);
     throw new CliError(
       `${endpoint.scheme}://${endpoint.host}:${endpoint.port}: ${(err as Error).message}`,
       EXIT.failure,
@@ -155,7 +175,6 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
   } finally {
     conn.close();
   }
-  const loopback = isLoopbackHost(endpoint.host);
   const cause = outcome.ok ? undefined : likelyCause(token, user, endpoint.protocol, outlookScope);
   if (opts.json) {
     process.stdout.write(
@@ -163,7 +182,7 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
     );
   } else {
     say(
-      `${endpoint.scheme}://${endpoint.host}:${endpoint.port}: ${conn.tls ? 'TLS' : loopback ? 'no TLS (loopback)' : paint('red', 'no TLS')}; mechanisms: ${outcome.mechanisms.join(' ') || '(none advertised)'}`,
+      `${endpoint.scheme}://${endpoint.host}:${endpoint.port}: ${conn.tls ? 'TLS' : 'no TLS (loopback)'}; mechanisms: ${outcome.mechanisms.join(' ') || '(none advertised)'}`,
     );
     if (!outcome.mechanisms.includes(mechanism)) say(`  warning: the server does not advertise ${mechanism}`);
     if (outcome.ok) say(`${paint('green', '✓')} ${mechanism} login as ${user} succeeded`);
@@ -177,10 +196,4 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
     }
   }
   if (!outcome.ok) process.exitCode = EXIT.failure;
-  if (!conn.tls && !loopback)
-    throw new CliError(
-      'the connection was not encrypted: the token went over the network in the clear',
-      EXIT.failure,
-      'use imaps:// or a server that offers STARTTLS',
-    );
 }

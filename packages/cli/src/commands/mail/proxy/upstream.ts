@@ -1,8 +1,9 @@
 import { describeError } from '../../../errors.js';
 import { EXIT } from '../../../exit-codes.js';
+import { PlainTransportRefused, requireProtectedTransport } from '../credential-guard.js';
 import { type LineConnection, openLineConnection } from '../line-connection.js';
 import { type AuthOutcome, type Negotiated, negotiate, saslLogin } from '../mail-auth.js';
-import { type MailEndpoint, isLoopbackHost } from '../mail-endpoint.js';
+import type { MailEndpoint } from '../mail-endpoint.js';
 
 /** Why the proxy could not log a user in upstream; `text` is safe to show the mail program. */
 export class UpstreamFailure extends Error {
@@ -23,9 +24,16 @@ export interface Upstream {
   negotiated: Negotiated;
 }
 
+/** The proxy's words for a plain upstream off loopback (S78), with what to configure instead. */
+const plainUpstream = (err: PlainTransportRefused) =>
+  new UpstreamFailure(
+    'failure',
+    `${err.message}; give the server's TLS port (imaps://, pop3s://, submissions://) or one that offers STARTTLS`,
+  );
+
 /**
  * Connects to the real server and negotiates TLS. A server that is not on this machine must end up
- * encrypted (implicit TLS or STARTTLS): bearer tokens never cross the network in the clear.
+ * encrypted (implicit TLS or STARTTLS): the transport guard (S78) refuses before a token is even fetched.
  */
 export async function connectUpstream(endpoint: MailEndpoint): Promise<Upstream> {
   let conn: LineConnection;
@@ -44,16 +52,11 @@ export async function connectUpstream(endpoint: MailEndpoint): Promise<Upstream>
   }
   try {
     const negotiated = await negotiate(conn, endpoint.protocol, endpoint.tls === 'starttls');
-    if (!conn.tls && !isLoopbackHost(endpoint.host)) {
-      throw new UpstreamFailure(
-        'failure',
-        `${endpoint.host} offers no TLS; refusing to send a token in the clear`,
-      );
-    }
+    requireProtectedTransport(conn);
     return { conn, negotiated };
   } catch (err) {
     conn.close();
-    if (err instanceof UpstreamFailure) throw err;
+    if (err instanceof PlainTransportRefused) throw plainUpstream(err);
     throw new UpstreamFailure('temporary', `${endpoint.host}:${endpoint.port}: ${(err as Error).message}`);
   }
 }
@@ -77,11 +80,16 @@ export async function loginUpstream(
         : message,
     );
   }
-  const { xoauth2 } = await import('tokenloop/mail');
   let outcome: AuthOutcome;
   try {
-    outcome = await saslLogin(up.conn, endpoint.protocol, 'XOAUTH2', xoauth2(user, token), up.negotiated);
+    outcome = await saslLogin(
+      up.conn,
+      endpoint.protocol,
+      { mechanism: 'XOAUTH2', user, token },
+      up.negotiated,
+    );
   } catch (err) {
+    if (err instanceof PlainTransportRefused) throw plainUpstream(err);
     throw new UpstreamFailure('temporary', `${endpoint.host}: ${(err as Error).message}`);
   }
   if (!outcome.ok) {

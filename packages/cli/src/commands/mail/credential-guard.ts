@@ -1,0 +1,27 @@
+import type { LineConnection } from './line-connection.js';
+
+/** 127.0.0.0/8 and ::1, also written as IPv4-mapped IPv6: the other end is this machine. */
+export const isLoopbackAddress = (address: string | undefined): boolean =>
+  address !== undefined && (/^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address) || address === '::1');
+
+/** A credential was about to go over a connection that is neither encrypted nor to this machine. */
+export class PlainTransportRefused extends Error {
+  override name = 'PlainTransportRefused';
+  constructor(readonly peer: string) {
+    super(
+      `refusing to send the token to ${peer}: the connection is not encrypted (no TLS, and the server offered no STARTTLS — or something on the network removed it) and the server is not on this machine`,
+    );
+  }
+}
+
+/**
+ * S78: the one check before the first byte of a credential is written. A connection may carry a credential only
+ * when TLS is established on it, or when its other end is a loopback address (by the socket's real peer
+ * address, not by the name it was reached under). Every path that sends a credential calls this first: the
+ * SASL sender (`saslLogin`, used by `mail test` and the mail proxy's upstream login) and the proxy before it
+ * fetches a token.
+ */
+export function requireProtectedTransport(conn: LineConnection): void {
+  if (conn.tls || isLoopbackAddress(conn.peerAddress)) return;
+  throw new PlainTransportRefused(conn.peer);
+}
