@@ -8,6 +8,7 @@ import { debug } from '../log/debug.js';
 import { clientAuthFor } from './client-auth.js';
 import { mapProtocolError } from './map-errors.js';
 import { asClient, endpoint, requestOptions, signInScopes } from './protocol.js';
+import { explainScopeRefusal } from './scope-refusal.js';
 import { processTokenResponse } from './token-endpoint.js';
 import type { TokenSet } from './token-set.js';
 
@@ -183,7 +184,8 @@ export async function completeAuthorization(
     const as = authorizationResponseServer(ctx, params);
     validated = oauth.validateAuthResponse(as, asClient(ctx), params, tx.state);
   } catch (err) {
-    if (err instanceof oauth.AuthorizationResponseError) throw mapProtocolError(err);
+    if (err instanceof oauth.AuthorizationResponseError)
+      throw explainScopeRefusal(mapProtocolError(err), err, ctx, signInScopes(ctx, tx.scopes), tx.scopes);
     const message = err instanceof Error ? err.message : 'invalid callback';
     throw new TokenloopError('CALLBACK', `the sign-in response was rejected: ${message}`, {
       remediation: 'Start the sign-in again from the same browser.',

@@ -6,6 +6,7 @@ import { debug } from '../log/debug.js';
 import { clientAuthFor } from './client-auth.js';
 import { mapProtocolError } from './map-errors.js';
 import { asClient, endpoint, requestOptions, signInScopes } from './protocol.js';
+import { explainScopeRefusal } from './scope-refusal.js';
 import { processTokenResponse } from './token-endpoint.js';
 import type { TokenSet } from './token-set.js';
 import { wait } from './wait.js';
@@ -37,7 +38,10 @@ export async function loginWithDeviceCode(ctx: GrantContext, o: DeviceCodeOption
     );
     started = await oauth.processDeviceAuthorizationResponse(ctx.server.as, client, response);
   } catch (err) {
-    throw mapProtocolError(err);
+    throw explainScopeRefusal(mapProtocolError(err), err, ctx, scopes, [
+      ...o.scopes,
+      ...(o.extraScopesToConsent ?? []),
+    ]);
   }
   const now = Date.now();
   const expiresAt = now + started.expires_in * 1000;

@@ -46,8 +46,9 @@ export function endpoint(
 
 /**
  * Scopes sent when a user signs in: the requested ones plus what makes sign-in work. Entra: `openid profile
- * offline_access`, as Microsoft's own clients send. OpenID providers: `openid`, and `offline_access` when the
- * provider lists it (or lists nothing). Plain OAuth 2.0: exactly what was asked.
+ * offline_access`, as Microsoft's own clients send. OpenID providers: `openid`, and `offline_access` only when
+ * the provider advertises it in `scopes_supported` — many publish no list and refuse scopes they do not know
+ * (RFC 6749 §4.1.2.1); a caller who wants it there asks for it. Plain OAuth 2.0: exactly what was asked.
  */
 export function signInScopes(ctx: GrantContext, scopes: readonly string[]): string[] {
   const out = new Set(scopes.map((s) => s.trim()).filter(Boolean));
@@ -56,7 +57,7 @@ export function signInScopes(ctx: GrantContext, scopes: readonly string[]): stri
   } else if (ctx.authority.kind === 'oidc') {
     out.add('openid');
     const supported = ctx.server.as.scopes_supported;
-    if (!Array.isArray(supported) || supported.includes('offline_access')) out.add('offline_access');
+    if (Array.isArray(supported) && supported.includes('offline_access')) out.add('offline_access');
   }
   return [...out];
 }

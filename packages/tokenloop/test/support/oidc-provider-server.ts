@@ -74,6 +74,12 @@ export const CLIENT_IDS = {
   service: 'tokenloop-service',
   /** App-only client with a certificate key (private_key_jwt). */
   serviceJwt: 'tokenloop-service-jwt',
+  /**
+   * Public native client like `native`, but allowed only `openid profile email`: the provider refuses any other
+   * scope it knows, offline_access included, with `invalid_scope` (RFC 6749 §4.1.2.1), and still issues refresh
+   * tokens (the grant type is allowed), as many providers do.
+   */
+  nativeNoOffline: 'tokenloop-native-no-offline',
 } as const;
 
 /** The web client's registered redirect URI. Never contacted: tests read the redirect's Location instead. */
@@ -134,6 +140,8 @@ export interface OidcProviderHarness {
 export interface StartOptions {
   /** The `interval` the device authorization endpoint announces, in seconds (default 1; unset: omitted). */
   deviceInterval?: number | null;
+  /** Publish `scopes_supported` in the discovery document (default true). Many providers publish none. */
+  publishScopesSupported?: boolean;
 }
 
 function rsaSigningKey(kid: string): JWK {
@@ -218,6 +226,7 @@ function persistentStorage(): AdapterFactory {
 /** Start the provider on 127.0.0.1 (an ephemeral port). */
 export async function startOidcProvider(options: StartOptions = {}): Promise<OidcProviderHarness> {
   const deviceInterval = options.deviceInterval === undefined ? 1 : options.deviceInterval;
+  const publishScopesSupported = options.publishScopesSupported ?? true;
   const server: Server = createServer();
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -240,6 +249,15 @@ export async function startOidcProvider(options: StartOptions = {}): Promise<Oid
       post_logout_redirect_uris: [NATIVE_POST_LOGOUT_REDIRECT_URI],
       response_types: ['code'],
       grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+    },
+    {
+      client_id: CLIENT_IDS.nativeNoOffline,
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: [NATIVE_REDIRECT_URI],
+      response_types: ['code'],
+      grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+      scope: 'openid profile email',
     },
     {
       client_id: CLIENT_IDS.web,
@@ -374,6 +392,8 @@ export async function startOidcProvider(options: StartOptions = {}): Promise<Oid
       } finally {
         const route = ctx.oidc?.route;
         if (route === 'jwks') jwksRequests++;
+        if (route === 'discovery' && !publishScopesSupported)
+          delete (ctx.body as Record<string, unknown>).scopes_supported;
         if (route === 'device_authorization' && ctx.status === 200 && deviceInterval !== null) {
           (ctx.body as Record<string, unknown>).interval = deviceInterval;
         }
