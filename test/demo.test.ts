@@ -70,7 +70,7 @@ describe('npm run demo', () => {
     assert.match(api, /displayName\s+Alice Adams/);
     assert.match(api, /calledWithScopes\s+access_as_user/);
     assert.doesNotMatch(api, /eyJ[A-Za-z0-9_-]{20,}/, 'no token is shown');
-    await page.getByRole('link', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('link', { name: 'Sign in with Microsoft' }).waitFor();
     assert.equal(new URL(page.url()).origin, appUrl, 'back on the app after the emulator signed out');
     await page.close();

@@ -1,5 +1,6 @@
 // The demo's web app, built on @tokenloop/web (Express): "Sign in with Microsoft" → profile from Graph /me →
-// a page that calls a protected sample API (which itself calls Graph on-behalf-of the user) → sign out.
+// a page that calls a protected sample API (which itself calls Graph on-behalf-of the user) → sign out (a POST
+// from the app's own page: a link or a GET only shows a confirmation page).
 // Tokens stay on the server; pages show claims and results only.
 import express from 'express';
 import { createWebAuth } from '@tokenloop/web';
@@ -10,7 +11,8 @@ const page = (title, body) => `<!doctype html><html lang="en"><head><meta charse
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f6f8;color:#1b1b1b}
 header{background:#0067b8;color:#fff;padding:.75rem 1.5rem;display:flex;gap:1.25rem;align-items:center;flex-wrap:wrap}
-header a{color:#fff;font-weight:600}header .brand{font-weight:700;margin-right:auto}
+header a{color:#fff;font-weight:600}header .brand{font-weight:700;margin-right:auto}header form{margin:0}
+header button{background:none;padding:0;color:#fff;font-weight:600;text-decoration:underline}
 main{max-width:760px;margin:2rem auto;padding:2rem;background:#fff;border-radius:12px;box-shadow:0 2px 12px rgba(0,0,0,.08)}
 @media (max-width:640px){main{margin:0;border-radius:0;padding:1.25rem}}
 h1{margin-top:0;font-size:1.6rem}a.button,button{display:inline-block;padding:.6rem 1.1rem;background:#0067b8;color:#fff;border:0;
@@ -28,7 +30,7 @@ const rows = (o) =>
     )
     .join('');
 const nav = (session) =>
-  `<header><span class="brand">tokenloop demo</span>${session ? `<a href="/">Profile</a><a href="/api-demo">Call the API</a><a href="/auth/logout">Sign out</a>` : ''}</header>`;
+  `<header><span class="brand">tokenloop demo</span>${session ? `<a href="/">Profile</a><a href="/api-demo">Call the API</a><form method="post" action="/auth/logout"><button>Sign out</button></form>` : ''}</header>`;
 
 /**
  * Starts the demo app. `settings`: authority, web app (clientId, secret), API (clientId, secret, appIdUri),

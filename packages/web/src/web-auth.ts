@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { type AuthResult, type TokenClient, TokenloopError, createTokenClient, memoryStore } from 'tokenloop';
 import { type CheckedOptions, type WebAuthOptions, checkWebOptions } from './options.js';
+import { accountSessions } from './session/account-sessions.js';
 import { clearCookie, readCookie, setCookie } from './session/cookies.js';
+import { page, redirect } from './session/pages.js';
 import { safeReturnTo } from './session/return-to.js';
 import {
   SESSION_CLAIMS,
@@ -11,22 +13,10 @@ import {
   type StoredSession,
 } from './session/session-data.js';
 import { memorySessionStore, type SessionStore } from './session/session-store.js';
+import { endSession, signOutRoute } from './session/sign-out.js';
+import type { WebRequest, WebResponse } from './session/web-http.js';
 
-/** A request as the core sees it; adapters build it. `url` is resolved against `baseUrl`, not `Host` (S52). */
-export interface WebRequest {
-  method: string;
-  url: URL;
-  cookieHeader: string | undefined;
-  /** form_post callbacks: the decoded form. */
-  form?: URLSearchParams | undefined;
-}
-
-/** What the core answers; adapters write it out. */
-export interface WebResponse {
-  status: number;
-  headers: Record<string, string | string[]>;
-  body?: string;
-}
+export type { WebRequest, WebResponse } from './session/web-http.js';
 
 /** The signed-in user, as kept in the server-side session. Tokens are never in it (they stay in the token cache). */
 export interface WebSession {
@@ -71,41 +61,13 @@ const newId = () => randomBytes(32).toString('base64url');
 /** The shape of every id `newId` makes; anything else in a cookie is not looked up at all. */
 const ID = /^[A-Za-z0-9_-]{43}$/;
 
-function page(
-  status: number,
-  title: string,
-  text: string,
-  headers: Record<string, string | string[]> = {},
-): WebResponse {
-  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return {
-    status,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-      ...headers,
-    },
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title></head><body><h1>${esc(title)}</h1><p>${esc(text)}</p><p><a href="/">Back</a></p></body></html>`,
-  };
-}
-
-const redirect = (
-  location: string,
-  headers: Record<string, string | string[]> = {},
-  status = 302,
-): WebResponse => ({
-  status,
-  headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', ...headers },
-});
-
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/;
 
 /**
  * The framework-agnostic core of "Sign in with Microsoft": login (PKCE, state, nonce, a single-use transaction
  * bound to this browser by an opaque cookie, S55), callback (query or form_post; a new session id on every
- * sign-in, S54), logout (session and server-side tokens destroyed, then the provider's end-session), sessions
+ * sign-in, S54), sign-out (a POST from the app's own pages, S65; the server-side tokens go with the user's last
+ * session or "everywhere", S66; then the provider's end-session), sessions
  * and access tokens for downstream APIs with incremental consent. Options are checked here (S57).
  */
 export function createWebAuth(input: WebAuthOptions): WebAuth {
@@ -121,6 +83,7 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
   });
   const policy = { secure: o.secureCookies };
   const redirectUri = `${o.origin}${o.callbackPath}`;
+  const accounts = accountSessions(sessions, o.sessionTtlMs);
 
   const loginUrl = (returnTo: string, scopes?: string[]) => {
     const url = new URL(o.loginPath, o.origin);
@@ -135,6 +98,8 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     // S68: what the store returns is checked, whichever store it is; the lifetime holds whatever its TTL did.
     const data = parseStoredSession(await sessions.get(`s:${id}`));
     if (!data || data.signedInAt + o.sessionTtlMs <= Date.now()) return undefined;
+    // S66: a "sign out everywhere" after this sign-in ended it.
+    if (!(await accounts.isCurrent(data.homeAccountId, data.signedInAt))) return undefined;
     return { ...data, id };
   }
 
@@ -189,9 +154,7 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
         { 'set-cookie': clearTx },
       );
     }
-    // A new session id on every sign-in; any session the browser brought is destroyed (S54, fixation).
-    const previous = readCookie(req.cookieHeader, o.cookieName);
-    if (previous && ID.test(previous)) await sessions.delete(`s:${previous}`);
+    const previous = await session(req);
     const id = newId();
     const account = result.account!;
     const claims: Record<string, string> = {};
@@ -209,6 +172,10 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
       signedInAt: Date.now(),
     };
     await sessions.set(`s:${id}`, { ...data }, o.sessionTtlMs);
+    await accounts.add(data.homeAccountId, id, data.signedInAt + o.sessionTtlMs);
+    // A new session id on every sign-in; any session the browser brought is ended (S54, fixation), after the
+    // new one joined its account, so that signing in again as the same user keeps the tokens.
+    if (previous) await endSession({ client, sessions, accounts }, previous);
     const sessionCookie = setCookie(policy, o.cookieName, id, {
       maxAgeSeconds: Math.floor(o.sessionTtlMs / 1000),
     });
@@ -216,18 +183,7 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     return redirect(safeReturnTo(returnTo, o.origin), { 'set-cookie': [clearTx, sessionCookie] }, 303);
   }
 
-  async function logout(req: WebRequest): Promise<WebResponse> {
-    const current = await session(req);
-    const clear = clearCookie(policy, o.cookieName);
-    const postLogout = `${o.origin}${o.postLogoutPath}`;
-    if (!current) return redirect(o.postLogoutPath, { 'set-cookie': clear });
-    const end = await client
-      .endSessionUrl({ account: current.homeAccountId, postLogoutRedirectUri: postLogout })
-      .catch(() => undefined);
-    await sessions.delete(`s:${current.id}`);
-    await client.removeAccount(current.homeAccountId).catch(() => false);
-    return redirect(end?.href ?? o.postLogoutPath, { 'set-cookie': clear });
-  }
+  const logout = signOutRoute({ o, client, sessions, accounts, policy, current: session });
 
   return {
     options: o,

@@ -13,6 +13,7 @@ import {
   type WebResponse,
   type WebSession,
 } from '../web-auth.js';
+import { singleHeader } from '../session/web-http.js';
 
 /** What the middleware adds to each request. */
 export interface RequestAuth {
@@ -41,7 +42,14 @@ function toWebRequest(auth: WebAuth, req: Request): WebRequest {
     req.method === 'POST' && req.body && typeof req.body === 'object'
       ? new URLSearchParams(req.body as Record<string, string>)
       : undefined;
-  return { method: req.method, url, cookieHeader: req.headers.cookie, form };
+  return {
+    method: req.method,
+    url,
+    cookieHeader: req.headers.cookie,
+    form,
+    origin: singleHeader(req.headers.origin),
+    secFetchSite: singleHeader(req.headers['sec-fetch-site']),
+  };
 }
 
 function send(res: Response, r: WebResponse): void {
@@ -57,7 +65,12 @@ export function signIn(auth: WebAuth): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const run = async () => {
       const web = toWebRequest(auth, req);
-      if (web.url.pathname === auth.options.callbackPath && req.method === 'POST' && !web.form) {
+      const { callbackPath, logoutPath } = auth.options;
+      if (
+        (web.url.pathname === callbackPath || web.url.pathname === logoutPath) &&
+        req.method === 'POST' &&
+        !web.form
+      ) {
         web.form = await readForm(req);
       }
       const handled = await auth.handle(web);
@@ -79,7 +92,7 @@ export function signIn(auth: WebAuth): RequestHandler {
   };
 }
 
-/** Read an urlencoded body (form_post) when no body parser ran; capped at 64 KiB. */
+/** Read an urlencoded body (form_post, sign-out) when no body parser ran; capped at 64 KiB. */
 function readForm(req: Request): Promise<URLSearchParams> {
   return new Promise((resolve, reject) => {
     let size = 0;

@@ -13,6 +13,7 @@ import {
   type WebResponse,
   type WebSession,
 } from '../web-auth.js';
+import { singleHeader } from '../session/web-http.js';
 
 /** What the plugin adds to each request. */
 export interface RequestAuth {
@@ -41,7 +42,14 @@ function toWebRequest(auth: WebAuth, req: FastifyRequest): WebRequest {
     req.method === 'POST' && body && typeof body === 'object'
       ? new URLSearchParams(body as Record<string, string>)
       : undefined;
-  return { method: req.method, url, cookieHeader: req.headers.cookie, form };
+  return {
+    method: req.method,
+    url,
+    cookieHeader: req.headers.cookie,
+    form,
+    origin: singleHeader(req.headers.origin),
+    secFetchSite: singleHeader(req.headers['sec-fetch-site']),
+  };
 }
 
 function send(reply: FastifyReply, r: WebResponse): FastifyReply {

@@ -73,3 +73,23 @@ export function parseStoredTransaction(value: unknown): StoredTransaction | unde
     },
   };
 }
+
+/** The sessions of one account, as stored under `a:<homeAccountId>` (S66). */
+export interface StoredAccountSessions {
+  /** Live sessions: a hash of each session id (never the id) and when it ends. */
+  sessions: { h: string; exp: number }[];
+  /** Sessions signed in before this time were ended by "sign out everywhere". */
+  signedOutAt: number | undefined;
+}
+
+export function parseAccountSessions(value: unknown): StoredAccountSessions | undefined {
+  if (!isRecord(value) || !Array.isArray(value.sessions) || value.sessions.length > 1000) return undefined;
+  const sessions: { h: string; exp: number }[] = [];
+  for (const s of value.sessions) {
+    if (!isRecord(s) || !text(s.h, 100) || !time(s.exp)) return undefined;
+    sessions.push({ h: s.h, exp: s.exp });
+  }
+  const { signedOutAt } = value;
+  if (signedOutAt !== undefined && !time(signedOutAt)) return undefined;
+  return { sessions, signedOutAt };
+}
