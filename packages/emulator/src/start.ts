@@ -95,7 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const dataDir = options.dataDir ?? (options.https ? defaultDataDir() : undefined);
   const keysPromise = SigningKeys.open(dataDir, settings.keyGraceSeconds);
   const tlsPromise = options.https
-    ? ensureHttpsMaterial(dataDir!, [...new Set(['localhost', '127.0.0.1', '::1', host])])
+    ? ensureHttpsMaterial(dataDir!, [...new Set(['localhost', '127.0.0.1', '::1', host])], options.log)
     : undefined;
   const [keys, tls] = await Promise.all([keysPromise, tlsPromise]);
   const ctx: EmulatorContext = {

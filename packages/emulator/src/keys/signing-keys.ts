@@ -1,7 +1,8 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertifiedKey } from './certificates.js';
+import { ensurePrivateFolder, readPrivateFile, writePrivateFile } from './private-files.js';
 import { certificateDer, thumbprints } from './thumbprints.js';
 
 /** The X.509 generator is loaded only when a key must be made, keeping start-up with stored keys fast. */
@@ -82,7 +83,8 @@ export class SigningKeys {
 
   static async open(dataDir: string | undefined, graceSeconds: number): Promise<SigningKeys> {
     const file = dataDir ? join(dataDir, 'signing-keys.json') : undefined;
-    if (file) {
+    if (dataDir && file) {
+      await ensurePrivateFolder(dataDir); // S88: keys only from the user's own private folder
       const loaded = await readStored(file);
       if (loaded?.length) {
         const set = new SigningKeys(
@@ -137,17 +139,14 @@ export class SigningKeys {
       createdAt: k.createdAt,
       ...(k.retiredAt !== undefined ? { retiredAt: k.retiredAt } : {}),
     }));
-    await writeFileAtomic(this.file, JSON.stringify(body, null, 2));
+    await writePrivateFile(this.file, JSON.stringify(body, null, 2));
   }
 }
 
 async function readStored(file: string): Promise<StoredKey[] | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return undefined;
-  }
+  // S88: a key file of another user, or one others may read, is refused (never used, never replaced).
+  const text = await readPrivateFile(file, { secret: true, renew: file });
+  if (text === undefined) return undefined;
   try {
     const parsed: unknown = JSON.parse(text);
     if (isStoredKeys(parsed)) return parsed;
@@ -158,12 +157,4 @@ async function readStored(file: string): Promise<StoredKey[] | undefined> {
   await rename(file, `${file}.corrupt-${Date.now()}`).catch(() => {});
   process.emitWarning(`emulator: ${file} was unreadable; moved aside and created new signing keys`);
   return undefined;
-}
-
-export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const dir = join(file, '..');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, text, { mode: 0o600, flag: 'wx' });
-  await rename(tmp, file);
 }

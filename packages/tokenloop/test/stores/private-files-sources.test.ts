@@ -12,10 +12,10 @@ const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const WRITERS: Record<string, string> = {
   'packages/tokenloop/src/private-files/atomic-write.ts':
     'the one atomic writer: random name, O_CREAT|O_EXCL|O_NOFOLLOW, 0600, fsync, rename (S84)',
-  'packages/emulator/src/keys/signing-keys.ts':
+  'packages/emulator/src/keys/private-files.ts':
     'the emulator depends on no other tokenloop package (dependency profiles), so it cannot use the library; ' +
-    'it creates its files exclusively (flag wx: never through a link) at 0600, and the CLI checks its data ' +
-    'folder with the library before handing it over (S80)',
+    'its own writer creates files under a random name exclusively (flag wx: never through a link) at 0600 in ' +
+    'a folder it has checked itself (S88), besides the CLI checking it with the library (S80)',
 };
 
 const READERS: Record<string, string> = {
@@ -27,10 +27,9 @@ const READERS: Record<string, string> = {
     'the client certificate file the user names (AZURE_CLIENT_CERTIFICATE_PATH): their choice, not a file tokenloop keeps',
   'packages/cli/src/commands/decode/run-decode.ts': 'the token on standard input (file descriptor 0)',
   'packages/emulator/src/directory/load.ts': 'the directory config file the user names with --config',
-  'packages/emulator/src/keys/signing-keys.ts':
-    'the emulator cannot use the library (dependency profiles); its data folder is checked by the CLI (S80)',
-  'packages/emulator/src/keys/https-material.ts':
-    'the emulator cannot use the library (dependency profiles); its data folder is checked by the CLI (S80)',
+  'packages/emulator/src/keys/private-files.ts':
+    'the emulator cannot use the library (dependency profiles); its own reader opens with O_NOFOLLOW|O_NONBLOCK ' +
+    'and checks type, owner and mode on the open file (S88), besides the CLI checking the folder (S80)',
 };
 
 const WRITE_CALLS = [
