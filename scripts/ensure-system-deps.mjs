@@ -65,6 +65,11 @@ const NEEDED = [
     packages: ['python3'],
     why: 'the mail recipes (Python imaplib and smtplib with XOAUTH2 from tokenloop)',
   },
+  {
+    proof: '/usr/lib/python3/dist-packages/msal/__init__.py',
+    packages: ['python3-msal'],
+    why: "emulator fidelity tests with Microsoft's MSAL Python (its token cache judges the token responses)",
+  },
 ];
 
 const missing = NEEDED.filter((n) => !existsSync(n.proof));

@@ -138,10 +138,11 @@ describe('openid-client v6 against a tenant authority (http, allowInsecureReques
       assert.equal(typeof tokens.expires_in, 'number');
       assert.ok(tokens.expiresIn()! > 0);
       assert.ok(typeof tokens.refresh_token === 'string' && tokens.refresh_token.length > 0);
+      // As Entra answers a fully qualified Graph request: qualified permissions, openid profile email, and
+      // never offline_access (see fidelity-token-scope.test.ts).
       assert.deepEqual(tokens.scope?.split(' ').sort(), [
         'email',
         'https://graph.microsoft.com/User.Read',
-        'offline_access',
         'openid',
         'profile',
       ]);

@@ -128,7 +128,11 @@ describe('emulator protocol surface', () => {
     assert.equal(b.token_type, 'Bearer');
     assert.equal(typeof b.expires_in, 'number');
     assert.equal(b.ext_expires_in, b.expires_in);
-    assert.match(String(b.scope), /https:\/\/graph\.microsoft\.com\/User\.Read/);
+    // Asked bare, named bare (as Entra does; see fidelity-token-scope.test.ts), offline_access never named.
+    const named = String(b.scope).split(' ');
+    for (const s of ['User.Read', 'openid', 'profile', 'email'])
+      assert.ok(named.includes(s), `scope has ${s}`);
+    assert.ok(!named.some((s) => s.includes('/') || s === 'offline_access'), `scope ${String(b.scope)}`);
     assert.ok(b.refresh_token);
     const info = JSON.parse(Buffer.from(String(b.client_info), 'base64url').toString());
     assert.deepEqual(info, { uid: SAMPLE_IDS.alice, utid: T });

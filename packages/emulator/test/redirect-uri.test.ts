@@ -6,7 +6,7 @@ import { SAMPLE_IDS, sampleConfig } from '../src/directory/sample.ts';
 import { configInput } from '../src/directory/schema.ts';
 import { EntraError } from '../src/errors/entra-error.ts';
 import { isAbsoluteUri, matchesRedirectUri } from '../src/flow/redirect-uri.ts';
-import { expandDelegated, formatScope, parseScopes } from '../src/tokens/scopes.ts';
+import { expandDelegated, parseScopes, responseScope } from '../src/tokens/scopes.ts';
 
 describe('redirect URI matching (src/flow/redirect-uri.ts)', () => {
   it('accepts an exact match and refuses anything else on https', () => {
@@ -135,7 +135,7 @@ describe('scope parsing (src/tokens/scopes.ts)', () => {
     const s = parseScopes(dir, 'user.read openid', 'common');
     assert.deepEqual(s.oidc, ['openid']);
     assert.deepEqual(s.resources, [
-      { identifier: 'https://graph.microsoft.com', appId: GRAPH_APP_ID, scopes: ['User.Read'] },
+      { identifier: 'https://graph.microsoft.com', appId: GRAPH_APP_ID, scopes: ['User.Read'], prefix: '' },
     ]);
   });
 
@@ -147,8 +147,13 @@ describe('scope parsing (src/tokens/scopes.ts)', () => {
     );
     assert.deepEqual(s.oidc, []);
     assert.deepEqual(s.resources, [
-      { identifier: api, appId: SAMPLE_IDS.apiApp, scopes: ['access_as_user'] },
-      { identifier: 'https://graph.microsoft.com', appId: GRAPH_APP_ID, scopes: ['User.Read', 'Mail.Read'] },
+      { identifier: api, appId: SAMPLE_IDS.apiApp, scopes: ['access_as_user'], prefix: `${api}/` },
+      {
+        identifier: 'https://graph.microsoft.com',
+        appId: GRAPH_APP_ID,
+        scopes: ['User.Read', 'Mail.Read'],
+        prefix: 'https://graph.microsoft.com/',
+      },
     ]);
   });
 
@@ -209,12 +214,18 @@ describe('scope parsing (src/tokens/scopes.ts)', () => {
     );
   });
 
-  it('formats scopes as Entra returns them: resource scopes qualified, OIDC scopes bare', () => {
+  it('writes response scopes in the form the client asked for them (see fidelity-token-scope.test.ts)', () => {
+    const short = parseScopes(dir, 'user.read openid profile offline_access', 'common');
     assert.equal(
-      formatScope('https://graph.microsoft.com', ['User.Read', 'Mail.Read'], ['openid', 'profile']),
-      'https://graph.microsoft.com/User.Read https://graph.microsoft.com/Mail.Read openid profile',
+      responseScope(short, ['User.Read', 'Mail.Read']),
+      'User.Read Mail.Read openid profile email',
     );
-    assert.equal(formatScope('https://graph.microsoft.com', [], ['openid']), 'openid');
+    const qualified = parseScopes(dir, 'https://graph.microsoft.com/User.Read offline_access', 'common');
+    assert.equal(responseScope(qualified, ['User.Read']), 'https://graph.microsoft.com/User.Read');
+    assert.equal(
+      responseScope(parseScopes(dir, 'openid offline_access', 'common'), []),
+      'openid profile email',
+    );
     assert.ok(findResource(dir, api));
   });
 });

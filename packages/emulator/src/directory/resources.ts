@@ -14,12 +14,13 @@ export interface Resource {
 }
 
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 export const OUTLOOK_RESOURCE = 'https://outlook.office.com';
 
 const GRAPH: Resource = {
-  appId: '00000003-0000-0000-c000-000000000000',
+  appId: GRAPH_APP_ID,
   name: 'Microsoft Graph',
-  identifiers: [GRAPH_RESOURCE, 'https://graph.microsoft.com/', '00000003-0000-0000-c000-000000000000'],
+  identifiers: [GRAPH_RESOURCE, 'https://graph.microsoft.com/', GRAPH_APP_ID],
   scopes: [
     { value: 'User.Read', description: 'Sign you in and read your profile' },
     { value: 'User.ReadBasic.All', description: "Read all users' basic profiles" },
@@ -53,6 +54,25 @@ const OUTLOOK: Resource = {
   accessTokenVersion: 1,
 };
 
+/**
+ * Azure Resource Manager, as the Azure CLI and the Azure SDKs ask for it: its App ID URIs end in a slash
+ * (`https://management.core.windows.net//.default`), and the token's `aud` keeps the one the client used.
+ */
+const AZURE_MANAGEMENT: Resource = {
+  appId: '797f4846-ba00-4fd7-ba43-dac1f8f63013',
+  name: 'Windows Azure Service Management API',
+  identifiers: [
+    'https://management.core.windows.net/',
+    'https://management.azure.com/',
+    'https://management.core.windows.net',
+    'https://management.azure.com',
+    '797f4846-ba00-4fd7-ba43-dac1f8f63013',
+  ],
+  scopes: [{ value: 'user_impersonation', description: 'Access Azure Service Management as you' }],
+  roles: [],
+  accessTokenVersion: 1,
+};
+
 const cache = new WeakMap<
   Directory,
   { apps: number; resources: Resource[]; byIdentifier: Map<string, Resource> }
@@ -62,7 +82,7 @@ const cache = new WeakMap<
 export function listResources(dir: Directory): Resource[] {
   const cached = cache.get(dir);
   if (cached && cached.apps === dir.apps.size) return cached.resources;
-  const out = [GRAPH, OUTLOOK];
+  const out = [GRAPH, OUTLOOK, AZURE_MANAGEMENT];
   for (const app of dir.apps.values()) {
     if (!app.appIdUri && app.exposedScopes.length === 0 && app.appRoles.length === 0) continue;
     out.push({

@@ -7,6 +7,7 @@ import { authenticateClient, readClientCredentials } from '../grants/client-auth
 import { clientCredentialsGrant } from '../grants/client-credentials.js';
 import { deviceCodeGrant } from '../grants/device-code.js';
 import { onBehalfOfGrant } from '../grants/on-behalf-of.js';
+import { passwordGrant } from '../grants/password.js';
 import { refreshTokenGrant } from '../grants/refresh-token.js';
 import { checkAvailability } from '../grants/scenarios.js';
 import { isFormContentType, parseParams, readBody } from '../http/request.js';
@@ -54,6 +55,9 @@ export async function token(ctx: EmulatorContext, x: Exchange): Promise<void> {
     case 'device_code':
     case 'urn:ietf:params:oauth:grant-type:device_code':
       response = await deviceCodeGrant(ctx, app, p, authLevel);
+      break;
+    case 'password':
+      response = await passwordGrant(ctx, app, p, authLevel, tenant);
       break;
     case 'urn:ietf:params:oauth:grant-type:jwt-bearer':
       response = await onBehalfOfGrant(ctx, app, p, authLevel, tenant.segment);

@@ -29,6 +29,13 @@ export const AADSTS = {
     message:
       "User account '{username}' from identity provider does not exist in tenant '{tenant}' and cannot access the application '{clientId}'.",
   },
+  50034: {
+    error: 'invalid_grant',
+    status: 400,
+    suberror: 'bad_token',
+    message:
+      'The user account {username} does not exist in the {tenant} directory. To sign into this application, the account must be added to the directory.',
+  },
   50057: { error: 'invalid_grant', status: 400, message: 'The user account is disabled.' },
   50058: {
     error: 'login_required',

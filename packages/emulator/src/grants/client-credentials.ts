@@ -5,8 +5,12 @@ import type { ResolvedTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
 import type { Params } from '../http/request.js';
 import { type ClientAuthLevel, issueAppOnly, type TokenResponse } from '../tokens/issue.js';
+import { audienceIdentifier, OIDC_SCOPES } from '../tokens/scopes.js';
 
-/** `grant_type=client_credentials`: one `RESOURCE/.default` scope; the app's granted app roles in `roles`. */
+/**
+ * `grant_type=client_credentials`: one `RESOURCE/.default` scope; the app's granted app roles in `roles`. The
+ * response names no `scope` (MSAL then caches the token under the scopes it asked for).
+ */
 export async function clientCredentialsGrant(
   ctx: EmulatorContext,
   app: App,
@@ -21,7 +25,10 @@ export async function clientCredentialsGrant(
   }
   const scope = p.get('scope');
   if (!scope) throw new EntraError(900144, { name: 'scope' });
-  const items = scope.split(/[ ]+/).filter(Boolean);
+  // OIDC scopes next to the `.default` are accepted and play no part (Azure SDK traffic sends them).
+  const items = scope
+    .split(/[ ]+/)
+    .filter((s) => s && !(OIDC_SCOPES as readonly string[]).includes(s.toLowerCase()));
   const detail =
     'Client credential flows must have one scope value with /.default suffixed to the resource identifier (application ID URI).';
   if (items.length !== 1 || !items[0]!.endsWith('/.default')) throw new EntraError(70011, { detail });
@@ -32,10 +39,6 @@ export async function clientCredentialsGrant(
   for (const [id, values] of Object.entries(app.applicationPermissions)) {
     if (findResource(ctx.directory, id)?.appId === resource.appId) for (const v of values) roles.add(v);
   }
-  const used = identifier.endsWith('/')
-    ? identifier.slice(0, -1)
-    : identifier === resource.appId
-      ? resource.identifiers[0]!
-      : identifier;
-  return issueAppOnly(ctx, app, tenant.tenant!.id, resource, used, [...roles], authLevel);
+  const audience = audienceIdentifier(resource, identifier);
+  return issueAppOnly(ctx, app, tenant.tenant!.id, resource, audience, [...roles], authLevel);
 }

@@ -40,11 +40,8 @@ export async function refreshTokenGrant(
     const parsed = parseScopes(ctx.directory, requested, tenant);
     scopes = { oidc: [...new Set([...parsed.oidc, ...record.oidc])], resources: parsed.resources };
   } else {
-    const original = parseScopes(
-      ctx.directory,
-      record.resourceScopes.map((s) => `${record.resource}/${s}`).join(' ') || 'openid',
-      tenant,
-    );
+    // The original request, as the client wrote it: the response names the scopes in that form again.
+    const original = parseScopes(ctx.directory, record.resourceScopes.join(' ') || 'openid', tenant);
     scopes = { oidc: record.oidc, resources: original.resources };
   }
   checkUserGrant(user, app, { refresh: true, resource: scopes.resources[0]?.identifier ?? record.resource });

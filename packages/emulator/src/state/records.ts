@@ -77,8 +77,9 @@ export interface RefreshTokenRecord {
   tenantId: string;
   /** OIDC scopes of the original grant (`openid`, `profile`, `email`, `offline_access`). */
   oidc: string[];
-  /** The resource and scopes of the original request, used when a refresh names no scope. */
+  /** The resource (audience) and scopes of the original request, used when a refresh names no scope. */
   resource: string;
+  /** The original request's permissions as the client wrote them (`User.Read`, `https://…/.default`). */
   resourceScopes: string[];
   grantId: string;
   authTime: number;

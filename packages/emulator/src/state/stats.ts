@@ -3,6 +3,7 @@ const GRANT_NAMES: Record<string, string> = {
   refresh_token: 'refresh_token',
   client_credentials: 'client_credentials',
   device_code: 'device_code',
+  password: 'password',
   'urn:ietf:params:oauth:grant-type:device_code': 'device_code',
   'urn:ietf:params:oauth:grant-type:jwt-bearer': 'jwt-bearer',
 };

@@ -2,9 +2,10 @@ import type { EmulatorContext } from '../context.js';
 import { stableGuid } from '../directory/ids.js';
 import type { App, User } from '../directory/model.js';
 import { findResource, GRAPH_RESOURCE, type Resource } from '../directory/resources.js';
+import { grantedPermissions } from '../flow/consent.js';
 import { clientInfo, halfHash, nowSeconds, opaque, pairwiseSub } from './claims.js';
 import { v1Issuer, v2Issuer } from './issuer.js';
-import { expandDelegated, formatScope, type RequestedScopes } from './scopes.js';
+import { expandDelegated, type RequestedScopes, responseScope, writtenScopes } from './scopes.js';
 import { signJwt } from './sign.js';
 
 /** How the client authenticated: 0 public, 1 secret, 2 certificate (`appidacr` / `azpacr`). */
@@ -95,11 +96,11 @@ export async function issueDelegated(ctx: EmulatorContext, g: DelegatedGrant): P
   const { resource, identifier } = primaryResource(ctx, g.scopes);
   const first = g.scopes.resources[0];
   const values = first ? expandDelegated(ctx.directory, g.app, first) : [];
-  const consented = ctx.state.consents.get(`${g.user.id}|${g.app.clientId}`);
+  // The token carries what was asked plus what the user (or an admin) consented to earlier for this resource.
   const granted = new Set(values);
-  if (consented)
-    for (const c of consented)
-      if (c.startsWith(`${resource.appId}/`)) granted.add(c.slice(resource.appId.length + 1));
+  if (first)
+    for (const p of grantedPermissions(ctx, g.app, g.user))
+      if (p.startsWith(`${resource.appId}/`)) granted.add(p.slice(resource.appId.length + 1));
   const scp = first ? [...granted].join(' ') : g.scopes.oidc.filter((s) => s !== 'offline_access').join(' ');
   const iat = nowSeconds();
   const lifetime = ctx.settings.accessTokenLifetime;
@@ -163,25 +164,20 @@ export async function issueDelegated(ctx: EmulatorContext, g: DelegatedGrant): P
   );
   const body: TokenResponse = {
     token_type: 'Bearer',
-    scope: formatScope(identifier, first ? [...granted] : [], g.scopes.oidc),
+    scope: responseScope(g.scopes, [...granted]),
     expires_in: lifetime,
     ext_expires_in: lifetime,
     access_token: accessToken,
   };
-  if (g.scopes.oidc.includes('offline_access'))
-    body.refresh_token = createRefreshToken(ctx, g, identifier, values);
+  if (g.scopes.oidc.includes('offline_access')) body.refresh_token = createRefreshToken(ctx, g, identifier);
   if (g.scopes.oidc.includes('openid'))
     body.id_token = await issueIdToken(ctx, { ...g, code: undefined }, undefined);
   if (g.clientInfo) body.client_info = clientInfo(g.user.id, g.user.tenantId);
   return body;
 }
 
-function createRefreshToken(
-  ctx: EmulatorContext,
-  g: DelegatedGrant,
-  identifier: string,
-  values: string[],
-): string {
+function createRefreshToken(ctx: EmulatorContext, g: DelegatedGrant, identifier: string): string {
+  const first = g.scopes.resources[0];
   const token = `1.${opaque(96)}`;
   const now = Date.now();
   ctx.state.refreshTokens.set(
@@ -192,7 +188,7 @@ function createRefreshToken(
       tenantId: g.user.tenantId,
       oidc: g.scopes.oidc,
       resource: identifier,
-      resourceScopes: values,
+      resourceScopes: first ? writtenScopes(first) : [],
       grantId: g.grantId,
       authTime: g.authTime,
       issuedAt: now,

@@ -1,13 +1,29 @@
 import type { App, Directory } from '../directory/model.js';
-import { findResource, GRAPH_RESOURCE, type Resource } from '../directory/resources.js';
+import { findResource, GRAPH_APP_ID, GRAPH_RESOURCE, type Resource } from '../directory/resources.js';
 import { EntraError } from '../errors/entra-error.js';
 
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
 
+/** The permissions a request asks of one resource, and how the client wrote them. */
+export interface ResourceRequest {
+  /** The identifier a v1 access token names in `aud`: see {@link audienceIdentifier}. */
+  identifier: string;
+  appId: string;
+  /** Permission values in their registered spelling (`User.Read`), or `.default`. */
+  scopes: string[];
+  /**
+   * How the client wrote the resource in front of its first permission for it: `''` for a bare Microsoft
+   * Graph permission (`User.Read`), otherwise the identifier as sent plus the separating slash
+   * (`https://graph.microsoft.com/`, `https://management.core.windows.net//`). Token responses name the
+   * permissions in this same form (see {@link responseScope}).
+   */
+  prefix: string;
+}
+
 /** A `scope` parameter split into OIDC scopes and per-resource permission values, first resource first. */
 export interface RequestedScopes {
   oidc: string[];
-  resources: { identifier: string; appId: string; scopes: string[] }[];
+  resources: ResourceRequest[];
 }
 
 /**
@@ -37,7 +53,12 @@ export function parseScopes(dir: Directory, raw: string, tenant: string): Reques
     }
     let entry = out.resources.find((r) => r.appId === resource.appId);
     if (!entry) {
-      entry = { identifier: resolveIdentifier(resource, identifier), appId: resource.appId, scopes: [] };
+      entry = {
+        identifier: audienceIdentifier(resource, identifier),
+        appId: resource.appId,
+        scopes: [],
+        prefix: slash === -1 ? '' : item.slice(0, slash + 1),
+      };
       out.resources.push(entry);
     }
     if (!entry.scopes.includes(canonical)) entry.scopes.push(canonical);
@@ -45,9 +66,16 @@ export function parseScopes(dir: Directory, raw: string, tenant: string): Reques
   return out;
 }
 
-function resolveIdentifier(resource: Resource, used: string): string {
-  // The token's audience is the identifier the client used, minus Graph's trailing-slash alias.
-  return used.endsWith('/') ? used.slice(0, -1) : used === resource.appId ? resource.identifiers[0]! : used;
+/**
+ * The resource identifier a v1 access token carries in `aud`: the App ID URI exactly as the client used it
+ * (`https://management.core.windows.net/` keeps its trailing slash: resource servers compare `aud` exactly);
+ * only Microsoft Graph's slash-terminated alias means `https://graph.microsoft.com`. An app id stands for the
+ * resource's first App ID URI.
+ */
+export function audienceIdentifier(resource: Resource, used: string): string {
+  if (used.toLowerCase() === resource.appId) return resource.identifiers[0]!;
+  if (resource.appId === GRAPH_APP_ID && used.endsWith('/')) return GRAPH_RESOURCE;
+  return used;
 }
 
 function canonicalValue(resource: Resource, value: string): string | undefined {
@@ -75,7 +103,34 @@ export function expandDelegated(
   return [...values];
 }
 
-/** Formats scopes as Entra returns them: resource scopes fully qualified, OIDC scopes bare. */
-export function formatScope(identifier: string, values: string[], oidc: string[]): string {
-  return [...values.map((v) => `${identifier}/${v}`), ...oidc].join(' ');
+/**
+ * The `scope` of a delegated token response, as Entra writes it (MSAL caches the token under this string and
+ * serves a later request from the cache only if every scope it asks for is in it):
+ * - the resource's granted permissions, in the form the client asked for them: bare (`User.Read`) when it
+ *   wrote them bare, otherwise behind the resource identifier it used (`https://graph.microsoft.com/User.Read`,
+ *   `https://management.core.windows.net//user_impersonation`);
+ * - `.default`, when asked for, is named too, in the same form;
+ * - for Microsoft Graph, the OIDC scopes asked for, with `profile` and `email` added when `openid` was asked;
+ *   other resources get no OIDC scopes;
+ * - `offline_access` is never named.
+ * `granted` are the permission values the access token carries (its `scp`).
+ */
+export function responseScope(scopes: RequestedScopes, granted: string[]): string {
+  const entry = scopes.resources[0];
+  const named = entry ? [...granted, ...entry.scopes.filter((s) => s === '.default')] : [];
+  const out = named.map((v) => `${entry!.prefix}${v}`);
+  if (!entry || entry.appId === GRAPH_APP_ID) {
+    const oidc = new Set(scopes.oidc.filter((s) => s !== 'offline_access'));
+    if (oidc.has('openid')) for (const s of ['profile', 'email']) oidc.add(s);
+    out.push(...oidc);
+  }
+  return out.join(' ');
+}
+
+/**
+ * A resource request written back the way the client wrote it (`User.Read`, `https://…//.default`), so that a
+ * later refresh without `scope` parses into the same request, form included.
+ */
+export function writtenScopes(entry: ResourceRequest): string[] {
+  return entry.scopes.map((v) => `${entry.prefix}${v}`);
 }

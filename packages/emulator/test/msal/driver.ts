@@ -362,6 +362,16 @@ async function run(id: number, o: Operation): Promise<unknown> {
       if (!result) throw new Error('acquireTokenByDeviceCode returned null');
       return summarize(r, result, o.callMe);
     }
+    case 'signInByPassword': {
+      const r = registered(o.app);
+      const result = await client(r).acquireTokenByUsernamePassword({
+        scopes: o.scopes,
+        username: o.username,
+        password: o.password,
+      });
+      if (!result) throw new Error('acquireTokenByUsernamePassword returned null');
+      return summarize(r, result);
+    }
     case 'silent': {
       const r = registered(o.app);
       const account = await findAccount(r, o.username);

@@ -34,6 +34,14 @@ export type Operation =
   | { op: 'signInInteractive'; app: string; scopes: string[]; callMe?: boolean }
   | { op: 'signInByDeviceCode'; app: string; scopes: string[]; callMe?: boolean }
   | {
+      /** acquireTokenByUsernamePassword (resource owner password credentials), as test automation uses it. */
+      op: 'signInByPassword';
+      app: string;
+      scopes: string[];
+      username: string;
+      password: string;
+    }
+  | {
       op: 'silent';
       app: string;
       username: string;
