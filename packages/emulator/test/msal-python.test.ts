@@ -7,8 +7,10 @@
  * emulator's `/_emulator/stats` (read over HTTP) counts what reached its token endpoint.
  */
 import * as assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, startEmulator } from '../src/index.ts';
+import { createSelfSignedKey, type RunningEmulator, SAMPLE_IDS, startEmulator } from '../src/index.ts';
 import {
   registerCacheTestApp,
   removeSharedCa,
@@ -35,6 +37,42 @@ before(async () => {
   dataDir = ca.dataDir;
   caPem = ca.caPem;
   python = await startMsalPython(ca.caCertFile);
+});
+
+describe('MSAL Python trusts the emulator through a CA bundle', () => {
+  it(
+    'MSAL Python: ca.pem followed by another certificate in one REQUESTS_CA_BUNDLE file still verifies the emulator',
+    TEST,
+    async () => {
+      // As users build a bundle: `cat ca.pem other.pem > bundle.pem`. Without a final newline in ca.pem the
+      // two PEM blocks run into one line and the bundle cannot be read.
+      const other = await createSelfSignedKey('another CA in the bundle');
+      const bundle = join(dataDir!, 'bundle.pem');
+      await writeFile(bundle, caPem + other.certificatePem);
+      const e = await startEmulator({
+        https: true,
+        dataDir,
+        autoLogin: 'alice',
+        settings: { deviceCodeInterval: 1 },
+      });
+      const bundled = await startMsalPython(bundle);
+      try {
+        const clientId = registerCacheTestApp(e);
+        await bundled.call({ op: 'createApp', name: 'bundle', clientId, authority: `${e.url}/${TENANT}` });
+        const r = await bundled.call({
+          op: 'signIn',
+          name: 'bundle',
+          flow: 'device_code',
+          scopes: ['User.Read'],
+        });
+        assert.equal(r.error, undefined, r.description);
+        assert.equal(r.aud, 'https://graph.microsoft.com');
+      } finally {
+        await bundled.close();
+        await e.close();
+      }
+    },
+  );
 });
 
 after(async () => {
