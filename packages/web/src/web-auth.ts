@@ -155,8 +155,14 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
       );
     }
     const previous = await session(req);
+    const account = result.account;
+    // S69: a session is bound to one account by its stable key; without an ID token there is none.
+    if (!account || !result.idToken) {
+      return page(400, 'Sign-in failed', 'The provider did not say who signed in (no ID token).', {
+        'set-cookie': clearTx,
+      });
+    }
     const id = newId();
-    const account = result.account!;
     const claims: Record<string, string> = {};
     const idClaims = result.idToken ? decodeJwt(result.idToken) : {}; // validated by the library
     for (const k of SESSION_CLAIMS) {
@@ -199,7 +205,11 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     },
     async getAccessToken(s, scopes, returnTo = '/') {
       try {
-        return await client.acquireTokenSilent({ account: s.homeAccountId, scopes });
+        // S69: the account is named by its stable key only; a missing record is "sign in again" (below).
+        const result = await client.acquireTokenSilent({ account: s.homeAccountId, scopes });
+        if (result.account?.homeAccountId !== s.homeAccountId)
+          throw new SignInRequiredError('the token is not for this session', loginUrl(returnTo, scopes));
+        return result;
       } catch (err) {
         if (
           err instanceof TokenloopError &&
