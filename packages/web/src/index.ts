@@ -5,6 +5,7 @@ export type { WebAuth, WebRequest, WebResponse, WebSession } from './web-auth.js
 export { type WebAuthOptions, WebAuthConfigError } from './options.js';
 export { memorySessionStore, type SessionStore } from './session/session-store.js';
 export { redisSessionStore, type RedisSessionStoreOptions } from './session/redis-session-store.js';
+export { sessionSealer, type SessionSealer, type SessionSecret } from './session/session-seal.js';
 export { safeReturnTo } from './session/return-to.js';
 export { createAccessTokenVerifier, InvalidTokenError } from './bearer/access-token.js';
 export type { AccessTokenOptions, AccessTokenVerifier } from './bearer/access-token.js';

@@ -1,6 +1,8 @@
 /**
  * Where sessions and sign-in transactions live: server-side, addressed by an opaque random id (the only thing
- * the browser holds). Values are JSON-serialisable records; every entry has a lifetime.
+ * the browser holds). Values are JSON-serialisable records; every entry has a lifetime. Whatever `get` and
+ * `take` return is checked by the web layer before use (S68). A store outside this process should keep only
+ * keyed hashes of the ids and sealed values, as `redisSessionStore` does with `sessionSealer` (S67).
  */
 export interface SessionStore {
   get(id: string): Promise<Record<string, unknown> | undefined>;
