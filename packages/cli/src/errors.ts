@@ -1,4 +1,5 @@
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { terminalText } from './output/quote.js';
 
 /** Thrown by commands to end the process with a message and a code; only `main` prints it. */
 export class CliError extends Error {
@@ -85,8 +86,9 @@ export function reportError(
   const e = err as { code?: string; stack?: string };
   if (e?.code?.startsWith?.('commander.')) return EXIT.usage; // commander printed it already
   const { message, hint, exitCode, unexpected } = describeError(err);
-  write(`tokenloop: ${message}`);
-  if (hint) write(`  ${isLibraryError(err) ? 'fix' : 'hint'}: ${hint}`);
+  // S74: messages carry what providers said (error descriptions, names): shown as text, never as controls.
+  write(`tokenloop: ${terminalText(message)}`);
+  if (hint) write(`  ${isLibraryError(err) ? 'fix' : 'hint'}: ${terminalText(hint)}`);
   if (unexpected) {
     if (process.env.TOKENLOOP_DEBUG) write(e?.stack ?? '');
     else write('  (set TOKENLOOP_DEBUG=1 for details, and please report it)');

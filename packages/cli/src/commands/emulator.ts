@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { defaultDataDir, type RunningEmulator, startEmulator } from '@tokenloop/emulator';
 import { checkPrivateDirectory, ensurePrivateDirectory } from 'tokenloop/private-files';
 import { EXIT } from '../exit-codes.js';
+import { jsonLine } from '../output/quote.js';
 
 export interface EmulatorCommandOptions {
   port: number;
@@ -32,7 +33,7 @@ export async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
     log: (line) => process.stderr.write(`emulator: ${line}\n`),
   });
   const readyMs = performance.now() - started;
-  if (opts.json) process.stdout.write(`${JSON.stringify(readyLine(emulator))}\n`);
+  if (opts.json) process.stdout.write(`${jsonLine(readyLine(emulator))}\n`);
   else process.stdout.write(describe(emulator, readyMs, opts.autoLogin));
   await waitForSignal();
   await emulator.close();

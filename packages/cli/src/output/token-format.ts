@@ -2,6 +2,7 @@ import type { AuthResult } from 'tokenloop';
 import { oauthBearer, xoauth2 } from 'tokenloop/mail';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { bearerCredential, jsonLine, shellWord } from './quote.js';
 
 export const TOKEN_FORMATS = ['raw', 'json', 'header', 'env', 'xoauth2', 'oauthbearer'] as const;
 export type TokenFormat = (typeof TOKEN_FORMATS)[number];
@@ -12,17 +13,39 @@ export interface FormatOptions {
   port?: number | undefined;
 }
 
-/** Render a token for `tokenloop token --format`. Data only: one line (JSON for `json`), newline-terminated. */
+/** S73: the token as a bearer credential, or a refusal that never repeats it. */
+function credential(token: string, format: TokenFormat): string {
+  const value = bearerCredential(token);
+  if (value !== undefined) return value;
+  throw new CliError(
+    `the access token is not a valid bearer token (RFC 6750), so it cannot be written as --format ${format}`,
+    EXIT.failure,
+    'get a new one with `tokenloop token --force-refresh`, or sign in again with `tokenloop login`',
+  );
+}
+
+/**
+ * Render a token for `tokenloop token --format`. Data only: one line (JSON for `json`), newline-terminated.
+ * S73: each format quotes for its consumer (quote.ts): a shell word for `env`, JSON for `json`, and a bearer
+ * credential (token68, else refused) wherever the token goes into a header or a SASL string.
+ */
 export function formatToken(result: AuthResult, format: TokenFormat, opts: FormatOptions = {}): string {
   switch (format) {
     case 'raw':
-      return `${result.accessToken}\n`;
+      return `${credential(result.accessToken, format)}\n`;
     case 'header':
-      return `Authorization: Bearer ${result.accessToken}\n`;
-    case 'env':
-      return `export ACCESS_TOKEN='${result.accessToken}'\n`;
+      return `Authorization: Bearer ${credential(result.accessToken, format)}\n`;
+    case 'env': {
+      const word = shellWord(result.accessToken);
+      if (word === undefined)
+        throw new CliError(
+          'the access token holds a NUL character, which no shell variable can hold',
+          EXIT.failure,
+        );
+      return `export ACCESS_TOKEN=${word}\n`;
+    }
     case 'json':
-      return `${JSON.stringify({
+      return `${jsonLine({
         access_token: result.accessToken,
         token_type: result.tokenType,
         expires_on: result.expiresOn?.toISOString() ?? null,
@@ -48,7 +71,9 @@ export function formatToken(result: AuthResult, format: TokenFormat, opts: Forma
           EXIT.usage,
           'pass --user you@example.com',
         );
-      return `${format === 'xoauth2' ? xoauth2(user, result.accessToken) : oauthBearer(user, result.accessToken, { host: opts.host, port: opts.port })}\n`;
+      const token = credential(result.accessToken, format);
+      // Base64 of the SASL string: safe for any consumer once the parts are (the library checks the user).
+      return `${format === 'xoauth2' ? xoauth2(user, token) : oauthBearer(user, token, { host: opts.host, port: opts.port })}\n`;
     }
   }
 }

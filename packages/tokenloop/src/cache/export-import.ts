@@ -1,4 +1,5 @@
 import { TokenloopError } from '../errors/errors.js';
+import { tokenSyntaxProblem } from '../flows/token-syntax.js';
 import { type AccountRecord, parseAccountRecord } from './model.js';
 
 const FORMAT = 'tokenloop-account';
@@ -33,5 +34,10 @@ export function parseExportedAccount(text: string): AccountRecord {
   const record = parseAccountRecord((value as { record?: unknown }).record);
   if (!record)
     throw new TokenloopError('INVALID_ARGUMENT', 'the account export is damaged (record fails validation)');
+  // S72: tokens entering the cache from an export meet the same syntax as tokens from a provider.
+  const problem =
+    record.accessTokens.map((t) => tokenSyntaxProblem('access', t.secret)).find(Boolean) ??
+    (record.refreshToken ? tokenSyntaxProblem('refresh', record.refreshToken.secret) : undefined);
+  if (problem) throw new TokenloopError('INVALID_ARGUMENT', `the account export holds ${problem}`);
   return record;
 }

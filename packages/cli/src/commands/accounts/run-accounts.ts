@@ -1,5 +1,6 @@
 import { loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
+import { jsonLine, terminalText } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
 
 /** `tokenloop accounts`: the accounts signed in for the current client, one per line (or JSON). */
@@ -9,16 +10,17 @@ export async function runAccounts(opts: SettingFlags & { json?: boolean }): Prom
   try {
     const accounts = await client.getAccounts();
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify(accounts)}\n`);
+      process.stdout.write(`${jsonLine(accounts)}\n`);
       return;
     }
     if (accounts.length === 0) {
       say('No account is signed in. Sign in with `tokenloop login`.');
       return;
     }
+    // S74: one line per account, four tab-separated fields, whatever the provider put in them.
     for (const a of accounts)
       process.stdout.write(
-        `${a.username ?? a.localAccountId}\t${a.name ?? ''}\t${a.tenantId ?? ''}\t${a.homeAccountId}\n`,
+        `${[a.username ?? a.localAccountId, a.name ?? '', a.tenantId ?? '', a.homeAccountId].map(terminalText).join('\t')}\n`,
       );
   } finally {
     await client.close();

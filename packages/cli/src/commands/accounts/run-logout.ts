@@ -2,6 +2,7 @@ import { loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
+import { jsonLine, terminalText } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
 import { browserAvailable } from '../login/browser-availability.js';
 import { typedAccount } from './typed-account.js';
@@ -56,7 +57,7 @@ export async function runLogout(account: string | undefined, opts: LogoutOptions
           ].filter((a) => a !== undefined);
     if (chosen.length === 0) {
       say('No account is signed in.');
-      if (opts.json) process.stdout.write(`${JSON.stringify({ signed_out: [] })}\n`);
+      if (opts.json) process.stdout.write(`${jsonLine({ signed_out: [] })}\n`);
       return;
     }
     const ended: { account: string; end_session_url: string | null }[] = [];
@@ -64,18 +65,18 @@ export async function runLogout(account: string | undefined, opts: LogoutOptions
       const url = await client.endSessionUrl({ account: a }).catch(() => undefined);
       await client.removeAccount(a);
       ended.push({ account: a.username ?? a.homeAccountId, end_session_url: url ? printable(url) : null });
-      say(`Signed out ${a.username ?? a.homeAccountId} on this machine.`);
+      say(`Signed out ${terminalText(a.username ?? a.homeAccountId)} on this machine.`);
       if (url) {
         if (opts.browser !== false && browserAvailable()) {
           const { openSystemBrowser } = await import('tokenloop');
           await openSystemBrowser(url).then(
             () => say("Opened the provider's sign-out page in your browser."),
-            () => say(`To end the browser session too, open:\n  ${printable(url)}`),
+            () => say(`To end the browser session too, open:\n  ${terminalText(printable(url))}`),
           );
-        } else say(`To end the browser session too, open:\n  ${printable(url)}`);
+        } else say(`To end the browser session too, open:\n  ${terminalText(printable(url))}`);
       }
     }
-    if (opts.json) process.stdout.write(`${JSON.stringify({ signed_out: ended })}\n`);
+    if (opts.json) process.stdout.write(`${jsonLine({ signed_out: ended })}\n`);
   } finally {
     await client.close();
   }

@@ -2,6 +2,7 @@ import { loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
+import { jsonLine, terminalText } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
 import { typedAccount } from './typed-account.js';
 
@@ -55,15 +56,16 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
       profile = await client.getUserInfo(account ? { account } : {});
     }
     if (opts.json) {
-      process.stdout.write(`${JSON.stringify(profile)}\n`);
+      process.stdout.write(`${jsonLine(profile)}\n`);
       return;
     }
+    // S74: the profile is the provider's; each value is shown as text on its own line.
     const name = profile.displayName ?? profile.name;
     const mail = profile.userPrincipalName ?? profile.mail ?? profile.preferred_username ?? profile.email;
-    const lines = [`${String(name ?? '(no name)')}${mail ? ` <${String(mail)}>` : ''}`];
+    const lines = [`${terminalText(name ?? '(no name)')}${mail ? ` <${terminalText(mail)}>` : ''}`];
     for (const key of ['jobTitle', 'id', 'sub'] as const)
       if (profile[key] !== undefined && profile[key] !== null)
-        lines.push(`  ${key}: ${String(profile[key])}`);
+        lines.push(`  ${key}: ${terminalText(profile[key])}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } catch (err) {
     const e = err as { code?: string };

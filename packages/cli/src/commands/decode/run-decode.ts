@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { DecodeError, decodeJwt } from './decode-jwt.js';
+import { jsonLine, terminalText } from '../../output/quote.js';
 
 export interface DecodeOptions {
   json?: boolean;
@@ -32,13 +33,13 @@ export function runDecode(
     throw err;
   }
   if (opts.json) {
-    out(`${JSON.stringify(decoded)}\n`);
+    out(`${jsonLine(decoded)}\n`);
     return;
   }
-  const lines = [`header: ${JSON.stringify(decoded.header)}`, 'claims:'];
+  const lines = [`header: ${jsonLine(decoded.header)}`, 'claims:'];
   for (const [k, v] of Object.entries(decoded.claims)) {
     const human = decoded.times[k];
-    lines.push(`  ${k}: ${JSON.stringify(v)}${human ? `  (${human})` : ''}`);
+    lines.push(`  ${terminalText(k)}: ${jsonLine(v)}${human ? `  (${human})` : ''}`);
   }
   for (const w of decoded.warnings) lines.push(`warning: ${w}`);
   out(`${lines.join('\n')}\n`);

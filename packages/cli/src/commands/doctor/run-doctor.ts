@@ -3,6 +3,7 @@ import { cachePath, loadSettings, makeClient } from '../../client/make-client.js
 import type { SettingFlags } from '../../config/resolve.js';
 import { EXIT } from '../../exit-codes.js';
 import { paint, say } from '../../output/terminal.js';
+import { jsonLine, terminalText } from '../../output/quote.js';
 
 interface Check {
   name: string;
@@ -130,11 +131,12 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
   } finally {
     await client.close();
   }
-  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks })}\n`);
+  if (opts.json) process.stdout.write(`${jsonLine({ ok: checks.every((c) => c.ok), checks })}\n`);
   else {
+    // S74: details quote what the provider and the cache said.
     for (const c of checks) {
-      say(`${c.ok ? paint('green', '✓') : paint('red', '✗')} ${c.name}: ${c.detail}`);
-      if (c.fix) say(`    fix: ${c.fix}`);
+      say(`${c.ok ? paint('green', '✓') : paint('red', '✗')} ${c.name}: ${terminalText(c.detail)}`);
+      if (c.fix) say(`    fix: ${terminalText(c.fix)}`);
     }
   }
   if (!checks.every((c) => c.ok)) process.exitCode = EXIT.failure;

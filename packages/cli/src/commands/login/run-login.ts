@@ -2,6 +2,7 @@ import type { AuthResult, DeviceCodePrompt, TokenClient } from 'tokenloop';
 import { loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { interruptSignal, paint, say, statusLine } from '../../output/terminal.js';
+import { jsonLine, terminalText } from '../../output/quote.js';
 import { browserAvailable, remoteSession, sshHint } from './browser-availability.js';
 
 export interface LoginOptions extends SettingFlags {
@@ -52,7 +53,7 @@ async function withDeviceCode(
       timeoutMs,
       onPrompt(prompt) {
         say(
-          `To sign in, open ${paint('bold', prompt.verificationUriComplete ?? prompt.verificationUri)} and enter the code ${paint('bold', prompt.userCode)}`,
+          `To sign in, open ${paint('bold', terminalText(prompt.verificationUriComplete ?? prompt.verificationUri))} and enter the code ${paint('bold', terminalText(prompt.userCode))}`,
         );
         progress = countdown(prompt);
       },
@@ -146,13 +147,13 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
       }
     }
     result ??= await withDeviceCode(client, scopes, interrupt.signal, timeoutMs);
-    const who = result.account?.username ?? result.account?.homeAccountId ?? 'the account';
+    const who = terminalText(result.account?.username ?? result.account?.homeAccountId ?? 'the account');
     say(
       `${paint('green', 'Signed in')} as ${who}${settings.profileName ? ` (profile ${settings.profileName})` : ''}.`,
     );
     if (opts.json) {
       process.stdout.write(
-        `${JSON.stringify({ account: result.account ?? null, scopes: result.scopes, expires_on: result.expiresOn?.toISOString() ?? null, method: useBrowser ? 'browser' : 'device_code' })}\n`,
+        `${jsonLine({ account: result.account ?? null, scopes: result.scopes, expires_on: result.expiresOn?.toISOString() ?? null, method: useBrowser ? 'browser' : 'device_code' })}\n`,
       );
     }
   } finally {

@@ -2,6 +2,7 @@ import { loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
+import { jsonLine, terminalText } from '../../output/quote.js';
 import { paint, say } from '../../output/terminal.js';
 import { PlainTransportRefused } from './credential-guard.js';
 import { openLineConnection } from './line-connection.js';
@@ -178,19 +179,19 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
   const cause = outcome.ok ? undefined : likelyCause(token, user, endpoint.protocol, outlookScope);
   if (opts.json) {
     process.stdout.write(
-      `${JSON.stringify({ ok: outcome.ok, server: `${endpoint.scheme}://${endpoint.host}:${endpoint.port}`, tls: conn.tls, mechanisms: outcome.mechanisms, mechanism, user, reply: outcome.serverReply, challenge: outcome.challenge ?? null, cause: cause?.cause ?? null, fix: cause?.fix ?? null })}\n`,
+      `${jsonLine({ ok: outcome.ok, server: `${endpoint.scheme}://${endpoint.host}:${endpoint.port}`, tls: conn.tls, mechanisms: outcome.mechanisms, mechanism, user, reply: outcome.serverReply, challenge: outcome.challenge ?? null, cause: cause?.cause ?? null, fix: cause?.fix ?? null })}\n`,
     );
   } else {
     say(
-      `${endpoint.scheme}://${endpoint.host}:${endpoint.port}: ${conn.tls ? 'TLS' : 'no TLS (loopback)'}; mechanisms: ${outcome.mechanisms.join(' ') || '(none advertised)'}`,
+      `${endpoint.scheme}://${endpoint.host}:${endpoint.port}: ${conn.tls ? 'TLS' : 'no TLS (loopback)'}; mechanisms: ${terminalText(outcome.mechanisms.join(' ') || '(none advertised)')}`,
     );
     if (!outcome.mechanisms.includes(mechanism)) say(`  warning: the server does not advertise ${mechanism}`);
     if (outcome.ok) say(`${paint('green', '✓')} ${mechanism} login as ${user} succeeded`);
     else {
       say(
-        `${paint('red', '✗')} ${mechanism} login as ${user} failed: ${outcome.serverReply.replace(/^\S+ /, '')}`,
+        `${paint('red', '✗')} ${mechanism} login as ${user} failed: ${terminalText(outcome.serverReply.replace(/^\S+ /, ''))}`,
       );
-      if (outcome.challenge) say(`  server challenge: ${JSON.stringify(outcome.challenge)}`);
+      if (outcome.challenge) say(`  server challenge: ${jsonLine(outcome.challenge)}`);
       say(`  likely cause: ${cause!.cause}`);
       say(`  fix: ${cause!.fix}`);
     }

@@ -2,6 +2,7 @@ import { cliPaths } from '../../config/paths.js';
 import { type Profile, checkProfileName, readProfiles, writeProfiles } from '../../config/profiles.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
+import { jsonLine } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
 
 export interface ProfileAddOptions {
@@ -62,7 +63,7 @@ export async function profileAdd(name: string, o: ProfileAddOptions): Promise<vo
 export async function profileList(o: { json?: boolean }): Promise<void> {
   const file = await readProfiles(cliPaths().config);
   if (o.json) {
-    process.stdout.write(`${JSON.stringify({ current: file.current ?? null, profiles: file.profiles })}\n`);
+    process.stdout.write(`${jsonLine({ current: file.current ?? null, profiles: file.profiles })}\n`);
     return;
   }
   const names = Object.keys(file.profiles).sort();
