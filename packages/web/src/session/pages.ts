@@ -63,13 +63,13 @@ export function redirect(
  * S65: the page a GET of the sign-out route shows, and a refused POST too: a form that POSTs back to the route,
  * with a second button for "sign out everywhere" (S66). Its referrer policy is `same-origin`, so the browser
  * sends `Origin` with the POST (under `no-referrer` it would send `Origin: null`). `form-action` allows the app
- * and the provider's sign-out origin, where the POST is redirected.
+ * and the provider's origins, where the POST is redirected for the provider's sign-out.
  */
 export function signOutPage(o: {
   status: number;
   action: string;
   username: string | undefined;
-  endSessionOrigin: string | undefined;
+  endSessionOrigins: string[];
   refused: boolean;
 }): WebResponse {
   const who = o.username ? ` You are signed in as <strong>${esc(o.username)}</strong>.` : '';
@@ -83,7 +83,7 @@ export function signOutPage(o: {
     '<button name="everywhere" value="1" type="submit">Sign out everywhere</button>' +
     '</form><p>“Sign out everywhere” also ends your sessions in other browsers and devices.</p>' +
     '<p><a href="/">Stay signed in</a></p>';
-  const formAction = ["'self'", ...(o.endSessionOrigin ? [o.endSessionOrigin] : [])].join(' ');
+  const formAction = ["'self'", ...o.endSessionOrigins].join(' ');
   return html(o.status, 'Sign out', content, `${BASE_CSP}; form-action ${formAction}`, {
     'referrer-policy': 'same-origin',
   });

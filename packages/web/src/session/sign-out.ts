@@ -69,11 +69,13 @@ export function signOutRoute(d: SignOutDeps): (req: WebRequest) => Promise<WebRe
 
   async function confirmation(current: SessionRef | undefined, status: number): Promise<WebResponse> {
     const end = current ? await endSessionUrl(current.homeAccountId) : undefined;
+    // The provider's origin as configured too, should discovery fail now and work at the POST.
+    const providers = new Set([new URL((o.authority ?? o.issuer)!).origin, ...(end ? [end.origin] : [])]);
     return signOutPage({
       status,
       action: o.logoutPath,
       username: current?.username,
-      endSessionOrigin: end?.origin,
+      endSessionOrigins: [...providers],
       refused: status === 403,
     });
   }
