@@ -21,7 +21,7 @@ export type {
   OAuthEndpoints,
   EntraTenantKind,
 } from './authority/authority.js';
-export { ENTRA_CLOUDS, entraCloudOfHost, entraCloudByName } from './authority/entra-clouds.js';
+export { ENTRA_CLOUDS, entraCloudOfHost, entraCloudByName, entraV1Issuer } from './authority/entra-clouds.js';
 export type { EntraCloud } from './authority/entra-clouds.js';
 export { discover } from './authority/discovery.js';
 export type { Server } from './authority/discovery.js';

@@ -20,6 +20,11 @@ export interface Server {
    * templates the template with the token's `tid` — which must be a GUID and, if configured, allowed.
    */
   expectedIssuer(claims: Record<string, unknown>): string;
+  /**
+   * A tenant-specific Entra authority's tenant id, as its discovery issuer names it (S60: a domain authority's
+   * tenant id is learned here); undefined for `common` / `organizations` and other providers.
+   */
+  tenantId?: string | undefined;
   /** When the metadata was fetched (epoch ms). */
   fetchedAt: number;
 }
@@ -147,7 +152,7 @@ export async function discover(authority: ResolvedAuthority, options: DiscoveryO
   }
   if (authority.kind === 'entra') {
     const rule = entraIssuerFor(authority, as.issuer, options.allowedTenants);
-    return { authority, as, expectedIssuer: rule.expected, fetchedAt: Date.now() };
+    return { authority, as, expectedIssuer: rule.expected, tenantId: rule.tenantId, fetchedAt: Date.now() };
   }
   if (new URL(as.issuer).href !== new URL(authority.issuer).href) {
     throw new TokenloopError(

@@ -12,6 +12,8 @@ export interface EntraCloud {
   graphHost: string;
   /** Exchange Online host for mail scopes. */
   outlookHost: string;
+  /** The host in the issuer of v1 access tokens (`https://STS/{tid}/`). */
+  stsHost: string;
 }
 
 export const ENTRA_CLOUDS: readonly EntraCloud[] = [
@@ -21,6 +23,7 @@ export const ENTRA_CLOUDS: readonly EntraCloud[] = [
     aliases: ['login.microsoftonline.com', 'login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
     graphHost: 'graph.microsoft.com',
     outlookHost: 'outlook.office.com',
+    stsHost: 'sts.windows.net',
   },
   {
     name: 'usgov',
@@ -28,6 +31,7 @@ export const ENTRA_CLOUDS: readonly EntraCloud[] = [
     aliases: ['login.microsoftonline.us', 'login.usgovcloudapi.net'],
     graphHost: 'graph.microsoft.us',
     outlookHost: 'outlook.office365.us',
+    stsHost: 'sts.windows.net',
   },
   {
     name: 'china',
@@ -35,6 +39,7 @@ export const ENTRA_CLOUDS: readonly EntraCloud[] = [
     aliases: ['login.chinacloudapi.cn', 'login.partner.microsoftonline.cn'],
     graphHost: 'microsoftgraph.chinacloudapi.cn',
     outlookHost: 'partner.outlook.cn',
+    stsHost: 'sts.chinacloudapi.cn',
   },
 ];
 
@@ -60,4 +65,17 @@ export function entraCloudByName(name: string): EntraCloud | undefined {
   };
   const cloud = byName[n];
   return cloud ? ENTRA_CLOUDS.find((c) => c.name === cloud) : entraCloudOfHost(n);
+}
+
+/**
+ * The issuer of a tenant's v1 access tokens (S60): `https://STS/{tid}/` on Microsoft's clouds (`sts.windows.net`,
+ * `sts.chinacloudapi.cn`), `{authority origin}/{tid}/` on an Entra-compatible server such as the emulator.
+ * `tenantId` must already be the checked tenant of the token: this only builds the string.
+ */
+export function entraV1Issuer(
+  authority: { url: string; cloud: EntraCloud | undefined },
+  tenantId: string,
+): string {
+  const origin = authority.cloud ? `https://${authority.cloud.stsHost}` : new URL(authority.url).origin;
+  return `${origin}/${tenantId}/`;
 }

@@ -7,13 +7,18 @@ const TEMPLATE = '{tenantid}';
  * Entra's issuer rule (S17, S18). For `common` / `organizations` the discovery issuer is the literal
  * template `https://HOST/{tenantid}/v2.0`: the token's `tid` (a GUID, allowed by `allowedTenants` when given)
  * is substituted and the result compared exactly. Tenant-specific authorities stay strict: the document's
- * issuer must name the same host, and the same tenant when the authority names it by id.
+ * issuer must name the same host, and the same tenant when the authority names it by id; `tenantId` is then
+ * that tenant's id (S60: how a domain authority learns its tenant id).
  */
 export function entraIssuerFor(
   authority: Extract<ResolvedAuthority, { kind: 'entra' }>,
   issuer: string,
   allowedTenants: readonly string[] | undefined,
-): { template: boolean; expected: (claims: Record<string, unknown>) => string } {
+): {
+  template: boolean;
+  tenantId: string | undefined;
+  expected: (claims: Record<string, unknown>) => string;
+} {
   const allowed = allowedTenants?.map((t) => t.toLowerCase());
   if (issuer.includes(TEMPLATE)) {
     if (authority.tenantKind !== 'common' && authority.tenantKind !== 'organizations') {
@@ -24,6 +29,7 @@ export function entraIssuerFor(
     }
     return {
       template: true,
+      tenantId: undefined,
       expected(claims) {
         const tid = claims.tid;
         if (typeof tid !== 'string' || !isGuid(tid)) {
@@ -67,5 +73,5 @@ export function entraIssuerFor(
   if (allowed && issuerTenant && !allowed.includes(issuerTenant)) {
     throw new TokenloopError('CONFIGURATION', `tenant ${issuerTenant} is not in allowedTenants`);
   }
-  return { template: false, expected: () => issuer };
+  return { template: false, tenantId: issuerTenant, expected: () => issuer };
 }

@@ -1,6 +1,14 @@
 import { compactVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
-import { type HttpOptions, type Server, TokenloopError, createTokenClient } from 'tokenloop';
+import {
+  CONSUMERS_TENANT_ID,
+  type HttpOptions,
+  type Server,
+  TokenloopError,
+  createTokenClient,
+  entraV1Issuer,
+} from 'tokenloop';
 import { type KeySet, createKeySet } from 'tokenloop/validation';
+import { tenantPolicy } from './tenant-policy.js';
 
 type VerifyKey = Awaited<ReturnType<KeySet['candidates']>>[number];
 
@@ -12,8 +20,16 @@ export interface AccessTokenOptions {
   issuer?: string;
   /** The API's identifiers tokens must be addressed to: its client id and/or App ID URI (S47). */
   audience: string | string[];
-  /** Multi-tenant APIs: accept tokens from these tenants only. */
+  /**
+   * Entra: accept tokens from these tenants (ids) only, whatever the token version (S61). A multi-tenant
+   * authority (`organizations`, `common`) needs this or `acceptAnyTenant`.
+   */
   allowedTenants?: string[];
+  /**
+   * Entra `organizations` / `common`: accept tokens from every tenant — your API then decides by `tid` (S61).
+   * `common` includes personal Microsoft accounts (v2 tokens only, S64); `organizations` never does.
+   */
+  acceptAnyTenant?: boolean;
   /** Leeway for exp / nbf in seconds (default 60, at most 300) (S49). */
   clockToleranceSeconds?: number;
   /** Accepted algorithms (default RS256); symmetric ones and `none` never (S46). */
@@ -47,8 +63,8 @@ export interface AccessTokenVerifier {
 
 /**
  * Verify access tokens issued to your API: signature with keys from the issuer's `jwks_uri` only (never from
- * `jku`, `x5u` or an embedded `jwk`, S46), issuer (Entra v1 `sts.windows.net/{tid}/` and v2 `…/{tid}/v2.0`, with
- * the tenant allow-list), audience (S47), times with a bounded leeway (S49), and the shape of an access
+ * `jku`, `x5u` or an embedded `jwk`, S46); issuer (Entra v1 `sts.windows.net/{tid}/` and v2 `…/{tid}/v2.0`)
+ * and tenant (S60, S61, S64), audience (S47), times with a bounded leeway (S49), and the shape of an access
  * token — an ID token is refused (S48).
  */
 export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVerifier {
@@ -64,6 +80,8 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
     ...(o.allowedTenants ? { allowedTenants: o.allowedTenants } : {}),
     ...(o.http ? { http: o.http } : {}),
   });
+  const authority = client.authority;
+  const tenants = tenantPolicy(authority, o); // S61: fails here, at start-up, when the tenants are not named
   const timeoutMs = o.http?.timeoutMs ?? 10_000;
   const fetchJwks = (input: string | URL, init?: RequestInit) =>
     (o.http?.fetch ?? fetch)(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
@@ -82,18 +100,32 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
         throw err;
       }));
 
-  // The v1 issuer host of Entra tokens (`https://sts.windows.net/{tid}/`), worked out once.
-  let stsHost: string | undefined;
-  function expectedIssuers(server: Server, claims: Record<string, unknown>): string[] {
-    const v2 = server.expectedIssuer(claims); // GUID tid and allow-list checks for multi-tenant authorities
-    if (client.authority.kind !== 'entra' || typeof claims.tid !== 'string') return [v2];
-    stsHost ??=
-      client.authority.cloud?.name === 'china'
-        ? 'https://sts.chinacloudapi.cn'
-        : client.authority.cloud
-          ? 'https://sts.windows.net'
-          : new URL(client.authority.url).origin;
-    return [v2, `${stsHost}/${claims.tid}/`];
+  /**
+   * The token's issuer checked against its tenant (S60, S61, S64): for Entra the accepted tenant's v2 issuer
+   * or its v1 issuer.
+   */
+  function issuerVersion(server: Server, claims: Record<string, unknown>): 'v1' | 'v2' | 'generic' {
+    if (!tenants || authority.kind !== 'entra') {
+      if (claims.iss !== server.expectedIssuer(claims))
+        throw new InvalidTokenError('the token has another issuer');
+      return 'generic';
+    }
+    const tid = tenants.tenantOf(server, claims);
+    if (tid === undefined) throw new InvalidTokenError('the token comes from a tenant that is not accepted');
+    let v2: string;
+    try {
+      v2 = server.expectedIssuer({ ...claims, tid });
+    } catch {
+      throw new InvalidTokenError('the token comes from a tenant that is not accepted');
+    }
+    if (claims.iss === v2) return 'v2';
+    if (claims.iss === entraV1Issuer(authority, tid)) {
+      // S64: Entra issues personal-account tokens for APIs as v2 only.
+      if (tid === CONSUMERS_TENANT_ID)
+        throw new InvalidTokenError('the token comes from a tenant that is not accepted');
+      return 'v1';
+    }
+    throw new InvalidTokenError('the token has another issuer');
   }
 
   /** Signature check with the issuer's keys for this header; the payload, or undefined when no key verifies. */
@@ -146,14 +178,7 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
       } catch {
         throw new InvalidTokenError('the token payload is not a JSON object');
       }
-      let issuers: string[];
-      try {
-        issuers = expectedIssuers(server, claims);
-      } catch {
-        throw new InvalidTokenError('the token comes from a tenant that is not accepted');
-      }
-      if (typeof claims.iss !== 'string' || !issuers.includes(claims.iss))
-        throw new InvalidTokenError('the token has another issuer');
+      issuerVersion(server, claims);
       const aud = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
       if (!aud.some((a) => typeof a === 'string' && audiences.includes(a)))
         throw new InvalidTokenError('the token is for another audience');
