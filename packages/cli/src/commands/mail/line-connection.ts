@@ -13,7 +13,10 @@ export interface LineConnection {
   writeLine(line: string): void;
   /** Upgrade the plain connection to TLS in place. */
   startTls(): Promise<void>;
-  /** Stop reading lines: the socket and whatever was received but not read yet. */
+  /**
+   * Stop reading lines: the socket (flowing: attach a 'data' listener at once) and whatever was received but
+   * not read yet.
+   */
   detach(): { socket: Socket; pending: Buffer };
   readonly tls: boolean;
   /** The other end's IP address, as the socket reports it (undefined once closed). */
@@ -32,55 +35,97 @@ export interface ConnectOptions {
   timeoutMs?: number;
 }
 
-const MAX_LINE = 1_000_000;
+/** Why a connection was closed for breaking a limit. */
+export type LimitBroken = { kind: 'not-reading' } | { kind: 'long-line'; limit: number };
 
-/** Reads lines and byte runs from a connected socket (either side of a conversation). */
-export function wrapSocket(
-  first: Socket,
-  o: {
-    timeoutMs?: number;
-    upgrade?: (plain: Socket) => Promise<TLSSocket>;
-    tls?: boolean;
-    /** How the other end was reached (`host:port`), for messages. */
-    peer?: string;
-  } = {},
-): LineConnection {
+export interface WrapOptions {
+  timeoutMs?: number;
+  upgrade?: (plain: Socket) => Promise<TLSSocket>;
+  tls?: boolean;
+  /** How the other end was reached (`host:port`), for messages. */
+  peer?: string;
+  /** The longest line accepted, in bytes; a longer one closes the connection. */
+  maxLine?: number;
+  /** Called once when the connection is closed for breaking a limit (before it closes). */
+  onLimit?: (why: LimitBroken) => void;
+}
+
+const MAX_LINE = 1_000_000;
+/** S75: received and not yet read (pipelined commands): reading from the socket pauses above this. */
+export const MAX_UNREAD_INPUT = 64 * 1024;
+/** S75: written and not yet taken by the other end: no further line is read above this. */
+export const MAX_UNSENT_OUTPUT = 256 * 1024;
+/** S75: how long the other end may leave MAX_UNSENT_OUTPUT untaken before it is disconnected. */
+export const STALL_MS = 10_000;
+
+/**
+ * Reads lines and byte runs from a connected socket (either side of a conversation). S75: what it holds is
+ * bounded whatever the other end does — unread input (reading pauses while more than MAX_UNREAD_INPUT waits,
+ * and resumes when a reader needs more), line length (`maxLine`), and output: while more than
+ * MAX_UNSENT_OUTPUT waits to be taken, no further line is read (so no further answer is written), and an
+ * other end that takes nothing for STALL_MS is disconnected.
+ */
+export function wrapSocket(first: Socket, o: WrapOptions = {}): LineConnection {
   const timeoutMs = o.timeoutMs ?? 15_000;
+  const maxLine = o.maxLine ?? MAX_LINE;
   let socket: Socket = first;
   let isTls = o.tls ?? false;
   let buffer: Buffer = Buffer.alloc(0);
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
+  let stall: NodeJS.Timeout | undefined;
+  const limitBroken = (why: LimitBroken, message: string) => {
+    if (failure || socket.destroyed) return;
+    o.onLimit?.(why);
+    socket.destroy(new Error(message));
+  };
+  const backedUp = () => socket.writableLength > MAX_UNSENT_OUTPUT;
   const onData = (chunk: Buffer) => {
     buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
-    if (buffer.length > MAX_LINE && buffer.indexOf(10) < 0) {
-      socket.destroy(new Error('the peer sent an over-long line'));
-    }
+    if (buffer.length - (buffer.lastIndexOf(10) + 1) > maxLine) {
+      limitBroken({ kind: 'long-line', limit: maxLine }, `the peer sent a line longer than ${maxLine} bytes`);
+    } else if (buffer.length > MAX_UNREAD_INPUT) socket.pause();
+    wake?.();
+  };
+  const onDrain = () => {
+    clearTimeout(stall);
+    stall = undefined;
     wake?.();
   };
   const onError = (err: Error) => {
     failure ??= err;
+    clearTimeout(stall);
     wake?.();
   };
   const onClose = () => onError(failure ?? new Error('the connection was closed'));
   const attach = (s: Socket) => {
     s.on('data', onData);
+    s.on('drain', onDrain);
     s.on('error', onError);
     s.on('close', onClose);
   };
   const detachListeners = (s: Socket) => {
+    clearTimeout(stall);
+    stall = undefined;
     s.off('data', onData);
+    s.off('drain', onDrain);
     s.off('error', onError);
     s.off('close', onClose);
   };
   attach(socket);
 
-  /** Waits until `ready()` returns a value, the connection fails, or the time is up. */
+  /**
+   * Waits until `ready()` returns a value, the connection fails, or the time is up. Nothing is handed out while
+   * the other end leaves too much output untaken; more input is read only when what is there does not do.
+   */
   async function until<T>(ready: () => T | undefined, ms: number): Promise<T> {
     const deadline = Date.now() + ms;
     for (;;) {
-      const v = ready();
-      if (v !== undefined) return v;
+      if (!backedUp() || failure) {
+        const v = ready();
+        if (v !== undefined) return v;
+        if (!failure) socket.resume();
+      }
       if (failure) throw failure;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`no answer within ${ms} ms`);
@@ -124,6 +169,17 @@ export function wrapSocket(
     },
     writeLine(line) {
       socket.write(Buffer.from(`${line}\r\n`, 'latin1'));
+      if (backedUp() && !stall) {
+        stall = setTimeout(
+          () =>
+            limitBroken(
+              { kind: 'not-reading' },
+              `the peer did not take what it was sent within ${STALL_MS} ms`,
+            ),
+          STALL_MS,
+        );
+        stall.unref();
+      }
     },
     async startTls() {
       if (!o.upgrade) throw new Error('this connection cannot start TLS');
@@ -137,6 +193,7 @@ export function wrapSocket(
       detachListeners(socket);
       const pending = buffer;
       buffer = Buffer.alloc(0);
+      socket.resume(); // reading may have been paused: the new owner's 'data' listener gets it flowing
       return { socket, pending };
     },
     close() {

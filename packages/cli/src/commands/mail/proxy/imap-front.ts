@@ -1,8 +1,9 @@
 import type { Socket } from 'node:net';
-import { type LineConnection, wrapSocket } from '../line-connection.js';
+import type { LineConnection } from '../line-connection.js';
+import { frontConnection } from './front-connection.js';
 import { readAstrings } from './imap-strings.js';
 import { relayImap } from './imap-relay.js';
-import { MAX_FAILED_LOGINS, PRE_LOGIN_IDLE_MS, type ProxyContext } from './proxy-context.js';
+import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
 import { type Credentials, decodePlain } from './sasl-credentials.js';
 import { UpstreamFailure, connectUpstream, loginUpstream } from './upstream.js';
 
@@ -53,8 +54,7 @@ async function credentialsOf(
  * the server's tagged OK to the client under the client's tag, and relays the rest of the session.
  */
 export async function serveImap(socket: Socket, ctx: ProxyContext, id: string): Promise<void> {
-  const conn = wrapSocket(socket, { timeoutMs: PRE_LOGIN_IDLE_MS });
-  socket.on('error', () => {});
+  const conn = frontConnection(socket, ctx, id);
   conn.writeLine(`* OK [CAPABILITY ${CAPABILITIES}] tokenloop mail proxy ready`);
   let failures = 0;
   for (;;) {

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { LineConnection } from '../line-connection.js';
 import { imapSegmenter } from './imap-segments.js';
+import { relayWrite } from './relay-write.js';
 
 /** What the relay knows of the IMAP session, from watching both directions (never message content). */
 interface SessionState {
@@ -41,6 +42,8 @@ export interface ImapRelayOptions {
 }
 
 const RETRY_DELAYS_MS = [0, 1000, 2000, 4000, 8000];
+/** S76: what the client may send while the relay reconnects before it stops being read. */
+const MAX_HELD = 256 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -64,6 +67,7 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
   const client = o.client.socket;
   let upstream = o.upstream.socket;
   let held: Buffer[] = [];
+  let heldBytes = 0;
   let resuming = false;
   let heldBye: Buffer | undefined;
   let done!: () => void;
@@ -141,19 +145,22 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
           }
         }
       }
-      client.write(bytes);
+      relayWrite(client, bytes, upstream);
     });
   let toClient = makeToClient();
 
   const onClientData = (chunk: Buffer) => {
     if (!st.opaque) watchClient(chunk);
-    if (resuming || upstream.destroyed) held.push(chunk);
-    else upstream.write(chunk);
+    if (resuming || upstream.destroyed) {
+      held.push(chunk);
+      heldBytes += chunk.length;
+      if (heldBytes > MAX_HELD) client.pause(); // resumed when the session is resumed
+    } else relayWrite(upstream, chunk, client);
   };
   const onUpstreamData = (chunk: Buffer) => {
-    if (st.opaque) return void client.write(chunk);
+    if (st.opaque) return void relayWrite(client, chunk, upstream);
     toClient(chunk);
-    if (st.opaque) client.write(toClient.flush()); // compressed bytes that came with the OK
+    if (st.opaque) relayWrite(client, toClient.flush(), upstream); // compressed bytes that came with the OK
   };
 
   const bye = (why: string) => {
@@ -200,7 +207,9 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
       if (pending.length) toClient(pending);
       const queued = held;
       held = [];
-      for (const chunk of queued) upstream.write(chunk);
+      heldBytes = 0;
+      for (const chunk of queued) relayWrite(upstream, chunk, client);
+      if (!client.destroyed && client.isPaused() && !upstream.writableNeedDrain) client.resume();
       o.log('the server closed the connection; logged in again and resumed the session');
       return;
     }

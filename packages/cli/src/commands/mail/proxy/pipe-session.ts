@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { relayWrite } from './relay-write.js';
 
 /**
  * Relays an authenticated POP3 or SMTP session byte for byte. When the server goes away first, the client
@@ -19,9 +20,9 @@ export function pipeSession(o: {
     client.on('data', (chunk: Buffer) => {
       // Clients send QUIT as a command of its own: message bodies are never scanned.
       if (chunk.length <= 8 && /^QUIT\r?\n?$/i.test(chunk.toString('latin1'))) quitting = true;
-      upstream.write(chunk);
+      relayWrite(upstream, chunk, client);
     });
-    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    upstream.on('data', (chunk: Buffer) => relayWrite(client, chunk, upstream));
     client.on('error', () => {});
     upstream.on('error', () => {});
     upstream.once('close', () => {
@@ -35,7 +36,7 @@ export function pipeSession(o: {
       upstream.destroy();
       resolve();
     });
-    if (o.upstream.pending.length) client.write(o.upstream.pending);
-    if (o.client.pending.length) upstream.write(o.client.pending);
+    if (o.upstream.pending.length) relayWrite(client, o.upstream.pending, upstream);
+    if (o.client.pending.length) relayWrite(upstream, o.client.pending, client);
   });
 }

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
-import { wrapSocket } from '../line-connection.js';
+import { frontConnection } from './front-connection.js';
 import { pipeSession } from './pipe-session.js';
-import { MAX_FAILED_LOGINS, PRE_LOGIN_IDLE_MS, type ProxyContext } from './proxy-context.js';
+import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
 import { type Credentials, decodePlain } from './sasl-credentials.js';
 import { UpstreamFailure, connectUpstream, loginUpstream } from './upstream.js';
 
@@ -10,8 +10,7 @@ import { UpstreamFailure, connectUpstream, loginUpstream } from './upstream.js';
  * then XOAUTH2 to the real server with a fresh token, the server's +OK handed on, and the session relayed.
  */
 export async function servePop3(socket: Socket, ctx: ProxyContext, id: string): Promise<void> {
-  const conn = wrapSocket(socket, { timeoutMs: PRE_LOGIN_IDLE_MS });
-  socket.on('error', () => {});
+  const conn = frontConnection(socket, ctx, id);
   conn.writeLine('+OK tokenloop mail proxy ready');
   let failures = 0;
   let userGiven: string | undefined;

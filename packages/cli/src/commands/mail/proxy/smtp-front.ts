@@ -1,7 +1,8 @@
 import type { Socket } from 'node:net';
-import { type LineConnection, wrapSocket } from '../line-connection.js';
+import type { LineConnection } from '../line-connection.js';
+import { frontConnection } from './front-connection.js';
 import { pipeSession } from './pipe-session.js';
-import { MAX_FAILED_LOGINS, PRE_LOGIN_IDLE_MS, type ProxyContext } from './proxy-context.js';
+import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
 import { type Credentials, decodeLoginField, decodePlain } from './sasl-credentials.js';
 import { type Upstream, UpstreamFailure, connectUpstream, loginUpstream } from './upstream.js';
 
@@ -57,8 +58,7 @@ async function credentialsOf(conn: LineConnection, args: string[]): Promise<Cred
  * at AUTH it checks the local password, logs in upstream with XOAUTH2 and a fresh token, and relays the rest.
  */
 export async function serveSmtp(socket: Socket, ctx: ProxyContext, id: string): Promise<void> {
-  const conn = wrapSocket(socket, { timeoutMs: PRE_LOGIN_IDLE_MS });
-  socket.on('error', () => {});
+  const conn = frontConnection(socket, ctx, id);
   conn.writeLine('220 localhost tokenloop mail proxy ESMTP');
   let failures = 0;
   let up: Upstream | undefined;
