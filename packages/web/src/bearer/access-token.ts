@@ -9,6 +9,7 @@ import {
 } from 'tokenloop';
 import { type KeySet, createKeySet } from 'tokenloop/validation';
 import { tenantPolicy } from './tenant-policy.js';
+import { notAnAccessToken } from './token-kind.js';
 
 type VerifyKey = Awaited<ReturnType<KeySet['candidates']>>[number];
 
@@ -30,6 +31,12 @@ export interface AccessTokenOptions {
    * `common` includes personal Microsoft accounts (v2 tokens only, S64); `organizations` never does.
    */
   acceptAnyTenant?: boolean;
+  /**
+   * Generic issuers only: also accept JWT access tokens without the RFC 9068 header `typ: at+jwt`, told apart
+   * from ID tokens by their claims alone (S48). Only for providers that do not type their access tokens, and
+   * only when `audience` names no client that receives ID tokens from that provider.
+   */
+  allowUntypedAccessTokens?: boolean;
   /** Leeway for exp / nbf in seconds (default 60, at most 300) (S49). */
   clockToleranceSeconds?: number;
   /** Accepted algorithms (default RS256); symmetric ones and `none` never (S46). */
@@ -64,7 +71,7 @@ export interface AccessTokenVerifier {
 /**
  * Verify access tokens issued to your API: signature with keys from the issuer's `jwks_uri` only (never from
  * `jku`, `x5u` or an embedded `jwk`, S46); issuer (Entra v1 `sts.windows.net/{tid}/` and v2 `…/{tid}/v2.0`)
- * and tenant (S60, S61, S64), audience (S47), times with a bounded leeway (S49), and the shape of an access
+ * and tenant (S60, S61, S64), audience (S47), times with a bounded leeway (S49), and the markers of an access
  * token — an ID token is refused (S48).
  */
 export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVerifier {
@@ -74,6 +81,8 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
   const algorithms = (o.algorithms ?? ['RS256']).filter((a) => ASYMMETRIC.has(a));
   if (algorithms.length === 0) throw new TypeError('algorithms must list asymmetric JWS algorithms');
   const tolerance = Math.min(Math.max(o.clockToleranceSeconds ?? 60, 0), 300);
+  if (o.allowUntypedAccessTokens !== undefined && typeof o.allowUntypedAccessTokens !== 'boolean')
+    throw new TokenloopError('CONFIGURATION', 'allowUntypedAccessTokens must be true or false');
   const client = createTokenClient({
     ...(o.authority ? { authority: o.authority } : { issuer: o.issuer! }),
     clientId: audiences[0]!,
@@ -82,6 +91,11 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
   });
   const authority = client.authority;
   const tenants = tenantPolicy(authority, o); // S61: fails here, at start-up, when the tenants are not named
+  if (authority.kind === 'entra' && o.allowUntypedAccessTokens !== undefined)
+    throw new TokenloopError(
+      'CONFIGURATION',
+      'allowUntypedAccessTokens is for generic issuers: Entra access tokens are told apart by their own claims',
+    );
   const timeoutMs = o.http?.timeoutMs ?? 10_000;
   const fetchJwks = (input: string | URL, init?: RequestInit) =>
     (o.http?.fetch ?? fetch)(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
@@ -102,7 +116,7 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
 
   /**
    * The token's issuer checked against its tenant (S60, S61, S64): for Entra the accepted tenant's v2 issuer
-   * or its v1 issuer.
+   * or its v1 issuer; which one it was fixes the access-token markers the token must carry (S48).
    */
   function issuerVersion(server: Server, claims: Record<string, unknown>): 'v1' | 'v2' | 'generic' {
     if (!tenants || authority.kind !== 'entra') {
@@ -178,7 +192,7 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
       } catch {
         throw new InvalidTokenError('the token payload is not a JSON object');
       }
-      issuerVersion(server, claims);
+      const version = issuerVersion(server, claims);
       const aud = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
       if (!aud.some((a) => typeof a === 'string' && audiences.includes(a)))
         throw new InvalidTokenError('the token is for another audience');
@@ -187,13 +201,15 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
         throw new InvalidTokenError('the token has expired');
       if (typeof claims.nbf === 'number' && claims.nbf > now + tolerance)
         throw new InvalidTokenError('the token is not valid yet');
-      if (
-        claims.nonce !== undefined ||
-        claims.at_hash !== undefined ||
-        (claims.scp === undefined && claims.roles === undefined)
-      ) {
-        throw new InvalidTokenError('an ID token is not an access token');
-      }
+      // S48: only an access token passes, never an ID token addressed to the same client.
+      const notAccess = notAnAccessToken(
+        claims,
+        header,
+        version === 'generic'
+          ? { kind: 'generic', allowUntyped: o.allowUntypedAccessTokens === true }
+          : { kind: 'entra', version },
+      );
+      if (notAccess) throw new InvalidTokenError(notAccess);
       return claims;
     },
   };

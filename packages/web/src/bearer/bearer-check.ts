@@ -1,6 +1,11 @@
 import { type AccessTokenVerifier, InvalidTokenError } from './access-token.js';
+import { isAppOnly } from './token-kind.js';
 
-/** What a route requires: delegated scopes (`scp`) or application roles (`roles`) (S50). */
+/**
+ * What a route requires: delegated scopes (`scp`) or application roles (`roles`) (S50). Roles are met by
+ * app-only tokens only (`idtyp: app`, else `oid` = `sub`; RFC 9068 `sub` = `client_id` elsewhere): an ID token
+ * or a user's token that carries the user's app roles does not pass a roles requirement.
+ */
 export interface Requirement {
   scopes?: string[];
   roles?: string[];
@@ -59,8 +64,13 @@ export async function checkBearer(
   const delegated = scp !== undefined;
   if (need.scopes?.length || need.roles?.length) {
     const scopeOk = delegated && !!need.scopes?.length && need.scopes.every((s) => scp.includes(s));
+    // S50: application roles count on app-only tokens only.
     const roleOk =
-      !delegated && !!need.roles?.length && !!roles && need.roles.every((r) => roles.includes(r));
+      !delegated &&
+      isAppOnly(claims) &&
+      !!need.roles?.length &&
+      !!roles &&
+      need.roles.every((r) => roles.includes(r));
     if (!scopeOk && !roleOk) {
       const wanted = [...(need.scopes ?? []), ...(need.roles ?? [])].join(' ');
       return fail(
