@@ -49,7 +49,8 @@ export type { ErrorCode, ErrorClass } from './errors/codes.js';
 export { setDebugSink } from './log/debug.js';
 export { redact, redactString } from './log/redact.js';
 
-// HTTP.
+// HTTP: the one client every package's requests go through (S62).
+export { createHttpFetch } from './http/http-client.js';
 export type { FetchLike, HttpOptions } from './http/http-client.js';
 export type { TokenSet } from './flows/token-set.js';
 

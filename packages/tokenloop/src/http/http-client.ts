@@ -69,15 +69,30 @@ async function readCapped(response: Response, max: number, url: URL): Promise<Ui
   return out;
 }
 
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** Where a redirect points, without its query or fragment (they may carry codes or tokens). */
+function redirectTarget(response: Response, url: URL): string {
+  const location = response.headers.get('location');
+  if (location === null) return 'nowhere (no Location)';
+  try {
+    const target = new URL(location, url);
+    return `${target.origin}${target.pathname}`;
+  } catch {
+    return 'an invalid Location';
+  }
+}
+
 function describeNetworkError(err: unknown): string {
   const e = err as { cause?: { code?: string; message?: string }; message?: string };
   return e?.cause?.code ?? e?.cause?.message ?? e?.message ?? 'request failed';
 }
 
 /**
- * Build the fetch every tokenloop network call uses: https-or-loopback only, `redirect: 'manual'`, a timeout
- * combined with the caller's AbortSignal, a body-size cap, errors mapped to `NETWORK` / `TIMEOUT` /
- * `CANCELLED`, and redacted debug logging (`TOKENLOOP_DEBUG=http`).
+ * Build the fetch every tokenloop network call uses — the library's, and the web and CLI packages' too (S62):
+ * https-or-loopback only, redirects never followed (a 3xx is an error naming where it pointed, S63), a timeout
+ * combined with the caller's AbortSignal, a body-size cap (S63), the proxy from the environment, errors mapped
+ * to `NETWORK` / `TIMEOUT` / `CANCELLED`, and redacted debug logging (`TOKENLOOP_DEBUG=http`).
  */
 export function createHttpFetch(options: HttpOptions = {}): FetchLike {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -99,6 +114,15 @@ export function createHttpFetch(options: HttpOptions = {}): FetchLike {
         throw new TokenloopError('NETWORK', `${url.origin} did not answer within ${timeoutMs} ms`);
       }
       throw new TokenloopError('NETWORK', `cannot reach ${url.origin}: ${describeNetworkError(err)}`);
+    }
+    if (REDIRECTS.has(response.status)) {
+      // S63: never followed (another origin, plain http, a loop): the caller sees why, not a bare status.
+      await response.body?.cancel().catch(() => {});
+      throw new TokenloopError(
+        'INVALID_RESPONSE',
+        `${url.origin}${url.pathname} answered with a redirect (HTTP ${response.status}) to ${redirectTarget(response, url)}; tokenloop follows no redirects`,
+        { remediation: 'Configure the address the server redirects to, if you trust it.' },
+      );
     }
     let body: Uint8Array<ArrayBuffer>;
     try {

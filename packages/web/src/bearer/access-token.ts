@@ -4,10 +4,11 @@ import {
   type HttpOptions,
   type Server,
   TokenloopError,
+  createHttpFetch,
   createTokenClient,
   entraV1Issuer,
 } from 'tokenloop';
-import { type KeySet, createKeySet } from 'tokenloop/validation';
+import { ASYMMETRIC_ALGORITHMS, type KeySet, createKeySet } from 'tokenloop/validation';
 import { tenantPolicy } from './tenant-policy.js';
 import { notAnAccessToken } from './token-kind.js';
 
@@ -50,18 +51,7 @@ export class InvalidTokenError extends Error {
 
 const MAX_TOKEN_LENGTH = 16 * 1024;
 const UTF8 = new TextDecoder();
-const ASYMMETRIC = new Set([
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-]);
+const ASYMMETRIC: ReadonlySet<string> = new Set(ASYMMETRIC_ALGORITHMS);
 
 export interface AccessTokenVerifier {
   /** The verified claims, or InvalidTokenError saying why (never echoing the token). */
@@ -70,9 +60,9 @@ export interface AccessTokenVerifier {
 
 /**
  * Verify access tokens issued to your API: signature with keys from the issuer's `jwks_uri` only (never from
- * `jku`, `x5u` or an embedded `jwk`, S46); issuer (Entra v1 `sts.windows.net/{tid}/` and v2 `…/{tid}/v2.0`)
- * and tenant (S60, S61, S64), audience (S47), times with a bounded leeway (S49), and the markers of an access
- * token — an ID token is refused (S48).
+ * `jku`, `x5u` or an embedded `jwk`, S46), fetched through the library's one HTTP client (S62, S63); issuer
+ * (Entra v1 `sts.windows.net/{tid}/` and v2 `…/{tid}/v2.0`) and tenant (S60, S61, S64), audience (S47), times
+ * with a bounded leeway (S49), and the markers of an access token — an ID token is refused (S48).
  */
 export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVerifier {
   const audiences = Array.isArray(o.audience) ? o.audience : [o.audience];
@@ -96,9 +86,9 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
       'CONFIGURATION',
       'allowUntypedAccessTokens is for generic issuers: Entra access tokens are told apart by their own claims',
     );
-  const timeoutMs = o.http?.timeoutMs ?? 10_000;
-  const fetchJwks = (input: string | URL, init?: RequestInit) =>
-    (o.http?.fetch ?? fetch)(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  // S62, S63: the keys come through the library's one HTTP client (no redirects, https off loopback, size cap,
+  // timeout, proxy from the environment).
+  const fetchJwks = createHttpFetch({ timeoutMs: 10_000, ...o.http });
   let state: Promise<{ server: Server; keys: KeySet }> | undefined;
   // Metadata and keys are loaded once; a failed load is forgotten so that the next request tries again.
   const ready = () =>

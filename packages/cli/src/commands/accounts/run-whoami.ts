@@ -37,11 +37,12 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
         ...(account ? { account } : {}),
       });
       const url = `${graphBase(client.authority)}/v1.0/me`;
+      // S62: through the library's one HTTP client (no redirects, https off loopback, size cap, proxy).
+      const { createHttpFetch } = await import('tokenloop');
       let response: Response;
       try {
-        response = await fetch(url, {
+        response = await createHttpFetch()(url, {
           headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
-          signal: AbortSignal.timeout(30_000),
         });
       } catch {
         throw new CliError(`cannot reach Microsoft Graph at ${new URL(url).origin}`, EXIT.temporary);

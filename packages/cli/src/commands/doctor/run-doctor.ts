@@ -57,11 +57,11 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
           : 'browser sign-in and device code both available',
       });
       const metadataUrl = client.authority.kind === 'oauth2' ? undefined : client.authority.metadataUrl;
+      // S62: the probes go through the library's one HTTP client, like every other request.
+      const { createHttpFetch } = await import('tokenloop');
+      const probeFetch = createHttpFetch({ timeoutMs: 10_000 });
       if (metadataUrl) {
-        const response = await fetch(metadataUrl, {
-          method: 'HEAD',
-          signal: AbortSignal.timeout(10_000),
-        }).catch(() => undefined);
+        const response = await probeFetch(metadataUrl, { method: 'HEAD' }).catch(() => undefined);
         const date = response?.headers.get('date');
         if (date) {
           const skew = Math.round((Date.now() - Date.parse(date)) / 1000);
@@ -79,10 +79,9 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
       }
       if (client.authority.kind === 'entra' && server.as.device_authorization_endpoint) {
         // A device authorization request changes nothing but tells whether Entra knows this app as a public client.
-        const probe = await fetch(server.as.device_authorization_endpoint, {
+        const probe = await probeFetch(server.as.device_authorization_endpoint, {
           method: 'POST',
           body: new URLSearchParams({ client_id: settings.clientId, scope: 'openid' }),
-          signal: AbortSignal.timeout(10_000),
         }).catch(() => undefined);
         const body = (await probe?.json().catch(() => undefined)) as
           { error?: string; error_description?: string } | undefined;

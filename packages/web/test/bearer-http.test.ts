@@ -1,0 +1,99 @@
+// The bearer verifier fetches discovery and keys through the library's one HTTP client (S62, S63): a key
+// endpoint that redirects elsewhere is refused without a request to the other origin, and a 40 MiB key set is
+// cut off at the size cap with a clear error, not read into memory. The issuer is a loopback one with a key of
+// this test (support/bearer-issuer.ts): the emulator's key endpoint behaves.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createAccessTokenVerifier } from '@tokenloop/web';
+import { startApi } from './support/api-server.js';
+import { type LoopbackIssuer, startKeyServer, startLoopbackIssuer } from './support/bearer-issuer.js';
+
+const TENANT = '2b4d6f80-1a3c-4e5f-8a7b-9c0d1e2f3a4b';
+const AUDIENCE = 'api://bearer-http';
+const MiB = 1024 * 1024;
+
+describe('S63 the bearer verifier under the library HTTP rules', () => {
+  let issuer: LoopbackIssuer;
+  let token: string;
+  before(async () => {
+    issuer = await startLoopbackIssuer(TENANT);
+    const now = Math.floor(Date.now() / 1000);
+    token = await issuer.sign({
+      iss: issuer.v2Issuer,
+      aud: AUDIENCE,
+      tid: TENANT,
+      sub: 'app-sp',
+      oid: 'app-sp',
+      idtyp: 'app',
+      azp: 'caller',
+      azpacr: '1',
+      roles: ['Data.Read.All'],
+      ver: '2.0',
+      iat: now,
+      exp: now + 600,
+    });
+  });
+  after(() => issuer.close());
+
+  it('S63 control: with a well-behaved key endpoint the token passes', async () => {
+    issuer.keys = { kind: 'keys' };
+    const verifier = createAccessTokenVerifier({ authority: issuer.authority, audience: AUDIENCE });
+    assert.equal((await verifier.verify(token)).sub, 'app-sp');
+  });
+
+  it('S63 a key endpoint that redirects to another origin is refused; the other origin gets no request', async () => {
+    const elsewhere = await startKeyServer(issuer.jwks);
+    try {
+      issuer.keys = { kind: 'redirect', location: `${elsewhere.url}/keys` };
+      const verifier = createAccessTokenVerifier({ authority: issuer.authority, audience: AUDIENCE });
+      await assert.rejects(verifier.verify(token), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'INVALID_RESPONSE', err.message);
+        assert.match(
+          err.message,
+          /redirect \(HTTP 302\) to http:\/\/127\.0\.0\.1:\d+\/keys; tokenloop follows no redirects/,
+        );
+        return true;
+      });
+      assert.equal(elsewhere.hits(), 0, 'the redirect was not followed');
+      // Through an API: the keys cannot be had, which is not the caller's fault.
+      const api = await startApi({ authority: issuer.authority, audience: AUDIENCE });
+      try {
+        const res = await fetch(`${api.url}/any`, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(res.status, 503);
+        assert.ok(!(await res.text()).includes(token));
+      } finally {
+        await api.close();
+      }
+      assert.equal(elsewhere.hits(), 0);
+    } finally {
+      issuer.keys = { kind: 'keys' };
+      await elsewhere.close();
+    }
+  });
+
+  it('S63 a 40 MiB key set is cut off at the size cap (1 MiB by default, http.maxResponseBytes) with a clear error', async () => {
+    issuer.hugeBytesWritten = 0;
+    issuer.keys = { kind: 'huge', bytes: 40 * MiB };
+    try {
+      const verifier = createAccessTokenVerifier({ authority: issuer.authority, audience: AUDIENCE });
+      await assert.rejects(verifier.verify(token), (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'INVALID_RESPONSE', err.message);
+        assert.match(
+          err.message,
+          /^response from http:\/\/127\.0\.0\.1:\d+\/.+\/keys is larger than 1048576 bytes$/,
+        );
+        return true;
+      });
+      // The client stopped reading: far less than the 40 MiB left the server (socket buffers hold a few MiB).
+      assert.ok(issuer.hugeBytesWritten < 16 * MiB, `${(issuer.hugeBytesWritten / MiB).toFixed(1)} MiB sent`);
+      const roomy = createAccessTokenVerifier({
+        authority: issuer.authority,
+        audience: AUDIENCE,
+        http: { maxResponseBytes: 2 * MiB },
+      });
+      await assert.rejects(roomy.verify(token), /larger than 2097152 bytes/);
+    } finally {
+      issuer.keys = { kind: 'keys' };
+    }
+  });
+});
