@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { LineConnection } from '../line-connection.js';
 import { frontConnection } from './front-connection.js';
+import { checkLogin } from './front-login.js';
 import { readAstrings } from './imap-strings.js';
 import { relayImap } from './imap-relay.js';
 import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
@@ -105,9 +106,13 @@ export async function serveImap(socket: Socket, ctx: ProxyContext, id: string): 
       return;
     }
     if (!creds) continue;
-    if (!(await ctx.checkPassword(creds.user, creds.password))) {
+    const verdict = await checkLogin(ctx, id, creds, socket);
+    if (typeof verdict === 'object') {
+      conn.writeLine(`${tag} NO [UNAVAILABLE] tokenloop: ${verdict.later}`);
+      continue;
+    }
+    if (verdict === 'wrong') {
       failures++;
-      ctx.log(id, `wrong local password for ${creds.user}`);
       conn.writeLine(`${tag} NO [AUTHENTICATIONFAILED] Invalid credentials (the local proxy password)`);
       if (failures >= MAX_FAILED_LOGINS) {
         conn.writeLine('* BYE too many failed logins');

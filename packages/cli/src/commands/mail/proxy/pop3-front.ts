@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { frontConnection } from './front-connection.js';
+import { checkLogin } from './front-login.js';
 import { pipeSession } from './pipe-session.js';
 import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
 import { type Credentials, decodePlain } from './sasl-credentials.js';
@@ -77,9 +78,13 @@ export async function servePop3(socket: Socket, ctx: ProxyContext, id: string): 
       conn.writeLine('-ERR log in first (USER/PASS or AUTH PLAIN)');
       continue;
     }
-    if (!(await ctx.checkPassword(creds.user, creds.password))) {
+    const verdict = await checkLogin(ctx, id, creds, socket);
+    if (typeof verdict === 'object') {
+      conn.writeLine(`-ERR [SYS/TEMP] tokenloop: ${verdict.later}`);
+      continue;
+    }
+    if (verdict === 'wrong') {
       failures++;
-      ctx.log(id, `wrong local password for ${creds.user}`);
       conn.writeLine('-ERR [AUTH] Invalid credentials (the local proxy password)');
       if (failures >= MAX_FAILED_LOGINS) {
         socket.end();

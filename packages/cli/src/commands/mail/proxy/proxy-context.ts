@@ -1,4 +1,5 @@
 import type { MailEndpoint } from '../mail-endpoint.js';
+import type { LoginThrottle } from './login-throttle.js';
 import type { TokenSource } from './upstream.js';
 
 /** What one listener's sessions share. */
@@ -6,6 +7,8 @@ export interface ProxyContext {
   /** The real server this listener relays to. */
   upstream: MailEndpoint;
   checkPassword(user: string, password: string): Promise<boolean>;
+  /** How fast local passwords may be tried: one for the whole proxy process (S77). */
+  logins: LoginThrottle;
   tokens: TokenSource;
   /** One line to the proxy's log; never message content, passwords or tokens. */
   log(session: string, text: string): void;
@@ -13,5 +16,5 @@ export interface ProxyContext {
 
 /** How long a mail program may stay silent before logging in. */
 export const PRE_LOGIN_IDLE_MS = 5 * 60_000;
-/** Wrong local passwords on one connection before it is closed. */
+/** Wrong local passwords on one connection before it is closed (the throttle counts across connections). */
 export const MAX_FAILED_LOGINS = 3;

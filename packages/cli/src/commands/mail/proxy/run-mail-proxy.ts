@@ -10,6 +10,7 @@ import { type MailProtocol, outlookScopeFor } from '../mail-endpoint.js';
 import { serveImap } from './imap-front.js';
 import { type Listener, OUTLOOK_LISTENERS, parseListener } from './listeners.js';
 import { localPasswordChecker, passwordFilePath } from './local-passwords.js';
+import { loginThrottle } from './login-throttle.js';
 import { servePop3 } from './pop3-front.js';
 import type { ProxyContext } from './proxy-context.js';
 import { serveSmtp } from './smtp-front.js';
@@ -78,6 +79,7 @@ export async function runMailProxy(opts: MailProxyOptions): Promise<void> {
     return (await client.acquireTokenSilent({ scopes, ...(account ? { account } : {}) })).accessToken;
   };
   const checkPassword = localPasswordChecker(paths.config);
+  const logins = loginThrottle(); // S77: one for every listener, kept across connections
   const log = (session: string, text: string) => {
     // Control characters (CR, LF…) from user names a client typed cannot forge log lines.
     if (!opts.quiet)
@@ -91,7 +93,7 @@ export async function runMailProxy(opts: MailProxyOptions): Promise<void> {
   let next = 1;
   try {
     for (const l of listeners) {
-      const ctx: ProxyContext = { upstream: l.upstream, checkPassword, tokens, log };
+      const ctx: ProxyContext = { upstream: l.upstream, checkPassword, logins, tokens, log };
       const server = createServer((socket) => {
         const id = `${l.protocol}#${next++}`;
         sockets.add(socket);

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { LineConnection } from '../line-connection.js';
 import { frontConnection } from './front-connection.js';
+import { checkLogin, type LoginVerdict } from './front-login.js';
 import { pipeSession } from './pipe-session.js';
 import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
 import { type Credentials, decodeLoginField, decodePlain } from './sasl-credentials.js';
@@ -132,16 +133,19 @@ export async function serveSmtp(socket: Socket, ctx: ProxyContext, id: string): 
       return;
     }
     if (!creds) continue;
-    let passwordOk: boolean;
+    let verdict: LoginVerdict;
     try {
-      passwordOk = await ctx.checkPassword(creds.user, creds.password);
+      verdict = await checkLogin(ctx, id, creds, socket);
     } catch (err) {
       closeUp();
       throw err;
     }
-    if (!passwordOk) {
+    if (typeof verdict === 'object') {
+      conn.writeLine(`454 4.7.0 tokenloop: ${verdict.later}`);
+      continue;
+    }
+    if (verdict === 'wrong') {
       failures++;
-      ctx.log(id, `wrong local password for ${creds.user}`);
       conn.writeLine('535 5.7.8 Authentication credentials invalid (the local proxy password)');
       if (failures >= MAX_FAILED_LOGINS) {
         closeUp();
