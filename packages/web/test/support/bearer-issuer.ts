@@ -27,6 +27,8 @@ export interface LoopbackIssuer {
   /** The public key set, also usable by another server. */
   jwks: { keys: JWK[] };
   keys: KeysBehaviour;
+  /** The `jwks_uri` the Entra-shaped discovery document names (default: this issuer's own key endpoint). */
+  jwksUri: string;
   /** Requests per path. */
   hits: Map<string, number>;
   /** Bytes of a huge JWKS the server got out before the client stopped reading. */
@@ -76,6 +78,7 @@ export async function startLoopbackIssuer(tenantId: string): Promise<LoopbackIss
     oidcIssuer: '',
     jwks,
     keys: { kind: 'keys' },
+    jwksUri: '',
     hits: new Map(),
     hugeBytesWritten: 0,
     sign: (claims, header = {}) =>
@@ -101,7 +104,7 @@ export async function startLoopbackIssuer(tenantId: string): Promise<LoopbackIss
     if (path === `/${tenantId}/v2.0/.well-known/openid-configuration`) {
       return json(res, {
         issuer: issuer.v2Issuer,
-        jwks_uri: `${issuer.authority}/discovery/v2.0/keys`,
+        jwks_uri: issuer.jwksUri,
         authorization_endpoint: `${issuer.authority}/oauth2/v2.0/authorize`,
         token_endpoint: `${issuer.authority}/oauth2/v2.0/token`,
         id_token_signing_alg_values_supported: ['RS256'],
@@ -127,6 +130,7 @@ export async function startLoopbackIssuer(tenantId: string): Promise<LoopbackIss
     v2Issuer: `${url}/${tenantId}/v2.0`,
     v1Issuer: `${url}/${tenantId}/`,
     oidcIssuer: `${url}/oidc`,
+    jwksUri: `${url}/${tenantId}/discovery/v2.0/keys`,
   });
   return issuer;
 }
