@@ -190,6 +190,8 @@ describe('tokenloop CLI errors and exit codes', () => {
       await page.getByLabel('Username').fill('alice@contoso.onmicrosoft.com');
       await page.getByLabel('Password').fill('alice-password-1');
       await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+      // The emulator asks "Are you trying to sign in to <app>?" before a device code is approved (S86).
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Continue' }).click()]);
       await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Cancel' }).click()]);
     } finally {
       await browser.close();

@@ -1,50 +1,66 @@
 import { admin } from './admin/api.js';
 import { authorize } from './endpoints/authorize.js';
-import { deviceAuthorization, devicePage, deviceSubmit } from './endpoints/device-authorization.js';
+import { deviceAuthorization } from './endpoints/device-authorization.js';
+import { deviceCodeSubmit, devicePage } from './endpoints/device-login.js';
 import { instanceDiscovery, jwks, openidConfiguration } from './endpoints/discovery.js';
 import { me, userinfo } from './endpoints/graph.js';
 import { introspect } from './endpoints/introspect.js';
-import { logout } from './endpoints/logout.js';
+import { logout, signOutSubmit } from './endpoints/logout.js';
 import { token } from './endpoints/token.js';
-import { consentSubmit, loginSubmit, selectAccountSubmit } from './endpoints/ui.js';
+import { consentSubmit, deviceConfirmSubmit, loginSubmit, selectAccountSubmit } from './endpoints/ui.js';
+import { UI_PATHS } from './flow/proceed.js';
 import { redirect } from './http/respond.js';
 import type { Route } from './http/route.js';
 
 const T = '([^/]+)';
+const ANY = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
-function route(
-  methods: string[],
-  pattern: string,
-  names: string[],
-  handler: Route['handler'],
-  errors: Route['errors'] = 'json',
-): Route {
-  return { methods, pattern: new RegExp(`^${pattern}$`), names, handler, errors };
+function pattern(p: string): RegExp {
+  return new RegExp(`^${p}$`);
+}
+
+/** A JSON endpoint for programs (S85: `api`). */
+function api(methods: string[], p: string, names: string[], handler: Route['handler']): Route {
+  return { methods, pattern: pattern(p), names, handler, errors: 'json', crossSite: 'api' };
+}
+
+/** Where an app sends the browser: a page, cross-site by design, changing nothing of the user's (S85: `entry`). */
+function entry(methods: string[], p: string, names: string[], handler: Route['handler']): Route {
+  return { methods, pattern: pattern(p), names, handler, errors: 'page', crossSite: 'entry' };
+}
+
+/** A post from one of the emulator's own pages: refused from anywhere else (S85: `refused`). */
+function pagePost(path: string, handler: Route['handler']): Route {
+  return {
+    methods: ['POST'],
+    pattern: pattern(path),
+    names: [],
+    handler,
+    errors: 'page',
+    crossSite: 'refused',
+  };
 }
 
 /** Every path the emulator serves, in one table. */
 export const ROUTES: Route[] = [
-  route(['GET'], `/${T}/v2\\.0/\\.well-known/openid-configuration`, ['tenant'], openidConfiguration),
-  route(['GET'], `/${T}/discovery/v2\\.0/keys`, ['tenant'], jwks),
-  route(['GET'], `/${T}/discovery/keys`, ['tenant'], jwks),
-  route(['GET'], `/${T}/discovery/instance`, ['tenant'], instanceDiscovery),
-  route(['GET', 'POST'], `/${T}/oauth2/v2\\.0/authorize`, ['tenant'], authorize, 'page'),
-  route(['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], `/${T}/oauth2/v2\\.0/token`, ['tenant'], token),
-  route(
-    ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
-    `/${T}/oauth2/v2\\.0/devicecode`,
-    ['tenant'],
-    deviceAuthorization,
-  ),
-  route(['GET', 'POST'], `/${T}/oauth2/v2\\.0/logout`, ['tenant'], logout, 'page'),
-  route(['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], `/${T}/oauth2/v2\\.0/introspect`, ['tenant'], introspect),
-  route(['POST'], '/_ui/login', [], loginSubmit, 'page'),
-  route(['POST'], '/_ui/consent', [], consentSubmit, 'page'),
-  route(['POST'], '/_ui/select-account', [], selectAccountSubmit, 'page'),
-  route(['GET'], '/devicelogin', [], devicePage, 'page'),
-  route(['POST'], '/devicelogin', [], deviceSubmit, 'page'),
-  route(['GET'], '/v1\\.0/me', [], me),
-  route(['GET', 'POST'], '/oidc/userinfo', [], userinfo),
-  route(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], '/_emulator(?:/.*)?', [], admin),
-  route(['GET'], '/', [], (_ctx, x) => redirect(x.res, '/_emulator/')),
+  api(['GET'], `/${T}/v2\\.0/\\.well-known/openid-configuration`, ['tenant'], openidConfiguration),
+  api(['GET'], `/${T}/discovery/v2\\.0/keys`, ['tenant'], jwks),
+  api(['GET'], `/${T}/discovery/keys`, ['tenant'], jwks),
+  api(['GET'], `/${T}/discovery/instance`, ['tenant'], instanceDiscovery),
+  entry(['GET', 'POST'], `/${T}/oauth2/v2\\.0/authorize`, ['tenant'], authorize),
+  api(ANY, `/${T}/oauth2/v2\\.0/token`, ['tenant'], token),
+  api(ANY, `/${T}/oauth2/v2\\.0/devicecode`, ['tenant'], deviceAuthorization),
+  entry(['GET', 'POST'], `/${T}/oauth2/v2\\.0/logout`, ['tenant'], logout),
+  api(ANY, `/${T}/oauth2/v2\\.0/introspect`, ['tenant'], introspect),
+  pagePost(UI_PATHS.login, loginSubmit),
+  pagePost(UI_PATHS.consent, consentSubmit),
+  pagePost(UI_PATHS.selectAccount, selectAccountSubmit),
+  pagePost(UI_PATHS.deviceCode, deviceCodeSubmit),
+  pagePost(UI_PATHS.deviceConfirm, deviceConfirmSubmit),
+  pagePost(UI_PATHS.signOut, signOutSubmit),
+  entry(['GET'], '/devicelogin', [], devicePage),
+  api(['GET'], '/v1\\.0/me', [], me),
+  api(['GET', 'POST'], '/oidc/userinfo', [], userinfo),
+  api(ANY, '/_emulator(?:/.*)?', [], admin),
+  entry(['GET'], '/', [], (_ctx, x) => redirect(x.res, '/_emulator/')),
 ];

@@ -1225,14 +1225,24 @@ describe('AADSTS errors in the device code flow', TIMEOUT, () => {
   it('authorization_declined when the user cancels on the consent page', async () => {
     await withEmulator({ settings: { deviceCodeInterval: 1, deviceCodeLifetime: 30 } }, async (e) => {
       const d = await startDevice(e);
-      const entry = await postForm(`${e.url}/devicelogin`, { user_code: d.user_code });
+      const page = await request(`${e.url}/devicelogin`);
+      const entry = await postForm(`${e.url}/_ui/device-code`, {
+        tx: hiddenTx(await page.text()),
+        user_code: d.user_code,
+      });
       assert.equal(entry.status, 200);
       const login = await postForm(`${e.url}/_ui/login`, {
         tx: hiddenTx(await entry.text()),
         username: 'alice@contoso.onmicrosoft.com',
         password: 'alice-password-1',
       });
-      const consentHtml = await login.text();
+      const confirmHtml = await login.text();
+      assert.match(confirmHtml, /Are you trying to sign in to Sample native app\?/);
+      const confirmed = await postForm(`${e.url}/_ui/device-confirm`, {
+        tx: hiddenTx(confirmHtml),
+        decision: 'continue',
+      });
+      const consentHtml = await confirmed.text();
       assert.match(consentHtml, /Permissions requested/);
       const cancel = await postForm(`${e.url}/_ui/consent`, {
         tx: hiddenTx(consentHtml),
@@ -1247,16 +1257,22 @@ describe('AADSTS errors in the device code flow', TIMEOUT, () => {
     });
   });
 
-  it('the code entry page takes GET and POST; other methods get 405 naming both', async () => {
+  it('the code entry page takes GET (its form posts to /_ui/device-code); other methods get 405 naming GET', async () => {
     await withEmulator({}, async (e) => {
-      assert.equal((await request(`${e.url}/devicelogin`)).status, 200);
-      const wrong = await postForm(`${e.url}/devicelogin`, { user_code: 'BCDFGHJKL' });
+      const page = await request(`${e.url}/devicelogin`);
+      assert.equal(page.status, 200);
+      const wrong = await postForm(`${e.url}/_ui/device-code`, {
+        tx: hiddenTx(await page.text()),
+        user_code: 'BCDFGHJKL',
+      });
       assert.equal(wrong.status, 200);
       assert.match(await wrong.text(), /That code didn&#39;t work|That code didn't work/);
-      const del = await request(`${e.url}/devicelogin`, { method: 'DELETE' });
-      assert.equal(del.status, 405);
-      assert.deepEqual(del.headers.get('allow')?.split(', ').sort(), ['GET', 'POST']);
-      await del.body?.cancel();
+      for (const method of ['POST', 'DELETE']) {
+        const refused = await request(`${e.url}/devicelogin`, { method });
+        assert.equal(refused.status, 405, method);
+        assert.deepEqual(refused.headers.get('allow')?.split(', ').sort(), ['GET']);
+        await refused.body?.cancel();
+      }
     });
   });
 

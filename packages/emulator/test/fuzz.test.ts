@@ -605,6 +605,14 @@ const ENDPOINTS: Endpoint[] = [
     methods: ['GET', 'POST'],
     params: ['user_code', 'otc'],
   },
+  { label: 'ui-device-code', path: () => '/_ui/device-code', methods: ['POST'], params: ['tx', 'user_code'] },
+  {
+    label: 'ui-device-confirm',
+    path: () => '/_ui/device-confirm',
+    methods: ['POST'],
+    params: ['tx', 'decision'],
+  },
+  { label: 'ui-sign-out', path: () => '/_ui/sign-out', methods: ['POST'], params: ['tx'] },
   { label: 'graph-me', path: () => '/v1.0/me', methods: ['GET'], params: ['$select'], auth: true },
   { label: 'userinfo', path: () => '/oidc/userinfo', methods: ['GET', 'POST'], params: [], auth: true },
   { label: 'root', path: () => '/', methods: ['GET'], params: [] },
@@ -1194,7 +1202,7 @@ function rawRequest(r: Rng, index: number): Promise<unknown> {
       return go(
         'ui post with truncated body',
         [
-          `POST ${r.pick(['/_ui/login', '/_ui/consent', '/_ui/select-account', '/devicelogin', '/_emulator/api/users'])} HTTP/1.1\r\nhost: x\r\ncontent-type: ${FORM}\r\ncontent-length: 500\r\n\r\ntx=abc&user`,
+          `POST ${r.pick(['/_ui/login', '/_ui/consent', '/_ui/select-account', '/_ui/device-code', '/_ui/device-confirm', '/_ui/sign-out', '/_emulator/api/users'])} HTTP/1.1\r\nhost: x\r\ncontent-type: ${FORM}\r\ncontent-length: 500\r\n\r\ntx=abc&user`,
         ],
         {
           expectResponse: false,
@@ -1382,7 +1390,7 @@ function rawRequest(r: Rng, index: number): Promise<unknown> {
       const target = r.pick([
         '/_ui/login',
         '/_ui/consent',
-        '/devicelogin',
+        '/_ui/device-code',
         `/${t}/oauth2/v2.0/authorize`,
         `/${t}/oauth2/v2.0/logout`,
         '/_emulator/api/apps',
@@ -1713,9 +1721,10 @@ function brokenValidRequest(r: Rng): HttpRequest {
       return { method: 'GET', path: `/common/oauth2/v2.0/logout?${q}`, headers: {} };
     }
     case 22:
-      return post('/devicelogin', {
+      return uiPost('/_ui/device-code', (tx) => ({
+        tx,
         user_code: `${any(r, loot.device, { deviceCode: 'x', userCode: 'ABC' }).userCode}-`,
-      });
+      }));
     default: {
       const q = formBody({
         client_id: PUBLIC,

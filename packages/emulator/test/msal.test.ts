@@ -483,7 +483,13 @@ describe('MSAL Node against the emulator over https', { timeout: 600_000 }, () =
       assert.equal(info.verificationUri, `${s.origin}/devicelogin`);
       assert.equal(info.interval, 1);
       assert.ok(info.message.includes(info.userCode) && info.message.includes(info.verificationUri));
-      assert.deepEqual(trace.seen, ['Enter code', 'Sign in', 'Permissions requested', 'Signed in']);
+      assert.deepEqual(trace.seen, [
+        'Enter code',
+        'Sign in',
+        'Are you trying to sign in to Sample native app?',
+        'Permissions requested',
+        'Signed in',
+      ]);
       assert.deepEqual(trace.arrivals, [], 'the device flow never sends the browser to the app');
       assertAccount(s, result, bob.username, SAMPLE_IDS.bob, T);
       assertIdToken(s, result, SAMPLE_IDS.publicApp, T, SAMPLE_IDS.bob);

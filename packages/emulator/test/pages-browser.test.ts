@@ -302,6 +302,10 @@ describe('emulator pages in headless Chromium', { timeout: 120_000 }, () => {
     // Two accounts are signed in in this browser: the device request asks which one.
     await checkPage(page, 'device-account-picker', /^Pick an account$/);
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Alice Adams/ }).click()]);
+    // S86: before approving, a page names the app and asks.
+    await checkPage(page, 'device-confirm', /^Are you trying to sign in to Sample native app\?$/);
+    assert.deepEqual(await tabOrder(page, 2), ['body', 'button[Cancel]', 'button[Continue]']);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Continue' }).click()]);
     await checkPage(page, 'device-done', /^Signed in$/);
     assert.match((await page.locator('main').textContent()) ?? '', /Sample native app/);
 
@@ -369,13 +373,15 @@ describe('emulator pages in headless Chromium', { timeout: 120_000 }, () => {
     assert.equal(await page.locator('h2').count(), 1, 'the details have their own heading');
   });
 
-  it('signed-out page after logout', async () => {
+  it('signed-out page after logout (asked first: no id_token_hint says the app asked)', async () => {
     await page.goto(
       `${emulator.url}/common/oauth2/v2.0/logout?${new URLSearchParams({
         client_id: SAMPLE_IDS.publicApp,
         post_logout_redirect_uri: 'https://unregistered.example/',
       })}`,
     );
+    await checkPage(page, 'sign-out', /^Sign out$/);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign out' }).click()]);
     await checkPage(page, 'signed-out', /^You have signed out$/);
     assert.match((await page.locator('main').textContent()) ?? '', /Sample native app/);
     assert.equal(
@@ -409,7 +415,7 @@ describe('emulator pages in headless Chromium', { timeout: 120_000 }, () => {
     );
   });
 
-  it('serves every page with CSP default-src none, X-Frame-Options DENY and no referrer', async () => {
+  it('serves every page with CSP default-src none, X-Frame-Options DENY and no referrer to other origins', async () => {
     const html = [];
     for (const d of documents) {
       const headers = await d.headers;
@@ -419,7 +425,8 @@ describe('emulator pages in headless Chromium', { timeout: 120_000 }, () => {
       assert.match(headers['content-security-policy'] ?? '', /(^|; )default-src 'none'(;|$)/, where);
       assert.match(headers['content-security-policy'] ?? '', /frame-ancestors 'none'/, where);
       assert.equal(headers['x-frame-options'], 'DENY', where);
-      assert.equal(headers['referrer-policy'], 'no-referrer', where);
+      // same-origin: no Referer leaves the emulator, and its own form posts carry their real Origin (S85).
+      assert.equal(headers['referrer-policy'], 'same-origin', where);
       assert.equal(headers['x-content-type-options'], 'nosniff', where);
     }
     assert.ok(html.length >= 15, `checked ${html.length} HTML responses`);

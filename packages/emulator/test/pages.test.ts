@@ -8,12 +8,14 @@ import {
   consentPage,
   deviceCodeDonePage,
   deviceCodeEntryPage,
+  deviceConfirmPage,
   errorPage,
   escapeHtml,
   formPostPage,
   loginPage,
   type RenderedPage,
   signedOutPage,
+  signOutPage,
 } from '../src/pages/index.ts';
 
 const EVIL = `<script>alert("x")</script>'`;
@@ -170,11 +172,18 @@ describe('accountPickerPage', () => {
 });
 
 describe('device code pages', () => {
-  it('entry page posts user_code', () => {
-    const page = deviceCodeEntryPage({ action: '/devicelogin', userCode: 'ABCD-EFGH', error: 'Bad code' });
+  it('entry page posts its token and user_code', () => {
+    const page = deviceCodeEntryPage({
+      action: '/_ui/device-code',
+      tx: 'page-1',
+      userCode: 'ABCD-EFGH',
+      error: 'Bad code',
+    });
     assertWellFormed(page);
-    assert.deepEqual(fieldNames(page.html), ['user_code']);
-    const [input] = tags(page.html, 'input');
+    assert.deepEqual(fieldNames(page.html), ['tx', 'user_code']);
+    const [tx, input] = tags(page.html, 'input');
+    assert.equal(tx?.['type'], 'hidden');
+    assert.equal(tx?.['value'], 'page-1');
     assert.equal(input?.['value'], 'ABCD-EFGH');
     assert.equal(input?.['autocapitalize'], 'characters');
     assert.equal(input?.['autocomplete'], 'off');
@@ -182,6 +191,24 @@ describe('device code pages', () => {
     assert.match(page.html, /<label for="user_code">Code<\/label>/);
     assert.match(page.html, /role="alert">Bad code</);
     assert.match(page.html, />Next<\/button>/);
+  });
+
+  it('S86 the confirmation page names the app, the account and the code, and posts continue or cancel', () => {
+    const page = deviceConfirmPage({
+      action: '/_ui/device-confirm',
+      tx: 't1',
+      appName: 'CLI <tool>',
+      publisher: 'Contoso',
+      username: 'ada@contoso.com',
+      userCode: 'BCDFGHJKL',
+    });
+    assertWellFormed(page);
+    assert.match(page.html, /<h1>Are you trying to sign in to CLI &lt;tool&gt;\?<\/h1>/);
+    assert.match(page.html, /ada@contoso\.com/);
+    assert.match(page.html, /<code>BCDFGHJKL<\/code>/);
+    assert.deepEqual(fieldNames(page.html), ['tx', 'decision', 'decision']);
+    assert.match(page.html, /name="decision" value="cancel"[^>]*>Cancel</);
+    assert.match(page.html, /name="decision" value="continue"[^>]*>Continue</);
   });
 
   it('done page says signed in or declined', () => {
@@ -205,6 +232,21 @@ describe('signedOutPage', () => {
     const unsafe = signedOutPage({ postLogoutRedirectUri: 'javascript:alert(1)' });
     assertWellFormed(unsafe);
     assert.doesNotMatch(unsafe.html, /<a /);
+  });
+
+  it('S85 the sign-out confirmation names the accounts and posts only its token', () => {
+    const page = signOutPage({
+      action: '/_ui/sign-out',
+      tx: 'so-1',
+      usernames: ['ada@x', EVIL],
+      appName: 'App',
+    });
+    assertWellFormed(page);
+    assert.match(page.html, /<h1>Sign out<\/h1>/);
+    assert.match(page.html, /App asks to sign you out of this browser/);
+    assert.match(page.html, /<li>ada@x<\/li>/);
+    assert.ok(!page.html.includes(EVIL));
+    assert.deepEqual(fieldNames(page.html), ['tx']);
   });
 });
 

@@ -393,10 +393,20 @@ describe('emulator protocol surface', () => {
         new URL(silent.headers.get('location')!).searchParams.get('code'),
         'silent sign-in with the SSO cookie',
       );
-      const out = await fetch(
+      // Without an id_token_hint the user is asked first (S85); the confirmation's post is bound to the browser.
+      const ask = await fetch(
         `${plain.url}/${T}/oauth2/v2.0/logout?client_id=${SAMPLE_IDS.webApp}&post_logout_redirect_uri=${encodeURIComponent('http://127.0.0.1:3000/')}&state=z`,
         { redirect: 'manual', headers: { cookie } },
       );
+      assert.equal(ask.status, 200);
+      const askHtml = await ask.text();
+      assert.match(askHtml, /<h1>Sign out<\/h1>/);
+      const out = await fetch(`${plain.url}/_ui/sign-out`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: `${cookie}; ${txCookies(ask)}` },
+        body: new URLSearchParams({ tx: /name="tx" value="([^"]+)"/.exec(askHtml)![1]! }),
+      });
       assert.equal(out.status, 302);
       assert.equal(out.headers.get('location'), 'http://127.0.0.1:3000/?state=z');
       const afterLogout = await fetch(

@@ -200,14 +200,26 @@ describe('1. sign-in page posts are bound to the browser that started the sign-i
           scope: 'openid User.Read',
         })
       ).json()) as Json;
-      const entry = await postForm(`${e.url}/devicelogin`, { user_code: String(device.user_code) });
+      const page = await get(`${e.url}/devicelogin`);
+      const pageTx = hiddenTx(await page.text());
+      // The code form itself is bound to the browser that was shown it (S85).
+      const foreign = await postForm(`${e.url}/_ui/device-code`, {
+        tx: pageTx,
+        user_code: String(device.user_code),
+      });
+      assert.equal(foreign.status, 400);
+      const entry = await postForm(
+        `${e.url}/_ui/device-code`,
+        { tx: pageTx, user_code: String(device.user_code) },
+        txCookies(page),
+      );
       assert.equal(entry.status, 200);
       const tx = hiddenTx(await entry.text());
       const hijack = await postForm(`${e.url}/_ui/login`, { tx, ...ALICE });
       assert.equal(hijack.status, 400);
       const ok = await postForm(`${e.url}/_ui/login`, { tx, ...ALICE }, txCookies(entry));
       assert.equal(ok.status, 200);
-      assert.match(await ok.text(), /Permissions requested|You have signed in/);
+      assert.match(await ok.text(), /Are you trying to sign in to Sample native app\?/);
     });
   });
 });

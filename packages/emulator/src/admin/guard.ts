@@ -1,4 +1,5 @@
 import type { EmulatorContext } from '../context.js';
+import { isOwnOrigin } from '../http/origin.js';
 import type { Exchange } from '../http/route.js';
 import { isLoopbackHost } from '../options.js';
 
@@ -28,24 +29,6 @@ function hostnameOf(authority: string): string | undefined {
 function isOwnHost(host: string | undefined): boolean {
   const name = host ? hostnameOf(host) : undefined;
   return name !== undefined && isLoopbackHost(name);
-}
-
-/** The emulator's own origin, or the same scheme and port under another loopback name (localhost, ::1). */
-function isOwnOrigin(ctx: EmulatorContext, origin: string): boolean {
-  const own = new URL(ctx.url);
-  if (origin === own.origin) return true;
-  let given: URL;
-  try {
-    given = new URL(origin);
-  } catch {
-    return false; // `null` (sandboxed frames, file:) and garbage
-  }
-  return (
-    given.origin === origin &&
-    given.protocol === own.protocol &&
-    given.port === own.port &&
-    isLoopbackHost(given.hostname.replace(/^\[(.*)\]$/, '$1'))
-  );
 }
 
 function isJson(x: Exchange): boolean {

@@ -3,12 +3,9 @@ import type { EmulatorContext } from '../context.js';
 import { recordConsent } from '../flow/consent.js';
 import { resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
-import { proceed } from '../flow/proceed.js';
-import { newTransactionId } from '../flow/transaction.js';
 import { isFormContentType, parseParams, readBody } from '../http/request.js';
-import { sendJson, sendPage } from '../http/respond.js';
+import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
-import { deviceCodeEntryPage } from '../pages/index.js';
 import type { DeviceCodeRecord } from '../state/records.js';
 import { parseScopes } from '../tokens/scopes.js';
 
@@ -21,7 +18,8 @@ function userCode(): string {
   return out;
 }
 
-function normaliseUserCode(raw: string): string {
+/** A user code as typed (spaces, dashes, lower case) in the form it was issued. */
+export function normaliseUserCode(raw: string): string {
   return raw.replace(/[\s-]/g, '').toUpperCase().slice(0, 32);
 }
 
@@ -77,49 +75,4 @@ export async function deviceAuthorization(ctx: EmulatorContext, x: Exchange): Pr
     },
     { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' },
   );
-}
-
-/** `GET /devicelogin` — the code entry page. */
-export function devicePage(_ctx: EmulatorContext, x: Exchange): void {
-  const prefill = x.query.get('otc') ?? x.query.get('user_code');
-  sendPage(
-    x.res,
-    200,
-    deviceCodeEntryPage({
-      action: DEVICE_PAGE_PATH,
-      ...(prefill ? { userCode: normaliseUserCode(prefill) } : {}),
-    }),
-  );
-}
-
-/** `POST /devicelogin` — a user code; then the usual sign-in and consent pages for that device request. */
-export async function deviceSubmit(ctx: EmulatorContext, x: Exchange): Promise<void> {
-  const p = parseParams(isFormContentType(x.req) ? await readBody(x.req) : '');
-  const code = normaliseUserCode(p.get('user_code') ?? '');
-  const deviceCode = code ? ctx.state.userCodes.get(code) : undefined;
-  const record = deviceCode ? ctx.state.deviceCodes.get(deviceCode) : undefined;
-  if (record?.status !== 'pending') {
-    sendPage(
-      x.res,
-      200,
-      deviceCodeEntryPage({
-        action: DEVICE_PAGE_PATH,
-        error: "That code didn't work. Check the code and try again.",
-        userCode: code,
-      }),
-    );
-    return;
-  }
-  await proceed(ctx, x, {
-    id: newTransactionId(),
-    kind: 'device',
-    tenantSegment: record.tenantSegment,
-    clientId: record.clientId,
-    redirectUri: '',
-    responseType: 'code',
-    responseMode: 'query',
-    scopes: record.scopes,
-    clientInfo: false,
-    deviceCode: record.deviceCode,
-  });
 }

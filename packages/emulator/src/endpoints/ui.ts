@@ -4,46 +4,14 @@ import { recordConsent } from '../flow/consent.js';
 import { showErrorPage } from '../flow/deliver.js';
 import { fail, proceed, showLogin } from '../flow/proceed.js';
 import { currentSession } from '../flow/session.js';
-import { isFromBoundBrowser } from '../flow/transaction.js';
+import { transactionOf } from '../flow/page-records.js';
 import { checkUserMaySignIn, findUserByName } from '../flow/user-checks.js';
 import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import type { Exchange } from '../http/route.js';
 import { safeEqual } from '../http/safe-equal.js';
-import type { AuthorizeTransaction } from '../state/records.js';
 
 async function formOf(x: Exchange): Promise<Params> {
   return isFormContentType(x.req) ? parseParams(await readBody(x.req)) : parseParams('');
-}
-
-/**
- * The transaction a page post continues, only if this browser holds its cookie: a post naming someone else's
- * transaction (login CSRF, a leaked transaction id) is refused without touching it.
- */
-function transactionOf(ctx: EmulatorContext, x: Exchange, p: Params): AuthorizeTransaction | undefined {
-  const id = p.get('tx');
-  const tx = id ? ctx.state.transactions.get(id) : undefined;
-  if (!tx) {
-    showErrorPage(
-      ctx,
-      x,
-      new EntraError(9002313, {
-        detail: 'The sign-in request expired or is unknown. Start again from the application.',
-      }),
-    );
-    return undefined;
-  }
-  if (!isFromBoundBrowser(x, tx)) {
-    showErrorPage(
-      ctx,
-      x,
-      new EntraError(9002313, {
-        detail:
-          'The sign-in request was not started in this browser (its cookie is missing or does not match). Start again from the application.',
-      }),
-    );
-    return undefined;
-  }
-  return tx;
 }
 
 /** `POST /_ui/login` — username and password from the login page. */
@@ -117,5 +85,23 @@ export async function consentSubmit(ctx: EmulatorContext, x: Exchange): Promise<
   recordConsent(ctx, app, user, tx.scopes);
   tx.consentShown = true;
   if (tx.prompt === 'consent') delete tx.prompt;
+  await proceed(ctx, x, tx);
+}
+
+/** `POST /_ui/device-confirm` — Continue or Cancel on "Are you trying to sign in to <app>?" (S86). */
+export async function deviceConfirmSubmit(ctx: EmulatorContext, x: Exchange): Promise<void> {
+  const p = await formOf(x);
+  const tx = transactionOf(ctx, x, p);
+  if (!tx) return;
+  if (tx.kind !== 'device' || !tx.userId) {
+    showErrorPage(
+      ctx,
+      x,
+      new EntraError(9002313, { detail: 'This is not a device sign-in waiting for confirmation.' }),
+    );
+    return;
+  }
+  if (p.get('decision') !== 'continue') return fail(ctx, x, tx, new EntraError(65004));
+  tx.deviceConfirmed = true;
   await proceed(ctx, x, tx);
 }

@@ -7,7 +7,8 @@ import { deviceCodeDonePage } from '../pages/index.js';
 import type { AuthorizeTransaction } from '../state/records.js';
 import { clientInfo } from '../tokens/claims.js';
 import { issueIdToken } from '../tokens/issue.js';
-import { deliver } from './deliver.js';
+import { EntraError } from '../errors/entra-error.js';
+import { deliver, showErrorPage } from './deliver.js';
 
 /** Finishes a transaction for `user`: approves the device code, or answers with what response_type asked for. */
 export async function completeAuthorize(
@@ -20,12 +21,21 @@ export async function completeAuthorize(
   const authTime = tx.authTime ?? Math.floor(Date.now() / 1000);
   if (tx.kind === 'device') {
     const record = tx.deviceCode ? ctx.state.deviceCodes.get(tx.deviceCode) : undefined;
-    if (record) {
-      record.status = 'approved';
-      record.userId = user.id;
-      record.authTime = authTime;
+    if (record?.status !== 'pending') {
+      // Expired, declined, or approved meanwhile in another browser: a code is approved once, by one user.
+      showErrorPage(
+        ctx,
+        x,
+        new EntraError(9002313, {
+          detail: 'The code has expired or was already used. Start the sign-in again on your device.',
+        }),
+      );
+      return;
     }
-    sendPage(x.res, 200, deviceCodeDonePage({ appName: app.name, approved: !!record }));
+    record.status = 'approved';
+    record.userId = user.id;
+    record.authTime = authTime;
+    sendPage(x.res, 200, deviceCodeDonePage({ appName: app.name, approved: true }));
     return;
   }
   // Only what response_type asked for: `code`, `code id_token` (hybrid) or `id_token` (implicit, no code).

@@ -8,6 +8,7 @@ import {
   allowFormRedirect,
   consentPage,
   deviceCodeDonePage,
+  deviceConfirmPage,
   loginPage,
   type RenderedPage,
 } from '../pages/index.js';
@@ -19,10 +20,14 @@ import { currentSession, signInToSession } from './session.js';
 import { endTransaction, saveTransaction } from './transaction.js';
 import { checkUserMaySignIn } from './user-checks.js';
 
+/** The emulator's own page posts: all under `/_ui`, the path their browser-binding cookies are sent to (S85). */
 export const UI_PATHS = {
   login: '/_ui/login',
   consent: '/_ui/consent',
   selectAccount: '/_ui/select-account',
+  deviceCode: '/_ui/device-code',
+  deviceConfirm: '/_ui/device-confirm',
+  signOut: '/_ui/sign-out',
 } as const;
 
 /**
@@ -51,6 +56,9 @@ export async function proceed(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTr
         { error: 'interaction_required' },
       );
     }
+    // S86: a device code is approved only after the user confirmed, on a page naming the app, that they
+    // started this sign-in (whatever else was shown: a code entered by someone else's page must not pass).
+    if (tx.kind === 'device' && !tx.deviceConfirmed) return showDeviceConfirm(ctx, x, tx, app, user);
     const needsConsent =
       !tx.consentShown &&
       (tx.prompt === 'consent' ||
@@ -195,12 +203,36 @@ function showConsent(
   );
 }
 
-/** Ends a transaction with an error: back to the redirect URI, or on a page for the device flow. */
+function showDeviceConfirm(
+  ctx: EmulatorContext,
+  x: Exchange,
+  tx: AuthorizeTransaction,
+  app: App,
+  user: User,
+): void {
+  saveTransaction(ctx, x, tx);
+  const record = tx.deviceCode ? ctx.state.deviceCodes.get(tx.deviceCode) : undefined;
+  const publisher = ctx.directory.tenants.get(app.tenantId)?.name;
+  sendPage(
+    x.res,
+    200,
+    deviceConfirmPage({
+      action: UI_PATHS.deviceConfirm,
+      tx: tx.id,
+      appName: app.name,
+      ...(publisher ? { publisher } : {}),
+      username: user.username,
+      userCode: record?.userCode ?? '',
+    }),
+  );
+}
+
 /** Pages whose form POST may end in a 302 to the client: Chrome checks form-action on that redirect too. */
 function towardsClient(tx: AuthorizeTransaction, page: RenderedPage): RenderedPage {
   return tx.kind === 'authorize' && tx.redirectUri ? allowFormRedirect(page, tx.redirectUri) : page;
 }
 
+/** Ends a transaction with an error: back to the redirect URI, or on a page for the device flow. */
 export function fail(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTransaction, err: EntraError): void {
   endTransaction(ctx, x, tx);
   if (tx.kind === 'device') {

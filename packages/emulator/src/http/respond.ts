@@ -5,7 +5,9 @@ export type Headers = Record<string, string | number | string[]>;
 
 const SECURITY_HEADERS: Headers = {
   'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
+  // Never a Referer to another origin; to the emulator itself, so that its pages' own posts carry their real
+  // Origin (with no-referrer a browser sends `Origin: null`, indistinguishable from a sandboxed frame) (S85).
+  'Referrer-Policy': 'same-origin',
 };
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Headers = {}): void {

@@ -16,6 +16,19 @@ export interface Exchange {
 
 export type Handler = (ctx: EmulatorContext, x: Exchange) => Promise<void> | void;
 
+/**
+ * How a route treats a request a page on another site made the browser send (S85):
+ * - `refused`: the emulator's own page posts (`/_ui/…`). Accepted only from the emulator's own page (fetch
+ *   metadata / Origin, checked by the router) and with the page's token bound to this browser's cookie
+ *   (checked by the handler); anything else is refused before the handler changes anything.
+ * - `entry`: where an app sends the browser (authorize, logout, the device-code page); cross-site by design,
+ *   so they never change what the user owns (session, consent, device approvals) without the user acting on an
+ *   emulator page, or proof that the app itself asked (a valid `id_token_hint` at logout).
+ * - `api`: JSON endpoints for programs, not pages; protected by client authentication, bearer tokens or the
+ *   admin guard.
+ */
+export type CrossSite = 'refused' | 'entry' | 'api';
+
 export interface Route {
   methods: string[];
   pattern: RegExp;
@@ -24,4 +37,5 @@ export interface Route {
   handler: Handler;
   /** How errors from this route are shown: JSON (APIs) or an HTML page (browser endpoints). */
   errors: 'json' | 'page';
+  crossSite: CrossSite;
 }

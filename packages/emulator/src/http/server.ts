@@ -3,6 +3,7 @@ import type { EmulatorContext } from '../context.js';
 import { EntraError } from '../errors/entra-error.js';
 import { showErrorPage } from '../flow/deliver.js';
 import { ROUTES } from '../routes.js';
+import { crossSiteRefusal } from './cross-site.js';
 import { BodyTooLargeError, parseCookies, parseParams } from './request.js';
 import { sendJson } from './respond.js';
 import type { Exchange } from './route.js';
@@ -78,6 +79,15 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
         cookies: parseCookies(req.headers.cookie),
         params,
       };
+      if (r.crossSite === 'refused') {
+        // S85: the emulator's own page posts come from its own pages; nothing else reaches the handler.
+        const why = crossSiteRefusal(ctx, x);
+        if (why) {
+          throw new EntraError(9002313, {
+            detail: `This form can only be sent from the emulator's own page (${why}). If you did not just submit it yourself, another site tried to; nothing was changed.`,
+          });
+        }
+      }
       await r.handler(ctx, x);
       return;
     }

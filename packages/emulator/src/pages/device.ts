@@ -1,9 +1,11 @@
 import { escapeHtml } from './escape.js';
-import { errorAlert, errorAttrs, type RenderedPage, renderDocument } from './layout.js';
+import { errorAlert, errorAttrs, hiddenInput, type RenderedPage, renderDocument } from './layout.js';
 
 export interface DeviceCodeEntryPageData {
   /** Form target (POST). */
   action: string;
+  /** The page's id, posted back as `tx` (its cookie binds it to this browser). */
+  tx: string;
   /** Message shown above the field, e.g. for an unknown or expired code. */
   error?: string;
   /** Prefills `user_code`. */
@@ -12,13 +14,14 @@ export interface DeviceCodeEntryPageData {
 
 const ERROR_ID = 'code-error';
 
-/** The device-code entry page (`/devicelogin`). Posts `user_code` to `action`. */
+/** The device-code entry page (`/devicelogin`). Posts `tx` and `user_code` to `action`. */
 export function deviceCodeEntryPage(d: DeviceCodeEntryPageData): RenderedPage {
   const main = [
     '<h1>Enter code</h1>',
     '<p>Enter the code shown on your app or device to allow it to sign in.</p>',
     d.error ? errorAlert(ERROR_ID, d.error) : '',
     `<form method="post" action="${escapeHtml(d.action)}">`,
+    hiddenInput('tx', d.tx),
     '<div class="field">',
     '<label for="user_code">Code</label>',
     `<input type="text" id="user_code" name="user_code" class="code-input" value="${escapeHtml(d.userCode ?? '')}"` +
@@ -33,6 +36,44 @@ export function deviceCodeEntryPage(d: DeviceCodeEntryPageData): RenderedPage {
     .filter(Boolean)
     .join('\n');
   return renderDocument({ title: 'Enter code', main });
+}
+
+export interface DeviceConfirmPageData {
+  /** Form target (POST). */
+  action: string;
+  /** Transaction id, posted back as `tx`. */
+  tx: string;
+  appName: string;
+  /** The app's home tenant, shown under its name. */
+  publisher?: string;
+  username: string;
+  userCode: string;
+}
+
+/**
+ * S86: the last question before a device code is approved, naming the app: "Are you trying to sign in to
+ * <app>?". Someone who was sent a code (or a page that entered one) sees whose app they would let in, as whom.
+ * Posts `tx` and `decision` (`continue` or `cancel`).
+ */
+export function deviceConfirmPage(d: DeviceConfirmPageData): RenderedPage {
+  const app = escapeHtml(d.appName);
+  const publisher = d.publisher ? escapeHtml(d.publisher) : 'Publisher not provided';
+  const main = [
+    `<p class="account-line">${escapeHtml(d.username)}</p>`,
+    `<h1>Are you trying to sign in to ${app}?</h1>`,
+    `<p><strong>${app}</strong><br><span class="muted small">${publisher}</span></p>`,
+    `<p>The code <code>${escapeHtml(d.userCode)}</code> lets ${app} on another device sign in as ${escapeHtml(d.username)}.</p>`,
+    '<p>Only continue if you started this sign-in yourself, on a device you use, with an app you trust.' +
+      ' If someone sent you the code or a link to this page, select Cancel.</p>',
+    `<form method="post" action="${escapeHtml(d.action)}">`,
+    hiddenInput('tx', d.tx),
+    '<div class="actions">',
+    '<button type="submit" name="decision" value="cancel" class="btn btn-secondary">Cancel</button>',
+    '<button type="submit" name="decision" value="continue" class="btn btn-primary">Continue</button>',
+    '</div>',
+    '</form>',
+  ].join('\n');
+  return renderDocument({ title: 'Confirm sign-in', main });
 }
 
 export interface DeviceCodeDonePageData {

@@ -28,11 +28,28 @@ export interface AuthorizeTransaction {
   consentShown?: boolean;
   /** The user typed their password in this transaction (the SSO session id is then renewed). */
   interactive?: boolean;
+  /** Device flow: the user answered Continue on the page naming the app (S86). */
+  deviceConfirmed?: boolean;
   /**
    * SHA-256 of the secret in this transaction's cookie, set when its first page is shown: the page posts are
    * accepted only from the browser holding that cookie (login CSRF, transaction hijack).
    */
   browserBinding?: string;
+}
+
+/** The device-code page as shown to one browser: its code form is accepted only from there (S85). */
+export interface DeviceEntry {
+  id: string;
+  browserBinding?: string;
+}
+
+/** A sign-out waiting for the user's confirmation (S85): where to go afterwards, when the app named it. */
+export interface SignOutRequest {
+  id: string;
+  browserBinding?: string;
+  appName?: string;
+  /** A registered post-logout redirect URI of the app, with `state` added. */
+  returnTo?: string;
 }
 
 export interface CodeRecord {

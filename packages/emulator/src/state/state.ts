@@ -3,10 +3,13 @@ import type {
   AuthorizeTransaction,
   CodeRecord,
   DeviceCodeRecord,
+  DeviceEntry,
   RefreshTokenRecord,
+  SignOutRequest,
   SsoSession,
 } from './records.js';
 import { Stats } from './stats.js';
+import { FailureThrottle } from './throttle.js';
 import { TtlStore } from './ttl-store.js';
 
 /** Everything the emulator remembers between requests; every store is bounded in time and size. */
@@ -16,6 +19,13 @@ export interface EmulatorState {
   deviceCodes: TtlStore<DeviceCodeRecord>;
   /** user code → device code */
   userCodes: TtlStore<string>;
+  /** device-code pages shown, by page id (S85) */
+  deviceEntries: TtlStore<DeviceEntry>;
+  /** sign-outs waiting for the user's confirmation, by page id (S85) */
+  signOuts: TtlStore<SignOutRequest>;
+  /** S87: wrong user codes per client address, and overall */
+  wrongCodesPerClient: FailureThrottle;
+  wrongCodesOverall: FailureThrottle;
   sessions: TtlStore<SsoSession>;
   refreshTokens: TtlStore<RefreshTokenRecord>;
   accessTokens: TtlStore<AccessTokenRecord>;
@@ -38,6 +48,12 @@ export function createState(): EmulatorState {
     codes: new TtlStore(50_000),
     deviceCodes: new TtlStore(20_000),
     userCodes: new TtlStore(20_000),
+    deviceEntries: new TtlStore(20_000),
+    signOuts: new TtlStore(20_000),
+    // S87: 5 wrong codes at once per client, then one every 10 s; 20 at once overall, then one a second. User
+    // codes have 28^9 ≈ 10^13 values, so at most ~86,400 guesses a day leave guessing a live one hopeless.
+    wrongCodesPerClient: new FailureThrottle({ burst: 5, perSecond: 0.1 }, 10_000),
+    wrongCodesOverall: new FailureThrottle({ burst: 20, perSecond: 1 }, 1),
     sessions: new TtlStore(20_000),
     refreshTokens: new TtlStore(200_000),
     accessTokens: new TtlStore(100_000),
@@ -55,6 +71,10 @@ export function sweepState(state: EmulatorState, now = Date.now()): void {
   state.codes.sweep(now, 10 * 60_000);
   state.deviceCodes.sweep(now, 10 * 60_000);
   state.userCodes.sweep(now);
+  state.deviceEntries.sweep(now);
+  state.signOuts.sweep(now);
+  state.wrongCodesPerClient.sweep(now);
+  state.wrongCodesOverall.sweep(now);
   state.sessions.sweep(now);
   state.refreshTokens.sweep(now);
   state.accessTokens.sweep(now);

@@ -1,5 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { errors, type JWTPayload, jwtVerify } from 'jose';
+import { compactVerify, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import type { EmulatorContext } from '../context.js';
 import type { AccessTokenRecord } from '../state/records.js';
 
@@ -53,4 +53,33 @@ export async function verifyOwnAccessToken(ctx: EmulatorContext, token: string):
     if (revokedAt !== undefined && issuedAt <= revokedAt) return { ok: false, reason: 'revoked' };
   }
   return { ok: true, claims, record };
+}
+
+/**
+ * An `id_token_hint` this emulator issued (OpenID Connect RP-Initiated Logout 1.0 §2): signed with a published
+ * key, our issuer, an ID token (not an access token). Its lifetime is not checked, as the specification allows
+ * an expired hint. Returns whom it names and the app it was issued to, or undefined.
+ */
+export async function verifyIdTokenHint(
+  ctx: EmulatorContext,
+  token: string,
+): Promise<{ oid: string; aud: string } | undefined> {
+  if (token.length > 16_384) return undefined;
+  let claims: JWTPayload & Record<string, unknown>;
+  try {
+    const header = decodeProtectedHeader(token);
+    const key = header.kid ? ctx.keys.find(header.kid) : undefined;
+    if (!key || header.alg !== 'RS256') return undefined;
+    const { payload } = await compactVerify(token, createPublicKey(key.privateKey), {
+      algorithms: ['RS256'],
+    });
+    claims = JSON.parse(new TextDecoder().decode(payload)) as JWTPayload & Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const iss = typeof claims.iss === 'string' ? claims.iss : '';
+  if (!iss.startsWith(`${ctx.url}/`)) return undefined;
+  if (typeof claims.scp === 'string' || claims.idtyp === 'app') return undefined; // an access token
+  if (typeof claims.oid !== 'string' || typeof claims.aud !== 'string') return undefined;
+  return { oid: claims.oid, aud: claims.aud };
 }

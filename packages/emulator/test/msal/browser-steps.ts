@@ -82,7 +82,8 @@ async function walk(
       throw new Error(`the '${h1}' page says: ${((await alert.first().textContent()) ?? '').trim()}`);
     }
     if (h1 !== 'Continuing sign-in') seen.push(h1);
-    switch (h1) {
+    // S86: the device flow asks "Are you trying to sign in to <app>?" before approving the code.
+    switch (h1.startsWith('Are you trying to sign in to ') ? 'Confirm device sign-in' : h1) {
       case 'Enter code':
         if (!userCode) throw new Error('device code page without a user code');
         await page.getByLabel('Code').fill(userCode);
@@ -92,6 +93,9 @@ async function walk(
         await page.getByLabel('Username').fill(person.username);
         await page.getByLabel('Password').fill(person.password);
         await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+        break;
+      case 'Confirm device sign-in':
+        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Continue' }).click()]);
         break;
       case 'Permissions requested':
         await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Accept' }).click()]);
