@@ -1,10 +1,10 @@
 // @tokenloop/web: "Sign in with Microsoft" for Node web apps and bearer-token protection for APIs. Adapters:
-// `@tokenloop/web/express`. This file only re-exports.
+// `@tokenloop/web/express`, `@tokenloop/web/fastify`; Redis sessions: `@tokenloop/web/redis` (kept out of this
+// entry so that its declarations never name the optional peer ioredis). This file only re-exports.
 export { createWebAuth, SignInRequiredError } from './web-auth.js';
 export type { WebAuth, WebRequest, WebResponse, WebSession } from './web-auth.js';
 export { type WebAuthOptions, WebAuthConfigError } from './options.js';
 export { memorySessionStore, type SessionStore } from './session/session-store.js';
-export { redisSessionStore, type RedisSessionStoreOptions } from './session/redis-session-store.js';
 export { sessionSealer, type SessionSealer, type SessionSecret } from './session/session-seal.js';
 export { safeReturnTo } from './session/return-to.js';
 export { createAccessTokenVerifier, InvalidTokenError } from './bearer/access-token.js';

@@ -5,13 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
 import { Redis } from 'ioredis';
-import {
-  memorySessionStore,
-  redisSessionStore,
-  safeReturnTo,
-  WebAuthConfigError,
-  createWebAuth,
-} from '@tokenloop/web';
+import { memorySessionStore, safeReturnTo, WebAuthConfigError, createWebAuth } from '@tokenloop/web';
+import { redisSessionStore } from '@tokenloop/web/redis';
 import { redisStore } from 'tokenloop/redis';
 import { type RunningRedis, startRedis } from '../../tokenloop/test/support/redis-server.js';
 import { Browser, type TestApp, startWebApp } from './support/web-app.js';

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// `npm test`: the whole suite on the machine's own Node, then on every other supported release line (Node 22, 24
+// and 26 from the npm registry's node@N packages, see node-versions.mjs), one after the other (the machine has
+// two cores, and the suite already runs two test files at a time). Each line runs scripts/run-tests.mjs under
+// that Node, with that Node first on PATH (child processes, npm and `#!/usr/bin/env node` scripts use it too).
+// A line that cannot be installed or run is reported loudly and fails the run: nothing is skipped silently.
+// Usage: node scripts/run-tests-all-nodes.mjs [filter-substring ...]   (the filters go to run-tests.mjs)
+import { spawn } from 'node:child_process';
+import { delimiter, dirname, join } from 'node:path';
+import { NODE_LINES, ensureNode } from './node-versions.mjs';
+
+const runTests = join(import.meta.dirname, 'run-tests.mjs');
+const filters = process.argv.slice(2);
+
+/** Runs the suite under `bin`, passing its output through; resolves with the exit status and the counts. */
+function runSuite(bin) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(bin, [runTests, ...filters], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH ?? ''}` },
+    });
+    let tail = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      tail = (tail + chunk.toString('utf8')).slice(-4000);
+    });
+    child.on('close', (code, signal) => {
+      // The runner's closing lines: "# pass N" (TAP) or "ℹ pass N" (spec reporter).
+      const count = (name) => Number(new RegExp(`^(?:# |ℹ )${name} (\\d+)$`, 'm').exec(tail)?.[1] ?? NaN);
+      resolve({
+        status: code ?? 1,
+        signal,
+        seconds: Math.round((Date.now() - started) / 1000),
+        pass: count('pass'),
+        fail: count('fail'),
+        tests: count('tests'),
+      });
+    });
+  });
+}
+
+const machine = process.versions.node.split('.')[0];
+const lines = [{ label: `Node ${process.version} (this machine's)`, bin: process.execPath }];
+const results = [];
+for (const major of NODE_LINES) {
+  if (String(major) === machine) continue; // already the machine's own
+  try {
+    const n = ensureNode(major);
+    lines.push({ label: `Node ${n.version} (npm node@${major})`, bin: n.bin });
+  } catch (err) {
+    results.push({ label: `Node ${major}`, error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+for (const line of lines) {
+  const what = filters.length > 0 ? `the tests matching ${filters.join(' ')}` : 'the whole suite';
+  console.log(`\nrun-tests-all-nodes: ===== ${what} on ${line.label} =====\n`);
+  results.push({ label: line.label, ...(await runSuite(line.bin)) });
+}
+
+console.log('\nrun-tests-all-nodes: summary');
+let failed = false;
+let passed = 0;
+let failedTests = 0;
+for (const r of results) {
+  if (r.error) {
+    failed = true;
+    console.log(`  ${r.label}: NOT TESTED: ${r.error}`);
+    continue;
+  }
+  passed += Number.isNaN(r.pass) ? 0 : r.pass;
+  failedTests += Number.isNaN(r.fail) ? 0 : r.fail;
+  const ok = r.status === 0;
+  if (!ok) failed = true;
+  console.log(
+    `  ${r.label}: ${ok ? 'passed' : `FAILED (exit ${r.signal ?? r.status})`}, ${r.tests} tests, ${r.pass} passed, ${r.fail} failed, ${r.seconds} s`,
+  );
+}
+if (results.some((r) => r.error))
+  console.log(
+    '\nrun-tests-all-nodes: !!!!! a supported Node line could not be tested (see NOT TESTED above) !!!!!',
+  );
+console.log(`all-nodes: ${passed} passed, ${failedTests} failed`);
+process.exit(failed ? 1 : 0);
