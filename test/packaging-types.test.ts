@@ -1,0 +1,148 @@
+// The packed packages' TypeScript declarations as a user compiles them: tsc --strict with skipLibCheck off under
+// node16, nodenext and bundler resolution, on every documented example (README.md, docs/) and on a file that
+// loads every entry point; first without the optional peers (ioredis, express, fastify), then with them.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  NODE_MAJOR,
+  type PackedProject,
+  ROOT,
+  ok,
+  packedProject,
+  run,
+  runAsync,
+} from './support/packed-project.ts';
+
+const MAIN_ENTRIES = [
+  'tokenloop',
+  'tokenloop/client',
+  'tokenloop/validation',
+  'tokenloop/mail',
+  'tokenloop/private-files',
+  '@tokenloop/emulator',
+  '@tokenloop/web',
+];
+const PEER_ENTRIES = [
+  'tokenloop/redis',
+  '@tokenloop/web/redis',
+  '@tokenloop/web/express',
+  '@tokenloop/web/fastify',
+];
+const PEER_IMPORTS =
+  /from '(ioredis|express|fastify|@fastify\/[^']+)'|from '(tokenloop|@tokenloop\/web)\/(redis|express|fastify)'/;
+/** Peers a user installs only for the parts that need them. */
+const PEERS = ['ioredis@^5', 'express@^5', '@types/express@^5', 'fastify@^5'];
+
+/** Every ```ts block of the README and docs/, as the doc-example check extracts them. */
+function docExamples(): { name: string; code: string }[] {
+  const docs = [join(ROOT, 'README.md')];
+  for (const f of readdirSync(join(ROOT, 'docs'), { recursive: true }))
+    if (String(f).endsWith('.md')) docs.push(join(ROOT, 'docs', String(f)));
+  const out: { name: string; code: string }[] = [];
+  for (const file of docs)
+    for (const m of readFileSync(file, 'utf8').matchAll(/```ts\n([\s\S]*?)```/g))
+      out.push({
+        name: `${relative(ROOT, file).replace(/[^A-Za-z0-9]+/g, '_')}_${out.length + 1}.ts`,
+        code: `export {};\n${m[1]}`,
+      });
+  return out;
+}
+
+const RESOLUTIONS = {
+  node16: { module: 'node16', moduleResolution: 'node16' },
+  nodenext: { module: 'nodenext', moduleResolution: 'nodenext' },
+  bundler: { module: 'esnext', moduleResolution: 'bundler' },
+} as const;
+
+/** `tsc --strict` with skipLibCheck off on `files`, under each module resolution at once; returns failures. */
+async function typeCheck(dir: string, files: string[]): Promise<string[]> {
+  const runs = Object.entries(RESOLUTIONS).map(async ([label, resolution]) => {
+    const config = join(dir, `tsconfig.${label}.json`);
+    writeFileSync(
+      config,
+      JSON.stringify({
+        compilerOptions: {
+          ...resolution,
+          target: 'es2022',
+          lib: ['es2023'],
+          types: ['node'],
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+        },
+        files,
+      }),
+    );
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const r = await runAsync(process.execPath, [tsc, '-p', config], dir);
+    return r.status === 0 ? undefined : `${label}:\n${r.output}`;
+  });
+  return (await Promise.all(runs)).filter((f): f is string => f !== undefined);
+}
+
+/** One file that loads all declarations of each entry point. */
+function surfaceFile(entries: string[]): string {
+  return entries.map((e, i) => `import * as m${i} from '${e}';\nexport const e${i} = m${i};\n`).join('');
+}
+
+let p: PackedProject;
+
+describe('the packed packages under tsc', { timeout: 600_000 }, () => {
+  before(() => {
+    p = packedProject();
+  });
+  after(() => p?.close());
+
+  it('tsc --strict, skipLibCheck off, node16 / nodenext / bundler: the docs and every entry, without the optional peers', async () => {
+    const dir = join(p.dir, 'src-main');
+    mkdirSync(dir);
+    const files = ['surface.ts'];
+    writeFileSync(join(dir, 'surface.ts'), surfaceFile(MAIN_ENTRIES));
+    for (const ex of docExamples().filter((e) => !PEER_IMPORTS.test(e.code))) {
+      writeFileSync(join(dir, ex.name), ex.code);
+      files.push(ex.name);
+    }
+    assert.ok(files.length > 5, 'documented examples found');
+    assert.ok(!existsSync(join(p.dir, 'node_modules', 'ioredis')), 'ioredis is not installed here');
+    assert.deepEqual(await typeCheck(dir, files), []);
+  });
+
+  describe('with the optional peers installed (ioredis, express, fastify)', () => {
+    before(() => {
+      p.installOutput.length = 0;
+      p.install(PEERS);
+    });
+
+    it("installs them without an engine warning (on Node 20: but for Fastify's own cookie@2)", () => {
+      const warnings = p.installOutput
+        .join('\n')
+        .split('\n')
+        .filter((l) => /EBADENGINE.*package:/.test(l));
+      // Fastify 5's light-my-request needs cookie@2, which needs Node 22: a warning of Fastify's on Node 20.
+      const expected = NODE_MAJOR === 20 ? warnings.filter((l) => /'cookie@2\./.test(l)) : [];
+      assert.deepEqual(warnings, expected);
+    });
+
+    it('tsc: the docs and every entry that needs a peer, under each resolution', async () => {
+      const dir = join(p.dir, 'src-peers');
+      mkdirSync(dir);
+      const files = ['surface.ts'];
+      writeFileSync(join(dir, 'surface.ts'), surfaceFile(PEER_ENTRIES));
+      for (const ex of docExamples().filter((e) => PEER_IMPORTS.test(e.code))) {
+        writeFileSync(join(dir, ex.name), ex.code);
+        files.push(ex.name);
+      }
+      assert.deepEqual(await typeCheck(dir, files), []);
+    });
+
+    it('ESM: the entries that need a peer import', () => {
+      const code = PEER_ENTRIES.map((e) => `await import('${e}');`).join('\n') + "\nconsole.log('ok');";
+      assert.equal(
+        ok(run(process.execPath, ['--input-type=module', '-e', code], p.dir), 'ESM import').trim(),
+        'ok',
+      );
+    });
+  });
+});
