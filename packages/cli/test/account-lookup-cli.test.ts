@@ -47,7 +47,7 @@ describe('S71 the CLI names accounts by a typed username or id', () => {
 
     const unknown = await runCli(['token', ...flags(), '--account', 'carol@example.test'], env);
     assert.equal(unknown.code, 4, 'sign-in required');
-    assert.equal(unknown.stdout, '');
+    assert.ok(unknown.stdout === '', 'nothing on stdout');
     assert.match(unknown.stderr, /sign-in required: no account "carol@example\.test" is signed in here/);
     assert.match(unknown.stderr, /hint: Sign in as "carol@example\.test" first\. Run `tokenloop login`\./);
     // An id is looked up by its exact key: another case is another account.
@@ -66,7 +66,7 @@ describe('S71 the CLI names accounts by a typed username or id', () => {
     ]) {
       const r = await runCli(args, env);
       assert.equal(r.code, 2, `${args[0]}: ${r.stderr}`);
-      assert.equal(r.stdout, '');
+      assert.ok(r.stdout === '', 'nothing on stdout');
       assert.match(r.stderr, /2 signed-in accounts are called "alice@example\.test"/);
       assert.match(r.stderr, new RegExp(`"alice@example\\.test" \\(id a-1@${p.url}\\)`));
       assert.match(r.stderr, new RegExp(`"Alice@example\\.test" \\(id m-1@${p.url}\\)`));

@@ -4,9 +4,10 @@
 // consumer (POSIX shell, HTTP header, JSON), checked with real sh and bash. S74: provider strings in terminal
 // output cannot forge lines, fields or escape sequences.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { AuthResult } from 'tokenloop';
@@ -22,21 +23,25 @@ import { BIN, type CliRun, baseEnv, freshHome, runCli } from './support/cli.js';
 const scratch = mkdtempSync(join(tmpdir(), 'tl-quoting-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 const MARK = join(scratch, 'pwned');
-const ran = () => existsSync(MARK);
+const ran = (mark = MARK) => existsSync(mark);
+const run = promisify(execFile);
 
 const REPORTED = `x'; touch ${MARK}; : '`;
-/** Strings that break out of naive quoting in a shell, a header, JSON or a terminal. */
-const HOSTILE: string[] = [
-  REPORTED,
+/**
+ * Strings that break out of naive quoting in a shell, a header, JSON or a terminal. `@MARK@` is a file of the
+ * value's own that a payload would create.
+ */
+const HOSTILE_TEMPLATES: string[] = [
+  "x'; touch @MARK@; : '",
   "'",
   "''",
   "\\'",
   "'\\''",
-  `$(touch ${MARK})`,
-  `\`touch ${MARK}\``,
-  `"; touch ${MARK}; "`,
-  `\ntouch ${MARK}\n`,
-  `a\r\nAuthorization: Bearer other`,
+  '$(touch @MARK@)',
+  '`touch @MARK@`',
+  '"; touch @MARK@; "',
+  '\ntouch @MARK@\n',
+  'a\r\nAuthorization: Bearer other',
   '${IFS}$HOME',
   '!!',
   '\\',
@@ -50,6 +55,8 @@ const HOSTILE: string[] = [
   '',
   'A'.repeat(40_000),
 ];
+const markOf = (i: number) => join(scratch, `pwned-${i}`);
+const HOSTILE = HOSTILE_TEMPLATES.map((t, i) => t.replaceAll('@MARK@', markOf(i)));
 /** Control characters a terminal acts on, bidirectional overrides, and Unicode line separators. */
 const CONTROLS = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
@@ -73,23 +80,39 @@ function result(accessToken: string, username = 'alice@example.test'): AuthResul
   } as AuthResult;
 }
 
-/** Evaluate `script` (the env output) in a real shell, then print the variable exactly. */
-function evalIn(shell: 'sh' | 'bash', script: string): string {
-  return execFileSync(shell, ['-c', 'eval "$TL_OUTPUT"; printf "%s" "$ACCESS_TOKEN"'], {
-    cwd: scratch,
-    env: { PATH: process.env.PATH, TL_OUTPUT: script },
-    encoding: 'utf8',
+/**
+ * Evaluate every env output in one real shell (one process per shell), printing each variable exactly, NUL
+ * terminated. Asynchronous, so that this process keeps serving while the shell runs.
+ */
+async function evalAll(shell: 'sh' | 'bash', scripts: string[]): Promise<string[]> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH };
+  let program = '';
+  scripts.forEach((script, i) => {
+    env[`TL_OUTPUT_${i}`] = script;
+    program += `unset ACCESS_TOKEN; eval "$TL_OUTPUT_${i}"; printf '%s\\0' "$ACCESS_TOKEN"\n`;
   });
+  const { stdout } = await run(shell, ['-c', program], {
+    cwd: scratch,
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  return stdout.split('\0').slice(0, -1);
 }
 
 describe('S73 every --format quotes for its consumer (hostile values, real sh and bash)', () => {
+  const evaluated: Record<'sh' | 'bash', string[]> = { sh: [], bash: [] };
+  before(async () => {
+    const outputs = HOSTILE.map((value) => formatToken(result(value), 'env'));
+    for (const shell of ['sh', 'bash'] as const) evaluated[shell] = await evalAll(shell, outputs);
+  });
   for (const [i, value] of HOSTILE.entries()) {
     const label = `#${i} ${JSON.stringify(value.length > 40 ? `${value.slice(0, 20)}…(${value.length})` : value)}`;
     it(`S73 env: ${label} is one shell word — sh and bash run nothing and get the value back exactly`, () => {
-      const out = formatToken(result(value), 'env');
       for (const shell of ['sh', 'bash'] as const) {
-        assert.ok(evalIn(shell, out) === value, `${shell} round-trips the value`);
-        assert.equal(ran(), false, `${shell} ran no command`);
+        assert.equal(evaluated[shell].length, HOSTILE.length, `${shell} evaluated every output`);
+        assert.ok(evaluated[shell][i] === value, `${shell} round-trips the value`);
+        assert.equal(ran(markOf(i)), false, `${shell} ran no command`);
       }
     });
     it(`S73 json: ${label} as the token and the username round-trips through JSON.parse`, () => {
@@ -166,19 +189,20 @@ describe('S72 the report end to end: a provider returning a shell payload as acc
     try {
       const direct = await runCli(['token', '--format', 'env', '--force-refresh', ...flags()], env);
       assert.equal(direct.code, 1, direct.stderr);
-      assert.equal(direct.stdout, '');
+      assert.ok(direct.stdout === '', 'nothing on stdout');
       assert.ok(!direct.stderr.includes('touch'));
       // Exactly as in the report: the shell evaluates whatever the command printed.
       const command = [process.execPath, BIN, 'token', '--format', 'env', '--force-refresh', ...flags()]
         .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
         .join(' ');
       for (const shell of ['sh', 'bash']) {
-        const r = spawnSync(shell, ['-c', `eval "$(${command})"; printf '%s' "\${ACCESS_TOKEN-unset}"`], {
+        const r = await run(shell, ['-c', `eval "$(${command})"; printf '%s' "\${ACCESS_TOKEN-unset}"`], {
           cwd: scratch,
           env,
           encoding: 'utf8',
         });
-        assert.equal(r.stdout, 'unset', `${shell}: no token was exported`);
+        assert.match(r.stderr, /the provider returned an access token that is not an RFC 6750 bearer token/);
+        assert.ok(r.stdout === 'unset', `${shell}: no token was exported`);
         assert.equal(ran(), false, `${shell}: the payload did not run`);
       }
     } finally {
@@ -187,7 +211,10 @@ describe('S72 the report end to end: a provider returning a shell payload as acc
     // The earlier, valid token is still there and comes out as one shell word.
     const fine = await runCli(['token', '--format', 'env', ...flags()], env);
     assert.equal(fine.code, 0, fine.stderr);
-    assert.match(fine.stdout, /^export ACCESS_TOKEN='[A-Za-z0-9\-._~+/]+=*'\n$/);
+    assert.ok(
+      /^export ACCESS_TOKEN='[A-Za-z0-9\-._~+/]+=*'\n$/.test(fine.stdout),
+      'one single-quoted shell word (not printed: it holds a token)',
+    );
   });
 });
 
