@@ -16,9 +16,10 @@ export function cachePath(paths: CliPaths): string {
 export async function loadSettings(
   flags: SettingFlags,
   env: NodeJS.ProcessEnv = process.env,
+  options: { newProfile?: boolean } = {},
 ): Promise<{ settings: Settings; paths: CliPaths }> {
   const paths = cliPaths(env);
-  return { settings: resolveSettings(flags, env, await readProfiles(paths.config)), paths };
+  return { settings: resolveSettings(flags, env, await readProfiles(paths.config), options), paths };
 }
 
 async function certificateOf(path: string): Promise<{ privateKey: string; certificate: string }> {

@@ -18,6 +18,8 @@ export type Source = 'flag' | 'environment' | 'profile' | 'default';
 /** The settings a command runs with, and where each came from (shown by `doctor`). */
 export interface Settings {
   profileName: string | undefined;
+  /** The profile as saved (undefined when none is in use, or `login --profile NEW` is creating it). */
+  profile: Profile | undefined;
   authority: string | undefined;
   issuer: string | undefined;
   clientId: string;
@@ -38,13 +40,24 @@ export const DEFAULT_SCOPES = ['User.Read'];
  * `AZURE_AUTHORITY_HOST`, `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH`) > profile > defaults.
  * The profile is `--profile`, else `TOKENLOOP_PROFILE`, else the one chosen with `profile use`.
  */
-export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv, file: ProfilesFile): Settings {
+export function resolveSettings(
+  flags: SettingFlags,
+  env: NodeJS.ProcessEnv,
+  file: ProfilesFile,
+  options: { newProfile?: boolean } = {},
+): Settings {
   const sources: Record<string, Source> = {};
   const profileName = flags.profile ?? env.TOKENLOOP_PROFILE ?? file.current;
   let profile: Profile | undefined;
   if (profileName !== undefined) {
     profile = file.profiles[profileName];
-    if (!profile) {
+    // `login --profile NEW --authority … --client-id …` creates NEW (issue 14, finding 1).
+    const creating =
+      options.newProfile === true &&
+      flags.profile !== undefined &&
+      flags.clientId !== undefined &&
+      (flags.authority !== undefined || flags.issuer !== undefined);
+    if (!profile && !creating) {
       const known = Object.keys(file.profiles);
       throw new CliError(
         `no profile named "${profileName}"`,
@@ -97,6 +110,7 @@ export function resolveSettings(flags: SettingFlags, env: NodeJS.ProcessEnv, fil
     ) ?? DEFAULT_SCOPES;
   return {
     profileName,
+    profile,
     authority,
     issuer,
     clientId,

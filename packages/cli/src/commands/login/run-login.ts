@@ -1,5 +1,6 @@
 import type { AuthResult, DeviceCodePrompt, TokenClient } from 'tokenloop';
 import { loadSettings, makeClient } from '../../client/make-client.js';
+import { rememberLogin } from '../../config/remember-login.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { interruptSignal, paint, say, statusLine } from '../../output/terminal.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
@@ -126,7 +127,7 @@ async function partitionScopes(
 
 /** `tokenloop login`: browser sign-in with a loopback redirect, or a device code; then the account is cached. */
 export async function runLogin(opts: LoginOptions): Promise<void> {
-  const { settings, paths } = await loadSettings(opts);
+  const { settings, paths } = await loadSettings(opts, process.env, { newProfile: true });
   const client = await makeClient(settings, paths);
   const timeoutMs = (opts.timeout ?? 300) * 1000;
   const interrupt = interruptSignal();
@@ -151,6 +152,8 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     say(
       `${paint('green', 'Signed in')} as ${who}${settings.profileName ? ` (profile ${settings.profileName})` : ''}.`,
     );
+    const remembered = await rememberLogin(paths.config, settings, opts.profile);
+    if (remembered) say(remembered);
     if (opts.json) {
       process.stdout.write(
         `${jsonLine({ account: result.account ?? null, scopes: result.scopes, expires_on: result.expiresOn?.toISOString() ?? null, method: useBrowser ? 'browser' : 'device_code' })}\n`,

@@ -1,0 +1,67 @@
+import { type Profile, checkProfileName, readProfiles, writeProfiles } from './profiles.js';
+import type { Settings } from './resolve.js';
+
+/** Did the flags of this run name the provider or the app (rather than a profile or the environment)? */
+export function connectionFromFlags(settings: Settings): boolean {
+  const s = settings.sources;
+  return s.authority === 'flag' || s.issuer === 'flag' || s.clientId === 'flag';
+}
+
+function sameConnection(p: Profile, settings: Settings): boolean {
+  return (
+    p.clientId === settings.clientId &&
+    (settings.authority !== undefined
+      ? p.authority === settings.authority && p.issuer === undefined
+      : p.issuer === settings.issuer)
+  );
+}
+
+function freeName(taken: Record<string, Profile>): string {
+  if (!('default' in taken)) return 'default';
+  for (let i = 2; ; i++) if (!(`default-${i}` in taken)) return `default-${i}`;
+}
+
+/**
+ * Issue 14, finding 1: a login whose provider or app came from flags is remembered as a profile — the one
+ * `--profile` named, else a saved profile with the same provider and app, else a new one ("default") — and
+ * that profile is put in use, so that the next plain `tokenloop token` works. Settings from the environment
+ * (AZURE_*) stay where they are and nothing is written. Returns what to tell the user, if anything.
+ */
+export async function rememberLogin(
+  configDir: string,
+  settings: Settings,
+  explicitProfile: string | undefined,
+): Promise<string | undefined> {
+  if (!connectionFromFlags(settings)) return undefined;
+  if (explicitProfile !== undefined) checkProfileName(explicitProfile);
+  const file = await readProfiles(configDir);
+  const named = Object.keys(file.profiles);
+  const name =
+    explicitProfile ??
+    (file.current !== undefined &&
+    file.profiles[file.current] &&
+    sameConnection(file.profiles[file.current]!, settings)
+      ? file.current
+      : named.find((n) => sameConnection(file.profiles[n]!, settings))) ??
+    freeName(file.profiles);
+  const kept: Partial<Profile> = { ...file.profiles[name] };
+  delete kept.authority;
+  delete kept.issuer;
+  const profile: Profile = {
+    ...kept,
+    ...(settings.authority !== undefined ? { authority: settings.authority } : { issuer: settings.issuer! }),
+    clientId: settings.clientId,
+  };
+  if (settings.sources.scopes === 'flag') profile.scopes = settings.scopes;
+  if (settings.sources.port === 'flag' && settings.port !== undefined) profile.port = settings.port;
+  if (settings.sources.user === 'flag' && settings.user !== undefined) profile.user = settings.user;
+  const previous = file.current;
+  file.profiles[name] = profile;
+  file.current = name;
+  await writeProfiles(configDir, file);
+  const back =
+    previous !== undefined && previous !== name && previous in file.profiles
+      ? ` To go back: \`tokenloop profile use ${previous}\`.`
+      : '';
+  return `Saved as profile "${name}", now in use: plain \`tokenloop token\` needs no flags.${back}`;
+}
