@@ -8,6 +8,11 @@ export interface EmulatorSettings {
   idTokenLifetime: number;
   /** Refresh token inactivity lifetime in seconds (Entra: 90 days). */
   refreshTokenLifetime: number;
+  /**
+   * Fixed lifetime in seconds of refresh tokens issued to single-page apps (a code sent to a `spa` redirect
+   * URI), counted from the sign-in and carried over by every refresh (Entra: 24 hours, AADSTS700084 after).
+   */
+  spaRefreshTokenLifetime: number;
   codeLifetime: number;
   deviceCodeLifetime: number;
   deviceCodeInterval: number;
@@ -19,6 +24,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
   accessTokenLifetime: 3599,
   idTokenLifetime: 3600,
   refreshTokenLifetime: 90 * 86_400,
+  spaRefreshTokenLifetime: 24 * 3600,
   codeLifetime: 600,
   deviceCodeLifetime: 900,
   deviceCodeInterval: 5,

@@ -19,10 +19,27 @@ function pattern(p: string): RegExp {
   return new RegExp(`^${p}$`);
 }
 
-/** A JSON endpoint for programs (S85: `api`). */
-function api(methods: string[], p: string, names: string[], handler: Route['handler']): Route {
-  return { methods, pattern: pattern(p), names, handler, errors: 'json', crossSite: 'api' };
+/** A JSON endpoint for programs (S85: `api`); `cors`: which pages on other origins may read it (http/cors.ts). */
+function api(
+  methods: string[],
+  p: string,
+  names: string[],
+  handler: Route['handler'],
+  cors?: Route['cors'],
+): Route {
+  return {
+    methods,
+    pattern: pattern(p),
+    names,
+    handler,
+    errors: 'json',
+    crossSite: 'api',
+    ...(cors ? { cors } : {}),
+  };
 }
+
+/** Discovery documents and keys: any page reads them (Entra: `Access-Control-Allow-Origin: *`, GET, OPTIONS). */
+const READ_BY_ANY_PAGE: Route['cors'] = { methods: 'GET, OPTIONS', answers: 'any' };
 
 /** Where an app sends the browser: a page, cross-site by design, changing nothing of the user's (S85: `entry`). */
 function entry(methods: string[], p: string, names: string[], handler: Route['handler']): Route {
@@ -43,12 +60,19 @@ function pagePost(path: string, handler: Route['handler']): Route {
 
 /** Every path the emulator serves, in one table. */
 export const ROUTES: Route[] = [
-  api(['GET'], `/${T}/v2\\.0/\\.well-known/openid-configuration`, ['tenant'], openidConfiguration),
-  api(['GET'], `/${T}/discovery/v2\\.0/keys`, ['tenant'], jwks),
-  api(['GET'], `/${T}/discovery/keys`, ['tenant'], jwks),
-  api(['GET'], `/${T}/discovery/instance`, ['tenant'], instanceDiscovery),
+  api(
+    ['GET'],
+    `/${T}/v2\\.0/\\.well-known/openid-configuration`,
+    ['tenant'],
+    openidConfiguration,
+    READ_BY_ANY_PAGE,
+  ),
+  api(['GET'], `/${T}/discovery/v2\\.0/keys`, ['tenant'], jwks, READ_BY_ANY_PAGE),
+  api(['GET'], `/${T}/discovery/keys`, ['tenant'], jwks, READ_BY_ANY_PAGE),
+  api(['GET'], `/${T}/discovery/instance`, ['tenant'], instanceDiscovery, READ_BY_ANY_PAGE),
   entry(['GET', 'POST'], `/${T}/oauth2/v2\\.0/authorize`, ['tenant'], authorize),
-  api(ANY, `/${T}/oauth2/v2\\.0/token`, ['tenant'], token),
+  // Single-page apps redeem their codes and refresh tokens from the page (grants/spa-redemption.ts).
+  api(ANY, `/${T}/oauth2/v2\\.0/token`, ['tenant'], token, { methods: 'POST, OPTIONS', answers: 'handler' }),
   api(ANY, `/${T}/oauth2/v2\\.0/devicecode`, ['tenant'], deviceAuthorization),
   entry(['GET', 'POST'], `/${T}/oauth2/v2\\.0/logout`, ['tenant'], logout),
   api(ANY, `/${T}/oauth2/v2\\.0/introspect`, ['tenant'], introspect),

@@ -6,7 +6,7 @@ import {
   checkCertificate,
   DirectoryConfigError,
 } from '../directory/build.js';
-import type { App, Scenarios, Tenant, User } from '../directory/model.js';
+import { type App, isPublicClient, type Scenarios, type Tenant, type User } from '../directory/model.js';
 import type { AppInput, TenantInput, UserInput } from '../directory/schema.js';
 
 /** Runtime changes to a running emulator, shared by the admin REST API and the programmatic handle. */
@@ -20,6 +20,8 @@ export interface DirectorySummary {
     tenantId: string;
     secret?: string;
     redirectUris: string[];
+    /** The ones of the `spa` platform (also in `redirectUris`). */
+    spaRedirectUris?: string[];
     appIdUri?: string;
     scopes?: string[];
     roles?: string[];
@@ -36,6 +38,7 @@ export function summarizeApp(app: App): DirectorySummary['apps'][number] {
     tenantId: app.tenantId,
     ...(secret ? { secret } : {}),
     redirectUris: app.redirectUris,
+    ...(app.spaRedirectUris.length ? { spaRedirectUris: app.spaRedirectUris } : {}),
     ...(app.appIdUri ? { appIdUri: app.appIdUri } : {}),
     ...(app.exposedScopes.length
       ? { scopes: app.exposedScopes.map((s) => `${app.appIdUri}/${s.value}`) }
@@ -126,7 +129,7 @@ export function setScenarios(
 export function addCertificate(ctx: EmulatorContext, clientId: string, certificatePem: string): void {
   const app = ctx.directory.apps.get(clientId.toLowerCase());
   if (!app) throw new DirectoryConfigError(`no app '${clientId}'`);
-  if (app.type === 'public') throw new DirectoryConfigError('a public client cannot have a certificate');
+  if (isPublicClient(app)) throw new DirectoryConfigError(`a ${app.type} client cannot have a certificate`);
   if (!certificatePem.includes('BEGIN CERTIFICATE'))
     throw new DirectoryConfigError('certificatePem must be a PEM certificate');
   app.credentials.push({ certificatePem: checkCertificate(certificatePem, app.name) });

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { stableGuid } from './ids.js';
-import type { App, Directory, Tenant, User } from './model.js';
+import { type App, type Directory, isPublicClient, type Tenant, type User } from './model.js';
 import type { AppInput, ConfigInput, TenantInput, UserInput } from './schema.js';
 
 export class DirectoryConfigError extends Error {
@@ -59,14 +59,13 @@ function matchDomain(dir: Directory, domain: string): string | undefined {
 export function buildApp(dir: Directory, a: AppInput): App {
   const tenant = tenantFor(dir, a.tenant, `app ${a.name}`);
   const clientId = (a.clientId ?? stableGuid(`app:${tenant.id}:${a.name}`)).toLowerCase();
-  const confidential = a.type !== 'public';
-  if (!confidential && (a.secret || a.certificates?.length)) {
-    throw new DirectoryConfigError(`app ${a.name}: a public client cannot have a secret or certificate`);
+  if (isPublicClient(a) && (a.secret || a.certificates?.length)) {
+    const kind = a.type === 'spa' ? 'a single-page app' : 'a public client';
+    throw new DirectoryConfigError(`app ${a.name}: ${kind} cannot have a secret or certificate`);
   }
-  if (a.type === 'daemon' && (a.redirectUris?.length ?? 0) > 0) {
-    throw new DirectoryConfigError(`app ${a.name}: a daemon app has no redirect URIs`);
-  }
-  for (const uri of a.redirectUris ?? []) validateRedirectUri(uri, a.name);
+  const spaRedirectUris = platformRedirectUris(a);
+  const redirectUris = [...(a.redirectUris ?? []), ...spaRedirectUris];
+  for (const uri of redirectUris) validateRedirectUri(uri, a.name);
   const credentials: App['credentials'] = [];
   if (a.secret)
     credentials.push({ secret: a.secret, ...(a.secretExpiresAt ? { expiresAt: a.secretExpiresAt } : {}) });
@@ -78,7 +77,8 @@ export function buildApp(dir: Directory, a: AppInput): App {
     type: a.type,
     tenantId: tenant.id,
     signInAudience: a.signInAudience ?? 'AzureADMultipleOrgs',
-    redirectUris: a.redirectUris ?? [],
+    redirectUris,
+    spaRedirectUris,
     postLogoutRedirectUris: a.postLogoutRedirectUris ?? [],
     credentials,
     allowPublicClientFlows: a.allowPublicClientFlows ?? a.type === 'public',
@@ -92,6 +92,31 @@ export function buildApp(dir: Directory, a: AppInput): App {
     accessTokenVersion: a.accessTokenVersion ?? 2,
     scenarios: { ...a.scenarios },
   };
+}
+
+/**
+ * The redirect URIs of the app's `spa` platform, checked against its other ones: a daemon has none, a
+ * single-page app has only these, and a URI belongs to one platform (its type decides how codes sent to it are
+ * redeemed).
+ */
+function platformRedirectUris(a: AppInput): string[] {
+  const spa = a.spaRedirectUris ?? [];
+  const other = a.redirectUris ?? [];
+  if (a.type === 'daemon' && (other.length || spa.length)) {
+    throw new DirectoryConfigError(`app ${a.name}: a daemon app has no redirect URIs`);
+  }
+  if (a.type === 'spa' && other.length) {
+    throw new DirectoryConfigError(
+      `app ${a.name}: a single-page app's redirect URIs go in spaRedirectUris (redirectUris are for web and mobile/desktop apps)`,
+    );
+  }
+  const both = spa.find((uri) => other.includes(uri));
+  if (both !== undefined) {
+    throw new DirectoryConfigError(
+      `app ${a.name}: redirect URI '${both}' is registered both as spa and as ${a.type === 'web' || a.type === 'api' ? 'web' : 'mobile/desktop'}; keep it in one list`,
+    );
+  }
+  return spa;
 }
 
 /** A credential certificate must be a parseable PEM certificate: client assertions are checked against it. */

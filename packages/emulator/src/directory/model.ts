@@ -1,6 +1,10 @@
 /** The emulator's directory: tenants, app registrations and users, as Entra models them. */
 
-export type AppType = 'public' | 'web' | 'daemon' | 'api';
+/**
+ * The emulator's shorthand for what an app registration is: `public` (mobile and desktop), `web` (a confidential
+ * web app), `spa` (a single-page app: no credentials, redirect URIs of the spa platform only), `daemon`, `api`.
+ */
+export type AppType = 'public' | 'web' | 'spa' | 'daemon' | 'api';
 export type SignInAudience = 'AzureADMyOrg' | 'AzureADMultipleOrgs';
 
 /** Switches that make the emulator produce the failures clients must survive. */
@@ -42,7 +46,13 @@ export interface App {
   type: AppType;
   tenantId: string;
   signInAudience: SignInAudience;
+  /** Every registered redirect URI, of all platforms (web, mobile and desktop, spa). */
   redirectUris: string[];
+  /**
+   * The redirect URIs of the `spa` platform (also in `redirectUris`): a code issued to one of them may only be
+   * redeemed cross-origin, by a browser page, and its refresh tokens live a fixed 24 hours.
+   */
+  spaRedirectUris: string[];
   postLogoutRedirectUris: string[];
   credentials: Credential[];
   /** Device code and other public-client flows allowed ("Allow public client flows"). */
@@ -64,6 +74,11 @@ export interface App {
   /** API apps: 1 or 2 (`requestedAccessTokenVersion`); Entra's default for new apps is 1… we default to 2. */
   accessTokenVersion: 1 | 2;
   scenarios: Scenarios;
+}
+
+/** Apps that hold no credentials: they never authenticate at the token endpoint. */
+export function isPublicClient(app: Pick<App, 'type'>): boolean {
+  return app.type === 'public' || app.type === 'spa';
 }
 
 export interface User {

@@ -14,6 +14,7 @@ export const SAMPLE_IDS = {
   webApp: '1e5d2c4b-7a8f-4d9e-8f1a-2b3c4d5e6f72',
   daemonApp: '2d6e3f5a-8b9c-4eaf-9a2b-3c4d5e6f7a83',
   apiApp: '3c7f4a6b-9cad-4fb1-8b3c-4d5e6f7a8b94',
+  spaApp: '4b8a5c7d-0e1f-4a2b-9c3d-5e6f7a8b9ca5',
 } as const;
 
 export const SAMPLE_SECRETS = {
@@ -76,6 +77,16 @@ export function sampleConfig(): ConfigInput {
         secret: SAMPLE_SECRETS.webApp,
         redirectUris: ['http://127.0.0.1:3000/auth/callback', 'http://localhost:3000/auth/callback'],
         postLogoutRedirectUris: ['http://127.0.0.1:3000/', 'http://localhost:3000/'],
+        delegatedPermissions: { 'https://graph.microsoft.com': ['User.Read'], [api]: ['access_as_user'] },
+      },
+      {
+        clientId: SAMPLE_IDS.spaApp,
+        name: 'Sample single-page app',
+        type: 'spa',
+        tenant: SAMPLE_IDS.contoso,
+        // Loopback redirect URIs match on any port: a dev server anywhere on localhost or 127.0.0.1.
+        spaRedirectUris: ['http://localhost:3000', 'http://127.0.0.1:3000'],
+        postLogoutRedirectUris: ['http://localhost:3000', 'http://127.0.0.1:3000'],
         delegatedPermissions: { 'https://graph.microsoft.com': ['User.Read'], [api]: ['access_as_user'] },
       },
       {

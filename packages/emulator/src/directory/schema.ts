@@ -48,10 +48,12 @@ export const appInput = z
   .object({
     clientId: guid.optional(),
     name: z.string().min(1).max(120),
-    type: z.enum(['public', 'web', 'daemon', 'api']),
+    type: z.enum(['public', 'web', 'spa', 'daemon', 'api']),
     tenant: z.string().min(1).optional(),
     signInAudience: z.enum(['AzureADMyOrg', 'AzureADMultipleOrgs']).optional(),
     redirectUris: z.array(z.string().min(1).max(256)).max(256).optional(),
+    /** Redirect URIs of the single-page application (`spa`) platform. */
+    spaRedirectUris: z.array(z.string().min(1).max(256)).max(256).optional(),
     postLogoutRedirectUris: z.array(z.string().min(1).max(256)).max(256).optional(),
     secret: z.string().min(8).max(256).optional(),
     secretExpiresAt: z.number().int().optional(),
@@ -81,6 +83,8 @@ export const settingsInput = z
       .min(60)
       .max(365 * 86_400)
       .optional(),
+    /** Entra's is a fixed 24 hours (the default); shorter only to see the expiry in a test. */
+    spaRefreshTokenLifetime: z.number().int().min(1).max(86_400).optional(),
     codeLifetime: z.number().int().min(10).max(3600).optional(),
     deviceCodeLifetime: z.number().int().min(10).max(3600).optional(),
     deviceCodeInterval: z.number().int().min(1).max(60).optional(),

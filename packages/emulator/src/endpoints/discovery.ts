@@ -3,8 +3,9 @@ import { resolveTenant } from '../directory/tenants.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
 
-const CORS = { 'Access-Control-Allow-Origin': '*' };
 const CACHE = { 'Cache-Control': 'max-age=86400, private' };
+
+// Any page may read these documents: the route table says so, and the router adds the CORS headers (http/cors.ts).
 
 /** `GET /{tenant}/v2.0/.well-known/openid-configuration` */
 export function openidConfiguration(ctx: EmulatorContext, x: Exchange): void {
@@ -60,7 +61,7 @@ export function openidConfiguration(ctx: EmulatorContext, x: Exchange): void {
       rbac_url: 'https://pas.windows.net',
       introspection_endpoint: `${base}/oauth2/v2.0/introspect`,
     },
-    { ...CORS, ...CACHE },
+    CACHE,
   );
 }
 
@@ -68,12 +69,7 @@ export function openidConfiguration(ctx: EmulatorContext, x: Exchange): void {
 export function jwks(ctx: EmulatorContext, x: Exchange): void {
   const t = resolveTenant(ctx.directory, x.params.tenant!);
   const issuer = `${ctx.url}/${t.kind === 'tenant' ? t.issuerTenant : '{tenantid}'}/v2.0`;
-  sendJson(
-    x.res,
-    200,
-    { keys: ctx.keys.published().map((k) => ({ ...k.jwk, issuer })) },
-    { ...CORS, ...CACHE },
-  );
+  sendJson(x.res, 200, { keys: ctx.keys.published().map((k) => ({ ...k.jwk, issuer })) }, CACHE);
 }
 
 /** `GET /common/discovery/instance` — the instance metadata MSAL asks for. */
@@ -96,6 +92,6 @@ export function instanceDiscovery(ctx: EmulatorContext, x: Exchange): void {
       'api-version': '1.1',
       metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
     },
-    CORS,
+    CACHE,
   );
 }

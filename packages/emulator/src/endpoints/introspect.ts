@@ -1,4 +1,5 @@
 import type { EmulatorContext } from '../context.js';
+import { isPublicClient } from '../directory/model.js';
 import { findResource } from '../directory/resources.js';
 import { resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
@@ -29,7 +30,7 @@ export async function introspect(ctx: EmulatorContext, x: Exchange): Promise<voi
   if (!creds.clientId) throw new EntraError(900144, { name: 'client_id' });
   const app = ctx.directory.apps.get(creds.clientId.toLowerCase());
   if (!app) throw new EntraError(700016, { clientId: creds.clientId.slice(0, 100), tenant: x.params.tenant });
-  if (app.type === 'public') throw new EntraError(7000218);
+  if (isPublicClient(app)) throw new EntraError(7000218);
   // The same assertion audiences as the token endpoint (an empty list would refuse every private_key_jwt).
   await authenticateClient(ctx, app, creds, assertionAudiences(ctx, tenant, app));
   const token = p.get('token');

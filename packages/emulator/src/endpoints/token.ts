@@ -1,18 +1,21 @@
 import type { EmulatorContext } from '../context.js';
-import { resolveTenant } from '../directory/tenants.js';
+import type { App } from '../directory/model.js';
+import { type ResolvedTenant, resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
 import { assertionAudiences } from '../grants/assertion-audiences.js';
 import { authorizationCodeGrant } from '../grants/authorization-code.js';
-import { authenticateClient, readClientCredentials } from '../grants/client-auth.js';
+import { authenticateClient, type ClientCredentials, readClientCredentials } from '../grants/client-auth.js';
 import { clientCredentialsGrant } from '../grants/client-credentials.js';
 import { deviceCodeGrant } from '../grants/device-code.js';
 import { onBehalfOfGrant } from '../grants/on-behalf-of.js';
 import { passwordGrant } from '../grants/password.js';
 import { refreshTokenGrant } from '../grants/refresh-token.js';
 import { checkAvailability } from '../grants/scenarios.js';
-import { isFormContentType, parseParams, readBody } from '../http/request.js';
+import { checkBrowserRedemption } from '../grants/spa-redemption.js';
+import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
+import type { ClientAuthLevel } from '../tokens/issue.js';
 
 const NO_STORE = { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' };
 
@@ -32,6 +35,27 @@ export async function token(ctx: EmulatorContext, x: Exchange): Promise<void> {
   if (!grantType) throw new EntraError(900144, { name: 'grant_type' });
   if (!creds.clientId) throw new EntraError(900144, { name: 'client_id' });
   if (!app) throw new EntraError(700016, { clientId: creds.clientId.slice(0, 100), tenant: tenant.segment });
+  const browser = checkBrowserRedemption(ctx, x.req, app, grantType, p, creds);
+  let response: Record<string, string | number>;
+  try {
+    response = await redeem(ctx, app, p, creds, tenant, browser.spaGrant);
+  } catch (err) {
+    // A single-page app reads its errors too (a refresh token past its lifetime, a replayed code…).
+    if (err instanceof EntraError) Object.assign(err.headers, browser.headers);
+    throw err;
+  }
+  sendJson(x.res, 200, response, { ...NO_STORE, ...browser.headers });
+}
+
+async function redeem(
+  ctx: EmulatorContext,
+  app: App,
+  p: Params,
+  creds: ClientCredentials,
+  tenant: ResolvedTenant,
+  spaGrant: boolean,
+): Promise<Record<string, string | number>> {
+  const grantType = p.get('grant_type')!;
   checkAvailability(app.scenarios);
   if (app.scenarios.disabled) throw new EntraError(7000112, { clientId: app.clientId, appName: app.name });
   if (
@@ -40,30 +64,26 @@ export async function token(ctx: EmulatorContext, x: Exchange): Promise<void> {
   ) {
     throw new EntraError(50194, { clientId: app.clientId, appName: app.name });
   }
-  const authLevel = await authenticateClient(ctx, app, creds, assertionAudiences(ctx, tenant, app));
-  let response: Record<string, string | number>;
+  // A single-page app's grant is redeemed by a public client, whatever else the app is (no credential passed
+  // checkBrowserRedemption).
+  const authLevel: ClientAuthLevel = spaGrant
+    ? '0'
+    : await authenticateClient(ctx, app, creds, assertionAudiences(ctx, tenant, app));
   switch (grantType) {
     case 'authorization_code':
-      response = await authorizationCodeGrant(ctx, app, p, authLevel);
-      break;
+      return authorizationCodeGrant(ctx, app, p, authLevel);
     case 'refresh_token':
-      response = await refreshTokenGrant(ctx, app, p, authLevel, tenant.segment);
-      break;
+      return refreshTokenGrant(ctx, app, p, authLevel, tenant.segment);
     case 'client_credentials':
-      response = await clientCredentialsGrant(ctx, app, p, authLevel, tenant);
-      break;
+      return clientCredentialsGrant(ctx, app, p, authLevel, tenant);
     case 'device_code':
     case 'urn:ietf:params:oauth:grant-type:device_code':
-      response = await deviceCodeGrant(ctx, app, p, authLevel);
-      break;
+      return deviceCodeGrant(ctx, app, p, authLevel);
     case 'password':
-      response = await passwordGrant(ctx, app, p, authLevel, tenant);
-      break;
+      return passwordGrant(ctx, app, p, authLevel, tenant);
     case 'urn:ietf:params:oauth:grant-type:jwt-bearer':
-      response = await onBehalfOfGrant(ctx, app, p, authLevel, tenant.segment);
-      break;
+      return onBehalfOfGrant(ctx, app, p, authLevel, tenant.segment);
     default:
       throw new EntraError(70003, { grantType: grantType.slice(0, 100) });
   }
-  sendJson(x.res, 200, response, NO_STORE);
 }

@@ -207,6 +207,13 @@ export const AADSTS = {
     message:
       'The refresh token has expired due to inactivity. The token was inactive for longer than the allowed maximum.',
   },
+  700084: {
+    error: 'invalid_grant',
+    status: 400,
+    suberror: 'bad_token',
+    message:
+      'The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of {lifetime}, which cannot be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page. The token was issued on {issuedAt}.',
+  },
   900144: {
     error: 'invalid_request',
     status: 400,
@@ -228,6 +235,23 @@ export const AADSTS = {
     error: 'invalid_request',
     status: 400,
     message: 'Invalid request. Request is malformed or invalid. {detail}',
+  },
+  9002325: {
+    error: 'invalid_request',
+    status: 400,
+    message: 'Proof Key for Code Exchange is required for cross-origin authorization code redemption.',
+  },
+  9002326: {
+    error: 'invalid_request',
+    status: 400,
+    message:
+      "Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type. Request origin: '{origin}'.",
+  },
+  9002327: {
+    error: 'invalid_request',
+    status: 400,
+    message:
+      "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
   },
   7000112: {
     error: 'unauthorized_client',

@@ -9,6 +9,7 @@ import { clientInfo } from '../tokens/claims.js';
 import { issueIdToken } from '../tokens/issue.js';
 import { EntraError } from '../errors/entra-error.js';
 import { deliver, showErrorPage } from './deliver.js';
+import { matchesRedirectUri } from './redirect-uri.js';
 
 /** Finishes a transaction for `user`: approves the device code, or answers with what response_type asked for. */
 export async function completeAuthorize(
@@ -88,6 +89,9 @@ function issueCode(
       authTime,
       grantId,
       redeemed: false,
+      // Sent to a redirect URI of the spa platform (when a loopback URI of another platform matches on its
+      // port-less form too, the spa one is taken).
+      ...(matchesRedirectUri(app.spaRedirectUris, tx.redirectUri) ? { spa: true } : {}),
     },
     Date.now() + ctx.settings.codeLifetime * 1000,
   );

@@ -67,5 +67,7 @@ export async function authorizationCodeGrant(
     authLevel,
     clientInfo: p.get('client_info') === '1',
     ...(record.nonce !== undefined ? { nonce: record.nonce } : {}),
+    // A single-page app's refresh tokens live a fixed time from now, whatever refreshes follow.
+    ...(record.spa ? { spaExpiresAt: Date.now() + ctx.settings.spaRefreshTokenLifetime * 1000 } : {}),
   });
 }

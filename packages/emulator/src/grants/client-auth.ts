@@ -2,7 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import type { EmulatorContext } from '../context.js';
-import type { App } from '../directory/model.js';
+import { type App, isPublicClient } from '../directory/model.js';
 import { EntraError } from '../errors/entra-error.js';
 import type { Params } from '../http/request.js';
 import { safeEqual } from '../http/safe-equal.js';
@@ -62,7 +62,7 @@ export async function authenticateClient(
   audiences: string[],
 ): Promise<ClientAuthLevel> {
   const presented = creds.secret !== undefined || creds.assertion !== undefined;
-  if (app.type === 'public') {
+  if (isPublicClient(app)) {
     if (presented) throw new EntraError(700025);
     return '0';
   }

@@ -29,6 +29,8 @@ export async function refreshTokenGrant(
     );
   const record = entry.value;
   const now = Date.now();
+  if (record.spaExpiresAt !== undefined && record.spaExpiresAt <= now)
+    throw spaExpired(ctx, record.spaExpiresAt);
   if (entry.expiresAt <= now) throw new EntraError(700082);
   if (record.clientId !== app.clientId) throw new EntraError(70000);
   if (ctx.state.revokedGrants.get(record.grantId)) throw new EntraError(50173);
@@ -56,5 +58,17 @@ export async function refreshTokenGrant(
     grantId: record.grantId,
     authLevel,
     clientInfo: p.get('client_info') === '1',
+    ...(record.spaExpiresAt !== undefined ? { spaExpiresAt: record.spaExpiresAt } : {}),
+  });
+}
+
+/** AADSTS700084, naming the fixed lifetime as Entra does (`d.hh:mm:ss`) and when the sign-in issued the token. */
+function spaExpired(ctx: EmulatorContext, expiresAt: number): EntraError {
+  const seconds = ctx.settings.spaRefreshTokenLifetime;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const lifetime = `${Math.floor(seconds / 86_400)}.${two(Math.floor(seconds / 3600) % 24)}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`;
+  return new EntraError(700084, {
+    lifetime,
+    issuedAt: new Date(expiresAt - seconds * 1000).toISOString(),
   });
 }

@@ -29,6 +29,17 @@ export type Handler = (ctx: EmulatorContext, x: Exchange) => Promise<void> | voi
  */
 export type CrossSite = 'refused' | 'entry' | 'api';
 
+/** Which pages on other origins may read a route's answers (CORS), as Entra serves it (see http/cors.ts). */
+export interface Cors {
+  /** `Access-Control-Allow-Methods`, of the answers and of the granted preflight. */
+  methods: string;
+  /**
+   * `any`: every answer may be read by any page (discovery, keys, Graph); `handler`: the handler decides per
+   * request (the token endpoint: a single-page app redeeming its own grant only).
+   */
+  answers: 'any' | 'handler';
+}
+
 export interface Route {
   methods: string[];
   pattern: RegExp;
@@ -38,4 +49,6 @@ export interface Route {
   /** How errors from this route are shown: JSON (APIs) or an HTML page (browser endpoints). */
   errors: 'json' | 'page';
   crossSite: CrossSite;
+  /** Absent: no page on another origin may read the answers, and preflights are not granted. */
+  cors?: Cors;
 }

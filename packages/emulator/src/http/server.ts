@@ -3,18 +3,11 @@ import type { EmulatorContext } from '../context.js';
 import { EntraError } from '../errors/entra-error.js';
 import { showErrorPage } from '../flow/deliver.js';
 import { ROUTES } from '../routes.js';
+import { answerPreflight, corsAnswerHeaders } from './cors.js';
 import { crossSiteRefusal } from './cross-site.js';
 import { BodyTooLargeError, parseCookies, parseParams } from './request.js';
 import { sendJson } from './respond.js';
 import type { Exchange } from './route.js';
-
-const CORS_PREFLIGHT = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-  'Access-Control-Allow-Headers':
-    'Content-Type, Authorization, client-request-id, x-client-SKU, x-client-VER, x-client-OS, x-client-CPU, x-client-current-telemetry, x-client-last-telemetry, x-ms-lib-capability',
-  'Access-Control-Max-Age': '86400',
-};
 
 function safeDecode(segment: string): string | undefined {
   try {
@@ -50,8 +43,11 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
         });
         return;
       }
-      res.writeHead(204, CORS_PREFLIGHT);
-      res.end();
+      // Granted only where the route table allows pages on other origins (http/cors.ts).
+      answerPreflight(
+        res,
+        ROUTES.find((r) => r.pattern.test(path)),
+      );
       return;
     }
     // A path may have several routes (GET and POST /devicelogin): 405 only when none takes the method.
@@ -88,6 +84,7 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
           });
         }
       }
+      for (const [name, value] of Object.entries(corsAnswerHeaders(r))) res.setHeader(name, value);
       await r.handler(ctx, x);
       return;
     }

@@ -64,6 +64,8 @@ export interface CodeRecord {
   authTime: number;
   grantId: string;
   redeemed: boolean;
+  /** Issued to a redirect URI of the app's `spa` platform: redeemed only cross-origin, with PKCE. */
+  spa?: boolean;
 }
 
 export interface DeviceCodeRecord {
@@ -102,6 +104,11 @@ export interface RefreshTokenRecord {
   authTime: number;
   issuedAt: number;
   lastUsedAt: number;
+  /**
+   * Single-page apps: when this token (and every refresh token descended from it) stops working, in ms since
+   * the epoch: a fixed time after the sign-in (AADSTS700084 after), redeemed only cross-origin.
+   */
+  spaExpiresAt?: number;
 }
 
 /** What the emulator remembers of each access token it issued (for revocation, introspection, admin). */

@@ -20,6 +20,11 @@ export interface DelegatedGrant {
   authLevel: ClientAuthLevel;
   nonce?: string;
   clientInfo: boolean;
+  /**
+   * Single-page apps: when the refresh token expires, in ms since the epoch, fixed at the sign-in and carried
+   * over by every refresh (AADSTS700084 after). Undefined for every other client.
+   */
+  spaExpiresAt?: number;
   /** Hybrid flow / max_age: extra ID-token claims. */
   code?: string;
   includeAuthTime?: boolean;
@@ -176,10 +181,17 @@ export async function issueDelegated(ctx: EmulatorContext, g: DelegatedGrant): P
   return body;
 }
 
+/** A single-page app's refresh token is remembered this long past its fixed expiry, to say why it is refused. */
+const SPA_EXPIRED_KEPT_MS = 24 * 3600_000;
+
 function createRefreshToken(ctx: EmulatorContext, g: DelegatedGrant, identifier: string): string {
   const first = g.scopes.resources[0];
   const token = `1.${opaque(96)}`;
   const now = Date.now();
+  const expiresAt =
+    g.spaExpiresAt !== undefined
+      ? g.spaExpiresAt + SPA_EXPIRED_KEPT_MS
+      : now + ctx.settings.refreshTokenLifetime * 1000;
   ctx.state.refreshTokens.set(
     token,
     {
@@ -193,8 +205,9 @@ function createRefreshToken(ctx: EmulatorContext, g: DelegatedGrant, identifier:
       authTime: g.authTime,
       issuedAt: now,
       lastUsedAt: now,
+      ...(g.spaExpiresAt !== undefined ? { spaExpiresAt: g.spaExpiresAt } : {}),
     },
-    now + ctx.settings.refreshTokenLifetime * 1000,
+    expiresAt,
   );
   return token;
 }
