@@ -49,7 +49,10 @@ describe('S71 the CLI names accounts by a typed username or id', () => {
     assert.equal(unknown.code, 4, 'sign-in required');
     assert.ok(unknown.stdout === '', 'nothing on stdout');
     assert.match(unknown.stderr, /sign-in required: no account "carol@example\.test" is signed in here/);
-    assert.match(unknown.stderr, /hint: Sign in as "carol@example\.test" first\. Run `tokenloop login`\./);
+    assert.match(
+      unknown.stderr,
+      /hint: Sign in as "carol@example\.test" first\. Run `tokenloop login( --profile [\w-]+)?`\./,
+    );
     // An id is looked up by its exact key: another case is another account.
     const otherCase = await runCli(['token', ...flags(), '--account', `B-1@${p.url}`], env);
     assert.equal(otherCase.code, 4, otherCase.stderr);
