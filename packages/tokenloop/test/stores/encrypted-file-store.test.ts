@@ -365,14 +365,11 @@ test('file store: a cache the user may not read fails with TokenloopError CACHE 
   try {
     const { store, path } = storeIn(dir);
     await store.transact('a', async () => ({ next: makeRecord('a', 1), result: undefined }));
-    await chmod(dir, 0o755);
     await mkdir(join(dir, 'tokens'), { recursive: true });
-    const asRoot = process.getuid?.() === 0;
-    // Root ignores permissions, so the failing reader runs as `nobody`; anyone else just loses access.
-    if (!asRoot) await chmod(join(dir, 'tokens'), 0o000);
-    const child = runChild('read-cache', [path, 'a'], asRoot ? { uid: 65534, gid: 65534 } : {});
+    await chmod(join(dir, 'tokens'), 0o000);
+    const child = runChild('read-cache', [path, 'a'], { obeyPermissions: true });
     await child.exited;
-    if (!asRoot) await chmod(join(dir, 'tokens'), 0o700);
+    await chmod(join(dir, 'tokens'), 0o700);
     const outcome: Record<string, unknown> = JSON.parse(child.output());
     assert.equal(outcome.ok, false);
     assert.equal(outcome.code, 'CACHE');

@@ -72,15 +72,15 @@ export interface Child {
 }
 
 /** Run `children/<script>.ts` under `node --import tsx` with `args`. */
-export function runChild(
-  script: string,
-  args: string[],
-  options: { uid?: number; gid?: number } = {},
-): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(CHILDREN, `${script}.ts`), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
-  });
+export function runChild(script: string, args: string[], options: { obeyPermissions?: boolean } = {}): Child {
+  const command = [process.execPath, '--import', 'tsx', join(CHILDREN, `${script}.ts`), ...args];
+  // Root ignores file permissions. To see them enforced, the child stays root (so it reaches the checkout
+  // wherever it lies, a 0700 folder too) but runs without the capabilities that override them.
+  const argv =
+    options.obeyPermissions && process.getuid?.() === 0
+      ? ['setpriv', '--bounding-set=-dac_override,-dac_read_search', '--inh-caps=-all', ...command]
+      : command;
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
