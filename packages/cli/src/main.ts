@@ -92,7 +92,10 @@ export function buildProgram(): Command {
         .choices(['raw', 'json', 'header', 'env', 'xoauth2', 'oauthbearer'])
         .default('raw'),
     )
-    .option('--account <name>', 'which signed-in account (username or account id), when there are several')
+    .option(
+      '--account <name>',
+      'which signed-in account (username, its start, or account id) instead of the default',
+    )
     .option('--force-refresh', 'refresh even if the cached token is fresh')
     .action(async (opts) => {
       const { runToken } = await import('./commands/token/run-token.js');
@@ -105,7 +108,10 @@ export function buildProgram(): Command {
       .description('who is signed in: Microsoft Graph /me on Entra, userinfo elsewhere'),
     { scopes: false },
   )
-    .option('--account <name>', 'which signed-in account (username or account id), when there are several')
+    .option(
+      '--account <name>',
+      'which signed-in account (username, its start, or account id) instead of the default',
+    )
     .option('--json', 'print the profile as JSON')
     .action(async (opts) => {
       const { runWhoami } = await import('./commands/accounts/run-whoami.js');
@@ -119,6 +125,32 @@ export function buildProgram(): Command {
     .action(async (opts) => {
       const { runAccounts } = await import('./commands/accounts/run-accounts.js');
       await runAccounts(opts);
+    });
+
+  const account = program
+    .command('account')
+    .description('the default account of a profile, when several are signed in');
+  withSettings(
+    account
+      .command('use')
+      .argument('<name>', 'username (or its start) or account id')
+      .description('make a signed-in account the default of the profile in use (or --profile)'),
+    { scopes: false },
+  ).action(async (name: string, opts) => {
+    const { runAccountUse } = await import('./commands/accounts/run-account-use.js');
+    await runAccountUse(name, opts);
+  });
+
+  withSettings(
+    program
+      .command('status')
+      .description("each profile's accounts, tenant, scopes and token expiry (from the cache, offline)"),
+    { scopes: false },
+  )
+    .option('--json', 'print JSON')
+    .action(async (opts) => {
+      const { runStatus } = await import('./commands/status/run-status.js');
+      await runStatus(opts);
     });
 
   withSettings(

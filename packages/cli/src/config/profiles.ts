@@ -16,6 +16,11 @@ export interface Profile {
   port?: number;
   /** Default mail user for xoauth2/oauthbearer and `mail` commands. */
   user?: string;
+  /**
+   * The default account (its homeAccountId) when several are signed in: the last one signed in, or the one
+   * chosen with `tokenloop account use` (issue 14, finding 2).
+   */
+  account?: string;
 }
 
 export interface ProfilesFile {
@@ -58,6 +63,7 @@ function parseProfile(name: string, v: unknown, file: string): Profile {
   )
     throw bad('port must be 0–65535');
   if (p.user !== undefined && typeof p.user !== 'string') throw bad('user must be a string');
+  if (p.account !== undefined && typeof p.account !== 'string') throw bad('account must be a string');
   return {
     clientId: p.clientId,
     ...(p.authority !== undefined ? { authority: p.authority as string } : {}),
@@ -65,6 +71,7 @@ function parseProfile(name: string, v: unknown, file: string): Profile {
     ...(p.scopes !== undefined ? { scopes: p.scopes as string[] } : {}),
     ...(p.port !== undefined ? { port: p.port as number } : {}),
     ...(p.user !== undefined ? { user: p.user as string } : {}),
+    ...(p.account !== undefined ? { account: p.account as string } : {}),
   };
 }
 

@@ -1,3 +1,5 @@
+import type { AccountInfo } from 'tokenloop';
+import { terminalText } from '../output/quote.js';
 import { type Profile, checkProfileName, readProfiles, writeProfiles } from './profiles.js';
 import type { Settings } from './resolve.js';
 
@@ -25,43 +27,59 @@ function freeName(taken: Record<string, Profile>): string {
  * Issue 14, finding 1: a login whose provider or app came from flags is remembered as a profile — the one
  * `--profile` named, else a saved profile with the same provider and app, else a new one ("default") — and
  * that profile is put in use, so that the next plain `tokenloop token` works. Settings from the environment
- * (AZURE_*) stay where they are and nothing is written. Returns what to tell the user, if anything.
+ * (AZURE_*) stay where they are and nothing is written for them.
+ * Finding 2: the account just signed in becomes the default account of that profile (or of the profile in
+ * use), as `gh auth login` switches the active account. Returns what to tell the user.
  */
 export async function rememberLogin(
   configDir: string,
   settings: Settings,
   explicitProfile: string | undefined,
-): Promise<string | undefined> {
-  if (!connectionFromFlags(settings)) return undefined;
+  signedIn: { account: AccountInfo | undefined; accountCount: number },
+): Promise<string[]> {
+  const said: string[] = [];
+  const saving = connectionFromFlags(settings);
+  if (!saving && (settings.profileName === undefined || settings.profile === undefined)) return said;
   if (explicitProfile !== undefined) checkProfileName(explicitProfile);
   const file = await readProfiles(configDir);
-  const named = Object.keys(file.profiles);
-  const name =
-    explicitProfile ??
-    (file.current !== undefined &&
-    file.profiles[file.current] &&
-    sameConnection(file.profiles[file.current]!, settings)
-      ? file.current
-      : named.find((n) => sameConnection(file.profiles[n]!, settings))) ??
-    freeName(file.profiles);
-  const kept: Partial<Profile> = { ...file.profiles[name] };
-  delete kept.authority;
-  delete kept.issuer;
-  const profile: Profile = {
-    ...kept,
-    ...(settings.authority !== undefined ? { authority: settings.authority } : { issuer: settings.issuer! }),
-    clientId: settings.clientId,
-  };
-  if (settings.sources.scopes === 'flag') profile.scopes = settings.scopes;
-  if (settings.sources.port === 'flag' && settings.port !== undefined) profile.port = settings.port;
-  if (settings.sources.user === 'flag' && settings.user !== undefined) profile.user = settings.user;
-  const previous = file.current;
-  file.profiles[name] = profile;
-  file.current = name;
+  let name = settings.profileName!;
+  if (saving) {
+    const current = file.current !== undefined ? file.profiles[file.current] : undefined;
+    name =
+      explicitProfile ??
+      (current && sameConnection(current, settings)
+        ? file.current!
+        : Object.keys(file.profiles).find((n) => sameConnection(file.profiles[n]!, settings))) ??
+      freeName(file.profiles);
+    const kept: Partial<Profile> = { ...file.profiles[name] };
+    delete kept.authority;
+    delete kept.issuer;
+    const profile: Profile = {
+      ...kept,
+      ...(settings.authority !== undefined
+        ? { authority: settings.authority }
+        : { issuer: settings.issuer! }),
+      clientId: settings.clientId,
+    };
+    if (settings.sources.scopes === 'flag') profile.scopes = settings.scopes;
+    if (settings.sources.port === 'flag' && settings.port !== undefined) profile.port = settings.port;
+    if (settings.sources.user === 'flag' && settings.user !== undefined) profile.user = settings.user;
+    const previous = file.current;
+    file.profiles[name] = profile;
+    file.current = name;
+    const back =
+      previous !== undefined && previous !== name && previous in file.profiles
+        ? ` To go back: \`tokenloop profile use ${previous}\`.`
+        : '';
+    said.push(`Saved as profile "${name}", now in use: plain \`tokenloop token\` needs no flags.${back}`);
+  }
+  const profile = file.profiles[name];
+  if (!profile) return said; // removed meanwhile
+  if (signedIn.account) profile.account = signedIn.account.homeAccountId;
   await writeProfiles(configDir, file);
-  const back =
-    previous !== undefined && previous !== name && previous in file.profiles
-      ? ` To go back: \`tokenloop profile use ${previous}\`.`
-      : '';
-  return `Saved as profile "${name}", now in use: plain \`tokenloop token\` needs no flags.${back}`;
+  if (signedIn.account && signedIn.accountCount > 1)
+    said.push(
+      `${terminalText(signedIn.account.username ?? signedIn.account.homeAccountId)} is the default account of profile "${name}" (${signedIn.accountCount} accounts are signed in; \`tokenloop account use NAME\` switches).`,
+    );
+  return said;
 }

@@ -18,8 +18,11 @@ export interface AccountLookup {
   find(selector: AccountSelector | undefined): Promise<AccountRecord>;
   /** The record of the account a selector names (S70); a selector is required. */
   exact(selector: AccountSelector): Promise<AccountRecord>;
-  /** The record of the account a person named by typing its username or id (S71). */
-  findTyped(name: string): Promise<AccountRecord>;
+  /**
+   * The record of the account a person named by typing its username or id (S71); with `prefix`, a username
+   * no account has exactly may be the start of exactly one username at this issuer.
+   */
+  findTyped(name: string, options?: { prefix?: boolean }): Promise<AccountRecord>;
   /** This client's signed-in user accounts (no app-only or on-behalf-of records). */
   list(): Promise<AccountRecord[]>;
   /** Forget what is remembered between calls (after the accounts changed). */
@@ -45,6 +48,10 @@ function idOf(selector: AccountSelector): string {
 /** People type names in any case and Unicode form; `exactly one match` keeps that from choosing a look-alike. */
 function sameName(a: string, b: string): boolean {
   return a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+}
+
+function startsWithName(username: string, typed: string): boolean {
+  return username.normalize('NFC').toLowerCase().startsWith(typed.normalize('NFC').toLowerCase());
 }
 
 export function createAccountLookup(ctx: {
@@ -146,7 +153,7 @@ export function createAccountLookup(ctx: {
         });
       throw new TokenloopError('INVALID_ARGUMENT', `${mine.length} accounts are signed in; say which one`);
     },
-    async findTyped(name) {
+    async findTyped(name, options) {
       if (typeof name !== 'string' || name.trim() === '')
         throw new TokenloopError('INVALID_ARGUMENT', "give the account's username or id");
       const shown = JSON.stringify(name);
@@ -156,20 +163,29 @@ export function createAccountLookup(ctx: {
         throw notFound(`no account with the id ${shown} is signed in here`);
       }
       // S71: a username only where a person typed it, and it must name exactly one account of this issuer.
-      const matches = (await list()).filter(
-        (r) => r.account.username !== undefined && sameName(r.account.username, name) && sameIssuer(r),
-      );
+      const mine = (await list()).filter((r) => r.account.username !== undefined && sameIssuer(r));
+      const candidates = (matches: AccountRecord[]) =>
+        matches
+          .map((r) => `${JSON.stringify(r.account.username)} (id ${r.account.homeAccountId})`)
+          .join(', ');
+      const matches = mine.filter((r) => sameName(r.account.username!, name));
       if (matches.length === 1) return matches[0]!;
-      if (matches.length === 0)
-        throw notFound(`no account ${shown} is signed in here`, `Sign in as ${shown} first.`);
-      const candidates = matches
-        .map((r) => `${JSON.stringify(r.account.username)} (id ${r.account.homeAccountId})`)
-        .join(', ');
-      throw new TokenloopError(
-        'INVALID_ARGUMENT',
-        `${matches.length} signed-in accounts are called ${shown}: ${candidates}`,
-        { remediation: 'Name the account by its id (homeAccountId) instead.' },
-      );
+      if (matches.length > 1)
+        throw new TokenloopError(
+          'INVALID_ARGUMENT',
+          `${matches.length} signed-in accounts are called ${shown}: ${candidates(matches)}`,
+          { remediation: 'Name the account by its id (homeAccountId) instead.' },
+        );
+      // S71, the same rule for a prefix (`--account bob`): exactly one username of this issuer starts with it.
+      const starting = options?.prefix ? mine.filter((r) => startsWithName(r.account.username!, name)) : [];
+      if (starting.length === 1) return starting[0]!;
+      if (starting.length > 1)
+        throw new TokenloopError(
+          'INVALID_ARGUMENT',
+          `${shown} names ${starting.length} signed-in accounts: ${candidates(starting)}`,
+          { remediation: 'Type more of the username, or name the account by its id (homeAccountId).' },
+        );
+      throw notFound(`no account ${shown} is signed in here`, `Sign in as ${shown} first.`);
     },
   };
 }

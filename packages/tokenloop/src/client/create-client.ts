@@ -88,10 +88,12 @@ export interface TokenClient {
    * The account a person named by typing it (a command line's `--account`, a mail program's login): an
    * account id is looked up by its key; anything else is a username, matched case-insensitively, that must
    * name exactly one of this client's accounts at the same issuer (S71). Throws `ACCOUNT_NOT_FOUND` (sign in)
-   * when none matches and `INVALID_ARGUMENT`, listing the candidates, when several do. Never use it for a
-   * value a program kept (a session, a cookie, a store): those hold the `homeAccountId`.
+   * when none matches and `INVALID_ARGUMENT`, listing the candidates, when several do. With `prefix: true`, a
+   * name no username equals may be the start of exactly one username at the same issuer (`--account bob`),
+   * under the same rule. Never use it for a value a program kept (a session, a cookie, a store): those hold
+   * the `homeAccountId`.
    */
-  findAccountByTypedName(name: string): Promise<AccountInfo>;
+  findAccountByTypedName(name: string, options?: { prefix?: boolean }): Promise<AccountInfo>;
   /** Forget an account and all its tokens (local only; see `endSessionUrl` for provider sign-out). */
   removeAccount(selector: AccountSelector): Promise<boolean>;
   /** The provider's sign-out URL for an account, when the provider has one. */
@@ -342,8 +344,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     async getAccounts() {
       return (await accounts.list()).map((r) => toAccountInfo(r.account));
     },
-    async findAccountByTypedName(name) {
-      return toAccountInfo((await accounts.findTyped(name)).account);
+    async findAccountByTypedName(name, options) {
+      return toAccountInfo((await accounts.findTyped(name, options)).account);
     },
     async getAccount(selector) {
       try {

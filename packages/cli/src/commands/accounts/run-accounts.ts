@@ -9,8 +9,11 @@ export async function runAccounts(opts: SettingFlags & { json?: boolean }): Prom
   const client = await makeClient(settings, paths);
   try {
     const accounts = await client.getAccounts();
+    // Issue 14, finding 2: the account `token` and `whoami` act for without --account.
+    const preferred = accounts.find((a) => a.homeAccountId === settings.profile?.account);
+    const byDefault = preferred ?? (accounts.length === 1 ? accounts[0] : undefined);
     if (opts.json) {
-      process.stdout.write(`${jsonLine(accounts)}\n`);
+      process.stdout.write(`${jsonLine(accounts.map((a) => ({ ...a, default: a === byDefault })))}\n`);
       return;
     }
     if (accounts.length === 0) {
@@ -21,6 +24,12 @@ export async function runAccounts(opts: SettingFlags & { json?: boolean }): Prom
     for (const a of accounts)
       process.stdout.write(
         `${[a.username ?? a.localAccountId, a.name ?? '', a.tenantId ?? '', a.homeAccountId].map(terminalText).join('\t')}\n`,
+      );
+    if (accounts.length > 1)
+      say(
+        byDefault
+          ? `Default: ${terminalText(byDefault.username ?? byDefault.homeAccountId)} (switch with \`tokenloop account use NAME\`).`
+          : 'No default account: choose one with `tokenloop account use NAME`, or pass --account NAME.',
       );
   } finally {
     await client.close();

@@ -5,6 +5,7 @@ import { EXIT } from '../../exit-codes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
 import { browserAvailable } from '../login/browser-availability.js';
+import { accountArgument } from './account-choice.js';
 import { typedAccount } from './typed-account.js';
 
 export interface LogoutOptions extends SettingFlags {
@@ -33,9 +34,9 @@ export async function runLogout(account: string | undefined, opts: LogoutOptions
     const accounts = await client.getAccounts();
     if (!opts.all && accounts.length > 1 && account === undefined) {
       throw new CliError(
-        `${accounts.length} accounts are signed in; say which one`,
+        `${accounts.length} accounts are signed in (${accounts.map((a) => terminalText(a.username ?? a.homeAccountId)).join(', ')}); say which one`,
         EXIT.usage,
-        'pass the username or the account id, or --all',
+        `\`tokenloop logout ${accountArgument(accounts[0]!)}\` (a username, its start or an account id), or \`tokenloop logout --all\``,
       );
     }
     // S71: a typed account name must name exactly one account.
@@ -44,16 +45,16 @@ export async function runLogout(account: string | undefined, opts: LogoutOptions
       : account === undefined
         ? accounts.slice(0, 1)
         : [
-            await typedAccount(client, account, 'name one by its id: `tokenloop logout ID`').catch(
-              (err: unknown) => {
-                if ((err as { code?: string }).code !== 'ACCOUNT_NOT_FOUND') throw err;
-                throw new CliError(
-                  `no signed-in account matches ${JSON.stringify(account)}`,
-                  EXIT.usage,
-                  'see `tokenloop accounts`',
-                );
-              },
-            ),
+            await typedAccount(client, account, 'name one by its id: `tokenloop logout ID`', {
+              prefix: true,
+            }).catch((err: unknown) => {
+              if ((err as { code?: string }).code !== 'ACCOUNT_NOT_FOUND') throw err;
+              throw new CliError(
+                `no signed-in account matches ${JSON.stringify(account)}`,
+                EXIT.usage,
+                'see `tokenloop accounts`',
+              );
+            }),
           ].filter((a) => a !== undefined);
     if (chosen.length === 0) {
       say('No account is signed in.');

@@ -4,7 +4,7 @@ import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
-import { typedAccount } from './typed-account.js';
+import { chosenAccount } from './account-choice.js';
 
 export interface WhoamiOptions extends SettingFlags {
   account?: string;
@@ -26,11 +26,7 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
   const client = await makeClient(settings, paths);
   try {
     let profile: Record<string, unknown>;
-    const account = await typedAccount(
-      client,
-      opts.account,
-      'name one by its id: `tokenloop whoami --account ID`',
-    );
+    const account = await chosenAccount(client, settings, opts.account, 'whoami');
     if (client.authority.kind === 'entra') {
       const { accessToken } = await client.acquireTokenSilent({
         scopes: ['https://graph.microsoft.com/User.Read'],

@@ -6,6 +6,8 @@ const COMMANDS = [
   'token',
   'whoami',
   'accounts',
+  'account',
+  'status',
   'logout',
   'decode',
   'profile',

@@ -1,3 +1,5 @@
+import { relativeTime } from '../../output/relative-time.js';
+
 /**
  * Offline JWT inspection for `tokenloop decode`: splits and base64url-decodes a compact JWS (never verifies,
  * never sends it anywhere), renders times in human form and lists warnings a person should know about.
@@ -27,19 +29,6 @@ function b64urlJson(part: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function relative(seconds: number): string {
-  const abs = Math.abs(seconds);
-  const text =
-    abs < 90
-      ? `${Math.round(abs)} s`
-      : abs < 5400
-        ? `${Math.round(abs / 60)} min`
-        : abs < 172_800
-          ? `${(abs / 3600).toFixed(1)} h`
-          : `${Math.round(abs / 86_400)} days`;
-  return seconds >= 0 ? `in ${text}` : `${text} ago`;
-}
-
 /** Decode a compact JWT. Throws `DecodeError` with a one-line reason for anything else (JWE, garbage). */
 export function decodeJwt(token: string, now = Date.now()): DecodedJwt {
   const t = token.trim().replace(/^Bearer\s+/i, '');
@@ -58,7 +47,7 @@ export function decodeJwt(token: string, now = Date.now()): DecodedJwt {
   for (const name of ['iat', 'nbf', 'exp', 'auth_time', 'xms_tcdt']) {
     const v = claims[name];
     if (typeof v === 'number' && Number.isFinite(v))
-      times[name] = `${new Date(v * 1000).toISOString()} (${relative(v - nowSec)})`;
+      times[name] = `${new Date(v * 1000).toISOString()} (${relativeTime((v - nowSec) * 1000)})`;
   }
   if (typeof claims.exp === 'number' && claims.exp < nowSec) warnings.push('expired');
   if (typeof claims.nbf === 'number' && claims.nbf > nowSec + 60)

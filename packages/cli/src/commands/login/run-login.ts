@@ -152,8 +152,12 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     say(
       `${paint('green', 'Signed in')} as ${who}${settings.profileName ? ` (profile ${settings.profileName})` : ''}.`,
     );
-    const remembered = await rememberLogin(paths.config, settings, opts.profile);
-    if (remembered) say(remembered);
+    const accountCount = (await client.getAccounts()).length;
+    for (const line of await rememberLogin(paths.config, settings, opts.profile, {
+      account: result.account,
+      accountCount,
+    }))
+      say(line);
     if (opts.json) {
       process.stdout.write(
         `${jsonLine({ account: result.account ?? null, scopes: result.scopes, expires_on: result.expiresOn?.toISOString() ?? null, method: useBrowser ? 'browser' : 'device_code' })}\n`,

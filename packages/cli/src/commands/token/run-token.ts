@@ -2,7 +2,7 @@ import { loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
-import { typedAccount } from '../accounts/typed-account.js';
+import { chosenAccount } from '../accounts/account-choice.js';
 import { TOKEN_FORMATS, type TokenFormat, formatToken } from '../../output/token-format.js';
 
 export interface TokenOptions extends SettingFlags {
@@ -38,7 +38,7 @@ export async function runToken(
     opts.resource !== undefined ? [`${opts.resource.replace(/\/+$/, '')}/.default`] : settings.scopes;
   const client = await makeClient(settings, paths);
   try {
-    const account = await typedAccount(client, opts.account);
+    const account = await chosenAccount(client, settings, opts.account, 'token');
     const result = await client.acquireTokenSilent({
       scopes,
       ...(account ? { account } : {}),

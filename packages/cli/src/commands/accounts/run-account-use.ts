@@ -1,0 +1,42 @@
+import { loadSettings, makeClient } from '../../client/make-client.js';
+import { readProfiles, writeProfiles } from '../../config/profiles.js';
+import type { SettingFlags } from '../../config/resolve.js';
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+import { terminalText } from '../../output/quote.js';
+import { say } from '../../output/terminal.js';
+import { typedAccount } from './typed-account.js';
+
+/**
+ * `tokenloop account use NAME` (issue 14, finding 2): make a signed-in account the default of the profile in
+ * use (or `--profile`), so that `token` and `whoami` act for it without `--account`.
+ */
+export async function runAccountUse(name: string, opts: SettingFlags): Promise<void> {
+  const { settings, paths } = await loadSettings(opts);
+  if (settings.profileName === undefined || settings.profile === undefined)
+    throw new CliError(
+      'default accounts are kept per profile, and no profile is in use',
+      EXIT.usage,
+      'save the settings as a profile first: `tokenloop profile add NAME --authority URL --client-id ID` (or sign in with flags: `tokenloop login --authority URL --client-id ID` saves them)',
+    );
+  const client = await makeClient(settings, paths);
+  try {
+    const account = await typedAccount(
+      client,
+      name,
+      'name one by its id: `tokenloop account use ID` (ids: `tokenloop accounts`)',
+      { prefix: true },
+    );
+    const file = await readProfiles(paths.config);
+    const profile = file.profiles[settings.profileName];
+    if (!account || !profile)
+      throw new CliError(`profile "${settings.profileName}" was removed meanwhile`, EXIT.usage);
+    profile.account = account.homeAccountId;
+    await writeProfiles(paths.config, file);
+    say(
+      `${terminalText(account.username ?? account.homeAccountId)} is now the default account of profile "${settings.profileName}".`,
+    );
+  } finally {
+    await client.close();
+  }
+}
