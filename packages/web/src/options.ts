@@ -1,4 +1,10 @@
 import type { CacheStore, ClientCertificate, HttpOptions } from 'tokenloop';
+import {
+  CLIENT_CERTIFICATE_KEYS,
+  HTTP_OPTION_KEYS,
+  type OptionKeys,
+  checkOptionKeys,
+} from './option-keys.js';
 import { safeReturnTo } from './session/return-to.js';
 import type { SessionStore } from './session/session-store.js';
 
@@ -8,6 +14,16 @@ export interface WebAuthOptions {
   authority?: string;
   issuer?: string;
   clientId: string;
+  /**
+   * Entra: only users of these tenants (ids) may sign in (S95). A multi-tenant authority (`organizations`,
+   * `common`) needs this or `acceptAnyTenant`; next to a tenant's own authority it must list that tenant.
+   */
+  allowedTenants?: string[];
+  /**
+   * Entra `organizations` / `common`: users of every tenant may sign in — your app then decides by
+   * `session.tenantId` (S95). `common` includes personal Microsoft accounts; `organizations` never does.
+   */
+  acceptAnyTenant?: boolean;
   /** A web app is a confidential client: a secret or a certificate is required. */
   clientSecret?: string;
   clientCertificate?: ClientCertificate;
@@ -41,6 +57,30 @@ export class WebAuthConfigError extends Error {
   override name = 'WebAuthConfigError';
 }
 
+/** S96: the keys `createWebAuth` knows. */
+const WEB_AUTH_KEYS: OptionKeys<WebAuthOptions> = {
+  authority: true,
+  issuer: true,
+  clientId: true,
+  allowedTenants: true,
+  acceptAnyTenant: true,
+  clientSecret: true,
+  clientCertificate: true,
+  baseUrl: true,
+  loginPath: true,
+  callbackPath: true,
+  logoutPath: true,
+  postLogoutPath: true,
+  scopes: true,
+  responseMode: true,
+  sessionStore: true,
+  tokenCache: true,
+  sessionTtlSeconds: true,
+  cookieName: true,
+  http: true,
+};
+const configError = (message: string) => new WebAuthConfigError(message);
+
 /**
  * A route or landing path of the app: plain characters only, and exactly what `safeReturnTo` makes of it, so a
  * configured path can never lead off the app's origin either (S10).
@@ -68,6 +108,15 @@ export interface CheckedOptions extends WebAuthOptions {
 export function checkWebOptions(o: WebAuthOptions): CheckedOptions {
   if (typeof o !== 'object' || o === null)
     throw new WebAuthConfigError('createWebAuth needs an options object');
+  // S96: an option it does not know (a typo, one of another function) stops start-up.
+  checkOptionKeys(o, WEB_AUTH_KEYS, 'createWebAuth', configError);
+  checkOptionKeys(o.http, HTTP_OPTION_KEYS, 'createWebAuth http', configError);
+  checkOptionKeys(
+    o.clientCertificate,
+    CLIENT_CERTIFICATE_KEYS,
+    'createWebAuth clientCertificate',
+    configError,
+  );
   if (!o.authority === !o.issuer)
     throw new WebAuthConfigError('give exactly one of authority (Entra) or issuer (any OpenID provider)');
   if (typeof o.clientId !== 'string' || !o.clientId)

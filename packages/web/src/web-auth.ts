@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
 import { type AuthResult, type TokenClient, TokenloopError, createTokenClient, memoryStore } from 'tokenloop';
-import { type CheckedOptions, type WebAuthOptions, checkWebOptions } from './options.js';
+import { type CheckedOptions, type WebAuthOptions, WebAuthConfigError, checkWebOptions } from './options.js';
 import { accountSessions } from './session/account-sessions.js';
 import { clearCookie, readCookie, setCookie } from './session/cookies.js';
 import { page, redirect } from './session/pages.js';
@@ -15,6 +15,7 @@ import {
 import { memorySessionStore, type SessionStore } from './session/session-store.js';
 import { endSession, signOutRoute } from './session/sign-out.js';
 import type { WebRequest, WebResponse } from './session/web-http.js';
+import { tenantPolicy } from './tenant-policy.js';
 
 export type { WebRequest, WebResponse } from './session/web-http.js';
 
@@ -78,8 +79,17 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     clientId: o.clientId,
     ...(o.clientSecret ? { clientSecret: o.clientSecret } : {}),
     ...(o.clientCertificate ? { clientCertificate: o.clientCertificate } : {}),
+    // S18: the library checks the ID token's issuer against these tenants.
+    ...(o.allowedTenants ? { allowedTenants: o.allowedTenants } : {}),
     cache: o.tokenCache ?? memoryStore(),
     ...(o.http ? { http: o.http } : {}),
+  });
+  // S95: the bearer verifier's tenant rule; a multi-tenant authority without allowedTenants or
+  // acceptAnyTenant: true stops start-up here.
+  const tenants = tenantPolicy(client.authority, o, {
+    subject: 'app',
+    admits: 'signs in users of',
+    fail: (message, remediation) => new WebAuthConfigError(`${message}. ${remediation}`),
   });
   const policy = { secure: o.secureCookies };
   const redirectUri = `${o.origin}${o.callbackPath}`;
@@ -162,9 +172,19 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
         'set-cookie': clearTx,
       });
     }
+    const idClaims = decodeJwt(result.idToken); // validated by the library
+    // S95: the user's tenant must be one the app accepts (the same rule as the bearer verifier's, S60, S61, S64).
+    if (tenants && tenants.tenantOf(await client.server(), idClaims) === undefined) {
+      await client.removeAccount(account.homeAccountId).catch(() => false);
+      return page(
+        403,
+        'Sign-in refused',
+        "Accounts of your organization cannot sign in to this app. Sign in with another account, or ask the app's owner.",
+        { 'set-cookie': clearTx },
+      );
+    }
     const id = newId();
     const claims: Record<string, string> = {};
-    const idClaims = result.idToken ? decodeJwt(result.idToken) : {}; // validated by the library
     for (const k of SESSION_CLAIMS) {
       const v = idClaims[k];
       if (typeof v === 'string' && v.length > 0 && v.length <= 4096) claims[k] = v;

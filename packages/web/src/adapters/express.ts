@@ -5,7 +5,7 @@ import {
   createAccessTokenVerifier,
   type AccessTokenOptions,
 } from '../bearer/access-token.js';
-import { checkBearer, type Requirement } from '../bearer/bearer-check.js';
+import { checkBearer, checkRequirement, type Requirement } from '../bearer/bearer-check.js';
 import {
   SignInRequiredError,
   type WebAuth,
@@ -134,6 +134,7 @@ export function requireBearer(
   need: Requirement = {},
 ): RequestHandler {
   const v = 'verify' in verifier ? verifier : createAccessTokenVerifier(verifier);
+  checkRequirement(need); // S96: at start-up, not at the first request
   return (req, res, next) => {
     const body = req.body as Record<string, unknown> | undefined;
     checkBearer(

@@ -5,7 +5,7 @@ import {
   type AccessTokenVerifier,
   createAccessTokenVerifier,
 } from '../bearer/access-token.js';
-import { type Requirement, checkBearer } from '../bearer/bearer-check.js';
+import { type Requirement, checkBearer, checkRequirement } from '../bearer/bearer-check.js';
 import {
   SignInRequiredError,
   type WebAuth,
@@ -109,6 +109,7 @@ export function requireBearer(
   need: Requirement = {},
 ): preHandlerAsyncHookHandler {
   const v = 'verify' in verifier ? verifier : createAccessTokenVerifier(verifier);
+  checkRequirement(need); // S96: at start-up, not at the first request
   return async (req, reply) => {
     const body = req.body as Record<string, unknown> | undefined;
     const query = req.query as Record<string, unknown> | undefined;

@@ -9,7 +9,8 @@ import {
   entraV1Issuer,
 } from 'tokenloop';
 import { ASYMMETRIC_ALGORITHMS, type KeySet, createKeySet } from 'tokenloop/validation';
-import { tenantPolicy } from './tenant-policy.js';
+import { HTTP_OPTION_KEYS, type OptionKeys, checkOptionKeys } from '../option-keys.js';
+import { tenantPolicy } from '../tenant-policy.js';
 import { notAnAccessToken } from './token-kind.js';
 
 type VerifyKey = Awaited<ReturnType<KeySet['candidates']>>[number];
@@ -49,6 +50,23 @@ export class InvalidTokenError extends Error {
   override name = 'InvalidTokenError';
 }
 
+/** S96: the keys `createAccessTokenVerifier` knows. */
+const ACCESS_TOKEN_KEYS: OptionKeys<AccessTokenOptions> = {
+  authority: true,
+  issuer: true,
+  audience: true,
+  allowedTenants: true,
+  acceptAnyTenant: true,
+  allowUntypedAccessTokens: true,
+  clockToleranceSeconds: true,
+  algorithms: true,
+  http: true,
+};
+
+/** The bearer side's configuration error (start-up). */
+export const bearerConfigError = (message: string, remediation?: string) =>
+  new TokenloopError('CONFIGURATION', message, remediation ? { remediation } : {});
+
 const MAX_TOKEN_LENGTH = 16 * 1024;
 const UTF8 = new TextDecoder();
 const ASYMMETRIC: ReadonlySet<string> = new Set(ASYMMETRIC_ALGORITHMS);
@@ -65,6 +83,9 @@ export interface AccessTokenVerifier {
  * with a bounded leeway (S49), and the markers of an access token — an ID token is refused (S48).
  */
 export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVerifier {
+  // S96: an option it does not know (a typo, one of another function) stops start-up.
+  checkOptionKeys(o, ACCESS_TOKEN_KEYS, 'createAccessTokenVerifier', bearerConfigError);
+  checkOptionKeys(o?.http, HTTP_OPTION_KEYS, 'createAccessTokenVerifier http', bearerConfigError);
   const audiences = Array.isArray(o.audience) ? o.audience : [o.audience];
   if (audiences.length === 0 || audiences.some((a) => typeof a !== 'string' || !a))
     throw new TypeError('audience must name the API (client id or App ID URI)');
@@ -80,7 +101,12 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
     ...(o.http ? { http: o.http } : {}),
   });
   const authority = client.authority;
-  const tenants = tenantPolicy(authority, o); // S61: fails here, at start-up, when the tenants are not named
+  // S61: fails here, at start-up, when the tenants are not named.
+  const tenants = tenantPolicy(authority, o, {
+    subject: 'API',
+    admits: 'accepts tokens from',
+    fail: bearerConfigError,
+  });
   if (authority.kind === 'entra' && o.allowUntypedAccessTokens !== undefined)
     throw new TokenloopError(
       'CONFIGURATION',

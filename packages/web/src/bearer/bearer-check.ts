@@ -1,4 +1,5 @@
-import { type AccessTokenVerifier, InvalidTokenError } from './access-token.js';
+import { type OptionKeys, checkOptionKeys } from '../option-keys.js';
+import { type AccessTokenVerifier, InvalidTokenError, bearerConfigError } from './access-token.js';
 import { isAppOnly } from './token-kind.js';
 
 /**
@@ -9,6 +10,26 @@ import { isAppOnly } from './token-kind.js';
 export interface Requirement {
   scopes?: string[];
   roles?: string[];
+}
+
+/** What `checkBearer` needs to know of a request (the adapters build it). */
+export interface BearerRequest {
+  authorization: string | undefined;
+  tokenInQuery: boolean;
+  tokenInBody: boolean;
+}
+
+/** S96: the keys a requirement may have (`scope` for `scopes` would otherwise be no requirement at all). */
+const REQUIREMENT_KEYS: OptionKeys<Requirement> = { scopes: true, roles: true };
+const REQUEST_KEYS: OptionKeys<BearerRequest> = {
+  authorization: true,
+  tokenInQuery: true,
+  tokenInBody: true,
+};
+
+/** S96: a route's requirement is checked when the route is set up; unknown keys stop start-up. */
+export function checkRequirement(need: Requirement): void {
+  checkOptionKeys(need, REQUIREMENT_KEYS, 'the route requirement', bearerConfigError);
 }
 
 export type BearerOutcome =
@@ -38,9 +59,11 @@ const fail = (
  */
 export async function checkBearer(
   verifier: AccessTokenVerifier,
-  request: { authorization: string | undefined; tokenInQuery: boolean; tokenInBody: boolean },
+  request: BearerRequest,
   need: Requirement = {},
 ): Promise<BearerOutcome> {
+  checkRequirement(need);
+  checkOptionKeys(request, REQUEST_KEYS, 'checkBearer request', bearerConfigError);
   const header = request.authorization;
   const match = header === undefined ? null : /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
   if (header !== undefined && !match)

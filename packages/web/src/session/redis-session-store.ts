@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { type OptionKeys, checkOptionKeys } from '../option-keys.js';
 import { WebAuthConfigError } from '../options.js';
 import { type SessionSecret, sessionSealer } from './session-seal.js';
 import type { SessionStore } from './session-store.js';
@@ -16,6 +17,13 @@ export interface RedisSessionStoreOptions {
   prefix?: string;
 }
 
+/** S96: the keys `redisSessionStore` knows. */
+const REDIS_SESSION_STORE_KEYS: OptionKeys<RedisSessionStoreOptions> = {
+  client: true,
+  key: true,
+  prefix: true,
+};
+
 /**
  * Sessions in Redis, so that several app instances share sign-ins. Keys are `<prefix><HMAC of the id>` and values
  * AES-256-GCM ciphertext bound to that name (S67): reading Redis gives no session id to replay, and writing it
@@ -31,6 +39,7 @@ export interface RedisSessionStoreOptions {
 export function redisSessionStore(options: RedisSessionStoreOptions): SessionStore {
   if (typeof options !== 'object' || options === null || typeof options.client?.get !== 'function')
     throw new WebAuthConfigError('redisSessionStore needs { client, key } with a connected ioredis client');
+  checkOptionKeys(options, REDIS_SESSION_STORE_KEYS, 'redisSessionStore', (m) => new WebAuthConfigError(m));
   const { client } = options;
   const sealer = sessionSealer(options.key);
   const prefix = options.prefix ?? 'tokenloop:session:';

@@ -1,21 +1,34 @@
-import { CONSUMERS_TENANT_ID, type ResolvedAuthority, type Server, TokenloopError, isGuid } from 'tokenloop';
+import { CONSUMERS_TENANT_ID, type ResolvedAuthority, type Server, isGuid } from 'tokenloop';
 
-/** The tenant options of an API's verifier (Entra authorities only). */
+/**
+ * The one tenant rule of the web package: which Entra tenants an API's verifier accepts tokens from (S60, S61,
+ * S64) and which tenants' users may sign in to a web app (S95). Both build it from the same options, and both
+ * ask it about a token's claims (an access token; an ID token at sign-in).
+ */
+
+/** The tenant options (Entra authorities only). */
 export interface TenantOptions {
   allowedTenants?: string[] | undefined;
   acceptAnyTenant?: boolean | undefined;
 }
 
-/** Which Entra tenants' tokens an API accepts; `tenantOf` answers with the token's checked tenant id. */
+/** Which Entra tenants' tokens are accepted; `tenantOf` answers with the token's checked tenant id. */
 export interface TenantPolicy {
   /** The token's tenant id (lower case) when it is accepted, else undefined. */
   tenantOf(server: Server, claims: Record<string, unknown>): string | undefined;
 }
 
-type EntraAuthority = Extract<ResolvedAuthority, { kind: 'entra' }>;
+/** Who applies the rule: the words of its messages, and the error its start-up checks throw. */
+export interface TenantPolicyUse {
+  /** `API` (bearer verifier) or `app` (web sign-in). */
+  subject: string;
+  /** What a multi-tenant authority would do, e.g. `accepts tokens from` / `signs in users of`. */
+  admits: string;
+  /** The configuration error to throw. */
+  fail(message: string, remediation: string): Error;
+}
 
-const configError = (message: string, remediation: string) =>
-  new TokenloopError('CONFIGURATION', message, { remediation });
+type EntraAuthority = Extract<ResolvedAuthority, { kind: 'entra' }>;
 
 /** The tenant an authority names up front, if it names one by id (`consumers` is the personal-account tenant). */
 function namedTenant(authority: EntraAuthority): string | undefined {
@@ -25,12 +38,17 @@ function namedTenant(authority: EntraAuthority): string | undefined {
 }
 
 /**
- * The tenant rule of an API's verifier, checked when it is built (S61: a multi-tenant authority without
+ * The tenant rule, checked when the verifier or the web app is built (S61, S95: a multi-tenant authority without
  * `allowedTenants` or `acceptAnyTenant: true` cannot be built). Undefined for generic issuers, which have
  * no tenants (and refuse the options).
  */
-export function tenantPolicy(authority: ResolvedAuthority, o: TenantOptions): TenantPolicy | undefined {
+export function tenantPolicy(
+  authority: ResolvedAuthority,
+  o: TenantOptions,
+  use: TenantPolicyUse,
+): TenantPolicy | undefined {
   const { allowedTenants, acceptAnyTenant } = o;
+  const configError = use.fail;
   if (acceptAnyTenant !== undefined && typeof acceptAnyTenant !== 'boolean')
     throw configError(
       'acceptAnyTenant must be true or false',
@@ -52,7 +70,7 @@ export function tenantPolicy(authority: ResolvedAuthority, o: TenantOptions): Te
   ) {
     throw configError(
       'allowedTenants must list tenant ids (GUIDs): tokens name their tenant by id (tid), never by domain',
-      'List the directory (tenant) ids of the tenants your API serves, as shown in their Entra overview.',
+      `List the directory (tenant) ids of the tenants your ${use.subject} serves, as shown in their Entra overview.`,
     );
   }
   if (allowedTenants !== undefined && acceptAnyTenant === true)
@@ -63,10 +81,10 @@ export function tenantPolicy(authority: ResolvedAuthority, o: TenantOptions): Te
   const allowed = allowedTenants && new Set(allowedTenants.map((t) => t.toLowerCase()));
   const multi = authority.tenantKind === 'organizations' || authority.tenantKind === 'common';
   if (multi) {
-    // S61: the multi-tenant authorities would accept a token from every Entra tenant in the world.
+    // S61, S95: the multi-tenant authorities would accept a token from every Entra tenant in the world.
     if (!allowed && acceptAnyTenant !== true)
       throw configError(
-        `the ${authority.tenantKind} authority accepts tokens from any Entra tenant: set allowedTenants to the tenant ids your API serves, or acceptAnyTenant: true if it serves every tenant (and checks the tid claim itself)`,
+        `the ${authority.tenantKind} authority ${use.admits} any Entra tenant: set allowedTenants to the tenant ids your ${use.subject} serves, or acceptAnyTenant: true if it serves every tenant (and checks the tid claim itself)`,
         `Add allowedTenants: ['<tenant id>'], or use the tenant's own authority (https://HOST/<tenant id>).`,
       );
     // S64: personal accounts never come through `organizations`.
@@ -79,7 +97,7 @@ export function tenantPolicy(authority: ResolvedAuthority, o: TenantOptions): Te
     if (acceptAnyTenant === true)
       throw configError(
         `acceptAnyTenant is for the organizations and common authorities; ${authority.url} accepts its own tenant's tokens only`,
-        'Remove acceptAnyTenant, or use https://HOST/organizations for a multi-tenant API.',
+        `Remove acceptAnyTenant, or use https://HOST/organizations for a multi-tenant ${use.subject}.`,
       );
     const own = namedTenant(authority);
     if (own && allowed && !allowed.has(own))
