@@ -88,7 +88,8 @@ export function reportError(
   const { message, hint, exitCode, unexpected } = describeError(err);
   // S74: messages carry what providers said (error descriptions, names): shown as text, never as controls.
   write(`tokenloop: ${terminalText(message)}`);
-  if (hint) write(`  ${isLibraryError(err) ? 'fix' : 'hint'}: ${terminalText(hint)}`);
+  // Issue 14, findings 4 and 7: one label for what to do about an error, and it works when followed.
+  if (hint) write(`  fix: ${terminalText(hint)}`);
   if (unexpected) {
     if (process.env.TOKENLOOP_DEBUG) write(e?.stack ?? '');
     else write('  (set TOKENLOOP_DEBUG=1 for details, and please report it)');

@@ -63,6 +63,8 @@ export function buildProgram(): Command {
     { port: true },
   )
     .option('--device', 'sign in with a device code (on another device)')
+    .option('--login-hint <username>', 'the account to sign in as (fills in the username)')
+    .addOption(new Option('--username <username>', 'the same as --login-hint').hideHelp())
     .option('--browser', 'use the browser even when none seems available (e.g. through ssh -L)')
     .addOption(
       new Option('--timeout <seconds>', 'give up waiting after this long')

@@ -51,7 +51,7 @@ describe('S71 the CLI names accounts by a typed username or id', () => {
     assert.match(unknown.stderr, /sign-in required: no account "carol@example\.test" is signed in here/);
     assert.match(
       unknown.stderr,
-      /hint: Sign in as "carol@example\.test" first\. Run `tokenloop login( --profile [\w-]+)?`\./,
+      /fix: Sign in as "carol@example\.test" first\. Run `tokenloop login[^`]* --login-hint carol@example\.test`\./,
     );
     // An id is looked up by its exact key: another case is another account.
     const otherCase = await runCli(['token', ...flags(), '--account', `B-1@${p.url}`], env);

@@ -99,7 +99,7 @@ describe('several accounts signed in', () => {
     assert.match(r.stderr, /alice@example\.test/);
     assert.match(r.stderr, /bob@example\.test/);
     assert.match(r.stderr, /--account/);
-    const fix = /(?:fix|hint): .*`(tokenloop account use [^`]+)`/.exec(r.stderr)?.[1];
+    const fix = /fix: .*`(tokenloop account use [^`]+)`/.exec(r.stderr)?.[1];
     assert.ok(fix, r.stderr);
     assert.equal((await runCli(fix.split(' ').slice(1), env)).code, 0);
     assert.equal((await runCli(['token'], env)).code, 0);

@@ -171,7 +171,7 @@ describe('S78 mail test: no credential before TLS off loopback (hostile server a
         assert.match(r.stderr, /not encrypted/);
         assert.match(r.stderr, /not on this machine/);
         assert.ok(!(r.stderr + r.stdout).includes(token), 'the token is not printed');
-        const fix = /hint: .*?\b((?:imaps|pop3s|submissions):\/\/\S+?)[\s,)]/.exec(r.stderr)?.[1];
+        const fix = /fix: .*?\b((?:imaps|pop3s|submissions):\/\/\S+?)[\s,)]/.exec(r.stderr)?.[1];
         assert.equal(fix, `${t.tls}://${SERVER}`, r.stderr);
 
         // The fix works: TLS from the first byte, and there the credential does arrive (the check above sees it).

@@ -1,6 +1,6 @@
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import type { Profile, ProfilesFile } from './profiles.js';
+import { type Profile, type ProfilesFile, checkProfileName } from './profiles.js';
 
 /** Settings flags can give. */
 export interface SettingFlags {
@@ -59,10 +59,11 @@ export function resolveSettings(
       (flags.authority !== undefined || flags.issuer !== undefined);
     if (!profile && !creating) {
       const known = Object.keys(file.profiles);
+      checkProfileName(profileName);
       throw new CliError(
-        `no profile named "${profileName}"`,
+        `no profile named "${profileName}"${known.length ? ` (profiles: ${known.join(', ')})` : ''}`,
         EXIT.usage,
-        known.length ? `known profiles: ${known.join(', ')}` : 'create one with `tokenloop profile add`',
+        `sign in and save it: \`tokenloop login --profile ${profileName} --authority URL --client-id ID\`, or use another one: \`tokenloop profile use NAME\``,
       );
     }
   }
@@ -98,7 +99,7 @@ export function resolveSettings(
     throw new CliError(
       !clientId ? 'no client id configured' : 'no authority configured',
       EXIT.usage,
-      'pass --authority and --client-id, set AZURE_TENANT_ID and AZURE_CLIENT_ID, or create a profile: `tokenloop profile add NAME --authority URL --client-id ID` (`tokenloop profile add local --emulator` for the local emulator)',
+      'sign in with your provider and app, which saves them: `tokenloop login --authority URL --client-id ID`; or save them first: `tokenloop profile add NAME --authority URL --client-id ID` (`tokenloop profile add local --emulator` for the local emulator); or set AZURE_TENANT_ID and AZURE_CLIENT_ID',
     );
   }
   const scopes =

@@ -58,3 +58,11 @@ export function terminalText(value: unknown): string {
     (c) => NAMED[c] ?? (c <= '\u00ff' ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`),
   );
 }
+
+/**
+ * A value as one word of a command a person may paste into a shell (the commands `fix:` lines name): as it is
+ * when it holds only characters no shell treats specially, else a single-quoted shell word.
+ */
+export function commandArgument(value: string): string {
+  return /^[\w.@%+:/=,-]+$/.test(value) ? value : (shellWord(value) ?? "''");
+}

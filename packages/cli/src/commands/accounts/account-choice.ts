@@ -12,6 +12,12 @@ export function accountArgument(a: AccountInfo): string {
   return plain.test(a.homeAccountId) ? a.homeAccountId : 'NAME';
 }
 
+/** What to do when a typed name matches several accounts: name one by its id (issue 14, finding 4). */
+const BY_ID: Record<'token' | 'whoami', string> = {
+  token: 'name one by its id: `tokenloop token --account ID` (ids: `tokenloop accounts`)',
+  whoami: 'name one by its id: `tokenloop whoami --account ID` (ids: `tokenloop accounts`)',
+};
+
 /**
  * The account a command acts for (issue 14, finding 2): the one named with `--account` (a username, the start
  * of exactly one, or an id: S71), else the profile's default account while it is signed in, else the only
@@ -22,12 +28,9 @@ export async function chosenAccount(
   client: TokenClient,
   settings: Settings,
   typed: string | undefined,
-  command: string,
+  command: 'token' | 'whoami',
 ): Promise<AccountInfo | undefined> {
-  if (typed !== undefined)
-    return typedAccount(client, typed, `name one by its id: \`tokenloop ${command} --account ID\``, {
-      prefix: true,
-    });
+  if (typed !== undefined) return typedAccount(client, typed, BY_ID[command], { prefix: true });
   const preferred = settings.profile?.account;
   if (preferred !== undefined) {
     const account = await client.getAccount(preferred);
@@ -37,11 +40,12 @@ export async function chosenAccount(
   if (accounts.length <= 1) return accounts[0];
   const names = accounts.map((a) => terminalText(a.username ?? a.homeAccountId)).join(', ');
   const example = accountArgument(accounts[0]!);
+  const profile = settings.profileName !== undefined && settings.profile !== undefined;
   throw new CliError(
     `${accounts.length} accounts are signed in (${names}) and none is the default`,
     EXIT.usage,
-    settings.profileName !== undefined && settings.profile !== undefined
-      ? `name one for this command with \`tokenloop ${command} --account ${example}\`, or make one the default of profile "${settings.profileName}": \`tokenloop account use ${example}\``
-      : `name one with \`tokenloop ${command} --account ${example}\``,
+    profile
+      ? `make one the default of profile "${settings.profileName}": \`tokenloop account use ${example}\`, or name one each time with --account (e.g. --account ${example})`
+      : `name one with --account, e.g. --account ${example}`,
   );
 }

@@ -1,10 +1,12 @@
 import { loadSettings, makeClient } from '../../client/make-client.js';
 import { readProfiles, writeProfiles } from '../../config/profiles.js';
+import { connectionFromFlags } from '../../config/remember-login.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { terminalText } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
+import { loginCommand } from '../login/login-command.js';
 import { typedAccount } from './typed-account.js';
 
 /**
@@ -17,7 +19,9 @@ export async function runAccountUse(name: string, opts: SettingFlags): Promise<v
     throw new CliError(
       'default accounts are kept per profile, and no profile is in use',
       EXIT.usage,
-      'save the settings as a profile first: `tokenloop profile add NAME --authority URL --client-id ID` (or sign in with flags: `tokenloop login --authority URL --client-id ID` saves them)',
+      connectionFromFlags(settings)
+        ? `sign in with these settings, which saves them as a profile: \`${loginCommand(settings)}\``
+        : 'save the settings as a profile: `tokenloop profile add NAME --authority URL --client-id ID`',
     );
   const client = await makeClient(settings, paths);
   try {

@@ -3,7 +3,8 @@ import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
-import { say } from '../../output/terminal.js';
+import type { AccountInfo } from 'tokenloop';
+import { signInRequired } from '../login/login-command.js';
 import { chosenAccount } from './account-choice.js';
 
 export interface WhoamiOptions extends SettingFlags {
@@ -20,16 +21,27 @@ export function graphBase(authority: {
   return authority.cloud ? `https://${authority.cloud.graphHost}` : new URL(authority.url).origin;
 }
 
+const GRAPH_USER_READ = 'https://graph.microsoft.com/User.Read';
+
+/** The scopes a sign-in for whoami asks: the profile's, with Graph's User.Read when they have no Graph scope. */
+async function scopesForGraph(scopes: string[]): Promise<string[]> {
+  const { resourceOf } = await import('tokenloop');
+  return scopes.some((s) => resourceOf([s], 'entra') === 'https://graph.microsoft.com')
+    ? scopes
+    : [...scopes, GRAPH_USER_READ];
+}
+
 /** `tokenloop whoami`: Graph `/me` on Entra, the userinfo endpoint elsewhere. */
 export async function runWhoami(opts: WhoamiOptions): Promise<void> {
   const { settings, paths } = await loadSettings(opts);
   const client = await makeClient(settings, paths);
+  let account: AccountInfo | undefined;
   try {
     let profile: Record<string, unknown>;
-    const account = await chosenAccount(client, settings, opts.account, 'whoami');
+    account = await chosenAccount(client, settings, opts.account, 'whoami');
     if (client.authority.kind === 'entra') {
       const { accessToken } = await client.acquireTokenSilent({
-        scopes: ['https://graph.microsoft.com/User.Read'],
+        scopes: [GRAPH_USER_READ],
         ...(account ? { account } : {}),
       });
       const url = `${graphBase(client.authority)}/v1.0/me`;
@@ -65,10 +77,14 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
         lines.push(`  ${key}: ${terminalText(profile[key])}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } catch (err) {
-    const e = err as { code?: string };
-    if (e.code === 'INTERACTION_REQUIRED' || e.code === 'ACCOUNT_NOT_FOUND')
-      say('  (sign in with `tokenloop login`)');
-    throw err;
+    // Issue 14, finding 4: the fix signs in where whoami looked, for what it asks (Graph's User.Read on Entra).
+    const typed = opts.account?.includes('@') ? opts.account : undefined;
+    throw (
+      signInRequired(err, settings, {
+        ...(client.authority.kind === 'entra' ? { scopes: await scopesForGraph(settings.scopes) } : {}),
+        loginHint: account?.username ?? typed,
+      }) ?? err
+    );
   } finally {
     await client.close();
   }

@@ -13,6 +13,9 @@ export interface LoginOptions extends SettingFlags {
   /** Seconds to wait for the user (default 300). */
   timeout?: number;
   json?: boolean;
+  /** `--login-hint` / `--username`: the account to sign in as. */
+  loginHint?: string;
+  username?: string;
 }
 
 const FALLBACK_PORT = 8765;
@@ -71,6 +74,7 @@ async function withBrowser(
   port: number | undefined,
   interrupt: AbortSignal,
   timeoutMs: number,
+  loginHint: string | undefined,
 ): Promise<AuthResult | undefined> {
   const { openSystemBrowser } = await import('tokenloop');
   const line = statusLine();
@@ -80,6 +84,7 @@ async function withBrowser(
       scopes: scopes.scopes,
       extraScopesToConsent: scopes.extra,
       ...(port !== undefined ? { port } : {}),
+      ...(loginHint ? { loginHint } : {}),
       signal: AbortSignal.any([interrupt, noBrowser.signal]),
       timeoutMs,
       onUrl(url) {
@@ -131,6 +136,7 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
   const client = await makeClient(settings, paths);
   const timeoutMs = (opts.timeout ?? 300) * 1000;
   const interrupt = interruptSignal();
+  const loginHint = opts.loginHint ?? opts.username;
   const scopes = await partitionScopes(settings.scopes, client.authority.kind === 'entra');
   try {
     let useBrowser = !opts.device && (opts.browser === true || browserAvailable());
@@ -140,7 +146,7 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     }
     let result: AuthResult | undefined;
     if (useBrowser) {
-      result = await withBrowser(client, scopes, settings.port, interrupt.signal, timeoutMs);
+      result = await withBrowser(client, scopes, settings.port, interrupt.signal, timeoutMs, loginHint);
       if (!result) {
         say('The browser could not be opened: signing in with a device code instead.');
         if (remoteSession()) say(`  hint: ${sshHint(settings.port ?? FALLBACK_PORT)}`);

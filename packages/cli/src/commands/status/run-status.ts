@@ -6,6 +6,7 @@ import { type SettingFlags, type Settings, resolveSettings } from '../../config/
 import { describeError } from '../../errors.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { relativeTime } from '../../output/relative-time.js';
+import { loginCommand } from '../login/login-command.js';
 
 /** One token as `status` shows it: never the token itself. */
 interface TokenView {
@@ -32,6 +33,8 @@ interface ProfileView {
   issuer?: string | undefined;
   clientId: string;
   accounts: AccountView[];
+  /** How to sign in to it. */
+  login: string;
   error?: string;
 }
 
@@ -52,6 +55,7 @@ async function viewOf(
     ...(settings.authority !== undefined ? { authority: settings.authority } : { issuer: settings.issuer }),
     clientId: settings.clientId,
     accounts: [],
+    login: loginCommand(settings),
   };
   let client: TokenClient;
   try {
@@ -99,10 +103,7 @@ function text(views: ProfileView[], now: number): string {
       `    ${v.authority !== undefined ? `authority ${v.authority}` : `issuer ${v.issuer}`}, client ${v.clientId}`,
     );
     if (v.error) lines.push(`    cannot be used: ${terminalText(v.error)}`);
-    else if (v.accounts.length === 0)
-      lines.push(
-        `    no account signed in: \`tokenloop login${v.name !== null && !v.current ? ` --profile ${v.name}` : ''}\``,
-      );
+    else if (v.accounts.length === 0) lines.push(`    no account signed in: \`${v.login}\``);
     for (const a of v.accounts) {
       // S74: usernames, tenants and scopes are the provider's.
       lines.push(

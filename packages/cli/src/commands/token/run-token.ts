@@ -2,7 +2,9 @@ import { loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
+import type { AccountInfo } from 'tokenloop';
 import { chosenAccount } from '../accounts/account-choice.js';
+import { signInRequired } from '../login/login-command.js';
 import { TOKEN_FORMATS, type TokenFormat, formatToken } from '../../output/token-format.js';
 
 export interface TokenOptions extends SettingFlags {
@@ -37,8 +39,9 @@ export async function runToken(
   const scopes =
     opts.resource !== undefined ? [`${opts.resource.replace(/\/+$/, '')}/.default`] : settings.scopes;
   const client = await makeClient(settings, paths);
+  let account: AccountInfo | undefined;
   try {
-    const account = await chosenAccount(client, settings, opts.account, 'token');
+    account = await chosenAccount(client, settings, opts.account, 'token');
     const result = await client.acquireTokenSilent({
       scopes,
       ...(account ? { account } : {}),
@@ -46,16 +49,9 @@ export async function runToken(
     });
     out(formatToken(result, format, { user: settings.user }));
   } catch (err) {
-    const e = err as { code?: string; message?: string; remediation?: string };
-    if (e.code === 'INTERACTION_REQUIRED' || e.code === 'ACCOUNT_NOT_FOUND') {
-      const login = `tokenloop login${settings.profileName ? ` --profile ${settings.profileName}` : ''}`;
-      throw new CliError(
-        `sign-in required: ${e.message}`,
-        EXIT.signInRequired,
-        `${e.remediation ? `${e.remediation} ` : ''}Run \`${login}\`.`,
-      );
-    }
-    throw err;
+    // Issue 14, finding 4: the fix signs in for these scopes, as this account, where this command looked.
+    const typed = opts.account?.includes('@') ? opts.account : undefined;
+    throw signInRequired(err, settings, { scopes, loginHint: account?.username ?? typed }) ?? err;
   } finally {
     await client.close();
   }

@@ -76,7 +76,7 @@ export async function loginUpstream(
     throw new UpstreamFailure(
       exitCode === EXIT.signInRequired ? 'sign-in' : exitCode === EXIT.temporary ? 'temporary' : 'failure',
       exitCode === EXIT.signInRequired
-        ? `sign-in required for ${user}: run \`tokenloop login --user ${user}\` (${message})`
+        ? `sign-in required for ${user}: run \`tokenloop login --login-hint ${user}\` (${message})`
         : message,
     );
   }
