@@ -38,6 +38,27 @@ export interface ConnectOptions {
 /** Why a connection was closed for breaking a limit. */
 export type LimitBroken = { kind: 'not-reading' } | { kind: 'long-line'; limit: number };
 
+/**
+ * S90: how much a connection may be read line by line in all: lines, bytes, and time spent waiting for them.
+ * Past any of them the connection is closed and the read fails with an error saying which bound was passed.
+ */
+export interface ReadBudget {
+  lines: number;
+  bytes: number;
+  waitMs: number;
+}
+
+/**
+ * S90: a mail server's side of the conversation before a session is relayed — greeting, capabilities, STARTTLS,
+ * SASL, and (IMAP) the capabilities after login or the re-selection of a mailbox on reconnection. Real servers
+ * take a few dozen lines of a few hundred bytes; these bounds leave ample room, and hold however a server (or
+ * whoever sits on the path before TLS) answers: endless capability lines, an endless multi-line greeting,
+ * SASL challenges without end, a line a second.
+ */
+export const SERVER_READ_BUDGET: ReadBudget = { lines: 1000, bytes: 256 * 1024, waitMs: 60_000 };
+/** S90: the longest line a server may send before the session is relayed. */
+export const SERVER_MAX_LINE = 64 * 1024;
+
 export interface WrapOptions {
   timeoutMs?: number;
   upgrade?: (plain: Socket) => Promise<TLSSocket>;
@@ -48,6 +69,8 @@ export interface WrapOptions {
   maxLine?: number;
   /** Called once when the connection is closed for breaking a limit (before it closes). */
   onLimit?: (why: LimitBroken) => void;
+  /** S90: bounds on everything read through readLine / readBytes, whatever the timeout of each read. */
+  budget?: ReadBudget;
 }
 
 const MAX_LINE = 1_000_000;
@@ -74,6 +97,22 @@ export function wrapSocket(first: Socket, o: WrapOptions = {}): LineConnection {
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   let stall: NodeJS.Timeout | undefined;
+  const spent = { lines: 0, bytes: 0, waitMs: 0 };
+  const peerName = () => o.peer ?? `${socket.remoteAddress}:${socket.remotePort}`;
+  /** S90: closes the connection and fails the read once a bound of the budget is passed. */
+  const overBudget = (message: string): never => {
+    const err = new Error(`the server ${message} before the session; connection closed`);
+    failure ??= err;
+    socket.destroy(err);
+    throw err;
+  };
+  const charge = (bytes: number, lines: number) => {
+    if (!o.budget) return;
+    spent.bytes += bytes;
+    spent.lines += lines;
+    if (spent.lines > o.budget.lines) overBudget(`sent more than ${o.budget.lines} lines`);
+    if (spent.bytes > o.budget.bytes) overBudget(`sent more than ${o.budget.bytes} bytes`);
+  };
   const limitBroken = (why: LimitBroken, message: string) => {
     if (failure || socket.destroyed) return;
     o.onLimit?.(why);
@@ -119,25 +158,40 @@ export function wrapSocket(first: Socket, o: WrapOptions = {}): LineConnection {
    * the other end leaves too much output untaken; more input is read only when what is there does not do.
    */
   async function until<T>(ready: () => T | undefined, ms: number): Promise<T> {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      if (!backedUp() || failure) {
-        const v = ready();
-        if (v !== undefined) return v;
-        if (!failure) socket.resume();
+    const started = Date.now();
+    const deadline = started + ms;
+    // S90: the time this read may take is also what is left of the budget's waiting time.
+    const budgetEnd = o.budget ? started + o.budget.waitMs - spent.waitMs : Infinity;
+    try {
+      for (;;) {
+        if (!backedUp() || failure) {
+          const v = ready();
+          if (v !== undefined) return v;
+          if (!failure) socket.resume();
+        }
+        if (failure) throw failure;
+        const now = Date.now();
+        if (now >= budgetEnd && o.budget)
+          overBudget(`took more than ${o.budget.waitMs / 1000} s in all to answer`);
+        const left = Math.min(deadline, budgetEnd) - now;
+        if (now >= deadline) throw new Error(`no answer within ${ms} ms`);
+        await wait(left);
       }
-      if (failure) throw failure;
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no answer within ${ms} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        wake = () => {
-          clearTimeout(timer);
-          wake = undefined;
-          resolve();
-        };
-      });
+    } finally {
+      spent.waitMs += Date.now() - started;
     }
+  }
+
+  /** Until more comes, something is taken or fails, or `ms` pass. */
+  function wait(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      };
+    });
   }
 
   return {
@@ -148,12 +202,13 @@ export function wrapSocket(first: Socket, o: WrapOptions = {}): LineConnection {
       return socket.remoteAddress;
     },
     get peer() {
-      return o.peer ?? `${socket.remoteAddress}:${socket.remotePort}`;
+      return peerName();
     },
     readLine(ms = timeoutMs) {
       return until(() => {
         const i = buffer.indexOf(10);
         if (i < 0) return undefined;
+        charge(i + 1, 1);
         const line = buffer.toString('latin1', 0, i).replace(/\r$/, '');
         buffer = buffer.subarray(i + 1);
         return line;
@@ -162,6 +217,7 @@ export function wrapSocket(first: Socket, o: WrapOptions = {}): LineConnection {
     readBytes(n, ms = timeoutMs) {
       return until(() => {
         if (buffer.length < n) return undefined;
+        charge(n, 0);
         const bytes = Buffer.from(buffer.subarray(0, n));
         buffer = buffer.subarray(n);
         return bytes;
@@ -202,7 +258,11 @@ export function wrapSocket(first: Socket, o: WrapOptions = {}): LineConnection {
   };
 }
 
-/** Connects to a server, with TLS from the first byte when `tls` is set. */
+/**
+ * Connects to a server, with TLS from the first byte when `tls` is set: at most `timeoutMs` to connect and as
+ * much for a TLS handshake, then reads bounded by SERVER_READ_BUDGET and SERVER_MAX_LINE (S90) until the
+ * connection is detached for a relay.
+ */
 export async function openLineConnection(o: ConnectOptions): Promise<LineConnection> {
   const timeoutMs = o.timeoutMs ?? 15_000;
   // SNI carries host names only (RFC 6066 §3); the certificate is checked against the host either way.
@@ -219,6 +279,9 @@ export async function openLineConnection(o: ConnectOptions): Promise<LineConnect
   });
   return wrapSocket(socket, {
     timeoutMs,
+    // S90: every server connection of the mail code is opened here, so every read of a server is bounded.
+    budget: SERVER_READ_BUDGET,
+    maxLine: SERVER_MAX_LINE,
     tls: o.tls,
     peer: `${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`,
     upgrade: (plain) =>

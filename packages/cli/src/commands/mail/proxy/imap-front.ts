@@ -154,9 +154,11 @@ export async function serveImap(socket: Socket, ctx: ProxyContext, id: string): 
             if (/^\* CAPABILITY /i.test(l)) caps = l.slice(13);
             if (l.startsWith('a2 ')) break;
           }
-        } catch {
+        } catch (err) {
           first.conn.close();
-          conn.writeLine(`${tag} NO [UNAVAILABLE] tokenloop: the server went away after the login`);
+          const why = `the server failed after the login: ${(err as Error).message}`;
+          ctx.log(id, `${user}: ${why}`);
+          conn.writeLine(`${tag} NO [UNAVAILABLE] tokenloop: ${why}`);
           continue;
         }
       }
