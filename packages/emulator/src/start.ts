@@ -29,8 +29,8 @@ export interface RunningEmulator {
   caCertFile: string | null;
   /** Tenants, apps (with secrets) and users (with passwords) as they are now. */
   directory(): DirectorySummary;
-  /** Token-endpoint request counts by grant type and client id. */
-  stats(): { token_requests: Record<string, Record<string, number>> };
+  /** Token-endpoint request counts by grant type and client id, and the CORS preflights received. */
+  stats(): { token_requests: Record<string, Record<string, number>>; cors_preflights: number };
   resetStats(): void;
   /** New signing key; the old one stays in the JWKS for the grace period. Returns the new `kid`. */
   rotateKeys(): Promise<string>;

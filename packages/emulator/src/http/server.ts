@@ -35,6 +35,7 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
   let errorsAs: 'json' | 'page' = 'json';
   try {
     if (method === 'OPTIONS') {
+      ctx.state.stats.countPreflight();
       // No CORS for the admin surface: scripts on other origins must not be allowed to call it.
       if (path === '/_emulator' || path.startsWith('/_emulator/')) {
         sendJson(res, 403, {

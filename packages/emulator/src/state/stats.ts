@@ -14,6 +14,12 @@ const GRANT_NAMES: Record<string, string> = {
  */
 export class Stats {
   private counts = new Map<string, Map<string, number>>();
+  /** CORS preflights (`OPTIONS`) received: a browser page sends one before any request it may not make plainly. */
+  private preflights = 0;
+
+  countPreflight(): void {
+    this.preflights++;
+  }
 
   countTokenRequest(grantType: string | undefined, clientId: string | undefined, knownClient: boolean): void {
     const grant = (grantType && GRANT_NAMES[grantType]) ?? 'other';
@@ -26,13 +32,14 @@ export class Stats {
     byClient.set(client, (byClient.get(client) ?? 0) + 1);
   }
 
-  toJSON(): { token_requests: Record<string, Record<string, number>> } {
+  toJSON(): { token_requests: Record<string, Record<string, number>>; cors_preflights: number } {
     const token_requests: Record<string, Record<string, number>> = {};
     for (const [grant, byClient] of this.counts) token_requests[grant] = Object.fromEntries(byClient);
-    return { token_requests };
+    return { token_requests, cors_preflights: this.preflights };
   }
 
   reset(): void {
     this.counts.clear();
+    this.preflights = 0;
   }
 }
