@@ -5,6 +5,7 @@ import { type CheckedOptions, type WebAuthOptions, WebAuthConfigError, checkWebO
 import { accountSessions } from './session/account-sessions.js';
 import { clearCookie, readCookie, setCookie } from './session/cookies.js';
 import { page, redirect } from './session/pages.js';
+import { isSameApp, recordNames } from './session/record-names.js';
 import { safeReturnTo } from './session/return-to.js';
 import {
   SESSION_CLAIMS,
@@ -93,7 +94,9 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
   });
   const policy = { secure: o.secureCookies };
   const redirectUri = `${o.origin}${o.callbackPath}`;
-  const accounts = accountSessions(sessions, o.sessionTtlMs);
+  // S97: every record this app keeps is named in its own namespace (authority, client id, origin).
+  const names = recordNames({ authority: client.authority, clientId: o.clientId, origin: o.origin });
+  const accounts = accountSessions(sessions, names, o.sessionTtlMs);
 
   const loginUrl = (returnTo: string, scopes?: string[]) => {
     const url = new URL(o.loginPath, o.origin);
@@ -106,11 +109,14 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     const id = readCookie(req.cookieHeader, o.cookieName);
     if (!id || !ID.test(id)) return undefined;
     // S68: what the store returns is checked, whichever store it is; the lifetime holds whatever its TTL did.
-    const data = parseStoredSession(await sessions.get(`s:${id}`));
+    const data = parseStoredSession(await sessions.get(names.session(id)));
     if (!data || data.signedInAt + o.sessionTtlMs <= Date.now()) return undefined;
+    // S97: another app's session (a store shared with it) is none here.
+    if (!isSameApp(data.app, names.app)) return undefined;
     // S66: a "sign out everywhere" after this sign-in ended it.
     if (!(await accounts.isCurrent(data.homeAccountId, data.signedInAt))) return undefined;
-    return { ...data, id };
+    const { homeAccountId, username, name, tenantId, claims, signedInAt } = data;
+    return { id, homeAccountId, username, name, tenantId, claims, signedInAt };
   }
 
   async function login(req: WebRequest): Promise<WebResponse> {
@@ -125,7 +131,7 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
       responseMode: o.responseMode ?? 'query',
     });
     const txId = newId();
-    await sessions.set(`t:${txId}`, { transaction, returnTo }, TX_TTL_MS);
+    await sessions.set(names.transaction(txId), { transaction, returnTo }, TX_TTL_MS);
     const cookie = setCookie(policy, TX_COOKIE, txId, {
       maxAgeSeconds: TX_TTL_MS / 1000,
       path: o.callbackPath,
@@ -141,7 +147,9 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     // Single use: the transaction is removed before anything else happens (S55); no cookie, no sign-in (S04).
     // S68: every read from the store goes through its parse function.
     const stored =
-      txId && ID.test(txId) ? parseStoredTransaction(await sessions.take(`t:${txId}`)) : undefined;
+      txId && ID.test(txId)
+        ? parseStoredTransaction(await sessions.take(names.transaction(txId)))
+        : undefined;
     if (!stored || stored.transaction.redirectUri !== redirectUri) {
       return page(
         400,
@@ -190,6 +198,7 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
       if (typeof v === 'string' && v.length > 0 && v.length <= 4096) claims[k] = v;
     }
     const data: StoredSession = {
+      app: names.app,
       homeAccountId: account.homeAccountId,
       username: account.username,
       name: account.name,
@@ -197,11 +206,11 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
       claims,
       signedInAt: Date.now(),
     };
-    await sessions.set(`s:${id}`, { ...data }, o.sessionTtlMs);
+    await sessions.set(names.session(id), { ...data, app: { ...data.app } }, o.sessionTtlMs);
     await accounts.add(data.homeAccountId, id, data.signedInAt + o.sessionTtlMs);
     // A new session id on every sign-in; any session the browser brought is ended (S54, fixation), after the
     // new one joined its account, so that signing in again as the same user keeps the tokens.
-    if (previous) await endSession({ client, sessions, accounts }, previous);
+    if (previous) await endSession({ client, sessions, names, accounts }, previous);
     const sessionCookie = setCookie(policy, o.cookieName, id, {
       maxAgeSeconds: Math.floor(o.sessionTtlMs / 1000),
     });
@@ -209,7 +218,7 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     return redirect(safeReturnTo(returnTo, o.origin), { 'set-cookie': [clearTx, sessionCookie] }, 303);
   }
 
-  const logout = signOutRoute({ o, client, sessions, accounts, policy, current: session });
+  const logout = signOutRoute({ o, client, sessions, names, accounts, policy, current: session });
 
   return {
     options: o,

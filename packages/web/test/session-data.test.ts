@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
 import { memorySessionStore } from '@tokenloop/web';
+import { recordNamesOf } from './support/records.js';
 import { Browser, type TestApp, startWebApp } from './support/web-app.js';
 
 for (const adapter of ['express', 'fastify'] as const) {
@@ -36,7 +37,7 @@ for (const adapter of ['express', 'fastify'] as const) {
       const b = new Browser();
       await b.go(`${app.url}/auth/login`);
       const id = b.cookies.get('tl_session')!;
-      const good = (await store.get(`s:${id}`))!;
+      const good = (await store.get(recordNamesOf(app.auth).session(id)))!;
       assert.equal(
         await (await b.request(`${app.url}/`)).text(),
         'signed in as alice@contoso.onmicrosoft.com',
@@ -56,14 +57,14 @@ for (const adapter of ['express', 'fastify'] as const) {
         { ...good, signedInAt: Number.NaN },
       ];
       for (const record of bad) {
-        await store.set(`s:${id}`, record, 60_000);
+        await store.set(recordNamesOf(app.auth).session(id), record, 60_000);
         const home = await b.request(`${app.url}/`);
         assert.equal(home.status, 200, JSON.stringify(record));
         assert.equal(await home.text(), 'anonymous', JSON.stringify(record));
         const me = await b.request(`${app.url}/me`);
         assert.equal(me.status, 302, `${JSON.stringify(record)}: sent to sign in`);
       }
-      await store.set(`s:${id}`, good, 60_000);
+      await store.set(recordNamesOf(app.auth).session(id), good, 60_000);
       assert.equal(
         await (await b.request(`${app.url}/`)).text(),
         'signed in as alice@contoso.onmicrosoft.com',
@@ -88,8 +89,8 @@ for (const adapter of ['express', 'fastify'] as const) {
         const b = new Browser();
         const start = await b.request(`${app.url}/auth/login`);
         const txId = b.cookies.get('tl_tx')!;
-        const tx = (await store.get(`t:${txId}`))!;
-        await store.set(`t:${txId}`, mutate(tx), 60_000);
+        const tx = (await store.get(recordNamesOf(app.auth).transaction(txId)))!;
+        await store.set(recordNamesOf(app.auth).transaction(txId), mutate(tx), 60_000);
         const authorize = await fetch(start.headers.get('location')!, { redirect: 'manual' });
         const res = await b.request(authorize.headers.get('location')!);
         assert.equal(res.status, 400, JSON.stringify(mutate(tx)).slice(0, 200));
@@ -109,8 +110,8 @@ describe('S68 sweep', () => {
     let reads = 0;
     for (const file of files) {
       const text = readFileSync(join(src, file), 'utf8');
-      // A store read is a get/take whose key is one of the web layer's record names (s:, t:, a:).
-      for (const m of text.matchAll(/(.{0,60})\b\w+\.(?:get|take)\(\s*`[a-z]:/g)) {
+      // A store read is a get/take of one of the web layer's record names (record-names.ts, S97).
+      for (const m of text.matchAll(/(.{0,60})\b\w+\.(?:get|take)\(\s*names\.\w+\(/g)) {
         reads++;
         assert.match(m[1]!, /\bparse\w+\(await $/, `${file}: a store read without a parse function: ${m[0]}`);
       }

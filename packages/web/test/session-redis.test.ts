@@ -11,6 +11,7 @@ import { type SessionStore, WebAuthConfigError } from '@tokenloop/web';
 import { redisSessionStore } from '@tokenloop/web/redis';
 import { redisStore } from 'tokenloop/redis';
 import { type RunningRedis, startRedis } from '../../tokenloop/test/support/redis-server.js';
+import { recordNamesOf } from './support/records.js';
 import { Browser, type TestApp, startWebApp } from './support/web-app.js';
 
 const PREFIX = 'tokenloop:session:';
@@ -118,6 +119,7 @@ describe('S67 web sessions in Redis', () => {
     const victim = await signIn();
     const [account] = await app.auth.client.getAccounts();
     const forged = JSON.stringify({
+      app: recordNamesOf(app.auth).app,
       homeAccountId: account!.homeAccountId,
       username: account!.username,
       claims: {},
@@ -135,7 +137,11 @@ describe('S67 web sessions in Redis', () => {
     assert.equal(await whoAmI(victim.browser), 'anonymous', 'plain JSON under the hashed name');
     // Sealed by a store with another key, moved under the real name.
     const other = redisSessionStore({ client, key: randomBytes(32), prefix: 'elsewhere:' });
-    await other.set(`s:${victim.id}`, JSON.parse(forged) as Record<string, unknown>, 60_000);
+    await other.set(
+      recordNamesOf(app.auth).session(victim.id),
+      JSON.parse(forged) as Record<string, unknown>,
+      60_000,
+    );
     const [otherName] = await client.keys('elsewhere:*');
     await client.set(victim.name, (await client.get(otherName!))!, 'PX', 60_000);
     assert.equal(await whoAmI(victim.browser), 'anonymous', 'sealed with another key');

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
 import { memorySessionStore } from '@tokenloop/web';
+import { recordNamesOf } from './support/records.js';
 import { Browser, type TestApp, startWebApp } from './support/web-app.js';
 
 const ALICE = 'signed in as alice@contoso.onmicrosoft.com';
@@ -123,7 +124,7 @@ for (const adapter of ['express', 'fastify'] as const) {
         const res = await signOut(b, headers);
         assert.equal(res.status, 303, JSON.stringify(headers));
         assert.match(res.headers.get('location')!, /\/oauth2\/v2\.0\/logout\?/);
-        assert.equal(await store.get(`s:${id}`), undefined, 'session destroyed');
+        assert.equal(await store.get(recordNamesOf(app.auth).session(id)), undefined, 'session destroyed');
         b.cookies.set('tl_session', id);
         assert.equal(await whoAmI(b), 'anonymous', 'the old cookie is worthless');
       }

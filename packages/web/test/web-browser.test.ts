@@ -13,6 +13,7 @@ import { redisSessionStore } from '@tokenloop/web/redis';
 import { redisStore } from 'tokenloop/redis';
 import { artifactDir, launchBrowser } from '../../emulator/test/support/browser.js';
 import { type RunningRedis, startRedis } from '../../tokenloop/test/support/redis-server.js';
+import { recordNamesOf } from './support/records.js';
 import { type TestApp, startWebApp } from './support/web-app.js';
 
 const API_SCOPE = `api://${SAMPLE_IDS.apiApp}/access_as_user`;
@@ -97,7 +98,7 @@ for (const adapter of ['express', 'fastify'] as const) {
 
       // Session expiry: the session is gone from Redis → the next page asks for sign-in (SSO brings the user back).
       const cookie = (await page.context().cookies()).find((c) => c.name === 'tl_session')!;
-      await sessionStores[0]!.delete(`s:${cookie.value}`);
+      await sessionStores[0]!.delete(recordNamesOf(a.auth).session(cookie.value));
       await page.goto(`${a.url}/`);
       assert.equal((await page.locator('body').innerText()).trim(), 'anonymous');
 

@@ -9,6 +9,7 @@ import { memorySessionStore, safeReturnTo, WebAuthConfigError, createWebAuth } f
 import { redisSessionStore } from '@tokenloop/web/redis';
 import { redisStore } from 'tokenloop/redis';
 import { type RunningRedis, startRedis } from '../../tokenloop/test/support/redis-server.js';
+import { recordNamesOf } from './support/records.js';
 import { Browser, type TestApp, startWebApp } from './support/web-app.js';
 
 const API_SCOPE = `api://${SAMPLE_IDS.apiApp}/access_as_user`;
@@ -109,11 +110,11 @@ for (const adapter of ['express', 'fastify'] as const) {
       await b.go(`${app.url}/auth/login`);
       const id = b.cookies.get('tl_session')!;
       assert.ok(id && id !== 'attacker-chosen-session-id' && id.length >= 40);
-      assert.ok(await store.get(`s:${id}`));
+      assert.ok(await store.get(recordNamesOf(app.auth).session(id)));
       const out = await b.request(`${app.url}/auth/logout`, { method: 'POST', headers: { origin: app.url } });
       assert.equal(out.status, 303);
       assert.match(out.headers.get('location')!, /\/oauth2\/v2\.0\/logout\?/);
-      assert.equal(await store.get(`s:${id}`), undefined);
+      assert.equal(await store.get(recordNamesOf(app.auth).session(id)), undefined);
       // The server-side tokens go with the user's last session, or with "sign out everywhere" (S66:
       // session-signout.test.ts); other tests here leave sessions of the same user.
       b.cookies.set('tl_session', id);
@@ -195,7 +196,7 @@ for (const adapter of ['express', 'fastify'] as const) {
     it('an expired or removed session sends the user to sign in again', async () => {
       const b = new Browser();
       await b.go(`${app.url}/auth/login`);
-      await store.delete(`s:${b.cookies.get('tl_session')}`);
+      await store.delete(recordNamesOf(app.auth).session(b.cookies.get('tl_session')!));
       const res = await b.request(`${app.url}/me`);
       assert.equal(res.status, 302);
       assert.equal(res.headers.get('location'), '/auth/login?returnTo=%2Fme');

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
+import type { RecordNames } from './record-names.js';
 import { type StoredAccountSessions, parseAccountSessions } from './session-data.js';
 import type { SessionStore } from './session-store.js';
 
 /**
  * Which sessions each account has in this app (S66), so that one session's sign-out removes the server-side
  * tokens only when no other session of the same user still uses them, and "sign out everywhere" ends them
- * all. Kept in the session store under `a:<homeAccountId>`; a session is named by a hash of its id, never the
+ * all. Kept in the session store under `names.account(homeAccountId)`; a session is named by a hash of its id, never the
  * id. Updates are read-modify-write: two sign-ins of the same user at the same instant on two instances may
  * lose an entry, which can only make a later sign-out remove the tokens early (the other session then signs in
  * again), never keep tokens nobody asked to keep.
@@ -24,12 +25,15 @@ export interface AccountSessions {
 const MAX_SESSIONS = 100;
 const hashOf = (id: string) => createHash('sha256').update(id, 'utf8').digest('base64url');
 
-export function accountSessions(store: SessionStore, sessionTtlMs: number): AccountSessions {
-  const name = (homeAccountId: string) => `a:${homeAccountId}`;
+export function accountSessions(
+  store: SessionStore,
+  names: RecordNames,
+  sessionTtlMs: number,
+): AccountSessions {
   // S68: the record is checked when read, as every record.
   const read = async (homeAccountId: string): Promise<StoredAccountSessions> => {
     const now = Date.now();
-    const stored = parseAccountSessions(await store.get(`a:${homeAccountId}`));
+    const stored = parseAccountSessions(await store.get(names.account(homeAccountId)));
     return {
       sessions: (stored?.sessions ?? []).filter((s) => s.exp > now),
       signedOutAt: stored?.signedOutAt,
@@ -41,10 +45,10 @@ export function accountSessions(store: SessionStore, sessionTtlMs: number): Acco
       ...record.sessions.map((s) => s.exp),
       record.signedOutAt === undefined ? 0 : record.signedOutAt + sessionTtlMs,
     );
-    if (until <= now) return store.delete(name(homeAccountId));
+    if (until <= now) return store.delete(names.account(homeAccountId));
     const value: Record<string, unknown> = { sessions: record.sessions };
     if (record.signedOutAt !== undefined) value.signedOutAt = record.signedOutAt;
-    await store.set(name(homeAccountId), value, until - now);
+    await store.set(names.account(homeAccountId), value, until - now);
   };
   return {
     async add(homeAccountId, id, expiresAt) {

@@ -1,4 +1,5 @@
 import type { AuthorizationTransaction } from 'tokenloop';
+import type { AppIdentity } from './record-names.js';
 
 /**
  * The records the web layer keeps in a session store, and their runtime checks (S68). Whatever a store returns
@@ -6,8 +7,10 @@ import type { AuthorizationTransaction } from 'tokenloop';
  * the known fields are copied out, so nothing reaches the code as a bare cast.
  */
 
-/** A signed-in session as stored under `s:<id>`. Tokens are never in it. */
+/** A signed-in session as stored under `s:<app>:<id>`. Tokens are never in it. */
 export interface StoredSession {
+  /** S97: the app that created it. */
+  app: AppIdentity;
   homeAccountId: string;
   username: string | undefined;
   name: string | undefined;
@@ -17,7 +20,7 @@ export interface StoredSession {
   signedInAt: number;
 }
 
-/** A sign-in in progress as stored under `t:<id>`. */
+/** A sign-in in progress as stored under `t:<app>:<id>`. */
 export interface StoredTransaction {
   transaction: AuthorizationTransaction;
   returnTo: string;
@@ -35,17 +38,24 @@ const text = (v: unknown, max = 4096): v is string =>
 const optionalText = (v: unknown): v is string | undefined => v === undefined || text(v);
 const time = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 
+function parseApp(value: unknown): AppIdentity | undefined {
+  if (!isRecord(value)) return undefined;
+  const { issuer, clientId, origin } = value;
+  return text(issuer) && text(clientId) && text(origin) ? { issuer, clientId, origin } : undefined;
+}
+
 export function parseStoredSession(value: unknown): StoredSession | undefined {
   if (!isRecord(value)) return undefined;
   const { homeAccountId, username, name, tenantId, claims, signedInAt } = value;
-  if (!text(homeAccountId, 1024) || !time(signedInAt) || !isRecord(claims)) return undefined;
+  const app = parseApp(value.app);
+  if (!app || !text(homeAccountId, 1024) || !time(signedInAt) || !isRecord(claims)) return undefined;
   if (!optionalText(username) || !optionalText(name) || !optionalText(tenantId)) return undefined;
   const kept: Record<string, string> = {};
   for (const [k, v] of Object.entries(claims)) {
     if (!(SESSION_CLAIMS as readonly string[]).includes(k) || !text(v)) return undefined;
     kept[k] = v;
   }
-  return { homeAccountId, username, name, tenantId, claims: kept, signedInAt };
+  return { app, homeAccountId, username, name, tenantId, claims: kept, signedInAt };
 }
 
 export function parseStoredTransaction(value: unknown): StoredTransaction | undefined {
@@ -74,7 +84,7 @@ export function parseStoredTransaction(value: unknown): StoredTransaction | unde
   };
 }
 
-/** The sessions of one account, as stored under `a:<homeAccountId>` (S66). */
+/** The sessions of one account, as stored under `a:<tokens>:<homeAccountId>` (S66). */
 export interface StoredAccountSessions {
   /** Live sessions: a hash of each session id (never the id) and when it ends. */
   sessions: { h: string; exp: number }[];

@@ -1,6 +1,7 @@
 import type { TokenClient } from 'tokenloop';
 import type { CheckedOptions } from '../options.js';
 import type { AccountSessions } from './account-sessions.js';
+import type { RecordNames } from './record-names.js';
 import { type CookiePolicy, clearCookie } from './cookies.js';
 import { redirect, signOutPage } from './pages.js';
 import { fromOwnPage } from './same-origin.js';
@@ -18,6 +19,7 @@ export interface SignOutDeps {
   o: CheckedOptions;
   client: TokenClient;
   sessions: SessionStore;
+  names: RecordNames;
   accounts: AccountSessions;
   policy: CookiePolicy;
   current(req: WebRequest): Promise<SessionRef | undefined>;
@@ -28,10 +30,10 @@ export interface SignOutDeps {
  * left, the server-side tokens go too (S66). Used by sign-out and when a sign-in replaces a session.
  */
 export async function endSession(
-  d: Pick<SignOutDeps, 'client' | 'sessions' | 'accounts'>,
+  d: Pick<SignOutDeps, 'client' | 'sessions' | 'names' | 'accounts'>,
   s: SessionRef,
 ): Promise<void> {
-  await d.sessions.delete(`s:${s.id}`);
+  await d.sessions.delete(d.names.session(s.id));
   const others = await d.accounts.remove(s.homeAccountId, s.id);
   if (others === 0) await d.client.removeAccount(s.homeAccountId).catch(() => false);
 }
@@ -58,7 +60,7 @@ export function signOutRoute(d: SignOutDeps): (req: WebRequest) => Promise<WebRe
     if (!post) return confirmation(current, 200);
     const end = await endSessionUrl(current.homeAccountId);
     if (req.form?.get('everywhere') === '1') {
-      await d.sessions.delete(`s:${current.id}`);
+      await d.sessions.delete(d.names.session(current.id));
       await d.accounts.endAll(current.homeAccountId);
       await client.removeAccount(current.homeAccountId).catch(() => false);
     } else {
