@@ -83,8 +83,9 @@ export const ROUTES: Route[] = [
   pagePost(UI_PATHS.deviceConfirm, deviceConfirmSubmit),
   pagePost(UI_PATHS.signOut, signOutSubmit),
   entry(['GET'], '/devicelogin', [], devicePage),
-  api(['GET'], '/v1\\.0/me', [], me),
-  api(['GET', 'POST'], '/oidc/userinfo', [], userinfo),
+  // Graph answers pages too (Microsoft's SPA samples call it from the browser with the bearer token).
+  api(['GET'], '/v1\\.0/me', [], me, { methods: 'GET, OPTIONS', answers: 'any' }),
+  api(['GET', 'POST'], '/oidc/userinfo', [], userinfo, { methods: 'GET, POST, OPTIONS', answers: 'any' }),
   api(ANY, '/_emulator(?:/.*)?', [], admin),
   entry(['GET'], '/', [], (_ctx, x) => redirect(x.res, '/_emulator/')),
 ];

@@ -6,6 +6,7 @@
  *   - loginPopup (the emulator's sign-in and consent pages in MSAL's popup), then acquireTokenSilent served
  *     from MSAL's cache (no token request, by the emulator's /_emulator/stats) and, once the access token
  *     counts as expired, exactly one refresh — cross-origin, `client-request-id` in the URL, no preflight;
+ *   - Graph's /v1.0/me called from the page with the cached token, as Microsoft's SPA samples do;
  *   - ssoSilent on a fresh page: a hidden cross-site iframe with prompt=none, signed in by the SSO cookie;
  *   - the MFA scenario switch: InteractionRequiredAuthError from acquireTokenSilent and ssoSilent;
  *   - a single-page app's refresh token past its fixed lifetime (AADSTS700084): MSAL renews in the iframe;
@@ -22,6 +23,7 @@ import { type RunningEmulator, SAMPLE_IDS } from '../src/index.ts';
 import { SHORT_LIFETIME, tokenRequests, untilMsalExpiry } from './msal/cache-cases.ts';
 import {
   cachedAccounts,
+  callApi,
   type MsalOutcome,
   msal,
   openApp,
@@ -211,6 +213,19 @@ describe('msal-browser against the emulator: popup, cache, refresh, silent SSO, 
       );
       assert.equal(next.fromCache, true);
       assert.equal(await r.preflights(), 0, 'msal-browser never needed a CORS preflight');
+
+      // The samples' next step: Graph's /me from the page, with the cached token (its Authorization header
+      // takes a preflight, which the emulator's Graph grants as Graph does).
+      const me = await callApi(page, `${r.e.url}/v1.0/me`, ['User.Read']);
+      assert.equal(me.status, 200, JSON.stringify(me));
+      assert.equal(me.body?.id, SAMPLE_IDS.alice);
+      assert.equal(me.body?.displayName, 'Alice Adams');
+      assert.equal(await r.preflights(), 1, 'the Graph call’s preflight');
+      assert.deepEqual(
+        await r.requests(),
+        { authorization_code: 1, refresh_token: 1 },
+        'still from the cache',
+      );
       await page.close();
     },
   );

@@ -352,6 +352,35 @@ describe('single-page apps: CORS of the other endpoints', () => {
     }
   });
 
+  it('SPA: Graph-shaped /v1.0/me and /oidc/userinfo answer a page’s bearer call (preflight for Authorization granted, Access-Control-Allow-Origin *)', async () => {
+    const token = await tokenCall(e, T, {
+      grant_type: 'client_credentials',
+      client_id: SAMPLE_IDS.daemonApp,
+      client_secret: SAMPLE_SECRETS.daemonApp,
+      scope: 'https://graph.microsoft.com/.default',
+    });
+    assert.equal(token.status, 200);
+    for (const path of ['/v1.0/me', '/oidc/userinfo']) {
+      const preflight = await fetch(`${e.url}${path}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: PAGE,
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+      assert.equal(allowOrigin(preflight), '*', `${path}: preflight`);
+      assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /\bAuthorization\b/i);
+      await preflight.arrayBuffer();
+      // An app-only token: /v1.0/me refuses it, and the page can read why.
+      const res = await fetch(`${e.url}${path}`, {
+        headers: { origin: PAGE, authorization: `Bearer ${token.body.access_token as string}` },
+      });
+      assert.equal(allowOrigin(res), '*', `${path}: answer`);
+      await res.arrayBuffer();
+    }
+  });
+
   it('SPA: the interactive endpoints (authorize, logout, device code) send no CORS headers and grant no preflight', async () => {
     const authorize = await fetch(
       `${e.url}/${T}/oauth2/v2.0/authorize?client_id=${SAMPLE_IDS.spaApp}&response_type=code&redirect_uri=${encodeURIComponent(SPA_REDIRECT)}&scope=openid`,

@@ -61,6 +61,23 @@ export function cachedAccounts(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as unknown as { spa: { accounts(): string[] } }).spa.accounts());
 }
 
+/** Calls `url` from the page with a bearer token from acquireTokenSilent (the Graph call of Microsoft's samples). */
+export function callApi(
+  page: Page,
+  url: string,
+  scopes: string[],
+): Promise<{ status?: number; body?: Record<string, unknown> } & MsalOutcome> {
+  return page.evaluate(
+    ([u, s]) =>
+      (
+        window as unknown as {
+          spa: { callApi(u: string, s: string[]): Promise<{ status?: number } & MsalOutcome> };
+        }
+      ).spa.callApi(u, s),
+    [url, scopes] as const,
+  );
+}
+
 async function heading(page: Page): Promise<string> {
   return ((await page.locator('h1').first().textContent({ timeout: STEP_TIMEOUT_MS })) ?? '').trim();
 }

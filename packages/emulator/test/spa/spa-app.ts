@@ -94,6 +94,17 @@ window.spa = {
   accounts() {
     return pca.getAllAccounts().map((a) => a.username);
   },
+  /** As Microsoft's SPA samples call Graph: a token from acquireTokenSilent, sent from the page. */
+  async callApi(url, scopes) {
+    await window.spa.ready;
+    try {
+      const r = await pca.acquireTokenSilent({ scopes, account: pca.getAllAccounts()[0] });
+      const res = await fetch(url, { headers: { Authorization: 'Bearer ' + r.accessToken } });
+      return { status: res.status, body: await res.json() };
+    } catch (e) {
+      return failure(e);
+    }
+  },
 };
 </script></body></html>`;
 }
