@@ -6,7 +6,7 @@ import { readAstrings } from './imap-strings.js';
 import { relayImap } from './imap-relay.js';
 import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
 import { type Credentials, decodePlain } from './sasl-credentials.js';
-import { UpstreamFailure, connectUpstream, loginUpstream } from './upstream.js';
+import { UpstreamFailure, openUpstreamSession } from './upstream.js';
 
 const CAPABILITIES = 'IMAP4rev1 SASL-IR LITERAL+ ID AUTH=PLAIN';
 
@@ -123,13 +123,8 @@ export async function serveImap(socket: Socket, ctx: ProxyContext, id: string): 
     }
     const user = creds.user;
     const login = async () => {
-      const up = await connectUpstream(ctx.upstream);
-      try {
-        return { conn: up.conn, outcome: await loginUpstream(up, ctx.upstream, user, ctx.tokens) };
-      } catch (err) {
-        up.conn.close();
-        throw err;
-      }
+      const { up, outcome } = await openUpstreamSession(ctx, user);
+      return { conn: up.conn, outcome };
     };
     let first;
     try {

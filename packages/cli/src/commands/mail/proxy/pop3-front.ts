@@ -4,7 +4,7 @@ import { checkLogin } from './front-login.js';
 import { pipeSession } from './pipe-session.js';
 import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
 import { type Credentials, decodePlain } from './sasl-credentials.js';
-import { UpstreamFailure, connectUpstream, loginUpstream } from './upstream.js';
+import { UpstreamFailure, openUpstreamSession } from './upstream.js';
 
 /**
  * One POP3 client of the proxy: USER / PASS or AUTH PLAIN with the local password, answered by the proxy;
@@ -94,15 +94,10 @@ export async function servePop3(socket: Socket, ctx: ProxyContext, id: string): 
     }
     let up;
     try {
-      up = await connectUpstream(ctx.upstream);
-      try {
-        const outcome = await loginUpstream(up, ctx.upstream, creds.user, ctx.tokens);
-        ctx.log(id, `${creds.user}: logged in to ${ctx.upstream.host}`);
-        conn.writeLine(outcome.serverReply);
-      } catch (err) {
-        up.conn.close();
-        throw err;
-      }
+      const session = await openUpstreamSession(ctx, creds.user);
+      up = session.up;
+      ctx.log(id, `${creds.user}: logged in to ${ctx.upstream.host}`);
+      conn.writeLine(session.outcome.serverReply);
     } catch (err) {
       const f = err instanceof UpstreamFailure ? err : new UpstreamFailure('failure', (err as Error).message);
       ctx.log(id, `${creds.user}: upstream login failed: ${f.text}`);

@@ -1,6 +1,7 @@
 import type { MailEndpoint } from '../mail-endpoint.js';
 import type { LoginThrottle } from './login-throttle.js';
 import type { TokenSource } from './upstream.js';
+import type { UpstreamSlots } from './upstream-slots.js';
 
 /** What one listener's sessions share. */
 export interface ProxyContext {
@@ -10,6 +11,13 @@ export interface ProxyContext {
   /** How fast local passwords may be tried: one for the whole proxy process (S77). */
   logins: LoginThrottle;
   tokens: TokenSource;
+  /** S91: connections to the real servers being set up for logins, capped for the whole proxy. */
+  slots: UpstreamSlots;
+  /**
+   * What this listener learned of its server at the last login: the SMTP extensions offered to mail programs at
+   * EHLO (the proxy answers EHLO itself, S91).
+   */
+  learned: { smtpExtensions?: string[] };
   /** One line to the proxy's log; never message content, passwords or tokens. */
   log(session: string, text: string): void;
 }

@@ -15,6 +15,7 @@ import { servePop3 } from './pop3-front.js';
 import type { ProxyContext } from './proxy-context.js';
 import { serveSmtp } from './smtp-front.js';
 import type { TokenSource } from './upstream.js';
+import { upstreamSlots } from './upstream-slots.js';
 
 export interface MailProxyOptions extends SettingFlags {
   imap?: string[];
@@ -80,6 +81,7 @@ export async function runMailProxy(opts: MailProxyOptions): Promise<void> {
   };
   const checkPassword = localPasswordChecker(paths.config);
   const logins = loginThrottle(); // S77: one for every listener, kept across connections
+  const slots = upstreamSlots(); // S91: one for every listener
   const log = (session: string, text: string) => {
     // Control characters (CR, LF…) from user names a client typed cannot forge log lines.
     if (!opts.quiet)
@@ -93,7 +95,15 @@ export async function runMailProxy(opts: MailProxyOptions): Promise<void> {
   let next = 1;
   try {
     for (const l of listeners) {
-      const ctx: ProxyContext = { upstream: l.upstream, checkPassword, logins, tokens, log };
+      const ctx: ProxyContext = {
+        upstream: l.upstream,
+        checkPassword,
+        logins,
+        tokens,
+        slots,
+        learned: {},
+        log,
+      };
       const server = createServer((socket) => {
         const id = `${l.protocol}#${next++}`;
         sockets.add(socket);

@@ -5,11 +5,24 @@ import { checkLogin, type LoginVerdict } from './front-login.js';
 import { pipeSession } from './pipe-session.js';
 import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
 import { type Credentials, decodeLoginField, decodePlain } from './sasl-credentials.js';
-import { type Upstream, UpstreamFailure, connectUpstream, loginUpstream } from './upstream.js';
+import { type Upstream, UpstreamFailure, openUpstreamSession } from './upstream.js';
 
-/** Extensions of the server the client may use after AUTH (ours replace its AUTH and STARTTLS). */
+/**
+ * Extensions of the server the client may use after AUTH (ours replace its AUTH and STARTTLS): well-formed
+ * EHLO lines (RFC 5321 §4.1.1.1: a keyword, then printable parameters), a bounded number of them.
+ */
 const passOn = (extensions: string[]) =>
-  extensions.slice(1).filter((e) => !/^(AUTH|STARTTLS)\b/i.test(e) && !/^AUTH=/i.test(e));
+  extensions
+    .slice(1)
+    .filter((e) => /^[A-Za-z0-9][A-Za-z0-9-]*( [\x21-\x7e]+)*$/.test(e) && e.length <= 512)
+    .filter((e) => !/^(AUTH|STARTTLS)\b/i.test(e) && !/^AUTH=/i.test(e))
+    .slice(0, 50);
+
+/**
+ * S91: what EHLO offers before any login through this port has shown the server's own extensions: none but
+ * ours (AUTH), which every mail program can work with (no pipelining, 7-bit or encoded messages).
+ */
+const UNTIL_LEARNED: string[] = [];
 
 async function readResponse(conn: LineConnection): Promise<string | undefined> {
   const line = await conn.readLine();
@@ -54,42 +67,29 @@ async function credentialsOf(conn: LineConnection, args: string[]): Promise<Cred
 }
 
 /**
- * One SMTP client of the proxy. At EHLO the proxy connects to the real server (TLS or STARTTLS) so that it
- * can offer the client the server's own extensions, with AUTH PLAIN / LOGIN in place of the server's AUTH;
- * at AUTH it checks the local password, logs in upstream with XOAUTH2 and a fresh token, and relays the rest.
+ * One SMTP client of the proxy. S91: the proxy answers EHLO itself, without reaching the server, offering the
+ * extensions the server offered at the last login through this port (with AUTH PLAIN / LOGIN in place of the
+ * server's AUTH); at AUTH it checks the local password, then logs in upstream with XOAUTH2 and a fresh token,
+ * and relays the rest.
  */
 export async function serveSmtp(socket: Socket, ctx: ProxyContext, id: string): Promise<void> {
   const conn = frontConnection(socket, ctx, id);
   conn.writeLine('220 localhost tokenloop mail proxy ESMTP');
   let failures = 0;
-  let up: Upstream | undefined;
   let greeted = false;
-  const closeUp = () => {
-    up?.conn.close();
-    up = undefined;
-  };
   for (;;) {
     let line: string;
     try {
       line = await conn.readLine();
     } catch {
-      closeUp();
       conn.close();
       return;
     }
     const [verbRaw = '', ...args] = line.split(' ').filter(Boolean);
     const verb = verbRaw.toUpperCase();
     if (verb === 'EHLO') {
-      closeUp();
-      let extensions: string[] = ['8BITMIME', 'PIPELINING'];
-      try {
-        up = await connectUpstream(ctx.upstream);
-        extensions = passOn(up.negotiated.capabilities);
-      } catch (err) {
-        ctx.log(id, `cannot reach the server yet: ${(err as Error).message}`);
-      }
       greeted = true;
-      const lines = ['localhost', ...extensions, 'AUTH PLAIN LOGIN'];
+      const lines = ['localhost', ...(ctx.learned.smtpExtensions ?? UNTIL_LEARNED), 'AUTH PLAIN LOGIN'];
       lines.forEach((l, i) => conn.writeLine(`250${i === lines.length - 1 ? ' ' : '-'}${l}`));
       continue;
     }
@@ -100,7 +100,6 @@ export async function serveSmtp(socket: Socket, ctx: ProxyContext, id: string): 
     }
     if (verb === 'QUIT') {
       conn.writeLine('221 2.0.0 tokenloop mail proxy closing');
-      closeUp();
       socket.end();
       return;
     }
@@ -128,18 +127,11 @@ export async function serveSmtp(socket: Socket, ctx: ProxyContext, id: string): 
     try {
       creds = await credentialsOf(conn, args);
     } catch {
-      closeUp();
       conn.close();
       return;
     }
     if (!creds) continue;
-    let verdict: LoginVerdict;
-    try {
-      verdict = await checkLogin(ctx, id, creds, socket);
-    } catch (err) {
-      closeUp();
-      throw err;
-    }
+    const verdict: LoginVerdict = await checkLogin(ctx, id, creds, socket);
     if (typeof verdict === 'object') {
       conn.writeLine(`454 4.7.0 tokenloop: ${verdict.later}`);
       continue;
@@ -148,42 +140,27 @@ export async function serveSmtp(socket: Socket, ctx: ProxyContext, id: string): 
       failures++;
       conn.writeLine('535 5.7.8 Authentication credentials invalid (the local proxy password)');
       if (failures >= MAX_FAILED_LOGINS) {
-        closeUp();
         socket.end();
         return;
       }
       continue;
     }
     const user = creds.user;
-    let session: Upstream | undefined;
-    let failure: UpstreamFailure | undefined;
-    // The connection opened at EHLO may have gone stale while the client took its time: one fresh retry.
-    for (let attempt = 0; attempt < 2 && !session; attempt++) {
-      try {
-        const current = up ?? (await connectUpstream(ctx.upstream));
-        up = undefined;
-        try {
-          await loginUpstream(current, ctx.upstream, user, ctx.tokens);
-          session = current;
-        } catch (err) {
-          current.conn.close();
-          throw err;
-        }
-      } catch (err) {
-        failure =
-          err instanceof UpstreamFailure ? err : new UpstreamFailure('failure', (err as Error).message);
-        if (failure.kind !== 'temporary') break;
-      }
-    }
-    if (!session) {
-      ctx.log(id, `${user}: upstream login failed: ${failure!.text}`);
+    let session: Upstream;
+    try {
+      session = (await openUpstreamSession(ctx, user)).up;
+    } catch (err) {
+      const failure =
+        err instanceof UpstreamFailure ? err : new UpstreamFailure('failure', (err as Error).message);
+      ctx.log(id, `${user}: upstream login failed: ${failure.text}`);
       conn.writeLine(
-        failure!.kind === 'refused'
-          ? `535 5.7.8 tokenloop: ${failure!.text}`
-          : `454 4.7.0 tokenloop: ${failure!.text}`,
+        failure.kind === 'refused'
+          ? `535 5.7.8 tokenloop: ${failure.text}`
+          : `454 4.7.0 tokenloop: ${failure.text}`,
       );
       continue;
     }
+    ctx.learned.smtpExtensions = passOn(session.negotiated.capabilities);
     ctx.log(id, `${user}: logged in to ${ctx.upstream.host}`);
     conn.writeLine('235 2.7.0 Authentication successful');
     await pipeSession({

@@ -4,6 +4,7 @@ import { PlainTransportRefused, requireProtectedTransport } from '../credential-
 import { type LineConnection, openLineConnection } from '../line-connection.js';
 import { type AuthOutcome, type Negotiated, negotiate, saslLogin } from '../mail-auth.js';
 import type { MailEndpoint } from '../mail-endpoint.js';
+import type { ProxyContext } from './proxy-context.js';
 
 /** Why the proxy could not log a user in upstream; `text` is safe to show the mail program. */
 export class UpstreamFailure extends Error {
@@ -105,4 +106,32 @@ export async function loginUpstream(
     throw new UpstreamFailure('refused', `${endpoint.host} refused the token for ${user}${why}`);
   }
   return outcome;
+}
+
+/**
+ * S91: the one way a front reaches the real server — only after the local password was accepted: under one of
+ * the proxy's upstream slots, connect, negotiate and log in with a fresh token for `user`. Throws
+ * UpstreamFailure; the connection is closed on failure.
+ */
+export async function openUpstreamSession(
+  ctx: Pick<ProxyContext, 'upstream' | 'tokens' | 'slots'>,
+  user: string,
+): Promise<{ up: Upstream; outcome: AuthOutcome }> {
+  const release = await ctx.slots.take();
+  if (!release)
+    throw new UpstreamFailure(
+      'temporary',
+      'too many logins to the server are being set up at once; try again in a moment',
+    );
+  try {
+    const up = await connectUpstream(ctx.upstream);
+    try {
+      return { up, outcome: await loginUpstream(up, ctx.upstream, user, ctx.tokens) };
+    } catch (err) {
+      up.conn.close();
+      throw err;
+    }
+  } finally {
+    release();
+  }
 }
