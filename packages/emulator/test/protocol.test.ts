@@ -454,6 +454,7 @@ describe('emulator protocol surface', () => {
         client_credentials: { [SAMPLE_IDS.daemonApp]: 1 },
         refresh_token: { [SAMPLE_IDS.publicApp]: 1 },
       },
+      cors_preflights: 0,
     });
   });
 });

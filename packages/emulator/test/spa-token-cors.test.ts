@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DEFAULT_SETTINGS } from '../src/context.ts';
 import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '../src/index.ts';
+import { ROUTES } from '../src/routes.ts';
 import { aadsts, allowOrigin, codeFor, type TokenAnswer, tokenCall } from './spa/token-calls.ts';
 
 const T = SAMPLE_IDS.contoso;
@@ -379,6 +380,33 @@ describe('single-page apps: CORS of the other endpoints', () => {
       assert.equal(allowOrigin(res), '*', `${path}: answer`);
       await res.arrayBuffer();
     }
+  });
+
+  it('SPA sweep: every route of the route table grants a page’s preflight exactly when the table allows it CORS (the admin API and the pages never)', async () => {
+    let checked = 0;
+    for (const route of ROUTES) {
+      const path = route.pattern.source
+        .replace(/^\^|\$$/g, '')
+        .replaceAll('\\/', '/')
+        .replaceAll('([^/]+)', T)
+        .replaceAll('(?:/.*)?', '/stats')
+        .replaceAll('\\.', '.');
+      assert.ok(route.pattern.test(path), `a path for ${route.pattern.source}: ${path}`);
+      const preflight = await fetch(`${e.url}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin: PAGE, 'access-control-request-method': route.methods[0]! },
+      });
+      await preflight.arrayBuffer();
+      assert.equal(
+        allowOrigin(preflight),
+        route.cors ? '*' : null,
+        `${path}: preflight ${route.cors ? 'granted' : 'refused'}`,
+      );
+      if (route.cors) assert.equal(preflight.headers.get('access-control-allow-methods'), route.cors.methods);
+      checked++;
+    }
+    assert.equal(checked, ROUTES.length);
+    assert.ok(ROUTES.some((r) => r.cors) && ROUTES.some((r) => !r.cors), 'both kinds in the table');
   });
 
   it('SPA: the interactive endpoints (authorize, logout, device code) send no CORS headers and grant no preflight', async () => {
