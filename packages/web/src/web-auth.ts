@@ -96,7 +96,7 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
   const redirectUri = `${o.origin}${o.callbackPath}`;
   // S97: every record this app keeps is named in its own namespace (authority, client id, origin).
   const names = recordNames({ authority: client.authority, clientId: o.clientId, origin: o.origin });
-  const accounts = accountSessions(sessions, names, o.sessionTtlMs);
+  const accounts = accountSessions(sessions, names);
 
   const loginUrl = (returnTo: string, scopes?: string[]) => {
     const url = new URL(o.loginPath, o.origin);
@@ -113,8 +113,9 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     if (!data || data.signedInAt + o.sessionTtlMs <= Date.now()) return undefined;
     // S97: another app's session (a store shared with it) is none here.
     if (!isSameApp(data.app, names.app)) return undefined;
-    // S66: a "sign out everywhere" after this sign-in ended it.
-    if (!(await accounts.isCurrent(data.homeAccountId, data.signedInAt))) return undefined;
+    // S66, S98: current only while its account's record is there with the session's epoch and lists it ("sign
+    // out everywhere" deletes the record, a sign-out the entry; a store that loses either: fail closed).
+    if (!(await accounts.isCurrent(data.homeAccountId, data.epoch, names.session(id)))) return undefined;
     const { homeAccountId, username, name, tenantId, claims, signedInAt } = data;
     return { id, homeAccountId, username, name, tenantId, claims, signedInAt };
   }
@@ -197,17 +198,20 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
       const v = idClaims[k];
       if (typeof v === 'string' && v.length > 0 && v.length <= 4096) claims[k] = v;
     }
+    const signedInAt = Date.now();
+    // S98: the session joins its account's record first, and keeps the record's epoch.
+    const epoch = await accounts.add(account.homeAccountId, names.session(id), signedInAt + o.sessionTtlMs);
     const data: StoredSession = {
-      app: names.app,
+      app: { ...names.app },
       homeAccountId: account.homeAccountId,
       username: account.username,
       name: account.name,
       tenantId: account.tenantId,
       claims,
-      signedInAt: Date.now(),
+      signedInAt,
+      epoch,
     };
-    await sessions.set(names.session(id), { ...data, app: { ...data.app } }, o.sessionTtlMs);
-    await accounts.add(data.homeAccountId, id, data.signedInAt + o.sessionTtlMs);
+    await sessions.set(names.session(id), { ...data }, o.sessionTtlMs);
     // A new session id on every sign-in; any session the browser brought is ended (S54, fixation), after the
     // new one joined its account, so that signing in again as the same user keeps the tokens.
     if (previous) await endSession({ client, sessions, names, accounts }, previous);

@@ -117,24 +117,30 @@ describe('S97 a session is bound to the app that created it', () => {
   const sessionAt = (app: TestApp, id: string) =>
     app.auth.session({ method: 'GET', url: new URL('/', app.url), cookieHeader: `tl_session=${id}` });
 
-  it("S97 a session record of app A put under app B's name is refused by B: the record names its app", async () => {
+  it("S97 a session record of app A put in place of app B's is refused by B: the record names its app", async () => {
     const store = memorySessionStore();
     const [a, b] = await twoApps(() => store);
     try {
-      const alice = new Browser();
-      await alice.go(`${a.url}/auth/login`);
-      const id = alice.cookies.get('tl_session')!;
-      const record = (await store.get(recordNamesOf(a.auth).session(id)))!;
-      assert.deepEqual(record.app, recordNamesOf(a.auth).app);
-      await store.set(recordNamesOf(b.auth).session(id), record, 60_000);
-      assert.equal(await sessionAt(b, id), undefined, "A's record under B's name");
-      // The same record naming app B is accepted there: the app in the record was the only difference.
-      await store.set(
-        recordNamesOf(b.auth).session(id),
-        { ...record, app: recordNamesOf(b.auth).app },
-        60_000,
+      // Alice signs in at both apps (which share the account record: one epoch, both sessions listed).
+      const atA = new Browser();
+      await atA.go(`${a.url}/auth/login`);
+      const atB = new Browser();
+      await atB.go(`${b.url}/auth/login`);
+      const idB = atB.cookies.get('tl_session')!;
+      const nameB = recordNamesOf(b.auth).session(idB);
+      const recordA = (await store.get(recordNamesOf(a.auth).session(atA.cookies.get('tl_session')!)))!;
+      const recordB = (await store.get(nameB))!;
+      assert.deepEqual(recordA.app, recordNamesOf(a.auth).app);
+      assert.equal(recordA.epoch, recordB.epoch, 'the same account record');
+      assert.equal((await sessionAt(b, idB))?.username, 'alice@contoso.onmicrosoft.com');
+      await store.set(nameB, recordA, 60_000);
+      assert.equal(await sessionAt(b, idB), undefined, "A's record in place of B's");
+      await store.set(nameB, { ...recordA, app: recordNamesOf(b.auth).app }, 60_000);
+      assert.equal(
+        (await sessionAt(b, idB))?.username,
+        'alice@contoso.onmicrosoft.com',
+        'the same record naming app B is accepted: the app it names was the only difference',
       );
-      assert.equal((await sessionAt(b, id))?.username, 'alice@contoso.onmicrosoft.com');
     } finally {
       await a.close();
       await b.close();
@@ -176,7 +182,11 @@ describe('S97 sweep', () => {
       for (const m of text.matchAll(/\b(?:sessions|store)\.(get|set|take|delete)\(\s*([^,)]*)/g)) {
         if (file.endsWith('session-store.ts') || file.endsWith('redis-session-store.ts')) continue;
         calls++;
-        assert.match(m[2]!, /^(?:\w+\.)?names\.(?:session|transaction|account)\(/, `${file}: ${m[0]}`);
+        assert.match(
+          m[2]!,
+          /^(?:\w+\.)?names\.(?:session|listedSession|transaction|account)\(/,
+          `${file}: ${m[0]}`,
+        );
       }
     }
     assert.ok(calls >= 6, `found only ${calls} store calls: the pattern no longer matches the code`);

@@ -55,6 +55,8 @@ for (const adapter of ['express', 'fastify'] as const) {
         { ...good, signedInAt: String(Date.now()) },
         { ...good, signedInAt: Date.now() - 3601_000 },
         { ...good, signedInAt: Number.NaN },
+        { ...good, epoch: undefined },
+        { ...good, epoch: 'x'.repeat(42) },
       ];
       for (const record of bad) {
         await store.set(recordNamesOf(app.auth).session(id), record, 60_000);

@@ -22,8 +22,13 @@ export interface AppIdentity {
 
 export interface RecordNames {
   readonly app: AppIdentity;
-  /** A signed-in session, by its id (the cookie value). */
+  /**
+   * A signed-in session, by its id (the cookie value): named by a hash of the id, so that an account's record
+   * can list its sessions' names (S98: "sign out everywhere" deletes them) without holding a session id.
+   */
   session(id: string): string;
+  /** A session's name as an account record lists it (checked when the record was read, S68). */
+  listedSession(name: string): string;
   /** A sign-in in progress, by its id (the transaction cookie value). */
   transaction(id: string): string;
   /** The sessions of an account (S66). */
@@ -32,6 +37,10 @@ export interface RecordNames {
 
 const tag = (parts: string[]) =>
   createHash('sha256').update(JSON.stringify(parts), 'utf8').digest('base64url').slice(0, 22);
+const hashOf = (id: string) => createHash('sha256').update(id, 'utf8').digest('base64url');
+
+/** The shape of every session name (`s:<app>:<hash of the id>`). */
+export const SESSION_NAME = /^s:[A-Za-z0-9_-]{22}:[A-Za-z0-9_-]{43}$/;
 
 export function recordNames(o: {
   authority: ResolvedAuthority;
@@ -43,7 +52,11 @@ export function recordNames(o: {
   const tokensTag = tag(['tokens', o.authority.environment, o.clientId]);
   return {
     app,
-    session: (id) => `s:${appTag}:${id}`,
+    session: (id) => `s:${appTag}:${hashOf(id)}`,
+    listedSession(name) {
+      if (!SESSION_NAME.test(name)) throw new Error('not a session name');
+      return name;
+    },
     transaction: (id) => `t:${appTag}:${id}`,
     account: (homeAccountId) => `a:${tokensTag}:${homeAccountId}`,
   };

@@ -1,5 +1,5 @@
 import type { AuthorizationTransaction } from 'tokenloop';
-import type { AppIdentity } from './record-names.js';
+import { type AppIdentity, SESSION_NAME } from './record-names.js';
 
 /**
  * The records the web layer keeps in a session store, and their runtime checks (S68). Whatever a store returns
@@ -18,6 +18,8 @@ export interface StoredSession {
   /** Selected ID-token claims, strings only. */
   claims: Record<string, string>;
   signedInAt: number;
+  /** S98: the epoch of the account's record when the session began; it must still be the record's. */
+  epoch: string;
 }
 
 /** A sign-in in progress as stored under `t:<app>:<id>`. */
@@ -37,6 +39,8 @@ const text = (v: unknown, max = 4096): v is string =>
   typeof v === 'string' && v.length > 0 && v.length <= max;
 const optionalText = (v: unknown): v is string | undefined => v === undefined || text(v);
 const time = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
+/** An account record's epoch (S98): 32 random bytes, base64url. */
+const isEpoch = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{43}$/.test(v);
 
 function parseApp(value: unknown): AppIdentity | undefined {
   if (!isRecord(value)) return undefined;
@@ -46,16 +50,17 @@ function parseApp(value: unknown): AppIdentity | undefined {
 
 export function parseStoredSession(value: unknown): StoredSession | undefined {
   if (!isRecord(value)) return undefined;
-  const { homeAccountId, username, name, tenantId, claims, signedInAt } = value;
+  const { homeAccountId, username, name, tenantId, claims, signedInAt, epoch } = value;
   const app = parseApp(value.app);
   if (!app || !text(homeAccountId, 1024) || !time(signedInAt) || !isRecord(claims)) return undefined;
+  if (!isEpoch(epoch)) return undefined;
   if (!optionalText(username) || !optionalText(name) || !optionalText(tenantId)) return undefined;
   const kept: Record<string, string> = {};
   for (const [k, v] of Object.entries(claims)) {
     if (!(SESSION_CLAIMS as readonly string[]).includes(k) || !text(v)) return undefined;
     kept[k] = v;
   }
-  return { app, homeAccountId, username, name, tenantId, claims: kept, signedInAt };
+  return { app, homeAccountId, username, name, tenantId, claims: kept, signedInAt, epoch };
 }
 
 export function parseStoredTransaction(value: unknown): StoredTransaction | undefined {
@@ -84,22 +89,21 @@ export function parseStoredTransaction(value: unknown): StoredTransaction | unde
   };
 }
 
-/** The sessions of one account, as stored under `a:<tokens>:<homeAccountId>` (S66). */
+/** The sessions of one account, as stored under `a:<tokens>:<homeAccountId>` (S66, S98). */
 export interface StoredAccountSessions {
-  /** Live sessions: a hash of each session id (never the id) and when it ends. */
-  sessions: { h: string; exp: number }[];
-  /** Sessions signed in before this time were ended by "sign out everywhere". */
-  signedOutAt: number | undefined;
+  /** Live sessions: each session's record name (a hash of its id, never the id) and when it ends. */
+  sessions: { n: string; exp: number }[];
+  /** S98: random, made when the record is; a session is current only while its epoch is the record's. */
+  epoch: string;
 }
 
 export function parseAccountSessions(value: unknown): StoredAccountSessions | undefined {
   if (!isRecord(value) || !Array.isArray(value.sessions) || value.sessions.length > 1000) return undefined;
-  const sessions: { h: string; exp: number }[] = [];
+  const sessions: { n: string; exp: number }[] = [];
   for (const s of value.sessions) {
-    if (!isRecord(s) || !text(s.h, 100) || !time(s.exp)) return undefined;
-    sessions.push({ h: s.h, exp: s.exp });
+    if (!isRecord(s) || typeof s.n !== 'string' || !SESSION_NAME.test(s.n) || !time(s.exp)) return undefined;
+    sessions.push({ n: s.n, exp: s.exp });
   }
-  const { signedOutAt } = value;
-  if (signedOutAt !== undefined && !time(signedOutAt)) return undefined;
-  return { sessions, signedOutAt };
+  if (!isEpoch(value.epoch)) return undefined;
+  return { sessions, epoch: value.epoch };
 }

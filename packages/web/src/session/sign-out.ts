@@ -34,7 +34,7 @@ export async function endSession(
   s: SessionRef,
 ): Promise<void> {
   await d.sessions.delete(d.names.session(s.id));
-  const others = await d.accounts.remove(s.homeAccountId, s.id);
+  const others = await d.accounts.remove(s.homeAccountId, d.names.session(s.id));
   if (others === 0) await d.client.removeAccount(s.homeAccountId).catch(() => false);
 }
 
@@ -60,6 +60,7 @@ export function signOutRoute(d: SignOutDeps): (req: WebRequest) => Promise<WebRe
     if (!post) return confirmation(current, 200);
     const end = await endSessionUrl(current.homeAccountId);
     if (req.form?.get('everywhere') === '1') {
+      // S98: every session of the user is deleted, and the account record with the epoch they need.
       await d.sessions.delete(d.names.session(current.id));
       await d.accounts.endAll(current.homeAccountId);
       await client.removeAccount(current.homeAccountId).catch(() => false);
