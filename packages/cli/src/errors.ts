@@ -74,18 +74,29 @@ export function describeError(err: unknown): {
   };
 }
 
+/** A fix only the running command can give (it knows its settings): registered by `loadSettings`. */
+type ContextualFix = (err: unknown) => Promise<string | undefined>;
+let contextualFix: ContextualFix | undefined;
+
+/** Issue 14, finding 6: the running command's settings turn a library remediation into a command that works. */
+export function setContextualFix(fix: ContextualFix | undefined): void {
+  contextualFix = fix;
+}
+
 /**
  * The ONE place that turns any error into what the user sees and an exit code. User errors get one clear
  * line and what to do about it (the library's AADSTS remediation); only unexpected errors show a stack, and
  * only with TOKENLOOP_DEBUG set. Library messages never contain tokens or secrets.
  */
-export function reportError(
+export async function reportError(
   err: unknown,
   write: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
-): ExitCode {
+): Promise<ExitCode> {
   const e = err as { code?: string; stack?: string };
   if (e?.code?.startsWith?.('commander.')) return EXIT.usage; // commander printed it already
-  const { message, hint, exitCode, unexpected } = describeError(err);
+  const described = describeError(err);
+  const { message, exitCode, unexpected } = described;
+  const hint = (await contextualFix?.(err).catch(() => undefined)) ?? described.hint;
   // S74: messages carry what providers said (error descriptions, names): shown as text, never as controls.
   write(`tokenloop: ${terminalText(message)}`);
   // Issue 14, findings 4 and 7: one label for what to do about an error, and it works when followed.

@@ -29,7 +29,8 @@ function withSettings(
     .option('-p, --profile <name>', 'use this profile (default: TOKENLOOP_PROFILE, else the one in use)')
     .option('--authority <url>', "Entra authority https://HOST/TENANT (or the emulator's)")
     .option('--issuer <url>', 'any OpenID provider, by issuer URL (instead of --authority)')
-    .option('--client-id <id>', 'application (client) id');
+    .option('--client-id <id>', 'application (client) id')
+    .option('--ca-file <file>', "a certificate authority to trust (PEM), e.g. an https emulator's");
   if (extra.scopes !== false) command.option('-s, --scope <scope>', 'scope to request (repeatable)', collect);
   if (extra.port)
     command.addOption(
@@ -199,6 +200,7 @@ export function buildProgram(): Command {
       ),
     )
     .option('--user <address>', 'default mail user')
+    .option('--ca-file <file>', 'a certificate authority to trust for this provider (PEM)')
     .option(
       '--emulator [url]',
       'the local emulator (default http://127.0.0.1:8400) with its sample native app',
@@ -352,6 +354,6 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    return reportError(err);
+    return await reportError(err);
   }
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { type RunningEmulator, SAMPLE_IDS, startEmulator } from '@tokenloop/emulator';
 import type { Command } from 'commander';
 import {
@@ -36,180 +36,210 @@ function runShell(command: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
   });
 }
 
+/** One situation's own world: a home, an emulator signing in bob, and what else the situation starts. */
+interface World {
+  env: NodeJS.ProcessEnv;
+  em: RunningEmulator;
+  /** A scripted provider that signs in `next` (the person at the browser). */
+  scripted?: { p: ScriptedProvider; next: string };
+  /** An https emulator whose CA lives in this home's emulator folder (where the CLI looks for it). */
+  tls?: RunningEmulator;
+}
+
 interface Situation {
   name: string;
-  /** Brings a fresh home into the situation. */
-  setup?: (env: NodeJS.ProcessEnv) => Promise<void>;
-  /** The command that fails, its exit code, and what the failure must say. */
+  /** Brings the world into the situation. */
+  setup?: (w: World) => Promise<void>;
+  /** The command that fails (EMULATOR and TLS stand for the URLs), its exit code, what it must say. */
   command: string[];
   exit: number;
   says: RegExp;
   /** The command that must work once the fixes were followed (default: `command`). */
   retry?: string[];
-  /** What the fix changes in the world a person cannot change from here (the test stands in). */
-  beforeFix?: () => void | Promise<void>;
-  cleanup?: () => void;
+  /** What the person does that a command cannot (the test stands in). */
+  beforeFix?: (w: World) => void;
 }
 
-describe('every fix the CLI prints works when followed', () => {
-  let em: RunningEmulator;
-  let p: ScriptedProvider;
-  before(async () => {
-    em = await startEmulator({ autoLogin: 'bob', settings: { deviceCodeInterval: 1 } });
-    p = await startScriptedProvider();
-  });
-  after(async () => {
-    await em.close();
-    await p.close();
-  });
-  const cli = (env: NodeJS.ProcessEnv, ...args: string[]) =>
-    runCli(args, env).then((r) => assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`));
-  const local = (env: NodeJS.ProcessEnv) => cli(env, 'profile', 'add', 'local', '--emulator', em.url);
-  const signedIn = async (env: NodeJS.ProcessEnv) => {
-    await local(env);
-    await cli(env, 'login', '--device');
-  };
-  /** The scripted provider signs in whoever is next in line. */
-  let nextUser = 'alice';
-  const scripted = () => ['--issuer', p.url, '--client-id', p.clientId, '--scope', 'read'];
-  const scriptedLogin = async (env: NodeJS.ProcessEnv, user: string) => {
-    nextUser = user;
-    await cli(env, 'login', '--device', ...scripted());
-  };
-  before(() => {
-    p.on('/token', async () => ({
-      body: await p.tokenResponse({
-        id_token: await p.idToken({ sub: `${nextUser}-sub`, preferred_username: `${nextUser}@example.test` }),
+const cli = (w: World, ...args: string[]) =>
+  runCli(args, w.env).then((r) => assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`));
+const local = (w: World) => cli(w, 'profile', 'add', 'local', '--emulator', w.em.url);
+const signedIn = async (w: World) => {
+  await local(w);
+  await cli(w, 'login', '--device');
+};
+async function scripted(w: World): Promise<{ p: ScriptedProvider; next: string }> {
+  if (!w.scripted) {
+    const s = { p: await startScriptedProvider(), next: 'alice' };
+    s.p.on('/token', async () => ({
+      body: await s.p.tokenResponse({
+        id_token: await s.p.idToken({ sub: `${s.next}-sub`, preferred_username: `${s.next}@example.test` }),
       }),
     }));
+    w.scripted = s;
+  }
+  return w.scripted;
+}
+async function scriptedLogin(w: World, user: string): Promise<void> {
+  const s = await scripted(w);
+  s.next = user;
+  await cli(w, 'login', '--device', '--issuer', s.p.url, '--client-id', s.p.clientId, '--scope', 'read');
+}
+async function httpsEmulator(w: World): Promise<RunningEmulator> {
+  w.tls = await startEmulator({
+    https: true,
+    dataDir: join(w.env.TOKENLOOP_HOME!, 'emulator'), // where the CLI looks for a local emulator's CA
+    autoLogin: 'bob',
+    settings: { deviceCodeInterval: 1 },
   });
+  return w.tls;
+}
 
-  const situations: Situation[] = [
-    {
-      name: 'nothing is configured',
-      command: ['token'],
-      exit: 2,
-      says: /no client id configured/,
+const situations: Situation[] = [
+  { name: 'nothing is configured', command: ['token'], exit: 2, says: /no client id configured/ },
+  {
+    name: 'a profile without a sign-in',
+    setup: local,
+    command: ['token'],
+    exit: 4,
+    says: /sign-in required/,
+  },
+  {
+    name: 'an unknown profile',
+    setup: local,
+    command: ['token', '--profile', 'nope'],
+    exit: 2,
+    says: /no profile named "nope"/,
+  },
+  {
+    name: 'a scope never consented to',
+    setup: signedIn,
+    command: ['token', '--scope', 'https://outlook.office.com/IMAP.AccessAsUser.All'],
+    exit: 4,
+    says: /AADSTS65001/,
+  },
+  {
+    name: 'a resource never consented to',
+    setup: signedIn,
+    command: ['token', '--resource', 'https://outlook.office.com'],
+    exit: 4,
+    says: /sign-in required/,
+  },
+  {
+    name: 'a revoked grant',
+    setup: async (w) => {
+      await signedIn(w);
+      w.em.revokeUserGrants('bob');
     },
-    {
-      name: 'a profile without a sign-in',
-      setup: local,
-      command: ['token'],
-      exit: 4,
-      says: /sign-in required/,
+    command: ['token', '--force-refresh'],
+    exit: 4,
+    says: /AADSTS50173|revoked|invalid_grant/,
+  },
+  {
+    name: 'multi-factor authentication required',
+    setup: async (w) => {
+      await signedIn(w);
+      w.em.setScenarios({ user: 'bob' }, { mfaRequired: true });
     },
-    {
-      name: 'an unknown profile',
-      setup: local,
-      command: ['token', '--profile', 'nope'],
-      exit: 2,
-      says: /no profile named "nope"/,
+    command: ['token', '--force-refresh'],
+    retry: ['token'],
+    exit: 4,
+    says: /AADSTS50076/,
+  },
+  { name: 'whoami before any sign-in', setup: local, command: ['whoami'], exit: 4, says: /sign-in required/ },
+  {
+    name: 'several accounts and none the default',
+    setup: async (w) => {
+      for (const user of ['alice', 'bob', 'carol']) await scriptedLogin(w, user);
+      await cli(w, 'logout', 'carol', '--no-browser');
     },
-    {
-      name: 'a scope never consented to',
-      setup: signedIn,
-      command: ['token', '--scope', 'https://outlook.office.com/IMAP.AccessAsUser.All'],
-      exit: 4,
-      says: /AADSTS65001/,
+    command: ['token'],
+    exit: 2,
+    says: /2 accounts are signed in/,
+  },
+  {
+    name: 'an account that is not signed in',
+    setup: (w) => scriptedLogin(w, 'alice'),
+    command: ['token', '--account', 'carol@example.test'],
+    exit: 4,
+    says: /no account "carol@example\.test" is signed in/,
+    beforeFix: (w) => {
+      w.scripted!.next = 'carol'; // the person signs in as carol in the browser
     },
-    {
-      name: 'a resource never consented to',
-      setup: signedIn,
-      command: ['token', '--resource', 'https://outlook.office.com'],
-      exit: 4,
-      says: /sign-in required/,
+  },
+  {
+    name: 'logout with several accounts and no name',
+    setup: async (w) => {
+      for (const user of ['alice', 'bob']) await scriptedLogin(w, user);
     },
-    {
-      name: 'a revoked grant',
-      setup: async (env) => {
-        await signedIn(env);
-        em.revokeUserGrants('bob');
-      },
-      command: ['token', '--force-refresh'],
-      exit: 4,
-      says: /AADSTS50173|revoked|invalid_grant/,
-    },
-    {
-      name: 'multi-factor authentication required',
-      setup: async (env) => {
-        await signedIn(env);
-        em.setScenarios({ user: 'bob' }, { mfaRequired: true });
-      },
-      command: ['token', '--force-refresh'],
-      retry: ['token'],
-      exit: 4,
-      says: /AADSTS50076/,
-      cleanup: () => em.setScenarios({ user: 'bob' }, {}),
-    },
-    {
-      name: 'whoami before any sign-in',
-      setup: local,
-      command: ['whoami'],
-      exit: 4,
-      says: /sign-in required/,
-    },
-    {
-      name: 'several accounts and none the default',
-      setup: async (env) => {
-        for (const user of ['alice', 'bob', 'carol']) await scriptedLogin(env, user);
-        await cli(env, 'logout', 'carol', '--no-browser');
-      },
-      command: ['token'],
-      exit: 2,
-      says: /2 accounts are signed in/,
-    },
-    {
-      name: 'an account that is not signed in',
-      setup: (env) => scriptedLogin(env, 'alice'),
-      command: ['token', '--account', 'carol@example.test'],
-      exit: 4,
-      says: /no account "carol@example\.test" is signed in/,
-      beforeFix: () => {
-        nextUser = 'carol'; // the person signs in as carol in the browser
-      },
-    },
-    {
-      name: 'logout with several accounts and no name',
-      setup: async (env) => {
-        for (const user of ['alice', 'bob']) await scriptedLogin(env, user);
-      },
-      command: ['logout', '--no-browser'],
-      exit: 2,
-      says: /2 accounts are signed in/,
-    },
-    {
-      name: 'account use without a profile',
-      command: [
-        'account',
-        'use',
-        'bob',
+    command: ['logout', '--no-browser'],
+    exit: 2,
+    says: /2 accounts are signed in/,
+  },
+  {
+    name: 'account use without a profile',
+    command: [
+      'account',
+      'use',
+      'bob',
+      '--authority',
+      'EMULATOR/organizations',
+      '--client-id',
+      SAMPLE_IDS.publicApp,
+    ],
+    exit: 2,
+    says: /no profile is in use/,
+  },
+  {
+    name: "a provider whose certificate's issuer is not trusted (an https emulator)",
+    setup: async (w) => {
+      const tls = await httpsEmulator(w);
+      await cli(
+        w,
+        'profile',
+        'add',
+        'tls',
         '--authority',
-        'EMULATOR/organizations',
+        `${tls.url}/organizations`,
         '--client-id',
         SAMPLE_IDS.publicApp,
-      ],
-      exit: 2,
-      says: /no profile is in use/,
+      );
     },
-  ];
+    command: ['login', '--device'],
+    exit: 2,
+    says: /cannot verify the TLS certificate/,
+  },
+  {
+    name: 'an untrusted certificate with the provider given by flags',
+    setup: async (w) => void (await httpsEmulator(w)),
+    command: ['login', '--device', '--authority', 'TLS/organizations', '--client-id', SAMPLE_IDS.publicApp],
+    exit: 2,
+    says: /cannot verify the TLS certificate/,
+  },
+];
 
+// Each situation has a world of its own, so they run side by side.
+describe('every fix the CLI prints works when followed', { concurrency: 4 }, () => {
   for (const s of situations) {
     it(`${s.name}: the fix, followed as printed, resolves it`, async () => {
-      const env = baseEnv(freshHome());
+      const w: World = {
+        env: baseEnv(freshHome()),
+        em: await startEmulator({ autoLogin: 'bob', settings: { deviceCodeInterval: 1 } }),
+      };
       // What a person fills in for the placeholders of a fix: the provider's URL and the app's id.
       const fill = (text: string) =>
         text
-          .replaceAll('EMULATOR', em.url)
-          .replace(/\bURL\b/g, `${em.url}/organizations`)
+          .replaceAll('EMULATOR', w.em.url)
+          .replaceAll('TLS', w.tls?.url ?? 'TLS')
+          .replace(/\bURL\b/g, `${w.em.url}/organizations`)
           .replace(/\bID\b/g, SAMPLE_IDS.publicApp);
-      const command = s.command.map(fill);
       try {
-        await s.setup?.(env);
-        const failed = await runCli(command, env);
+        await s.setup?.(w);
+        const command = s.command.map(fill);
+        const failed = await runCli(command, w.env);
         assert.equal(failed.code, s.exit, failed.stderr);
         assert.match(failed.stderr, s.says);
         assert.doesNotMatch(failed.stderr, /\n\s+at |eyJ/, 'no stack trace, no token');
-        await s.beforeFix?.();
+        s.beforeFix?.(w);
         // Follow the fixes, one after the other, until the command works (a fix may reveal the next step).
         const followed: string[] = [];
         let last = failed;
@@ -218,14 +248,16 @@ describe('every fix the CLI prints works when followed', () => {
           assert.ok(fix, `step ${step}: a fix naming a command:\n${last.stderr}`);
           assert.ok(!followed.includes(fix), `the fixes go in a circle: ${followed.join(' → ')} → ${fix}`);
           followed.push(fix);
-          const ran = await runShell(fill(fix), env);
+          const ran = await runShell(fill(fix), w.env);
           assert.equal(ran.code, 0, `the fix \`${fix}\` failed:\n${ran.stderr}`);
-          last = await runCli(s.retry ? s.retry.map(fill) : command, env);
+          last = await runCli(s.retry ? s.retry.map(fill) : command, w.env);
           if (last.code === 0) break;
         }
         assert.equal(last.code, 0, `after ${followed.join(' → ')}:\n${last.stderr}`);
       } finally {
-        s.cleanup?.();
+        await w.em.close();
+        await w.tls?.close();
+        await w.scripted?.p.close();
       }
     });
   }
@@ -316,6 +348,7 @@ describe('every tokenloop command named in a message exists as written (a source
       scopes: ['User.Read'],
       port: undefined,
       user: undefined,
+      caFile: undefined,
     };
     const lines = [
       loginCommand({ ...base, sources: {} }),

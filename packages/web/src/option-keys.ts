@@ -32,6 +32,7 @@ export const HTTP_OPTION_KEYS: OptionKeys<HttpOptions> = {
   timeoutMs: true,
   maxResponseBytes: true,
   dangerouslyAllowInsecureHttp: true,
+  ca: true,
 };
 
 /** The library's certificate credential. */

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TokenClient } from 'tokenloop';
+import type { HttpOptions, TokenClient } from 'tokenloop';
+import { readPrivateFile } from 'tokenloop/private-files';
 import { type CliPaths, cliPaths } from '../config/paths.js';
 import { readProfiles } from '../config/profiles.js';
 import { type SettingFlags, type Settings, resolveSettings } from '../config/resolve.js';
-import { CliError } from '../errors.js';
+import { CliError, setContextualFix } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 
 /** The token cache every command shares (encrypted; key in the keyring or a 0600 key file beside it). */
@@ -19,7 +20,26 @@ export async function loadSettings(
   options: { newProfile?: boolean } = {},
 ): Promise<{ settings: Settings; paths: CliPaths }> {
   const paths = cliPaths(env);
-  return { settings: resolveSettings(flags, env, await readProfiles(paths.config), options), paths };
+  const settings = resolveSettings(flags, env, await readProfiles(paths.config), options);
+  setContextualFix(async (err) => (await import('./tls-fix.js')).tlsTrustFix(err, settings));
+  return { settings, paths };
+}
+
+/**
+ * The library's HTTP options for these settings: the profile's (or --ca-file's) certificate authority, read as a
+ * private file (issue 14, finding 6; S80: a CA someone else could replace would let them read every token).
+ */
+export async function httpOptions(settings: Settings): Promise<HttpOptions> {
+  if (settings.caFile === undefined) return {};
+  const read = await readPrivateFile(settings.caFile);
+  const pem = read?.data.toString('utf8');
+  if (!pem?.includes('-----BEGIN CERTIFICATE-----'))
+    throw new CliError(
+      read ? `${settings.caFile} holds no PEM certificate` : `the CA file ${settings.caFile} does not exist`,
+      EXIT.usage,
+      "give the certificate authority's PEM file with --ca-file (a profile keeps it: `tokenloop profile add NAME --ca-file FILE`)",
+    );
+  return { ca: pem };
 }
 
 async function certificateOf(path: string): Promise<{ privateKey: string; certificate: string }> {
@@ -54,5 +74,6 @@ export async function makeClient(settings: Settings, paths: CliPaths): Promise<T
     ...(settings.clientSecret ? { clientSecret: settings.clientSecret } : {}),
     ...(settings.certificatePath ? { clientCertificate: await certificateOf(settings.certificatePath) } : {}),
     cache,
+    http: await httpOptions(settings),
   });
 }

@@ -21,6 +21,8 @@ export interface Profile {
    * chosen with `tokenloop account use` (issue 14, finding 2).
    */
   account?: string;
+  /** A certificate authority (PEM file) to trust for this provider, beside the system's (issue 14, finding 6). */
+  caFile?: string;
 }
 
 export interface ProfilesFile {
@@ -64,6 +66,7 @@ function parseProfile(name: string, v: unknown, file: string): Profile {
     throw bad('port must be 0–65535');
   if (p.user !== undefined && typeof p.user !== 'string') throw bad('user must be a string');
   if (p.account !== undefined && typeof p.account !== 'string') throw bad('account must be a string');
+  if (p.caFile !== undefined && typeof p.caFile !== 'string') throw bad('caFile must be a string');
   return {
     clientId: p.clientId,
     ...(p.authority !== undefined ? { authority: p.authority as string } : {}),
@@ -72,6 +75,7 @@ function parseProfile(name: string, v: unknown, file: string): Profile {
     ...(p.port !== undefined ? { port: p.port as number } : {}),
     ...(p.user !== undefined ? { user: p.user as string } : {}),
     ...(p.account !== undefined ? { account: p.account as string } : {}),
+    ...(p.caFile !== undefined ? { caFile: p.caFile as string } : {}),
   };
 }
 

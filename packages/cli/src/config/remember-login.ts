@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { AccountInfo } from 'tokenloop';
 import { terminalText } from '../output/quote.js';
 import { type Profile, checkProfileName, readProfiles, writeProfiles } from './profiles.js';
@@ -76,6 +77,11 @@ export async function rememberLogin(
   const profile = file.profiles[name];
   if (!profile) return said; // removed meanwhile
   if (signedIn.account) profile.account = signedIn.account.homeAccountId;
+  // Finding 6: a CA the login had to trust is the provider's: the profile keeps it (as an absolute path).
+  if (settings.sources.caFile === 'flag' && settings.caFile !== undefined) {
+    profile.caFile = resolve(settings.caFile);
+    said.push(`Profile "${name}" trusts the CA certificate ${profile.caFile} from now on.`);
+  }
   await writeProfiles(configDir, file);
   if (signedIn.account && signedIn.accountCount > 1)
     said.push(

@@ -11,6 +11,8 @@ export interface SettingFlags {
   scope?: string[];
   port?: number;
   user?: string;
+  /** A certificate authority (PEM file) to trust for this provider (issue 14, finding 6). */
+  caFile?: string;
 }
 
 export type Source = 'flag' | 'environment' | 'profile' | 'default';
@@ -28,6 +30,7 @@ export interface Settings {
   scopes: string[];
   port: number | undefined;
   user: string | undefined;
+  caFile: string | undefined;
   sources: Record<string, Source>;
 }
 
@@ -120,6 +123,7 @@ export function resolveSettings(
     scopes,
     port: pick('port', ['flag', flags.port], ['profile', profile?.port]),
     user: pick('user', ['flag', flags.user], ['profile', profile?.user]),
+    caFile: pick('caFile', ['flag', flags.caFile], ['profile', profile?.caFile]),
     sources,
   };
 }

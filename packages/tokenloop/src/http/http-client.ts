@@ -15,23 +15,98 @@ export interface HttpOptions {
   maxResponseBytes?: number;
   /** Development switch: allow plain http to non-loopback hosts. Never use it in production. */
   dangerouslyAllowInsecureHttp?: boolean;
+  /**
+   * More certificate authorities to trust (PEM), beside Node's own (and NODE_EXTRA_CA_CERTS): a local
+   * emulator's CA, an organisation's TLS-inspecting proxy. Applies to the default fetch only.
+   */
+  ca?: string;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_BYTES = 1024 * 1024;
 
-let defaultFetch: Promise<FetchLike> | undefined;
+/** One default fetch per set of extra trusted CAs ('' = Node's own trust store). */
+const defaultFetches = new Map<string, Promise<FetchLike>>();
 
-/** undici's fetch with a proxy agent that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (loaded on first use). */
-function proxyAwareFetch(): Promise<FetchLike> {
-  defaultFetch ??= import('undici').then(({ fetch, EnvHttpProxyAgent }) => {
-    const dispatcher = new EnvHttpProxyAgent();
-    return ((input: string | URL, init?: RequestInit) =>
-      fetch(input, { ...(init as object), dispatcher } as Parameters<
-        typeof fetch
-      >[1]) as unknown as Promise<Response>) as FetchLike;
-  });
-  return defaultFetch;
+/** Node's trusted CAs (bundled, and NODE_EXTRA_CA_CERTS) plus `extra`: what `ca` replaces the default with. */
+async function trustedCas(extra: string): Promise<string[]> {
+  const tls = await import('node:tls');
+  const getCA = (tls as { getCACertificates?: (kind: string) => string[] }).getCACertificates;
+  if (getCA) return [...getCA('default'), extra];
+  // Node 20: the bundled roots, and what NODE_EXTRA_CA_CERTS names, as Node itself would add it.
+  const envFile = process.env.NODE_EXTRA_CA_CERTS;
+  const fromEnv = envFile
+    ? await import('node:fs/promises').then((fs) => fs.readFile(envFile, 'utf8')).catch(() => undefined)
+    : undefined;
+  return [...tls.rootCertificates, ...(fromEnv ? [fromEnv] : []), extra];
+}
+
+/**
+ * undici's fetch with a proxy agent that honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY (loaded on first use),
+ * trusting `ca` too when given (directly and through a proxy's tunnel).
+ */
+function proxyAwareFetch(ca = ''): Promise<FetchLike> {
+  let made = defaultFetches.get(ca);
+  if (!made) {
+    made = Promise.all([import('undici'), ca ? trustedCas(ca) : undefined]).then(
+      ([{ fetch, EnvHttpProxyAgent }, cas]) => {
+        const dispatcher = new EnvHttpProxyAgent(
+          cas ? { connect: { ca: cas }, requestTls: { ca: cas } } : {},
+        );
+        return ((input: string | URL, init?: RequestInit) =>
+          fetch(input, { ...(init as object), dispatcher } as Parameters<
+            typeof fetch
+          >[1]) as unknown as Promise<Response>) as FetchLike;
+      },
+    );
+    defaultFetches.set(ca, made);
+  }
+  return made;
+}
+
+/**
+ * Node's codes for a server certificate that cannot be verified, and what each means. Not a network failure
+ * (retrying cannot help) but configuration: the trust store, or the server one is talking to (issue 14).
+ */
+const TLS_VERIFY: Record<string, string> = {
+  SELF_SIGNED_CERT_IN_CHAIN: 'it was issued by a certificate authority this machine does not trust',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'it is self-signed, and not trusted here',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its issuing certificate authority is not trusted here',
+  UNABLE_TO_GET_ISSUER_CERT: 'its issuing certificate authority is not trusted here',
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its issuing certificate authority is not trusted here',
+  CERT_UNTRUSTED: 'it is not trusted here',
+  CERT_SIGNATURE_FAILURE: 'its signature is invalid',
+  CERT_HAS_EXPIRED: "it has expired (or this machine's clock is wrong)",
+  CERT_NOT_YET_VALID: "it is not valid yet (or this machine's clock is wrong)",
+  CERT_REVOKED: 'it was revoked',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'it is not valid for this host name',
+};
+const UNTRUSTED = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+
+/**
+ * A failure to verify the server's certificate, as CONFIGURATION (issue 14, finding 6) with the message
+ * `cannot verify the TLS certificate of ORIGIN: REASON (CODE)`; undefined for any other failure.
+ */
+function tlsVerifyError(err: unknown, url: URL): TokenloopError | undefined {
+  const code = (err as { cause?: { code?: unknown } })?.cause?.code;
+  if (typeof code !== 'string' || !(code in TLS_VERIFY)) return undefined;
+  return new TokenloopError(
+    'CONFIGURATION',
+    `cannot verify the TLS certificate of ${url.origin}: ${TLS_VERIFY[code]} (${code})`,
+    {
+      cause: err,
+      remediation: UNTRUSTED.has(code)
+        ? "If you know and trust the certificate authority that issued it (a local emulator's CA, your organisation's proxy), trust its PEM file: NODE_EXTRA_CA_CERTS=FILE, or the http.ca option."
+        : "Check the URL and this machine's clock; the server may not be the one you meant.",
+    },
+  );
 }
 
 async function readCapped(response: Response, max: number, url: URL): Promise<Uint8Array<ArrayBuffer>> {
@@ -100,7 +175,7 @@ export function createHttpFetch(options: HttpOptions = {}): FetchLike {
   return async (input, init = {}) => {
     const url = new URL(input instanceof URL ? input.href : input);
     assertUrlAllowed(url, 'Endpoint', options.dangerouslyAllowInsecureHttp);
-    const fetchImpl = options.fetch ?? (await proxyAwareFetch());
+    const fetchImpl = options.fetch ?? (await proxyAwareFetch(options.ca));
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     const started = Date.now();
@@ -113,7 +188,10 @@ export function createHttpFetch(options: HttpOptions = {}): FetchLike {
       if (timeout.aborted) {
         throw new TokenloopError('NETWORK', `${url.origin} did not answer within ${timeoutMs} ms`);
       }
-      throw new TokenloopError('NETWORK', `cannot reach ${url.origin}: ${describeNetworkError(err)}`);
+      throw (
+        tlsVerifyError(err, url) ??
+        new TokenloopError('NETWORK', `cannot reach ${url.origin}: ${describeNetworkError(err)}`)
+      );
     }
     if (REDIRECTS.has(response.status)) {
       // S63: never followed (another origin, plain http, a loop): the caller sees why, not a bare status.

@@ -1,4 +1,4 @@
-import { loadSettings, makeClient } from '../../client/make-client.js';
+import { httpOptions, loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
@@ -49,10 +49,12 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
       const { createHttpFetch } = await import('tokenloop');
       let response: Response;
       try {
-        response = await createHttpFetch()(url, {
+        response = await createHttpFetch(await httpOptions(settings))(url, {
           headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
         });
-      } catch {
+      } catch (err) {
+        // An untrusted certificate is configuration (issue 14, finding 6): the library's error says so.
+        if ((err as { code?: unknown }).code !== 'NETWORK') throw err;
         throw new CliError(`cannot reach Microsoft Graph at ${new URL(url).origin}`, EXIT.temporary);
       }
       if (!response.ok)

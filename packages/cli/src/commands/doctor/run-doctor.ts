@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { cachePath, loadSettings, makeClient } from '../../client/make-client.js';
+import { cachePath, httpOptions, loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { EXIT } from '../../exit-codes.js';
 import { paint, say } from '../../output/terminal.js';
@@ -59,7 +59,7 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
       const metadataUrl = client.authority.kind === 'oauth2' ? undefined : client.authority.metadataUrl;
       // S62: the probes go through the library's one HTTP client, like every other request.
       const { createHttpFetch } = await import('tokenloop');
-      const probeFetch = createHttpFetch({ timeoutMs: 10_000 });
+      const probeFetch = createHttpFetch({ ...(await httpOptions(settings)), timeoutMs: 10_000 });
       if (metadataUrl) {
         const response = await probeFetch(metadataUrl, { method: 'HEAD' }).catch(() => undefined);
         const date = response?.headers.get('date');

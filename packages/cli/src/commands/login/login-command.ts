@@ -9,6 +9,8 @@ export interface SignInNeeds {
   scopes?: readonly string[] | undefined;
   /** The account the failed request was for (a username: --login-hint). */
   loginHint?: string | undefined;
+  /** A certificate authority to trust (--ca-file; a login saves it in the profile). */
+  caFile?: string | undefined;
 }
 
 function sameScopes(a: readonly string[], b: readonly string[]): boolean {
@@ -29,6 +31,8 @@ export function loginCommand(settings: Settings, needs: SignInNeeds = {}): strin
   if (settings.sources.authority === 'flag' && settings.authority) add('--authority', settings.authority);
   if (settings.sources.issuer === 'flag' && settings.issuer) add('--issuer', settings.issuer);
   if (settings.sources.clientId === 'flag') add('--client-id', settings.clientId);
+  const caFile = needs.caFile ?? (settings.sources.caFile === 'flag' ? settings.caFile : undefined);
+  if (caFile) add('--ca-file', caFile);
   const scopes = needs.scopes ?? settings.scopes;
   if (settings.sources.scopes === 'flag' || !sameScopes(scopes, settings.scopes))
     for (const scope of scopes) add('--scope', scope);

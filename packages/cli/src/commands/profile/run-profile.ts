@@ -1,3 +1,5 @@
+import { dirname, join, resolve } from 'node:path';
+import { readPrivateFile } from 'tokenloop/private-files';
 import { cliPaths } from '../../config/paths.js';
 import { type Profile, checkProfileName, readProfiles, writeProfiles } from '../../config/profiles.js';
 import { CliError } from '../../errors.js';
@@ -15,6 +17,8 @@ export interface ProfileAddOptions {
   /** Point at the local emulator (its URL, default http://127.0.0.1:8400) with its sample native app. */
   emulator?: string | boolean;
   use?: boolean;
+  /** A certificate authority to trust for this provider (PEM file). */
+  caFile?: string;
 }
 
 /** The sample native app every emulator has (see `@tokenloop/emulator`'s SAMPLE_IDS.publicApp). */
@@ -25,15 +29,55 @@ function checkUrl(value: string, what: string): void {
     throw new CliError(`${what} must be a URL, got ${JSON.stringify(value)}`, EXIT.usage);
 }
 
+/**
+ * Issue 14, finding 6: the certificate authority of an https emulator — the one given, else the one in the
+ * emulator's default data folder — checked against the running emulator when it answers.
+ */
+async function emulatorCa(base: string, given: string | undefined): Promise<{ file: string; note?: string }> {
+  const { defaultDataDir } = await import('@tokenloop/emulator');
+  const file = given ?? join(defaultDataDir(), 'tls', 'ca.pem');
+  const read = await readPrivateFile(file);
+  if (!read?.data.toString('utf8').includes('-----BEGIN CERTIFICATE-----'))
+    throw new CliError(
+      given
+        ? `${given} holds no PEM certificate`
+        : `an https emulator needs its CA certificate, and there is none in ${dirname(file)}`,
+      EXIT.usage,
+      `give the file the emulator printed as its CA certificate (\`tokenloop emulator --https --json\` names it caCertFile): \`tokenloop profile add NAME --emulator ${base} --ca-file FILE\``,
+    );
+  const { createHttpFetch } = await import('tokenloop');
+  const check = await createHttpFetch({ ca: read.data.toString('utf8'), timeoutMs: 5000 })(
+    `${base}/organizations/v2.0/.well-known/openid-configuration`,
+  ).then(
+    () => undefined,
+    (err: unknown) => err as { code?: string; message?: string },
+  );
+  if (check?.code === 'CONFIGURATION')
+    throw new CliError(
+      `the CA certificate ${file} does not vouch for ${base}: ${check.message ?? ''}`,
+      EXIT.usage,
+      `give the CA certificate this emulator printed at start: \`tokenloop profile add NAME --emulator ${base} --ca-file FILE\``,
+    );
+  return check ? { file, note: `(not checked: ${base} does not answer now)` } : { file };
+}
+
+/** `profile add NAME`: add a profile, or update the settings given of an existing one. */
 export async function profileAdd(name: string, o: ProfileAddOptions): Promise<void> {
   checkProfileName(name);
   const paths = cliPaths();
   const file = await readProfiles(paths.config);
+  const existing = file.profiles[name];
+  const emulator = o.emulator !== undefined && o.emulator !== false;
   let profile: Profile;
-  if (o.emulator !== undefined && o.emulator !== false) {
+  let trusting: { file: string; note?: string } | undefined;
+  if (emulator) {
     const base = typeof o.emulator === 'string' ? o.emulator.replace(/\/+$/, '') : 'http://127.0.0.1:8400';
     checkUrl(base, '--emulator');
     profile = { authority: `${base}/organizations`, clientId: o.clientId ?? EMULATOR_PUBLIC_APP };
+    if (new URL(base).protocol === 'https:')
+      trusting = await emulatorCa(base, o.caFile === undefined ? undefined : resolve(o.caFile));
+  } else if (existing && !o.clientId && !o.authority && !o.issuer) {
+    profile = { ...existing }; // only the settings given change
   } else {
     if (!o.clientId)
       throw new CliError(
@@ -53,11 +97,15 @@ export async function profileAdd(name: string, o: ProfileAddOptions): Promise<vo
   if (o.scope?.length) profile.scopes = o.scope;
   if (o.port !== undefined) profile.port = o.port;
   if (o.user) profile.user = o.user;
-  const existed = name in file.profiles;
+  const caFile = trusting?.file ?? (o.caFile === undefined ? undefined : resolve(o.caFile));
+  if (caFile !== undefined) profile.caFile = caFile;
+  const existed = existing !== undefined;
   file.profiles[name] = profile;
   if (o.use || file.current === undefined) file.current = name;
   await writeProfiles(paths.config, file);
-  say(`${existed ? 'Updated' : 'Added'} profile ${name}${file.current === name ? ' (in use)' : ''}.`);
+  say(
+    `${existed ? 'Updated' : 'Added'} profile ${name}${file.current === name ? ' (in use)' : ''}${trusting ? `, trusting the emulator's CA certificate ${trusting.file}${trusting.note ? ` ${trusting.note}` : ''}` : ''}.`,
+  );
 }
 
 export async function profileList(o: { json?: boolean }): Promise<void> {

@@ -18,6 +18,7 @@ const VALUE_FLAGS: Record<string, keyof TokenOptions> = {
   '--authority': 'authority',
   '--issuer': 'issuer',
   '--client-id': 'clientId',
+  '--ca-file': 'caFile',
 };
 
 /** Parse the token command's own options; undefined when something needs the full parser. */
@@ -55,6 +56,6 @@ export async function fastToken(args: readonly string[]): Promise<ExitCode | und
     await runToken(opts);
     return 0;
   } catch (err) {
-    return reportError(err);
+    return await reportError(err);
   }
 }

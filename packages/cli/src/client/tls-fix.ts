@@ -1,0 +1,52 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Settings } from '../config/resolve.js';
+import { loginCommand } from '../commands/login/login-command.js';
+import { commandArgument } from '../output/quote.js';
+
+/** Node's codes the library names for a certificate whose issuer is not trusted here (not expired, not misnamed). */
+const UNTRUSTED =
+  /\((SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_UNTRUSTED)\)$/;
+const MESSAGE = /^cannot verify the TLS certificate of (https:\/\/\S+?): /;
+
+function loopback(origin: string): boolean {
+  const host = new URL(origin).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Issue 14, finding 6: an untrusted certificate is configuration (the library says which origin and why). The
+ * fix names the commands that trust its issuer: a login with `--ca-file` (saved in the profile), or
+ * NODE_EXTRA_CA_CERTS; for a local https emulator, its CA file (from its default data folder, when there)
+ * and `profile add --emulator`, which stores it. Undefined for any other error.
+ */
+export async function tlsTrustFix(err: unknown, settings: Settings): Promise<string | undefined> {
+  const e = err as { code?: unknown; message?: unknown };
+  if (e?.code !== 'CONFIGURATION' || typeof e.message !== 'string') return undefined;
+  const origin = MESSAGE.exec(e.message)?.[1];
+  if (!origin || !UNTRUSTED.test(e.message)) return undefined;
+  let file = 'FILE';
+  const local = loopback(origin);
+  if (local) {
+    const { defaultDataDir } = await import('@tokenloop/emulator');
+    const emulatorCa = join(defaultDataDir(), 'tls', 'ca.pem');
+    if (
+      emulatorCa !== settings.caFile &&
+      (await access(emulatorCa).then(
+        () => true,
+        () => false,
+      ))
+    )
+      file = emulatorCa;
+  }
+  const login = loginCommand(settings, { caFile: file });
+  return [
+    `if you trust the certificate authority that issued it, sign in trusting its PEM file (saved in the profile): \`${login}\``,
+    `or trust it in every Node.js program: \`export NODE_EXTRA_CA_CERTS=${commandArgument(file)}\``,
+    ...(local
+      ? [
+          `a local emulator keeps its CA as tls/ca.pem in its data folder, and \`tokenloop profile add NAME --emulator ${origin}\` stores it`,
+        ]
+      : []),
+  ].join('; ');
+}
