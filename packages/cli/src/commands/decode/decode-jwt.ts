@@ -29,6 +29,16 @@ function b64urlJson(part: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** What a date cannot hold (beyond ±8.64e15 ms, ECMAScript's range) is said so; the claim keeps its number. */
+export const OUTSIDE_DATES = 'outside the range of dates';
+
+/** S92: a NumericDate as a date and how far away it is, for any finite number. */
+function humanTime(seconds: number, nowSec: number): string {
+  const date = new Date(seconds * 1000);
+  if (Number.isNaN(date.getTime())) return OUTSIDE_DATES;
+  return `${date.toISOString()} (${relativeTime((seconds - nowSec) * 1000)})`;
+}
+
 /** Decode a compact JWT. Throws `DecodeError` with a one-line reason for anything else (JWE, garbage). */
 export function decodeJwt(token: string, now = Date.now()): DecodedJwt {
   const t = token.trim().replace(/^Bearer\s+/i, '');
@@ -46,8 +56,7 @@ export function decodeJwt(token: string, now = Date.now()): DecodedJwt {
   const nowSec = now / 1000;
   for (const name of ['iat', 'nbf', 'exp', 'auth_time', 'xms_tcdt']) {
     const v = claims[name];
-    if (typeof v === 'number' && Number.isFinite(v))
-      times[name] = `${new Date(v * 1000).toISOString()} (${relativeTime((v - nowSec) * 1000)})`;
+    if (typeof v === 'number' && Number.isFinite(v)) times[name] = humanTime(v, nowSec);
   }
   if (typeof claims.exp === 'number' && claims.exp < nowSec) warnings.push('expired');
   if (typeof claims.nbf === 'number' && claims.nbf > nowSec + 60)

@@ -39,8 +39,9 @@ export function runDecode(
   const lines = [`header: ${jsonLine(decoded.header)}`, 'claims:'];
   for (const [k, v] of Object.entries(decoded.claims)) {
     const human = decoded.times[k];
-    lines.push(`  ${terminalText(k)}: ${jsonLine(v)}${human ? `  (${human})` : ''}`);
+    lines.push(`  ${terminalText(k)}: ${jsonLine(v)}${human ? `  (${terminalText(human)})` : ''}`);
   }
-  for (const w of decoded.warnings) lines.push(`warning: ${w}`);
+  // S74: warnings carry the token's own strings (the header's alg).
+  for (const w of decoded.warnings) lines.push(`warning: ${terminalText(w)}`);
   out(`${lines.join('\n')}\n`);
 }
