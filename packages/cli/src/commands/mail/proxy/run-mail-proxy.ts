@@ -4,6 +4,7 @@ import { loadSettings, makeClient } from '../../../client/make-client.js';
 import type { SettingFlags } from '../../../config/resolve.js';
 import { CliError } from '../../../errors.js';
 import { EXIT } from '../../../exit-codes.js';
+import { terminalText } from '../../../output/quote.js';
 import { interruptSignal } from '../../../output/terminal.js';
 import { typedAccount } from '../../accounts/typed-account.js';
 import { type MailProtocol, outlookScopeFor } from '../mail-endpoint.js';
@@ -83,11 +84,10 @@ export async function runMailProxy(opts: MailProxyOptions): Promise<void> {
   const logins = loginThrottle(); // S77: one for every listener, kept across connections
   const slots = upstreamSlots(); // S91: one for every listener
   const log = (session: string, text: string) => {
-    // Control characters (CR, LF…) from user names a client typed cannot forge log lines.
+    // S74: the log is terminal output: user names a client typed, servers' and providers' words go through the
+    // one rule for terminal text, so no control, line break or bidirectional override reaches it raw.
     if (!opts.quiet)
-      process.stderr.write(
-        `${new Date().toISOString()} ${session} ${text.replace(/[\x00-\x1f\x7f]/g, '?')}\n`,
-      );
+      process.stderr.write(`${new Date().toISOString()} ${terminalText(session)} ${terminalText(text)}\n`);
   };
 
   const servers: Server[] = [];
@@ -118,7 +118,7 @@ export async function runMailProxy(opts: MailProxyOptions): Promise<void> {
       server.on('error', (err) => log(l.protocol, `listener error: ${err.message}`)); // e.g. EMFILE: keep serving
       const u = l.upstream;
       process.stderr.write(
-        `tokenloop mail proxy: ${l.protocol} on ${l.host}:${port} → ${u.scheme}://${u.host}:${u.port}\n`,
+        `tokenloop mail proxy: ${l.protocol} on ${l.host}:${port} → ${u.scheme}://${terminalText(u.host)}:${u.port}\n`,
       );
     }
   } catch (err) {
@@ -127,7 +127,7 @@ export async function runMailProxy(opts: MailProxyOptions): Promise<void> {
     throw err;
   }
   process.stderr.write(
-    `  log in with your mailbox address and the local password from \`tokenloop mail password USER\` (${passwordFilePath(paths.config)})\n`,
+    `  log in with your mailbox address and the local password from \`tokenloop mail password USER\` (${terminalText(passwordFilePath(paths.config))})\n`,
   );
   const { signal, dispose } = interruptSignal();
   await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
