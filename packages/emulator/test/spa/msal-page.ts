@@ -99,9 +99,11 @@ export async function signInAtEmulator(
     seen.push(h1);
     const alert = page.getByRole('alert');
     if (await alert.count()) throw new Error(`the '${h1}' page says: ${await alert.first().textContent()}`);
+    const from = page.url();
+    // The page goes on to another page, or back to the app (MSAL may then close its popup).
     const leaves = (button: string) =>
       Promise.all([
-        page.waitForURL((u) => u.href !== page.url(), { timeout: STEP_TIMEOUT_MS }).catch(() => {}),
+        page.waitForURL((u) => u.href !== from, { timeout: STEP_TIMEOUT_MS }).catch(() => {}),
         page.getByRole('button', { name: button }).click(),
       ]);
     if (h1 === 'Sign in') {
