@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { defaultDataDir, type RunningEmulator, startEmulator } from '@tokenloop/emulator';
 import { checkPrivateDirectory, ensurePrivateDirectory } from 'tokenloop/private-files';
 import { EXIT } from '../exit-codes.js';
-import { jsonLine } from '../output/quote.js';
+import { jsonLine, terminalText } from '../output/quote.js';
 
 export interface EmulatorCommandOptions {
   port: number;
@@ -30,7 +30,8 @@ export async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
     dataDir,
     ...(opts.autoLogin ? { autoLogin: opts.autoLogin } : {}),
     ...(opts.accessTokenLifetime ? { accessTokenLifetime: opts.accessTokenLifetime } : {}),
-    log: (line) => process.stderr.write(`emulator: ${line}\n`),
+    // S74: the emulator's log lines carry what requests said (paths, parameters).
+    log: (line) => process.stderr.write(`emulator: ${terminalText(line)}\n`),
   });
   const readyMs = performance.now() - started;
   if (opts.json) process.stdout.write(`${jsonLine(readyLine(emulator))}\n`);

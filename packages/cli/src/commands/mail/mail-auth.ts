@@ -38,12 +38,12 @@ async function imapCapabilities(c: LineConnection, tag: string): Promise<string[
 
 async function smtpEhlo(c: LineConnection): Promise<string[]> {
   c.writeLine('EHLO tokenloop.localhost');
-  const lines: string[] = [];
+  const extensions: string[] = [];
   for (;;) {
     const line = await c.readLine();
     if (!/^250[ -]/.test(line)) throw new Error(`EHLO refused: ${line.slice(0, 200)}`);
-    lines.push(line.slice(4));
-    if (line[3] === ' ') return lines;
+    extensions.push(line.slice(4));
+    if (line[3] === ' ') return extensions;
   }
 }
 
@@ -51,11 +51,11 @@ async function pop3Capa(c: LineConnection): Promise<string[]> {
   c.writeLine('CAPA');
   const first = await c.readLine();
   if (!first.startsWith('+OK')) return [];
-  const lines: string[] = [];
+  const capabilities: string[] = [];
   for (;;) {
     const line = await c.readLine();
-    if (line === '.') return lines;
-    lines.push(line);
+    if (line === '.') return capabilities;
+    capabilities.push(line);
   }
 }
 

@@ -183,17 +183,18 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
     );
   } else {
     say(
-      `${endpoint.scheme}://${endpoint.host}:${endpoint.port}: ${conn.tls ? 'TLS' : 'no TLS (loopback)'}; mechanisms: ${terminalText(outcome.mechanisms.join(' ') || '(none advertised)')}`,
+      `${endpoint.scheme}://${terminalText(endpoint.host)}:${endpoint.port}: ${conn.tls ? 'TLS' : 'no TLS (loopback)'}; mechanisms: ${terminalText(outcome.mechanisms.join(' ') || '(none advertised)')}`,
     );
     if (!outcome.mechanisms.includes(mechanism)) say(`  warning: the server does not advertise ${mechanism}`);
-    if (outcome.ok) say(`${paint('green', '✓')} ${mechanism} login as ${user} succeeded`);
+    if (outcome.ok) say(`${paint('green', '✓')} ${mechanism} login as ${terminalText(user)} succeeded`);
     else {
       say(
-        `${paint('red', '✗')} ${mechanism} login as ${user} failed: ${terminalText(outcome.serverReply.replace(/^\S+ /, ''))}`,
+        `${paint('red', '✗')} ${mechanism} login as ${terminalText(user)} failed: ${terminalText(outcome.serverReply.replace(/^\S+ /, ''))}`,
       );
       if (outcome.challenge) say(`  server challenge: ${jsonLine(outcome.challenge)}`);
-      say(`  likely cause: ${cause!.cause}`);
-      say(`  fix: ${cause!.fix}`);
+      // S74: the cause names what the token says (upn, aud): the token's strings, shown as text.
+      say(`  likely cause: ${terminalText(cause!.cause)}`);
+      say(`  fix: ${terminalText(cause!.fix)}`);
     }
   }
   if (!outcome.ok) process.exitCode = EXIT.failure;

@@ -1,6 +1,7 @@
 import { cliPaths } from '../../../config/paths.js';
 import { CliError } from '../../../errors.js';
 import { EXIT } from '../../../exit-codes.js';
+import { terminalText } from '../../../output/quote.js';
 import { say } from '../../../output/terminal.js';
 import { newPassword, removeLocalPassword, setLocalPassword } from './local-passwords.js';
 
@@ -26,8 +27,8 @@ export async function runMailPassword(
   if (opts.remove) {
     say(
       (await removeLocalPassword(config, user))
-        ? `removed the local password of ${user}`
-        : `${user} had none`,
+        ? `removed the local password of ${terminalText(user)}`
+        : `${terminalText(user)} had none`,
     );
     return;
   }
@@ -35,6 +36,6 @@ export async function runMailPassword(
   await setLocalPassword(config, user, password);
   if (!opts.stdin) process.stdout.write(`${password}\n`);
   say(
-    `local mail proxy password for ${user} set; give it to your mail program with ${user} as the user name`,
+    `local mail proxy password for ${terminalText(user)} set; give it to your mail program with ${terminalText(user)} as the user name`,
   );
 }
