@@ -37,6 +37,7 @@ export type {
 } from './cache/stores/encrypted-file-store.js';
 export type { AccountInfo } from './cache/account.js';
 export type { AccountRecord, CachedAccessToken, CachedRefreshToken, CachedAccount } from './cache/model.js';
+export { recordKey } from './cache/model.js';
 export { resourceOf, resourceScopes } from './cache/resource.js';
 export { refreshDueAt } from './cache/freshness.js';
 

@@ -46,7 +46,10 @@ export interface WebAuthOptions {
   sessionStore?: SessionStore;
   /** Tokens, server-side (default: memory). Use `redisStore` from `tokenloop/redis` for several instances. */
   tokenCache?: CacheStore;
-  /** Session lifetime in seconds (default 8 hours). */
+  /**
+   * Session lifetime in seconds (default 8 hours, at least 10). The server-side tokens of a user go within one
+   * sweep interval (this lifetime, at most a minute) after their last session ends (S99).
+   */
   sessionTtlSeconds?: number;
   /** Name of the session cookie (default `tl_session`). */
   cookieName?: string;
@@ -146,8 +149,8 @@ export function checkWebOptions(o: WebAuthOptions): CheckedOptions {
     );
   }
   const ttl = o.sessionTtlSeconds ?? 8 * 3600;
-  if (!(Number.isInteger(ttl) && ttl >= 60))
-    throw new WebAuthConfigError('sessionTtlSeconds must be a whole number ≥ 60');
+  if (!(Number.isInteger(ttl) && ttl >= 10))
+    throw new WebAuthConfigError('sessionTtlSeconds must be a whole number ≥ 10');
   return {
     ...o,
     origin: base.origin,

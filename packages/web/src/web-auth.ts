@@ -15,6 +15,7 @@ import {
 } from './session/session-data.js';
 import { memorySessionStore, type SessionStore } from './session/session-store.js';
 import { endSession, signOutRoute } from './session/sign-out.js';
+import { tokenSweep } from './session/token-sweep.js';
 import type { WebRequest, WebResponse } from './session/web-http.js';
 import { tenantPolicy } from './tenant-policy.js';
 
@@ -55,10 +56,16 @@ export interface WebAuth {
   getAccessToken(session: WebSession, scopes: string[], returnTo?: string): Promise<AuthResult>;
   /** The login URL that signs in (or asks consent for `scopes`) and then returns to `returnTo`. */
   loginUrl(returnTo: string, scopes?: string[]): string;
+  /** Stops the token sweep (S99) and releases the client's timers and connections. */
+  close(): Promise<void>;
 }
 
 const TX_COOKIE = 'tl_tx';
 const TX_TTL_MS = 10 * 60_000;
+/** How long a sign-in may take from storing the tokens to its session joining the account (S99's grace). */
+const SIGN_IN_FINISH_MS = 30_000;
+/** The token sweep's longest interval (S99). */
+const SWEEP_INTERVAL_MS = 60_000;
 const newId = () => randomBytes(32).toString('base64url');
 /** The shape of every id `newId` makes; anything else in a cookie is not looked up at all. */
 const ID = /^[A-Za-z0-9_-]{43}$/;
@@ -75,6 +82,7 @@ const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/;
 export function createWebAuth(input: WebAuthOptions): WebAuth {
   const o = checkWebOptions(input);
   const sessions: SessionStore = o.sessionStore ?? memorySessionStore();
+  const cache = o.tokenCache ?? memoryStore();
   const client = createTokenClient({
     ...(o.authority ? { authority: o.authority } : { issuer: o.issuer! }),
     clientId: o.clientId,
@@ -82,7 +90,7 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     ...(o.clientCertificate ? { clientCertificate: o.clientCertificate } : {}),
     // S18: the library checks the ID token's issuer against these tenants.
     ...(o.allowedTenants ? { allowedTenants: o.allowedTenants } : {}),
-    cache: o.tokenCache ?? memoryStore(),
+    cache,
     ...(o.http ? { http: o.http } : {}),
   });
   // S95: the bearer verifier's tenant rule; a multi-tenant authority without allowedTenants or
@@ -97,6 +105,15 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
   // S97: every record this app keeps is named in its own namespace (authority, client id, origin).
   const names = recordNames({ authority: client.authority, clientId: o.clientId, origin: o.origin });
   const accounts = accountSessions(sessions, names);
+  // S99: the tokens of users whose last session ended (expired, too) are deleted by a sweep.
+  const sweep = tokenSweep({
+    cache,
+    clientId: o.clientId,
+    environment: client.authority.environment,
+    isLive: accounts.isLive,
+    intervalMs: Math.min(SWEEP_INTERVAL_MS, o.sessionTtlMs),
+    graceMs: Math.min(SIGN_IN_FINISH_MS, o.sessionTtlMs),
+  });
 
   const loginUrl = (returnTo: string, scopes?: string[]) => {
     const url = new URL(o.loginPath, o.origin);
@@ -201,6 +218,7 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     const signedInAt = Date.now();
     // S98: the session joins its account's record first, and keeps the record's epoch.
     const epoch = await accounts.add(account.homeAccountId, names.session(id), signedInAt + o.sessionTtlMs);
+    sweep.sessionEnds(account.homeAccountId, signedInAt + o.sessionTtlMs); // S99
     const data: StoredSession = {
       app: { ...names.app },
       homeAccountId: account.homeAccountId,
@@ -229,6 +247,10 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     client,
     session,
     loginUrl,
+    async close() {
+      sweep.stop();
+      await client.close();
+    },
     async handle(req) {
       const path = req.url.pathname;
       if (path === o.loginPath && req.method === 'GET') return login(req);

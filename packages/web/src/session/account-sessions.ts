@@ -24,6 +24,8 @@ export interface AccountSessions {
   remove(homeAccountId: string, sessionName: string): Promise<number>;
   /** Sign out everywhere: deletes every listed session and the account record, ending them all (S98). */
   endAll(homeAccountId: string): Promise<void>;
+  /** S99: does the account still have a live session (its server-side tokens are in use)? */
+  isLive(homeAccountId: string): Promise<boolean>;
   /** S98: true only while the account record is there with this epoch and lists the session. */
   isCurrent(homeAccountId: string, epoch: string, sessionName: string): Promise<boolean>;
 }
@@ -70,6 +72,9 @@ export function accountSessions(store: SessionStore, names: RecordNames): Accoun
       // S98: the account record first: from then on no session of the account is current, even one not listed.
       await store.delete(names.account(homeAccountId));
       for (const s of record?.sessions ?? []) await store.delete(names.listedSession(s.n));
+    },
+    async isLive(homeAccountId) {
+      return ((await read(homeAccountId))?.sessions.length ?? 0) > 0;
     },
     async isCurrent(homeAccountId, epoch, sessionName) {
       const record = await read(homeAccountId);

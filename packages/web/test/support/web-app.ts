@@ -68,7 +68,14 @@ async function startExpress(options: AppOptions): Promise<TestApp> {
     }
   });
   app.use(signInErrors());
-  return { url: origin, auth, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: origin,
+    auth,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await auth.close();
+    },
+  };
 }
 
 async function startFastify(options: AppOptions): Promise<TestApp> {
@@ -92,7 +99,14 @@ async function startFastify(options: AppOptions): Promise<TestApp> {
     scopes: (await req.auth!.getAccessToken([apiScope])).scopes,
   }));
   await server.listen({ port: free, host: '127.0.0.1' });
-  return { url: origin, auth, close: () => server.close() };
+  return {
+    url: origin,
+    auth,
+    close: async () => {
+      await server.close();
+      await auth.close();
+    },
+  };
 }
 
 function freePort(): Promise<number> {
