@@ -87,7 +87,7 @@ describe('the packed packages, installed into a new project', { timeout: 600_000
           assert.ok(
             typeof map.sourcesContent?.[i] === 'string' ||
               (at.startsWith(dir) && files.has(relative(dir, at))),
-            `${pk.name}/${file}: source ${source} is shipped`,
+            `${pk.name}/${file}: its source ${source} is not in the package (compiled from a deleted source? npm run build removes those)`,
           );
         });
       }

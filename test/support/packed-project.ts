@@ -27,6 +27,8 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
+    // npm turns on Node's module compile cache (22.1+), by default in the temporary folder: not here.
+    NODE_DISABLE_COMPILE_CACHE: '1',
     ...extra,
   };
 }
