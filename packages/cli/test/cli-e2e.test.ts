@@ -115,13 +115,17 @@ describe('tokenloop CLI against the emulator', () => {
     assert.match(fallback.stderr, /ssh -L \d+:127\.0\.0\.1:\d+ 10\.0\.0\.1/);
   });
 
-  it('a browser that cannot be opened falls back to device code', async () => {
+  it('a browser that cannot be opened offers a device code (beside the printed URL)', async () => {
     const home = freshHome();
     const env = baseEnv(home, { BROWSER: '/nonexistent/browser' });
     await runCli(['profile', 'add', 'auto', '--emulator', auto.url], env);
     const r = await runCli(['login'], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /The browser could not be opened: signing in with a device code instead/);
+    assert.match(
+      r.stderr,
+      /The browser could not be opened: open the URL above yourself, or sign in with a device code/,
+    );
+    assert.match(r.stderr, /enter the code/);
   });
 
   it('profiles: add, list, use, remove; --profile overrides the one in use', async () => {

@@ -13,8 +13,13 @@ export function remoteSession(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.SSH_CONNECTION || env.SSH_CLIENT || env.SSH_TTY);
 }
 
+/** The ssh command, run on the person's own machine, that brings this machine's loopback port there. */
+export function sshTunnel(port: number, env: NodeJS.ProcessEnv = process.env): string {
+  const host = env.SSH_CONNECTION?.split(' ')[2] ?? 'this-host';
+  return `ssh -L ${port}:127.0.0.1:${port} ${host}`;
+}
+
 /** How to use the local browser from an SSH session instead of a device code. */
 export function sshHint(port: number, env: NodeJS.ProcessEnv = process.env): string {
-  const host = env.SSH_CONNECTION?.split(' ')[2] ?? 'this-host';
-  return `to use the browser on your own machine instead: ssh -L ${port}:127.0.0.1:${port} ${host}, then run \`tokenloop login --browser --port ${port}\` here and open the printed URL on your machine`;
+  return `to use the browser on your own machine instead: ${sshTunnel(port, env)}, then run \`tokenloop login --browser --port ${port}\` here and open the printed URL on your machine`;
 }
