@@ -1,5 +1,6 @@
 import type { EmulatorContext } from '../context.js';
 import { DirectoryConfigError } from '../directory/build.js';
+import { DirectoryFullError } from '../directory/limits.js';
 import { readBody } from '../http/request.js';
 import { sendJson, sendPage } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
@@ -54,6 +55,11 @@ export async function admin(ctx: EmulatorContext, x: Exchange): Promise<void> {
   try {
     await dispatch(ctx, x, route);
   } catch (err) {
+    if (err instanceof DirectoryFullError) {
+      // S93: the directory is at a bound: a state of the emulator, not a fault of the request.
+      sendJson(x.res, 409, { error: 'directory_full', error_description: err.message });
+      return;
+    }
     if (err instanceof DirectoryConfigError) {
       sendJson(x.res, 400, { error: 'invalid_request', error_description: err.message });
       return;

@@ -7,9 +7,13 @@ import {
   DirectoryConfigError,
 } from '../directory/build.js';
 import { type App, isPublicClient, type Scenarios, type Tenant, type User } from '../directory/model.js';
+import { takeRoom } from '../directory/limits.js';
 import type { AppInput, TenantInput, UserInput } from '../directory/schema.js';
 
-/** Runtime changes to a running emulator, shared by the admin REST API and the programmatic handle. */
+/**
+ * Runtime changes to a running emulator, shared by the admin REST API and the programmatic handle. S93: every
+ * addition passes takeRoom, so the directory stays within DIRECTORY_LIMITS.
+ */
 
 export interface DirectorySummary {
   tenants: { id: string; domain: string; name: string }[];
@@ -67,6 +71,7 @@ export function addTenant(ctx: EmulatorContext, input: TenantInput): Tenant {
     if (t.id === tenant.id || t.domain.toLowerCase() === tenant.domain.toLowerCase())
       throw new DirectoryConfigError(`tenant ${input.domain} already exists`);
   }
+  takeRoom(ctx.directory, 'tenants', input);
   ctx.directory.tenants.set(tenant.id, tenant);
   return tenant;
 }
@@ -75,6 +80,7 @@ export function addApp(ctx: EmulatorContext, input: AppInput): App {
   const app = buildApp(ctx.directory, input);
   if (ctx.directory.apps.has(app.clientId))
     throw new DirectoryConfigError(`app ${app.clientId} already exists`);
+  takeRoom(ctx.directory, 'apps', input);
   ctx.directory.apps.set(app.clientId, app);
   return app;
 }
@@ -83,6 +89,7 @@ export function addUser(ctx: EmulatorContext, input: UserInput): User {
   const user = buildUser(ctx.directory, input);
   if (ctx.directory.users.has(user.id))
     throw new DirectoryConfigError(`user ${user.username} already exists`);
+  takeRoom(ctx.directory, 'users', input);
   ctx.directory.users.set(user.id, user);
   return user;
 }
@@ -132,5 +139,7 @@ export function addCertificate(ctx: EmulatorContext, clientId: string, certifica
   if (isPublicClient(app)) throw new DirectoryConfigError(`a ${app.type} client cannot have a certificate`);
   if (!certificatePem.includes('BEGIN CERTIFICATE'))
     throw new DirectoryConfigError('certificatePem must be a PEM certificate');
-  app.credentials.push({ certificatePem: checkCertificate(certificatePem, app.name) });
+  const checked = checkCertificate(certificatePem, app.name);
+  takeRoom(ctx.directory, 'certificates', certificatePem, app);
+  app.credentials.push({ certificatePem: checked });
 }

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { buildDirectory, DirectoryConfigError } from './build.js';
+import { checkConfigLimits } from './limits.js';
 import type { Directory } from './model.js';
 import { sampleConfig } from './sample.js';
 import type { ConfigInput, SettingsInput } from './schema.js';
@@ -20,6 +21,7 @@ export async function loadConfig(raw: unknown, source = 'config'): Promise<Loade
     throw new DirectoryConfigError(`${source} is invalid:\n  ${describeIssues(parsed.error).join('\n  ')}`);
   }
   const config: ConfigInput = parsed.data;
+  checkConfigLimits(config); // S93
   return { directory: buildDirectory(config), settings: config.settings ?? {} };
 }
 

@@ -66,6 +66,9 @@ function toSigningKey(material: CertifiedKey, createdAt: number, retiredAt?: num
   };
 }
 
+/** S93: signing keys published at once: the active one and the most recent retired ones in their grace period. */
+export const MAX_PUBLISHED_KEYS = 10;
+
 /**
  * The emulator's signing keys: one active, older ones published until their grace period ends.
  * Persisted (0600) in the data directory when there is one, so tokens survive restarts.
@@ -129,7 +132,9 @@ export class SigningKeys {
 
   private prune(): void {
     const cutoff = Date.now() - this.graceSeconds * 1000;
-    this.keys = this.keys.filter((k, i) => i === 0 || (k.retiredAt ?? Date.now()) > cutoff);
+    this.keys = this.keys
+      .filter((k, i) => i === 0 || (k.retiredAt ?? Date.now()) > cutoff)
+      .slice(0, MAX_PUBLISHED_KEYS); // S93: rotating through the admin API cannot grow the key set
   }
 
   private async save(): Promise<void> {

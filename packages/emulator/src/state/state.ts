@@ -8,6 +8,7 @@ import type {
   SignOutRequest,
   SsoSession,
 } from './records.js';
+import { BoundedMap } from './bounded-map.js';
 import { Stats } from './stats.js';
 import { FailureThrottle } from './throttle.js';
 import { TtlStore } from './ttl-store.js';
@@ -37,8 +38,11 @@ export interface EmulatorState {
   revokedUsers: TtlStore<number>;
   /** client assertion `jti`s already used (replay protection) */
   assertionIds: TtlStore<true>;
-  /** `${userId}|${clientId}` → consented `${resourceAppId}/${value}` */
-  consents: Map<string, Set<string>>;
+  /**
+   * `${userId}|${clientId}` → consented `${resourceAppId}/${value}`. S93: bounded like every store (the oldest
+   * forgotten first: that user is asked to consent again).
+   */
+  consents: BoundedMap<string, Set<string>>;
   stats: Stats;
 }
 
@@ -60,7 +64,7 @@ export function createState(): EmulatorState {
     revokedGrants: new TtlStore(200_000),
     revokedUsers: new TtlStore(20_000),
     assertionIds: new TtlStore(100_000),
-    consents: new Map(),
+    consents: new BoundedMap(100_000),
     stats: new Stats(),
   };
 }
