@@ -1,21 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { decodeJwt } from 'jose';
 import { type AuthResult, type TokenClient, TokenloopError, createTokenClient, memoryStore } from 'tokenloop';
 import { type CheckedOptions, type WebAuthOptions, WebAuthConfigError, checkWebOptions } from './options.js';
 import { accountSessions } from './session/account-sessions.js';
-import { clearCookie, readCookie, setCookie } from './session/cookies.js';
+import { readCookie } from './session/cookies.js';
 import { page, redirect } from './session/pages.js';
 import { isSameApp, recordNames } from './session/record-names.js';
 import { safeReturnTo } from './session/return-to.js';
-import {
-  SESSION_CLAIMS,
-  parseStoredSession,
-  parseStoredTransaction,
-  type StoredSession,
-} from './session/session-data.js';
+import { parseStoredSession } from './session/session-data.js';
 import { memorySessionStore, type SessionStore } from './session/session-store.js';
-import { endSession, signOutRoute } from './session/sign-out.js';
+import { callbackRoute } from './session/sign-in-callback.js';
+import { signOutRoute } from './session/sign-out.js';
 import { tokenSweep } from './session/token-sweep.js';
+import { ID, SIGN_IN_FINISH_MS, TX_TTL_MS, newId, setTxCookie } from './session/transaction-cookie.js';
 import type { WebRequest, WebResponse } from './session/web-http.js';
 import { tenantPolicy } from './tenant-policy.js';
 
@@ -60,15 +55,8 @@ export interface WebAuth {
   close(): Promise<void>;
 }
 
-const TX_COOKIE = 'tl_tx';
-const TX_TTL_MS = 10 * 60_000;
-/** How long a sign-in may take from storing the tokens to its session joining the account (S99's grace). */
-const SIGN_IN_FINISH_MS = 30_000;
 /** The token sweep's longest interval (S99). */
 const SWEEP_INTERVAL_MS = 60_000;
-const newId = () => randomBytes(32).toString('base64url');
-/** The shape of every id `newId` makes; anything else in a cookie is not looked up at all. */
-const ID = /^[A-Za-z0-9_-]{43}$/;
 
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/;
 
@@ -150,95 +138,21 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
     });
     const txId = newId();
     await sessions.set(names.transaction(txId), { transaction, returnTo }, TX_TTL_MS);
-    const cookie = setCookie(policy, TX_COOKIE, txId, {
-      maxAgeSeconds: TX_TTL_MS / 1000,
-      path: o.callbackPath,
-      sameSite: o.responseMode === 'form_post' ? 'none' : 'lax',
-    });
-    return redirect(url.href, { 'set-cookie': cookie });
+    return redirect(url.href, { 'set-cookie': setTxCookie(policy, o, txId, TX_TTL_MS) });
   }
 
-  async function callback(req: WebRequest): Promise<WebResponse> {
-    const params = req.method === 'POST' ? (req.form ?? new URLSearchParams()) : req.url.searchParams;
-    const clearTx = clearCookie(policy, TX_COOKIE, o.callbackPath);
-    const txId = readCookie(req.cookieHeader, TX_COOKIE);
-    // Single use: the transaction is removed before anything else happens (S55); no cookie, no sign-in (S04).
-    // S68: every read from the store goes through its parse function.
-    const stored =
-      txId && ID.test(txId)
-        ? parseStoredTransaction(await sessions.take(names.transaction(txId)))
-        : undefined;
-    if (!stored || stored.transaction.redirectUri !== redirectUri) {
-      return page(
-        400,
-        'Sign-in expired',
-        'This sign-in response does not belong to a sign-in started in this browser, or it was already used. Start again.',
-        { 'set-cookie': clearTx },
-      );
-    }
-    const { transaction, returnTo } = stored;
-    let result: AuthResult;
-    try {
-      result = await client.completeAuthorization(transaction, params);
-    } catch (err) {
-      const e = err instanceof TokenloopError ? err : undefined;
-      const status = e?.code === 'NETWORK' || e?.code === 'PROVIDER_UNAVAILABLE' ? 502 : 400;
-      return page(
-        status,
-        'Sign-in failed',
-        `${e?.message ?? 'The sign-in could not be completed.'}${e?.remediation ? ` ${e.remediation}` : ''}`,
-        { 'set-cookie': clearTx },
-      );
-    }
-    const previous = await session(req);
-    const account = result.account;
-    // S69: a session is bound to one account by its stable key; without an ID token there is none.
-    if (!account || !result.idToken) {
-      return page(400, 'Sign-in failed', 'The provider did not say who signed in (no ID token).', {
-        'set-cookie': clearTx,
-      });
-    }
-    const idClaims = decodeJwt(result.idToken); // validated by the library
-    // S95: the user's tenant must be one the app accepts (the same rule as the bearer verifier's, S60, S61, S64).
-    if (tenants && tenants.tenantOf(await client.server(), idClaims) === undefined) {
-      await client.removeAccount(account.homeAccountId).catch(() => false);
-      return page(
-        403,
-        'Sign-in refused',
-        "Accounts of your organization cannot sign in to this app. Sign in with another account, or ask the app's owner.",
-        { 'set-cookie': clearTx },
-      );
-    }
-    const id = newId();
-    const claims: Record<string, string> = {};
-    for (const k of SESSION_CLAIMS) {
-      const v = idClaims[k];
-      if (typeof v === 'string' && v.length > 0 && v.length <= 4096) claims[k] = v;
-    }
-    const signedInAt = Date.now();
-    // S98: the session joins its account's record first, and keeps the record's epoch.
-    const epoch = await accounts.add(account.homeAccountId, names.session(id), signedInAt + o.sessionTtlMs);
-    sweep.sessionEnds(account.homeAccountId, signedInAt + o.sessionTtlMs); // S99
-    const data: StoredSession = {
-      app: { ...names.app },
-      homeAccountId: account.homeAccountId,
-      username: account.username,
-      name: account.name,
-      tenantId: account.tenantId,
-      claims,
-      signedInAt,
-      epoch,
-    };
-    await sessions.set(names.session(id), { ...data }, o.sessionTtlMs);
-    // A new session id on every sign-in; any session the browser brought is ended (S54, fixation), after the
-    // new one joined its account, so that signing in again as the same user keeps the tokens.
-    if (previous) await endSession({ client, sessions, names, accounts }, previous);
-    const sessionCookie = setCookie(policy, o.cookieName, id, {
-      maxAgeSeconds: Math.floor(o.sessionTtlMs / 1000),
-    });
-    // S10: the target is checked again where it is used (it came back from the store).
-    return redirect(safeReturnTo(returnTo, o.origin), { 'set-cookie': [clearTx, sessionCookie] }, 303);
-  }
+  const callback = callbackRoute({
+    o,
+    client,
+    sessions,
+    names,
+    accounts,
+    tenants,
+    sweep,
+    policy,
+    redirectUri,
+    current: session,
+  });
 
   const logout = signOutRoute({ o, client, sessions, names, accounts, policy, current: session });
 

@@ -184,7 +184,7 @@ describe('S97 sweep', () => {
         calls++;
         assert.match(
           m[2]!,
-          /^(?:\w+\.)?names\.(?:session|listedSession|transaction|account)\(/,
+          /^(?:\w+\.)?names\.(?:session|listedSession|transaction|finish|account)\(/,
           `${file}: ${m[0]}`,
         );
       }

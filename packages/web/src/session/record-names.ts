@@ -31,6 +31,8 @@ export interface RecordNames {
   listedSession(name: string): string;
   /** A sign-in in progress, by its id (the transaction cookie value). */
   transaction(id: string): string;
+  /** A form_post sign-in waiting for its finishing step (S54), by its id (the transaction cookie value). */
+  finish(id: string): string;
   /** The sessions of an account (S66). */
   account(homeAccountId: string): string;
 }
@@ -58,6 +60,7 @@ export function recordNames(o: {
       return name;
     },
     transaction: (id) => `t:${appTag}:${id}`,
+    finish: (id) => `f:${appTag}:${id}`,
     account: (homeAccountId) => `a:${tokensTag}:${homeAccountId}`,
   };
 }

@@ -7,19 +7,32 @@ import { type AppIdentity, SESSION_NAME } from './record-names.js';
  * the known fields are copied out, so nothing reaches the code as a bare cast.
  */
 
-/** A signed-in session as stored under `s:<app>:<id>`. Tokens are never in it. */
-export interface StoredSession {
-  /** S97: the app that created it. */
-  app: AppIdentity;
+/** Who signed in: what a session keeps of the sign-in. Tokens are never in it. */
+export interface SignedInUser {
   homeAccountId: string;
   username: string | undefined;
   name: string | undefined;
   tenantId: string | undefined;
   /** Selected ID-token claims, strings only. */
   claims: Record<string, string>;
+}
+
+/** A signed-in session as stored under `s:<app>:<hash of the id>`. */
+export interface StoredSession extends SignedInUser {
+  /** S97: the app that created it. */
+  app: AppIdentity;
   signedInAt: number;
   /** S98: the epoch of the account's record when the session began; it must still be the record's. */
   epoch: string;
+}
+
+/**
+ * A form_post sign-in whose code was redeemed, waiting for its same-site finishing step (S54), as stored under
+ * `f:<app>:<id>`.
+ */
+export interface StoredFinish {
+  user: SignedInUser;
+  returnTo: string;
 }
 
 /** A sign-in in progress as stored under `t:<app>:<id>`. */
@@ -48,19 +61,31 @@ function parseApp(value: unknown): AppIdentity | undefined {
   return text(issuer) && text(clientId) && text(origin) ? { issuer, clientId, origin } : undefined;
 }
 
-export function parseStoredSession(value: unknown): StoredSession | undefined {
-  if (!isRecord(value)) return undefined;
-  const { homeAccountId, username, name, tenantId, claims, signedInAt, epoch } = value;
-  const app = parseApp(value.app);
-  if (!app || !text(homeAccountId, 1024) || !time(signedInAt) || !isRecord(claims)) return undefined;
-  if (!isEpoch(epoch)) return undefined;
+function parseUser(value: Record<string, unknown>): SignedInUser | undefined {
+  const { homeAccountId, username, name, tenantId, claims } = value;
+  if (!text(homeAccountId, 1024) || !isRecord(claims)) return undefined;
   if (!optionalText(username) || !optionalText(name) || !optionalText(tenantId)) return undefined;
   const kept: Record<string, string> = {};
   for (const [k, v] of Object.entries(claims)) {
     if (!(SESSION_CLAIMS as readonly string[]).includes(k) || !text(v)) return undefined;
     kept[k] = v;
   }
-  return { app, homeAccountId, username, name, tenantId, claims: kept, signedInAt, epoch };
+  return { homeAccountId, username, name, tenantId, claims: kept };
+}
+
+export function parseStoredSession(value: unknown): StoredSession | undefined {
+  if (!isRecord(value)) return undefined;
+  const { signedInAt, epoch } = value;
+  const app = parseApp(value.app);
+  const user = parseUser(value);
+  if (!app || !user || !time(signedInAt) || !isEpoch(epoch)) return undefined;
+  return { ...user, app, signedInAt, epoch };
+}
+
+export function parseStoredFinish(value: unknown): StoredFinish | undefined {
+  if (!isRecord(value) || !text(value.returnTo) || !isRecord(value.user)) return undefined;
+  const user = parseUser(value.user);
+  return user && { user, returnTo: value.returnTo };
 }
 
 export function parseStoredTransaction(value: unknown): StoredTransaction | undefined {

@@ -7,6 +7,8 @@ import { requireSignIn, signIn, signInErrors } from '@tokenloop/web/express';
 import { requireSignIn as fastifyRequireSignIn, signIn as fastifySignIn } from '@tokenloop/web/fastify';
 import formbody from '@fastify/formbody';
 import Fastify from 'fastify';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer } from 'node:net';
 
 export interface TestApp {
@@ -22,6 +24,8 @@ type AppOptions = Omit<WebAuthOptions, 'baseUrl'> & {
   graphBase: string;
   apiScope: string;
   adapter?: Adapter;
+  /** Express only: serve https with this key and certificate, at https://localhost:<port>. */
+  https?: { key: string; cert: string };
 };
 
 async function meOf(graphBase: string, accessToken: string): Promise<{ displayName: unknown }> {
@@ -43,10 +47,12 @@ export async function startWebApp(options: AppOptions): Promise<TestApp> {
 async function startExpress(options: AppOptions): Promise<TestApp> {
   const app = express();
   const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = options.https ? createHttpsServer(options.https, app) : createHttpServer(app);
+    s.listen(0, '127.0.0.1', () => resolve(s));
   });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { graphBase, apiScope, adapter: _adapter, ...rest } = options;
+  const port = (server.address() as AddressInfo).port;
+  const origin = options.https ? `https://localhost:${port}` : `http://127.0.0.1:${port}`;
+  const { graphBase, apiScope, adapter: _adapter, https: _https, ...rest } = options;
   const auth = createWebAuth({ ...rest, baseUrl: options.baseUrl ?? origin });
   app.use(express.urlencoded({ extended: false }));
   app.use(signIn(auth));
@@ -72,14 +78,18 @@ async function startExpress(options: AppOptions): Promise<TestApp> {
     url: origin,
     auth,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // a browser's idle keep-alive connections, too
+      });
       await auth.close();
     },
   };
 }
 
 async function startFastify(options: AppOptions): Promise<TestApp> {
-  const { graphBase, apiScope, adapter: _adapter, ...rest } = options;
+  const { graphBase, apiScope, adapter: _adapter, https, ...rest } = options;
+  if (https) throw new Error('startWebApp: https is for the Express app only');
   // Routes cannot be added after listening, and the auth needs the origin: pick a free port first.
   const free = await freePort();
   const origin = `http://127.0.0.1:${free}`;
