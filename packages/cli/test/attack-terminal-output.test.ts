@@ -292,6 +292,12 @@ const ALLOWED: Record<string, Record<string, string>> = {
     'trusting.file': 'the path of the CA certificate file the user named or the emulator keeps',
     'trusting.note': 'a fixed note made by emulatorCa()',
   },
+  'output/network-wait.ts': {
+    'REQUEST_TIMEOUT_MS / 1000': 'a number',
+    attempts: 'a number (a parameter typed number)',
+    'n.attempt': "a number (the HTTP client's retry notice)",
+    'n.attempts': "a number (the HTTP client's retry notice)",
+  },
   'commands/mail/run-mail-test.ts': {
     mechanism: 'checked to be XOAUTH2 or OAUTHBEARER',
     'endpoint.scheme': 'one of the fixed schemes of parseMailEndpoint',
