@@ -16,6 +16,8 @@ const WRITERS: Record<string, string> = {
     'the emulator depends on no other tokenloop package (dependency profiles), so it cannot use the library; ' +
     'its own writer creates files under a random name exclusively (flag wx: never through a link) at 0600 in ' +
     'a folder it has checked itself (S88), besides the CLI checking it with the library (S80)',
+  'packages/tokenloop/src/http/http-client.ts':
+    'imports fs only on Node 20 to read the CA bundle NODE_EXTRA_CA_CERTS names, as Node itself does; writes nothing',
 };
 
 const READERS: Record<string, string> = {
