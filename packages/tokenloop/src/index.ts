@@ -53,6 +53,8 @@ export { redact, redactString } from './log/redact.js';
 // HTTP: the one client every package's requests go through (S62).
 export { createHttpFetch } from './http/http-client.js';
 export type { FetchLike, HttpOptions } from './http/http-client.js';
+export type { RetryNotice } from './http/retry.js';
+export { DEFAULT_RETRY_ATTEMPTS } from './http/retry.js';
 export type { TokenSet } from './flows/token-set.js';
 
 // The system browser ($BROWSER, else the desktop's opener), as loginInteractive uses it.

@@ -33,6 +33,7 @@ export const HTTP_OPTION_KEYS: OptionKeys<HttpOptions> = {
   maxResponseBytes: true,
   dangerouslyAllowInsecureHttp: true,
   ca: true,
+  onRetry: true,
 };
 
 /** The library's certificate credential. */

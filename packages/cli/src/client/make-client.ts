@@ -6,6 +6,7 @@ import { type CliPaths, cliPaths } from '../config/paths.js';
 import { readProfiles } from '../config/profiles.js';
 import { type SettingFlags, type Settings, resolveSettings } from '../config/resolve.js';
 import { CliError, setContextualFix } from '../errors.js';
+import { REQUEST_TIMEOUT_MS } from '../output/network-wait.js';
 import { EXIT } from '../exit-codes.js';
 
 /** The token cache every command shares (encrypted; key in the keyring or a 0600 key file beside it). */
@@ -64,8 +65,15 @@ async function certificateOf(path: string): Promise<{ privateKey: string; certif
   return { privateKey: key, certificate: cert };
 }
 
-/** A library client for these settings, with the CLI's encrypted file cache. */
-export async function makeClient(settings: Settings, paths: CliPaths): Promise<TokenClient> {
+/**
+ * A library client for these settings, with the CLI's encrypted file cache; each try of a request waits at
+ * most REQUEST_TIMEOUT_MS (issue 14, finding 5), `http` adds to that (a retry notice).
+ */
+export async function makeClient(
+  settings: Settings,
+  paths: CliPaths,
+  http: Pick<HttpOptions, 'onRetry'> = {},
+): Promise<TokenClient> {
   const { createTokenClient, encryptedFileStore } = await import('tokenloop/client');
   const cache = encryptedFileStore({ path: cachePath(paths) });
   return createTokenClient({
@@ -74,6 +82,6 @@ export async function makeClient(settings: Settings, paths: CliPaths): Promise<T
     ...(settings.clientSecret ? { clientSecret: settings.clientSecret } : {}),
     ...(settings.certificatePath ? { clientCertificate: await certificateOf(settings.certificatePath) } : {}),
     cache,
-    http: await httpOptions(settings),
+    http: { timeoutMs: REQUEST_TIMEOUT_MS, ...(await httpOptions(settings)), ...http },
   });
 }

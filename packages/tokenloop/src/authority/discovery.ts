@@ -1,7 +1,7 @@
 import type * as oauth from 'oauth4webapi';
 import { TokenloopError } from '../errors/errors.js';
 import type { FetchLike } from '../http/http-client.js';
-import { withRetry } from '../http/retry.js';
+import { type RetryNotice, withRetry } from '../http/retry.js';
 import { assertUrlAllowed } from '../http/url-policy.js';
 import { debug } from '../log/debug.js';
 import type { ResolvedAuthority } from './authority.js';
@@ -35,6 +35,8 @@ export interface DiscoveryOptions {
   allowedTenants?: readonly string[] | undefined;
   dangerouslyAllowInsecureHttp?: boolean | undefined;
   signal?: AbortSignal | undefined;
+  /** Told before each retry (`HttpOptions.onRetry`). */
+  onRetry?: ((notice: RetryNotice) => void) | undefined;
 }
 
 function check(value: unknown, name: string, body: unknown): string | undefined {
@@ -110,9 +112,10 @@ export async function discover(authority: ResolvedAuthority, options: DiscoveryO
   }
   const url = new URL(authority.metadataUrl);
   debug('discovery', `fetching ${url.href}`);
+  const onRetry = options.onRetry;
   const response = await withRetry(
     () => options.fetch(url, { headers: { accept: 'application/json' }, signal: options.signal }),
-    {},
+    onRetry ? { onRetry: (notice) => onRetry({ ...notice, url: `${url.origin}${url.pathname}` }) } : {},
     options.signal,
   );
   if (response.status !== 200) {

@@ -151,6 +151,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
           fetch,
           allowedTenants: options.allowedTenants,
           dangerouslyAllowInsecureHttp: insecure,
+          onRetry: options.http?.onRetry,
         });
         return { fetch, servers };
       },

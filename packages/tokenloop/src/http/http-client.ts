@@ -1,5 +1,6 @@
 import { TokenloopError } from '../errors/errors.js';
 import { debug, debugEnabled } from '../log/debug.js';
+import type { RetryNotice } from './retry.js';
 import { assertUrlAllowed } from './url-policy.js';
 
 /** A `fetch`-compatible function; inject one to route tokenloop's requests through your own stack. */
@@ -15,6 +16,11 @@ export interface HttpOptions {
   maxResponseBytes?: number;
   /** Development switch: allow plain http to non-loopback hosts. Never use it in production. */
   dangerouslyAllowInsecureHttp?: boolean;
+  /**
+   * Told before each retry of a request that is retried when it fails (discovery): which try failed, why, and
+   * when the next one starts — so that a program can say what it is waiting for.
+   */
+  onRetry?: (notice: RetryNotice) => void;
   /**
    * More certificate authorities to trust (PEM), beside Node's own (and NODE_EXTRA_CA_CERTS): a local
    * emulator's CA, an organisation's TLS-inspecting proxy. Applies to the default fetch only.

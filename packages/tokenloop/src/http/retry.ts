@@ -2,12 +2,27 @@ import { TokenloopError } from '../errors/errors.js';
 
 /** How safe requests are retried (C7): discovery, JWKS, client credentials, device polling — never code redemption. */
 export interface RetryPolicy {
-  /** Total attempts including the first (default 3). */
+  /** Total attempts including the first (default DEFAULT_RETRY_ATTEMPTS, 3). */
   attempts?: number;
   /** Base of the exponential back-off in ms (default 250); full jitter is applied. */
   baseDelayMs?: number;
   /** Longest single wait in ms, including a server's Retry-After (default 10 000). */
   maxDelayMs?: number;
+  /** Told before each retry: which try failed, why, and how long until the next. */
+  onRetry?: (notice: Omit<RetryNotice, 'url'>) => void;
+}
+
+/** A retry about to happen (`HttpOptions.onRetry`): programs that wait visibly can say so. */
+export interface RetryNotice {
+  /** What is being fetched (origin and path, never a query). */
+  url: string;
+  /** The try that failed (1-based) and how many there are in all. */
+  attempt: number;
+  attempts: number;
+  /** Why: the network error's message, or the HTTP status. */
+  reason: string;
+  /** How long until the next try. */
+  delayMs: number;
 }
 
 /**
@@ -29,6 +44,9 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   }
   return Math.max(0, date - now);
 }
+
+/** How many tries a retried request gets unless its policy says otherwise. */
+export const DEFAULT_RETRY_ATTEMPTS = 3;
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
@@ -58,26 +76,28 @@ export async function withRetry(
   policy: RetryPolicy = {},
   signal?: AbortSignal,
 ): Promise<Response> {
-  const attempts = Math.max(1, policy.attempts ?? 3);
+  const attempts = Math.max(1, policy.attempts ?? DEFAULT_RETRY_ATTEMPTS);
   const base = policy.baseDelayMs ?? 250;
   const cap = policy.maxDelayMs ?? 10_000;
   for (let attempt = 1; ; attempt++) {
     let response: Response | undefined;
+    let reason = '';
     try {
       response = await send();
     } catch (err) {
       const retryable = err instanceof TokenloopError && err.code === 'NETWORK';
       if (!retryable || attempt >= attempts) throw err;
+      reason = err.message;
     }
+    let delay: number;
     if (response) {
       if (!RETRYABLE_STATUS.has(response.status) || attempt >= attempts) return response;
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
       if (retryAfter !== undefined && retryAfter > cap) return response;
-      if (retryAfter !== undefined) {
-        await sleep(retryAfter, signal);
-        continue;
-      }
-    }
-    await sleep(Math.random() * Math.min(cap, base * 2 ** (attempt - 1)), signal);
+      reason = `HTTP ${response.status}`;
+      delay = retryAfter ?? Math.random() * Math.min(cap, base * 2 ** (attempt - 1));
+    } else delay = Math.random() * Math.min(cap, base * 2 ** (attempt - 1));
+    policy.onRetry?.({ attempt, attempts, reason, delayMs: Math.round(delay) });
+    await sleep(delay, signal);
   }
 }

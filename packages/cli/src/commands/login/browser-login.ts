@@ -14,6 +14,8 @@ export interface BrowserLoginOptions {
   timeoutMs: number;
   /** `--browser`: the browser only — when none opens here, keep waiting for the URL to be opened elsewhere. */
   browserOnly: boolean;
+  /** The provider answered: the URL (or a code) is about to be shown. */
+  onShown?: () => void;
 }
 
 export type LoginMethod = 'browser' | 'deviceCode';
@@ -55,6 +57,7 @@ export async function browserLogin(
       signal,
       timeoutMs: o.timeoutMs,
       onUrl(url) {
+        o.onShown?.();
         say(`Opening your browser to sign in. If it does not open, visit:\n  ${url.href}`);
         waiting();
       },

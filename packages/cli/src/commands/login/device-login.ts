@@ -36,6 +36,7 @@ export async function deviceLogin(
   scopes: LoginScopes,
   signal: AbortSignal,
   timeoutMs: number,
+  onShown: () => void = () => {},
 ): Promise<AuthResult> {
   let progress: { stop(): void } | undefined;
   try {
@@ -45,6 +46,7 @@ export async function deviceLogin(
       signal,
       timeoutMs,
       onPrompt(prompt) {
+        onShown();
         say(
           `To sign in, open ${paint('bold', terminalText(prompt.verificationUriComplete ?? prompt.verificationUri))} and enter the code ${paint('bold', terminalText(prompt.userCode))}`,
         );

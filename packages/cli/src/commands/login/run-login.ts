@@ -1,6 +1,9 @@
 import { loadSettings, makeClient } from '../../client/make-client.js';
 import { rememberLogin } from '../../config/remember-login.js';
 import type { SettingFlags } from '../../config/resolve.js';
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+import { type NetworkWait, networkWait } from '../../output/network-wait.js';
 import { interruptSignal, paint, say } from '../../output/terminal.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { browserAvailable, remoteSession, sshHint } from './browser-availability.js';
@@ -44,34 +47,79 @@ async function partitionScopes(
   };
 }
 
+/**
+ * What a login that did not finish says (issue 14, finding 5): the --timeout deadline names what it was waiting
+ * for — the provider (exit 3) or the person (exit 1) — and a provider that never answered, the tries it got.
+ */
+function unfinished(
+  err: unknown,
+  o: { deadline: AbortSignal; interrupted: boolean; seconds: number; host: string; wait: NetworkWait },
+): CliError | undefined {
+  const e = err as { code?: string; message?: string };
+  if (o.interrupted) return undefined;
+  if (o.deadline.aborted || e.code === 'TIMEOUT')
+    return o.wait.waiting
+      ? new CliError(
+          `gave up after ${o.seconds} s (--timeout) waiting for ${o.host} to answer`,
+          EXIT.temporary,
+          'check the network connection and the authority URL, then sign in again',
+        )
+      : new CliError(
+          `gave up after ${o.seconds} s (--timeout) waiting for the sign-in to finish`,
+          EXIT.failure,
+          'sign in again and finish in time, or wait longer: `tokenloop login --timeout 900`',
+        );
+  if (o.wait.waiting && (e.code === 'NETWORK' || e.code === 'PROVIDER_UNAVAILABLE'))
+    return new CliError(
+      `${e.message ?? 'no answer'} — gave up after ${o.wait.tries} ${o.wait.tries === 1 ? 'try' : 'tries'}`,
+      EXIT.temporary,
+      'check the network connection and the authority URL, then sign in again',
+    );
+  return undefined;
+}
+
 /** `tokenloop login`: browser sign-in with a loopback redirect, or a device code; then the account is cached. */
 export async function runLogin(opts: LoginOptions): Promise<void> {
   const { settings, paths } = await loadSettings(opts, process.env, { newProfile: true });
-  const client = await makeClient(settings, paths);
-  const timeoutMs = (opts.timeout ?? 300) * 1000;
+  const { DEFAULT_RETRY_ATTEMPTS } = await import('tokenloop');
+  const host = new URL(settings.authority ?? settings.issuer!).host;
+  const wait = networkWait(host, DEFAULT_RETRY_ATTEMPTS);
+  const client = await makeClient(settings, paths, { onRetry: wait.onRetry });
+  const seconds = opts.timeout ?? 300;
+  // Issue 14, finding 5: --timeout bounds the whole login, the provider's answers included, to the moment.
+  const deadline = AbortSignal.timeout(seconds * 1000);
   const interrupt = interruptSignal();
+  const signal = AbortSignal.any([interrupt.signal, deadline]);
+  const timeoutMs = seconds * 1000;
   const loginHint = opts.loginHint ?? opts.username;
-  const scopes = await partitionScopes(settings.scopes, client.authority.kind === 'entra');
   try {
+    const scopes = await partitionScopes(settings.scopes, client.authority.kind === 'entra');
     const useBrowser = !opts.device && (opts.browser === true || browserAvailable());
     if (!opts.device && !useBrowser) {
       say('No display or browser found here: signing in with a device code.');
       if (remoteSession()) say(`  hint: ${sshHint(settings.port ?? FALLBACK_PORT)}`);
     }
-    const { result, method } = useBrowser
-      ? await browserLogin(client, {
-          scopes,
-          port: settings.port,
-          loginHint,
-          prompt: undefined,
-          signal: interrupt.signal,
-          timeoutMs,
-          browserOnly: opts.browser === true,
-        })
-      : {
-          result: await deviceLogin(client, scopes, interrupt.signal, timeoutMs),
-          method: 'deviceCode' as const,
-        };
+    wait.start();
+    const { result, method } = await (
+      useBrowser
+        ? browserLogin(client, {
+            scopes,
+            port: settings.port,
+            loginHint,
+            prompt: undefined,
+            signal,
+            timeoutMs,
+            browserOnly: opts.browser === true,
+            onShown: wait.stop,
+          })
+        : deviceLogin(client, scopes, signal, timeoutMs, wait.stop).then((r) => ({
+            result: r,
+            method: 'deviceCode' as const,
+          }))
+    ).catch((err: unknown) => {
+      throw unfinished(err, { deadline, interrupted: interrupt.signal.aborted, seconds, host, wait }) ?? err;
+    });
+    wait.stop();
     const who = terminalText(result.account?.username ?? result.account?.homeAccountId ?? 'the account');
     say(
       `${paint('green', 'Signed in')} as ${who}${settings.profileName ? ` (profile ${settings.profileName})` : ''}.`,
@@ -88,6 +136,7 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
       );
     }
   } finally {
+    wait.stop();
     interrupt.dispose();
     await client.close();
   }

@@ -1,0 +1,61 @@
+import type { RetryNotice } from 'tokenloop';
+import { terminalText } from './quote.js';
+import { say } from './terminal.js';
+
+/** How long the CLI waits for one answer from a provider before the try counts as failed. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** When a wait for a provider is long enough to say what it waits for. */
+const SAY_AFTER_MS = 1500;
+
+/** What a command tells the person while it waits for a provider (issue 14, finding 5). */
+export interface NetworkWait {
+  /** Says "Contacting HOST…" if no answer came within a moment. */
+  start(): void;
+  /** The provider answered (or the wait is over): nothing more to say. */
+  stop(): void;
+  /** For `HttpOptions.onRetry`: one line per retry, with why and which try comes next. */
+  onRetry(notice: RetryNotice): void;
+  /** Whether the provider has not answered yet (start() and no stop()). */
+  readonly waiting: boolean;
+  /** Tries made so far (1 + retries). */
+  readonly tries: number;
+}
+
+/**
+ * Long waits say what they wait for: after a moment without an answer, the host and the bound (tries of
+ * REQUEST_TIMEOUT_MS each); then each retry with its reason. All on stderr: stdout stays data.
+ */
+export function networkWait(host: string, attempts: number): NetworkWait {
+  let timer: NodeJS.Timeout | undefined;
+  let waiting = false;
+  let tries = 1;
+  return {
+    start() {
+      waiting = true;
+      timer = setTimeout(
+        () =>
+          say(
+            `Contacting ${terminalText(host)}… (each try waits up to ${REQUEST_TIMEOUT_MS / 1000} s, ${attempts} tries; Ctrl-C to cancel)`,
+          ),
+        SAY_AFTER_MS,
+      );
+      timer.unref();
+    },
+    stop() {
+      waiting = false;
+      clearTimeout(timer);
+    },
+    onRetry(n) {
+      tries = n.attempt + 1;
+      say(
+        `No answer from ${terminalText(n.url)} (${terminalText(n.reason)}); trying again (${n.attempt + 1} of ${n.attempts})…`,
+      );
+    },
+    get waiting() {
+      return waiting;
+    },
+    get tries() {
+      return tries;
+    },
+  };
+}

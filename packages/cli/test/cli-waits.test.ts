@@ -1,0 +1,130 @@
+// Long waits say what they wait for (issue 14, finding 5): a provider that accepts connections and never
+// answers gets "Contacting …" within seconds and notices of each retry on stderr; the total is bounded and
+// stated; `--timeout` ends the login when asked, not a poll interval early.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { type Server, type Socket, createServer } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { type RunningEmulator, SAMPLE_IDS, startEmulator } from '@tokenloop/emulator';
+import { BIN, baseEnv, freshHome } from './support/cli.js';
+
+/** A TCP server on 127.0.0.1 that accepts every connection and then does what `behave` says (or nothing). */
+async function tcpServer(behave: (socket: Socket) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    behave(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+interface TimedRun {
+  code: number | null;
+  stderr: string;
+  /** Seconds from start to exit. */
+  seconds: number;
+  /** Seconds from start to the first stderr line matching each pattern asked about. */
+  firstSeen: (pattern: RegExp) => number | undefined;
+}
+
+/** Runs the CLI and notes when each stderr chunk arrived. */
+function timedRun(args: string[], env: NodeJS.ProcessEnv): Promise<TimedRun> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const chunks: { at: number; text: string }[] = [];
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', (d: Buffer) =>
+      chunks.push({ at: (performance.now() - started) / 1000, text: d.toString() }),
+    );
+    child.on('exit', (code) => {
+      const stderr = chunks.map((c) => c.text).join('');
+      resolve({
+        code,
+        stderr,
+        seconds: (performance.now() - started) / 1000,
+        firstSeen(pattern) {
+          let text = '';
+          for (const c of chunks) {
+            text += c.text;
+            if (pattern.test(text)) return c.at;
+          }
+          return undefined;
+        },
+      });
+    });
+  });
+}
+
+describe('long waits say what they wait for', () => {
+  let silent: Awaited<ReturnType<typeof tcpServer>>;
+  let resetting: Awaited<ReturnType<typeof tcpServer>>;
+  let manual: RunningEmulator;
+  before(async () => {
+    silent = await tcpServer(() => {});
+    resetting = await tcpServer((socket) => socket.resetAndDestroy());
+    manual = await startEmulator({ settings: { deviceCodeInterval: 4 } });
+  });
+  after(async () => {
+    await silent.close();
+    await resetting.close();
+    await manual.close();
+  });
+  const flags = (url: string) => ['--authority', `${url}/organizations`, '--client-id', SAMPLE_IDS.publicApp];
+
+  it('a provider that never answers: "Contacting …" at once, and --timeout 10 ends it at 10 s, saying why', async () => {
+    const host = new URL(silent.url).host;
+    const r = await timedRun(
+      ['login', '--device', ...flags(silent.url), '--timeout', '10'],
+      baseEnv(freshHome()),
+    );
+    assert.equal(r.code, 3, r.stderr);
+    const contacting = r.firstSeen(new RegExp(`Contacting ${host.replaceAll('.', '\\.')}`));
+    assert.ok(
+      contacting !== undefined && contacting < 4,
+      `"Contacting ${host}…" early (${contacting} s):\n${r.stderr}`,
+    );
+    assert.ok(r.seconds >= 10 && r.seconds < 12, `ended after ${r.seconds.toFixed(1)} s`);
+    assert.match(
+      r.stderr,
+      new RegExp(`gave up after 10 s \\(--timeout\\) waiting for ${host.replaceAll('.', '\\.')}`),
+    );
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+
+  it('a provider that resets connections: a notice per retry, and the tries it gave up after', async () => {
+    const r = await timedRun(['login', '--device', ...flags(resetting.url)], baseEnv(freshHome()));
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /trying again \(2 of 3\)/);
+    assert.match(r.stderr, /trying again \(3 of 3\)/);
+    assert.match(r.stderr, /gave up after 3 tries/);
+    assert.ok(r.seconds < 10, `${r.seconds.toFixed(1)} s`);
+  });
+
+  it('a provider that never answers, without --timeout: the wait is bounded and stated', async () => {
+    const r = await timedRun(['login', '--device', ...flags(silent.url)], baseEnv(freshHome()));
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /each try waits up to 10 s, 3 tries/);
+    assert.match(r.stderr, /gave up after 3 tries/);
+    assert.ok(r.seconds < 40, `${r.seconds.toFixed(1)} s`);
+  });
+
+  it('login --timeout ends exactly when asked while waiting for a device code', async () => {
+    const r = await timedRun(
+      ['login', '--device', ...flags(manual.url), '--timeout', '10'],
+      baseEnv(freshHome()),
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /gave up after 10 s \(--timeout\) waiting for the sign-in/);
+    assert.ok(r.seconds >= 10 && r.seconds < 11.5, `ended after ${r.seconds.toFixed(1)} s`);
+  });
+});
