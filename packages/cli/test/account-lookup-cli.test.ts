@@ -29,7 +29,7 @@ describe('S71 the CLI names accounts by a typed username or id', () => {
     }
   }
   const accountOf = (stdout: string) =>
-    (JSON.parse(stdout) as { account: { home_account_id: string } }).account.home_account_id;
+    (JSON.parse(stdout) as { account: { homeAccountId: string } }).account.homeAccountId;
 
   it('S71 token --account: a username in any case or an id names that account; an unknown name is sign-in required, named', async () => {
     const env = baseEnv(freshHome());

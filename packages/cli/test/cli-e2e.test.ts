@@ -50,10 +50,10 @@ describe('tokenloop CLI against the emulator', () => {
       string,
       unknown
     >;
-    assert.equal(json.access_token, raw.stdout.trim());
+    assert.equal(json.accessToken, raw.stdout.trim());
     assert.equal((json.account as { username: string }).username, 'alice@contoso.onmicrosoft.com');
-    assert.ok((json.expires_in as number) > 3000);
-    assert.equal(json.from_cache, true);
+    assert.ok((json.expiresIn as number) > 3000);
+    assert.equal(json.fromCache, true);
 
     assert.equal(
       (await runCli(['token', '--format', 'header'], env)).stdout,

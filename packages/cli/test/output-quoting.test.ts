@@ -119,8 +119,8 @@ describe('S73 every --format quotes for its consumer (hostile values, real sh an
       const out = formatToken(result(value, value), 'json');
       assert.ok(out.endsWith('\n') && !out.slice(0, -1).includes('\n'), 'one line');
       assert.doesNotMatch(out, CONTROLS);
-      const parsed = JSON.parse(out) as { access_token: string; account: { username: string } };
-      assert.ok(parsed.access_token === value && parsed.account.username === value, 'exact round trip');
+      const parsed = JSON.parse(out) as { accessToken: string; account: { username: string } };
+      assert.ok(parsed.accessToken === value && parsed.account.username === value, 'exact round trip');
     });
     it(`S73 raw, header, xoauth2, oauthbearer: ${label} ${B64TOKEN.test(value) && value.length <= 32_768 ? 'is written as is' : 'is refused without being repeated'}`, () => {
       for (const format of ['raw', 'header', 'xoauth2', 'oauthbearer'] as const) {

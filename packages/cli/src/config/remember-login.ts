@@ -30,17 +30,18 @@ function freeName(taken: Record<string, Profile>): string {
  * that profile is put in use, so that the next plain `tokenloop token` works. Settings from the environment
  * (AZURE_*) stay where they are and nothing is written for them.
  * Finding 2: the account just signed in becomes the default account of that profile (or of the profile in
- * use), as `gh auth login` switches the active account. Returns what to tell the user.
+ * use), as `gh auth login` switches the active account. Returns what to tell the user, and the profile.
  */
 export async function rememberLogin(
   configDir: string,
   settings: Settings,
   explicitProfile: string | undefined,
   signedIn: { account: AccountInfo | undefined; accountCount: number },
-): Promise<string[]> {
+): Promise<{ said: string[]; profile: string | undefined }> {
   const said: string[] = [];
   const saving = connectionFromFlags(settings);
-  if (!saving && (settings.profileName === undefined || settings.profile === undefined)) return said;
+  if (!saving && (settings.profileName === undefined || settings.profile === undefined))
+    return { said, profile: undefined };
   if (explicitProfile !== undefined) checkProfileName(explicitProfile);
   const file = await readProfiles(configDir);
   let name = settings.profileName!;
@@ -75,7 +76,7 @@ export async function rememberLogin(
     said.push(`Saved as profile "${name}", now in use: plain \`tokenloop token\` needs no flags.${back}`);
   }
   const profile = file.profiles[name];
-  if (!profile) return said; // removed meanwhile
+  if (!profile) return { said, profile: undefined }; // removed meanwhile
   if (signedIn.account) profile.account = signedIn.account.homeAccountId;
   // Finding 6: a CA the login had to trust is the provider's: the profile keeps it (as an absolute path).
   if (settings.sources.caFile === 'flag' && settings.caFile !== undefined) {
@@ -87,5 +88,5 @@ export async function rememberLogin(
     said.push(
       `${terminalText(signedIn.account.username ?? signedIn.account.homeAccountId)} is the default account of profile "${name}" (${signedIn.accountCount} accounts are signed in; \`tokenloop account use NAME\` switches).`,
     );
-  return said;
+  return { said, profile: name };
 }

@@ -2,6 +2,7 @@ import type { AuthResult } from 'tokenloop';
 import { oauthBearer, xoauth2 } from 'tokenloop/mail';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { tokenJson } from './json-shapes.js';
 import { bearerCredential, jsonLine, shellWord } from './quote.js';
 
 export const TOKEN_FORMATS = ['raw', 'json', 'header', 'env', 'xoauth2', 'oauthbearer'] as const;
@@ -45,23 +46,8 @@ export function formatToken(result: AuthResult, format: TokenFormat, opts: Forma
       return `export ACCESS_TOKEN=${word}\n`;
     }
     case 'json':
-      return `${jsonLine({
-        access_token: result.accessToken,
-        token_type: result.tokenType,
-        expires_on: result.expiresOn?.toISOString() ?? null,
-        expires_in: result.expiresOn
-          ? Math.max(0, Math.floor((result.expiresOn.getTime() - Date.now()) / 1000))
-          : null,
-        scopes: result.scopes,
-        account: result.account
-          ? {
-              username: result.account.username ?? null,
-              home_account_id: result.account.homeAccountId,
-              tenant_id: result.account.tenantId ?? null,
-            }
-          : null,
-        from_cache: result.fromCache,
-      })}\n`;
+      // Issue 14, finding 8: the one JSON shape, with az's fields (json-shapes.ts).
+      return `${jsonLine(tokenJson(result))}\n`;
     case 'xoauth2':
     case 'oauthbearer': {
       const user = opts.user ?? result.account?.username;

@@ -1,5 +1,6 @@
 import { loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
+import { accountJson } from '../../output/json-shapes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
 
@@ -13,7 +14,9 @@ export async function runAccounts(opts: SettingFlags & { json?: boolean }): Prom
     const preferred = accounts.find((a) => a.homeAccountId === settings.profile?.account);
     const byDefault = preferred ?? (accounts.length === 1 ? accounts[0] : undefined);
     if (opts.json) {
-      process.stdout.write(`${jsonLine(accounts.map((a) => ({ ...a, default: a === byDefault })))}\n`);
+      process.stdout.write(
+        `${jsonLine(accounts.map((a) => ({ ...accountJson(a), default: a === byDefault })))}\n`,
+      );
       return;
     }
     if (accounts.length === 0) {

@@ -58,14 +58,14 @@ export async function runLogout(account: string | undefined, opts: LogoutOptions
           ].filter((a) => a !== undefined);
     if (chosen.length === 0) {
       say('No account is signed in.');
-      if (opts.json) process.stdout.write(`${jsonLine({ signed_out: [] })}\n`);
+      if (opts.json) process.stdout.write(`${jsonLine({ signedOut: [] })}\n`);
       return;
     }
-    const ended: { account: string; end_session_url: string | null }[] = [];
+    const ended: { account: string; endSessionUrl: string | null }[] = [];
     for (const a of chosen) {
       const url = await client.endSessionUrl({ account: a }).catch(() => undefined);
       await client.removeAccount(a);
-      ended.push({ account: a.username ?? a.homeAccountId, end_session_url: url ? printable(url) : null });
+      ended.push({ account: a.username ?? a.homeAccountId, endSessionUrl: url ? printable(url) : null });
       say(`Signed out ${terminalText(a.username ?? a.homeAccountId)} on this machine.`);
       if (url) {
         if (opts.browser !== false && browserAvailable()) {
@@ -77,7 +77,7 @@ export async function runLogout(account: string | undefined, opts: LogoutOptions
         } else say(`To end the browser session too, open:\n  ${terminalText(printable(url))}`);
       }
     }
-    if (opts.json) process.stdout.write(`${jsonLine({ signed_out: ended })}\n`);
+    if (opts.json) process.stdout.write(`${jsonLine({ signedOut: ended })}\n`);
   } finally {
     await client.close();
   }

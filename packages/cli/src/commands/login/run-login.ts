@@ -1,5 +1,6 @@
 import { loadSettings, makeClient } from '../../client/make-client.js';
 import { rememberLogin } from '../../config/remember-login.js';
+import { accountJson, isoTime } from '../../output/json-shapes.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
@@ -125,14 +126,14 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
       `${paint('green', 'Signed in')} as ${who}${settings.profileName ? ` (profile ${settings.profileName})` : ''}.`,
     );
     const accountCount = (await client.getAccounts()).length;
-    for (const line of await rememberLogin(paths.config, settings, opts.profile, {
+    const remembered = await rememberLogin(paths.config, settings, opts.profile, {
       account: result.account,
       accountCount,
-    }))
-      say(line);
+    });
+    for (const line of remembered.said) say(line);
     if (opts.json) {
       process.stdout.write(
-        `${jsonLine({ account: result.account ?? null, scopes: result.scopes, expires_on: result.expiresOn?.toISOString() ?? null, method: method === 'browser' ? 'browser' : 'device_code' })}\n`,
+        `${jsonLine({ account: result.account ? accountJson(result.account) : null, scopes: result.scopes, expiresAt: isoTime(result.expiresOn), method, profile: remembered.profile ?? null })}\n`,
       );
     }
   } finally {

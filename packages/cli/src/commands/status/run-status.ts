@@ -4,6 +4,7 @@ import { cliPaths } from '../../config/paths.js';
 import { readProfiles } from '../../config/profiles.js';
 import { type SettingFlags, type Settings, resolveSettings } from '../../config/resolve.js';
 import { describeError } from '../../errors.js';
+import { type AccountJson, accountJson, isoTime } from '../../output/json-shapes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { relativeTime } from '../../output/relative-time.js';
 import { loginCommand } from '../login/login-command.js';
@@ -15,11 +16,7 @@ interface TokenView {
   expiresAt: string | null;
 }
 
-interface AccountView {
-  username: string | null;
-  name: string | null;
-  homeAccountId: string;
-  tenantId: string | null;
+interface AccountView extends AccountJson {
   default: boolean;
   refreshToken: boolean;
   tokens: TokenView[];
@@ -36,10 +33,6 @@ interface ProfileView {
   /** How to sign in to it. */
   login: string;
   error?: string;
-}
-
-function iso(ms: number | undefined): string | null {
-  return ms === undefined ? null : new Date(ms).toISOString();
 }
 
 async function viewOf(
@@ -74,16 +67,13 @@ async function viewOf(
         r.account.environment === a.environment,
     );
     view.accounts.push({
-      username: a.username ?? null,
-      name: a.name ?? null,
-      homeAccountId: a.homeAccountId,
-      tenantId: a.tenantId ?? null,
+      ...accountJson(a),
       default: a === byDefault,
       refreshToken: record?.refreshToken !== undefined,
       tokens: (record?.accessTokens ?? []).map((t) => ({
         resource: t.resource,
         scopes: t.scopes,
-        expiresAt: iso(t.expiresAt),
+        expiresAt: isoTime(t.expiresAt),
       })),
     });
   }
