@@ -29,6 +29,10 @@ function withSettings(
     .option('-p, --profile <name>', 'use this profile (default: TOKENLOOP_PROFILE, else the one in use)')
     .option('--authority <url>', "Entra authority https://HOST/TENANT (or the emulator's)")
     .option('--issuer <url>', 'any OpenID provider, by issuer URL (instead of --authority)')
+    .option(
+      '--tenant <tenant>',
+      "the tenant in the authority (its id or domain), e.g. for a guest's home tenant",
+    )
     .option('--client-id <id>', 'application (client) id')
     .option('--ca-file <file>', "a certificate authority to trust (PEM), e.g. an https emulator's");
   if (extra.scopes !== false) command.option('-s, --scope <scope>', 'scope to request (repeatable)', collect);
@@ -64,8 +68,15 @@ export function buildProgram(): Command {
     { port: true },
   )
     .option('--device', 'sign in with a device code (on another device)')
+    .option('--use-device-code', 'the same as --device (as az login names it)')
     .option('--login-hint <username>', 'the account to sign in as (fills in the username)')
-    .addOption(new Option('--username <username>', 'the same as --login-hint').hideHelp())
+    .option('--username <username>', 'the same as --login-hint')
+    .addOption(
+      new Option(
+        '--prompt <prompt>',
+        'ask the provider to show sign-in, the account picker or consent',
+      ).choices(['select_account', 'login', 'consent']),
+    )
     .option('--browser', 'use the browser even when none seems available (e.g. through ssh -L)')
     .addOption(
       new Option('--timeout <seconds>', 'give up waiting after this long')

@@ -11,6 +11,8 @@ export interface SettingFlags {
   scope?: string[];
   port?: number;
   user?: string;
+  /** The tenant segment of the Entra authority (issue 14, finding 9): `--tenant` as `az login` has it. */
+  tenant?: string;
   /** A certificate authority (PEM file) to trust for this provider (issue 14, finding 6). */
   caFile?: string;
 }
@@ -37,6 +39,25 @@ export interface Settings {
 const DEFAULT_AUTHORITY_HOST = 'https://login.microsoftonline.com';
 /** Scopes asked for when nothing says otherwise: sign-in, a refresh token, and Graph's basic profile. */
 export const DEFAULT_SCOPES = ['User.Read'];
+
+/** An Entra authority `https://HOST/TENANT` with another tenant. */
+function withTenant(authority: string, tenant: string): string {
+  if (!/^[\w.-]+$/.test(tenant))
+    throw new CliError(
+      `--tenant must be a tenant id or domain, got ${JSON.stringify(tenant)}`,
+      EXIT.usage,
+      'e.g. `tokenloop login --tenant contoso.onmicrosoft.com`',
+    );
+  let url: URL;
+  try {
+    url = new URL(authority);
+  } catch {
+    return authority; // the library names what is wrong with it
+  }
+  const rest = url.pathname.split('/').filter(Boolean).slice(1);
+  url.pathname = `/${[tenant, ...rest].join('/')}`;
+  return url.href.replace(/\/+$/, '');
+}
 
 /**
  * Settings by precedence: flags > environment (the Azure SDK's `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`,
@@ -83,7 +104,7 @@ export function resolveSettings(
     ? `${(env.AZURE_AUTHORITY_HOST || DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '')}/${env.AZURE_TENANT_ID}`
     : undefined;
   const flagAuthority = flags.authority;
-  const authority = flags.issuer
+  let authority = flags.issuer
     ? undefined
     : pick(
         'authority',
@@ -92,6 +113,17 @@ export function resolveSettings(
         ['profile', profile?.issuer ? undefined : profile?.authority],
       );
   const issuer = authority ? undefined : pick('issuer', ['flag', flags.issuer], ['profile', profile?.issuer]);
+  if (flags.tenant !== undefined) {
+    // Issue 14, finding 9: the tenant of an Entra authority, whichever setting gave the authority.
+    if (!authority)
+      throw new CliError(
+        '--tenant applies to an Entra authority (--authority), not to an issuer',
+        EXIT.usage,
+        'leave out --tenant, or give the authority: `tokenloop login --authority https://login.microsoftonline.com/TENANT --client-id ID`',
+      );
+    authority = withTenant(authority, flags.tenant);
+    sources.authority = 'flag';
+  }
   const clientId = pick(
     'clientId',
     ['flag', flags.clientId],

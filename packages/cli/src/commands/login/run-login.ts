@@ -21,6 +21,10 @@ export interface LoginOptions extends SettingFlags {
   /** `--login-hint` / `--username`: the account to sign in as. */
   loginHint?: string;
   username?: string;
+  /** `--use-device-code`: `--device` as `az login` names it. */
+  useDeviceCode?: boolean;
+  /** What the provider should show: sign-in, the account picker, or consent (browser sign-in). */
+  prompt?: 'select_account' | 'login' | 'consent';
 }
 
 const FALLBACK_PORT = 8765;
@@ -95,11 +99,15 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
   const loginHint = opts.loginHint ?? opts.username;
   try {
     const scopes = await partitionScopes(settings.scopes, client.authority.kind === 'entra');
-    const useBrowser = !opts.device && (opts.browser === true || browserAvailable());
-    if (!opts.device && !useBrowser) {
+    const device = opts.device === true || opts.useDeviceCode === true;
+    const useBrowser = !device && (opts.browser === true || browserAvailable());
+    if (!device && !useBrowser) {
       say('No display or browser found here: signing in with a device code.');
       if (remoteSession()) say(`  hint: ${sshHint(settings.port ?? FALLBACK_PORT)}`);
     }
+    // A device code carries neither a prompt nor a login hint (RFC 8628): say so rather than drop them unsaid.
+    if (!useBrowser && opts.prompt)
+      say(`(--prompt applies to browser sign-in; the device page decides what it shows)`);
     wait.start();
     const { result, method } = await (
       useBrowser
@@ -107,7 +115,7 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
             scopes,
             port: settings.port,
             loginHint,
-            prompt: undefined,
+            prompt: opts.prompt,
             signal,
             timeoutMs,
             browserOnly: opts.browser === true,
@@ -122,6 +130,9 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     });
     wait.stop();
     const who = terminalText(result.account?.username ?? result.account?.homeAccountId ?? 'the account');
+    const signedInAs = result.account?.username?.toLowerCase();
+    if (loginHint && signedInAs !== undefined && signedInAs !== loginHint.toLowerCase())
+      say(`Note: signed in as ${who}, not as ${terminalText(loginHint)} (--login-hint).`);
     say(
       `${paint('green', 'Signed in')} as ${who}${settings.profileName ? ` (profile ${settings.profileName})` : ''}.`,
     );

@@ -19,6 +19,7 @@ const VALUE_FLAGS: Record<string, keyof TokenOptions> = {
   '--issuer': 'issuer',
   '--client-id': 'clientId',
   '--ca-file': 'caFile',
+  '--tenant': 'tenant',
 };
 
 /** Parse the token command's own options; undefined when something needs the full parser. */
