@@ -3,6 +3,14 @@
 // made by scripts/bundle-cli.mjs) when it is current, else from the compiled modules.
 import { statSync } from 'node:fs';
 
+// A reader that stops early (`tokenloop --help | head -1`) closes the pipe: end quietly, as other tools do,
+// instead of an EPIPE stack trace (issue 14, finding 7). Nothing more can reach it anyway.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+
 const args = process.argv.slice(2);
 let code;
 if (args[0] === 'token') {

@@ -27,7 +27,7 @@ function withSettings(
 ): Command {
   command
     .option('-p, --profile <name>', 'use this profile (default: TOKENLOOP_PROFILE, else the one in use)')
-    .option('--authority <url>', "Entra authority https://HOST/TENANT (or the emulator's)")
+    .option('--authority <url>', "the Entra authority https://HOST/TENANT (or the emulator's)")
     .option('--issuer <url>', 'any OpenID provider, by issuer URL (instead of --authority)')
     .option(
       '--tenant <tenant>',
@@ -50,7 +50,7 @@ function withSettings(
 /** Builds the command tree; each command's code is imported only when that command runs. */
 export function buildProgram(): Command {
   const program = new Command('tokenloop')
-    .description('OAuth 2.0 / OpenID Connect sign-in and tokens, first-class for Microsoft Entra ID.')
+    .description('OAuth 2.0 / OpenID Connect sign-in and tokens, first-class for Microsoft Entra ID')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
@@ -201,7 +201,7 @@ export function buildProgram(): Command {
     .command('add')
     .argument('<name>')
     .description('add or update a profile (it becomes the one in use if it is the first, or with --use)')
-    .option('--authority <url>', 'Entra authority https://HOST/TENANT')
+    .option('--authority <url>', 'the Entra authority https://HOST/TENANT')
     .option('--issuer <url>', "any OpenID provider's issuer")
     .option('--client-id <id>', 'application (client) id')
     .option('-s, --scope <scope>', 'default scopes (repeatable)', collect)
@@ -321,9 +321,7 @@ export function buildProgram(): Command {
 
   program
     .command('emulator')
-    .description(
-      'Run a local, Entra-compatible identity platform (authorize, token, device code, Graph /me).',
-    )
+    .description('run a local, Entra-compatible identity platform (authorize, token, device code, Graph /me)')
     .addOption(
       new Option('--port <n>', 'port to listen on (0 = any free port)')
         .argParser(integer('--port', 0, 65_535))

@@ -22,7 +22,11 @@ export async function loadSettings(
 ): Promise<{ settings: Settings; paths: CliPaths }> {
   const paths = cliPaths(env);
   const settings = resolveSettings(flags, env, await readProfiles(paths.config), options);
-  setContextualFix(async (err) => (await import('./tls-fix.js')).tlsTrustFix(err, settings));
+  setContextualFix(
+    async (err) =>
+      (await import('./https-fix.js')).httpsFix(err, settings) ??
+      (await import('./tls-fix.js')).tlsTrustFix(err, settings),
+  );
   return { settings, paths };
 }
 

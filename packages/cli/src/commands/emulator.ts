@@ -61,16 +61,21 @@ export function readyLine(e: RunningEmulator) {
 
 function describe(e: RunningEmulator, readyMs: number, autoLogin: string | undefined): string {
   const d = e.directory();
+  // Labels and values in two columns, however long a tenant's domain is (issue 14, finding 7).
+  const rows: [string, string][] = [
+    ['authority (multi-tenant)', `${e.url}/organizations`],
+    ...d.tenants.map((t): [string, string] => [`authority (${t.domain})`, `${e.url}/${t.id}`]),
+    ['admin page', `${e.url}/_emulator/`],
+    ...(e.caCertFile
+      ? [['CA certificate', `${e.caCertFile}   (NODE_EXTRA_CA_CERTS=${e.caCertFile})`] as [string, string]]
+      : []),
+    ...(autoLogin ? [['auto-login', `every sign-in completes as ${autoLogin}`] as [string, string]] : []),
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
   const lines = [
     `tokenloop emulator ready at ${e.url} (${readyMs.toFixed(0)} ms)`,
     '',
-    `  authority (multi-tenant)   ${e.url}/organizations`,
-    ...d.tenants.map((t) => `  authority (${t.domain.padEnd(24)}) ${e.url}/${t.id}`),
-    `  admin page                 ${e.url}/_emulator/`,
-    ...(e.caCertFile
-      ? [`  CA certificate             ${e.caCertFile}   (NODE_EXTRA_CA_CERTS=${e.caCertFile})`]
-      : []),
-    ...(autoLogin ? [`  auto-login                 every sign-in completes as ${autoLogin}`] : []),
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`),
     '',
     '  Users (local test accounts only):',
     ...d.users.map((u) => `    ${u.username.padEnd(34)} password ${u.password}`),

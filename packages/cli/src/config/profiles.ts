@@ -100,7 +100,14 @@ export async function readProfiles(configDir: string): Promise<ProfilesFile> {
   } catch {
     throw new CliError(`${file} is not valid JSON`, EXIT.usage, 'fix it by hand or delete it to start over');
   }
-  if (typeof value !== 'object' || value === null || (value as { version?: unknown }).version !== 1) {
+  const version = (value as { version?: unknown } | null)?.version;
+  if (typeof version === 'number' && Number.isInteger(version) && version > 1)
+    throw new CliError(
+      `${file} was written by a newer tokenloop (configuration version ${version}); this one reads version 1`,
+      EXIT.usage,
+      'upgrade tokenloop (`npm install --global tokenloop@latest`), or use another folder: TOKENLOOP_HOME=DIR',
+    );
+  if (typeof value !== 'object' || value === null || version !== 1) {
     throw new CliError(`${file} is not a tokenloop configuration (version 1)`, EXIT.usage);
   }
   const v = value as { current?: unknown; profiles?: unknown };

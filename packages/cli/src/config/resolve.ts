@@ -71,6 +71,12 @@ export function resolveSettings(
   options: { newProfile?: boolean } = {},
 ): Settings {
   const sources: Record<string, Source> = {};
+  // Issue 14, finding 7: the same rule as `profile add`.
+  if (flags.authority !== undefined && flags.issuer !== undefined)
+    throw new CliError(
+      'give either --authority (Microsoft Entra ID) or --issuer (any OpenID provider), not both',
+      EXIT.usage,
+    );
   const profileName = flags.profile ?? env.TOKENLOOP_PROFILE ?? file.current;
   let profile: Profile | undefined;
   if (profileName !== undefined) {

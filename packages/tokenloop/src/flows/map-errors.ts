@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { oauthErrorDetailsFromBody, toOAuthError } from '../errors/classify.js';
-import { TokenloopError } from '../errors/errors.js';
+import { OAuthError, TokenloopError } from '../errors/errors.js';
 import { parseRetryAfter } from '../http/retry.js';
 
 /**
@@ -18,8 +18,6 @@ export async function assertNotUnavailable(response: Response): Promise<void> {
   }
   // An OAuth error body on 429 / 5xx (e.g. temporarily_unavailable): classified here, as oauth4webapi only
   // reads error bodies on 4xx.
-  const details = oauthErrorDetailsFromBody(body, response.status);
-  if (details) throw toOAuthError(details);
   let retryAfterMs: number | undefined;
   try {
     retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
@@ -27,6 +25,17 @@ export async function assertNotUnavailable(response: Response): Promise<void> {
     retryAfterMs = undefined;
   }
   const when = retryAfterMs === undefined ? 'shortly' : `in ${Math.ceil(retryAfterMs / 1000)} s`;
+  const details = oauthErrorDetailsFromBody(body, response.status);
+  if (details) {
+    const err = toOAuthError(details);
+    // The provider said how long to wait: the remediation says it too (issue 14, finding 7).
+    if (retryAfterMs === undefined || err.errorClass !== 'transient') throw err;
+    throw new OAuthError(
+      { ...details, aadsts: err.aadsts },
+      err.errorClass,
+      `The provider asks to wait: try again ${when}.`,
+    );
+  }
   throw new TokenloopError('PROVIDER_UNAVAILABLE', `the provider answered HTTP ${response.status}`, {
     remediation: `Try again ${when}.`,
   });

@@ -41,7 +41,8 @@ function humanTime(seconds: number, nowSec: number): string {
 
 /** Decode a compact JWT. Throws `DecodeError` with a one-line reason for anything else (JWE, garbage). */
 export function decodeJwt(token: string, now = Date.now()): DecodedJwt {
-  const t = token.trim().replace(/^Bearer\s+/i, '');
+  // What `token --format header` prints decodes too (issue 14, finding 7).
+  const t = token.trim().replace(/^(?:Authorization:\s*)?Bearer\s+/i, '');
   const parts = t.split('.');
   if (parts.length === 5)
     throw new DecodeError('this is an encrypted JWT (JWE); it cannot be read without the key');

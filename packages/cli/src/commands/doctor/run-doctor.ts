@@ -1,9 +1,13 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { cachePath, httpOptions, loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
+import { cliPaths } from '../../config/paths.js';
+import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
+import { browserAvailable } from '../login/browser-availability.js';
 import { paint, say } from '../../output/terminal.js';
-import { jsonLine, terminalText } from '../../output/quote.js';
+import { commandArgument, jsonLine, terminalText } from '../../output/quote.js';
 
 interface Check {
   name: string;
@@ -29,7 +33,22 @@ function message(err: unknown): { detail: string; fix?: string } {
 /** `tokenloop doctor`: configuration, provider reachability and metadata, app registration, cache and keyring, clock. */
 export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promise<void> {
   const checks: Check[] = [];
-  const { settings, paths } = await loadSettings(opts);
+  let loaded: Awaited<ReturnType<typeof loadSettings>>;
+  try {
+    loaded = await loadSettings(opts);
+  } catch (err) {
+    // Issue 14, finding 7: a missing or broken configuration is what doctor reports, not a usage error.
+    if (!(err instanceof CliError) || err.exitCode !== EXIT.usage) throw err;
+    checks.push({
+      name: 'configuration',
+      ok: false,
+      detail: err.message,
+      ...(err.hint ? { fix: err.hint } : {}),
+    });
+    checks.push(...(await quarantined(cachePath(cliPaths()))));
+    return report(checks, opts.json);
+  }
+  const { settings, paths } = loaded;
   const src = (k: string) => settings.sources[k] ?? 'default';
   checks.push({
     name: 'configuration',
@@ -54,7 +73,9 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
         ok: !missing.includes('token_endpoint'),
         detail: missing.length
           ? `the provider has no ${missing.join(', ')}`
-          : 'browser sign-in and device code both available',
+          : browserAvailable()
+            ? 'browser sign-in and device code both available'
+            : 'device code available; no display here: browser sign-in needs `tokenloop login --browser` and a browser that reaches this machine (ssh -L)',
       });
       const metadataUrl = client.authority.kind === 'oauth2' ? undefined : client.authority.metadataUrl;
       // S62: the probes go through the library's one HTTP client, like every other request.
@@ -127,10 +148,31 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
     } catch (err) {
       checks.push({ name: 'token cache', ok: false, ...message(err) });
     }
+    checks.push(...(await quarantined(path)));
   } finally {
     await client.close();
   }
-  if (opts.json) process.stdout.write(`${jsonLine({ ok: checks.every((c) => c.ok), checks })}\n`);
+  report(checks, opts.json);
+}
+
+/** Damaged copies of the token cache the store moved aside (`tokens.cache.corrupt-…`): named until removed. */
+async function quarantined(cacheFile: string): Promise<Check[]> {
+  const names = await readdir(dirname(cacheFile)).catch(() => [] as string[]);
+  const aside = names.filter((n) => n.startsWith(`${basename(cacheFile)}.corrupt-`)).sort();
+  if (aside.length === 0) return [];
+  const files = aside.map((n) => join(dirname(cacheFile), n));
+  return [
+    {
+      name: 'quarantined cache',
+      ok: false,
+      detail: `${files.join(', ')}: damaged token cache data moved aside (the accounts in it must sign in again)`,
+      fix: `look at it if you wish, then delete it: rm ${files.map((f) => commandArgument(f)).join(' ')}`,
+    },
+  ];
+}
+
+function report(checks: Check[], json: boolean | undefined): void {
+  if (json) process.stdout.write(`${jsonLine({ ok: checks.every((c) => c.ok), checks })}\n`);
   else {
     // S74: details quote what the provider and the cache said.
     for (const c of checks) {
