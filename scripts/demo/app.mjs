@@ -2,13 +2,19 @@
 // a page that calls a protected sample API (which itself calls Graph on-behalf-of the user) → sign out (a POST
 // from the app's own page: a link or a GET only shows a confirmation page).
 // Tokens stay on the server; pages show claims and results only.
+import { createServer } from 'node:http';
 import express from 'express';
 import { createWebAuth } from '@tokenloop/web';
 import { requireBearer, requireSignIn, signIn, signInErrors } from '@tokenloop/web/express';
 import { createTokenClient } from 'tokenloop';
 
+// The demo's icon, inline (no request for it can fail), and served at /favicon.ico for browsers that ask there.
+const ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#0067b8"/><path d="M4 8h8M8 4v8" stroke="#fff" stroke-width="2"/></svg>';
+
 const page = (title, body) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title>
+<link rel="icon" href="data:image/svg+xml,${encodeURIComponent(ICON)}"><style>
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:#f4f6f8;color:#1b1b1b}
 header{background:#0067b8;color:#fff;padding:.75rem 1.5rem;display:flex;gap:1.25rem;align-items:center;flex-wrap:wrap}
 header a{color:#fff;font-weight:600}header .brand{font-weight:700;margin-right:auto}header form{margin:0}
@@ -34,16 +40,24 @@ const nav = (session) =>
 
 /**
  * Starts the demo app. `settings`: authority, web app (clientId, secret), API (clientId, secret, appIdUri),
- * graphBase (the emulator serves Graph itself; Microsoft Graph otherwise).
+ * graphBase (the emulator serves Graph itself; Microsoft Graph otherwise), testUsers (the emulator's, shown on
+ * the home page: `{ username, password }`).
  */
 export async function startDemoApp({ settings, port }) {
   const app = express();
   app.disable('x-powered-by');
-  const server = await new Promise((resolve, reject) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-    s.once('error', (err) =>
-      reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use; set PORT to another`) : err),
+  const server = createServer(app);
+  await new Promise((resolve, reject) => {
+    server.once('error', (err) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(
+              `port ${port} on 127.0.0.1 is in use (another program, or another demo): choose another with PORT=${port + 1} npm run demo (PORT=0: any free port)`,
+            )
+          : err,
+      ),
     );
+    server.listen(port, '127.0.0.1', resolve);
   });
   const origin = `http://127.0.0.1:${server.address().port}`;
   const auth = createWebAuth({
@@ -61,6 +75,22 @@ export async function startDemoApp({ settings, port }) {
   });
 
   app.use(express.urlencoded({ extended: false, limit: '16kb' }));
+  app.get('/favicon.ico', (_req, res) => res.type('image/svg+xml').send(ICON));
+  // The person cancelled at the provider (consent or sign-in page): the demo's own page, with a way back.
+  app.get(auth.options.callbackPath, (req, res, next) => {
+    const error = req.query.error;
+    if (error !== 'access_denied' && error !== 'consent_required' && error !== 'authorization_declined')
+      return next();
+    res.send(
+      page(
+        'Sign-in cancelled',
+        `${nav()}<main><h1>Sign-in cancelled</h1><p>The sign-in was cancelled at the ${esc(
+          settings.testUsers ? 'emulator' : 'identity provider',
+        )} — nothing was shared with this app.</p><p><a class="button" href="/auth/login">Sign in with Microsoft</a></p>
+        <p><a href="/">Back to the home page</a></p></main>`,
+      ),
+    );
+  });
   app.use(signIn(auth));
 
   app.get('/', async (req, res, next) => {
@@ -72,6 +102,14 @@ export async function startDemoApp({ settings, port }) {
           `${nav()}<main><h1>tokenloop demo</h1><p>A web app that signs you in with Microsoft Entra ID — here the
         local, Entra-compatible emulator — reads your profile from Microsoft Graph <code>/me</code>, and calls a protected API that
         calls Graph on your behalf.</p><p><a class="button" href="/auth/login">Sign in with Microsoft</a></p>
+        ${
+          settings.testUsers?.length
+            ? `<h2>Test users of the emulator</h2><p class="muted">Local test accounts only: sign in with one of these.</p>
+        <table><tr><th scope="col">Username</th><th scope="col">Password</th></tr>${settings.testUsers
+          .map((u) => `<tr><td>${esc(u.username)}</td><td><code>${esc(u.password)}</code></td></tr>`)
+          .join('')}</table>`
+            : ''
+        }
         <p class="muted">Authority: ${esc(settings.authority)}</p></main>`,
         ),
       );
