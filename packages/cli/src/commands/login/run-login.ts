@@ -130,9 +130,6 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     });
     wait.stop();
     const who = terminalText(result.account?.username ?? result.account?.homeAccountId ?? 'the account');
-    const signedInAs = result.account?.username?.toLowerCase();
-    if (loginHint && signedInAs !== undefined && signedInAs !== loginHint.toLowerCase())
-      say(`Note: signed in as ${who}, not as ${terminalText(loginHint)} (--login-hint).`);
     say(
       `${paint('green', 'Signed in')} as ${who}${settings.profileName ? ` (profile ${settings.profileName})` : ''}.`,
     );
