@@ -14,9 +14,17 @@ export interface CliRun {
 }
 
 const made: string[] = [];
-process.on('exit', () => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+function removeMade(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+process.on('exit', removeMade);
+// A test file stopped by a signal (the runner's timeout, Ctrl-C) runs no 'exit' handlers: clean up, then end
+// by the same signal.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    removeMade();
+    process.kill(process.pid, signal);
+  });
 
 /** A temporary folder removed when the test process exits, so that a run leaves nothing behind. */
 export function tempDir(prefix = 'tl-cli-'): string {
