@@ -3,17 +3,15 @@
 // two WebAuth objects in one process — must not accept each other's session cookies: a user of app A who
 // replays their own cookie at app B is not signed in there. Swept over which of the three differs × the store.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
-import { Redis } from 'ioredis';
+import { describe, it } from 'node:test';
+import { SAMPLE_IDS, SAMPLE_SECRETS } from '@tokenloop/emulator';
 import { type SessionStore, memorySessionStore, sessionSealer } from '@tokenloop/web';
 import { redisSessionStore } from '@tokenloop/web/redis';
-import { type RunningRedis, startRedis } from '../../tokenloop/test/support/redis-server.js';
 import { recordNamesOf } from './support/records.js';
 import { Browser, type TestApp, startWebApp } from './support/web-app.js';
+import { client, em, key, useEmulatorAndRedis } from './support/emulator-and-redis.js';
 
 const ALICE = 'signed in as alice@contoso.onmicrosoft.com';
 const OTHER_CLIENT = '99999999-9999-4999-8999-999999999999';
@@ -29,20 +27,7 @@ type StoreKind = 'one Redis, same key and prefix' | 'one memory store in one pro
 const STORES: StoreKind[] = ['one Redis, same key and prefix', 'one memory store in one process'];
 
 describe('S97 a session is bound to the app that created it', () => {
-  let em: RunningEmulator;
-  let redis: RunningRedis;
-  let client: Redis;
-  const key = randomBytes(32);
-  before(async () => {
-    em = await startEmulator({ autoLogin: 'alice' });
-    redis = await startRedis();
-    client = new Redis(redis.url);
-  });
-  after(async () => {
-    client?.disconnect();
-    await redis?.stop();
-    await em?.close();
-  });
+  useEmulatorAndRedis();
 
   for (const storeKind of STORES) {
     for (const difference of DIFFERENCES) {

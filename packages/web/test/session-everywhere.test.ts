@@ -3,34 +3,19 @@
 // someone who can write Redis, or Redis evicting under maxmemory — never brings an ended session back. Against
 // a real redis-server and the emulator; the same rule with the memory store.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
-import { Redis } from 'ioredis';
+import { describe, it } from 'node:test';
+import { SAMPLE_IDS, SAMPLE_SECRETS } from '@tokenloop/emulator';
 import { type SessionStore, memorySessionStore, sessionSealer } from '@tokenloop/web';
 import { redisSessionStore } from '@tokenloop/web/redis';
-import { type RunningRedis, startRedis } from '../../tokenloop/test/support/redis-server.js';
 import { recordNamesOf } from './support/records.js';
 import { Browser, type TestApp, startWebApp } from './support/web-app.js';
+import { client, em, key, useEmulatorAndRedis } from './support/emulator-and-redis.js';
 
 const ALICE = 'signed in as alice@contoso.onmicrosoft.com';
 const PREFIX = 'tokenloop:session:';
 
 describe('S98 sign out everywhere fails closed', () => {
-  let em: RunningEmulator;
-  let redis: RunningRedis;
-  let client: Redis;
-  const key = randomBytes(32);
-  before(async () => {
-    em = await startEmulator({ autoLogin: 'alice' });
-    redis = await startRedis();
-    client = new Redis(redis.url);
-  });
-  after(async () => {
-    client?.disconnect();
-    await redis?.stop();
-    await em?.close();
-  });
+  useEmulatorAndRedis();
 
   async function withApp(store: SessionStore, run: (app: TestApp) => Promise<void>): Promise<void> {
     const app = await startWebApp({

@@ -5,15 +5,13 @@
 // account without a live session, decided under the token cache's lock. Bounded in time with a 10-second
 // session lifetime; against redis-server (the reviewer's setup) and the default in-memory stores.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
-import { Redis } from 'ioredis';
+import { SAMPLE_IDS, SAMPLE_SECRETS } from '@tokenloop/emulator';
 import { redisSessionStore } from '@tokenloop/web/redis';
 import { redisStore } from 'tokenloop/redis';
-import { type RunningRedis, startRedis } from '../../tokenloop/test/support/redis-server.js';
 import { Browser, type TestApp, startWebApp } from './support/web-app.js';
+import { client, em, key, useEmulatorAndRedis } from './support/emulator-and-redis.js';
 
 const TTL_SECONDS = 10;
 /** How long tokens may outlive the last session made by a running instance: its check a second after the end. */
@@ -23,20 +21,7 @@ const SWEEP_BOUND_MS = TTL_SECONDS * 1000 + 5_000;
 const ALICE = 'signed in as alice@contoso.onmicrosoft.com';
 
 describe('S99 server-side tokens end with the last session', () => {
-  let em: RunningEmulator;
-  let redis: RunningRedis;
-  let client: Redis;
-  const key = randomBytes(32);
-  before(async () => {
-    em = await startEmulator({ autoLogin: 'alice' });
-    redis = await startRedis();
-    client = new Redis(redis.url);
-  });
-  after(async () => {
-    client?.disconnect();
-    await redis?.stop();
-    await em?.close();
-  });
+  useEmulatorAndRedis();
 
   const start = (extra: object = {}) =>
     startWebApp({
