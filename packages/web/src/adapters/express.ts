@@ -13,7 +13,7 @@ import {
   type WebResponse,
   type WebSession,
 } from '../web-auth.js';
-import { singleHeader } from '../session/web-http.js';
+import { toWebRequest } from '../session/web-http.js';
 
 /** What the middleware adds to each request. */
 export interface RequestAuth {
@@ -30,26 +30,13 @@ declare module 'express-serve-static-core' {
   }
 }
 
-function toWebRequest(auth: WebAuth, req: Request): WebRequest {
-  // The URL comes from the configured origin and the request path only: Host and X-Forwarded-* are ignored (S52).
-  let url: URL;
-  try {
-    url = new URL(req.originalUrl, auth.options.origin);
-  } catch {
-    url = new URL('/', auth.options.origin);
-  }
-  const form =
-    req.method === 'POST' && req.body && typeof req.body === 'object'
-      ? new URLSearchParams(req.body as Record<string, string>)
-      : undefined;
-  return {
+function webRequest(auth: WebAuth, req: Request): WebRequest {
+  return toWebRequest(auth.options.origin, {
     method: req.method,
-    url,
-    cookieHeader: req.headers.cookie,
-    form,
-    origin: singleHeader(req.headers.origin),
-    secFetchSite: singleHeader(req.headers['sec-fetch-site']),
-  };
+    target: req.originalUrl,
+    headers: req.headers,
+    body: req.body,
+  });
 }
 
 function send(res: Response, r: WebResponse): void {
@@ -64,7 +51,7 @@ function send(res: Response, r: WebResponse): void {
 export function signIn(auth: WebAuth): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const run = async () => {
-      const web = toWebRequest(auth, req);
+      const web = webRequest(auth, req);
       const { callbackPath, logoutPath } = auth.options;
       if (
         (web.url.pathname === callbackPath || web.url.pathname === logoutPath) &&

@@ -13,7 +13,7 @@ import {
   type WebResponse,
   type WebSession,
 } from '../web-auth.js';
-import { singleHeader } from '../session/web-http.js';
+import { toWebRequest } from '../session/web-http.js';
 
 /** What the plugin adds to each request. */
 export interface RequestAuth {
@@ -29,27 +29,13 @@ declare module 'fastify' {
   }
 }
 
-function toWebRequest(auth: WebAuth, req: FastifyRequest): WebRequest {
-  // From the configured origin and the request path only: Host and X-Forwarded-* are ignored (S52).
-  let url: URL;
-  try {
-    url = new URL(req.url, auth.options.origin);
-  } catch {
-    url = new URL('/', auth.options.origin);
-  }
-  const body = req.body;
-  const form =
-    req.method === 'POST' && body && typeof body === 'object'
-      ? new URLSearchParams(body as Record<string, string>)
-      : undefined;
-  return {
+function webRequest(auth: WebAuth, req: FastifyRequest): WebRequest {
+  return toWebRequest(auth.options.origin, {
     method: req.method,
-    url,
-    cookieHeader: req.headers.cookie,
-    form,
-    origin: singleHeader(req.headers.origin),
-    secFetchSite: singleHeader(req.headers['sec-fetch-site']),
-  };
+    target: req.url,
+    headers: req.headers,
+    body: req.body,
+  });
 }
 
 function send(reply: FastifyReply, r: WebResponse): FastifyReply {
@@ -67,7 +53,7 @@ export function signIn(auth: WebAuth) {
     app.decorateRequest('auth', undefined);
     app.decorateRequest('tokenClaims', undefined);
     const handleAuthRoute = async (req: FastifyRequest, reply: FastifyReply) => {
-      const handled = await auth.handle(toWebRequest(auth, req));
+      const handled = await auth.handle(webRequest(auth, req));
       return handled ? send(reply, handled) : reply.code(404).send();
     };
     app.get(auth.options.loginPath, handleAuthRoute);
@@ -76,7 +62,7 @@ export function signIn(auth: WebAuth) {
     app.get(auth.options.logoutPath, handleAuthRoute);
     app.post(auth.options.logoutPath, handleAuthRoute);
     app.addHook('preHandler', async (req) => {
-      const session = await auth.session(toWebRequest(auth, req));
+      const session = await auth.session(webRequest(auth, req));
       req.auth = {
         session,
         getAccessToken: (scopes) => {
