@@ -32,7 +32,7 @@ function runShell(command: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => resolve({ code, stdout, stderr })); // 'close': after the last output, not just the exit
   });
 }
 

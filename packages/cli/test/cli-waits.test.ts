@@ -46,7 +46,8 @@ function timedRun(args: string[], env: NodeJS.ProcessEnv): Promise<TimedRun> {
     child.stderr.on('data', (d: Buffer) =>
       chunks.push({ at: (performance.now() - started) / 1000, text: d.toString() }),
     );
-    child.on('exit', (code) => {
+    // 'close', not 'exit': the output may still be arriving when the process has exited.
+    child.on('close', (code) => {
       const stderr = chunks.map((c) => c.text).join('');
       resolve({
         code,

@@ -144,7 +144,7 @@ describe('S63 the bearer verifier under the library HTTP rules', () => {
       let err = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       assert.equal(code, 0, err);
       assert.equal(out.trim(), 'ok');
       assert.ok(

@@ -56,6 +56,10 @@ export function baseEnv(home: string, extra: Record<string, string | undefined> 
   return env;
 }
 
+/** How long one CLI run may take before the test gives up on it (a hang fails the test in minutes, not at the
+ * runner's 5-minute limit, and says which command hung). */
+const RUN_LIMIT_MS = 120_000;
+
 export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -63,7 +67,15 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): 
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      stderr += `\n[runCli: \`tokenloop ${args.join(' ')}\` still running after ${RUN_LIMIT_MS / 1000} s: killed]\n`;
+      child.kill('SIGKILL');
+    }, RUN_LIMIT_MS);
     child.stdin.end(input ?? '');
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': under load the last output can arrive after the process has exited.
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 }

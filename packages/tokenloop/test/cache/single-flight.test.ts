@@ -79,7 +79,7 @@ describe('single-flight refresh (C4)', () => {
             let err = '';
             p.stdout.on('data', (d: Buffer) => (out += d.toString()));
             p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-            p.on('exit', (code) =>
+            p.on('close', (code) =>
               code === 0 ? resolve(out) : reject(new Error(`child exited ${code}: ${err.slice(0, 500)}`)),
             );
           }),
