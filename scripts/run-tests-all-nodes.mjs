@@ -12,18 +12,32 @@ import { NODE_LINES, ensureNode } from './node-versions.mjs';
 const runTests = join(import.meta.dirname, 'run-tests.mjs');
 const filters = process.argv.slice(2);
 
+// CI stops a run after 90 minutes, installs included. The lines share what is left of that (75 min from here,
+// or TOKENLOOP_TESTS_BUDGET_S): each may use all of it but 10 minutes for every line still to come, so that a
+// line that hangs is stopped (naming the test files still running, see run-tests.mjs) while the others run.
+const budgetEnds = Date.now() + Number(process.env.TOKENLOOP_TESTS_BUDGET_S ?? 4500) * 1000;
+const RESERVE_PER_LINE_S = 600;
+
 /** Runs the suite under `bin`, passing its output through; resolves with the exit status and the counts. */
-function runSuite(bin) {
+function runSuite(bin, linesAfter) {
   return new Promise((resolve) => {
     const started = Date.now();
+    const limit = Math.max(
+      RESERVE_PER_LINE_S,
+      Math.floor((budgetEnds - started) / 1000) - linesAfter * RESERVE_PER_LINE_S,
+    );
     const child = spawn(bin, [runTests, ...filters], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, PATH: `${dirname(bin)}${delimiter}${process.env.PATH ?? ''}` },
+      env: {
+        ...process.env,
+        PATH: `${dirname(bin)}${delimiter}${process.env.PATH ?? ''}`,
+        TOKENLOOP_TEST_LIMIT_S: String(limit),
+      },
     });
     let tail = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
-      tail = (tail + chunk.toString('utf8')).slice(-4000);
+      tail = (tail + chunk.toString('utf8')).slice(-10000);
     });
     child.on('close', (code, signal) => {
       // The runner's closing lines: "# pass N" (TAP) or "ℹ pass N" (spec reporter).
@@ -53,10 +67,10 @@ for (const major of NODE_LINES) {
   }
 }
 
-for (const line of lines) {
+for (const [i, line] of lines.entries()) {
   const what = filters.length > 0 ? `the tests matching ${filters.join(' ')}` : 'the whole suite';
   console.log(`\nrun-tests-all-nodes: ===== ${what} on ${line.label} =====\n`);
-  results.push({ label: line.label, ...(await runSuite(line.bin)) });
+  results.push({ label: line.label, ...(await runSuite(line.bin, lines.length - 1 - i)) });
 }
 
 console.log('\nrun-tests-all-nodes: summary');

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Runs every test file (packages/*/test/**/*.test.ts) with node's test runner, TypeScript via tsx.
 // Usage: node scripts/run-tests.mjs [filter-substring ...]
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -42,9 +42,32 @@ if (files.length === 0) {
 // program it drives (a browser, a mail client) leaves behind. What was left is named, so that it gets fixed.
 const runTmp = mkdtempSync(join(tmpdir(), 'tokenloop-tests-'));
 chmodSync(runTmp, 0o1777);
+
+// A run that outlives its limit is stopped, naming the test files still running: a hang (a child process, a
+// server or a handle that keeps a test file alive) fails in minutes with a diagnosis instead of stalling CI.
+// The limit: TOKENLOOP_TEST_LIMIT_S (run-tests-all-nodes.mjs shares CI's budget out that way), else 40 min.
+const limitSeconds = Number(process.env.TOKENLOOP_TEST_LIMIT_S ?? 2400);
+
+/** Test files whose processes are alive in the process group `pgid` (from /proc). */
+function runningTestFiles(pgid) {
+  const out = new Set();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      for (const arg of argv) if (arg.endsWith('.test.ts')) out.add(relative(root, arg));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return [...out];
+}
+
 let status;
 try {
-  const result = spawnSync(
+  const child = spawn(
     process.execPath,
     [
       '--import',
@@ -59,9 +82,34 @@ try {
       '--test-reporter-destination=stdout',
       ...files,
     ],
-    { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', TMPDIR: runTmp } },
+    {
+      cwd: root,
+      stdio: 'inherit',
+      detached: true, // its own process group, so that a stop reaches every test file and what they started
+      env: { ...process.env, NODE_ENV: 'test', TMPDIR: runTmp },
+    },
   );
-  status = result.status ?? 1;
+  const stop = () => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const timer = setTimeout(() => {
+    const running = runningTestFiles(child.pid);
+    console.log(
+      `\nrun-tests: STOPPED after ${limitSeconds} s, the limit of this run; test files still running: ${running.join(' ') || '(none found)'}`,
+    );
+    stop();
+  }, limitSeconds * 1000);
+  status = await new Promise((resolve) =>
+    child.on('exit', (code, signal) => resolve(signal ? 1 : (code ?? 1))),
+  );
+  clearTimeout(timer);
+  stop(); // whatever a test file left running in the group
   const left = readdirSync(runTmp).filter((name) => !/^tsx-\d+$/.test(name)); // tsx's compile cache
   if (left.length > 0)
     console.log(

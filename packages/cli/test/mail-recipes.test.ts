@@ -188,6 +188,7 @@ set spoolfile = "+INBOX"
 set ssl_ca_certificates_file = "${dovecot.caFile}"
 set header_cache = ""
 set message_cachedir = ""
+set tmpdir = "${home}"
 `;
       /** neomutt in a tmux session; its stderr (where `tokenloop` speaks) goes to a file; the exit code is shown. */
       const startNeomutt = (session: string, h: string, rc: string) => {
@@ -236,6 +237,7 @@ set smtp_oauth_refresh_command = "${SMTP_CMD}"
 set ssl_starttls = no
 set ssl_force_tls = no
 set record = ""
+set tmpdir = "${home}"
 `;
 
       it('SMTP with XOAUTH2 (batch mode): the message reaches the server', async () => {

@@ -323,7 +323,7 @@ describe('mail over OAuth 2.0 against Dovecot and Postfix', { concurrency: true 
       () => {
         // Short-lived tokens, so that one can expire during the test. A silent acquisition refreshes a token in the
         // second half of its life, so every token handed out has at least LIFETIME / 2 seconds left.
-        const LIFETIME = 4;
+        const LIFETIME = 6; // long enough for a login on a busy machine, short enough to wait out
         let em: RunningEmulator;
         let servers: Awaited<ReturnType<typeof startServers>> | undefined;
         let client: TokenClient;

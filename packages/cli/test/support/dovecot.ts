@@ -16,9 +16,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { type AddressInfo, connect, createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForGreeting } from './greeting.js';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.js';
 
 export interface RunningDovecot {
@@ -106,6 +107,17 @@ export async function startDovecot(
 ): Promise<RunningDovecot & DovecotTls>;
 export async function startDovecot(check: TokenCheck, options?: DovecotOptions): Promise<RunningDovecot>;
 export async function startDovecot(check: TokenCheck, options: DovecotOptions = {}): Promise<RunningDovecot> {
+  // A port chosen free can be taken before Dovecot binds it (by any connection's local port): try new ones.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDovecotOnce(check, options);
+    } catch (err) {
+      if (attempt === 3 || !/Address already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startDovecotOnce(check: TokenCheck, options: DovecotOptions): Promise<RunningDovecot> {
   const dir = mkdtempSync(join(tmpdir(), 'tl-dovecot-'));
   chmodSync(dir, 0o755); // Dovecot's auth and mail processes run as the unprivileged dovecot user
   const [imap, pop3, submission] = [await freePort(), await freePort(), await freePort()];
@@ -267,17 +279,12 @@ service anvil {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    // Ready when IMAP answers.
-    for (let i = 0; ; i++) {
-      const ok = await new Promise<boolean>((resolve) => {
-        const c = connect(imap, '127.0.0.1');
-        c.once('data', () => (c.destroy(), resolve(true)));
-        c.once('error', () => resolve(false));
-      });
-      if (ok) break;
-      if (i > 100 || child.exitCode !== null) throw new Error(`dovecot did not start: ${stderr}${log()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Ready when IMAP greets.
+    await waitForGreeting(imap, /^\* OK/, {
+      what: 'dovecot',
+      gaveUp: () => child.exitCode !== null,
+      detail: () => `${stderr}${log()}`,
+    });
   };
   const halt = async () => {
     if (child.exitCode !== null) return;

@@ -15,9 +15,10 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { type AddressInfo, connect, createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForGreeting } from './greeting.js';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.js';
 
 export interface RunningPostfix {
@@ -192,16 +193,7 @@ biff = no
   try {
     postfix('start');
     // Ready when smtpd greets (the master forks it on the first connection).
-    for (let i = 0; ; i++) {
-      const ok = await new Promise<boolean>((resolve) => {
-        const c = connect(port, '127.0.0.1');
-        c.once('data', (d) => (c.destroy(), resolve(d.toString().startsWith('220'))));
-        c.once('error', () => resolve(false));
-      });
-      if (ok) break;
-      if (i > 100) throw new Error('postfix did not start');
-      await sleep(50);
-    }
+    await waitForGreeting(port, /^220/, { what: 'postfix' });
   } catch (err) {
     const detail = log();
     await stop();
