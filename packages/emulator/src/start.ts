@@ -93,11 +93,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir ?? (options.https ? defaultDataDir() : undefined);
-  const keysPromise = SigningKeys.open(dataDir, settings.keyGraceSeconds);
-  const tlsPromise = options.https
-    ? ensureHttpsMaterial(dataDir!, [...new Set(['localhost', '127.0.0.1', '::1', host])], options.log)
+  // One after the other, TLS material first (S88): a refused folder or file stops the start before the signing
+  // keys are made, so that a refusal leaves the data folder as it was.
+  const tls = options.https
+    ? await ensureHttpsMaterial(dataDir!, [...new Set(['localhost', '127.0.0.1', '::1', host])], options.log)
     : undefined;
-  const [keys, tls] = await Promise.all([keysPromise, tlsPromise]);
+  const keys = await SigningKeys.open(dataDir, settings.keyGraceSeconds);
   const ctx: EmulatorContext = {
     url: '',
     secure: !!options.https,
