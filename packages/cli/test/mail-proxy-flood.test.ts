@@ -69,7 +69,6 @@ const FRONTS = [
 
 describe('S75 mail proxy: pipelined floods and endless lines before login leave its memory flat', () => {
   let proxy: RunningProxy;
-  let resting: number;
   before(async () => {
     // A provider that is never contacted, and servers that do not answer: everything here happens before login.
     proxy = await startProxy(
@@ -81,7 +80,6 @@ describe('S75 mail proxy: pipelined floods and endless lines before login leave 
       baseEnv(freshHome()),
     );
     await sleep(500);
-    resting = rssOf(proxy.pid);
   });
   after(async () => {
     assert.equal(await proxy?.stop(), 0, 'the proxy ends cleanly');
@@ -90,6 +88,8 @@ describe('S75 mail proxy: pipelined floods and endless lines before login leave 
   for (const { protocol, command } of FRONTS) {
     it(`S75 ${protocol}: 20 MiB of pipelined ${command.trim().split(' ').at(-1)} from a client that never reads`, async (t) => {
       const before = proxy.log().length;
+      // What this flood adds, from what the proxy holds now (earlier floods' garbage may not be returned yet).
+      const resting = rssOf(proxy.pid);
       const r = await floodWithoutReading(
         proxy.ports[protocol]!,
         proxy.pid,
@@ -111,6 +111,8 @@ describe('S75 mail proxy: pipelined floods and endless lines before login leave 
 
     it(`S75 ${protocol}: an endless line is cut off at the line limit`, async () => {
       const before = proxy.log().length;
+      // What this flood adds, from what the proxy holds now (earlier floods' garbage may not be returned yet).
+      const resting = rssOf(proxy.pid);
       const r = await floodWithoutReading(
         proxy.ports[protocol]!,
         proxy.pid,
