@@ -15,7 +15,9 @@ import { DirectoryConfigError } from './directory/build.js';
 import { type LoadedConfig, loadConfig, loadConfigFile, loadSample } from './directory/load.js';
 import type { App, Scenarios, User } from './directory/model.js';
 import type { AppInput, UserInput } from './directory/schema.js';
+import { showErrorPage } from './flow/deliver.js';
 import { createListener } from './http/server.js';
+import { ROUTES } from './routes.js';
 import { ensureHttpsMaterial } from './keys/https-material.js';
 import { SigningKeys } from './keys/signing-keys.js';
 import { defaultDataDir, type EmulatorOptions, EmulatorOptionsError, validateOptions } from './options.js';
@@ -119,7 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
     ctx.autoLoginUserId = user.id;
   }
-  const listener = createListener(ctx);
+  const listener = createListener(ctx, { routes: ROUTES, errorPage: showErrorPage });
   const server: Server = tls
     ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener)
     : createHttpServer(listener);

@@ -1,13 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from '../context.js';
 import { EntraError } from '../errors/entra-error.js';
-import { showErrorPage } from '../flow/deliver.js';
-import { ROUTES } from '../routes.js';
 import { answerPreflight, corsAnswerHeaders } from './cors.js';
 import { crossSiteRefusal } from './cross-site.js';
 import { BodyTooLargeError, parseCookies, parseParams } from './request.js';
 import { sendJson } from './respond.js';
-import type { Exchange } from './route.js';
+import type { Exchange, Route } from './route.js';
 
 function safeDecode(segment: string): string | undefined {
   try {
@@ -21,13 +19,27 @@ function safeDecode(segment: string): string | undefined {
  * The request listener: routes by path, and turns every failure into a response. EntraErrors become Entra
  * bodies (JSON) or the error page; anything unexpected is a 500 that is logged (and fails the fuzz test).
  */
-export function createListener(ctx: EmulatorContext): (req: IncomingMessage, res: ServerResponse) => void {
+/** What the listener serves, given by start.ts: the route table, and the page that shows an error to a person. */
+export interface Site {
+  routes: readonly Route[];
+  errorPage: (ctx: EmulatorContext, ex: Exchange, err: EntraError) => void;
+}
+
+export function createListener(
+  ctx: EmulatorContext,
+  site: Site,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    void handle(ctx, req, res);
+    void handle(ctx, site, req, res);
   };
 }
 
-async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  ctx: EmulatorContext,
+  { routes, errorPage }: Site,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const raw = req.url ?? '/';
   const q = raw.indexOf('?');
   const path = q === -1 ? raw : raw.slice(0, q);
@@ -47,13 +59,13 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
       // Granted only where the route table allows pages on other origins (http/cors.ts).
       answerPreflight(
         res,
-        ROUTES.find((r) => r.pattern.test(path)),
+        routes.find((r) => r.pattern.test(path)),
       );
       return;
     }
     // A path may have several routes (GET and POST /devicelogin): 405 only when none takes the method.
     const allowed = new Set<string>();
-    for (const r of ROUTES) {
+    for (const r of routes) {
       const m = r.pattern.exec(path);
       if (!m) continue;
       errorsAs = r.errors;
@@ -108,7 +120,7 @@ async function handle(ctx: EmulatorContext, req: IncomingMessage, res: ServerRes
       return;
     }
     if (err instanceof EntraError) {
-      if (errorsAs === 'page') showErrorPage(ctx, { req, res } as Exchange, err);
+      if (errorsAs === 'page') errorPage(ctx, { req, res } as Exchange, err);
       else
         sendJson(res, err.status, err.toBody(), {
           'Cache-Control': 'no-store, no-cache',
