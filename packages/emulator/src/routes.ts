@@ -4,10 +4,16 @@ import { deviceAuthorization } from './endpoints/device-authorization.js';
 import { deviceCodeSubmit, devicePage } from './endpoints/device-login.js';
 import { instanceDiscovery, jwks, openidConfiguration } from './endpoints/discovery.js';
 import { me, userinfo } from './endpoints/graph.js';
+import { getUser, listUsers } from './endpoints/graph-users.js';
 import { introspect } from './endpoints/introspect.js';
 import { logout, signOutSubmit } from './endpoints/logout.js';
+import { APP_SERVICE_PATH, appServiceToken } from './endpoints/managed-identity-app-service.js';
+import { IMDS_PATH, imdsToken } from './endpoints/managed-identity-imds.js';
 import { token } from './endpoints/token.js';
 import { consentSubmit, deviceConfirmSubmit, loginSubmit, selectAccountSubmit } from './endpoints/ui.js';
+import { v1Authorize } from './endpoints/v1-authorize.js';
+import { v1OpenidConfiguration } from './endpoints/v1-discovery.js';
+import { v1Token } from './endpoints/v1-token.js';
 import { UI_PATHS } from './flow/proceed.js';
 import { redirect } from './http/respond.js';
 import type { Route } from './http/route.js';
@@ -76,6 +82,17 @@ export const ROUTES: Route[] = [
   api(ANY, `/${T}/oauth2/v2\\.0/devicecode`, ['tenant'], deviceAuthorization),
   entry(['GET', 'POST'], `/${T}/oauth2/v2\\.0/logout`, ['tenant'], logout),
   api(ANY, `/${T}/oauth2/v2\\.0/introspect`, ['tenant'], introspect),
+  // The v1 endpoints ADAL-era clients call: `resource` instead of `scope`, the v1 answer (endpoints/v1-*.ts).
+  api(
+    ['GET'],
+    `/${T}/\\.well-known/openid-configuration`,
+    ['tenant'],
+    v1OpenidConfiguration,
+    READ_BY_ANY_PAGE,
+  ),
+  entry(['GET', 'POST'], `/${T}/oauth2/authorize`, ['tenant'], v1Authorize),
+  api(ANY, `/${T}/oauth2/token`, ['tenant'], v1Token, { methods: 'POST, OPTIONS', answers: 'handler' }),
+  entry(['GET', 'POST'], `/${T}/oauth2/logout`, ['tenant'], logout),
   pagePost(UI_PATHS.login, loginSubmit),
   pagePost(UI_PATHS.consent, consentSubmit),
   pagePost(UI_PATHS.selectAccount, selectAccountSubmit),
@@ -85,7 +102,13 @@ export const ROUTES: Route[] = [
   entry(['GET'], '/devicelogin', [], devicePage),
   // Graph answers pages too (Microsoft's SPA samples call it from the browser with the bearer token).
   api(['GET'], '/v1\\.0/me', [], me, { methods: 'GET, OPTIONS', answers: 'any' }),
+  api(['GET'], '/v1\\.0/users', [], listUsers, { methods: 'GET, OPTIONS', answers: 'any' }),
+  api(['GET'], '/v1\\.0/users/([^/]+)', ['id'], getUser, { methods: 'GET, OPTIONS', answers: 'any' }),
   api(['GET', 'POST'], '/oidc/userinfo', [], userinfo, { methods: 'GET, POST, OPTIONS', answers: 'any' }),
+  // Managed identity token endpoints (S115–S118): IMDS and App Service, for programs on this machine only. With
+  // and without a final slash: msal-node adds one to the address it is given.
+  ...[IMDS_PATH, `${IMDS_PATH}/`].map((p) => api(['GET'], p, [], imdsToken)),
+  ...[APP_SERVICE_PATH, `${APP_SERVICE_PATH}/`].map((p) => api(['GET'], p, [], appServiceToken)),
   api(ANY, '/_emulator(?:/.*)?', [], admin),
   entry(['GET'], '/', [], (_ctx, x) => redirect(x.res, '/_emulator/')),
 ];

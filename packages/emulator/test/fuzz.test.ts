@@ -407,6 +407,25 @@ function validValue(r: Rng, name: string): string {
       ]);
     case 'api-version':
       return r.pick(['1.1', '2.0', '']);
+    case 'resource':
+      return r.pick([
+        'https://graph.microsoft.com',
+        'https://graph.microsoft.com/',
+        '00000003-0000-0000-c000-000000000000',
+        'https://management.core.windows.net/',
+        `api://${API}`,
+        'https://graph.microsoft.com/.default',
+        'https://unknown.example/',
+      ]);
+    case '$top':
+      return r.pick(['1', '2', '999', '1000', '0', '-1', 'abc']);
+    case '$filter':
+      return r.pick([
+        "userPrincipalName eq 'alice@contoso.onmicrosoft.com'",
+        "mail eq 'o''brien@contoso.onmicrosoft.com'",
+        "startswith(displayName,'a')",
+        "id eq '",
+      ]);
     default:
       return randomText(r, r.int(20));
   }
@@ -614,6 +633,39 @@ const ENDPOINTS: Endpoint[] = [
   },
   { label: 'ui-sign-out', path: () => '/_ui/sign-out', methods: ['POST'], params: ['tx'] },
   { label: 'graph-me', path: () => '/v1.0/me', methods: ['GET'], params: ['$select'], auth: true },
+  {
+    label: 'graph-users',
+    path: () => '/v1.0/users',
+    methods: ['GET'],
+    params: ['$top', '$filter', '$skiptoken', '$select'],
+    auth: true,
+  },
+  {
+    label: 'graph-user',
+    path: () => '/v1.0/users/alice@contoso.onmicrosoft.com',
+    methods: ['GET'],
+    params: [],
+    auth: true,
+  },
+  {
+    label: 'v1-openid-configuration',
+    path: (t) => `/${t}/.well-known/openid-configuration`,
+    methods: ['GET'],
+    params: [],
+  },
+  {
+    label: 'v1-authorize',
+    path: (t) => `/${t}/oauth2/authorize`,
+    methods: ['GET', 'POST'],
+    params: [...AUTHORIZE_PARAMS, 'resource'],
+  },
+  {
+    label: 'v1-token',
+    path: (t) => `/${t}/oauth2/token`,
+    methods: ['POST'],
+    params: [...TOKEN_PARAMS, 'resource'],
+    auth: true,
+  },
   { label: 'userinfo', path: () => '/oidc/userinfo', methods: ['GET', 'POST'], params: [], auth: true },
   { label: 'root', path: () => '/', methods: ['GET'], params: [] },
   {

@@ -286,6 +286,17 @@ describe(
         client_id: SAMPLE_IDS.webApp,
         post_logout_redirect_uri: 'http://127.0.0.1:3000/',
       }),
+      [`/${T}/oauth2/authorize`]: () => ({
+        client_id: SAMPLE_IDS.webApp,
+        response_type: 'code',
+        redirect_uri: WEB_REDIRECT,
+        resource: 'https://graph.microsoft.com',
+        prompt: 'none',
+      }),
+      [`/${T}/oauth2/logout`]: () => ({
+        client_id: SAMPLE_IDS.webApp,
+        post_logout_redirect_uri: 'http://127.0.0.1:3000/',
+      }),
       '/devicelogin': (device) => ({ otc: device.user_code }),
       '/': () => ({}),
     };

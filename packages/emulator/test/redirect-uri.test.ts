@@ -157,18 +157,18 @@ describe('scope parsing (src/tokens/scopes.ts)', () => {
     ]);
   });
 
-  it("uses the identifier the client sent, minus Graph's trailing slash; an app id means the App ID URI", () => {
+  it("uses the identifier the client sent, minus Graph's trailing slash; an app id stays the app id (v1 aud)", () => {
     assert.equal(
       parseScopes(dir, 'https://graph.microsoft.com//User.Read', 'common').resources[0]?.identifier,
       'https://graph.microsoft.com',
     );
     assert.equal(
       parseScopes(dir, `${GRAPH_APP_ID}/User.Read`, 'common').resources[0]?.identifier,
-      'https://graph.microsoft.com',
+      GRAPH_APP_ID,
     );
     assert.equal(
       parseScopes(dir, `${SAMPLE_IDS.apiApp}/access_as_user`, 'common').resources[0]?.identifier,
-      api,
+      SAMPLE_IDS.apiApp,
     );
     const outlook = parseScopes(dir, 'https://outlook.office365.com/IMAP.AccessAsUser.All', 'common');
     assert.equal(outlook.resources[0]?.identifier, 'https://outlook.office365.com');

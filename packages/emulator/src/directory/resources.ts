@@ -24,6 +24,7 @@ const GRAPH: Resource = {
   scopes: [
     { value: 'User.Read', description: 'Sign you in and read your profile' },
     { value: 'User.ReadBasic.All', description: "Read all users' basic profiles" },
+    { value: 'User.Read.All', description: "Read all users' full profiles" },
     { value: 'Mail.Read', description: 'Read your mail' },
     { value: 'Mail.Send', description: 'Send mail as you' },
     { value: 'Calendars.Read', description: 'Read your calendars' },

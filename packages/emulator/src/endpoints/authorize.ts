@@ -23,12 +23,36 @@ function tooLong(name: string, value: string, max: number): EntraError {
   });
 }
 
+/**
+ * How one authorize endpoint's protocol differs from v2's (the v1 endpoint, v1-authorize.ts): where the
+ * requested scopes come from, and which version of ID token the sign-in answers with.
+ */
+export interface AuthorizeDialect {
+  /** The request's scopes in the v2 form; called once the client and redirect URI are trusted. */
+  scope(p: Params, segment: string): string | undefined;
+  idTokenVersion?: 1;
+}
+
+const V2: AuthorizeDialect = { scope: (p) => p.get('scope') };
+
+/** The parameters of an authorization request: the query, or a form body. */
+export async function authorizeParams(x: Exchange): Promise<Params> {
+  if (x.method !== 'POST') return x.query;
+  return isFormContentType(x.req) ? parseParams(await readBody(x.req)) : parseParams('');
+}
+
 /** `GET|POST /{tenant}/oauth2/v2.0/authorize` */
 export async function authorize(ctx: EmulatorContext, x: Exchange): Promise<void> {
-  let p: Params = x.query;
-  if (x.method === 'POST') {
-    p = isFormContentType(x.req) ? parseParams(await readBody(x.req)) : parseParams('');
-  }
+  await authorizeWith(ctx, x, await authorizeParams(x), V2);
+}
+
+/** An authorization request read the way `dialect` says. */
+export async function authorizeWith(
+  ctx: EmulatorContext,
+  x: Exchange,
+  p: Params,
+  dialect: AuthorizeDialect,
+): Promise<void> {
   // Until the client and its redirect URI are trusted, every problem is shown on an error page.
   let trusted: Destination;
   let app: ReturnType<typeof ctx.directory.apps.get>;
@@ -67,7 +91,7 @@ export async function authorize(ctx: EmulatorContext, x: Exchange): Promise<void
   const state = rawState !== undefined && rawState.length <= MAX_STATE_LENGTH ? rawState : undefined;
   try {
     if (rawState !== undefined && state === undefined) throw tooLong('state', rawState, MAX_STATE_LENGTH);
-    const tx = validateRequest(ctx, p, segment, app.clientId, trusted);
+    const tx = validateRequest(ctx, p, segment, app.clientId, trusted, dialect);
     tx.state = state;
     await proceed(ctx, x, tx);
   } catch (err) {
@@ -82,6 +106,7 @@ function validateRequest(
   segment: string,
   clientId: string,
   to: Destination,
+  dialect: AuthorizeDialect,
 ): AuthorizeTransaction {
   const app = ctx.directory.apps.get(clientId)!;
   const tenant = resolveTenant(ctx.directory, segment);
@@ -111,7 +136,7 @@ function validateRequest(
       { error: 'unsupported_response_type' },
     );
   }
-  const scopeParam = p.get('scope');
+  const scopeParam = dialect.scope(p, segment);
   if (!scopeParam) throw new EntraError(900144, { name: 'scope' });
   const scopes = parseScopes(ctx.directory, scopeParam, segment);
   if (responseType.includes('id_token')) {
@@ -147,6 +172,7 @@ function validateRequest(
     responseMode: to.responseMode,
     scopes,
     clientInfo: p.get('client_info') === '1',
+    ...(dialect.idTokenVersion ? { idTokenVersion: dialect.idTokenVersion } : {}),
   };
   const nonce = p.get('nonce');
   if (nonce !== undefined && nonce.length > MAX_NONCE_LENGTH) throw tooLong('nonce', nonce, MAX_NONCE_LENGTH);

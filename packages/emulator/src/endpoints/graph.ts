@@ -1,77 +1,23 @@
-import { randomUUID } from 'node:crypto';
 import type { EmulatorContext } from '../context.js';
-import { GRAPH_RESOURCE } from '../directory/resources.js';
-import { bearerToken } from '../http/request.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
 import { pairwiseSub } from '../tokens/claims.js';
-import { verifyOwnAccessToken } from '../tokens/verify.js';
-
-const GRAPH_AUDIENCES = new Set([
-  GRAPH_RESOURCE,
-  'https://graph.microsoft.com/',
-  '00000003-0000-0000-c000-000000000000',
-]);
-
-function graphError(x: Exchange, status: number, code: string, message: string): void {
-  const requestId = randomUUID();
-  const clientRequestId = x.req.headers['client-request-id'];
-  sendJson(
-    x.res,
-    status,
-    {
-      error: {
-        code,
-        message,
-        innerError: {
-          date: new Date().toISOString().replace(/\.\d+Z$/, ''),
-          'request-id': requestId,
-          'client-request-id': clientRequestId ?? requestId,
-        },
-      },
-    },
-    {
-      'request-id': requestId,
-      ...(status === 401
-        ? {
-            'WWW-Authenticate': `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
-          }
-        : {}),
-    },
-  );
-}
+import { graphError, graphHeaders, graphToken } from './graph-auth.js';
+import { graphUserObject } from './graph-user-object.js';
 
 async function graphUser(ctx: EmulatorContext, x: Exchange) {
-  const token = bearerToken(x.req);
-  if (!token) {
-    graphError(x, 401, 'InvalidAuthenticationToken', 'Access token is empty.');
-    return undefined;
-  }
-  const check = await verifyOwnAccessToken(ctx, token);
-  if (!check.ok) {
-    const message =
-      check.reason === 'expired'
-        ? 'Access token has expired or is not yet valid.'
-        : check.reason === 'revoked'
-          ? 'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp'
-          : 'Access token validation failure. Invalid audience or signature.';
-    graphError(x, 401, 'InvalidAuthenticationToken', message);
-    return undefined;
-  }
-  if (!GRAPH_AUDIENCES.has(String(check.claims.aud))) {
-    graphError(x, 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
-    return undefined;
-  }
-  if (check.claims.idtyp === 'app' || typeof check.claims.scp !== 'string') {
+  const claims = await graphToken(ctx, x);
+  if (!claims) return undefined;
+  if (claims.idtyp === 'app' || typeof claims.scp !== 'string') {
     graphError(x, 400, 'BadRequest', '/me request is only valid with delegated authentication flow.');
     return undefined;
   }
-  const user = ctx.directory.users.get(String(check.claims.oid));
+  const user = ctx.directory.users.get(String(claims.oid));
   if (!user) {
     graphError(x, 404, 'Request_ResourceNotFound', 'The user does not exist.');
     return undefined;
   }
-  return { user, claims: check.claims };
+  return { user, claims };
 }
 
 /** `GET /v1.0/me` — the signed-in user's profile, Graph-shaped; needs a delegated Graph token. */
@@ -79,25 +25,11 @@ export async function me(ctx: EmulatorContext, x: Exchange): Promise<void> {
   const found = await graphUser(ctx, x);
   if (!found) return;
   const { user } = found;
-  const requestId = randomUUID();
   sendJson(
     x.res,
     200,
-    {
-      '@odata.context': `${ctx.url}/v1.0/$metadata#users/$entity`,
-      businessPhones: [],
-      displayName: user.displayName,
-      givenName: user.givenName,
-      jobTitle: user.jobTitle,
-      mail: user.mail,
-      mobilePhone: null,
-      officeLocation: null,
-      preferredLanguage: null,
-      surname: user.surname,
-      userPrincipalName: user.username,
-      id: user.id,
-    },
-    { 'request-id': requestId, 'client-request-id': String(x.req.headers['client-request-id'] ?? requestId) },
+    { '@odata.context': `${ctx.url}/v1.0/$metadata#users/$entity`, ...graphUserObject(user, 'full') },
+    graphHeaders(x),
   );
 }
 

@@ -15,12 +15,38 @@ import { checkBrowserRedemption } from '../grants/spa-redemption.js';
 import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
-import type { ClientAuthLevel } from '../tokens/issue.js';
+import type { ClientAuthLevel, TokenResponse } from '../tokens/issue.js';
 
 const NO_STORE = { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' };
 
+/**
+ * How one token endpoint's protocol maps onto the grants, which read the v2 form: `read` turns the request into
+ * the grant's parameters and says how to write the grant's answer. The v2 endpoint is the identity; the v1
+ * endpoint (v1-token.ts) translates `resource` and writes the v1 answer.
+ */
+export interface TokenDialect {
+  read(
+    ctx: EmulatorContext,
+    p: Params,
+    app: App,
+    tenant: ResolvedTenant,
+  ): {
+    params: Params;
+    /** Scopes a code redemption names for a code whose authorization request named no resource. */
+    codeScope?: string;
+    answer(body: TokenResponse): TokenResponse;
+  };
+}
+
+const V2: TokenDialect = { read: (_ctx, p) => ({ params: p, answer: (body) => body }) };
+
 /** `POST /{tenant}/oauth2/v2.0/token` — form body only; the grant decides the rest. */
 export async function token(ctx: EmulatorContext, x: Exchange): Promise<void> {
+  await tokenEndpoint(ctx, x, V2);
+}
+
+/** A token endpoint: the request checks every grant shares, the grant, and the answer in `dialect`'s form. */
+export async function tokenEndpoint(ctx: EmulatorContext, x: Exchange, dialect: TokenDialect): Promise<void> {
   if (x.method !== 'POST') throw new EntraError(900561, { method: x.method });
   const body = await readBody(x.req);
   // Entra reads parameters from a form body only; anything else (JSON, query string) counts as missing.
@@ -38,7 +64,7 @@ export async function token(ctx: EmulatorContext, x: Exchange): Promise<void> {
   const browser = checkBrowserRedemption(ctx, x.req, app, grantType, p, creds);
   let response: Record<string, string | number>;
   try {
-    response = await redeem(ctx, app, p, creds, tenant, browser.spaGrant);
+    response = await redeem(ctx, app, p, creds, tenant, browser.spaGrant, dialect);
   } catch (err) {
     // A single-page app reads its errors too (a refresh token past its lifetime, a replayed code…).
     if (err instanceof EntraError) Object.assign(err.headers, browser.headers);
@@ -54,8 +80,8 @@ async function redeem(
   creds: ClientCredentials,
   tenant: ResolvedTenant,
   spaGrant: boolean,
+  dialect: TokenDialect,
 ): Promise<Record<string, string | number>> {
-  const grantType = p.get('grant_type')!;
   checkAvailability(app.scenarios);
   if (app.scenarios.disabled) throw new EntraError(7000112, { clientId: app.clientId, appName: app.name });
   if (
@@ -69,9 +95,22 @@ async function redeem(
   const authLevel: ClientAuthLevel = spaGrant
     ? '0'
     : await authenticateClient(ctx, app, creds, assertionAudiences(ctx, tenant, app));
+  const request = dialect.read(ctx, p, app, tenant);
+  return request.answer(await grant(ctx, app, request.params, authLevel, tenant, request.codeScope));
+}
+
+function grant(
+  ctx: EmulatorContext,
+  app: App,
+  p: Params,
+  authLevel: ClientAuthLevel,
+  tenant: ResolvedTenant,
+  codeScope: string | undefined,
+): Promise<TokenResponse> {
+  const grantType = p.get('grant_type')!;
   switch (grantType) {
     case 'authorization_code':
-      return authorizationCodeGrant(ctx, app, p, authLevel);
+      return authorizationCodeGrant(ctx, app, p, authLevel, codeScope);
     case 'refresh_token':
       return refreshTokenGrant(ctx, app, p, authLevel, tenant.segment);
     case 'client_credentials':

@@ -153,6 +153,8 @@ export const AADSTS = {
     status: 400,
     message: "The resource principal named '{resource}' was not found in the tenant named '{tenant}'.",
   },
+  // The v1 endpoints: a token needs a `resource`, named at authorize or in the token request.
+  500013: { error: 'invalid_resource', status: 400, message: 'Resource identifier is not provided.' },
   500113: {
     error: 'invalid_request',
     status: 400,

@@ -7,6 +7,7 @@ import { deviceCodeDonePage } from '../pages/index.js';
 import type { AuthorizeTransaction } from '../state/records.js';
 import { clientInfo } from '../tokens/claims.js';
 import { issueIdToken } from '../tokens/issue.js';
+import { issueV1IdToken } from '../tokens/v1-id-token.js';
 import { EntraError } from '../errors/entra-error.js';
 import { deliver, showErrorPage } from './deliver.js';
 import { matchesRedirectUri } from './redirect-uri.js';
@@ -45,7 +46,14 @@ export async function completeAuthorize(
   const grantId = randomUUID();
   const code = types.includes('code') ? issueCode(ctx, tx, app, user, authTime, grantId) : undefined;
   if (code !== undefined) fields.code = code;
-  if (types.includes('id_token')) {
+  if (types.includes('id_token') && tx.idTokenVersion === 1) {
+    fields.id_token = await issueV1IdToken(ctx, {
+      user,
+      clientId: app.clientId,
+      ...(code !== undefined ? { code } : {}),
+      ...(tx.nonce !== undefined ? { nonce: tx.nonce } : {}),
+    });
+  } else if (types.includes('id_token')) {
     fields.id_token = await issueIdToken(ctx, {
       app,
       user,

@@ -3,8 +3,10 @@ import type { EmulatorContext } from '../context.js';
 import type { App } from '../directory/model.js';
 import { EntraError } from '../errors/entra-error.js';
 import type { Params } from '../http/request.js';
+import { missingConsent } from '../flow/consent.js';
 import { safeEqual } from '../http/safe-equal.js';
 import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tokens/issue.js';
+import { parseScopes } from '../tokens/scopes.js';
 import { checkUserGrant } from './scenarios.js';
 
 function pkceMatches(verifier: string, challenge: string, method: 'S256' | 'plain'): boolean {
@@ -14,12 +16,17 @@ function pkceMatches(verifier: string, challenge: string, method: 'S256' | 'plai
   return safeEqual(computed, challenge);
 }
 
-/** `grant_type=authorization_code`: single use; a replay fails with AADSTS54005 and revokes the grant. */
+/**
+ * `grant_type=authorization_code`: single use; a replay fails with AADSTS54005 and revokes the grant.
+ * `namedScope`: the scopes the token request names (the v1 endpoint's `resource`), used only when the
+ * authorization request named no resource; a resource named there is never swapped for another.
+ */
 export async function authorizationCodeGrant(
   ctx: EmulatorContext,
   app: App,
   p: Params,
   authLevel: ClientAuthLevel,
+  namedScope?: string,
 ): Promise<TokenResponse> {
   const code = p.get('code');
   if (!code) throw new EntraError(900144, { name: 'code' });
@@ -57,11 +64,19 @@ export async function authorizationCodeGrant(
   if (ctx.state.revokedGrants.get(record.grantId)) throw new EntraError(50173);
   const user = ctx.directory.users.get(record.userId);
   if (!user) throw new EntraError(50173);
-  checkUserGrant(user, app, { refresh: false, resource: record.scopes.resources[0]?.identifier ?? '' });
+  let scopes = record.scopes;
+  if (!scopes.resources.length && namedScope) {
+    const named = parseScopes(ctx.directory, namedScope, record.tenantId);
+    scopes = { oidc: [...new Set([...scopes.oidc, ...named.oidc])], resources: named.resources };
+    // S123: the sign-in consented to no resource; this one needs the user's (or an admin's) consent.
+    if (missingConsent(ctx, app, user, scopes).length)
+      throw new EntraError(65001, { clientId: app.clientId, appName: app.name });
+  }
+  checkUserGrant(user, app, { refresh: false, resource: scopes.resources[0]?.identifier ?? '' });
   return issueDelegated(ctx, {
     app,
     user,
-    scopes: record.scopes,
+    scopes,
     authTime: record.authTime,
     grantId: record.grantId,
     authLevel,

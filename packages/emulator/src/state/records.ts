@@ -19,6 +19,8 @@ export interface AuthorizeTransaction {
   codeChallengeMethod?: 'S256' | 'plain';
   clientInfo: boolean;
   maxAge?: number;
+  /** Started at the v1 authorize endpoint: an ID token in the answer is a v1 ID token. */
+  idTokenVersion?: 1;
   /** Device flow: the device code this transaction approves. */
   deviceCode?: string;
   /** Set once the user has authenticated. */

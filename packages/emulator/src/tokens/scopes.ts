@@ -67,13 +67,14 @@ export function parseScopes(dir: Directory, raw: string, tenant: string): Reques
 }
 
 /**
- * The resource identifier a v1 access token carries in `aud`: the App ID URI exactly as the client used it
- * (`https://management.core.windows.net/` keeps its trailing slash: resource servers compare `aud` exactly);
- * only Microsoft Graph's slash-terminated alias means `https://graph.microsoft.com`. An app id stands for the
- * resource's first App ID URI.
+ * The resource identifier a v1 access token carries in `aud`: the identifier exactly as the client used it —
+ * an App ID URI (`https://management.core.windows.net/` keeps its trailing slash: resource servers compare
+ * `aud` exactly) or the resource's app id ("In v1.0 tokens, it can be the client ID or the resource URI used in
+ * the request", access token claims reference); only Microsoft Graph's slash-terminated alias means
+ * `https://graph.microsoft.com`.
  */
 export function audienceIdentifier(resource: Resource, used: string): string {
-  if (used.toLowerCase() === resource.appId) return resource.identifiers[0]!;
+  if (used.toLowerCase() === resource.appId) return resource.appId;
   if (resource.appId === GRAPH_APP_ID && used.endsWith('/')) return GRAPH_RESOURCE;
   return used;
 }
