@@ -42,7 +42,7 @@ export { resourceOf, resourceScopes } from './cache/resource.js';
 export { refreshDueAt } from './cache/freshness.js';
 
 // Errors.
-export { TokenloopError, OAuthError, isTransient } from './errors/errors.js';
+export { TokenloopError, OAuthError, isTransient, needsSignIn } from './errors/errors.js';
 export type { OAuthErrorDetails } from './errors/errors.js';
 export type { ErrorCode, ErrorClass } from './errors/codes.js';
 

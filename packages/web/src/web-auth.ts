@@ -1,4 +1,4 @@
-import { type AuthResult, type TokenClient, TokenloopError, createTokenClient, memoryStore } from 'tokenloop';
+import { type AuthResult, type TokenClient, createTokenClient, memoryStore, needsSignIn } from 'tokenloop';
 import { type CheckedOptions, type WebAuthOptions, WebAuthConfigError, checkWebOptions } from './options.js';
 import { accountSessions } from './session/account-sessions.js';
 import { readCookie } from './session/cookies.js';
@@ -180,12 +180,7 @@ export function createWebAuth(input: WebAuthOptions): WebAuth {
           throw new SignInRequiredError('the token is not for this session', loginUrl(returnTo, scopes));
         return result;
       } catch (err) {
-        if (
-          err instanceof TokenloopError &&
-          (err.code === 'INTERACTION_REQUIRED' || err.code === 'ACCOUNT_NOT_FOUND')
-        ) {
-          throw new SignInRequiredError(err.message, loginUrl(returnTo, scopes));
-        }
+        if (needsSignIn(err)) throw new SignInRequiredError(err.message, loginUrl(returnTo, scopes));
         throw err;
       }
     },

@@ -214,6 +214,17 @@ for (const adapter of ['express', 'fastify'] as const) {
       assert.match(text, /Sign-in failed/);
       assert.match(text, /access_denied/);
     });
+
+    it('a provider outage while the code is redeemed is 502 (try again later), not 400 (the library decides)', async () => {
+      em.setScenarios({ app: SAMPLE_IDS.webApp }, { serverError: 503 }); // temporarily_unavailable
+      try {
+        const { res } = await new Browser().go(`${app.url}/auth/login`);
+        assert.equal(res.status, 502);
+        assert.match(await res.text(), /Sign-in failed/);
+      } finally {
+        em.setScenarios({ app: SAMPLE_IDS.webApp }, {});
+      }
+    });
   });
 
   describe(`two app instances behind the same Redis (${adapter})`, () => {

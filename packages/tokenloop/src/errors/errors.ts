@@ -72,6 +72,17 @@ export class OAuthError extends TokenloopError {
   }
 }
 
+/**
+ * True when only a new sign-in can help: the grant needs the user (INTERACTION_REQUIRED) or no signed-in account
+ * matches (ACCOUNT_NOT_FOUND). The one "needs sign-in" rule: web sends the user to sign in, the Azure credential
+ * says it is unavailable, the CLI exits 4.
+ */
+export function needsSignIn(err: unknown): err is TokenloopError {
+  return (
+    err instanceof TokenloopError && (err.code === 'INTERACTION_REQUIRED' || err.code === 'ACCOUNT_NOT_FOUND')
+  );
+}
+
 /** True for failures that say nothing about the grant itself: never delete tokens because of them (C5). */
 export function isTransient(err: unknown): boolean {
   if (err instanceof OAuthError) return err.errorClass === 'transient';

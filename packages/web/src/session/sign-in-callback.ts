@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose';
-import { type AuthResult, type TokenClient, TokenloopError } from 'tokenloop';
+import { type AuthResult, type TokenClient, TokenloopError, isTransient } from 'tokenloop';
 import type { CheckedOptions } from '../options.js';
 import type { TenantPolicy } from '../tenant-policy.js';
 import type { AccountSessions } from './account-sessions.js';
@@ -89,7 +89,7 @@ export function callbackRoute(d: CallbackDeps): (req: WebRequest) => Promise<Web
       result = await client.completeAuthorization(stored.transaction, params);
     } catch (err) {
       const e = err instanceof TokenloopError ? err : undefined;
-      const status = e?.code === 'NETWORK' || e?.code === 'PROVIDER_UNAVAILABLE' ? 502 : 400;
+      const status = isTransient(err) ? 502 : 400; // the library's one rule of "try again later"
       return page(
         status,
         'Sign-in failed',
