@@ -7,23 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, SAMPLE_IDS, startEmulator } from '@tokenloop/emulator';
-import { type TokenClient, createTokenClient, encryptedFileStore } from 'tokenloop';
+import { createTokenClient, encryptedFileStore } from 'tokenloop';
+import { signInWithExpiredToken } from '../support/expired-sign-in.js';
 
 const refreshes = (em: RunningEmulator) =>
   em.stats().token_requests.refresh_token?.[SAMPLE_IDS.publicApp] ?? 0;
-
-/** Sign in, then make the cached access token genuinely expired (the refresh token stays valid). */
-async function signInWithExpiredToken(client: TokenClient): Promise<void> {
-  const login = await client.loginWithDeviceCode({ scopes: ['User.Read'], onPrompt: () => {} });
-  const exported = JSON.parse(await client.exportAccount(login.account!)) as {
-    record: { accessTokens: { expiresAt?: number; obtainedAt: number }[] };
-  };
-  for (const t of exported.record.accessTokens) {
-    t.obtainedAt = Date.now() - 3_700_000;
-    t.expiresAt = Date.now() - 100_000;
-  }
-  await client.importAccount(JSON.stringify(exported));
-}
 
 describe('single-flight refresh (C4)', () => {
   let em: RunningEmulator;

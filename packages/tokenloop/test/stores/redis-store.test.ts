@@ -46,7 +46,7 @@ test('redis store: transact writes, get and list read back, next: null deletes',
     ['b'],
   );
   const admin = client();
-  assert.deepEqual((await admin.keys('t1:*')).sort(), ['t1:index', 't1:rec:b']);
+  assert.deepEqual((await admin.keys('t1:*')).sort(), ['t1:index', 't1:rec:{b}']);
 });
 
 test('redis store: with `key`, values are encrypted and bound to their record key', async () => {
@@ -54,10 +54,10 @@ test('redis store: with `key`, values are encrypted and bound to their record ke
   const { store } = storeWith('t2:', { key });
   await store.transact('a', async () => ({ next: makeRecord('a', 3), result: undefined }));
   const admin = client();
-  const raw = (await admin.get('t2:rec:a')) ?? '';
+  const raw = (await admin.get('t2:rec:{a}')) ?? '';
   for (const clear of [REFRESH_SECRET, ACCESS_SECRET, 'login.example.test']) assert.ok(!raw.includes(clear));
   assert.equal(counterOf(await store.get('a')), 3);
-  await admin.set('t2:rec:b', raw); // a value copied to another record key does not open there
+  await admin.set('t2:rec:{b}', raw); // a value copied to another record key does not open there
   const { store: reader, warnings } = storeWith('t2:', { key });
   assert.equal(await reader.get('b'), undefined);
   assert.equal(warnings.length, 1);
@@ -79,7 +79,7 @@ test('redis store: 4 clients x 25 concurrent increments of one record: exactly 1
 
 test('redis store: the lock of a holder that disappeared expires and the next transaction proceeds', async () => {
   const admin = client();
-  await admin.set('t4:lock:a', 'token-of-a-crashed-holder', 'PX', 300);
+  await admin.set('t4:lock:{a}', 'token-of-a-crashed-holder', 'PX', 300);
   const { store } = storeWith('t4:', { lockTtlMs: 300, lockWaitMs: 5_000 });
   const started = Date.now();
   assert.equal(await store.transact('a', (c) => increment(c, 'a')), 1);
@@ -89,7 +89,7 @@ test('redis store: the lock of a holder that disappeared expires and the next tr
 
 test('redis store: a lock held by a live holder makes others time out with TokenloopError CACHE', async () => {
   const admin = client();
-  await admin.set('t5:lock:a', 'someone', 'PX', 10_000);
+  await admin.set('t5:lock:{a}', 'someone', 'PX', 10_000);
   const { store } = storeWith('t5:', { lockWaitMs: 200 });
   await assert.rejects(
     store.transact('a', (c) => increment(c, 'a')),
@@ -121,7 +121,7 @@ test('redis store: a transaction that lost its lock writes nothing and says so',
   const winner = storeWith('t7:').store;
   await assert.rejects(
     store.transact('a', async (c) => {
-      await admin.del('t7:lock:a'); // the lock expired (a long pause, a partition)...
+      await admin.del('t7:lock:{a}'); // the lock expired (a long pause, a partition)...
       await winner.transact('a', async () => ({ next: makeRecord('a', 100), result: undefined })); // ...someone else won
       return increment(c, 'a');
     }),
@@ -134,7 +134,7 @@ test('redis store: a damaged entry is moved aside with one warning; other record
   const admin = client();
   const { store, warnings } = storeWith('t8:');
   await store.transact('good', async () => ({ next: makeRecord('good', 1), result: undefined }));
-  await admin.set('t8:rec:bad', '{"v":1,"key":"bad"');
+  await admin.set('t8:rec:{bad}', '{"v":1,"key":"bad"');
   await admin.sadd('t8:index', 'bad');
   assert.deepEqual(
     (await store.list()).map((r) => r.key),
@@ -142,8 +142,8 @@ test('redis store: a damaged entry is moved aside with one warning; other record
   );
   assert.deepEqual(await store.list().then((l) => l.length), 1);
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0] ?? '', /t8:rec:bad.*moved to t8:corrupt:bad:/);
-  assert.equal((await admin.keys('t8:corrupt:bad:*')).length, 1);
+  assert.match(warnings[0] ?? '', /t8:rec:\{bad\}.*moved to t8:corrupt:\{bad\}:/);
+  assert.equal((await admin.keys('t8:corrupt:{bad}:*')).length, 1);
   await store.transact('bad', (c) => increment(c, 'bad'));
   assert.equal(counterOf(await store.get('bad')), 1);
 });
@@ -151,12 +151,12 @@ test('redis store: a damaged entry is moved aside with one warning; other record
 test('redis store: an entry from a newer tokenloop is an error, never quarantined (it belongs to a peer)', async () => {
   const admin = client();
   const { store, warnings } = storeWith('t9:');
-  await admin.set('t9:rec:a', JSON.stringify({ ...makeRecord('a'), v: 2 }));
+  await admin.set('t9:rec:{a}', JSON.stringify({ ...makeRecord('a'), v: 2 }));
   await assert.rejects(
     store.get('a'),
     (err) => err instanceof TokenloopError && /newer tokenloop/.test(err.message),
   );
-  assert.equal(await admin.exists('t9:rec:a'), 1);
+  assert.equal(await admin.exists('t9:rec:{a}'), 1);
   assert.deepEqual(warnings, []);
 });
 

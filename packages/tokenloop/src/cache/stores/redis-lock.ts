@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 import { TokenloopError } from '../../errors/errors.js';
 import { debug } from '../../log/debug.js';
 import { backoffDelays } from './backoff.js';
@@ -36,12 +36,12 @@ export interface HeldRedisLock {
  *
  * @example
  * ```ts
- * const lock = await acquireRedisLock(client, 'tokenloop:lock:alice', { ttlMs: 10_000, waitMs: 10_000, command });
+ * const lock = await acquireRedisLock(client, 'tokenloop:lock:{alice}', { ttlMs: 10_000, waitMs: 10_000, command });
  * try { ... } finally { await lock.release(); }
  * ```
  */
 export async function acquireRedisLock(
-  client: Redis,
+  client: RedisClient,
   key: string,
   options: RedisLockOptions,
 ): Promise<HeldRedisLock> {

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { TokenloopError } from '../../errors/errors.js';
 import { debug } from '../../log/debug.js';
 import { type AccountRecord, CACHE_SCHEMA_VERSION, parseAccountRecord } from '../model.js';
@@ -6,15 +5,20 @@ import { recordToStore } from './cache-document.js';
 import { type CacheKey, cacheKey, openEnvelope, sealEnvelope } from './encryption.js';
 import { isRecord, parseJson } from './json-guards.js';
 import { keyedQueue } from './keyed-queue.js';
+import { type RedisClient, clientKeyPrefix, redisClientProblem } from './redis-client.js';
 import { redisCommand } from './redis-command.js';
+import { redisStoreKeys } from './redis-keys.js';
 import { acquireRedisLock } from './redis-lock.js';
 import type { CacheStore, StoreUpdate, StoreWarning } from './store.js';
 import { warnOnStderr } from './store-warning.js';
 
 export interface RedisStoreOptions {
-  /** A connected `ioredis` client (standalone or Sentinel; not Cluster). The store never closes it. */
-  client: Redis;
-  /** Prefix of every key the store uses (default `tokenloop:`). */
+  /**
+   * A connected `ioredis` client: `new Redis(…)` (a single server, or Sentinel) or `new Cluster(…)` (Redis
+   * Cluster). It must read from masters (S101). The store never closes it.
+   */
+  client: RedisClient;
+  /** Prefix of every key the store uses (default `tokenloop:`); braces only as a whole hash tag (S100). */
   prefix?: string;
   /** A 32-byte key: values are then AES-256-GCM envelopes bound to their record key, not plain JSON. */
   key?: Uint8Array;
@@ -28,32 +32,36 @@ export interface RedisStoreOptions {
   onWarning?: StoreWarning;
 }
 
-/** Write the record only while the lock still holds our token; keep the index in step. */
+// S100: each script names only keys of one record (its lock, its value, its aside name): one hash slot.
+/** Write the record only while the lock (KEYS[1]) still holds our token. */
 const COMMIT_SET = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[2], ARGV[2])
-redis.call('SADD', KEYS[3], ARGV[3])
 return 1`;
-/** Delete the record only while the lock still holds our token. */
+/** Delete the record only while the lock (KEYS[1]) still holds our token. */
 const COMMIT_DELETE = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('DEL', KEYS[2])
-redis.call('SREM', KEYS[3], ARGV[2])
 return 1`;
 /** Move a damaged value aside, unless it was replaced since we read it. */
 const QUARANTINE = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('RENAME', KEYS[1], KEYS[2])
-redis.call('SREM', KEYS[3], ARGV[2])
 return 1`;
 
-const MGET_CHUNK = 200;
+/** Records read at once by `list()` (one GET each: a record's slot is its own, so no MGET across them). */
+const READ_CHUNK = 200;
 
 /**
  * A token cache in Redis, shared by a fleet of processes: one Redis key per account record
- * (`<prefix>rec:<recordKey>`, JSON or an encrypted envelope), a set `<prefix>index` for `list()`, and a lock
- * per record (`<prefix>lock:<recordKey>`, `SET NX PX`, released by compare-and-delete). Writes are committed
+ * (`<prefix>rec:{<recordKey>}`, JSON or an encrypted envelope), a set `<prefix>index` for `list()`, and a lock
+ * per record (`<prefix>lock:{<recordKey>}`, `SET NX PX`, released by compare-and-delete). Writes are committed
  * by a Lua script that checks the lock token first, so a transaction that outlived its lock writes nothing
- * (C2, C4). A damaged entry is renamed to `<prefix>corrupt:<recordKey>:<time>` with a warning (C3); an entry
+ * (C2, C4). A damaged entry is renamed to `<prefix>corrupt:{<recordKey>}:<time>` with a warning (C3); an entry
  * from a newer tokenloop or under another key is an error, never quarantined, because in a shared store it
  * belongs to a differently configured peer (a rolling upgrade, say).
+ *
+ * The same on a Redis Cluster (S100): the keys of one record share a hash slot (the `{…}` hash tag), and no
+ * command names keys of two records. The index lives in a slot of its own, so it is kept in step outside the
+ * commit script, under the record's lock: added to before a record is written, removed from after a record is
+ * deleted. An index entry without a record (a writer that died in between) is skipped by `list()`.
  *
  * @example
  * ```ts
@@ -63,16 +71,20 @@ const MGET_CHUNK = 200;
  * ```
  */
 export function redisStore(options: RedisStoreOptions): CacheStore {
+  const problem = redisClientProblem((options as Partial<RedisStoreOptions> | undefined)?.client);
+  if (problem) throw new TokenloopError('INVALID_ARGUMENT', `redisStore ${problem}`);
   const { client } = options;
   const prefix = options.prefix ?? 'tokenloop:';
+  if (typeof prefix !== 'string')
+    throw new TokenloopError('INVALID_ARGUMENT', 'redisStore prefix must be a string');
+  const keys = redisStoreKeys(prefix, clientKeyPrefix(client));
   const lockTtlMs = options.lockTtlMs ?? 10_000;
   const lockWaitMs = options.lockWaitMs ?? 10_000;
   const timeoutMs = options.commandTimeoutMs ?? 5_000;
   const warn = options.onWarning ?? warnOnStderr;
   const encryption: CacheKey | undefined = options.key === undefined ? undefined : cacheKey(options.key);
   const inTurn = keyedQueue();
-  const indexKey = `${prefix}index`;
-  const recordName = (key: string): string => `${prefix}rec:${key}`;
+  const recordName = keys.record;
   const command = <T>(what: string, run: () => Promise<T>): Promise<T> => redisCommand(what, timeoutMs, run);
 
   function encode(record: AccountRecord): string {
@@ -115,9 +127,10 @@ export function redisStore(options: RedisStoreOptions): CacheStore {
   }
 
   async function quarantine(key: string, value: string): Promise<void> {
-    const aside = `${prefix}corrupt:${key}:${new Date().toISOString()}`;
+    // The index keeps its entry: list() skips it while there is no record, and a new record of the key needs it.
+    const aside = keys.aside(key, new Date());
     const moved = await command('move a damaged entry aside', () =>
-      client.eval(QUARANTINE, 3, recordName(key), aside, indexKey, value, key),
+      client.eval(QUARANTINE, 2, recordName(key), aside, value),
     );
     if (moved === 1) warn(`a damaged token cache entry in Redis (${recordName(key)}) was moved to ${aside}`);
   }
@@ -134,11 +147,13 @@ export function redisStore(options: RedisStoreOptions): CacheStore {
     kind: 'redis',
     get: read,
     async list() {
-      const keys = await command('list records', () => client.smembers(indexKey));
+      const listed = await command('list records', () => client.smembers(keys.index));
       const records: AccountRecord[] = [];
-      for (let i = 0; i < keys.length; i += MGET_CHUNK) {
-        const chunk = keys.slice(i, i + MGET_CHUNK);
-        const values = await command('read records', () => client.mget(chunk.map(recordName)));
+      for (let i = 0; i < listed.length; i += READ_CHUNK) {
+        const chunk = listed.slice(i, i + READ_CHUNK);
+        const values = await command('read records', () =>
+          Promise.all(chunk.map((key) => client.get(recordName(key)))),
+        );
         for (const [j, key] of chunk.entries()) {
           const value = values[j];
           if (value === null || value === undefined) continue; // index entry of a record deleted meanwhile
@@ -154,7 +169,7 @@ export function redisStore(options: RedisStoreOptions): CacheStore {
       fn: (current: AccountRecord | undefined) => Promise<StoreUpdate<T>>,
     ): Promise<T> {
       return inTurn(key, async () => {
-        const lock = await acquireRedisLock(client, `${prefix}lock:${key}`, {
+        const lock = await acquireRedisLock(client, keys.lock(key), {
           ttlMs: lockTtlMs,
           waitMs: lockWaitMs,
           command,
@@ -164,13 +179,15 @@ export function redisStore(options: RedisStoreOptions): CacheStore {
           const { next, result } = await fn(current);
           if (next === undefined || (next === null && current === undefined)) return result;
           const value = next === null ? undefined : encode(recordToStore(next, key));
+          // Indexed before it is written, so that list() never misses a record that exists.
+          if (value !== undefined) await command('index a record', () => client.sadd(keys.index, key));
           const committed =
             value === undefined
               ? await command('delete a record', () =>
-                  client.eval(COMMIT_DELETE, 3, lock.key, recordName(key), indexKey, lock.token, key),
+                  client.eval(COMMIT_DELETE, 2, lock.key, recordName(key), lock.token),
                 )
               : await command('write a record', () =>
-                  client.eval(COMMIT_SET, 3, lock.key, recordName(key), indexKey, lock.token, value, key),
+                  client.eval(COMMIT_SET, 2, lock.key, recordName(key), lock.token, value),
                 );
           if (committed !== 1) {
             throw new TokenloopError('CACHE', `lost the cache lock ${lock.key}; the update was not written`, {
@@ -179,6 +196,14 @@ export function redisStore(options: RedisStoreOptions): CacheStore {
                 'took over. Retry; raise lockTtlMs if transactions really take this long.',
             });
           }
+          // Still under the lock, so no writer of the key can index it again in between.
+          if (value === undefined)
+            await command('unindex a record', () => client.srem(keys.index, key)).catch((err: unknown) => {
+              debug('cache', 'could not remove a deleted record from the index; list() skips it', {
+                key: recordName(key),
+                error: String(err),
+              });
+            });
           debug('cache', next === null ? 'record removed (redis)' : 'record written (redis)', {
             key: recordName(key),
           });
@@ -190,3 +215,5 @@ export function redisStore(options: RedisStoreOptions): CacheStore {
     },
   };
 }
+
+export { type RedisClient, redisClientProblem } from './redis-client.js';
