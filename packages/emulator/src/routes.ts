@@ -14,6 +14,7 @@ import { consentSubmit, deviceConfirmSubmit, loginSubmit, selectAccountSubmit } 
 import { v1Authorize } from './endpoints/v1-authorize.js';
 import { v1OpenidConfiguration } from './endpoints/v1-discovery.js';
 import { v1Token } from './endpoints/v1-token.js';
+import { userRealm } from './endpoints/user-realm.js';
 import { UI_PATHS } from './flow/proceed.js';
 import { redirect } from './http/respond.js';
 import type { Route } from './http/route.js';
@@ -93,6 +94,7 @@ export const ROUTES: Route[] = [
   entry(['GET', 'POST'], `/${T}/oauth2/authorize`, ['tenant'], v1Authorize),
   api(ANY, `/${T}/oauth2/token`, ['tenant'], v1Token, { methods: 'POST, OPTIONS', answers: 'handler' }),
   entry(['GET', 'POST'], `/${T}/oauth2/logout`, ['tenant'], logout),
+  api(['GET'], '/common/(?:userrealm|UserRealm)/([^/]+)', ['user'], userRealm),
   pagePost(UI_PATHS.login, loginSubmit),
   pagePost(UI_PATHS.consent, consentSubmit),
   pagePost(UI_PATHS.selectAccount, selectAccountSubmit),

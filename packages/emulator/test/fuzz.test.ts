@@ -648,6 +648,12 @@ const ENDPOINTS: Endpoint[] = [
     auth: true,
   },
   {
+    label: 'user-realm',
+    path: () => `/common/userrealm/${pct('alice@contoso.onmicrosoft.com')}`,
+    methods: ['GET'],
+    params: ['api-version'],
+  },
+  {
     label: 'v1-openid-configuration',
     path: (t) => `/${t}/.well-known/openid-configuration`,
     methods: ['GET'],

@@ -471,6 +471,30 @@ describe('v1 token endpoint', () => {
   });
 });
 
+describe('user realm discovery', () => {
+  it('/common/userrealm/{user}: a directory domain is Managed, any other Unknown (ADAL and MSAL Python ask first)', async () => {
+    for (const path of ['userrealm', 'UserRealm']) {
+      const res = await fetch(
+        `${e.url}/common/${path}/${encodeURIComponent(ALICE.username)}?api-version=1.0`,
+      );
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), {
+        ver: '1.0',
+        account_type: 'Managed',
+        domain_name: 'contoso.onmicrosoft.com',
+        cloud_instance_name: 'microsoftonline.com',
+        cloud_audience_urn: 'urn:federation:MicrosoftOnline',
+      });
+    }
+    const other = await fetch(`${e.url}/common/userrealm/someone%40example.org?api-version=1.0`);
+    assert.deepEqual(await other.json(), {
+      ver: '1.0',
+      account_type: 'Unknown',
+      cloud_instance_name: 'microsoftonline.com',
+    });
+  });
+});
+
 describe('v1 authorize', () => {
   it('code id_token: a signed v1 ID token (issuer {origin}/{tid}/, nonce, c_hash) that the v1 keys verify', async () => {
     const answer = await v1Authorize({
