@@ -5,3 +5,5 @@ export type { TokenClient, SilentOptions, AccountSelector } from './client/creat
 export type { TokenClientOptions } from './client/options.js';
 export type { AuthResult } from './client/auth-result.js';
 export { encryptedFileStore } from './cache/stores/encrypted-file-store.js';
+export { encryptedFileSnapshot } from './cache/stores/file-snapshot.js';
+export type { CacheStore } from './cache/stores/store.js';

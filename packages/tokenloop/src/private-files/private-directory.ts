@@ -1,8 +1,9 @@
-import { promises as fs } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { dirname, join, parse, resolve, sep } from 'node:path';
 import { TokenloopError } from '../errors/errors.js';
 import { checkFolder, foreignLink, myUid, notAFolder, POSIX } from './file-trust.js';
 import { errnoCode } from './errno-code.js';
+import { type FolderIo, type Steps, folderIo, folderIoSync, runAsync, runSync } from './file-steps.js';
 
 const PRIVATE_DIR = 0o700;
 /** As many symbolic links as Linux follows in one path before it gives up (ELOOP). */
@@ -20,7 +21,17 @@ const MAX_LINKS = 40;
  * await checkPrivateDirectory(`${process.env.HOME}/.config/tokenloop`); // throws when another user could write there
  * ```
  */
-export async function checkPrivateDirectory(dir: string): Promise<string | undefined> {
+export function checkPrivateDirectory(dir: string): Promise<string | undefined> {
+  return runAsync(privateDirectorySteps(dir, folderIo));
+}
+
+/** `checkPrivateDirectory` with synchronous calls (S125: the same steps), for the CLI's fast path. */
+export function checkPrivateDirectorySync(dir: string): string | undefined {
+  return runSync(privateDirectorySteps(dir, folderIoSync));
+}
+
+/** The steps of `checkPrivateDirectory`, for either way of running them (file-steps.ts). */
+export function* privateDirectorySteps(dir: string, io: FolderIo): Steps<string | undefined> {
   const chosen = resolve(dir);
   if (!POSIX) return undefined;
   let pending = chosen;
@@ -28,13 +39,13 @@ export async function checkPrivateDirectory(dir: string): Promise<string | undef
   walk: for (;;) {
     const { root } = parse(pending);
     const parts = pending.slice(root.length).split(sep).filter(Boolean);
-    checkFolder(await fs.lstat(root), root, parts.length === 0 ? root : chosen);
+    checkFolder((yield io.lstat(root)) as Stats, root, parts.length === 0 ? root : chosen);
     let current = root;
     for (let i = 0; i < parts.length; i++) {
       const next = join(current, parts[i]!);
-      let st;
+      let st: Stats;
       try {
-        st = await fs.lstat(next);
+        st = (yield io.lstat(next)) as Stats;
       } catch (err) {
         if (errnoCode(err) === 'ENOENT') return next;
         throw err;
@@ -50,7 +61,7 @@ export async function checkPrivateDirectory(dir: string): Promise<string | undef
             },
           );
         }
-        pending = resolve(current, await fs.readlink(next), ...parts.slice(i + 1));
+        pending = resolve(current, (yield io.readlink(next)) as string, ...parts.slice(i + 1));
         continue walk;
       }
       if (!st.isDirectory()) throw notAFolder(next, st);
@@ -73,21 +84,30 @@ export async function checkPrivateDirectory(dir: string): Promise<string | undef
  * await writeFileAtomic(path, JSON.stringify(value));
  * ```
  */
-export async function ensurePrivateDirectory(dir: string): Promise<void> {
+export function ensurePrivateDirectory(dir: string): Promise<void> {
+  return runAsync(ensureSteps(dir, folderIo));
+}
+
+/** `ensurePrivateDirectory` with synchronous calls (S125: the same steps), for the CLI's fast path. */
+export function ensurePrivateDirectorySync(dir: string): void {
+  runSync(ensureSteps(dir, folderIoSync));
+}
+
+function* ensureSteps(dir: string, io: FolderIo): Steps<void> {
   const chosen = resolve(dir);
   if (!POSIX) {
-    await fs.mkdir(chosen, { recursive: true, mode: PRIVATE_DIR });
+    yield io.mkdir(chosen, PRIVATE_DIR);
     return;
   }
-  if ((await checkPrivateDirectory(chosen)) === undefined) return;
-  const first = await fs.mkdir(chosen, { recursive: true, mode: PRIVATE_DIR });
+  if ((yield* privateDirectorySteps(chosen, io)) === undefined) return;
+  const first = (yield io.mkdir(chosen, PRIVATE_DIR)) as string | undefined;
   if (first !== undefined) {
     for (let made = chosen; ; made = dirname(made)) {
-      await fs.chmod(made, PRIVATE_DIR);
+      yield io.chmod(made, PRIVATE_DIR);
       if (made === first || made === dirname(made)) break;
     }
   }
-  const missing = await checkPrivateDirectory(chosen);
+  const missing = yield* privateDirectorySteps(chosen, io);
   if (missing !== undefined) {
     throw new TokenloopError('UNSAFE_FILE', `the folder ${missing} disappeared while it was being made`, {
       remediation: 'Another program removed it; try again.',

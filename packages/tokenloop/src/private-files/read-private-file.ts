@@ -1,7 +1,17 @@
-import { constants, promises as fs, type BigIntStats } from 'node:fs';
+import {
+  type BigIntStats,
+  type Stats,
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  promises as fs,
+  readFileSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkFile, linkedFile, myUid, POSIX } from './file-trust.js';
-import { checkPrivateDirectory } from './private-directory.js';
+import { type FolderIo, type Steps, folderIo, folderIoSync, runAsync, runSync } from './file-steps.js';
+import { privateDirectorySteps } from './private-directory.js';
 import { errnoCode } from './errno-code.js';
 
 /**
@@ -22,6 +32,30 @@ export interface PrivateFileContent {
   stat: BigIntStats;
 }
 
+/** The calls on one file a read makes, on an open handle `H` (a FileHandle, or a descriptor). */
+interface FileIo<H> extends FolderIo {
+  open(path: string): H | Promise<H>;
+  stat(handle: H): BigIntStats | Promise<BigIntStats>;
+  read(handle: H): Buffer | Promise<Buffer>;
+  close(handle: H): void | Promise<void>;
+}
+
+const fileIo: FileIo<fs.FileHandle> = {
+  ...folderIo,
+  open: (path) => fs.open(path, READ_FLAGS),
+  stat: (handle) => handle.stat({ bigint: true }),
+  read: (handle) => handle.readFile(),
+  close: (handle) => handle.close(),
+};
+
+const fileIoSync: FileIo<number> = {
+  ...folderIoSync,
+  open: (path) => openSync(path, READ_FLAGS),
+  stat: (fd) => fstatSync(fd, { bigint: true }),
+  read: (fd) => readFileSync(fd),
+  close: (fd) => closeSync(fd),
+};
+
 /**
  * The one way every package reads a private file (S80–S83): its folder and those above it are checked first
  * (`checkPrivateDirectory`); the file is opened without following a link and without blocking, and the open
@@ -35,33 +69,57 @@ export interface PrivateFileContent {
  * if (key) use(key.data);
  * ```
  */
-export async function readPrivateFile(
+export function readPrivateFile(
   path: string,
   options: PrivateFileOptions = {},
 ): Promise<PrivateFileContent | undefined> {
+  return runAsync(readSteps(path, options, fileIo));
+}
+
+/**
+ * `readPrivateFile` with synchronous calls — the same steps, so the same checks and refusals (S125) — for a
+ * short-lived process that must start fast (the CLI's `token` fast path).
+ */
+export function readPrivateFileSync(
+  path: string,
+  options: PrivateFileOptions = {},
+): PrivateFileContent | undefined {
+  return runSync(readSteps(path, options, fileIoSync));
+}
+
+function* readSteps<H>(
+  path: string,
+  options: PrivateFileOptions,
+  io: FileIo<H>,
+): Steps<PrivateFileContent | undefined> {
   const file = resolve(path);
-  await checkPrivateDirectory(dirname(file));
-  let handle: fs.FileHandle;
+  yield* privateDirectorySteps(dirname(file), io);
+  let handle: H;
   try {
-    handle = await fs.open(file, READ_FLAGS);
+    handle = (yield io.open(file)) as H;
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'ENOENT') return undefined;
     if (code === 'ELOOP' || code === 'EMLINK') throw linkedFile(file); // O_NOFOLLOW met a link (EMLINK: BSD)
-    await explainFailure(file, options); // EACCES on another user's file, ENXIO on a socket...
+    yield* explainFailure(file, options, io); // EACCES on another user's file, ENXIO on a socket...
     throw err;
   }
   try {
-    const stat = await handle.stat({ bigint: true });
+    const stat = (yield io.stat(handle)) as BigIntStats;
     checkFile(stat, file, options);
-    return { data: await handle.readFile(), stat };
+    return { data: (yield io.read(handle)) as Buffer, stat };
   } finally {
-    await handle.close();
+    yield io.close(handle);
   }
 }
 
 /** When the open failed on something that is not the user's own plain file, say that rather than a bare errno. */
-async function explainFailure(file: string, options: PrivateFileOptions): Promise<void> {
-  const st = await fs.lstat(file).catch(() => undefined);
+function* explainFailure<H>(file: string, options: PrivateFileOptions, io: FileIo<H>): Steps<void> {
+  let st: Stats | undefined;
+  try {
+    st = (yield io.lstat(file)) as Stats;
+  } catch {
+    st = undefined;
+  }
   if (st && (!st.isFile() || (POSIX && st.uid !== myUid()))) checkFile(st, file, options);
 }

@@ -6,9 +6,10 @@ import type { AccountRecord } from '../model.js';
 import { removeOrphanTempFiles, writeFileAtomic } from '../../private-files/atomic-write.js';
 import { ensurePrivateDirectory } from '../../private-files/private-directory.js';
 import { readPrivateFile } from '../../private-files/read-private-file.js';
-import { parseCacheDocument, recordToStore, serializeCacheDocument } from './cache-document.js';
+import { recordToStore, serializeCacheDocument } from './cache-document.js';
 import { cacheIoError, errnoCode } from './cache-io-error.js';
-import { type CacheKey, openEnvelope, sealEnvelope } from './encryption.js';
+import { decodeCacheFile as decode } from './decode-cache-file.js';
+import { type CacheKey, sealEnvelope } from './encryption.js';
 import { type FileLockOptions, type HeldFileLock, withFileLock } from './file-lock.js';
 import { type KeySource, type ResolvedCacheKeys, resolveCacheKeys } from './key-source.js';
 import { quarantineCopy, quarantineFile } from './quarantine.js';
@@ -59,10 +60,6 @@ interface Snapshot {
   /** When the file was last read or confirmed (epoch ms). */
   checkedAt: number;
 }
-
-type Decoded =
-  | { ok: true; records: ReadonlyMap<string, AccountRecord>; rejected: number; key: CacheKey }
-  | { ok: false; detail: string };
 
 /**
  * File systems stamp times with a coarse clock (a jiffy on ext4, up to 2 s on FAT). A file modified within
@@ -258,14 +255,6 @@ export function encryptedFileStore(options: EncryptedFileStoreOptions): Encrypte
 
 function emptySnapshot(): Snapshot {
   return { stamp: undefined, raw: undefined, records: EMPTY, key: undefined, checkedAt: Date.now() };
-}
-
-function decode(raw: Buffer, keys: readonly CacheKey[]): Decoded {
-  const opened = openEnvelope(raw, keys);
-  if (!opened.ok) return { ok: false, detail: opened.detail };
-  const doc = parseCacheDocument(opened.plaintext);
-  if (!doc.ok) return { ok: false, detail: doc.detail };
-  return { ok: true, records: doc.records, rejected: doc.rejected, key: opened.key };
 }
 
 function settled(snapshot: Snapshot): boolean {

@@ -3,7 +3,11 @@ import { resolve } from 'node:path';
 import { TokenloopError } from '../../errors/errors.js';
 import { debug } from '../../log/debug.js';
 import { createFileExclusive } from '../../private-files/atomic-write.js';
-import { readPrivateFile } from '../../private-files/read-private-file.js';
+import {
+  type PrivateFileContent,
+  readPrivateFile,
+  readPrivateFileSync,
+} from '../../private-files/read-private-file.js';
 import { type CacheKey, cacheKey, envelopeKeyId } from './encryption.js';
 
 /** Where the cache key came from: passed in by the program, the OS keyring, or a key file beside the cache. */
@@ -48,7 +52,7 @@ const DEFAULT_KEYRING_TIMEOUT_MS = 1_500;
 export async function resolveCacheKeys(options: CacheKeyOptions): Promise<ResolvedCacheKeys> {
   if (options.key !== undefined) return { keys: [cacheKey(options.key)], source: 'option' };
   const cachePath = resolve(options.cachePath);
-  const keyFile = `${cachePath}.key`;
+  const keyFile = keyFileOf(cachePath);
   // A key file exists only where no keyring was reachable when the cache was created: use it without
   // probing the keyring (which costs a native module and a D-Bus round trip on every start).
   const fileKey = await readKeyFile(keyFile);
@@ -120,13 +124,31 @@ function report(resolved: ResolvedCacheKeys, keyFile: string): ResolvedCacheKeys
   return resolved;
 }
 
+/** The key file beside a cache file (used when no OS keyring holds the key). */
+export function keyFileOf(cachePath: string): string {
+  return `${resolve(cachePath)}.key`;
+}
+
 /**
- * The key file, read as a secret (S82): the user's own plain file that nobody else may read or write (0600),
+ * The key file is read as a secret (S82): the user's own plain file that nobody else may read or write (0600),
  * in a folder only the user controls — else refused with the fix, never used with a warning. A key that
  * another user planted or could read would seal the user's tokens for them.
  */
+const KEY_FILE: { secret: true } = { secret: true };
+
 async function readKeyFile(path: string): Promise<CacheKey | undefined> {
-  const file = await readPrivateFile(path, { secret: true });
+  return keyOfFile(await readPrivateFile(path, KEY_FILE), path);
+}
+
+/**
+ * `readKeyFile` with synchronous calls (S125: the same reader and rules), for the CLI's fast path: the key of a
+ * cache from its key file, or undefined when there is none (the key is then in the OS keyring, or not made yet).
+ */
+export function readKeyFileSync(path: string): CacheKey | undefined {
+  return keyOfFile(readPrivateFileSync(path, KEY_FILE), path);
+}
+
+function keyOfFile(file: PrivateFileContent | undefined, path: string): CacheKey | undefined {
   if (!file) return undefined;
   const encoded = file.data.toString('utf8').trim();
   const bytes = /^[A-Za-z0-9+/]{43}=$/.test(encoded) ? Buffer.from(encoded, 'base64') : undefined;
