@@ -10,6 +10,8 @@
  * The token's version follows the resource (its `accessTokenVersion`), whatever the endpoint, as on Entra.
  */
 import * as assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '../src/index.ts';
@@ -428,6 +430,23 @@ describe('v1 token endpoint', () => {
       requested_token_use: 'on_behalf_of',
     });
     assert.equal(aadsts(obo), 500013, String(obo.body.error_description));
+  });
+
+  it('S124 sweep: every grant the token endpoint accepts has its v1 translation (resource) and a test here', async () => {
+    const source = (name: string) =>
+      readFile(join(import.meta.dirname, '..', 'src', 'endpoints', name), 'utf8');
+    const cases = (text: string) => [...text.matchAll(/case '([^']+)':/g)].map((m) => m[1]!);
+    const accepted = cases(await source('token.ts'));
+    assert.ok(accepted.length >= 6, `found the grant switch (${accepted.join(', ')})`);
+    const translated = new Set(cases(await source('v1-token.ts')));
+    const tested = await readFile(import.meta.filename, 'utf8');
+    // The device code grant needs the v1 device code endpoint, which the emulator does not serve: its codes
+    // come from the v2 one, whose scopes name the resource.
+    const withoutV1 = new Set(['device_code', 'urn:ietf:params:oauth:grant-type:device_code']);
+    for (const grant of accepted.filter((g) => !withoutV1.has(g))) {
+      assert.ok(translated.has(grant), `${grant}: v1-token.ts says what its resource stands for`);
+      assert.ok(tested.includes(`grant_type: '${grant}'`), `${grant}: tested here`);
+    }
   });
 
   it('S122 the unsigned v1 ID token is no credential: Graph, on-behalf-of and introspection refuse it', async () => {
