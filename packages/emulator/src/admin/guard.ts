@@ -12,7 +12,7 @@ export interface AdminRefusal {
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
-function isLoopbackPeer(x: Exchange): boolean {
+export function isLoopbackPeer(x: Exchange): boolean {
   const a = x.req.socket.remoteAddress ?? '';
   return a.startsWith('127.') || a === '::1' || a.startsWith('::ffff:127.');
 }
@@ -26,7 +26,7 @@ function hostnameOf(authority: string): string | undefined {
 }
 
 /** The Host header names a loopback address or localhost: any other name is a DNS-rebinding attempt. */
-function isOwnHost(host: string | undefined): boolean {
+export function isOwnHost(host: string | undefined): boolean {
   const name = host ? hostnameOf(host) : undefined;
   return name !== undefined && isLoopbackHost(name);
 }

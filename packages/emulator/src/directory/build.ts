@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { stableGuid } from './ids.js';
+import { buildManagedIdentities } from './managed-identities.js';
 import { type App, type Directory, isPublicClient, type Tenant, type User } from './model.js';
 import type { AppInput, ConfigInput, TenantInput, UserInput } from './schema.js';
 
@@ -160,7 +161,12 @@ export function validateRedirectUri(uri: string, appName: string): void {
 
 /** Builds a directory from a validated config. */
 export function buildDirectory(config: ConfigInput): Directory {
-  const dir: Directory = { tenants: new Map(), apps: new Map(), users: new Map() };
+  const dir: Directory = {
+    tenants: new Map(),
+    apps: new Map(),
+    users: new Map(),
+    managedIdentities: { userAssigned: [] },
+  };
   for (const t of config.tenants) {
     const tenant = buildTenant(t);
     if (dir.tenants.has(tenant.id)) throw new DirectoryConfigError(`tenant ${t.domain}: duplicate id`);
@@ -176,5 +182,6 @@ export function buildDirectory(config: ConfigInput): Directory {
     if (dir.apps.has(app.clientId)) throw new DirectoryConfigError(`app ${a.name}: duplicate client id`);
     dir.apps.set(app.clientId, app);
   }
+  dir.managedIdentities = buildManagedIdentities(dir, config.managedIdentities);
   return dir;
 }

@@ -94,10 +94,40 @@ export interface User {
   scenarios: Scenarios;
 }
 
+/**
+ * A managed identity of the resource the app runs on (S117): its service principal signs in with no credential
+ * the app holds; the instance metadata service (IMDS) or App Service's identity endpoint hands out its tokens.
+ */
+export interface ManagedIdentity {
+  kind: 'system-assigned' | 'user-assigned';
+  /** User-assigned: the identity's name; system-assigned: the name of the resource it belongs to. */
+  name: string;
+  tenantId: string;
+  clientId: string;
+  /** Object id of its service principal: `oid` and `sub` of its tokens, `object_id` / `principal_id`. */
+  principalId: string;
+  /**
+   * ARM resource ID: user-assigned, `/subscriptions/…/resourceGroups/…/providers/Microsoft.ManagedIdentity/
+   * userAssignedIdentities/NAME`; system-assigned, the resource it belongs to (a virtual machine by default).
+   */
+  resourceId: string;
+  /** App roles granted to it: resource identifier → role values. */
+  applicationPermissions: Record<string, string[]>;
+}
+
+/** The identities of the one resource the emulator stands in for (a VM, an App Service app). */
+export interface ManagedIdentities {
+  systemAssigned?: ManagedIdentity;
+  userAssigned: ManagedIdentity[];
+  /** The App Service protocol's `IDENTITY_HEADER` value; absent: that endpoint refuses every request. */
+  identityHeader?: string;
+}
+
 export interface Directory {
   tenants: Map<string, Tenant>;
   apps: Map<string, App>;
   users: Map<string, User>;
+  managedIdentities: ManagedIdentities;
 }
 
 /** Well-known tenant of personal Microsoft accounts. */

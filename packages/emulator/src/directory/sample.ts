@@ -15,12 +15,25 @@ export const SAMPLE_IDS = {
   daemonApp: '2d6e3f5a-8b9c-4eaf-9a2b-3c4d5e6f7a83',
   apiApp: '3c7f4a6b-9cad-4fb1-8b3c-4d5e6f7a8b94',
   spaApp: '4b8a5c7d-0e1f-4a2b-9c3d-5e6f7a8b9ca5',
+  /** The Azure subscription the sample's managed identities live in. */
+  subscription: '5a9b6d8e-1f20-4b3c-8d4e-6f7a8b9cadb6',
+  /** The system-assigned identity of the resource the app runs on (the virtual machine `sample-vm`). */
+  systemIdentity: '6b0c7e9f-2a31-4c4d-9e5f-7a8b9cadbec7',
+  systemIdentityPrincipal: '7c1d8f0a-3b42-4d5e-8f6a-8b9cadbecfd8',
+  /** User-assigned identity `sample-api-caller`: the Sample API's `Data.Read.All` role. */
+  apiCallerIdentity: '8d2e9a1b-4c53-4e6f-9a7b-9cadbecfd0e9',
+  apiCallerIdentityPrincipal: '9e3f0b2c-5d64-4f7a-8b8c-adbecfd0e1fa',
+  /** User-assigned identity `sample-graph-reader`: Microsoft Graph's `User.Read.All` role. */
+  graphReaderIdentity: 'af4a1c3d-6e75-4a8b-9c9d-becfd0e1f20b',
+  graphReaderIdentityPrincipal: 'b05b2d4e-7f86-4b9c-8dae-cfd0e1f2031c',
 } as const;
 
 export const SAMPLE_SECRETS = {
   webApp: 'tl-sample-web-secret-0001',
   daemonApp: 'tl-sample-daemon-secret-0002',
   apiApp: 'tl-sample-api-secret-0003',
+  /** The App Service managed identity protocol's `IDENTITY_HEADER` (sent back as `X-IDENTITY-HEADER`). */
+  identityHeader: 'tl-sample-identity-header-0004',
 } as const;
 
 export function sampleConfig(): ConfigInput {
@@ -115,5 +128,36 @@ export function sampleConfig(): ConfigInput {
         adminConsented: true,
       },
     ],
+    managedIdentities: {
+      identityHeader: SAMPLE_SECRETS.identityHeader,
+      systemAssigned: {
+        name: 'sample-vm',
+        tenant: SAMPLE_IDS.contoso,
+        clientId: SAMPLE_IDS.systemIdentity,
+        principalId: SAMPLE_IDS.systemIdentityPrincipal,
+        subscriptionId: SAMPLE_IDS.subscription,
+        resourceGroup: 'sample-rg',
+      },
+      userAssigned: [
+        {
+          name: 'sample-api-caller',
+          tenant: SAMPLE_IDS.contoso,
+          clientId: SAMPLE_IDS.apiCallerIdentity,
+          principalId: SAMPLE_IDS.apiCallerIdentityPrincipal,
+          subscriptionId: SAMPLE_IDS.subscription,
+          resourceGroup: 'sample-rg',
+          applicationPermissions: { [api]: ['Data.Read.All'] },
+        },
+        {
+          name: 'sample-graph-reader',
+          tenant: SAMPLE_IDS.contoso,
+          clientId: SAMPLE_IDS.graphReaderIdentity,
+          principalId: SAMPLE_IDS.graphReaderIdentityPrincipal,
+          subscriptionId: SAMPLE_IDS.subscription,
+          resourceGroup: 'sample-rg',
+          applicationPermissions: { 'https://graph.microsoft.com': ['User.Read.All'] },
+        },
+      ],
+    },
   };
 }

@@ -73,6 +73,51 @@ export const appInput = z
   })
   .strict();
 
+/** An ARM name segment (resource group, identity name): what Azure accepts in a resource ID. */
+const armName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._()-]*$/, 'letters, digits, . _ ( ) -, starting with a letter or digit');
+
+/**
+ * A managed identity (S117–S119): the system-assigned identity of the resource the app runs on, or a
+ * user-assigned one. Ids left out are derived from the name (the same on every start).
+ */
+export const managedIdentityInput = z
+  .object({
+    /** User-assigned: the identity's name; system-assigned: the name of the resource it belongs to. */
+    name: armName,
+    tenant: z.string().min(1).optional(),
+    clientId: guid.optional(),
+    /** The object id of its service principal (`oid` of its tokens; `object_id` / `principal_id`). */
+    principalId: guid.optional(),
+    subscriptionId: guid.optional(),
+    resourceGroup: armName.optional(),
+    /** The full ARM resource ID, instead of subscriptionId, resourceGroup and name. */
+    resourceId: z.string().min(1).max(512).optional(),
+    /** App roles granted to it: resource identifier → role values (`roles` in its tokens). */
+    applicationPermissions: permissionMap.optional(),
+  })
+  .strict();
+
+export const managedIdentitiesInput = z
+  .object({
+    /**
+     * The App Service protocol's secret header value (`IDENTITY_HEADER`, sent back as `X-IDENTITY-HEADER`).
+     * Without it the App Service endpoint refuses every request.
+     */
+    identityHeader: z
+      .string()
+      .min(16)
+      .max(256)
+      .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces (it travels in an HTTP header)')
+      .optional(),
+    systemAssigned: managedIdentityInput.optional(),
+    userAssigned: z.array(managedIdentityInput).max(100).optional(),
+  })
+  .strict();
+
 export const settingsInput = z
   .object({
     accessTokenLifetime: z.number().int().min(60).max(86_400).optional(),
@@ -102,6 +147,7 @@ export const configInput = z
     tenants: z.array(tenantInput).min(1),
     users: z.array(userInput).default([]),
     apps: z.array(appInput).default([]),
+    managedIdentities: managedIdentitiesInput.optional(),
     settings: settingsInput.optional(),
   })
   .strict();
@@ -111,6 +157,8 @@ export type TenantInput = z.infer<typeof tenantInput>;
 export type UserInput = z.infer<typeof userInput>;
 export type AppInput = z.infer<typeof appInput>;
 export type SettingsInput = z.infer<typeof settingsInput>;
+export type ManagedIdentityInput = z.infer<typeof managedIdentityInput>;
+export type ManagedIdentitiesInput = z.infer<typeof managedIdentitiesInput>;
 export type ConfigInput = z.infer<typeof configInput>;
 /** A config as written by a person (or passed to startEmulator): defaults not yet applied. */
 export type ConfigFile = z.input<typeof configInput>;

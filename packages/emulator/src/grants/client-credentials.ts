@@ -1,6 +1,6 @@
 import type { EmulatorContext } from '../context.js';
 import type { App } from '../directory/model.js';
-import { findResource } from '../directory/resources.js';
+import { findResource, type Resource } from '../directory/resources.js';
 import type { ResolvedTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
 import type { Params } from '../http/request.js';
@@ -35,10 +35,20 @@ export async function clientCredentialsGrant(
   const identifier = items[0]!.slice(0, -'/.default'.length);
   const resource = findResource(ctx.directory, identifier);
   if (!resource) throw new EntraError(500011, { resource: identifier, tenant: tenant.segment });
+  const roles = grantedRoles(ctx, app.applicationPermissions, resource);
+  const audience = audienceIdentifier(resource, identifier);
+  return issueAppOnly(ctx, app, tenant.tenant!.id, resource, audience, roles, authLevel);
+}
+
+/** The app roles of `resource` among a service principal's granted application permissions (`roles`). */
+export function grantedRoles(
+  ctx: EmulatorContext,
+  applicationPermissions: Record<string, string[]>,
+  resource: Resource,
+): string[] {
   const roles = new Set<string>();
-  for (const [id, values] of Object.entries(app.applicationPermissions)) {
+  for (const [id, values] of Object.entries(applicationPermissions)) {
     if (findResource(ctx.directory, id)?.appId === resource.appId) for (const v of values) roles.add(v);
   }
-  const audience = audienceIdentifier(resource, identifier);
-  return issueAppOnly(ctx, app, tenant.tenant!.id, resource, audience, [...roles], authLevel);
+  return [...roles];
 }

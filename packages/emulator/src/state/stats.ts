@@ -6,6 +6,8 @@ const GRANT_NAMES: Record<string, string> = {
   password: 'password',
   'urn:ietf:params:oauth:grant-type:device_code': 'device_code',
   'urn:ietf:params:oauth:grant-type:jwt-bearer': 'jwt-bearer',
+  // Token requests to the managed identity endpoints (IMDS, App Service), by the identity's client id.
+  managed_identity: 'managed_identity',
 };
 
 /**

@@ -212,20 +212,30 @@ function createRefreshToken(ctx: EmulatorContext, g: DelegatedGrant, identifier:
   return token;
 }
 
-/** Issues an app-only access token (client credentials): `roles`, `idtyp` app, no refresh or ID token. */
+/**
+ * Who an app-only token is for when it is not an app registration's own service principal: a managed identity
+ * (S118), with the object id of its service principal and the claims Entra adds for it (`xms_mirid`).
+ */
+export interface AppOnlyPrincipal {
+  objectId: string;
+  claims: Record<string, string>;
+}
+
+/** Issues an app-only access token (client credentials, managed identities): `roles`, `idtyp` app, no refresh or ID token. */
 export async function issueAppOnly(
   ctx: EmulatorContext,
-  app: App,
+  app: Pick<App, 'clientId' | 'name'>,
   tenantId: string,
   resource: Resource,
   identifier: string,
   roles: string[],
   authLevel: ClientAuthLevel,
+  principal?: AppOnlyPrincipal,
 ): Promise<TokenResponse> {
   const iat = nowSeconds();
   const lifetime = ctx.settings.accessTokenLifetime;
   const uti = opaque(16);
-  const sp = servicePrincipalId(app.clientId, tenantId);
+  const sp = principal?.objectId ?? servicePrincipalId(app.clientId, tenantId);
   const common = {
     iat,
     nbf: iat,
@@ -237,6 +247,7 @@ export async function issueAppOnly(
     sub: sp,
     tid: tenantId,
     uti,
+    ...principal?.claims,
   };
   const roleClaim = roles.length ? { roles } : {};
   const claims =
