@@ -21,6 +21,8 @@ const MAIN_ENTRIES = [
   'tokenloop/validation',
   'tokenloop/mail',
   'tokenloop/private-files',
+  'tokenloop/azure',
+  'tokenloop/cli-state',
   '@tokenloop/emulator',
   '@tokenloop/web',
 ];
@@ -88,6 +90,25 @@ function surfaceFile(entries: string[]): string {
 }
 
 let p: PackedProject;
+
+// Sweep: a new `exports` entry of a library package is type-checked here, or this fails.
+it('every entry point the library packages export is in MAIN_ENTRIES or PEER_ENTRIES', () => {
+  const listed = new Set<string>([...MAIN_ENTRIES, ...PEER_ENTRIES]);
+  const missing: string[] = [];
+  // @tokenloop/cli exports only its command (./bin), nothing to import.
+  for (const dir of ['tokenloop', 'web', 'emulator']) {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'packages', dir, 'package.json'), 'utf8')) as {
+      name: string;
+      exports: Record<string, unknown>;
+    };
+    for (const key of Object.keys(pkg.exports)) {
+      if (key === './package.json') continue;
+      const entry = key === '.' ? pkg.name : `${pkg.name}/${key.slice(2)}`;
+      if (!listed.has(entry)) missing.push(entry);
+    }
+  }
+  assert.deepEqual(missing, []);
+});
 
 describe('the packed packages under tsc', { timeout: 600_000 }, () => {
   before(() => {

@@ -23,6 +23,8 @@ const MAIN_ENTRIES = [
   'tokenloop/validation',
   'tokenloop/mail',
   'tokenloop/private-files',
+  'tokenloop/azure',
+  'tokenloop/cli-state',
   '@tokenloop/emulator',
   '@tokenloop/web',
 ];

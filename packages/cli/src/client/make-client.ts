@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { HttpOptions, TokenClient } from 'tokenloop';
-import { readPrivateFile } from 'tokenloop/private-files';
+import { cliCachePath, readProfileCa } from 'tokenloop/cli-state';
 import { type CliPaths, cliPaths } from '../config/paths.js';
 import { readProfiles } from '../config/profiles.js';
 import { type SettingFlags, type Settings, resolveSettings } from '../config/resolve.js';
@@ -9,10 +8,8 @@ import { CliError, setContextualFix } from '../errors.js';
 import { REQUEST_TIMEOUT_MS } from '../output/network-wait.js';
 import { EXIT } from '../exit-codes.js';
 
-/** The token cache every command shares (encrypted; key in the keyring or a 0600 key file beside it). */
-export function cachePath(paths: CliPaths): string {
-  return join(paths.cache, 'tokens.cache');
-}
+/** The token cache every command shares: the library's rule (tokenloop/cli-state, S106). */
+export { cliCachePath as cachePath } from 'tokenloop/cli-state';
 
 /** Settings for this run: flags > environment > profile > defaults. */
 export async function loadSettings(
@@ -35,16 +32,7 @@ export async function loadSettings(
  * private file (issue 14, finding 6; S80: a CA someone else could replace would let them read every token).
  */
 export async function httpOptions(settings: Settings): Promise<HttpOptions> {
-  if (settings.caFile === undefined) return {};
-  const read = await readPrivateFile(settings.caFile);
-  const pem = read?.data.toString('utf8');
-  if (!pem?.includes('-----BEGIN CERTIFICATE-----'))
-    throw new CliError(
-      read ? `${settings.caFile} holds no PEM certificate` : `the CA file ${settings.caFile} does not exist`,
-      EXIT.usage,
-      "give the certificate authority's PEM file with --ca-file (a profile keeps it: `tokenloop profile add NAME --ca-file FILE`)",
-    );
-  return { ca: pem };
+  return settings.caFile === undefined ? {} : { ca: await readProfileCa(settings.caFile) };
 }
 
 async function certificateOf(path: string): Promise<{ privateKey: string; certificate: string }> {
@@ -79,7 +67,7 @@ export async function makeClient(
   http: Pick<HttpOptions, 'onRetry'> = {},
 ): Promise<TokenClient> {
   const { createTokenClient, encryptedFileStore } = await import('tokenloop/client');
-  const cache = encryptedFileStore({ path: cachePath(paths) });
+  const cache = encryptedFileStore({ path: cliCachePath(paths) });
   return createTokenClient({
     ...(settings.authority ? { authority: settings.authority } : { issuer: settings.issuer! }),
     clientId: settings.clientId,

@@ -1,31 +1,3 @@
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
-
-/** Where the CLI keeps things. */
-export interface CliPaths {
-  /** Profiles (`config.json`). */
-  config: string;
-  /** The encrypted token cache and its key file. */
-  cache: string;
-  /** Emulator keys and CA. */
-  data: string;
-}
-
-/**
- * XDG base directories (`$XDG_CONFIG_HOME/tokenloop`, `$XDG_CACHE_HOME/tokenloop`, `$XDG_DATA_HOME/tokenloop`;
- * a relative value is ignored, as the XDG specification says), unless `TOKENLOOP_HOME` is set: then everything
- * lives under it (tests, several identities side by side). Whatever is chosen, files there are read and written
- * only through `tokenloop/private-files`, which refuses folders another user controls (S80).
- */
-export function cliPaths(env: NodeJS.ProcessEnv = process.env): CliPaths {
-  const home = env.TOKENLOOP_HOME;
-  if (home) return { config: home, cache: join(home, 'cache'), data: home };
-  const h = homedir();
-  const base = (value: string | undefined, fallback: string) =>
-    value && isAbsolute(value) ? value : join(h, fallback);
-  return {
-    config: join(base(env.XDG_CONFIG_HOME, '.config'), 'tokenloop'),
-    cache: join(base(env.XDG_CACHE_HOME, '.cache'), 'tokenloop'),
-    data: join(base(env.XDG_DATA_HOME, join('.local', 'share')), 'tokenloop'),
-  };
-}
+// Where the CLI keeps things: the library's one rule (tokenloop/cli-state, S106), which tokenloop/azure's CLI
+// credential reads too.
+export { type CliPaths, cliPaths } from 'tokenloop/cli-state';

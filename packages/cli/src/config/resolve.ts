@@ -1,3 +1,4 @@
+import { profileInUse } from 'tokenloop/cli-state';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { type Profile, type ProfilesFile, checkProfileName } from './profiles.js';
@@ -77,7 +78,7 @@ export function resolveSettings(
       'give either --authority (Microsoft Entra ID) or --issuer (any OpenID provider), not both',
       EXIT.usage,
     );
-  const profileName = flags.profile ?? env.TOKENLOOP_PROFILE ?? file.current;
+  const profileName = profileInUse(file, flags.profile, env); // S106: the library's rule
   let profile: Profile | undefined;
   if (profileName !== undefined) {
     profile = file.profiles[profileName];

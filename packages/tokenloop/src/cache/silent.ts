@@ -19,6 +19,7 @@ export interface SilentContext {
     record: AccountRecord | undefined,
     scopes: readonly string[],
     signal?: AbortSignal,
+    claims?: string,
   ): Promise<TokenSet>;
   /** The account as updated by a response. */
   accountAfterRefresh(record: AccountRecord | undefined, tokens: TokenSet): CachedAccount;
@@ -44,6 +45,11 @@ export interface SilentRequest {
   /** Scopes exactly as sent to the provider on refresh. */
   requestScopes: readonly string[];
   forceRefresh?: boolean | undefined;
+  /**
+   * S105: a resource's claims challenge (checked by `checkClaims`): never answered from the cache nor by a
+   * renewal without it; sent with the request, and the token it brings replaces the cached one.
+   */
+  claims?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -84,17 +90,20 @@ export function createSilentAcquirer(ctx: SilentContext): (req: SilentRequest) =
       remediation: 'Sign in first.',
     });
   return async (req) => {
-    if (!req.forceRefresh) {
+    // S105: a claims challenge means the cached token was refused: it goes to the provider, like forceRefresh.
+    const renew = req.forceRefresh === true || req.claims !== undefined;
+    if (!renew) {
       const record = await ctx.store.get(req.key);
       const token = findFreshToken(record, req.resource, req.matchScopes, now(), ctx.refreshAheadMs);
       if (record && token) return { record, token, fromCache: true };
       if (!record && !appMode) throw notFound();
     }
-    const flightKey = `${req.key}\n${req.resource}\n${req.matchScopes.join(' ')}`;
+    // A claims request shares no flight with a renewal without those claims (S105).
+    const flightKey = `${req.key}\n${req.resource}\n${req.matchScopes.join(' ')}\n${req.claims ?? ''}`;
     return flight(flightKey, () =>
       ctx.store.transact<SilentResult>(req.key, async (current) => {
         if (!current && !appMode) throw notFound();
-        if (current && !req.forceRefresh) {
+        if (current && !renew) {
           const token = findFreshToken(current, req.resource, req.matchScopes, now(), ctx.refreshAheadMs);
           if (token) return { result: { record: current, token, fromCache: true } };
         }
@@ -107,7 +116,7 @@ export function createSilentAcquirer(ctx: SilentContext): (req: SilentRequest) =
             'cache',
             `renewing ${req.resource || 'token'} for ${current?.account.homeAccountId ?? req.key}`,
           );
-          tokens = await ctx.refresh(current, req.requestScopes, req.signal);
+          tokens = await ctx.refresh(current, req.requestScopes, req.signal, req.claims);
         } catch (err) {
           if (isTransient(err)) {
             const fallback = current?.accessTokens.find(
@@ -116,7 +125,7 @@ export function createSilentAcquirer(ctx: SilentContext): (req: SilentRequest) =
                 scopesCover(t.scopes, req.matchScopes) &&
                 isUnexpired(t, now()),
             );
-            if (current && fallback && !req.forceRefresh)
+            if (current && fallback && !renew)
               return { result: { record: current, token: fallback, fromCache: true } };
             throw err;
           }

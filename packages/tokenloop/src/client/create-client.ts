@@ -5,7 +5,7 @@ import type { ServerCache } from '../authority/server-cache.js';
 import { type AccountInfo, accountFromTokenSet, toAccountInfo } from '../cache/account.js';
 import { exportAccountRecord, parseExportedAccount } from '../cache/export-import.js';
 import { DEFAULT_REFRESH_AHEAD_MS } from '../cache/freshness.js';
-import { type CachedAccount, recordKey } from '../cache/model.js';
+import { type AccountRecord, type CachedAccessToken, type CachedAccount, recordKey } from '../cache/model.js';
 import { applyTokenSet } from '../cache/record-update.js';
 import { resourceOf, resourceScopes } from '../cache/resource.js';
 import { createSilentAcquirer } from '../cache/silent.js';
@@ -15,6 +15,7 @@ import type { TokenSet } from '../flows/token-set.js';
 import type { FetchLike } from '../http/http-client.js';
 import { type AccountSelector, createAccountLookup } from './account-lookup.js';
 import { type AuthResult, toAuthResult } from './auth-result.js';
+import { checkClaims } from './claims-request.js';
 import type { GrantContext } from './grant-context.js';
 import type {
   AuthorizationRequestOptions,
@@ -35,6 +36,11 @@ export interface SilentOptions {
   account?: AccountSelector;
   /** Skip the cache and redeem the refresh token now. */
   forceRefresh?: boolean;
+  /**
+   * A resource's claims challenge (Entra CAE, `OAuthError.claims`): the JSON text, sent with a new token
+   * request — never answered from the cache; the new token then replaces the cached one (S105).
+   */
+  claims?: string;
   signal?: AbortSignal;
 }
 
@@ -64,6 +70,8 @@ export interface TokenClient {
   acquireAppToken(options: {
     scopes: string[];
     forceRefresh?: boolean;
+    /** A resource's claims challenge, as for `acquireTokenSilent` (S105). */
+    claims?: string;
     signal?: AbortSignal;
   }): Promise<AuthResult>;
   /** On-behalf-of (Entra): exchange an incoming access token for one to call a downstream API. Cached per token. */
@@ -165,6 +173,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const refreshAheadMs =
     options.refreshAheadSeconds === undefined ? DEFAULT_REFRESH_AHEAD_MS : options.refreshAheadSeconds * 1000;
   const keyOf = (homeAccountId: string) => recordKey(authority.environment, clientId, homeAccountId);
+  // S109: every result says when this client's cache will renew its token (`refreshOn`).
+  const result = (record: AccountRecord, token: CachedAccessToken, fromCache: boolean, appOnly = false) =>
+    toAuthResult(record, token, fromCache, appOnly, refreshAheadMs);
   const grants = () => import('./grant-binding.js');
   const keySets: GrantContext['keySets'] = new Map();
 
@@ -179,7 +190,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     authority: authority.url,
     normalizeScopes: normalize,
     refreshAheadMs,
-    async refresh(record, scopes, signal) {
+    async refresh(record, scopes, signal, claims) {
       if (!record?.refreshToken) throw new TokenloopError('INTERACTION_REQUIRED', 'no refresh token');
       return (await grants()).refresh(
         await grantContext(signal),
@@ -187,6 +198,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         scopes,
         record.account,
         signal,
+        claims,
       );
     },
     accountAfterRefresh(record, tokens) {
@@ -209,7 +221,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   });
   const appSilent = (
     id: string,
-    run: (ctx: GrantContext, scopes: readonly string[], signal?: AbortSignal) => Promise<TokenSet>,
+    run: (
+      ctx: GrantContext,
+      scopes: readonly string[],
+      signal?: AbortSignal,
+      claims?: string,
+    ) => Promise<TokenSet>,
   ) =>
     createSilentAcquirer({
       store,
@@ -218,12 +235,13 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       mode: 'app',
       normalizeScopes: normalize,
       refreshAheadMs,
-      refresh: async (_record, scopes, signal) => run(await grantContext(signal), scopes, signal),
+      refresh: async (_record, scopes, signal, claims) =>
+        run(await grantContext(signal), scopes, signal, claims),
       accountAfterRefresh: () => appAccount(id),
     });
   const appTokens = appSilent(
     `app:${authority.kind === 'entra' ? authority.tenant : 'default'}`,
-    async (ctx, scopes, signal) => (await grants()).appToken(ctx, scopes, signal),
+    async (ctx, scopes, signal, claims) => (await grants()).appToken(ctx, scopes, signal, claims),
   );
   const oboAcquirers = new Map<string, ReturnType<typeof appSilent>>();
 
@@ -246,7 +264,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         grantedScopes: normalize(tokens.scopes),
       });
       const token = next.accessTokens.at(-1)!;
-      return { next, result: toAuthResult(next, token, false) };
+      return { next, result: result(next, token, false) };
     });
   }
 
@@ -274,6 +292,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     async acquireTokenSilent(opts) {
       if (!Array.isArray(opts?.scopes))
         throw new TokenloopError('INVALID_ARGUMENT', 'acquireTokenSilent needs scopes');
+      const claims = checkClaims(opts.claims); // S105: refused before anything else
       // S70: an account is its exact key (one store read, in `silent`); none given: the only account.
       const key =
         opts.account === undefined ? (await findRecord(undefined)).key : accounts.keyOf(opts.account);
@@ -287,20 +306,23 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         matchScopes: normalize(opts.scopes),
         requestScopes: opts.scopes,
         forceRefresh: opts.forceRefresh,
+        claims,
         signal: opts.signal,
       });
-      return toAuthResult(rec, token, fromCache);
+      return result(rec, token, fromCache);
     },
     async acquireAppToken(opts) {
+      const claims = checkClaims(opts?.claims); // S105
       const { record, token, fromCache } = await appTokens({
         key: keyOf(`app:${authority.kind === 'entra' ? authority.tenant : 'default'}`),
         resource: resourceOf(opts.scopes, authority.kind, graphHost),
         matchScopes: normalize(opts.scopes),
         requestScopes: opts.scopes,
         forceRefresh: opts.forceRefresh,
+        claims,
         signal: opts.signal,
       });
-      return toAuthResult(record, token, fromCache, true);
+      return result(record, token, fromCache, true);
     },
     async acquireTokenOnBehalfOf(opts) {
       if (typeof opts?.assertion !== 'string' || opts.assertion === '')
@@ -324,7 +346,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         requestScopes: opts.scopes,
         signal: opts.signal,
       });
-      return toAuthResult(record, token, fromCache, true);
+      return result(record, token, fromCache, true);
     },
     async getUserInfo(opts = {}) {
       const record = await findRecord(opts.account);

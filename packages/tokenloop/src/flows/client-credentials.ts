@@ -11,12 +11,13 @@ import type { TokenSet } from './token-set.js';
 /**
  * App-only token (RFC 6749 §4.4) with the client's secret or certificate. Safe to retry (no state is
  * consumed), so transient failures are retried with jitter and Retry-After (C7); each attempt gets a fresh
- * client assertion.
+ * client assertion. `claims` (S105, already checked by `checkClaims`) is sent as the `claims` parameter.
  */
 export async function appToken(
   ctx: GrantContext,
   scopes: readonly string[],
   signal?: AbortSignal,
+  claims?: string,
 ): Promise<TokenSet> {
   if (!isConfidential(ctx)) {
     throw new TokenloopError('CONFIGURATION', 'app-only tokens need a client secret or certificate', {
@@ -37,7 +38,10 @@ export async function appToken(
   }
   try {
     const auth = await clientAuthFor(ctx);
-    const params: Record<string, string> = scopes.length ? { scope: scopes.join(' ') } : {};
+    const params: Record<string, string> = {
+      ...(scopes.length ? { scope: scopes.join(' ') } : {}),
+      ...(claims ? { claims } : {}),
+    };
     const response = await withRetry(
       () =>
         oauth.clientCredentialsGrantRequest(

@@ -10,7 +10,8 @@ import type { TokenSet } from './token-set.js';
 
 /**
  * Redeem a refresh token for `scopes` (RFC 6749 §6). Never retried: a rotating refresh token may already be
- * spent (C7). A refreshed ID token must describe the same account (S36).
+ * spent (C7). A refreshed ID token must describe the same account (S36). `claims` (S105, already checked by
+ * `checkClaims`) is sent as the `claims` parameter: a resource's claims challenge.
  */
 export async function refresh(
   ctx: GrantContext,
@@ -18,8 +19,13 @@ export async function refresh(
   scopes: readonly string[],
   previous: CachedAccount | undefined,
   signal?: AbortSignal,
+  claims?: string,
 ): Promise<TokenSet> {
   const scope = refreshScopes(ctx, scopes, previous?.idTokenSubject !== undefined);
+  const params: Record<string, string> = {
+    ...(scope.length ? { scope: scope.join(' ') } : {}),
+    ...(claims ? { claims } : {}),
+  };
   debug('flow', 'refreshing', { scopes: scope });
   try {
     const response = await oauth.refreshTokenGrantRequest(
@@ -27,7 +33,7 @@ export async function refresh(
       asClient(ctx),
       await clientAuthFor(ctx),
       refreshToken,
-      requestOptions(ctx, signal, scope.length ? { scope: scope.join(' ') } : undefined),
+      requestOptions(ctx, signal, Object.keys(params).length ? params : undefined),
     );
     return await processTokenResponse(
       ctx,

@@ -1,4 +1,5 @@
 import type { AccountInfo, TokenClient } from 'tokenloop';
+import { profileAccount } from 'tokenloop/cli-state';
 import type { Settings } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
@@ -31,13 +32,10 @@ export async function chosenAccount(
   command: 'token' | 'whoami',
 ): Promise<AccountInfo | undefined> {
   if (typed !== undefined) return typedAccount(client, typed, BY_ID[command], { prefix: true });
-  const preferred = settings.profile?.account;
-  if (preferred !== undefined) {
-    const account = await client.getAccount(preferred);
-    if (account) return account;
-  }
-  const accounts = await client.getAccounts();
-  if (accounts.length <= 1) return accounts[0];
+  // S106: the library's rule, shared with tokenloop/azure's CLI credential.
+  const choice = await profileAccount(client, settings.profile);
+  if (choice.kind !== 'several') return choice.kind === 'one' ? choice.account : undefined;
+  const accounts = choice.accounts;
   const names = accounts.map((a) => terminalText(a.username ?? a.homeAccountId)).join(', ');
   const example = accountArgument(accounts[0]!);
   const profile = settings.profileName !== undefined && settings.profile !== undefined;

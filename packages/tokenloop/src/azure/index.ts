@@ -1,0 +1,16 @@
+// tokenloop/azure: tokenloop as an Azure SDK credential — a TokenCredential (@azure/core-auth, matched
+// structurally: no Azure package is needed) over a TokenClient, or over what `tokenloop login` signed in.
+// This file only re-exports.
+export {
+  createTokenCredential,
+  type TokenCredentialOptions,
+  type TokenloopCredential,
+} from './token-credential.js';
+export { createCliCredential, type CliCredentialOptions } from './cli-credential.js';
+export {
+  CredentialUnavailableError,
+  AuthenticationError,
+  type AzureErrorResponse,
+  AZURE_ERROR_KINDS,
+} from './errors.js';
+export type { AccessToken, GetTokenOptions, TokenCredential, AbortSignalLike } from './types.js';

@@ -1,0 +1,8 @@
+// tokenloop/cli-state: what the tokenloop command keeps — where (TOKENLOOP_HOME or the XDG folders), the
+// profiles file and which profile is in use, the token cache, a profile's CA and default account. The one place
+// for these rules (S106): the command line (@tokenloop/cli) and tokenloop/azure's CLI credential both use it.
+// This file only re-exports.
+export { type CliPaths, cliPaths, cliConfigFile, cliCachePath } from './paths.js';
+export { type Profile, type ProfilesFile, readProfiles, profileInUse } from './profiles-file.js';
+export { readProfileCa } from './profile-ca.js';
+export { type ProfileAccount, profileAccount } from './profile-account.js';

@@ -1,0 +1,178 @@
+// The Azure SDK's own HTTP pipeline (@azure/core-rest-pipeline, bearerTokenAuthenticationPolicy) with
+// tokenloop/azure's credential, against a small https API protected by @tokenloop/web's bearer check: tokens
+// from tokenloop's cache, and a continuous access evaluation (CAE) claims challenge answered by a new token
+// with those claims. One https emulator for the file (its CA also issues the API's certificate).
+import assert from 'node:assert/strict';
+import { type Server, createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createPipelineRequest,
+  tlsPolicy,
+} from '@azure/core-rest-pipeline';
+import type { GetTokenOptions } from '@azure/core-auth';
+import { SAMPLE_IDS } from '@tokenloop/emulator';
+import { checkBearer, createAccessTokenVerifier } from '@tokenloop/web';
+import { type TokenClient, createTokenClient } from 'tokenloop';
+import { type TokenloopCredential, createTokenCredential } from 'tokenloop/azure';
+import { type HttpsEmulator, startHttpsEmulator } from './support/https-emulator.js';
+import { type WatchedFetch, watchedFetch } from './support/watched-fetch.js';
+
+const API_SCOPE = `api://${SAMPLE_IDS.apiApp}/.default`;
+
+/** The API: `access_as_user` required; tokens whose `uti` is in `revoked` get a CAE claims challenge. */
+interface ProtectedApi {
+  url: string;
+  /** Tokens received, in order (compared, never printed). */
+  tokens: string[];
+  /** `uti` of the tokens a revocation event made invalid. */
+  revoked: Set<string>;
+  /** The decoded claims challenge last sent. */
+  lastChallenge: string | undefined;
+  utiOf(token: string): string;
+  close(): Promise<void>;
+}
+
+async function startProtectedApi(h: HttpsEmulator, authority: string): Promise<ProtectedApi> {
+  const verifier = createAccessTokenVerifier({
+    authority,
+    audience: SAMPLE_IDS.apiApp,
+    http: { fetch: h.fetch },
+  });
+  const api = {
+    tokens: [] as string[],
+    revoked: new Set<string>(),
+    lastChallenge: undefined as string | undefined,
+    uti: new Map<string, string>(),
+  };
+  const server: Server = createServer(h.tls, (req, res) => {
+    void (async () => {
+      const outcome = await checkBearer(
+        verifier,
+        { authorization: req.headers.authorization, tokenInQuery: false, tokenInBody: false },
+        { scopes: ['access_as_user'] },
+      );
+      if (!outcome.ok) {
+        res.writeHead(outcome.status, { 'www-authenticate': outcome.wwwAuthenticate }).end();
+        return;
+      }
+      const token = req.headers.authorization!.replace(/^bearer +/i, '');
+      api.tokens.push(token);
+      const uti = String(outcome.claims.uti);
+      api.uti.set(token, uti);
+      if (api.revoked.has(uti)) {
+        // As Entra-protected resources answer a token issued before a revocation event (CAE): 401 with a
+        // claims challenge, base64-encoded, asking for a token not issued before now.
+        const claims = JSON.stringify({
+          access_token: { nbf: { essential: true, value: String(Math.floor(Date.now() / 1000)) } },
+        });
+        api.lastChallenge = claims;
+        res
+          .writeHead(401, {
+            'www-authenticate': `Bearer realm="", authorization_uri="${authority}/oauth2/v2.0/authorize", error="insufficient_claims", claims="${Buffer.from(claims).toString('base64')}"`,
+          })
+          .end();
+        return;
+      }
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ sub: outcome.claims.sub }));
+    })().catch(() => res.writeHead(500).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/data`,
+    tokens: api.tokens,
+    revoked: api.revoked,
+    get lastChallenge() {
+      return api.lastChallenge;
+    },
+    utiOf: (token) => api.uti.get(token)!,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('tokenloop/azure in the Azure SDK pipeline (bearerTokenAuthenticationPolicy), against a protected API', () => {
+  let h: HttpsEmulator;
+  let client: TokenClient;
+  let watched: WatchedFetch;
+  let api: ProtectedApi;
+  let credential: TokenloopCredential;
+  /** What the pipeline asked the credential for. */
+  const asked: (GetTokenOptions | undefined)[] = [];
+  before(async () => {
+    h = await startHttpsEmulator({ autoLogin: 'alice', settings: { deviceCodeInterval: 1 } });
+    const authority = `${h.em.url}/${SAMPLE_IDS.contoso}`;
+    watched = watchedFetch(h.fetch);
+    client = createTokenClient({ authority, clientId: SAMPLE_IDS.publicApp, http: { fetch: watched.fetch } });
+    await client.loginWithDeviceCode({
+      scopes: [`api://${SAMPLE_IDS.apiApp}/access_as_user`],
+      onPrompt: () => {},
+    });
+    api = await startProtectedApi(h, authority);
+    credential = createTokenCredential(client);
+  });
+  after(async () => {
+    await api?.close();
+    await client?.close();
+    await h?.close();
+  });
+
+  /** One pipeline, as an Azure SDK client keeps: it trusts the emulator's CA, and its bearer policy asks the credential. */
+  let pipeline: ReturnType<typeof createEmptyPipeline> | undefined;
+  const send = async () => {
+    if (!pipeline) {
+      pipeline = createEmptyPipeline();
+      pipeline.addPolicy(tlsPolicy({ ca: h.ca }));
+      pipeline.addPolicy(
+        bearerTokenAuthenticationPolicy({
+          scopes: API_SCOPE,
+          credential: {
+            getToken: (scopes, options) => {
+              asked.push(options);
+              return credential.getToken(scopes, options);
+            },
+          },
+        }),
+      );
+    }
+    return pipeline.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url: api.url }));
+  };
+
+  it('S105 the pipeline authorizes with the cached token; a CAE claims challenge is answered with a new token carrying the claims', async () => {
+    const requestsBefore = watched.tokenRequests.length;
+    const first = await send();
+    assert.equal(first.status, 200, first.bodyAsText ?? '');
+    assert.equal(asked.length, 1);
+    assert.equal(api.tokens.length, 1);
+    const firstToken = api.tokens[0]!;
+
+    // The session is revoked at the resource: its next answer is a claims challenge.
+    api.revoked.add(api.utiOf(firstToken));
+    const second = await send();
+    assert.equal(second.status, 200, second.bodyAsText ?? '');
+    assert.equal(api.tokens.length, 3, 'the refused try and the retry with the new token');
+    assert.equal(api.tokens[1], firstToken);
+    assert.notEqual(api.tokens[2], firstToken);
+    const challenged = asked.at(-1);
+    assert.equal(challenged?.claims, api.lastChallenge, 'the pipeline passed the decoded challenge on');
+    assert.equal(challenged?.enableCae, true);
+    assert.deepEqual(
+      watched.tokenRequests.slice(requestsBefore).filter((r) => r.claims !== null),
+      [{ grantType: 'refresh_token', claims: api.lastChallenge }],
+      'the claims went to the token endpoint',
+    );
+
+    // Later requests carry the new token; tokenloop's cache serves the pipeline's next getToken too.
+    const third = await send();
+    assert.equal(third.status, 200);
+    assert.equal(api.tokens.at(-1), api.tokens[2]);
+    const requests = watched.tokenRequests.length;
+    const again = await credential.getToken(API_SCOPE);
+    assert.equal(again.token, api.tokens[2]);
+    assert.equal(watched.tokenRequests.length, requests, 'from the cache');
+  });
+});
