@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { firstPartyApps } from './first-party.js';
 import { stableGuid } from './ids.js';
 import { buildManagedIdentities } from './managed-identities.js';
 import { type App, type Directory, isPublicClient, type Tenant, type User } from './model.js';
@@ -182,6 +183,9 @@ export function buildDirectory(config: ConfigInput): Directory {
     if (dir.apps.has(app.clientId)) throw new DirectoryConfigError(`app ${a.name}: duplicate client id`);
     dir.apps.set(app.clientId, app);
   }
+  // S111: Microsoft's first-party apps are in every tenant; a config may register the same client id itself.
+  for (const a of firstPartyApps())
+    if (!dir.apps.has(a.clientId!)) dir.apps.set(a.clientId!, buildApp(dir, a));
   dir.managedIdentities = buildManagedIdentities(dir, config.managedIdentities);
   return dir;
 }

@@ -1,0 +1,76 @@
+/**
+ * Messages between the @azure/identity tests (the parent, which owns the emulator and drives Chromium) and the
+ * identity driver (driver.mjs, a child Node process whose environment carries NODE_EXTRA_CA_CERTS and, for
+ * EnvironmentCredential and DefaultAzureCredential, the AZURE_* configuration). Tokens never cross this channel:
+ * only non-secret claims, expiry times, and what the child connected to and started.
+ */
+
+/** Where a credential's options point: every credential the tests build in code gets these two. */
+interface Authority {
+  tenantId: string;
+  clientId: string;
+  /** The emulator's URL (https), `authorityHost` of the credential. */
+  authorityHost: string;
+}
+
+/** A credential as the driver creates it, with the options @azure/identity documents for it. */
+export type CredentialSpec =
+  | ({ kind: 'ClientSecretCredential'; clientSecret: string } & Authority)
+  | ({
+      kind: 'ClientCertificateCredential';
+      /** Certificate and private key in one PEM, as `{ certificate }` takes it. */
+      certificatePem: string;
+      sendCertificateChain?: boolean;
+    } & Authority)
+  | ({ kind: 'UsernamePasswordCredential'; username: string; password: string } & Authority)
+  | ({
+      kind: 'OnBehalfOfCredential';
+      clientSecret: string;
+      /** The user's token comes from this credential (created earlier), asked for these scopes. */
+      userAssertionFrom: { credential: string; scopes: string[] };
+    } & Authority)
+  /** Without `tenantId` and `clientId`, @azure/identity's defaults: `organizations` and the Azure CLI's app. */
+  | ({ kind: 'DeviceCodeCredential' } & Partial<Authority> & Pick<Authority, 'authorityHost'>)
+  | ({ kind: 'InteractiveBrowserCredential'; redirectUri?: string } & Partial<Authority> &
+      Pick<Authority, 'authorityHost'>)
+  /**
+   * Configured by the process environment alone; the only option is `disableInstanceDiscovery` (which
+   * @azure/identity reads from no environment variable).
+   */
+  | { kind: 'EnvironmentCredential' | 'DefaultAzureCredential'; disableInstanceDiscovery: boolean };
+
+export type Operation =
+  | { op: 'create'; name: string; credential: CredentialSpec }
+  | { op: 'getToken'; name: string; scopes: string[] };
+
+/** What one getToken returned, without the token. */
+export interface TokenSummary {
+  tokenType: string | undefined;
+  expiresOnTimestamp: number;
+  refreshAfterTimestamp: number | undefined;
+  /** Non-secret claims of the access token (it is a JWT from the emulator). */
+  claims: Record<string, unknown>;
+  header: Record<string, unknown>;
+}
+
+/** What the driver saw the process do during one operation. */
+export interface Observed {
+  /** Origin (`https://host:port`) of every HTTP request the process made. */
+  requests: string[];
+  /** Programs the process started (the browser opener for InteractiveBrowserCredential). */
+  spawned: string[];
+}
+
+export interface DriverError {
+  name: string;
+  message: string;
+}
+
+/** `exit`: end the process (a parent's `disconnect()` would keep the child's 'close' event from ever firing). */
+export type ParentMessage = ({ type: 'call'; id: number } & Operation) | { type: 'exit' };
+
+export type ChildMessage =
+  | { type: 'ready' }
+  | { type: 'result'; id: number; ok: true; value: TokenSummary | null; observed: Observed }
+  | { type: 'result'; id: number; ok: false; error: DriverError; observed: Observed }
+  | { type: 'deviceCode'; id: number; userCode: string; verificationUri: string; message: string };
