@@ -33,6 +33,7 @@ import { launchBrowser } from './support/browser.ts';
 const T = SAMPLE_IDS.contoso;
 const GRAPH = 'https://graph.microsoft.com';
 const USER_READ = `${GRAPH}/User.Read`;
+const GRAPH_DEFAULT = `${GRAPH}/.default`;
 const ARM_DEFAULT = 'https://management.azure.com/.default';
 /** The Azure CLI's app, @azure/identity's client id when none is given (its DeveloperSignOnClientId). */
 const AZURE_CLI = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
@@ -188,6 +189,15 @@ describe('@azure/identity interactive credentials against the emulator', { timeo
       assert.ok(polls >= 1, 'MSAL polled');
       assert.deepEqual(e.stats().token_requests, { device_code: { [AZURE_CLI]: polls } }, 'only polls');
       await againFromCache('device', [ARM_DEFAULT], value);
+
+      // Another resource: no second device code; MSAL redeems the (multi-resource) refresh token once.
+      e.resetStats();
+      const { token: graph } = await getToken('device', [GRAPH_DEFAULT]);
+      assert.equal(graph.claims.aud, GRAPH);
+      assert.equal(graph.claims.oid, SAMPLE_IDS.bob);
+      assert.equal(graph.claims.appid, AZURE_CLI);
+      assert.deepEqual(e.stats().token_requests, { refresh_token: { [AZURE_CLI]: 1 } }, 'one refresh');
+      await againFromCache('device', [GRAPH_DEFAULT], graph);
     });
   });
 

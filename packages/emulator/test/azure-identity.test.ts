@@ -5,8 +5,9 @@
  *     as @azure/identity documents them, with `authorityHost` = the emulator and `disableInstanceDiscovery: true`;
  *   - EnvironmentCredential and DefaultAzureCredential configured by AZURE_TENANT_ID, AZURE_CLIENT_ID,
  *     AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH, and AZURE_AUTHORITY_HOST, in a process of their own
- *     with nothing else in its environment (no PATH to an `az`, an empty HOME);
- *   - the same without `disableInstanceDiscovery`: MSAL first asks login.microsoftonline.com about the authority.
+ *     with nothing else in its environment (no PATH to an `az`, an empty HOME), built as docs/azure-sdk.md shows;
+ *   - `new DefaultAzureCredential()` with no options: MSAL first asks login.microsoftonline.com about the authority;
+ *   - S111: the first-party apps @azure/identity uses by default are in every directory.
  * Each test counts the token requests that reached the emulator: a second getToken is served from MSAL's cache,
  * as it is against Entra. The children start no program and send anything not meant for the emulator to a proxy
  * trap of this file: nothing leaves the machine. Device code and browser sign-in: azure-identity-browser.test.ts.
@@ -257,7 +258,7 @@ describe('@azure/identity against the emulator', { timeout: 60_000 }, () => {
       AZURE_CLIENT_CERTIFICATE_PATH: certApp.pemFile,
     });
     try {
-      const name = await create(d, { kind: 'EnvironmentCredential', disableInstanceDiscovery: true });
+      const name = await create(d, { kind: 'EnvironmentCredential', options: 'documented' });
       const t = await twiceFromCache(d, name, [GRAPH_DEFAULT], 'client_credentials', certApp.clientId);
       assertGraphAppToken(t, certApp.clientId);
     } finally {
@@ -317,7 +318,7 @@ describe('@azure/identity against the emulator', { timeout: 60_000 }, () => {
     after(() => d?.close());
 
     it('S110 DefaultAzureCredential: EnvironmentCredential answers, no other credential of the chain runs', async () => {
-      const name = await create(d, { kind: 'DefaultAzureCredential', disableInstanceDiscovery: true });
+      const name = await create(d, { kind: 'DefaultAzureCredential', options: 'documented' });
       const t = await twiceFromCache(d, name, [GRAPH_DEFAULT], 'client_credentials', SAMPLE_IDS.daemonApp);
       assertGraphAppToken(t, SAMPLE_IDS.daemonApp);
       // @azure/identity's own log (AZURE_LOG_LEVEL=info) names the credential that answered the chain.
@@ -328,8 +329,8 @@ describe('@azure/identity against the emulator', { timeout: 60_000 }, () => {
     });
 
     // Runs last in this child: its getToken is left unanswered (MSAL retries the trapped request) and ends with it.
-    it('S110 without disableInstanceDiscovery, MSAL first asks login.microsoftonline.com about the authority', async () => {
-      const name = await create(d, { kind: 'DefaultAzureCredential', disableInstanceDiscovery: false });
+    it('S110 new DefaultAzureCredential() without options: MSAL first asks login.microsoftonline.com about the authority', async () => {
+      const name = await create(d, { kind: 'DefaultAzureCredential', options: 'none' });
       e.resetStats();
       const seen = trap.next();
       d.call({ op: 'getToken', name, scopes: [GRAPH_DEFAULT] }).catch(() => {}); // ended with the child

@@ -65,12 +65,22 @@ function named(name) {
   return c;
 }
 
+/**
+ * The options docs/azure-sdk.md gives EnvironmentCredential and DefaultAzureCredential ("Testing an
+ * @azure/identity app against the emulator"): Entra's check of the authority skipped for one on this machine only.
+ */
+function documented() {
+  const host = process.env.AZURE_AUTHORITY_HOST;
+  const local = host !== undefined && ['localhost', '127.0.0.1'].includes(new URL(host).hostname);
+  return { disableInstanceDiscovery: local };
+}
+
 /** @param {import('./protocol.ts').CredentialSpec} spec */
 async function create(spec) {
   if (spec.kind === 'EnvironmentCredential')
-    return new EnvironmentCredential({ disableInstanceDiscovery: spec.disableInstanceDiscovery });
+    return spec.options === 'none' ? new EnvironmentCredential() : new EnvironmentCredential(documented());
   if (spec.kind === 'DefaultAzureCredential')
-    return new DefaultAzureCredential({ disableInstanceDiscovery: spec.disableInstanceDiscovery });
+    return spec.options === 'none' ? new DefaultAzureCredential() : new DefaultAzureCredential(documented());
   const common = { authorityHost: spec.authorityHost, disableInstanceDiscovery: true };
   // Left out, tenantId and clientId take @azure/identity's defaults (for the interactive credentials).
   const app = {

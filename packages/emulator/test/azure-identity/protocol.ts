@@ -34,10 +34,11 @@ export type CredentialSpec =
   | ({ kind: 'InteractiveBrowserCredential'; redirectUri?: string } & Partial<Authority> &
       Pick<Authority, 'authorityHost'>)
   /**
-   * Configured by the process environment alone; the only option is `disableInstanceDiscovery` (which
-   * @azure/identity reads from no environment variable).
+   * Configured by the process environment alone. `options`: `documented` builds it as docs/azure-sdk.md shows
+   * (instance discovery off when AZURE_AUTHORITY_HOST is on this machine, a setting @azure/identity reads from no
+   * environment variable); `none` with no options at all.
    */
-  | { kind: 'EnvironmentCredential' | 'DefaultAzureCredential'; disableInstanceDiscovery: boolean };
+  | { kind: 'EnvironmentCredential' | 'DefaultAzureCredential'; options: 'documented' | 'none' };
 
 export type Operation =
   | { op: 'create'; name: string; credential: CredentialSpec }
