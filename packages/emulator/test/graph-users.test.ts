@@ -103,38 +103,41 @@ function assertGraphError(r: { status: number; body: Body }, status: number, cod
   for (const k of ['date', 'request-id', 'client-request-id']) assert.equal(typeof inner[k], 'string', k);
 }
 
-before(async () => {
-  e = await startEmulator();
-  e.addUser({
-    username: "o'brien@contoso.onmicrosoft.com",
-    password: 'obrien-password-1',
-    displayName: "Pat O'Brien",
-  });
-  const [appV1, appV2, noRole, fabrikam, full, basic, self] = await Promise.all([
-    appOnly(T, ['User.Read.All'], 'v1'),
-    appOnly(T, ['User.Read.All'], 'v2'),
-    appOnly(T, ['Mail.Read'], 'v2'),
-    appOnly(F, ['User.Read.All'], 'v2'),
-    delegated(['User.Read.All']),
-    delegated(['User.ReadBasic.All']),
-    delegated(['User.Read']),
-  ]);
-  Object.assign(tokens, { appV1, appV2, noRole, fabrikam, full, basic, self });
-  // The sample daemon holds User.Read.All as the quick-starts configure it.
-  const r = await tokenRequest(e.url, T, {
-    grant_type: 'client_credentials',
-    client_id: SAMPLE_IDS.daemonApp,
-    client_secret: SAMPLE_SECRETS.daemonApp,
-    scope: `${GRAPH}/.default`,
-  });
-  tokens.sampleDaemon = String(r.body.access_token);
-});
+before(
+  async () => {
+    e = await startEmulator();
+    e.addUser({
+      username: "o'brien@contoso.onmicrosoft.com",
+      password: 'obrien-password-1',
+      displayName: "Pat O'Brien",
+    });
+    const [appV1, appV2, noRole, fabrikam, full, basic, self] = await Promise.all([
+      appOnly(T, ['User.Read.All'], 'v1'),
+      appOnly(T, ['User.Read.All'], 'v2'),
+      appOnly(T, ['Mail.Read'], 'v2'),
+      appOnly(F, ['User.Read.All'], 'v2'),
+      delegated(['User.Read.All']),
+      delegated(['User.ReadBasic.All']),
+      delegated(['User.Read']),
+    ]);
+    Object.assign(tokens, { appV1, appV2, noRole, fabrikam, full, basic, self });
+    // The sample daemon holds User.Read.All as the quick-starts configure it.
+    const r = await tokenRequest(e.url, T, {
+      grant_type: 'client_credentials',
+      client_id: SAMPLE_IDS.daemonApp,
+      client_secret: SAMPLE_SECRETS.daemonApp,
+      scope: `${GRAPH}/.default`,
+    });
+    tokens.sampleDaemon = String(r.body.access_token);
+  },
+  { timeout: 60_000 },
+);
 
 after(async () => {
   await e?.close();
 });
 
-describe('Graph users', () => {
+describe('Graph users', { timeout: 60_000 }, () => {
   it('S120 app-only tokens with User.Read.All (v1 or v2 endpoint) read any user of their tenant, by id or userPrincipalName', async () => {
     for (const which of ['appV1', 'appV2', 'sampleDaemon']) {
       for (const key of [SAMPLE_IDS.bob, BOB, BOB.toUpperCase()]) {

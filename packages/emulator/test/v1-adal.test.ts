@@ -35,40 +35,43 @@ let dispatcher: Agent;
 let publicClient: string;
 let webClient: string;
 
-before(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tokenloop-adal-'));
-  e = await startEmulator({ https: true, dataDir, autoLogin: 'alice' });
-  const ca = await readFile(e.caCertFile!, 'utf8');
-  agent = new HttpsAgent({ ca });
-  dispatcher = new Agent({ connect: { ca } });
-  e.addApp({
-    clientId: LEGACY_API.clientId,
-    name: 'Legacy v1 API',
-    type: 'api',
-    tenant: T,
-    appIdUri: LEGACY_API.uri,
-    accessTokenVersion: 1,
-    scopes: [{ value: 'user_impersonation', description: 'Access the legacy API as you' }],
-  });
-  publicClient = e.addApp({
-    name: 'ADAL desktop app',
-    type: 'public',
-    tenant: T,
-    redirectUris: ['http://127.0.0.1'],
-    allowPublicClientFlows: true,
-    delegatedPermissions: { [GRAPH]: ['User.Read'], [LEGACY_API.uri]: ['user_impersonation'] },
-    adminConsented: true,
-  }).clientId;
-  webClient = e.addApp({
-    name: 'ADAL web app',
-    type: 'web',
-    tenant: T,
-    secret: WEB_SECRET,
-    redirectUris: [REDIRECT],
-    delegatedPermissions: { [GRAPH]: ['User.Read'] },
-    adminConsented: true,
-  }).clientId;
-});
+before(
+  async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'tokenloop-adal-'));
+    e = await startEmulator({ https: true, dataDir, autoLogin: 'alice' });
+    const ca = await readFile(e.caCertFile!, 'utf8');
+    agent = new HttpsAgent({ ca });
+    dispatcher = new Agent({ connect: { ca } });
+    e.addApp({
+      clientId: LEGACY_API.clientId,
+      name: 'Legacy v1 API',
+      type: 'api',
+      tenant: T,
+      appIdUri: LEGACY_API.uri,
+      accessTokenVersion: 1,
+      scopes: [{ value: 'user_impersonation', description: 'Access the legacy API as you' }],
+    });
+    publicClient = e.addApp({
+      name: 'ADAL desktop app',
+      type: 'public',
+      tenant: T,
+      redirectUris: ['http://127.0.0.1'],
+      allowPublicClientFlows: true,
+      delegatedPermissions: { [GRAPH]: ['User.Read'], [LEGACY_API.uri]: ['user_impersonation'] },
+      adminConsented: true,
+    }).clientId;
+    webClient = e.addApp({
+      name: 'ADAL web app',
+      type: 'web',
+      tenant: T,
+      secret: WEB_SECRET,
+      redirectUris: [REDIRECT],
+      delegatedPermissions: { [GRAPH]: ['User.Read'] },
+      adminConsented: true,
+    }).clientId;
+  },
+  { timeout: 60_000 },
+);
 
 after(async () => {
   agent?.destroy();

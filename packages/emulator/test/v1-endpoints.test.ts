@@ -51,52 +51,55 @@ let legacyClient: string;
 let unconsentedClient: string;
 let hybridClient: string;
 
-before(async () => {
-  e = await startEmulator({ autoLogin: 'alice' });
-  e.addApp({
-    clientId: LEGACY_API.clientId,
-    name: 'Legacy v1 API',
-    type: 'api',
-    tenant: T,
-    secret: LEGACY_API.secret,
-    appIdUri: LEGACY_API.uri,
-    accessTokenVersion: 1,
-    scopes: [{ value: 'user_impersonation', description: 'Access the legacy API as you' }],
-    delegatedPermissions: { [GRAPH]: ['User.Read'] },
-    adminConsented: true,
-  });
-  const permissions = {
-    [GRAPH]: ['User.Read'],
-    [ARM]: ['user_impersonation'],
-    [LEGACY_API.uri]: ['user_impersonation'],
-  };
-  legacyClient = e.addApp({
-    name: 'Legacy ADAL-era client',
-    type: 'public',
-    tenant: T,
-    redirectUris: ['http://127.0.0.1'],
-    allowPublicClientFlows: true,
-    delegatedPermissions: permissions,
-    adminConsented: true,
-  }).clientId;
-  unconsentedClient = e.addApp({
-    name: 'Legacy client without consent',
-    type: 'public',
-    tenant: T,
-    redirectUris: ['http://127.0.0.1'],
-    delegatedPermissions: permissions,
-  }).clientId;
-  hybridClient = e.addApp({
-    name: 'OWIN-style web app',
-    type: 'web',
-    tenant: T,
-    secret: 'owin-style-secret-0001',
-    redirectUris: [REDIRECT],
-    idTokenIssuance: true,
-    delegatedPermissions: { [GRAPH]: ['User.Read'] },
-    adminConsented: true,
-  }).clientId;
-});
+before(
+  async () => {
+    e = await startEmulator({ autoLogin: 'alice' });
+    e.addApp({
+      clientId: LEGACY_API.clientId,
+      name: 'Legacy v1 API',
+      type: 'api',
+      tenant: T,
+      secret: LEGACY_API.secret,
+      appIdUri: LEGACY_API.uri,
+      accessTokenVersion: 1,
+      scopes: [{ value: 'user_impersonation', description: 'Access the legacy API as you' }],
+      delegatedPermissions: { [GRAPH]: ['User.Read'] },
+      adminConsented: true,
+    });
+    const permissions = {
+      [GRAPH]: ['User.Read'],
+      [ARM]: ['user_impersonation'],
+      [LEGACY_API.uri]: ['user_impersonation'],
+    };
+    legacyClient = e.addApp({
+      name: 'Legacy ADAL-era client',
+      type: 'public',
+      tenant: T,
+      redirectUris: ['http://127.0.0.1'],
+      allowPublicClientFlows: true,
+      delegatedPermissions: permissions,
+      adminConsented: true,
+    }).clientId;
+    unconsentedClient = e.addApp({
+      name: 'Legacy client without consent',
+      type: 'public',
+      tenant: T,
+      redirectUris: ['http://127.0.0.1'],
+      delegatedPermissions: permissions,
+    }).clientId;
+    hybridClient = e.addApp({
+      name: 'OWIN-style web app',
+      type: 'web',
+      tenant: T,
+      secret: 'owin-style-secret-0001',
+      redirectUris: [REDIRECT],
+      idTokenIssuance: true,
+      delegatedPermissions: { [GRAPH]: ['User.Read'] },
+      adminConsented: true,
+    }).clientId;
+  },
+  { timeout: 60_000 },
+);
 
 after(async () => {
   await e?.close();
@@ -206,7 +209,7 @@ function assertUnsignedV1IdToken(idToken: unknown, clientId: string): Record<str
   return c;
 }
 
-describe('v1 discovery', () => {
+describe('v1 discovery', { timeout: 60_000 }, () => {
   it('the v1 document names the v1 issuer ({origin}/{tid}/, {tenantid} on common) and v1 endpoints', async () => {
     for (const [segment, issuerTenant] of [
       [T, T],
@@ -247,7 +250,7 @@ describe('v1 discovery', () => {
   });
 });
 
-describe('v1 token endpoint', () => {
+describe('v1 token endpoint', { timeout: 60_000 }, () => {
   it('client_credentials: resource → an app-only token for it (aud as asked), v1 answer without scope', async () => {
     const cases = [
       // resource as asked → the token's aud and version
@@ -490,7 +493,7 @@ describe('v1 token endpoint', () => {
   });
 });
 
-describe('user realm discovery', () => {
+describe('user realm discovery', { timeout: 60_000 }, () => {
   it('/common/userrealm/{user}: a directory domain is Managed, any other Unknown (ADAL and MSAL Python ask first)', async () => {
     for (const path of ['userrealm', 'UserRealm']) {
       const res = await fetch(
@@ -514,7 +517,7 @@ describe('user realm discovery', () => {
   });
 });
 
-describe('v1 authorize', () => {
+describe('v1 authorize', { timeout: 60_000 }, () => {
   it('code id_token: a signed v1 ID token (issuer {origin}/{tid}/, nonce, c_hash) that the v1 keys verify', async () => {
     const answer = await v1Authorize({
       client_id: hybridClient,

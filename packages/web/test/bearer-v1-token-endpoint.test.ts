@@ -17,35 +17,38 @@ let em: RunningEmulator;
 let daemon: string;
 let client: string;
 
-before(async () => {
-  em = await startEmulator();
-  em.addApp({
-    clientId: API.clientId,
-    name: 'Legacy v1 API',
-    type: 'api',
-    tenant: OWN,
-    appIdUri: API.uri,
-    accessTokenVersion: 1,
-    scopes: [{ value: 'user_impersonation', description: 'Access the legacy API as you' }],
-    appRoles: [{ value: 'Data.Read.All', description: 'Read all data' }],
-  });
-  daemon = em.addApp({
-    name: 'v1 daemon',
-    type: 'daemon',
-    tenant: OWN,
-    secret: DAEMON_SECRET,
-    applicationPermissions: { [API.uri]: ['Data.Read.All'] },
-  }).clientId;
-  client = em.addApp({
-    name: 'v1 public client',
-    type: 'public',
-    tenant: OWN,
-    redirectUris: ['http://127.0.0.1'],
-    allowPublicClientFlows: true,
-    delegatedPermissions: { [API.uri]: ['user_impersonation'] },
-    adminConsented: true,
-  }).clientId;
-});
+before(
+  async () => {
+    em = await startEmulator();
+    em.addApp({
+      clientId: API.clientId,
+      name: 'Legacy v1 API',
+      type: 'api',
+      tenant: OWN,
+      appIdUri: API.uri,
+      accessTokenVersion: 1,
+      scopes: [{ value: 'user_impersonation', description: 'Access the legacy API as you' }],
+      appRoles: [{ value: 'Data.Read.All', description: 'Read all data' }],
+    });
+    daemon = em.addApp({
+      name: 'v1 daemon',
+      type: 'daemon',
+      tenant: OWN,
+      secret: DAEMON_SECRET,
+      applicationPermissions: { [API.uri]: ['Data.Read.All'] },
+    }).clientId;
+    client = em.addApp({
+      name: 'v1 public client',
+      type: 'public',
+      tenant: OWN,
+      redirectUris: ['http://127.0.0.1'],
+      allowPublicClientFlows: true,
+      delegatedPermissions: { [API.uri]: ['user_impersonation'] },
+      adminConsented: true,
+    }).clientId;
+  },
+  { timeout: 60_000 },
+);
 
 after(async () => {
   await em?.close();
@@ -65,7 +68,7 @@ const appOnly = (resource: string) =>
   v1Token({ grant_type: 'client_credentials', client_id: daemon, client_secret: DAEMON_SECRET, resource });
 const user = (resource: string) => v1Token({ grant_type: 'password', client_id: client, resource, ...ALICE });
 
-describe('bearer check of tokens from the v1 token endpoint', () => {
+describe('bearer check of tokens from the v1 token endpoint', { timeout: 60_000 }, () => {
   it('S60 a v1 token from /{tenant}/oauth2/token passes its own tenant’s verifier (tenant id or domain), resource as App ID URI or app id', async () => {
     const tokens = {
       'app-only, App ID URI': await appOnly(API.uri),
