@@ -1,3 +1,4 @@
+import { isGuid } from '../authority/authority.js';
 import type { TokenSet } from '../flows/token-set.js';
 import { isFresh } from './freshness.js';
 import {
@@ -18,6 +19,22 @@ export interface StoreContext {
   requestedScopes: string[];
   /** Normalised granted scopes, or undefined when the response did not say (then: as requested). */
   grantedScopes: string[] | undefined;
+}
+
+/** How specific an authority URL's tenant is: a domain (2), a tenant id (1), or several tenants (0). */
+function specificity(authority: string): number {
+  const tenant = (URL.canParse(authority) ? new URL(authority).pathname : '').split('/').filter(Boolean)[0];
+  if (tenant === undefined || /^(common|organizations|consumers)$/i.test(tenant)) return 0;
+  return isGuid(tenant) ? 1 : 2;
+}
+
+/**
+ * S130: the authority a record remembers. A record's tenant never changes (its key holds it), so the most specific
+ * authority it signed in through stays true of it: a domain authority, whose tenant id is not known offline,
+ * keeps knowing its accounts after they renew tokens through `organizations`, `common` or the tenant's id.
+ */
+function recordedAuthority(current: string | undefined, next: string): string {
+  return current !== undefined && specificity(current) > specificity(next) ? current : next;
 }
 
 /**
@@ -61,7 +78,7 @@ export function applyTokenSet(
     v: CACHE_SCHEMA_VERSION,
     key: ctx.key,
     clientId: ctx.clientId,
-    authority: ctx.authority,
+    authority: recordedAuthority(current?.authority, ctx.authority),
     account: tokens.idToken
       ? account
       : {

@@ -54,6 +54,46 @@ function startsWithName(username: string, typed: string): boolean {
   return username.normalize('NFC').toLowerCase().startsWith(typed.normalize('NFC').toLowerCase());
 }
 
+/** Two issuer URLs are the same issuer as discovery compares them (S17): as normalised URLs. */
+function sameUrl(a: string, b: string): boolean {
+  return URL.canParse(a) && URL.canParse(b) && new URL(a).href === new URL(b).href;
+}
+
+/**
+ * S130: a token is handed out only for the tenant the authority names — the ONE rule of which cached accounts a
+ * client may use (list, find, look up by id or typed name, hand out tokens for). On Entra the account's tenant
+ * (`tid`) must be the authority's: a tenant id, `consumers` (personal accounts), `organizations` (any work or
+ * school tenant), `common` (any); a domain, whose tenant id is not known offline, has the accounts that signed
+ * in through it. Elsewhere the account must come from this issuer (OpenID Connect) or this server (OAuth 2.0).
+ * Pure and synchronous, so that a program that reads the cache by itself (the CLI's fast `token`) applies it too.
+ */
+export function accountFitsAuthority(
+  record: Pick<AccountRecord, 'authority' | 'account'>,
+  authority: ResolvedAuthority,
+): boolean {
+  switch (authority.kind) {
+    case 'oidc':
+      return sameUrl(record.account.issuer, authority.issuer);
+    case 'oauth2':
+      return record.authority === authority.url;
+    case 'entra': {
+      const tid = record.account.tenantId?.toLowerCase();
+      switch (authority.tenantKind) {
+        case 'tenant-id':
+          return tid === authority.tenant.toLowerCase();
+        case 'consumers':
+          return tid === CONSUMERS_TENANT_ID;
+        case 'organizations':
+          return tid !== undefined && tid !== CONSUMERS_TENANT_ID;
+        case 'common':
+          return tid !== undefined;
+        case 'domain':
+          return tid !== undefined && record.authority.toLowerCase() === authority.url.toLowerCase();
+      }
+    }
+  }
+}
+
 export function createAccountLookup(ctx: {
   store: CacheStore;
   clientId: string;
@@ -62,40 +102,16 @@ export function createAccountLookup(ctx: {
   const { store, clientId, authority } = ctx;
   const keyFor = (id: string) => recordKey(authority.environment, clientId, id);
 
+  // S130: an account of this client at this environment, and of the tenant (or issuer) this authority names.
   const isMine = (r: AccountRecord) =>
     r.clientId === clientId &&
     r.account.environment === authority.environment &&
-    !NOT_A_USER.test(r.account.homeAccountId);
+    !NOT_A_USER.test(r.account.homeAccountId) &&
+    accountFitsAuthority(r, authority);
 
   /** S70: a record counts only when it is exactly the account asked for (a store is not trusted to agree). */
   const isExactly = (r: AccountRecord | undefined, id: string): r is AccountRecord =>
     r !== undefined && r.key === keyFor(id) && r.account.homeAccountId === id && isMine(r);
-
-  /** S71: the account vouched for by the issuer this client signs in at. */
-  function sameIssuer(r: AccountRecord): boolean {
-    switch (authority.kind) {
-      case 'oidc':
-        return r.account.issuer === authority.issuer;
-      case 'oauth2':
-        return r.authority === authority.url;
-      case 'entra': {
-        const tid = r.account.tenantId?.toLowerCase();
-        switch (authority.tenantKind) {
-          case 'tenant-id':
-            return tid === authority.tenant.toLowerCase();
-          case 'consumers':
-            return tid === CONSUMERS_TENANT_ID;
-          case 'organizations':
-            return tid !== undefined && tid !== CONSUMERS_TENANT_ID;
-          case 'common':
-            return tid !== undefined;
-          case 'domain':
-            // The domain's tenant id is not known offline: the account must have signed in through it.
-            return r.authority === authority.url;
-        }
-      }
-    }
-  }
 
   /** The shape of this authority's account ids: typed ids are looked up by key, never as usernames (S71). */
   function looksLikeId(name: string): boolean {
@@ -112,6 +128,11 @@ export function createAccountLookup(ctx: {
   }
 
   const list = async () => (await store.list()).filter(isMine);
+  // Where "signed in" is: a tenant-specific authority names its tenant (S130: other tenants' accounts do not count).
+  const here =
+    authority.kind === 'entra' && (authority.tenantKind === 'tenant-id' || authority.tenantKind === 'domain')
+      ? `for tenant ${authority.tenant}`
+      : 'here';
 
   // "The only account" is remembered as a key (one store read next time), checked on every use.
   let onlyKey: string | undefined;
@@ -148,9 +169,13 @@ export function createAccountLookup(ctx: {
         return mine[0]!;
       }
       if (mine.length === 0)
-        throw new TokenloopError('INTERACTION_REQUIRED', 'no account is signed in', {
-          remediation: 'Sign in first.',
-        });
+        throw new TokenloopError(
+          'INTERACTION_REQUIRED',
+          `no account is signed in${here === 'here' ? '' : ` ${here}`}`,
+          {
+            remediation: 'Sign in first.',
+          },
+        );
       throw new TokenloopError('INVALID_ARGUMENT', `${mine.length} accounts are signed in; say which one`);
     },
     async findTyped(name, options) {
@@ -160,10 +185,11 @@ export function createAccountLookup(ctx: {
       if (looksLikeId(name)) {
         const found = await byId(name);
         if (found) return found;
-        throw notFound(`no account with the id ${shown} is signed in here`);
+        throw notFound(`no account with the id ${shown} is signed in ${here}`);
       }
-      // S71: a username only where a person typed it, and it must name exactly one account of this issuer.
-      const mine = (await list()).filter((r) => r.account.username !== undefined && sameIssuer(r));
+      // S71: a username only where a person typed it, and it must name exactly one account of this issuer
+      // (S130: of the authority's tenant on Entra — `list` holds no other).
+      const mine = (await list()).filter((r) => r.account.username !== undefined);
       const candidates = (matches: AccountRecord[]) =>
         matches
           .map((r) => `${JSON.stringify(r.account.username)} (id ${r.account.homeAccountId})`)
@@ -185,7 +211,7 @@ export function createAccountLookup(ctx: {
           `${shown} names ${starting.length} signed-in accounts: ${candidates(starting)}`,
           { remediation: 'Type more of the username, or name the account by its id (homeAccountId).' },
         );
-      throw notFound(`no account ${shown} is signed in here`, `Sign in as ${shown} first.`);
+      throw notFound(`no account ${shown} is signed in ${here}`, `Sign in as ${shown} first.`);
     },
   };
 }

@@ -293,9 +293,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       if (!Array.isArray(opts?.scopes))
         throw new TokenloopError('INVALID_ARGUMENT', 'acquireTokenSilent needs scopes');
       const claims = checkClaims(opts.claims); // S105: refused before anything else
-      // S70: an account is its exact key (one store read, in `silent`); none given: the only account.
-      const key =
-        opts.account === undefined ? (await findRecord(undefined)).key : accounts.keyOf(opts.account);
+      // S70: an account is its exact key; none given: the only account. S130: either way an account of the
+      // tenant this authority names, or none (sign-in required) — never another tenant's token or refresh.
+      const key = (await findRecord(opts.account)).key;
       const {
         record: rec,
         token,

@@ -380,7 +380,7 @@ describe('S71 on Entra, "the same issuer" is the authority\'s tenant', () => {
     ['contoso.com', [`${homes[1]!.oid}.${T2}`]],
   ];
   for (const [tenant, finds] of cases) {
-    it(`S71 authority /${tenant}: "alice@contoso.com" ${finds.length === 1 ? 'names its one account' : `is ambiguous among ${finds.length}`}`, async () => {
+    it(`S71 S130 authority /${tenant}: "alice@contoso.com" ${finds.length === 1 ? 'names its one account' : `is ambiguous among ${finds.length}`}; only accounts of its tenant are found by id, listed or used`, async () => {
       const client = createTokenClient({
         authority: `https://${HOST}/${tenant}`,
         clientId: CLIENT,
@@ -393,12 +393,26 @@ describe('S71 on Entra, "the same issuer" is the authority\'s tenant', () => {
         const listed = [...err.message.matchAll(/\(id ([^)]+)\)/g)].map((m) => m[1]);
         assert.deepEqual(listed.sort(), [...finds].sort());
       }
-      // An id is its exact key, whatever the tenant of the authority.
-      for (const h of homes)
-        assert.equal(
-          (await client.findAccountByTypedName(`${h.oid}.${h.tid}`)).homeAccountId,
-          `${h.oid}.${h.tid}`,
-        );
+      // S130: an id is its exact key, and only an account of the authority's tenant is found, listed or used.
+      assert.deepEqual((await client.getAccounts()).map((a) => a.homeAccountId).sort(), [...finds].sort());
+      for (const h of homes) {
+        const id = `${h.oid}.${h.tid}`;
+        if (finds.includes(id)) {
+          assert.equal((await client.findAccountByTypedName(id)).homeAccountId, id);
+          // No token cached for it, no refresh token: a sign-in, not another tenant's token.
+          await rejectsWith(
+            client.acquireTokenSilent({ account: id, scopes: ['User.Read'] }),
+            'INTERACTION_REQUIRED',
+          );
+        } else {
+          await rejectsWith(client.findAccountByTypedName(id), 'ACCOUNT_NOT_FOUND');
+          assert.equal(await client.getAccount(id), undefined);
+          await rejectsWith(
+            client.acquireTokenSilent({ account: id, scopes: ['User.Read'] }),
+            'ACCOUNT_NOT_FOUND',
+          );
+        }
+      }
     });
   }
 });
