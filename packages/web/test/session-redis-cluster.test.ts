@@ -59,7 +59,11 @@ describe('web sessions on a Redis Cluster', () => {
     });
 
   before(async () => {
-    [cluster, em] = await Promise.all([startRedisCluster(), startEmulator({ autoLogin: 'alice' })]);
+    // Both at once; whichever started is stopped by after(), also when the other failed.
+    const [c, e] = await Promise.allSettled([startRedisCluster(), startEmulator({ autoLogin: 'alice' })]);
+    if (c.status === 'fulfilled') cluster = c.value;
+    if (e.status === 'fulfilled') em = e.value;
+    for (const r of [c, e]) if (r.status === 'rejected') throw r.reason;
   });
   after(async () => {
     for (const c of clients) c.disconnect();

@@ -37,10 +37,14 @@ describe('the Redis token cache on a Redis Cluster', () => {
   }
 
   before(async () => {
-    [cluster, em] = await Promise.all([
+    // Both at once; whichever started is stopped by after(), also when the other failed.
+    const [c, e] = await Promise.allSettled([
       startRedisCluster(),
       startEmulator({ autoLogin: 'alice', settings: { deviceCodeInterval: 1 } }),
     ]);
+    if (c.status === 'fulfilled') cluster = c.value;
+    if (e.status === 'fulfilled') em = e.value;
+    for (const r of [c, e]) if (r.status === 'rejected') throw r.reason;
   });
   after(async () => {
     for (const c of clients) c.disconnect();
@@ -164,7 +168,7 @@ describe('the Redis token cache on a Redis Cluster', () => {
     );
   });
 
-  it('S102 a master failing over mid-run (CLUSTER FAILOVER) loses no write and leaves no lock: the next transaction takes each lock at once', async () => {
+  it('S102 a master failing over mid-run (CLUSTER FAILOVER) loses no write and leaves no lock: the next transaction takes each lock at once', async (t) => {
     const LEASE = 30_000; // a lock left behind would hold its key this long
     const stores = Array.from({ length: 3 }, () =>
       redisStore({ client: connect(), prefix: 'fo:', lockTtlMs: LEASE, lockWaitMs: 20_000 }),
@@ -212,7 +216,9 @@ describe('the Redis token cache on a Redis Cluster', () => {
       }
     });
     await until(10_000, 'the workers to write', () => [...acked.values()].reduce((a, b) => a + b) >= 20);
+    const failoverStarted = Date.now();
     const { from, to } = await cluster.failover(slot);
+    t.diagnostic(`failover from port ${from} to ${to} in ${Date.now() - failoverStarted} ms`);
     assert.notEqual(from, to);
     failedOver = true;
     release();
@@ -225,6 +231,9 @@ describe('the Redis token cache on a Redis Cluster', () => {
     await Promise.all(workers);
     assert.equal(await holder, 1, 'the transaction that held a lock across the failover committed');
     assert.deepEqual(failures, []);
+    t.diagnostic(
+      `${[...acked.values()].reduce((x, y) => x + y)} transactions, ${afterFailover} after the failover`,
+    );
 
     const reader = stores[1]!;
     for (const key of keys) {

@@ -3,7 +3,7 @@
 // start that fails does the same before it throws. Every wait is bounded and names what it waited for.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,8 @@ import { Redis } from 'ioredis';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const REDIS_CLI = '/usr/bin/redis-cli';
+/** Runs each node with a parent-death signal, so that a test process killed outright takes its nodes along. */
+const SETPRIV = '/usr/bin/setpriv';
 const HOST = '127.0.0.1';
 /**
  * Client ports are drawn from here, so that a node's cluster bus port (port + 10000) stays below Linux's usual
@@ -49,6 +51,24 @@ interface ServerProcess {
   closed: Promise<unknown>;
 }
 
+/** Clusters not stopped yet: their processes and folders, for the clean-up when the test process ends. */
+const running = new Set<{ servers: ServerProcess[]; root: string }>();
+function removeRunning(): void {
+  for (const cluster of running) {
+    for (const { child } of cluster.servers) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(cluster.root, { recursive: true, force: true });
+  }
+  running.clear();
+}
+process.on('exit', removeRunning);
+// A test file stopped by a signal (the runner's timeout, Ctrl-C) runs no 'exit' handlers: clean up, then end by
+// the same signal.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    removeRunning();
+    process.kill(process.pid, signal);
+  });
+
 /**
  * Start `redis-server --cluster-enabled yes` six times on free loopback ports (each with its bus port free),
  * join them with `redis-cli --cluster create … --cluster-replicas 1 --cluster-yes`, and resolve once
@@ -65,10 +85,13 @@ export async function startRedisCluster(): Promise<RunningRedisCluster> {
   const root = await mkdtemp(join(tmpdir(), 'tokenloop-redis-cluster-'));
   const servers: ServerProcess[] = [];
   const all: RedisClusterNode[] = [];
+  const entry = { servers, root };
+  running.add(entry);
   const stop = async (): Promise<void> => {
     for (const node of all) node.admin.disconnect();
     await Promise.all(servers.map(stopServer));
     await rm(root, { recursive: true, force: true });
+    running.delete(entry);
   };
   try {
     for (let i = 0; i < 6; i++) {
@@ -206,9 +229,13 @@ async function launchOnFreePort(dir: string, taken: Set<number>): Promise<Server
 }
 
 async function launch(port: number, dir: string): Promise<ServerProcess> {
+  const [program, ...prefix] = existsSync(SETPRIV)
+    ? [SETPRIV, '--pdeathsig', 'KILL', REDIS_SERVER]
+    : [REDIS_SERVER];
   const child = spawn(
-    REDIS_SERVER,
+    program!,
     [
+      ...prefix,
       '--port',
       String(port),
       '--bind',

@@ -4,9 +4,8 @@
 // given time, or, for `go`, once it printed `ready` and then read a line on stdin.
 // Usage: silent-at.ts <authority> <clientId> <cache> <startAtEpochMs | go>
 import { createHash } from 'node:crypto';
-import { Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { type CacheStore, createTokenClient, encryptedFileStore } from 'tokenloop';
-import { redisStore } from 'tokenloop/redis';
 
 const [authority, clientId, cache, startAt] = process.argv.slice(2);
 if (!authority || !clientId || !cache || !startAt)
@@ -16,6 +15,8 @@ let store: CacheStore;
 if (cache.startsWith('redis-cluster:')) {
   const ports = cache.slice('redis-cluster:'.length).split(',');
   const nodes = ports.map((port) => ({ host: '127.0.0.1', port: Number(port) }));
+  // Loaded only here, so that the file-store runs start no slower than before.
+  const [{ Cluster }, { redisStore }] = await Promise.all([import('ioredis'), import('tokenloop/redis')]);
   cluster = new Cluster(nodes, { lazyConnect: true }); // connects with its first command
   store = redisStore({ client: cluster });
 } else {
