@@ -85,8 +85,8 @@ export function runChild(script: string, args: string[], options: { obeyPermissi
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) =>
-    child.on('close', (code, signal) => resolve(code ?? signal ?? 'unknown')), // after the last output
+  const exited = new Promise<number | string>(
+    (resolve) => child.on('close', (code, signal) => resolve(code ?? signal ?? 'unknown')), // after the last output
   );
   return {
     process: child,
