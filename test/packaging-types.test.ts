@@ -1,6 +1,8 @@
 // The packed packages' TypeScript declarations as a user compiles them: tsc --strict with skipLibCheck off under
-// node16, nodenext and bundler resolution, on every documented example (README.md, docs/) and on a file that
-// loads every entry point; first without the optional peers (ioredis, express, fastify), then with them.
+// node16, nodenext and bundler resolution, with the repo's TypeScript and with the newest from the registry (6.0
+// and later load no @types package unless told: the declarations must bring Node's types themselves), on every
+// documented example (README.md, docs/) and on a file that loads every entry point; first without the optional
+// peers (ioredis, express, fastify), then with them.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -37,7 +39,13 @@ const PEER_IMPORTS =
 /** Peers a user installs only for the parts that need them. */
 const PEERS = ['ioredis@^5', 'express@^5', '@types/express@^5', 'fastify@^5'];
 
-/** Every ```ts block of the README and docs/, as the doc-example check extracts them. */
+/**
+ * Examples of another package's own settings (docs/azure-sdk.md's @azure/identity), which this project does not
+ * install: scripts/check-doc-examples.mjs compiles them against the repository's devDependencies.
+ */
+const OTHER_IMPORTS = /from '@azure\//;
+
+/** Every ```ts block of the README and docs/, as the doc-example check extracts them, but OTHER_IMPORTS. */
 function docExamples(): { name: string; code: string }[] {
   const docs = [join(ROOT, 'README.md')];
   for (const f of readdirSync(join(ROOT, 'docs'), { recursive: true }))
@@ -45,10 +53,11 @@ function docExamples(): { name: string; code: string }[] {
   const out: { name: string; code: string }[] = [];
   for (const file of docs)
     for (const m of readFileSync(file, 'utf8').matchAll(/```ts\n([\s\S]*?)```/g))
-      out.push({
-        name: `${relative(ROOT, file).replace(/[^A-Za-z0-9]+/g, '_')}_${out.length + 1}.ts`,
-        code: `export {};\n${m[1]}`,
-      });
+      if (!OTHER_IMPORTS.test(m[1]!))
+        out.push({
+          name: `${relative(ROOT, file).replace(/[^A-Za-z0-9]+/g, '_')}_${out.length + 1}.ts`,
+          code: `export {};\n${m[1]}`,
+        });
   return out;
 }
 
@@ -58,18 +67,28 @@ const RESOLUTIONS = {
   bundler: { module: 'esnext', moduleResolution: 'bundler' },
 } as const;
 
-/** `tsc --strict` with skipLibCheck off on `files`, under each module resolution at once; returns failures. */
+/** The compilers a user may have: the repo's TypeScript, and the newest on the registry (in the project). */
+function compilers(): { label: string; tsc: string }[] {
+  return [join(ROOT, 'node_modules', 'typescript'), join(p.dir, 'node_modules', 'typescript')].map((dir) => ({
+    label: `typescript@${(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version}`,
+    tsc: join(dir, 'bin', 'tsc'),
+  }));
+}
+
+/**
+ * `tsc --strict` with skipLibCheck off on `files`, under each module resolution and with each compiler, all at
+ * once; returns failures. No `types` setting: what a user's tsconfig has unless they add one.
+ */
 async function typeCheck(dir: string, files: string[]): Promise<string[]> {
-  const runs = Object.entries(RESOLUTIONS).map(async ([label, resolution]) => {
-    const config = join(dir, `tsconfig.${label}.json`);
+  const runs = Object.entries(RESOLUTIONS).flatMap(([resolution, options]) => {
+    const config = join(dir, `tsconfig.${resolution}.json`);
     writeFileSync(
       config,
       JSON.stringify({
         compilerOptions: {
-          ...resolution,
+          ...options,
           target: 'es2022',
           lib: ['es2023'],
-          types: ['node'],
           strict: true,
           skipLibCheck: false,
           noEmit: true,
@@ -77,9 +96,10 @@ async function typeCheck(dir: string, files: string[]): Promise<string[]> {
         files,
       }),
     );
-    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = await runAsync(process.execPath, [tsc, '-p', config], dir);
-    return r.status === 0 ? undefined : `${label}:\n${r.output}`;
+    return compilers().map(async ({ label, tsc }) => {
+      const r = await runAsync(process.execPath, [tsc, '-p', config], dir);
+      return r.status === 0 ? undefined : `${label}, ${resolution}:\n${r.output}`;
+    });
   });
   return (await Promise.all(runs)).filter((f): f is string => f !== undefined);
 }
@@ -112,9 +132,33 @@ it('every entry point the library packages export is in MAIN_ENTRIES or PEER_ENT
 
 describe('the packed packages under tsc', { timeout: 600_000 }, () => {
   before(() => {
-    p = packedProject();
+    p = packedProject(['typescript@latest']);
   });
   after(() => p?.close());
+
+  // TypeScript 6.0 and later load @types/node only when a file asks for it (or the user's tsconfig lists it).
+  it("every entry point's declarations ask for Node's types, and @types/node is an optional peer of the supported Node range", () => {
+    const engines = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }
+    ).engines.node;
+    const without: string[] = [];
+    for (const name of ['tokenloop', '@tokenloop/web', '@tokenloop/emulator']) {
+      const dir = join(p.dir, 'node_modules', name);
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        exports: Record<string, string | { types: string }>;
+        peerDependencies?: Record<string, string>;
+        peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+      };
+      assert.equal(pkg.peerDependencies?.['@types/node'], engines, `${name}: peer @types/node`);
+      assert.equal(pkg.peerDependenciesMeta?.['@types/node']?.optional, true, `${name}: optional`);
+      for (const [key, target] of Object.entries(pkg.exports)) {
+        if (typeof target === 'string') continue;
+        if (!/^\/\/\/ <reference types="node" /m.test(readFileSync(join(dir, target.types), 'utf8')))
+          without.push(`${name} ${key}: ${target.types}`);
+      }
+    }
+    assert.deepEqual(without, []);
+  });
 
   it('tsc --strict, skipLibCheck off, node16 / nodenext / bundler: the docs and every entry, without the optional peers', async () => {
     const dir = join(p.dir, 'src-main');

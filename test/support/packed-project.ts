@@ -44,19 +44,27 @@ export function run(
   return r;
 }
 
-/** The same, without blocking (so that several can run at once). */
+/** The same, without blocking (so that several can run at once); stopped, and rejected, after `timeout` ms. */
 export function runAsync(
   command: string,
   args: string[],
   cwd: string,
+  timeout = 240_000,
 ): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} ${args.join(' ')} did not finish within ${timeout} ms:\n${output}`));
+    }, timeout);
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, output }));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, output });
+    });
   });
 }
 
@@ -78,8 +86,11 @@ export interface PackedProject {
   close(): void;
 }
 
-/** Pack every workspace package and install the tarballs (and @types/node, as a TypeScript user has). */
-export function packedProject(): PackedProject {
+/**
+ * Pack every workspace package and install the tarballs (and @types/node, as a TypeScript user has), with `extra`
+ * packages in the same `npm install`.
+ */
+export function packedProject(extra: string[] = []): PackedProject {
   for (const name of PACKAGES)
     assert.ok(existsSync(join(ROOT, 'node_modules', name, 'dist')), `${name} is built (npm run build)`);
   const work = mkdtempSync(join(tmpdir(), 'tokenloop-packaging-'));
@@ -104,7 +115,7 @@ export function packedProject(): PackedProject {
       installOutput.push(r.stdout, r.stderr);
       ok(r, `npm install ${args.join(' ')}`);
     };
-    install([...packed.map((p) => join(tarballs, p.filename)), `@types/node@^${NODE_MAJOR}`]);
+    install([...packed.map((p) => join(tarballs, p.filename)), `@types/node@^${NODE_MAJOR}`, ...extra]);
     return {
       work,
       dir,

@@ -1,3 +1,5 @@
+// Every entry point asks for Node's types: TypeScript 6+ loads none unless asked (test/packaging-types.test.ts).
+/// <reference types="node" preserve="true" />
 // tokenloop/client: the client and the encrypted file store, without the rest of the public surface — for
 // programs that start often and mostly read the cache (the tokenloop CLI's `token`). This file only re-exports.
 export { createTokenClient } from './client/create-client.js';

@@ -1,3 +1,5 @@
+// Every entry point asks for Node's types: TypeScript 6+ loads none unless asked (test/packaging-types.test.ts).
+/// <reference types="node" preserve="true" />
 // tokenloop: OAuth 2.0 / OpenID Connect sign-in and token handling. This file only re-exports.
 
 // The client: flows + token cache for one app registration.

@@ -1,3 +1,5 @@
+// Every entry point asks for Node's types: TypeScript 6+ loads none unless asked (test/packaging-types.test.ts).
+/// <reference types="node" preserve="true" />
 // @tokenloop/web: "Sign in with Microsoft" for Node web apps and bearer-token protection for APIs. Adapters:
 // `@tokenloop/web/express`, `@tokenloop/web/fastify`; Redis sessions: `@tokenloop/web/redis` (kept out of this
 // entry so that its declarations never name the optional peer ioredis). This file only re-exports.

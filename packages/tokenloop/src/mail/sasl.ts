@@ -1,3 +1,5 @@
+// Every entry point asks for Node's types: TypeScript 6+ loads none unless asked (test/packaging-types.test.ts).
+/// <reference types="node" preserve="true" />
 import { TokenloopError } from '../errors/errors.js';
 
 function checkUser(user: string): void {
