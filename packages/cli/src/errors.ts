@@ -53,9 +53,22 @@ export function exitCodeOf(err: LibraryError): ExitCode {
   return BY_CODE[err.code] ?? EXIT.failure;
 }
 
+/**
+ * The lines of a message our own code wrote as lines (the emulator's LinesError: what is wrong, then one problem
+ * per line), else undefined.
+ */
+function ownLines(err: unknown): [string, ...string[]] | undefined {
+  const lines = (err as { lines?: unknown } | null)?.lines;
+  return Array.isArray(lines) && lines.length > 0 && lines.every((l) => typeof l === 'string')
+    ? (lines as [string, ...string[]])
+    : undefined;
+}
+
 /** What an error says to a user and its exit code, without printing anything (the mail proxy's replies). */
 export function describeError(err: unknown): {
   message: string;
+  /** Further lines of the message (one problem each), each printed as a line of its own. */
+  details?: string[];
   hint?: string | undefined;
   exitCode: ExitCode;
   /** Not a user error: a bug to report. */
@@ -64,8 +77,10 @@ export function describeError(err: unknown): {
   if (err instanceof CliError) return { message: err.message, hint: err.hint, exitCode: err.exitCode };
   if (isLibraryError(err)) return { message: err.message, hint: err.remediation, exitCode: exitCodeOf(err) };
   const e = err as { name?: string; code?: string; message?: string };
-  if (e?.name === 'EmulatorOptionsError')
-    return { message: e.message ?? 'invalid options', exitCode: EXIT.usage };
+  if (e?.name === 'EmulatorOptionsError') {
+    const [message, ...details] = ownLines(err) ?? [e.message ?? 'invalid options'];
+    return { message, details, exitCode: EXIT.usage };
+  }
   if (e?.code?.startsWith?.('commander.')) return { message: e.message ?? 'usage', exitCode: EXIT.usage };
   return {
     message: `unexpected error: ${e?.message ?? String(err)}`,
@@ -84,6 +99,20 @@ export function setContextualFix(fix: ContextualFix | undefined): void {
 }
 
 /**
+ * The fix for an error: the running command's own (it knows its settings: TLS trust, https), else the error's,
+ * else the one for its exit code (exit 3: what to check when a provider cannot be reached). `doctor` asks too.
+ */
+export async function fixFor(
+  err: unknown,
+  described: { hint?: string | undefined; exitCode: ExitCode } = describeError(err),
+  where: 'command' | 'doctor' = 'command',
+): Promise<string | undefined> {
+  const own = (await contextualFix?.(err).catch(() => undefined)) ?? described.hint;
+  if (own !== undefined || described.exitCode !== EXIT.temporary) return own;
+  return (await import('./client/network-fix.js')).unreachableFix(where);
+}
+
+/**
  * The ONE place that turns any error into what the user sees and an exit code. User errors get one clear
  * line and what to do about it (the library's AADSTS remediation); only unexpected errors show a stack, and
  * only with TOKENLOOP_DEBUG set. Library messages never contain tokens or secrets.
@@ -95,10 +124,12 @@ export async function reportError(
   const e = err as { code?: string; stack?: string };
   if (e?.code?.startsWith?.('commander.')) return EXIT.usage; // commander printed it already
   const described = describeError(err);
-  const { message, exitCode, unexpected } = described;
-  const hint = (await contextualFix?.(err).catch(() => undefined)) ?? described.hint;
-  // S74: messages carry what providers said (error descriptions, names): shown as text, never as controls.
+  const { message, details, exitCode, unexpected } = described;
+  const hint = await fixFor(err, described);
+  // S74: messages carry what providers said (error descriptions, names): shown as text, never as controls. A
+  // message of several lines, each quoted on its own line: a line break inside a line stays escaped.
   write(`tokenloop: ${terminalText(message)}`);
+  for (const line of details ?? []) write(`  ${terminalText(line)}`);
   // Issue 14, findings 4 and 7: one label for what to do about an error, and it works when followed.
   if (hint) write(`  fix: ${terminalText(hint)}`);
   if (unexpected) {

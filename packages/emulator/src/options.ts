@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { EmulatorSettings } from './context.js';
+import { LinesError } from './errors/lines-error.js';
 import type { ConfigFile } from './directory/schema.js';
 
 /** Options of {@link startEmulator}. */
@@ -26,7 +27,7 @@ export interface EmulatorOptions {
 }
 
 /** A problem with the options or config given to the emulator: a user error, reported without a stack. */
-export class EmulatorOptionsError extends Error {
+export class EmulatorOptionsError extends LinesError {
   override name = 'EmulatorOptionsError';
 }
 

@@ -82,7 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   try {
     loaded = await loadDirectory(options.config);
   } catch (err) {
-    if (err instanceof DirectoryConfigError) throw new EmulatorOptionsError(err.message);
+    if (err instanceof DirectoryConfigError) throw new EmulatorOptionsError(err.lines);
     throw err;
   }
   const settings: EmulatorSettings = {

@@ -50,7 +50,9 @@ export function jsonLine(value: unknown): string {
 /**
  * S74, terminal and tab-separated text: a provider's string shown as one field of one line — `\n`, `\r`, `\t`,
  * `\xNN` for other controls, `\uNNNN` for bidirectional controls and line separators — so it cannot start a
- * line, split a field, move the cursor, set the window title or reorder what follows.
+ * line, split a field, move the cursor, set the window title or reorder what follows. A message of several lines
+ * of our own (a headline, then one problem per line) is printed line by line, each line through this
+ * (errors.ts reportError).
  */
 export function terminalText(value: unknown): string {
   return String(value).replace(

@@ -1,11 +1,13 @@
 import { X509Certificate } from 'node:crypto';
+import { LinesError } from '../errors/lines-error.js';
 import { firstPartyApps } from './first-party.js';
 import { stableGuid } from './ids.js';
 import { buildManagedIdentities } from './managed-identities.js';
 import { type App, type Directory, isPublicClient, type Tenant, type User } from './model.js';
 import type { AppInput, ConfigInput, TenantInput, UserInput } from './schema.js';
 
-export class DirectoryConfigError extends Error {
+/** A config that cannot be used; an invalid one names each problem on a line of its own. */
+export class DirectoryConfigError extends LinesError {
   override name = 'DirectoryConfigError';
 }
 

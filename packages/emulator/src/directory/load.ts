@@ -18,7 +18,7 @@ export async function loadConfig(raw: unknown, source = 'config'): Promise<Loade
   const { configInput, describeIssues } = await import('./schema.js');
   const parsed = configInput.safeParse(raw);
   if (!parsed.success) {
-    throw new DirectoryConfigError(`${source} is invalid:\n  ${describeIssues(parsed.error).join('\n  ')}`);
+    throw new DirectoryConfigError([`${source} is invalid:`, ...describeIssues(parsed.error)]);
   }
   const config: ConfigInput = parsed.data;
   checkConfigLimits(config); // S93
