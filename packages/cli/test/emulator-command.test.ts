@@ -22,6 +22,10 @@ interface Ready {
     appIdUri?: string;
   }[];
   users: { username: string; password: string; tenantId: string }[];
+  managedIdentities: {
+    identityHeader?: string;
+    identities: { kind: string; name: string; clientId: string; principalId: string; resourceId: string }[];
+  };
 }
 
 function start(args: string[]): { child: ChildProcess; ready: Promise<Ready> } {
@@ -49,11 +53,40 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    child.once('close', (code) => resolve({ code, stdout, stderr })); // after the last output
   });
 }
 
 describe('tokenloop emulator', () => {
+  it('names its managed identities and the App Service identity header (JSON line and admin API), so Azure SDK code can be pointed at them', async () => {
+    const { child, ready } = start(['--data-dir', tempDir()]);
+    try {
+      const r = await ready;
+      const m = r.managedIdentities;
+      assert.match(m.identityHeader ?? '', /^\S{16,}$/);
+      assert.deepEqual(m.identities.map((i) => i.kind).sort(), [
+        'system-assigned',
+        'user-assigned',
+        'user-assigned',
+      ]);
+      for (const i of m.identities) {
+        assert.match(i.clientId, /^[0-9a-f-]{36}$/);
+        assert.match(i.resourceId, /^\/subscriptions\/[0-9a-f-]{36}\/resourceGroups\//);
+      }
+      const admin = (await (await fetch(`${r.url}/_emulator/api/directory`)).json()) as Ready;
+      assert.deepEqual(admin.managedIdentities, m);
+      // The identity's token, as ManagedIdentityCredential would ask App Service's endpoint for it.
+      const user = m.identities.find((i) => i.kind === 'user-assigned')!;
+      const res = await fetch(
+        `${r.url}/msi/token?api-version=2019-08-01&resource=https://management.azure.com&client_id=${user.clientId}`,
+        { headers: { 'X-IDENTITY-HEADER': m.identityHeader! } },
+      );
+      assert.equal(res.status, 200);
+    } finally {
+      await stop(child);
+    }
+  });
+
   it('prints exactly one JSON line with the sample directory, stable across restarts', async () => {
     const dataDir = tempDir();
     const first = start(['--data-dir', dataDir]);

@@ -56,6 +56,7 @@ export function readyLine(e: RunningEmulator) {
       ...(a.appIdUri ? { appIdUri: a.appIdUri } : {}),
     })),
     users: d.users.map((u) => ({ username: u.username, password: u.password, tenantId: u.tenantId })),
+    managedIdentities: d.managedIdentities,
   };
 }
 
@@ -92,6 +93,7 @@ function describe(e: RunningEmulator, readyMs: number, autoLogin: string | undef
           ]
         : []),
     ]),
+    ...identityLines(e.url, d.managedIdentities),
     '',
     'Press Ctrl-C to stop.',
     '',
@@ -109,4 +111,23 @@ function waitForSignal(): Promise<void> {
     process.on('SIGINT', done);
     process.on('SIGTERM', done);
   });
+}
+
+/** Managed identities and the variables that point Azure SDK code at them (docs/azure-sdk.md). */
+function identityLines(
+  url: string,
+  m: ReturnType<RunningEmulator['directory']>['managedIdentities'],
+): string[] {
+  if (m.identities.length === 0) return [];
+  return [
+    '',
+    '  Managed identities (IDENTITY_ENDPOINT=' +
+      `${url}/msi/token${m.identityHeader ? ` IDENTITY_HEADER=${m.identityHeader}` : ''}, or AZURE_POD_IDENTITY_AUTHORITY_HOST=${url}):`,
+    ...m.identities.flatMap((i) => [
+      `    ${i.name} [${i.kind}]`,
+      `      client id     ${i.clientId}`,
+      `      principal id  ${i.principalId}`,
+      `      resource id   ${i.resourceId}`,
+    ]),
+  ];
 }

@@ -6,7 +6,14 @@ import {
   checkCertificate,
   DirectoryConfigError,
 } from '../directory/build.js';
-import { type App, isPublicClient, type Scenarios, type Tenant, type User } from '../directory/model.js';
+import {
+  type App,
+  isPublicClient,
+  type ManagedIdentities,
+  type Scenarios,
+  type Tenant,
+  type User,
+} from '../directory/model.js';
 import { takeRoom } from '../directory/limits.js';
 import type { AppInput, TenantInput, UserInput } from '../directory/schema.js';
 
@@ -31,6 +38,19 @@ export interface DirectorySummary {
     roles?: string[];
   }[];
   users: { username: string; password: string; tenantId: string; id: string; displayName: string }[];
+  /** The managed identities IMDS and the App Service endpoint hand out tokens for (docs/azure-sdk.md). */
+  managedIdentities: {
+    /** The App Service protocol's `IDENTITY_HEADER`; absent: that endpoint refuses every request. */
+    identityHeader?: string;
+    identities: {
+      kind: 'system-assigned' | 'user-assigned';
+      name: string;
+      tenantId: string;
+      clientId: string;
+      principalId: string;
+      resourceId: string;
+    }[];
+  };
 }
 
 export function summarizeApp(app: App): DirectorySummary['apps'][number] {
@@ -61,6 +81,22 @@ export function summarizeDirectory(ctx: EmulatorContext): DirectorySummary {
       tenantId: u.tenantId,
       id: u.id,
       displayName: u.displayName,
+    })),
+    managedIdentities: summarizeIdentities(ctx.directory.managedIdentities),
+  };
+}
+
+function summarizeIdentities(m: ManagedIdentities): DirectorySummary['managedIdentities'] {
+  const all = [...(m.systemAssigned ? [m.systemAssigned] : []), ...m.userAssigned];
+  return {
+    ...(m.identityHeader ? { identityHeader: m.identityHeader } : {}),
+    identities: all.map(({ kind, name, tenantId, clientId, principalId, resourceId }) => ({
+      kind,
+      name,
+      tenantId,
+      clientId,
+      principalId,
+      resourceId,
     })),
   };
 }
