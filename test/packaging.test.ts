@@ -147,6 +147,40 @@ describe('the packed packages, installed into a new project', { timeout: 600_000
     assert.equal(pkg.optionalDependencies['@tokenloop/cli'], pkg.version, 'the CLI comes with the library');
   });
 
+  // The library's command without @tokenloop/cli (left out by --omit=optional, or not found on the registry: an
+  // optional dependency that cannot be installed is skipped): it names what is missing and the commands that
+  // install it, whatever the reason. `npm install --global` of the library tarball alone, as a user may do.
+  it("the library's command alone (no @tokenloop/cli) names the missing package and the commands that install it", () => {
+    const prefix = join(p.work, 'global');
+    const lib = p.packed.find((k) => k.name === 'tokenloop')!;
+    ok(
+      run(
+        'npm',
+        [
+          'install',
+          '--global',
+          '--prefix',
+          prefix,
+          '--omit=optional',
+          '--prefer-offline',
+          join(p.work, 'tarballs', lib.filename),
+        ],
+        p.work,
+      ),
+      'npm install --global tokenloop.tgz --omit=optional',
+    );
+    const bin = join(prefix, process.platform === 'win32' ? '' : 'bin', 'tokenloop');
+    const r = run(bin, ['--help'], p.work);
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(r.stderr.split('\n'), [
+      `tokenloop: the command line is not installed: the tokenloop command of the library tokenloop ${lib.version} hands over to the package @tokenloop/cli (an optional dependency), which is not installed next to it.`,
+      `  fix: npm uninstall --global tokenloop && npm install --global @tokenloop/cli@${lib.version}   (the command for good; it brings the library)`,
+      `  fix: npm install @tokenloop/cli@${lib.version}   (in a project that depends on tokenloop)`,
+      '',
+    ]);
+  });
+
   it('npx tokenloop emulator --port 0 --json serves discovery, and stops on SIGTERM', async () => {
     const home = join(p.work, 'home');
     mkdirSync(home, { mode: 0o700 });
