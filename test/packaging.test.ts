@@ -3,7 +3,7 @@
 // The TypeScript side is in packaging-types.test.ts.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -30,6 +30,27 @@ const MAIN_ENTRIES = [
 ];
 
 let p: PackedProject;
+
+// One Node range: a version floor the READMEs or docs state ("22.13+", "22.13 or later") is the one `engines` gives
+// for that line.
+it('every Node version floor stated in the READMEs and docs/ is the one engines gives for its line', () => {
+  const engines = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { engines: { node: string } }
+  ).engines.node;
+  const floors = new Map(
+    [...engines.matchAll(/(?:\^|>=)(\d+)(?:\.(\d+))?/g)].map((m) => [m[1]!, `${m[1]}.${m[2] ?? 0}`]),
+  );
+  const docs = ['README.md', ...PACKAGES.map((n) => `packages/${n.replace(/^@tokenloop\//, '')}/README.md`)];
+  for (const f of readdirSync(join(ROOT, 'docs'))) if (f.endsWith('.md')) docs.push(`docs/${f}`);
+  const wrong: string[] = [];
+  for (const doc of docs)
+    for (const m of readFileSync(join(ROOT, doc), 'utf8').matchAll(/\b(\d{2})\.(\d+)(?:\+| or later)/g)) {
+      const floor = floors.get(m[1]!);
+      if (floor !== undefined && floor !== `${m[1]}.${m[2]}`)
+        wrong.push(`${doc}: ${m[0]} (engines: ${floor})`);
+    }
+  assert.deepEqual(wrong, []);
+});
 
 describe('the packed packages, installed into a new project', { timeout: 600_000 }, () => {
   before(() => {

@@ -332,7 +332,7 @@ export function buildProgram(): Command {
     .option('--config <file>', 'directory config (JSON): tenants, apps, users; default: built-in sample')
     .option(
       '--data-dir <dir>',
-      'where signing keys and the local CA are kept (default: $TOKENLOOP_HOME/emulator or ~/.local/share/tokenloop/emulator)',
+      'where signing keys and the local CA are kept (default: $TOKENLOOP_HOME/emulator, else $XDG_DATA_HOME/tokenloop/emulator, else ~/.local/share/tokenloop/emulator)',
     )
     .option('--auto-login <username>', 'complete every sign-in and device code as this user, without pages')
     .addOption(

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { Agent, fetch as undiciFetch } from 'undici';
+import { defaultDataDir } from '@tokenloop/emulator';
+import { buildProgram } from '../src/main.ts';
 import { tempDir } from './support/cli.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'tokenloop.js');
@@ -198,6 +201,27 @@ describe('tokenloop emulator', () => {
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
       assert.equal(r.stdout, '', 'nothing on stdout');
+    }
+  });
+
+  // One rule for the default data folder: the emulator's defaultDataDir follows it, and --help and the README
+  // state it in the same words.
+  it('--data-dir: --help and the README state the default folder as defaultDataDir finds it', () => {
+    const RULE =
+      '$TOKENLOOP_HOME/emulator, else $XDG_DATA_HOME/tokenloop/emulator, else ~/.local/share/tokenloop/emulator';
+    const flat = (text: string) => text.replaceAll('`', '').replace(/\s+/g, ' ');
+    const help = buildProgram()
+      .commands.find((c) => c.name() === 'emulator')!
+      .helpInformation();
+    assert.ok(flat(help).includes(RULE), `--help states: ${RULE}\n${help}`);
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
+    assert.ok(flat(readme).includes(RULE), `README states: ${RULE}`);
+    // Each step of the rule, with only its variable set (the last with none), is what defaultDataDir gives.
+    for (const step of RULE.split(', else ')) {
+      const variable = /^\$(\w+)/.exec(step)?.[1];
+      const env = variable ? { [variable]: '/set' } : {};
+      const expected = step.replace(/^\$\w+/, '/set').replace(/^~/, homedir());
+      assert.equal(defaultDataDir(env), expected, step);
     }
   });
 
