@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { reportError } from './errors.js';
+import { CliError, reportError } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { VERSION } from './version.js';
 
@@ -18,6 +18,20 @@ function collectOne(value: string, previous: string[] = []): string[] {
 
 function collect(value: string, previous: string[] = []): string[] {
   return previous.concat(value.split(/[ ,]+/).filter(Boolean));
+}
+
+/**
+ * `--resource`: an Entra resource is an absolute URI or an app id (GUID); anything else is refused before a
+ * provider is asked (issue 14 (independent eyes), finding 7), with a command that works.
+ */
+function resourceUri(value: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\S/i.test(value) && URL.canParse(value)) return value;
+  if (/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i.test(value)) return value;
+  throw new CliError(
+    `--resource must be a resource URI or app id, got ${JSON.stringify(value)}`,
+    EXIT.usage,
+    'e.g. Microsoft Graph: `tokenloop token --resource https://graph.microsoft.com`',
+  );
 }
 
 /** The options every command that talks to a provider accepts (flags > environment > profile > defaults). */
@@ -77,9 +91,14 @@ export function buildProgram(): Command {
         'ask the provider to show sign-in, the account picker or consent',
       ).choices(['select_account', 'login', 'consent']),
     )
-    .option('--browser', 'use the browser even when none seems available (e.g. through ssh -L)')
     .addOption(
-      new Option('--timeout <seconds>', 'give up waiting after this long')
+      new Option(
+        '--browser',
+        'use the browser even when none seems available (e.g. through ssh -L)',
+      ).conflicts(['device', 'useDeviceCode']),
+    )
+    .addOption(
+      new Option('--timeout <seconds>', 'give up waiting after this long (10 to 3600 seconds)')
         .argParser(integer('--timeout', 10, 3600))
         .default(300),
     )
@@ -97,9 +116,11 @@ export function buildProgram(): Command {
       ),
     { user: true },
   )
-    .option(
-      '--resource <uri>',
-      'an Entra resource, e.g. https://outlook.office.com (asks for its .default scope)',
+    .addOption(
+      new Option(
+        '--resource <uri>',
+        'an Entra resource, e.g. https://outlook.office.com (asks for its .default scope)',
+      ).argParser(resourceUri),
     )
     .addOption(
       new Option('-f, --format <format>', 'output format')

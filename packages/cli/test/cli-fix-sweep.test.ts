@@ -15,11 +15,26 @@ import {
 } from '../../tokenloop/test/support/scripted-provider.js';
 import { BIN, type CliRun, baseEnv, freshHome, runCli } from './support/cli.js';
 
-/** The command a `fix:` line names (the first `tokenloop …` between backticks), if any. */
+/**
+ * The command a `fix:` line names (the first `tokenloop …`, `unset VAR` or `export VAR=…` between backticks), if
+ * any.
+ */
 function fixCommand(stderr: string): string | undefined {
   const line = stderr.split('\n').find((l) => /^\s+fix: /.test(l));
-  return line ? /`(tokenloop [^`]+)`/.exec(line)?.[1] : undefined;
+  return line ? /`((?:tokenloop|unset|export) [^`]+)`/.exec(line)?.[1] : undefined;
 }
+
+/** A fix that changes the person's shell (`unset VAR`, `export VAR=value`): done to the world's environment. */
+function shellFix(fix: string, env: NodeJS.ProcessEnv): boolean {
+  const unset = /^unset ([A-Z_][A-Z0-9_]*)$/.exec(fix);
+  if (unset) delete env[unset[1]!];
+  const set = /^export ([A-Z_][A-Z0-9_]*)=(\S+)$/.exec(fix);
+  if (set) env[set[1]!] = set[2]!;
+  return unset !== null || set !== null;
+}
+
+const FORM_BROWSER = join(import.meta.dirname, 'support', 'form-browser.mjs');
+const CONTOSO = SAMPLE_IDS.contoso;
 
 /** Runs a printed command through a real shell, as a person pasting it would, with `tokenloop` being this CLI. */
 function runShell(command: string, env: NodeJS.ProcessEnv): Promise<CliRun> {
@@ -48,6 +63,11 @@ interface World {
 
 interface Situation {
   name: string;
+  /**
+   * People sign in themselves (no auto-login): `login` opens the stand-in browser, which signs in the person
+   * TL_BROWSER_USER names, else the login hint.
+   */
+  people?: boolean;
   /** Brings the world into the situation. */
   setup?: (w: World) => Promise<void>;
   /** The command that fails (EMULATOR and TLS stand for the URLs), its exit code, what it must say. */
@@ -57,12 +77,17 @@ interface Situation {
   /** The command that must work once the fixes were followed (default: `command`). */
   retry?: string[];
   /** What the person does that a command cannot (the test stands in). */
-  beforeFix?: (w: World) => void;
+  beforeFix?: (w: World) => void | Promise<void>;
+  /** What must still hold once the command works (e.g. a saved profile left as it was). */
+  after?: (w: World) => Promise<void>;
 }
 
 const cli = (w: World, ...args: string[]) =>
-  runCli(args, w.env).then((r) => assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`));
-const local = (w: World) => cli(w, 'profile', 'add', 'local', '--emulator', w.em.url);
+  runCli(args, w.env).then((r) => {
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
+    return r;
+  });
+const local = async (w: World) => void (await cli(w, 'profile', 'add', 'local', '--emulator', w.em.url));
 const signedIn = async (w: World) => {
   await local(w);
   await cli(w, 'login', '--device');
@@ -83,6 +108,29 @@ async function scriptedLogin(w: World, user: string): Promise<void> {
   const s = await scripted(w);
   s.next = user;
   await cli(w, 'login', '--device', '--issuer', s.p.url, '--client-id', s.p.clientId, '--scope', 'read');
+}
+/** People sign in as themselves, one after the other (the last one is the profile's default). */
+async function peopleSignIn(w: World, ...usernames: string[]): Promise<void> {
+  await local(w);
+  for (const u of usernames) await cli(w, 'login', '--login-hint', u);
+}
+/** A profile as saved in the world's config.json. */
+function savedProfile(w: World, name: string): { authority?: string; account?: string } | undefined {
+  const file = JSON.parse(readFileSync(join(w.env.TOKENLOOP_HOME!, 'config.json'), 'utf8')) as {
+    profiles: Record<string, { authority?: string; account?: string }>;
+  };
+  return file.profiles[name];
+}
+/** The account plain `tokenloop token` acts for. */
+async function defaultUser(w: World, ...args: string[]): Promise<string> {
+  const r = await cli(w, 'token', '--format', 'json', ...args);
+  return (JSON.parse(r.stdout) as { account: { username: string } }).account.username;
+}
+/** The world's emulator, stopped and started again on the same port (its sign-ins are gone with it). */
+async function restartEmulator(w: World): Promise<void> {
+  const port = Number(new URL(w.em.url).port);
+  await w.em.close();
+  w.em = await startEmulator({ port, autoLogin: 'bob', settings: { deviceCodeInterval: 1 } });
 }
 async function httpsEmulator(w: World): Promise<RunningEmulator> {
   w.tls = await startEmulator({
@@ -215,6 +263,172 @@ const situations: Situation[] = [
     exit: 2,
     says: /cannot verify the TLS certificate/,
   },
+  {
+    name: 'a one-off --tenant for an account of another tenant (S132: the fix leaves the profile as it was)',
+    people: true,
+    setup: (w) =>
+      peopleSignIn(
+        w,
+        'alice@contoso.onmicrosoft.com',
+        'carol@fabrikam.onmicrosoft.com',
+        'bob@contoso.onmicrosoft.com',
+      ),
+    command: ['token', '--tenant', 'fabrikam.onmicrosoft.com', '--account', 'carol'],
+    exit: 4,
+    says: /no account "carol" is signed in for tenant fabrikam\.onmicrosoft\.com/,
+    beforeFix: (w) => {
+      w.env.TL_BROWSER_USER = 'carol@fabrikam.onmicrosoft.com'; // the person types her whole username
+    },
+    after: async (w) => {
+      assert.equal(
+        savedProfile(w, 'local')?.authority,
+        `${w.em.url}/organizations`,
+        'the profile keeps its authority',
+      );
+      assert.equal(await defaultUser(w), 'bob@contoso.onmicrosoft.com', 'and its default account');
+      assert.equal(await defaultUser(w, '--account', 'alice'), 'alice@contoso.onmicrosoft.com');
+    },
+  },
+  {
+    name: 'a one-off provider given by flags while a working profile is in use (S132: the fix does not overwrite it)',
+    setup: signedIn,
+    command: ['token', '--authority', 'LOCALHOST/organizations', '--client-id', SAMPLE_IDS.publicApp],
+    exit: 4,
+    says: /sign-in required/,
+    after: async (w) => {
+      assert.equal(savedProfile(w, 'local')?.authority, `${w.em.url}/organizations`, 'local is as it was');
+      assert.equal(await defaultUser(w, '--profile', 'local'), 'bob@contoso.onmicrosoft.com');
+    },
+  },
+  {
+    name: 'S131 a tenant-specific profile named with --profile has two accounts of its tenant and no default',
+    people: true,
+    setup: async (w) => {
+      await peopleSignIn(
+        w,
+        'alice@contoso.onmicrosoft.com',
+        'bob@contoso.onmicrosoft.com',
+        'carol@fabrikam.onmicrosoft.com',
+      );
+      await cli(
+        w,
+        'profile',
+        'add',
+        'contoso',
+        '--authority',
+        `${w.em.url}/${CONTOSO}`,
+        '--client-id',
+        SAMPLE_IDS.publicApp,
+      );
+    },
+    command: ['token', '--profile', 'contoso'],
+    exit: 2,
+    says: /2 accounts are signed in \(alice@contoso\.onmicrosoft\.com, bob@contoso\.onmicrosoft\.com\) and none is the default/,
+    after: async (w) => {
+      assert.equal(
+        await defaultUser(w),
+        'carol@fabrikam.onmicrosoft.com',
+        'the profile in use keeps its default',
+      );
+    },
+  },
+  {
+    name: 'account use NAME for someone not signed in: the fix signs them in',
+    people: true,
+    setup: (w) => peopleSignIn(w, 'alice@contoso.onmicrosoft.com'),
+    command: ['account', 'use', 'carol'],
+    exit: 4,
+    says: /no account "carol" is signed in[^]*fix: .*`tokenloop login [^`]*--login-hint carol`/,
+    beforeFix: (w) => {
+      w.env.TL_BROWSER_USER = 'carol@fabrikam.onmicrosoft.com';
+    },
+  },
+  {
+    name: 'token --account NAME (no @) for someone not signed in: the fix signs in as NAME',
+    people: true,
+    setup: (w) => peopleSignIn(w, 'alice@contoso.onmicrosoft.com'),
+    command: ['token', '--account', 'carol'],
+    exit: 4,
+    says: /no account "carol" is signed in[^]*fix: .*`tokenloop login [^`]*--login-hint carol`/,
+    beforeFix: (w) => {
+      w.env.TL_BROWSER_USER = 'carol@fabrikam.onmicrosoft.com';
+    },
+  },
+  {
+    name: 'the provider does not answer (exit 3): the fix checks it, once the network is back',
+    setup: async (w) => {
+      await signedIn(w);
+      const port = Number(new URL(w.em.url).port);
+      await w.em.close();
+      w.em = { url: `http://127.0.0.1:${port}`, close: async () => {} } as RunningEmulator;
+    },
+    command: ['token', '--force-refresh'],
+    exit: 3,
+    says: /cannot reach/,
+    beforeFix: restartEmulator,
+  },
+  {
+    name: 'token --resource that is not a URI',
+    setup: signedIn,
+    command: ['token', '--resource', 'notauri'],
+    exit: 2,
+    says: /--resource/,
+    retry: ['token', '--resource', 'https://graph.microsoft.com'],
+  },
+  {
+    name: 'profile remove of a profile that does not exist',
+    setup: local,
+    command: ['profile', 'remove', 'nope'],
+    exit: 2,
+    says: /no profile named "nope"/,
+    retry: ['profile', 'remove', 'local'],
+  },
+  {
+    name: 'profile add with an authority that is not a URL',
+    command: ['profile', 'add', 'x', '--authority', 'notaurl', '--client-id', SAMPLE_IDS.publicApp],
+    exit: 2,
+    says: /must be a URL/,
+    retry: [
+      'profile',
+      'add',
+      'x',
+      '--authority',
+      'EMULATOR/organizations',
+      '--client-id',
+      SAMPLE_IDS.publicApp,
+    ],
+  },
+  {
+    name: 'TOKENLOOP_PROFILE names no profile',
+    setup: async (w) => {
+      await signedIn(w);
+      w.env.TOKENLOOP_PROFILE = 'nope';
+    },
+    command: ['token'],
+    exit: 2,
+    says: /TOKENLOOP_PROFILE/,
+  },
+  {
+    name: 'the profile in use was removed and another one is left',
+    setup: async (w) => {
+      await signedIn(w);
+      await cli(w, 'profile', 'add', 'spare', '--emulator', w.em.url, '--use');
+      await cli(w, 'profile', 'remove', 'spare');
+    },
+    command: ['token'],
+    exit: 2,
+    says: /no profile is in use/,
+  },
+  {
+    name: 'whoami after the grants were revoked, the access token still cached (S134)',
+    setup: async (w) => {
+      await signedIn(w);
+      w.em.revokeUserGrants('bob');
+    },
+    command: ['whoami'],
+    exit: 4,
+    says: /sign-in required/,
+  },
 ];
 
 // Each situation has a world of its own, so they run side by side.
@@ -222,12 +436,16 @@ describe('every fix the CLI prints works when followed', { concurrency: 4 }, () 
   for (const s of situations) {
     it(`${s.name}: the fix, followed as printed, resolves it`, async () => {
       const w: World = {
-        env: baseEnv(freshHome()),
-        em: await startEmulator({ autoLogin: 'bob', settings: { deviceCodeInterval: 1 } }),
+        env: baseEnv(freshHome(), s.people ? { BROWSER: FORM_BROWSER } : {}),
+        em: await startEmulator({
+          ...(s.people ? {} : { autoLogin: 'bob' }),
+          settings: { deviceCodeInterval: 1 },
+        }),
       };
       // What a person fills in for the placeholders of a fix: the provider's URL and the app's id.
       const fill = (text: string) =>
         text
+          .replaceAll('LOCALHOST', w.em.url.replace('127.0.0.1', 'localhost'))
           .replaceAll('EMULATOR', w.em.url)
           .replaceAll('TLS', w.tls?.url ?? 'TLS')
           .replace(/\bURL\b/g, `${w.em.url}/organizations`)
@@ -239,7 +457,7 @@ describe('every fix the CLI prints works when followed', { concurrency: 4 }, () 
         assert.equal(failed.code, s.exit, failed.stderr);
         assert.match(failed.stderr, s.says);
         assert.doesNotMatch(failed.stderr, /\n\s+at |eyJ/, 'no stack trace, no token');
-        s.beforeFix?.(w);
+        await s.beforeFix?.(w);
         // Follow the fixes, one after the other, until the command works (a fix may reveal the next step).
         const followed: string[] = [];
         let last = failed;
@@ -248,12 +466,15 @@ describe('every fix the CLI prints works when followed', { concurrency: 4 }, () 
           assert.ok(fix, `step ${step}: a fix naming a command:\n${last.stderr}`);
           assert.ok(!followed.includes(fix), `the fixes go in a circle: ${followed.join(' → ')} → ${fix}`);
           followed.push(fix);
-          const ran = await runShell(fill(fix), w.env);
-          assert.equal(ran.code, 0, `the fix \`${fix}\` failed:\n${ran.stderr}`);
+          if (!shellFix(fix, w.env)) {
+            const ran = await runShell(fill(fix), w.env);
+            assert.equal(ran.code, 0, `the fix \`${fix}\` failed:\n${ran.stderr}`);
+          }
           last = await runCli(s.retry ? s.retry.map(fill) : command, w.env);
           if (last.code === 0) break;
         }
         assert.equal(last.code, 0, `after ${followed.join(' → ')}:\n${last.stderr}`);
+        await s.after?.(w);
       } finally {
         await w.em.close();
         await w.tls?.close();
@@ -341,6 +562,8 @@ describe('every tokenloop command named in a message exists as written (a source
       profileName: 'work',
       profile: undefined,
       authority: 'https://login.example.com/organizations',
+      baseAuthority: 'https://login.example.com/organizations',
+      tenant: undefined,
       issuer: undefined,
       clientId: 'app',
       clientSecret: undefined,
@@ -363,5 +586,21 @@ describe('every tokenloop command named in a message exists as written (a source
     ];
     assert.match(lines[1]!, /--login-hint 'o'\\''brien@example\.com'/, 'values quoted for a shell');
     for (const line of lines) assert.deepEqual(await check(line), [], line);
+    // The options that make another command look where a failed one did (whereFlags), on every command that
+    // fixes name with them.
+    const { whereFlags } = await import('../src/commands/login/login-command.js');
+    const where = whereFlags(
+      {
+        ...base,
+        authority: 'https://login.example.com/contoso.com',
+        tenant: 'contoso.com',
+        caFile: '/ca.pem',
+        sources: { authority: 'flag', clientId: 'flag', tenant: 'flag', caFile: 'flag' },
+      },
+      undefined,
+    );
+    assert.ok(where.includes('--tenant') && where.includes('--authority'), where.join(' '));
+    for (const command of ['token', 'whoami', 'accounts', 'account use NAME', 'logout --all'])
+      assert.deepEqual(await check(`tokenloop ${command} ${where.join(' ')}`), [], command);
   });
 });

@@ -153,6 +153,73 @@ describe('S130 a token is handed out only for the tenant the authority or --tena
     assert.deepEqual(em.stats().token_requests, {}, 'no token request');
   });
 
+  it('S131 accounts, status, whoami and account use know the accounts token can use in a profile, and no others', async () => {
+    const usernames = (json: string) =>
+      (JSON.parse(json) as { username: string; default: boolean }[]).map(
+        (a) => `${a.username}${a.default ? '*' : ''}`,
+      );
+    const listed = async (...args: string[]) => {
+      const r = await runCli(['accounts', '--json', ...args], env);
+      assert.equal(r.code, 0, r.stderr);
+      return usernames(r.stdout).sort();
+    };
+    assert.deepEqual(await listed('--profile', 'fabrikam-id'), [`${USERS.carol.username}*`]);
+    assert.deepEqual(await listed('--profile', 'contoso-id'), [
+      USERS.alice.username,
+      `${USERS.bob.username}*`,
+    ]);
+    assert.deepEqual(await listed('--profile', 'consumers'), []);
+    assert.deepEqual(await listed('--profile', 'orgs', '--tenant', FABRIKAM), [`${USERS.carol.username}*`]);
+    const text = await runCli(['accounts', '--profile', 'contoso-id'], env);
+    assert.doesNotMatch(text.stdout, /carol/);
+
+    const status = await runCli(['status', '--json'], env);
+    assert.equal(status.code, 0, status.stderr);
+    const views = (
+      JSON.parse(status.stdout) as {
+        profiles: { name: string; accounts: { username: string; default: boolean }[] }[];
+      }
+    ).profiles;
+    for (const [name, p] of Object.entries(PROFILES)) {
+      const view = views.find((v) => v.name === name)!;
+      const want = (Object.keys(USERS) as User[]).filter((u) => p.admits(USERS[u].tid));
+      assert.deepEqual(
+        view.accounts.map((a) => a.username).sort(),
+        want.map((u) => USERS[u].username).sort(),
+        `status: ${name}`,
+      );
+      const byDefault = expected(p.admits, undefined);
+      assert.deepEqual(
+        view.accounts.filter((a) => a.default).map((a) => a.username),
+        typeof byDefault === 'string' ? [USERS[byDefault].username] : [],
+        `status: the default of ${name} is the account token uses`,
+      );
+    }
+
+    // status --profile NAME: that profile, marked in use only when it is (orgs is).
+    const one = await runCli(['status', '--profile', 'fabrikam-id'], env);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout, /^ {2}fabrikam-id\n/);
+    assert.doesNotMatch(one.stdout, /in use|contoso-id|orgs/);
+    assert.match((await runCli(['status', '--profile', 'orgs'], env)).stdout, /^\* orgs \(in use\)\n/);
+
+    const whoami = await runCli(['whoami', '--profile', 'fabrikam-domain'], env);
+    assert.equal(whoami.code, 4, whoami.stderr);
+    const mine = await runCli(['whoami', '--profile', 'fabrikam-id', '--json'], env);
+    assert.equal(mine.code, 0, mine.stderr);
+    assert.equal(
+      (JSON.parse(mine.stdout) as { userPrincipalName: string }).userPrincipalName,
+      USERS.carol.username,
+    );
+
+    const config = () => readFileSync(join(env.TOKENLOOP_HOME!, 'config.json'), 'utf8');
+    const before = config();
+    const use = await runCli(['account', 'use', 'alice', '--profile', 'fabrikam-id'], env);
+    assert.equal(use.code, 4, use.stderr);
+    assert.match(use.stderr, /no account "alice" is signed in for tenant/);
+    assert.equal(config(), before, 'no profile changed');
+  });
+
   it('S130 once Carol signs in through the domain authority, the domain profile has her, and only her', async () => {
     const login = await runCli(
       ['login', '--profile', 'fabrikam-domain', '--login-hint', USERS.carol.username],

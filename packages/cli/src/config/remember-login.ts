@@ -10,12 +10,25 @@ export function connectionFromFlags(settings: Settings): boolean {
   return s.authority === 'flag' || s.issuer === 'flag' || s.clientId === 'flag';
 }
 
-function sameConnection(p: Profile, settings: Settings): boolean {
+/** Does a saved profile sign in where these settings do (provider and app; a one-off --tenant aside)? */
+export function sameConnection(p: Profile, settings: Settings): boolean {
   return (
     p.clientId === settings.clientId &&
-    (settings.authority !== undefined
-      ? p.authority === settings.authority && p.issuer === undefined
+    (settings.baseAuthority !== undefined
+      ? p.authority === settings.baseAuthority && p.issuer === undefined
       : p.issuer === settings.issuer)
+  );
+}
+
+/**
+ * S132: do this run's flags sign in somewhere else than the saved profile in use (another provider or app)? Then a
+ * login with them must not be saved over that profile: they are a one-off, or another profile's.
+ */
+export function flagsLeaveProfile(settings: Settings): boolean {
+  return (
+    settings.profile !== undefined &&
+    connectionFromFlags(settings) &&
+    !sameConnection(settings.profile, settings)
   );
 }
 
@@ -30,16 +43,24 @@ function freeName(taken: Record<string, Profile>): string {
  * that profile is put in use, so that the next plain `tokenloop token` works. Settings from the environment
  * (AZURE_*) stay where they are and nothing is written for them.
  * Finding 2: the account just signed in becomes the default account of that profile (or of the profile in
- * use), as `gh auth login` switches the active account. Returns what to tell the user, and the profile.
+ * use), as `gh auth login` switches the active account — unless it is not the account the login was asked for
+ * (`asked: false`, S133). S132: `--tenant` is a one-off: it is never saved, and a login with it changes no
+ * profile. Returns what to tell the user, and the profile.
  */
 export async function rememberLogin(
   configDir: string,
   settings: Settings,
   explicitProfile: string | undefined,
-  signedIn: { account: AccountInfo | undefined; accountCount: number },
+  signedIn: { account: AccountInfo | undefined; accountCount: number; asked: boolean },
 ): Promise<{ said: string[]; profile: string | undefined }> {
   const said: string[] = [];
   const saving = connectionFromFlags(settings);
+  if (!saving && settings.tenant !== undefined && settings.profileName !== undefined) {
+    said.push(
+      `Signed in at tenant ${settings.tenant} for commands that name it (--tenant ${settings.tenant}); profile "${settings.profileName}" is unchanged.`,
+    );
+    return { said, profile: settings.profileName };
+  }
   if (!saving && (settings.profileName === undefined || settings.profile === undefined))
     return { said, profile: undefined };
   if (explicitProfile !== undefined) checkProfileName(explicitProfile);
@@ -56,10 +77,14 @@ export async function rememberLogin(
     const kept: Partial<Profile> = { ...file.profiles[name] };
     delete kept.authority;
     delete kept.issuer;
+    // A default account is the profile's own: kept while the profile still signs in where it did.
+    const saved = file.profiles[name];
+    const same = saved !== undefined && sameConnection(saved, settings);
+    if (!same) delete kept.account;
     const profile: Profile = {
       ...kept,
-      ...(settings.authority !== undefined
-        ? { authority: settings.authority }
+      ...(settings.baseAuthority !== undefined
+        ? { authority: settings.baseAuthority }
         : { issuer: settings.issuer! }),
       clientId: settings.clientId,
     };
@@ -77,16 +102,18 @@ export async function rememberLogin(
   }
   const profile = file.profiles[name];
   if (!profile) return { said, profile: undefined }; // removed meanwhile
-  if (signedIn.account) profile.account = signedIn.account.homeAccountId;
+  // S132: a login at a one-off tenant makes nobody the default of the profile; S133: nor one of someone else.
+  const makeDefault = signedIn.account !== undefined && signedIn.asked && settings.tenant === undefined;
+  if (makeDefault) profile.account = signedIn.account!.homeAccountId;
   // Finding 6: a CA the login had to trust is the provider's: the profile keeps it (as an absolute path).
   if (settings.sources.caFile === 'flag' && settings.caFile !== undefined) {
     profile.caFile = resolve(settings.caFile);
     said.push(`Profile "${name}" trusts the CA certificate ${profile.caFile} from now on.`);
   }
   await writeProfiles(configDir, file);
-  if (signedIn.account && signedIn.accountCount > 1)
+  if (makeDefault && signedIn.accountCount > 1)
     said.push(
-      `${terminalText(signedIn.account.username ?? signedIn.account.homeAccountId)} is the default account of profile "${name}" (${signedIn.accountCount} accounts are signed in; \`tokenloop account use NAME\` switches).`,
+      `${terminalText(signedIn.account!.username ?? signedIn.account!.homeAccountId)} is the default account of profile "${name}" (${signedIn.accountCount} accounts are signed in; \`tokenloop account use NAME\` switches).`,
     );
   return { said, profile: name };
 }

@@ -25,7 +25,12 @@ export interface Settings {
   profileName: string | undefined;
   /** The profile as saved (undefined when none is in use, or `login --profile NEW` is creating it). */
   profile: Profile | undefined;
+  /** The Entra authority this run signs in at (with `--tenant` in it). */
   authority: string | undefined;
+  /** The authority as its setting gave it, before `--tenant` (what a login saves: S132). */
+  baseAuthority: string | undefined;
+  /** `--tenant`: a one-off tenant for this run, never saved in a profile (S132). */
+  tenant: string | undefined;
   issuer: string | undefined;
   clientId: string;
   clientSecret: string | undefined;
@@ -90,9 +95,17 @@ export function resolveSettings(
       (flags.authority !== undefined || flags.issuer !== undefined);
     if (!profile && !creating) {
       const known = Object.keys(file.profiles);
+      const listed = known.length ? ` (profiles: ${known.join(', ')})` : '';
+      // Issue 14 (independent eyes), finding 8: TOKENLOOP_PROFILE wins over `profile use`: the fix changes it.
+      if (flags.profile === undefined)
+        throw new CliError(
+          `TOKENLOOP_PROFILE names no profile: "${profileName}"${listed}`,
+          EXIT.usage,
+          `\`unset TOKENLOOP_PROFILE\` to use the profile in use${file.current !== undefined ? ` (${file.current})` : ''}, or set it to another one: \`export TOKENLOOP_PROFILE=NAME\``,
+        );
       checkProfileName(profileName);
       throw new CliError(
-        `no profile named "${profileName}"${known.length ? ` (profiles: ${known.join(', ')})` : ''}`,
+        `no profile named "${profileName}"${listed}`,
         EXIT.usage,
         `sign in and save it: \`tokenloop login --profile ${profileName} --authority URL --client-id ID\`, or use another one: \`tokenloop profile use NAME\``,
       );
@@ -120,8 +133,10 @@ export function resolveSettings(
         ['profile', profile?.issuer ? undefined : profile?.authority],
       );
   const issuer = authority ? undefined : pick('issuer', ['flag', flags.issuer], ['profile', profile?.issuer]);
+  const baseAuthority = authority;
   if (flags.tenant !== undefined) {
-    // Issue 14, finding 9: the tenant of an Entra authority, whichever setting gave the authority.
+    // Issue 14, finding 9: the tenant of an Entra authority, whichever setting gave the authority. S132: for
+    // this run only (`sources.authority` still says where the authority came from).
     if (!authority)
       throw new CliError(
         '--tenant applies to an Entra authority (--authority), not to an issuer',
@@ -129,7 +144,7 @@ export function resolveSettings(
         'leave out --tenant, or give the authority: `tokenloop login --authority https://login.microsoftonline.com/TENANT --client-id ID`',
       );
     authority = withTenant(authority, flags.tenant);
-    sources.authority = 'flag';
+    sources.tenant = 'flag';
   }
   const clientId = pick(
     'clientId',
@@ -138,6 +153,14 @@ export function resolveSettings(
     ['profile', profile?.clientId],
   );
   if (!clientId || (!authority && !issuer)) {
+    // Issue 14 (independent eyes), finding 12: the profile in use was removed, others are left.
+    const others = Object.keys(file.profiles);
+    if (profileName === undefined && others.length > 0)
+      throw new CliError(
+        `no profile is in use (profiles: ${others.join(', ')})`,
+        EXIT.usage,
+        `use one: \`tokenloop profile use ${others[0]}\`${others.length > 1 ? ' (or another of them)' : ''}, or name it each time with --profile`,
+      );
     throw new CliError(
       !clientId ? 'no client id configured' : 'no authority configured',
       EXIT.usage,
@@ -155,6 +178,8 @@ export function resolveSettings(
     profileName,
     profile,
     authority,
+    baseAuthority,
+    tenant: flags.tenant,
     issuer,
     clientId,
     clientSecret: pick('clientSecret', ['environment', env.AZURE_CLIENT_SECRET]),

@@ -1,4 +1,5 @@
 import { loadSettings, makeClient } from '../../client/make-client.js';
+import { defaultAccount } from './account-choice.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { accountJson } from '../../output/json-shapes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
@@ -9,13 +10,13 @@ export async function runAccounts(opts: SettingFlags & { json?: boolean }): Prom
   const { settings, paths } = await loadSettings(opts);
   const client = await makeClient(settings, paths);
   try {
+    // S131: the accounts usable here (the library's rule), and the one `token` and `whoami` act for without
+    // --account (issue 14, finding 2): the same rule as theirs.
     const accounts = await client.getAccounts();
-    // Issue 14, finding 2: the account `token` and `whoami` act for without --account.
-    const preferred = accounts.find((a) => a.homeAccountId === settings.profile?.account);
-    const byDefault = preferred ?? (accounts.length === 1 ? accounts[0] : undefined);
+    const byDefault = await defaultAccount(client, settings);
     if (opts.json) {
       process.stdout.write(
-        `${jsonLine(accounts.map((a) => ({ ...accountJson(a), default: a === byDefault })))}\n`,
+        `${jsonLine(accounts.map((a) => ({ ...accountJson(a), default: a.homeAccountId === byDefault?.homeAccountId })))}\n`,
       );
       return;
     }

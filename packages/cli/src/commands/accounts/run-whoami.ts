@@ -4,7 +4,7 @@ import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import type { AccountInfo } from 'tokenloop';
-import { signInRequired } from '../login/login-command.js';
+import { loginHintFor, signInRequired } from '../login/login-command.js';
 import { chosenAccount } from './account-choice.js';
 
 export interface WhoamiOptions extends SettingFlags {
@@ -40,23 +40,35 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
     let profile: Record<string, unknown>;
     account = await chosenAccount(client, settings, opts.account, 'whoami');
     if (client.authority.kind === 'entra') {
-      const { accessToken } = await client.acquireTokenSilent({
-        scopes: [GRAPH_USER_READ],
-        ...(account ? { account } : {}),
-      });
       const url = `${graphBase(client.authority)}/v1.0/me`;
       // S62: through the library's one HTTP client (no redirects, https off loopback, size cap, proxy).
-      const { createHttpFetch } = await import('tokenloop');
-      let response: Response;
-      try {
-        response = await createHttpFetch(await httpOptions(settings))(url, {
-          headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+      const { TokenloopError, createHttpFetch } = await import('tokenloop');
+      const fetch = createHttpFetch(await httpOptions(settings));
+      const me = async (forceRefresh: boolean): Promise<Response> => {
+        const { accessToken } = await client.acquireTokenSilent({
+          scopes: [GRAPH_USER_READ],
+          ...(account ? { account } : {}),
+          ...(forceRefresh ? { forceRefresh: true } : {}),
         });
-      } catch (err) {
-        // An untrusted certificate is configuration (issue 14, finding 6): the library's error says so.
-        if ((err as { code?: unknown }).code !== 'NETWORK') throw err;
-        throw new CliError(`cannot reach Microsoft Graph at ${new URL(url).origin}`, EXIT.temporary);
-      }
+        try {
+          return await fetch(url, {
+            headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+          });
+        } catch (err) {
+          // An untrusted certificate is configuration (issue 14, finding 6): the library's error says so.
+          if ((err as { code?: unknown }).code !== 'NETWORK') throw err;
+          throw new CliError(`cannot reach Microsoft Graph at ${new URL(url).origin}`, EXIT.temporary);
+        }
+      };
+      let response = await me(false);
+      // S134: Graph refused the cached token (revoked, or signed out elsewhere): one renewal, then a sign-in.
+      if (response.status === 401) response = await me(true);
+      if (response.status === 401)
+        throw new TokenloopError(
+          'INTERACTION_REQUIRED',
+          'Microsoft Graph refuses the access token (HTTP 401), also after it was renewed',
+          { remediation: 'Sign in again.' },
+        );
       if (!response.ok)
         throw new CliError(
           `Microsoft Graph answered HTTP ${response.status} for /me`,
@@ -80,11 +92,10 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
     process.stdout.write(`${lines.join('\n')}\n`);
   } catch (err) {
     // Issue 14, finding 4: the fix signs in where whoami looked, for what it asks (Graph's User.Read on Entra).
-    const typed = opts.account?.includes('@') ? opts.account : undefined;
     throw (
       signInRequired(err, settings, {
         ...(client.authority.kind === 'entra' ? { scopes: await scopesForGraph(settings.scopes) } : {}),
-        loginHint: account?.username ?? typed,
+        loginHint: loginHintFor(account, opts.account),
       }) ?? err
     );
   } finally {

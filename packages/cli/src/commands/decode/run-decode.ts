@@ -22,9 +22,16 @@ export function runDecode(
   opts: DecodeOptions,
   out: (s: string) => void = (s) => process.stdout.write(s),
 ): void {
-  const input = token === undefined || token === '-' ? readStdin() : token;
+  const fromStdin = token === undefined || token === '-';
+  const input = fromStdin ? readStdin() : token;
   if (!input.trim())
-    throw new CliError('no token given', EXIT.usage, 'pass a token or "-" to read it from standard input');
+    throw fromStdin
+      ? new CliError(
+          'standard input was empty: no token to decode',
+          EXIT.usage,
+          'pipe one in: `tokenloop token | tokenloop decode -`, or give it as an argument',
+        )
+      : new CliError('no token given', EXIT.usage, 'pass a token or "-" to read it from standard input');
   let decoded;
   try {
     decoded = decodeJwt(input);

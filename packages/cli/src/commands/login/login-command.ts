@@ -1,3 +1,4 @@
+import { flagsLeaveProfile } from '../../config/remember-login.js';
 import type { Settings } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
@@ -25,19 +26,48 @@ function sameScopes(a: readonly string[], b: readonly string[]): boolean {
  * following it makes the failed command work.
  */
 export function loginCommand(settings: Settings, needs: SignInNeeds = {}): string {
-  const words = ['tokenloop', 'login'];
+  const words = ['tokenloop', 'login', ...whereFlags(settings, needs.caFile)];
   const add = (flag: string, value: string) => words.push(flag, commandArgument(value));
-  if (settings.profileName !== undefined) add('--profile', settings.profileName);
-  if (settings.sources.authority === 'flag' && settings.authority) add('--authority', settings.authority);
-  if (settings.sources.issuer === 'flag' && settings.issuer) add('--issuer', settings.issuer);
-  if (settings.sources.clientId === 'flag') add('--client-id', settings.clientId);
-  const caFile = needs.caFile ?? (settings.sources.caFile === 'flag' ? settings.caFile : undefined);
-  if (caFile) add('--ca-file', caFile);
   const scopes = needs.scopes ?? settings.scopes;
   if (settings.sources.scopes === 'flag' || !sameScopes(scopes, settings.scopes))
     for (const scope of scopes) add('--scope', scope);
   if (needs.loginHint) add('--login-hint', needs.loginHint);
   return words.join(' ');
+}
+
+/**
+ * The options that make a command look where this one did: its profile, the provider and app its flags named, a
+ * one-off --tenant, a CA file it was given. S132: the profile is named only when the flags leave it as it is — a
+ * fix never saves a one-off tenant, provider or app over a working profile (a login with other flags is saved
+ * as a profile of its own).
+ */
+export function whereFlags(settings: Settings, caFile?: string): string[] {
+  const words: string[] = [];
+  const add = (flag: string, value: string) => words.push(flag, commandArgument(value));
+  if (settings.profileName !== undefined && !flagsLeaveProfile(settings))
+    add('--profile', settings.profileName);
+  if (settings.sources.authority === 'flag' && settings.baseAuthority)
+    add('--authority', settings.baseAuthority);
+  if (settings.sources.issuer === 'flag' && settings.issuer) add('--issuer', settings.issuer);
+  if (settings.sources.clientId === 'flag') add('--client-id', settings.clientId);
+  if (settings.tenant !== undefined) add('--tenant', settings.tenant);
+  const ca = caFile ?? (settings.sources.caFile === 'flag' ? settings.caFile : undefined);
+  if (ca) add('--ca-file', ca);
+  return words;
+}
+
+/**
+ * Issue 14 (independent eyes), finding 7: who a sign-in fix signs in as — the account the command was for, else
+ * the name typed for it (`--account carol`, `account use carol`), unless that was an account id.
+ */
+export function loginHintFor(
+  account: { username?: string | undefined } | undefined,
+  typed?: string,
+): string | undefined {
+  if (account?.username) return account.username;
+  return typed !== undefined && !/^[\da-f-]{36}\.[\da-f-]{36}$/i.test(typed) && typed.trim() !== ''
+    ? typed
+    : undefined;
 }
 
 /** Sign-in required (exit 4): the library's reason and remediation, then the login that resolves it. */

@@ -1,4 +1,7 @@
+import type { AccountInfo, TokenClient } from 'tokenloop';
 import { loadSettings, makeClient } from '../../client/make-client.js';
+import { unreachableFix } from '../../client/network-fix.js';
+import { accountArgument } from '../accounts/account-choice.js';
 import { rememberLogin } from '../../config/remember-login.js';
 import { accountJson, isoTime } from '../../output/json-shapes.js';
 import type { SettingFlags } from '../../config/resolve.js';
@@ -67,7 +70,7 @@ function unfinished(
       ? new CliError(
           `gave up after ${o.seconds} s (--timeout) waiting for ${o.host} to answer`,
           EXIT.temporary,
-          'check the network connection and the authority URL, then sign in again',
+          unreachableFix(),
         )
       : new CliError(
           `gave up after ${o.seconds} s (--timeout) waiting for the sign-in to finish`,
@@ -78,9 +81,27 @@ function unfinished(
     return new CliError(
       `${e.message ?? 'no answer'} — gave up after ${o.wait.tries} ${o.wait.tries === 1 ? 'try' : 'tries'}`,
       EXIT.temporary,
-      'check the network connection and the authority URL, then sign in again',
+      unreachableFix(),
     );
   return undefined;
+}
+
+/**
+ * S133: is the account that signed in the one `--login-hint` named (the library's rule for a typed name, S71)?
+ * True without a hint, and when the hint names several accounts (nothing to say then).
+ */
+async function hinted(
+  client: TokenClient,
+  account: AccountInfo | undefined,
+  loginHint: string | undefined,
+): Promise<boolean> {
+  if (loginHint === undefined || account === undefined) return true;
+  try {
+    const named = await client.findAccountByTypedName(loginHint, { prefix: true });
+    return named.homeAccountId === account.homeAccountId;
+  } catch (err) {
+    return (err as { code?: string }).code !== 'ACCOUNT_NOT_FOUND';
+  }
 }
 
 /** `tokenloop login`: browser sign-in with a loopback redirect, or a device code; then the account is cached. */
@@ -108,6 +129,10 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     // A device code carries neither a prompt nor a login hint (RFC 8628): say so rather than drop them unsaid.
     if (!useBrowser && opts.prompt)
       say(`(--prompt applies to browser sign-in; the device page decides what it shows)`);
+    if (!useBrowser && loginHint)
+      say(
+        `(--login-hint applies to browser sign-in: on the device page, sign in as ${terminalText(loginHint)} yourself)`,
+      );
     wait.start();
     const { result, method } = await (
       useBrowser
@@ -134,10 +159,21 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
       `${paint('green', 'Signed in')} as ${who}${settings.profileName ? ` (profile ${settings.profileName})` : ''}.`,
     );
     const accountCount = (await client.getAccounts()).length;
+    const asked = await hinted(client, result.account, loginHint);
     const remembered = await rememberLogin(paths.config, settings, opts.profile, {
       account: result.account,
       accountCount,
+      asked,
     });
+    if (!asked && result.account && accountCount === 1)
+      say(`Note: signed in as ${who}, not as ${terminalText(loginHint!)} (--login-hint).`);
+    else if (!asked && result.account) {
+      // S133: someone else than the --login-hint signed in: said, and not made the default account.
+      const name = accountArgument(result.account);
+      say(
+        `Note: signed in as ${who}, not as ${terminalText(loginHint!)} (--login-hint): ${who} is signed in but not made the default account. To make it the default: \`tokenloop account use ${name}${remembered.profile !== undefined ? ` --profile ${remembered.profile}` : ''}\`.`,
+      );
+    }
     for (const line of remembered.said) say(line);
     if (opts.json) {
       process.stdout.write(

@@ -157,6 +157,7 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
     throw new CliError(
       `cannot connect to ${endpoint.host}:${endpoint.port}: ${(err as Error).message}`,
       EXIT.temporary,
+      'check the network connection and the mail server address and port, then try again',
     );
   }
   let outcome;

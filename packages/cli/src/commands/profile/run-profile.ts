@@ -1,10 +1,16 @@
 import { dirname, join, resolve } from 'node:path';
 import { readPrivateFile } from 'tokenloop/private-files';
 import { cliPaths } from '../../config/paths.js';
-import { type Profile, checkProfileName, readProfiles, writeProfiles } from '../../config/profiles.js';
+import {
+  type Profile,
+  type ProfilesFile,
+  checkProfileName,
+  readProfiles,
+  writeProfiles,
+} from '../../config/profiles.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
-import { jsonLine } from '../../output/quote.js';
+import { commandArgument, jsonLine, terminalText } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
 
 export interface ProfileAddOptions {
@@ -24,9 +30,9 @@ export interface ProfileAddOptions {
 /** The sample native app every emulator has (see `@tokenloop/emulator`'s SAMPLE_IDS.publicApp). */
 const EMULATOR_PUBLIC_APP = '0f4c1d3e-6a7b-4c8d-9e0f-1a2b3c4d5e61';
 
-function checkUrl(value: string, what: string): void {
+function checkUrl(value: string, what: string, fix: string): void {
   if (!URL.canParse(value))
-    throw new CliError(`${what} must be a URL, got ${JSON.stringify(value)}`, EXIT.usage);
+    throw new CliError(`${what} must be a URL, got ${JSON.stringify(value)}`, EXIT.usage, fix);
 }
 
 /**
@@ -72,7 +78,11 @@ export async function profileAdd(name: string, o: ProfileAddOptions): Promise<vo
   let trusting: { file: string; note?: string } | undefined;
   if (emulator) {
     const base = typeof o.emulator === 'string' ? o.emulator.replace(/\/+$/, '') : 'http://127.0.0.1:8400';
-    checkUrl(base, '--emulator');
+    checkUrl(
+      base,
+      '--emulator',
+      `give the emulator's address: \`tokenloop profile add ${name} --emulator http://127.0.0.1:8400\``,
+    );
     profile = { authority: `${base}/organizations`, clientId: o.clientId ?? EMULATOR_PUBLIC_APP };
     if (new URL(base).protocol === 'https:')
       trusting = await emulatorCa(base, o.caFile === undefined ? undefined : resolve(o.caFile));
@@ -90,8 +100,20 @@ export async function profileAdd(name: string, o: ProfileAddOptions): Promise<vo
         'give exactly one of --authority (Entra) or --issuer (any OpenID provider)',
         EXIT.usage,
       );
-    if (o.authority) checkUrl(o.authority, '--authority');
-    if (o.issuer) checkUrl(o.issuer, '--issuer');
+    // Issue 14 (independent eyes), finding 7: the fix says what the URL looks like, in a command.
+    const app = commandArgument(o.clientId);
+    if (o.authority)
+      checkUrl(
+        o.authority,
+        '--authority',
+        `the authority is https://HOST/TENANT, e.g. https://login.microsoftonline.com/organizations: \`tokenloop profile add ${name} --authority URL --client-id ${app}\``,
+      );
+    if (o.issuer)
+      checkUrl(
+        o.issuer,
+        '--issuer',
+        `the issuer is the provider's URL, as its /.well-known/openid-configuration names it: \`tokenloop profile add ${name} --issuer URL --client-id ${app}\``,
+      );
     profile = { clientId: o.clientId, ...(o.authority ? { authority: o.authority } : { issuer: o.issuer! }) };
   }
   if (o.scope?.length) profile.scopes = o.scope;
@@ -99,6 +121,14 @@ export async function profileAdd(name: string, o: ProfileAddOptions): Promise<vo
   if (o.user) profile.user = o.user;
   const caFile = trusting?.file ?? (o.caFile === undefined ? undefined : resolve(o.caFile));
   if (caFile !== undefined) profile.caFile = caFile;
+  // Issue 14 (independent eyes), finding 12: the default account stays while the profile signs in where it did.
+  if (
+    existing?.account !== undefined &&
+    existing.clientId === profile.clientId &&
+    existing.authority === profile.authority &&
+    existing.issuer === profile.issuer
+  )
+    profile.account = existing.account;
   const existed = existing !== undefined;
   file.profiles[name] = profile;
   if (o.use || file.current === undefined) file.current = name;
@@ -125,30 +155,60 @@ export async function profileList(o: { json?: boolean }): Promise<void> {
   }
 }
 
+/** No profile by that name: the ones there are, and how to see them (issue 14 (independent eyes), finding 7). */
+function unknownProfile(name: string, file: ProfilesFile): CliError {
+  const known = Object.keys(file.profiles);
+  return new CliError(
+    `no profile named "${name}"${known.length ? ` (profiles: ${known.join(', ')})` : ''}`,
+    EXIT.usage,
+    known.length
+      ? 'see them with `tokenloop profile list`'
+      : 'add one: `tokenloop profile add NAME --authority URL --client-id ID`',
+  );
+}
+
+/**
+ * Issue 14 (independent eyes), finding 9: the accounts a removed profile leaves signed in, and the command that
+ * signs them out once the profile is gone (its provider and app as flags). Nothing when there are none.
+ */
+async function leftSignedIn(name: string, file: ProfilesFile): Promise<string | undefined> {
+  const p = file.profiles[name]!;
+  try {
+    const { makeClient } = await import('../../client/make-client.js');
+    const { resolveSettings } = await import('../../config/resolve.js');
+    const client = await makeClient(resolveSettings({ profile: name }, {}, file), cliPaths());
+    const count = await client
+      .getAccounts()
+      .then((a) => a.length)
+      .finally(() => client.close());
+    if (count === 0) return undefined;
+    const where = [
+      ...(p.issuer !== undefined ? ['--issuer', p.issuer] : ['--authority', p.authority ?? '']),
+      '--client-id',
+      p.clientId,
+      ...(p.caFile !== undefined ? ['--ca-file', p.caFile] : []),
+    ].map(commandArgument);
+    return `${count === 1 ? 'Its account stays' : `Its ${count} accounts stay`} signed in here (other profiles of this provider and app still use them); to sign ${count === 1 ? 'it' : 'them'} out: \`tokenloop logout --all ${where.join(' ')}\``;
+  } catch {
+    return undefined; // a profile no client can be made for has no accounts
+  }
+}
+
 export async function profileRemove(name: string): Promise<void> {
   const paths = cliPaths();
   const file = await readProfiles(paths.config);
-  if (!(name in file.profiles)) throw new CliError(`no profile named "${name}"`, EXIT.usage);
+  if (!(name in file.profiles)) throw unknownProfile(name, file);
+  const left = await leftSignedIn(name, file);
   delete file.profiles[name];
   if (file.current === name) file.current = undefined;
   await writeProfiles(paths.config, file);
-  say(
-    `Removed profile ${name}. Its accounts stay in the token cache until you run \`tokenloop logout\` with it.`,
-  );
+  say(`Removed profile ${name}.${left ? ` ${terminalText(left)}` : ''}`);
 }
 
 export async function profileUse(name: string): Promise<void> {
   const paths = cliPaths();
   const file = await readProfiles(paths.config);
-  if (!(name in file.profiles)) {
-    throw new CliError(
-      `no profile named "${name}"`,
-      EXIT.usage,
-      Object.keys(file.profiles).length
-        ? `known profiles: ${Object.keys(file.profiles).join(', ')}`
-        : undefined,
-    );
-  }
+  if (!(name in file.profiles)) throw unknownProfile(name, file);
   file.current = name;
   await writeProfiles(paths.config, file);
   say(`Now using profile ${name}.`);

@@ -1,5 +1,6 @@
 import type { AccountInfo, AccountRecord, TokenClient } from 'tokenloop';
 import { cachePath } from '../../client/make-client.js';
+import { profileInUse } from 'tokenloop/cli-state';
 import { cliPaths } from '../../config/paths.js';
 import { readProfiles } from '../../config/profiles.js';
 import { type SettingFlags, type Settings, resolveSettings } from '../../config/resolve.js';
@@ -7,6 +8,7 @@ import { describeError } from '../../errors.js';
 import { type AccountJson, accountJson, isoTime } from '../../output/json-shapes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { relativeTime } from '../../output/relative-time.js';
+import { defaultAccount } from '../accounts/account-choice.js';
 import { loginCommand } from '../login/login-command.js';
 
 /** One token as `status` shows it: never the token itself. */
@@ -56,9 +58,9 @@ async function viewOf(
   } catch (err) {
     return { ...view, error: describeError(err).message };
   }
+  // S131: the accounts usable in this profile and its default, by the rules token uses.
   const accounts: AccountInfo[] = await client.getAccounts();
-  const preferred = accounts.find((a) => a.homeAccountId === settings.profile?.account);
-  const byDefault = preferred ?? (accounts.length === 1 ? accounts[0] : undefined);
+  const byDefault = await defaultAccount(client, settings);
   for (const a of accounts) {
     const record = records.find(
       (r) =>
@@ -68,7 +70,7 @@ async function viewOf(
     );
     view.accounts.push({
       ...accountJson(a),
-      default: a === byDefault,
+      default: a.homeAccountId === byDefault?.homeAccountId,
       refreshToken: record?.refreshToken !== undefined,
       tokens: (record?.accessTokens ?? []).map((t) => ({
         resource: t.resource,
@@ -145,13 +147,17 @@ export async function runStatus(opts: SettingFlags & { json?: boolean }): Promis
     const connectionElsewhere =
       effective !== undefined &&
       (effective.profileName === undefined ||
-        ['authority', 'issuer', 'clientId'].some(
+        ['authority', 'issuer', 'clientId', 'tenant'].some(
           (k) => effective!.sources[k] === 'flag' || effective!.sources[k] === 'environment',
         ));
     const views: ProfileView[] = [];
     if (effective && connectionElsewhere) views.push(await viewOf(null, true, effective, make, records));
+    // Issue 14 (independent eyes), finding 12: `--profile NAME` shows that profile; "in use" is the one plain
+    // commands use (TOKENLOOP_PROFILE, else `profile use`), whatever this run named.
+    const inUse = profileInUse(file, undefined, process.env);
     for (const name of Object.keys(file.profiles).sort()) {
-      const current = !connectionElsewhere && effective?.profileName === name;
+      if (opts.profile !== undefined && name !== opts.profile) continue;
+      const current = !connectionElsewhere && inUse === name;
       views.push(await viewOf(name, current, resolveSettings({ profile: name }, {}, file), make, records));
     }
     process.stdout.write(opts.json ? `${jsonLine({ profiles: views })}\n` : text(views, Date.now()));

@@ -4,7 +4,7 @@ import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import type { AccountInfo } from 'tokenloop';
 import { chosenAccount } from '../accounts/account-choice.js';
-import { signInRequired } from '../login/login-command.js';
+import { loginHintFor, signInRequired } from '../login/login-command.js';
 import { TOKEN_FORMATS, type TokenFormat, formatToken } from '../../output/token-format.js';
 
 export interface TokenOptions extends SettingFlags {
@@ -50,8 +50,7 @@ export async function runToken(
     out(formatToken(result, format, { user: settings.user }));
   } catch (err) {
     // Issue 14, finding 4: the fix signs in for these scopes, as this account, where this command looked.
-    const typed = opts.account?.includes('@') ? opts.account : undefined;
-    throw signInRequired(err, settings, { scopes, loginHint: account?.username ?? typed }) ?? err;
+    throw signInRequired(err, settings, { scopes, loginHint: loginHintFor(account, opts.account) }) ?? err;
   } finally {
     await client.close();
   }
