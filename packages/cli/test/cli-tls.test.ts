@@ -34,6 +34,14 @@ describe('TLS trust failures', () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   });
 
+  it("doctor names the same fix as every other command: --ca-file (a CLI option), not the library's http.ca", async () => {
+    const r = await runCli(['doctor', ...flags()], baseEnv(freshHome()));
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /✗ provider: cannot verify the TLS certificate/);
+    assert.match(r.stderr, /fix: .*`tokenloop login [^`]*--ca-file [^`]+`/);
+    assert.doesNotMatch(r.stderr, /http\.ca/);
+  });
+
   it('NODE_EXTRA_CA_CERTS is a fix', async () => {
     const env = baseEnv(freshHome(), { NODE_EXTRA_CA_CERTS: em.caCertFile! });
     const r = await runCli(['login', '--device', ...flags()], env);

@@ -66,6 +66,31 @@ function timedRun(args: string[], env: NodeJS.ProcessEnv): Promise<TimedRun> {
   });
 }
 
+/** Runs the CLI until its stderr matches `until` (then ends it), bounded; what it printed by then. */
+function runUntil(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  until: RegExp,
+): Promise<{ stderr: string; seconds: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const limit = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`tokenloop ${args.join(' ')}: no ${until} within 20 s:\n${stderr}`));
+    }, 20_000);
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (until.test(stderr)) child.kill();
+    });
+    child.on('close', () => {
+      clearTimeout(limit);
+      resolve({ stderr, seconds: (performance.now() - started) / 1000 });
+    });
+  });
+}
+
 describe('long waits say what they wait for', () => {
   let silent: Awaited<ReturnType<typeof tcpServer>>;
   let resetting: Awaited<ReturnType<typeof tcpServer>>;
@@ -105,6 +130,13 @@ describe('long waits say what they wait for', () => {
   it('a provider that resets connections: a notice per retry, and the tries it gave up after', async () => {
     const r = await timedRun(['login', '--device', ...flags(resetting.url)], baseEnv(freshHome()));
     assert.equal(r.code, 3, r.stderr);
+    const host = new URL(resetting.url).host.replaceAll('.', '\\.');
+    assert.match(
+      r.stderr,
+      new RegExp(`^Contacting ${host}…[^]*trying again \\(2 of 3\\)`),
+      'what it waits for first',
+    );
+    assert.equal(r.stderr.match(/Contacting/g)?.length, 1, 'once');
     assert.match(r.stderr, /trying again \(2 of 3\)/);
     assert.match(r.stderr, /trying again \(3 of 3\)/);
     assert.match(r.stderr, /gave up after 3 tries/);
@@ -117,6 +149,23 @@ describe('long waits say what they wait for', () => {
     assert.match(r.stderr, /each try waits up to 10 s, 3 tries/);
     assert.match(r.stderr, /gave up after 3 tries/);
     assert.ok(r.seconds < 40, `${r.seconds.toFixed(1)} s`);
+  });
+
+  it('doctor against a provider that never answers says what it waits for, as login does', async () => {
+    const host = new URL(silent.url).host;
+    const r = await runUntil(['doctor', ...flags(silent.url)], baseEnv(freshHome()), /Contacting/);
+    assert.match(
+      r.stderr,
+      new RegExp(`Contacting ${host.replaceAll('.', '\\.')}… \\(each try waits up to 10 s, 3 tries`),
+    );
+    assert.ok(r.seconds < 8, `said after ${r.seconds.toFixed(1)} s`);
+  });
+
+  it('doctor against a provider that refuses connections: the check fails with a fix', async () => {
+    const r = await timedRun(['doctor', ...flags(resetting.url)], baseEnv(freshHome()));
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /✗ provider: cannot reach/);
+    assert.match(r.stderr, /✗ provider: [^\n]*\n\s+fix: check the network connection and the provider's URL/);
   });
 
   it('login --timeout ends exactly when asked while waiting for a device code', async () => {

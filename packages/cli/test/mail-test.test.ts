@@ -103,6 +103,29 @@ for (const mode of ['introspection', 'local'] as const) {
       assert.match(out.cause, /belongs to alice@contoso\.onmicrosoft\.com, not to bob/);
     });
 
+    if (mode === 'local')
+      it('without --user (none in the profile either), the mailbox user is the account, as token --format xoauth2 has it', async () => {
+        const env = baseEnv(home);
+        const add = await runCli(
+          ['profile', 'add', 'short', '--emulator', em.url, '--scope', 'User.Read', '--scope', IMAP],
+          env,
+        );
+        assert.equal(add.code, 0, add.stderr);
+        const r = await runCli(
+          ['mail', 'test', `imap://127.0.0.1:${dovecot.imap}`, '--profile', 'short'],
+          env,
+        );
+        assert.equal(r.code, 0, `${r.stderr}\n${dovecot.log().slice(-2000)}`);
+        assert.match(r.stderr, /XOAUTH2 login as alice@contoso\.onmicrosoft\.com succeeded/);
+        const stdin = await runCli(
+          ['mail', 'test', `imap://127.0.0.1:${dovecot.imap}`, '--profile', 'short', '--token-stdin'],
+          env,
+          'abc',
+        );
+        assert.equal(stdin.code, 2, 'a token from standard input names no account');
+        assert.match(stdin.stderr, /fix: pass --user/);
+      });
+
     // Dovecot's introspection mode has no audience check (and its `scope` setting demands every listed scope):
     // the audience is enforced by local JWT validation.
     if (mode === 'local')

@@ -21,6 +21,11 @@ export interface NetworkWait {
   readonly tries: number;
 }
 
+/** The host a provider URL names, for "Contacting HOST…" (the URL itself when it is not one: refused later). */
+export function hostOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).host : url;
+}
+
 /**
  * Long waits say what they wait for: after a moment without an answer, the host and the bound (tries of
  * REQUEST_TIMEOUT_MS each); then each retry with its reason. All on stderr: stdout stays data.
@@ -28,17 +33,22 @@ export interface NetworkWait {
 export function networkWait(host: string, attempts: number): NetworkWait {
   let timer: NodeJS.Timeout | undefined;
   let waiting = false;
+  let said = false;
   let tries = 1;
+  // Once, and before any retry notice (issue 14, independent eyes, finding 12): what is waited for comes first.
+  const contacting = () => {
+    if (said) return;
+    said = true;
+    clearTimeout(timer);
+    say(
+      `Contacting ${terminalText(host)}… (each try waits up to ${REQUEST_TIMEOUT_MS / 1000} s, ${attempts} tries; Ctrl-C to cancel)`,
+    );
+  };
   return {
     start() {
       waiting = true;
-      timer = setTimeout(
-        () =>
-          say(
-            `Contacting ${terminalText(host)}… (each try waits up to ${REQUEST_TIMEOUT_MS / 1000} s, ${attempts} tries; Ctrl-C to cancel)`,
-          ),
-        SAY_AFTER_MS,
-      );
+      if (said) return;
+      timer = setTimeout(contacting, SAY_AFTER_MS);
       timer.unref();
     },
     stop() {
@@ -47,6 +57,7 @@ export function networkWait(host: string, attempts: number): NetworkWait {
     },
     onRetry(n) {
       tries = n.attempt + 1;
+      contacting();
       say(
         `No answer from ${terminalText(n.url)} (${terminalText(n.reason)}); trying again (${n.attempt + 1} of ${n.attempts})…`,
       );

@@ -3,9 +3,10 @@ import { basename, dirname, join } from 'node:path';
 import { cachePath, httpOptions, loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { cliPaths } from '../../config/paths.js';
-import { CliError } from '../../errors.js';
+import { CliError, describeError, fixFor } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { browserAvailable } from '../login/browser-availability.js';
+import { hostOf, networkWait } from '../../output/network-wait.js';
 import { paint, say } from '../../output/terminal.js';
 import { commandArgument, jsonLine, terminalText } from '../../output/quote.js';
 
@@ -22,12 +23,13 @@ const REGISTRATION_HINTS = [
   'API permissions: the delegated permissions you ask for (User.Read; for mail: IMAP.AccessAsUser.All, SMTP.Send, offline_access)',
 ];
 
-function message(err: unknown): { detail: string; fix?: string } {
-  const e = err as { message?: string; remediation?: string; hint?: string };
-  return {
-    detail: e.message ?? String(err),
-    ...(e.remediation || e.hint ? { fix: (e.remediation ?? e.hint)! } : {}),
-  };
+/**
+ * A failed check's detail and fix: the fix every command gives for the error (errors.ts fixFor: TLS trust with
+ * --ca-file, https, a provider that cannot be reached — issue 14, independent eyes, finding 11).
+ */
+async function problem(err: unknown): Promise<{ detail: string; fix?: string }> {
+  const fix = await fixFor(err, describeError(err), 'doctor');
+  return { detail: describeError(err).message, ...(fix ? { fix } : {}) };
 }
 
 /** `tokenloop doctor`: configuration, provider reachability and metadata, app registration, cache and keyring, clock. */
@@ -55,11 +57,15 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
     ok: true,
     detail: `${settings.authority ? `authority ${settings.authority}` : `issuer ${settings.issuer}`} (${src(settings.authority ? 'authority' : 'issuer')}), client ${settings.clientId} (${src('clientId')}), scopes ${settings.scopes.join(' ')} (${src('scopes')})${settings.profileName ? `, profile ${settings.profileName}` : ''}`,
   });
-  const client = await makeClient(settings, paths);
+  // Issue 14 (independent eyes), finding 11: a provider slow to answer is named, as login names it.
+  const { DEFAULT_RETRY_ATTEMPTS } = await import('tokenloop');
+  const wait = networkWait(hostOf(settings.authority ?? settings.issuer!), DEFAULT_RETRY_ATTEMPTS);
+  const client = await makeClient(settings, paths, { onRetry: wait.onRetry });
   try {
     const started = performance.now();
     try {
-      const server = await client.server();
+      wait.start();
+      const server = await client.server().finally(wait.stop);
       checks.push({
         name: 'provider',
         ok: true,
@@ -120,7 +126,7 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
         );
       }
     } catch (err) {
-      checks.push({ name: 'provider', ok: false, ...message(err) });
+      checks.push({ name: 'provider', ok: false, ...(await problem(err)) });
     }
     const path = cachePath(paths);
     try {
@@ -146,7 +152,7 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
           : 'none signed in (run `tokenloop login`)',
       });
     } catch (err) {
-      checks.push({ name: 'token cache', ok: false, ...message(err) });
+      checks.push({ name: 'token cache', ok: false, ...(await problem(err)) });
     }
     checks.push(...(await quarantined(path)));
   } finally {

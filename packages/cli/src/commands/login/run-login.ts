@@ -7,7 +7,7 @@ import { accountJson, isoTime } from '../../output/json-shapes.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
-import { type NetworkWait, networkWait } from '../../output/network-wait.js';
+import { type NetworkWait, hostOf, networkWait } from '../../output/network-wait.js';
 import { interruptSignal, paint, say } from '../../output/terminal.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { browserAvailable, remoteSession, sshHint } from './browser-availability.js';
@@ -108,7 +108,7 @@ async function hinted(
 export async function runLogin(opts: LoginOptions): Promise<void> {
   const { settings, paths } = await loadSettings(opts, process.env, { newProfile: true });
   const { DEFAULT_RETRY_ATTEMPTS } = await import('tokenloop');
-  const host = new URL(settings.authority ?? settings.issuer!).host;
+  const host = hostOf(settings.authority ?? settings.issuer!);
   const wait = networkWait(host, DEFAULT_RETRY_ATTEMPTS);
   const client = await makeClient(settings, paths, { onRetry: wait.onRetry });
   const seconds = opts.timeout ?? 300;

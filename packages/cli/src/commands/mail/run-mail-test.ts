@@ -1,4 +1,7 @@
+import type { AccountInfo } from 'tokenloop';
 import { loadSettings, makeClient } from '../../client/make-client.js';
+import { defaultAccount } from '../accounts/account-choice.js';
+import { loginHintFor, signInRequired } from '../login/login-command.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
@@ -120,13 +123,14 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
     throw new CliError('--mechanism must be xoauth2 or oauthbearer', EXIT.usage);
   // A token from standard input needs no provider settings, only the mailbox user.
   const loaded = opts.tokenStdin && opts.user ? undefined : await loadSettings(opts);
-  const user = loaded ? loaded.settings.user : opts.user;
-  if (!user)
-    throw new CliError(
+  let user = loaded ? loaded.settings.user : opts.user;
+  const noUser = () =>
+    new CliError(
       'mail test needs the mailbox user',
       EXIT.usage,
-      'pass --user you@example.com (or set it in the profile)',
+      'pass --user you@example.com (or set it in the profile: `tokenloop profile add NAME --user you@example.com`)',
     );
+  if (!user && opts.tokenStdin) throw noUser();
   const outlookScope = await outlookScopeFor(endpoint.protocol);
   let token: string;
   if (opts.tokenStdin) {
@@ -139,12 +143,20 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
       : client.authority.kind === 'entra'
         ? [outlookScope]
         : settings.scopes;
+    let account: AccountInfo | undefined;
     try {
-      token = (await client.acquireTokenSilent({ scopes })).accessToken;
+      // The profile's account (S131), and the mailbox user defaults to it, as `token --format xoauth2` has it.
+      account = await defaultAccount(client, settings);
+      const result = await client.acquireTokenSilent({ scopes, ...(account ? { account } : {}) });
+      token = result.accessToken;
+      user ??= result.account?.username;
+    } catch (err) {
+      throw signInRequired(err, settings, { scopes, loginHint: loginHintFor(account, user) }) ?? err;
     } finally {
       await client.close();
     }
   }
+  if (!user) throw noUser();
   let conn;
   try {
     conn = await openLineConnection({
