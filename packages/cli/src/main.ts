@@ -337,7 +337,7 @@ export function buildProgram(): Command {
     .description('print a shell completion script')
     .action(async (shell: string) => {
       const { runCompletion } = await import('./commands/completion/run-completion.js');
-      runCompletion(shell);
+      await runCompletion(shell);
     });
 
   program
