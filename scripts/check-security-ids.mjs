@@ -56,8 +56,11 @@ for (const [id, testFile] of defined) {
     fail(`docs/security.md: ${id} is proved by ${testFile}, which does not exist`);
     continue;
   }
-  // A test (or suite) title in that file that names the ID.
-  const title = new RegExp(`\\b(?:test|it|describe)\\(\\s*['"\`][^'"\`]*(?<![\\w-])${id}(?![\\w-])`);
+  // A test (or suite) title in that file that names the ID
+  // (or the `name` of a case in a table that a test runs one by one: `it(\`${c.name}…\`)`).
+  const title = new RegExp(
+    `(?:\\b(?:test|it|describe)\\(\\s*|\\bname:\\s*)['"\`][^'"\`]*(?<![\\w-])${id}(?![\\w-])`,
+  );
   if (!title.test(text)) fail(`docs/security.md: ${testFile} has no test named with ${id}`);
 }
 
