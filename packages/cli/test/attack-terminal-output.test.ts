@@ -271,6 +271,17 @@ const ALLOWED: Record<string, Record<string, string>> = {
     'text(views, Date.now())': 'the lines of text(), each pushed through `lines.push`, a checked sink',
   },
   'commands/completion/run-completion.ts': { script: 'a shell script made by this file' },
+  'commands/completion/bash-script.ts': {
+    'pattern(`${e.path}|${flag}`)': "a command's path and option, from the command table (main.ts)",
+    action: 'a fixed shell action, or fixed words from the command table (main.ts)',
+  },
+  'commands/completion/fish-script.ts': {
+    when: "a fixed condition on a command's path from the command table (main.ts)",
+    "quoted(e.subs.join(' '))": 'sub-command names from the command table (main.ts)',
+    'argsOf(e.args)': 'a fixed fish argument, or fixed words from the command table (main.ts)',
+    'argsOf(values)': 'a fixed fish argument, or fixed words from the command table (main.ts)',
+    'flagOf(option)': 'an option name from the command table (main.ts)',
+  },
   'commands/doctor/run-doctor.ts': { 'c.name': 'the fixed name of each check' },
   'commands/emulator.ts': {
     'describe(emulator, readyMs, opts.autoLogin)':
@@ -280,6 +291,11 @@ const ALLOWED: Record<string, Record<string, string>> = {
     who: 'terminalText(username) just above',
     'settings.profileName': "the profile's name, from the user's own configuration or command line",
     line: 'the messages of rememberLogin() (config/remember-login.ts), which quote the usernames they name',
+    name: 'accountArgument(): a username or id of plain word characters only ([\\w.@+-]), else the word NAME',
+    'remembered.profile': "the profile's name, from the user's own configuration or command line",
+  },
+  'commands/accounts/run-accounts.ts': {
+    use: "a fixed `tokenloop account use` command with the profile's name, from the user's own configuration or command line",
   },
   'commands/accounts/run-account-use.ts': {
     'settings.profileName': "the profile's name, from the user's own configuration or command line",

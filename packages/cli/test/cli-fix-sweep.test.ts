@@ -333,6 +333,33 @@ const situations: Situation[] = [
     },
   },
   {
+    name: 'S132 several accounts of a one-off --tenant and no default there: --account, the profile left as it was',
+    people: true,
+    setup: (w) =>
+      peopleSignIn(
+        w,
+        'alice@contoso.onmicrosoft.com',
+        'bob@contoso.onmicrosoft.com',
+        'carol@fabrikam.onmicrosoft.com',
+      ),
+    command: ['token', '--tenant', CONTOSO],
+    exit: 2,
+    says: /2 accounts are signed in[^]*fix: name one with --account: `tokenloop token --profile local --tenant [^`]* --account alice@contoso\.onmicrosoft\.com`/,
+    retry: ['token', '--tenant', CONTOSO, '--account', 'alice'],
+    after: async (w) => {
+      assert.equal(savedProfile(w, 'local')?.authority, `${w.em.url}/organizations`);
+      assert.equal(await defaultUser(w), 'carol@fabrikam.onmicrosoft.com', 'the default is as it was');
+    },
+  },
+  {
+    name: "S132 account use with a one-off --tenant is refused: the default is the profile's own",
+    setup: signedIn,
+    command: ['account', 'use', 'bob', '--tenant', 'contoso.onmicrosoft.com'],
+    exit: 2,
+    says: /account use sets the default account of profile "local"/,
+    retry: ['account', 'use', 'bob'],
+  },
+  {
     name: 'account use NAME for someone not signed in: the fix signs them in',
     people: true,
     setup: (w) => peopleSignIn(w, 'alice@contoso.onmicrosoft.com'),

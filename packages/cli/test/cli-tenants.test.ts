@@ -172,6 +172,11 @@ describe('S130 a token is handed out only for the tenant the authority or --tena
     assert.deepEqual(await listed('--profile', 'orgs', '--tenant', FABRIKAM), [`${USERS.carol.username}*`]);
     const text = await runCli(['accounts', '--profile', 'contoso-id'], env);
     assert.doesNotMatch(text.stdout, /carol/);
+    assert.match(
+      text.stderr,
+      /`tokenloop account use NAME --profile contoso-id`/,
+      'how to switch, in that profile',
+    );
 
     const status = await runCli(['status', '--json'], env);
     assert.equal(status.code, 0, status.stderr);

@@ -113,7 +113,7 @@ export async function rememberLogin(
   await writeProfiles(configDir, file);
   if (makeDefault && signedIn.accountCount > 1)
     said.push(
-      `${terminalText(signedIn.account!.username ?? signedIn.account!.homeAccountId)} is the default account of profile "${name}" (${signedIn.accountCount} accounts are signed in; \`tokenloop account use NAME\` switches).`,
+      `${terminalText(signedIn.account!.username ?? signedIn.account!.homeAccountId)} is the default account of profile "${name}" (${signedIn.accountCount} accounts are signed in; \`tokenloop account use NAME --profile ${name}\` switches).`,
     );
   return { said, profile: name };
 }

@@ -29,11 +29,13 @@ export async function runAccounts(opts: SettingFlags & { json?: boolean }): Prom
       process.stdout.write(
         `${[a.username ?? a.localAccountId, a.name ?? '', a.tenantId ?? '', a.homeAccountId].map(terminalText).join('\t')}\n`,
       );
+    // S131: how to switch, in the profile these accounts are listed for.
+    const use = `\`tokenloop account use NAME${settings.profileName !== undefined ? ` --profile ${settings.profileName}` : ''}\``;
     if (accounts.length > 1)
       say(
         byDefault
-          ? `Default: ${terminalText(byDefault.username ?? byDefault.homeAccountId)} (switch with \`tokenloop account use NAME\`).`
-          : 'No default account: choose one with `tokenloop account use NAME`, or pass --account NAME.',
+          ? `Default: ${terminalText(byDefault.username ?? byDefault.homeAccountId)} (switch with ${use}).`
+          : `No default account: choose one with ${use}, or pass --account NAME.`,
       );
   } finally {
     await client.close();
