@@ -2,8 +2,10 @@
 // the same machine and beside the equivalent msal-node script with its file cache (bench/lib/cli-msal-token.mjs).
 // Both are signed in to one https emulator as the same user; every measured run must print the cached token.
 // Runs alternate between the commands; the median of RUNS (≥ 10) each is reported. The cached-token overhead
-// over `node -e 0` is measured on this machine's Node and on Node 22 and 24 (from scripts/node-versions.mjs),
-// side by side, against the goal of at most 10 ms (issue 14). Measured, never asserted.
+// over `node -e 0` is measured on this machine's Node and on Node 22, 24 and 26 (scripts/node-versions.mjs),
+// side by side, against the goal of at most 10 ms (issue 14), with the full command line
+// (TOKENLOOP_TOKEN_PATH=full) beside it and whether the fast path answered (TOKENLOOP_TOKEN_PATH=fast). The
+// library's own `tokenloop` bin, which hands over to the command line, is measured too. Measured, never asserted.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { median, percentile, table } from './lib/report.ts';
 
 const RUNS = Math.max(10, Number(process.env.BENCH_CLI_RUNS ?? 15));
 const BIN = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'tokenloop.js');
+const LIBRARY_BIN = join(import.meta.dirname, '..', 'packages', 'tokenloop', 'bin', 'tokenloop.js');
 const MSAL_SCRIPT = join(import.meta.dirname, 'lib', 'cli-msal-token.mjs');
 watchdog(140_000, 'cli-token');
 
@@ -116,6 +119,8 @@ interface Command {
   /** The Node binary that runs it. */
   node: string;
   argv: string[];
+  /** Extra environment. */
+  env?: NodeJS.ProcessEnv;
   /** Whether a run's stdout is the expected result. */
   ok(stdout: string): boolean;
   times: number[];
@@ -128,11 +133,12 @@ interface Command {
 const GOAL_MS = 10;
 // The repository's installer of Node lines (plain JavaScript, no types): one binary per major version.
 const nodeVersions = '../scripts/node-versions.mjs';
-const { ensureNode } = (await import(nodeVersions)) as {
+const { ensureNode, NODE_LINES } = (await import(nodeVersions)) as {
   ensureNode(major: number): { version: string; bin: string };
+  NODE_LINES: number[];
 };
 const lines: { label: string; node: string }[] = [{ label: process.version, node: process.execPath }];
-for (const major of [22, 24]) {
+for (const major of NODE_LINES) {
   if (process.version.startsWith(`v${major}.`)) continue;
   try {
     const n = ensureNode(major);
@@ -141,23 +147,59 @@ for (const major of [22, 24]) {
     console.log(`  Node ${major}: not measured (${err instanceof Error ? err.message : String(err)})`);
   }
 }
-const perLine = lines.map((l) => ({
-  ...l,
-  bare: {
-    name: 'node -e 0',
-    node: l.node,
-    argv: ['-e', '0'],
-    ok: (s: string) => s === '',
-    times: [] as number[],
-  },
-  token: {
-    name: 'tokenloop token',
-    node: l.node,
-    argv: [BIN, 'token'],
-    ok: (s: string) => s.trim() === tlToken,
-    times: [] as number[],
-  },
-}));
+
+/** Whether the fast path answers on this Node (TOKENLOOP_TOKEN_PATH=fast: the token, or exit 125 and why). */
+function fastPathAnswers(node: string): Promise<{ answers: boolean; why: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(node, [BIN, 'token'], {
+      env: { ...env, TOKENLOOP_TOKEN_PATH: 'fast' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) =>
+      resolve({ answers: code === 0 && out.trim() === tlToken, why: code === 0 ? '' : err.trim() }),
+    );
+  });
+}
+
+const perLine = await Promise.all(
+  lines.map(async (l) => ({
+    ...l,
+    fast: await fastPathAnswers(l.node),
+    bare: {
+      name: 'node -e 0',
+      node: l.node,
+      argv: ['-e', '0'],
+      ok: (s: string) => s === '',
+      times: [] as number[],
+    },
+    token: {
+      name: 'tokenloop token',
+      node: l.node,
+      argv: [BIN, 'token'],
+      ok: (s: string) => s.trim() === tlToken,
+      times: [] as number[],
+    },
+    full: {
+      name: 'tokenloop token (full command line)',
+      node: l.node,
+      argv: [BIN, 'token'],
+      env: { TOKENLOOP_TOKEN_PATH: 'full' },
+      ok: (s: string) => s.trim() === tlToken,
+      times: [] as number[],
+    },
+  })),
+);
+const libraryBin: Command = {
+  name: 'tokenloop token (the library package bin)',
+  node: process.execPath,
+  argv: [LIBRARY_BIN, 'token'],
+  ok: (s) => s.trim() === tlToken,
+  times: [],
+};
 const msalCommand: Command = {
   name: 'msal-node script (file cache)',
   node: process.execPath,
@@ -165,17 +207,17 @@ const msalCommand: Command = {
   ok: (s) => s.trim() === msalLogin.accessToken,
   times: [],
 };
-const commands: Command[] = [...perLine.flatMap((l) => [l.bare, l.token]), msalCommand];
+const commands: Command[] = [...perLine.flatMap((l) => [l.bare, l.token, l.full]), libraryBin, msalCommand];
 
 function timeRun(c: Command): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(c.node, c.argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(c.node, c.argv, { env: { ...env, ...c.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => {
+    child.on('close', (code) => {
       const ms = performance.now() - started;
       if (code !== 0 || !c.ok(out))
         reject(new Error(`${c.name} (${c.node}): exit ${code}, unexpected output; ${err.slice(0, 300)}`));
@@ -197,7 +239,7 @@ const nodeMedian = median(perLine[0]!.bare.times);
 table(
   `tokenloop token (valid cached token), whole process, ${RUNS} runs each — ${m.cores} cores`,
   ['command', 'median ms', 'p90 ms', 'min ms', 'vs node -e 0'],
-  [perLine[0]!.bare, perLine[0]!.token, msalCommand].map((c) => {
+  [perLine[0]!.bare, perLine[0]!.token, perLine[0]!.full, libraryBin, msalCommand].map((c) => {
     const sorted = [...c.times].sort((a, b) => a - b);
     return [
       `${c.name} (Node ${process.version})`,
@@ -211,18 +253,33 @@ table(
 const overheads = perLine.map((l) => {
   const bare = median(l.bare.times);
   const token = median(l.token.times);
-  return { node: l.label, bare, token, overhead: token - bare };
+  const full = median(l.full.times);
+  return { node: l.label, bare, token, full, overhead: token - bare, fast: l.fast };
 });
 table(
-  `cached-token overhead over node -e 0, per Node line (goal: at most ${GOAL_MS} ms)`,
-  ['Node', 'node -e 0 ms', 'tokenloop token ms', 'overhead ms', `≤ ${GOAL_MS} ms`],
+  `cached-token overhead over node -e 0, per Node line, medians of the same run (goal: at most ${GOAL_MS} ms)`,
+  [
+    'Node',
+    'node -e 0 ms',
+    'tokenloop token ms',
+    'overhead ms',
+    `≤ ${GOAL_MS} ms`,
+    'fast path',
+    'full command line ms',
+  ],
   overheads.map((o) => [
     o.node,
     o.bare.toFixed(1),
     o.token.toFixed(1),
     o.overhead.toFixed(1),
     o.overhead <= GOAL_MS ? 'met' : 'NOT met',
+    o.fast.answers ? 'answered' : `declined: ${o.fast.why}`,
+    o.full.toFixed(1),
   ]),
+);
+const libraryOverhead = median(libraryBin.times) - median(perLine[0]!.token.times);
+console.log(
+  `\n  the library package's bin (hands over to @tokenloop/cli): ${median(libraryBin.times).toFixed(1)} ms, ${libraryOverhead >= 0 ? '+' : ''}${libraryOverhead.toFixed(1)} ms over the command line's own bin`,
 );
 const tl = median(perLine[0]!.token.times);
 const ms = median(msalCommand.times);
@@ -244,7 +301,10 @@ console.log(
       tokenloop_token_median_ms: Number(o.token.toFixed(1)),
       overhead_ms: Number(o.overhead.toFixed(1)),
       goal_met: o.overhead <= GOAL_MS,
+      fast_path_answered: o.fast.answers,
+      full_command_line_median_ms: Number(o.full.toFixed(1)),
     })),
+    library_bin_median_ms: Number(median(libraryBin.times).toFixed(1)),
     goal_met: overheads.every((o) => o.overhead <= GOAL_MS),
   })}`,
 );

@@ -1,24 +1,44 @@
 #!/usr/bin/env node
-// Bundles the CLI's `token` fast path (dist/commands/token/fast-token.js and what it loads) into a few files in
-// packages/cli/dist/fast/, so that `tokenloop token` with a cached token loads one module instead of ~40: on
-// Node 20 each ES module costs about a millisecond to load. Lazily imported parts (refreshing a token, the
-// network stack) stay separate chunks, loaded only when needed. Native and optional packages stay external.
-// bin/tokenloop.js uses the bundle when it is at least as new as the compiled fast path, else the plain dist.
+// Bundles the CLI's `token` fast path (packages/cli/src/fast-path, compiled to dist/fast-path) into two small
+// CommonJS files in packages/cli/dist/fast/, so that `tokenloop token` with a cached token loads two files and
+// no ES module (on Node 20 each ES module costs about a millisecond, and the ES module loader a few more):
+// - token.cjs: the fast path with what it uses of the command line and the library, in one minified file,
+//   which start.cjs compiles with its code cache;
+// - start.cjs: the loader, built knowing token.cjs's SHA-256 and size (a code cache is never applied to other
+//   code, and a token.cjs that is not the one it was built with is not used).
+// The fast path never renews a token, so the network side of the library (flows, HTTP, discovery) is replaced
+// by a module that refuses to load: it cannot be reached, and it is not parsed at every start.
+// bin/tokenloop.js uses the bundle when it is current, else the compiled modules (dist/fast-path).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const cli = join(import.meta.dirname, '..', 'packages', 'cli');
-rmSync(join(cli, 'dist', 'fast'), { recursive: true, force: true });
-await build({
-  entryPoints: { 'fast-token': join(cli, 'dist', 'commands', 'token', 'fast-token.js') },
-  outdir: join(cli, 'dist', 'fast'),
+const compiled = join(cli, 'dist', 'fast-path');
+const out = join(cli, 'dist', 'fast');
+rmSync(out, { recursive: true, force: true });
+
+/** What the fast path must never load: the library's network side (its lazily imported modules). */
+const NETWORK = /\/(grant-binding|http-client|server-cache)\.js$/;
+const noNetwork = {
+  name: 'no-network',
+  setup(b) {
+    b.onResolve({ filter: NETWORK }, (args) => ({ path: args.path, namespace: 'no-network' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-network' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`the token fast path does not load ${args.path}`)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // Dependencies stay external (loaded from node_modules only on the network path).
+  minify: true,
+  // Optional and native packages are never reached on the fast path; left out of the bundle.
   external: [
     '@napi-rs/keyring',
     'ioredis',
@@ -30,8 +50,28 @@ await build({
   ],
   logLevel: 'warning',
   legalComments: 'none',
-  // ESM output that still works for the few CommonJS dependencies that call require().
-  banner: {
-    js: "import { createRequire as __tlCreateRequire } from 'node:module'; const require = __tlCreateRequire(import.meta.url);",
+};
+
+await build({
+  ...common,
+  entryPoints: [join(compiled, 'token-fast-path.js')],
+  outfile: join(out, 'token.cjs'),
+  plugins: [noNetwork],
+});
+const token = readFileSync(join(out, 'token.cjs'));
+const id = {
+  file: 'token.cjs',
+  sha256: createHash('sha256').update(token).digest('hex'),
+  size: token.length,
+};
+await build({
+  ...common,
+  stdin: {
+    contents: `import { loadFastPath } from './start.js';
+export const load = (cli, env, require) => loadFastPath(cli, env, ${JSON.stringify(id)}, require);`,
+    resolveDir: compiled,
+    sourcefile: 'start-entry.js',
+    loader: 'js',
   },
+  outfile: join(out, 'start.cjs'),
 });

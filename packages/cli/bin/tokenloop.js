@@ -1,32 +1,60 @@
 #!/usr/bin/env node
-// `token` is answered without loading the command-line framework: from the bundled fast path (dist/fast,
-// made by scripts/bundle-cli.mjs) when it is current, else from the compiled modules.
-import { statSync } from 'node:fs';
+// The `tokenloop` command. A CommonJS file (bin/package.json), so that `tokenloop token` starts without the ES
+// module loader: the token fast path (src/fast-path, bundled by scripts/bundle-cli.mjs into dist/fast) answers a
+// cached token, and everything it declines goes to the full command line (dist/main.js), which prints the same.
+// TOKENLOOP_TOKEN_PATH=full skips the fast path; =fast uses only it (docs/cli.md).
+/* eslint-disable @typescript-eslint/no-require-imports */
+/* global require, __dirname */
+'use strict';
+const { join } = require('node:path');
 
-// A reader that stops early (`tokenloop --help | head -1`) closes the pipe: end quietly, as other tools do,
-// instead of an EPIPE stack trace (issue 14, finding 7). Nothing more can reach it anyway.
-for (const stream of [process.stdout, process.stderr])
-  stream.on('error', (err) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
-
+const cli = join(__dirname, '..');
 const args = process.argv.slice(2);
-let code;
-if (args[0] === 'token') {
-  const plain = new URL('../dist/commands/token/fast-token.js', import.meta.url);
-  const bundled = new URL('../dist/fast/fast-token.js', import.meta.url);
-  let current;
+const path = process.env.TOKENLOOP_TOKEN_PATH;
+
+/**
+ * The fast path: the bundle, compiled with its code cache, when it is current (dist/fast/start.cjs decides),
+ * else the compiled module (a development tree built with tsc -b only).
+ */
+async function loadFastPath() {
+  let start;
   try {
-    current = statSync(bundled).mtimeMs >= statSync(plain).mtimeMs;
+    start = require(join(cli, 'dist', 'fast', 'start.cjs'));
   } catch {
-    current = false;
+    start = undefined; // not bundled
   }
-  const { fastToken } = await import(current ? bundled.href : plain.href);
-  code = await fastToken(args.slice(1));
+  const loaded = start?.load(cli, process.env, require);
+  return loaded ?? { fastPath: await import('../dist/fast-path/token-fast-path.js') };
 }
-if (code === undefined) {
+
+async function run() {
+  if (args[0] === 'token' && path !== 'full') {
+    let code;
+    try {
+      const fast = await loadFastPath();
+      code = await fast.fastPath.runFastPath(args.slice(1), process.env, path === 'fast', fast.codeCache);
+    } catch {
+      code = undefined; // a broken build: the full command line still answers
+    }
+    // Everything is written (synchronously) and saved: exit now, without waiting for V8's background work.
+    if (code !== undefined) process.exit(code);
+    if (path === 'fast') {
+      process.stderr.write('tokenloop: the fast path could not be loaded\n');
+      return 125;
+    }
+  }
+  // A reader that stops early (`tokenloop --help | head -1`) closes the pipe: end quietly, as other tools do,
+  // instead of an EPIPE stack trace (issue 14, finding 7). Nothing more can reach it anyway. (Not before: on
+  // the fast path, creating process.stdout would cost more than answering.)
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
   const { main } = await import('../dist/main.js');
-  code = await main(args);
+  return main(args);
 }
-process.exitCode = code;
+
+run().then((code) => {
+  process.exitCode = code;
+});

@@ -1,5 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CliError, reportError } from './errors.js';
+import { resourceUri } from './commands/token/resource-uri.js';
+import { addScopes } from './config/scope-list.js';
+import { reportError } from './errors.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { VERSION } from './version.js';
 
@@ -14,24 +16,6 @@ function integer(name: string, min: number, max: number) {
 
 function collectOne(value: string, previous: string[] = []): string[] {
   return previous.concat(value);
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return previous.concat(value.split(/[ ,]+/).filter(Boolean));
-}
-
-/**
- * `--resource`: an Entra resource is an absolute URI or an app id (GUID); anything else is refused before a
- * provider is asked (issue 14 (independent eyes), finding 7), with a command that works.
- */
-function resourceUri(value: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\S/i.test(value) && URL.canParse(value)) return value;
-  if (/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/i.test(value)) return value;
-  throw new CliError(
-    `--resource must be a resource URI or app id, got ${JSON.stringify(value)}`,
-    EXIT.usage,
-    'e.g. Microsoft Graph: `tokenloop token --resource https://graph.microsoft.com`',
-  );
 }
 
 /** The options every command that talks to a provider accepts (flags > environment > profile > defaults). */
@@ -49,7 +33,8 @@ function withSettings(
     )
     .option('--client-id <id>', 'application (client) id')
     .option('--ca-file <file>', "a certificate authority to trust (PEM), e.g. an https emulator's");
-  if (extra.scopes !== false) command.option('-s, --scope <scope>', 'scope to request (repeatable)', collect);
+  if (extra.scopes !== false)
+    command.option('-s, --scope <scope>', 'scope to request (repeatable)', addScopes);
   if (extra.port)
     command.addOption(
       new Option('--port <n>', 'loopback port for the browser redirect').argParser(
@@ -225,7 +210,7 @@ export function buildProgram(): Command {
     .option('--authority <url>', 'the Entra authority https://HOST/TENANT')
     .option('--issuer <url>', "any OpenID provider's issuer")
     .option('--client-id <id>', 'application (client) id')
-    .option('-s, --scope <scope>', 'default scopes (repeatable)', collect)
+    .option('-s, --scope <scope>', 'default scopes (repeatable)', addScopes)
     .addOption(
       new Option('--port <n>', 'fixed loopback port for browser sign-in').argParser(
         integer('--port', 0, 65_535),

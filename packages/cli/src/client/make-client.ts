@@ -5,6 +5,7 @@ import { type CliPaths, cliPaths } from '../config/paths.js';
 import { readProfiles } from '../config/profiles.js';
 import { type SettingFlags, type Settings, resolveSettings } from '../config/resolve.js';
 import { CliError, setContextualFix } from '../errors.js';
+import { clientIdentity } from './client-identity.js';
 import { REQUEST_TIMEOUT_MS } from '../output/network-wait.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -69,8 +70,7 @@ export async function makeClient(
   const { createTokenClient, encryptedFileStore } = await import('tokenloop/client');
   const cache = encryptedFileStore({ path: cliCachePath(paths) });
   return createTokenClient({
-    ...(settings.authority ? { authority: settings.authority } : { issuer: settings.issuer! }),
-    clientId: settings.clientId,
+    ...clientIdentity(settings),
     ...(settings.clientSecret ? { clientSecret: settings.clientSecret } : {}),
     ...(settings.certificatePath ? { clientCertificate: await certificateOf(settings.certificatePath) } : {}),
     cache,

@@ -5,6 +5,12 @@
 // for these rules (S106): the command line (@tokenloop/cli) and tokenloop/azure's CLI credential both use it.
 // This file only re-exports.
 export { type CliPaths, cliPaths, cliConfigFile, cliCachePath } from './paths.js';
-export { type Profile, type ProfilesFile, readProfiles, profileInUse } from './profiles-file.js';
-export { readProfileCa } from './profile-ca.js';
+export {
+  type Profile,
+  type ProfilesFile,
+  readProfiles,
+  readProfilesSync,
+  profileInUse,
+} from './profiles-file.js';
+export { readProfileCa, readProfileCaSync } from './profile-ca.js';
 export { type ProfileAccount, profileAccount } from './profile-account.js';

@@ -1,5 +1,9 @@
 import { TokenloopError } from '../errors/errors.js';
-import { readPrivateFile } from '../private-files/read-private-file.js';
+import {
+  type PrivateFileContent,
+  readPrivateFile,
+  readPrivateFileSync,
+} from '../private-files/read-private-file.js';
 
 /**
  * The certificate authority a profile trusts (its `caFile`, issue 14 finding 6), as PEM for `http.ca`. Read as
@@ -7,7 +11,15 @@ import { readPrivateFile } from '../private-files/read-private-file.js';
  * certificate. Otherwise `CONFIGURATION` with the fix.
  */
 export async function readProfileCa(caFile: string): Promise<string> {
-  const read = await readPrivateFile(caFile);
+  return pemOf(caFile, await readPrivateFile(caFile));
+}
+
+/** `readProfileCa` with a synchronous read (S125: the same reader and rule), for the CLI's `token` fast path. */
+export function readProfileCaSync(caFile: string): string {
+  return pemOf(caFile, readPrivateFileSync(caFile));
+}
+
+function pemOf(caFile: string, read: PrivateFileContent | undefined): string {
   const pem = read?.data.toString('utf8');
   if (!pem?.includes('-----BEGIN CERTIFICATE-----'))
     throw new TokenloopError(

@@ -1,5 +1,9 @@
 import { TokenloopError } from '../errors/errors.js';
-import { readPrivateFile } from '../private-files/read-private-file.js';
+import {
+  type PrivateFileContent,
+  readPrivateFile,
+  readPrivateFileSync,
+} from '../private-files/read-private-file.js';
 import { cliConfigFile } from './paths.js';
 
 /** One named app/identity configuration of the tokenloop command. */
@@ -70,6 +74,9 @@ function parseProfile(name: string, v: unknown, file: string): Profile {
   };
 }
 
+/** What reading the profiles file gave: its content (undefined: no file), or the error. */
+type ReadOutcome = { read: PrivateFileContent | undefined } | { error: unknown };
+
 /**
  * Read `config.json` from the config directory; a missing file is an empty configuration. Only the user's own
  * file in a folder only they control is read (S80, S81): a planted one could send sign-ins elsewhere. S106:
@@ -78,15 +85,35 @@ function parseProfile(name: string, v: unknown, file: string): Profile {
  */
 export async function readProfiles(configDir: string): Promise<ProfilesFile> {
   const file = cliConfigFile(configDir);
-  let text: string;
+  let outcome: ReadOutcome;
   try {
-    const read = await readPrivateFile(file);
-    if (!read) return { version: 1, profiles: {} };
-    text = read.data.toString('utf8');
-  } catch (err) {
+    outcome = { read: await readPrivateFile(file) };
+  } catch (error) {
+    outcome = { error };
+  }
+  return profilesOf(file, outcome);
+}
+
+/** `readProfiles` with synchronous reads (S125: the same reader and rules), for the CLI's `token` fast path. */
+export function readProfilesSync(configDir: string): ProfilesFile {
+  const file = cliConfigFile(configDir);
+  let outcome: ReadOutcome;
+  try {
+    outcome = { read: readPrivateFileSync(file) };
+  } catch (error) {
+    outcome = { error };
+  }
+  return profilesOf(file, outcome);
+}
+
+function profilesOf(file: string, outcome: ReadOutcome): ProfilesFile {
+  if ('error' in outcome) {
+    const err = outcome.error;
     if ((err as { code?: unknown }).code === 'UNSAFE_FILE') throw err; // the library's message and fix
     throw configError(`cannot read ${file}: ${(err as Error).message}`);
   }
+  if (!outcome.read) return { version: 1, profiles: {} };
+  const text = outcome.read.data.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);

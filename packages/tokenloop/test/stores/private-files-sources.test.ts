@@ -18,6 +18,9 @@ const WRITERS: Record<string, string> = {
     'a folder it has checked itself (S88), besides the CLI checking it with the library (S80)',
   'packages/tokenloop/src/http/http-client.ts':
     'imports fs only on Node 20 to read the CA bundle NODE_EXTRA_CA_CERTS names, as Node itself does; writes nothing',
+  'packages/cli/src/fast-path/write-out.ts':
+    "writes the token fast path's answer to standard output or error (descriptors 1 and 2) with writeSync, " +
+    'without creating process.stdout; it opens no file',
 };
 
 const READERS: Record<string, string> = {
@@ -28,6 +31,9 @@ const READERS: Record<string, string> = {
   'packages/cli/src/client/make-client.ts':
     'the client certificate file the user names (AZURE_CLIENT_CERTIFICATE_PATH): their choice, not a file tokenloop keeps',
   'packages/cli/src/commands/decode/run-decode.ts': 'the token on standard input (file descriptor 0)',
+  'packages/cli/src/fast-path/start.ts':
+    "the command line's own bundled code (dist/fast/token.cjs), read to compile it with its code cache as Node " +
+    'reads any module; the code cache itself is read with readPrivateFileSync (S127)',
   'packages/emulator/src/directory/load.ts': 'the directory config file the user names with --config',
   'packages/emulator/src/keys/private-files.ts':
     'the emulator cannot use the library (dependency profiles); its own reader opens with O_NOFOLLOW|O_NONBLOCK ' +

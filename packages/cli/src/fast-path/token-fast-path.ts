@@ -1,0 +1,90 @@
+// `tokenloop token` for a cached token, in a few milliseconds (issue 14): the bin tries this first. It reads the
+// profiles, the token cache and its key synchronously, through the library's own readers and rules — private
+// files (S80–S83), the file store's decoder, the client's freshness, scope and account rules — and prints
+// through the command's own output code (token-request.ts, quote.ts). Whatever it cannot answer exactly as the
+// full command line would (no fresh cached token, an option it does not read, any error) it declines, and the
+// full command line answers (S126). It never writes: no renewal, no quarantine, no repair.
+import { cliCachePath, readProfileCaSync, readProfilesSync } from 'tokenloop/cli-state';
+import { createTokenClient, encryptedFileSnapshot } from 'tokenloop/client';
+import { clientIdentity } from '../client/client-identity.js';
+import { cliPaths } from '../config/paths.js';
+import { resolveSettings } from '../config/resolve.js';
+import { chosenAccount } from '../commands/accounts/account-choice.js';
+import { type TokenOptions, tokenFormat, tokenScopes, tokenText } from '../commands/token/token-request.js';
+import { terminalText } from '../output/quote.js';
+import { parseTokenArgs } from './token-args.js';
+import { saveCodeCache } from './code-cache.js';
+import { writeOut } from './write-out.js';
+
+/** What to print, or why the full command line must answer instead. */
+export type FastAnswer = { stdout: string } | { declined: string };
+
+/** Answer `tokenloop token ARGS` from the cache, or decline (never throws). */
+export async function tokenFastPath(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<FastAnswer> {
+  if (env.TOKENLOOP_DEBUG)
+    return { declined: 'TOKENLOOP_DEBUG is set; the command line writes the debug lines' };
+  const parsed = parseTokenArgs(args);
+  if ('declined' in parsed) return parsed;
+  try {
+    return await cachedToken(parsed.opts, env);
+  } catch (err) {
+    return { declined: `the command line answers this: ${(err as Error)?.message ?? String(err)}` };
+  }
+}
+
+async function cachedToken(opts: TokenOptions, env: NodeJS.ProcessEnv): Promise<FastAnswer> {
+  const format = tokenFormat(opts);
+  const paths = cliPaths(env);
+  const settings = resolveSettings(opts, env, readProfilesSync(paths.config));
+  if (settings.clientSecret !== undefined || settings.certificatePath !== undefined)
+    return {
+      declined: 'an app credential is configured (AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH)',
+    };
+  // The command line reads the profile's CA before anything else it does for a provider: the same check.
+  if (settings.caFile !== undefined) readProfileCaSync(settings.caFile);
+  const cache = encryptedFileSnapshot({ path: cliCachePath(paths) });
+  if (!cache)
+    return {
+      declined: 'the token cache needs the file store (no cache, its key in the OS keyring, or repairs)',
+    };
+  const client = createTokenClient({ ...clientIdentity(settings), cache });
+  const account = await chosenAccount(client, settings, opts.account, 'token');
+  const scopes = tokenScopes(opts, settings);
+  return { stdout: await tokenText(client, { account, scopes, format, user: settings.user }) };
+}
+
+/** A code cache for the bundled fast path, to be made after it answered (start.ts says where and why). */
+export interface CodeCacheToSave {
+  file: string;
+  create(): Buffer;
+}
+
+/** What the fast path's module gives the bin. */
+export interface FastPath {
+  runFastPath: typeof runFastPath;
+}
+
+/**
+ * `tokenloop token ARGS` on the fast path, as the bin runs it: the answer printed and exit 0, or undefined for the
+ * full command line to answer. With `only` (TOKENLOOP_TOKEN_PATH=fast), a decline is printed with its reason
+ * (S74: as text) and exits 125. After an answer, the bundle's code cache is saved when it had none.
+ */
+export async function runFastPath(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  only: boolean,
+  codeCache?: CodeCacheToSave,
+): Promise<number | undefined> {
+  const answer = await tokenFastPath(args, env);
+  if ('stdout' in answer) {
+    writeOut(1, answer.stdout);
+    if (codeCache) await saveCodeCache(codeCache);
+    return 0;
+  }
+  if (!only) return undefined;
+  writeOut(2, `tokenloop: the fast path does not answer this (${terminalText(answer.declined)})\n`);
+  return 125;
+}
