@@ -9,6 +9,7 @@
 // The fast path never renews a token, so the network side of the library (flows, HTTP, discovery) is replaced
 // by a module that refuses to load: it cannot be reached, and it is not parsed at every start.
 // bin/tokenloop.js uses the bundle when it is current, else the compiled modules (dist/fast-path).
+// `node scripts/bundle-cli.mjs --out DIR` writes the two files to DIR instead (a test's own copy).
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
@@ -16,7 +17,9 @@ import { join } from 'node:path';
 
 const cli = join(import.meta.dirname, '..', 'packages', 'cli');
 const compiled = join(cli, 'dist', 'fast-path');
-const out = join(cli, 'dist', 'fast');
+const at = process.argv.indexOf('--out');
+const out = at > 0 ? process.argv[at + 1] : join(cli, 'dist', 'fast');
+if (!out) throw new Error('--out needs a folder');
 rmSync(out, { recursive: true, force: true });
 
 /** What the fast path must never load: the library's network side (its lazily imported modules). */

@@ -7,9 +7,11 @@
 // answer where the table says it answers, and decline (exit 125, nothing on stdout) everywhere else.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
+  chownSync,
   copyFileSync,
   lstatSync,
   mkdirSync,
@@ -30,12 +32,16 @@ import {
   type ScriptedProvider,
   startScriptedProvider,
 } from '../../tokenloop/test/support/scripted-provider.js';
+import { loadFastPath } from '../src/fast-path/start.js';
 import { FAST_PATH_OPTIONS } from '../src/fast-path/token-args.js';
 import { buildProgram } from '../src/main.js';
 import { TOKEN_FORMATS } from '../src/output/token-format.js';
 import { BIN, baseEnv, runCli, tempDir } from './support/cli.js';
 
 const PINNED_CLOCK = join(import.meta.dirname, 'support', 'pinned-clock.cjs');
+const BUNDLE_CLI = join(import.meta.dirname, '..', '..', '..', 'scripts', 'bundle-cli.mjs');
+/** "Another user" for planted files (nobody on Debian); planting needs root. */
+const OTHER_UID = 65534;
 const RUN_LIMIT_MS = 60_000;
 /** The fast path alone, when it cannot answer (TOKENLOOP_TOKEN_PATH=fast). */
 const DECLINED = 125;
@@ -47,9 +53,15 @@ interface Run {
 }
 
 /** `tokenloop token ARGS` at the pinned time `now`, read until its streams close, bounded. */
-function runToken(args: string[], env: NodeJS.ProcessEnv, now: number, label: string): Promise<Run> {
+function runToken(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  now: number,
+  label: string,
+  bin = BIN,
+): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--require', PINNED_CLOCK, BIN, 'token', ...args], {
+    const child = spawn(process.execPath, ['--require', PINNED_CLOCK, bin, 'token', ...args], {
       env: { ...env, TL_TEST_NOW: String(now) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -66,6 +78,41 @@ function runToken(args: string[], env: NodeJS.ProcessEnv, now: number, label: st
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** `node ARGS`, read until its streams close, bounded. */
+function runNode(args: string[], label: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      stderr += `\n[${label}: still running after ${RUN_LIMIT_MS / 1000} s: killed]\n`;
+      child.kill('SIGKILL');
+    }, RUN_LIMIT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Everything under `root` (links not followed): kind, owner, mode and content, to see that nothing changed. */
+function snapshotOf(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(root, { recursive: true }) as string[]) {
+    const path = join(root, name);
+    const st = lstatSync(path);
+    const what = st.isSymbolicLink()
+      ? `link ${readlinkSync(path)}`
+      : st.isFile()
+        ? createHash('sha256').update(readFileSync(path)).digest('hex')
+        : 'dir';
+    out[name] = `${st.uid} ${(st.mode & 0o7777).toString(8)} ${what}`;
+  }
+  return out;
 }
 
 /** A run as a failure message may show it: stdout carries tokens, so only its length and hash. */
@@ -396,6 +443,91 @@ describe('S126 token: the fast path prints byte for byte what the full CLI print
       refusing = false;
     }
     assert.deepEqual(problems, [], `${problems.length} of ${CASES.length} cases broke the rule`);
+  });
+
+  it('S127 the code cache: made private after an answer and used; a damaged one rebuilt; an unsafe one neither used nor touched', async () => {
+    // The command line as installed (no development build beside it), with a bundle of its own.
+    const cli = tempDir('tl-fast-installed-');
+    mkdirSync(join(cli, 'bin'));
+    for (const name of ['tokenloop.js', 'package.json'])
+      copyFileSync(join(BIN, '..', name), join(cli, 'bin', name));
+    const bundled = await runNode([BUNDLE_CLI, '--out', join(cli, 'dist', 'fast')], 'bundle-cli.mjs --out');
+    assert.equal(bundled.code, 0, bundled.stderr);
+    const template = templates.get('one')!;
+    const home = tempDir('tl-fast-code-cache-');
+    copyTree(template.home, home);
+    const env = baseEnv(home);
+    const now = template.signedInAt + 60_000;
+    const expected = await runToken([], { ...env, TOKENLOOP_TOKEN_PATH: 'full' }, now, 'full');
+    assert.equal(expected.code, 0, expected.stderr);
+    const answer = async (what: string) => {
+      const r = await runToken(
+        [],
+        { ...env, TOKENLOOP_TOKEN_PATH: 'fast' },
+        now,
+        what,
+        join(cli, 'bin', 'tokenloop.js'),
+      );
+      assert.ok(same(r, expected), `${what}: answered as the full command line\n  ${shown(r)}`);
+    };
+    const dir = join(home, 'cache', 'code-cache');
+    const mode = (path: string) => lstatSync(path).mode & 0o7777;
+
+    await answer('the first answer');
+    const [name, ...others] = readdirSync(dir);
+    assert.deepEqual(others, [], 'one code cache');
+    assert.match(
+      name!,
+      new RegExp(`^token-[0-9a-f]{16}-${process.version.replaceAll('.', '\\.')}-${process.arch}\\.bin$`),
+    );
+    const file = join(dir, name!);
+    assert.equal(mode(dir), 0o700, 'S80: its folder is private');
+    assert.equal(mode(file), 0o600, 'S84: written privately');
+    const made = lstatSync(file, { bigint: true });
+
+    await answer('the second answer');
+    const used = lstatSync(file, { bigint: true });
+    assert.ok(used.ino === made.ino && used.mtimeNs === made.mtimeNs, 'the cache was used, not made again');
+
+    writeFileSync(file, 'not a code cache', { mode: 0o600 });
+    await answer('with a damaged code cache');
+    assert.notEqual(readFileSync(file, 'utf8'), 'not a code cache', 'V8 refused it, and it was made again');
+    const good = readFileSync(file);
+
+    // S80, S81: a folder others may write to, a link, another user's file: never read, never written.
+    const unsafe: [string, () => void][] = [
+      ['a code-cache folder others may write to', () => chmodSync(dir, 0o777)],
+      [
+        'a code cache that is a symbolic link',
+        () => {
+          writeFileSync(join(home, 'planted.bin'), good, { mode: 0o600 });
+          rmSync(file);
+          symlinkSync(join(home, 'planted.bin'), file);
+        },
+      ],
+    ];
+    if (process.getuid?.() === 0)
+      unsafe.push(["another user's code cache", () => chownSync(file, OTHER_UID, OTHER_UID)]);
+    // Whether the loader uses a code cache: it asks for one to be made (codeCache) exactly when it used none.
+    const token = readFileSync(join(cli, 'dist', 'fast', 'token.cjs'));
+    const id = {
+      file: 'token.cjs',
+      sha256: createHash('sha256').update(token).digest('hex'),
+      size: token.length,
+    };
+    const usesCache = () =>
+      loadFastPath(cli, env, id, createRequire(import.meta.url))?.codeCache === undefined;
+    assert.equal(usesCache(), true, 'the sound code cache is used');
+    for (const [what, plant] of unsafe) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { mode: 0o700 });
+      writeFileSync(file, good, { mode: 0o600 });
+      plant();
+      const before = snapshotOf(home);
+      assert.equal(usesCache(), false, `${what}: not used`);
+      await answer(what);
+      assert.deepEqual(snapshotOf(home), before, `${what}: left as it was`);
+    }
   });
 });
 

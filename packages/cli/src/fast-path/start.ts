@@ -62,7 +62,7 @@ export function loadFastPath(
   try {
     cached = readPrivateFileSync(cacheFile)?.data;
   } catch {
-    cached = undefined; // not safe to use (S80, S81): compiled from source, and the fast path declines anyway
+    cached = undefined; // not safe to use (S80, S81): compiled from source instead, and nothing is written there
   }
   const script = new Script(`(function (exports, require, module) {${readFileSync(file, 'utf8')}\n})`, {
     filename: file,
