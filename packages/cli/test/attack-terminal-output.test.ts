@@ -163,7 +163,8 @@ function interpolations(t: string): string[] {
   return out;
 }
 
-const QUOTING = new Set(['terminalText', 'jsonLine', 'formatToken', 'shellWord']);
+// tokenText (commands/token/token-request.ts) returns formatToken's output and nothing else: checked below.
+const QUOTING = new Set(['terminalText', 'jsonLine', 'formatToken', 'shellWord', 'tokenText']);
 const isTernaryMark = (e: string, i: number) =>
   e[i] === '?' && e[i + 1] !== '?' && e[i - 1] !== '?' && e[i + 1] !== '.';
 
@@ -172,7 +173,7 @@ const isTernaryMark = (e: string, i: number) =>
  * piece before it counts as raw.
  */
 function rawPieces(expr: string, allowed: (piece: string) => boolean): string[] {
-  let e = expr.trim();
+  let e = expr.trim().replace(/^await\s+/, '');
   while (e.startsWith('(') && closing(e, 0) === e.length - 1) e = e.slice(1, -1).trim();
   if (e === '' || /^-?\d[\d_.e+]*$/i.test(e)) return [];
   if ((e[0] === "'" || e[0] === '"') && skipLiteral(e, 0) === e.length) return [];
@@ -332,6 +333,14 @@ const ALLOWED: Record<string, Record<string, string>> = {
 };
 
 describe('S74 sweep: everything the CLI writes to stdout or stderr passes through quote.ts', () => {
+  it('S74 tokenText, counted as quoting, returns formatToken’s output and nothing else', () => {
+    const source = readFileSync(join(SRC, 'commands/token/token-request.ts'), 'utf8');
+    const body = source.slice(source.indexOf('export async function tokenText('));
+    const returns = [...body.slice(0, body.indexOf('\n}\n')).matchAll(/\breturn\b([^;]*);/g)].map((m) =>
+      m[1]!.trim(),
+    );
+    assert.deepEqual(returns, ['formatToken(result, request.format, { user: request.user })']);
+  });
   const SRC = join(import.meta.dirname, '..', 'src');
   const files: string[] = [];
   const walk = (dir: string) => {
