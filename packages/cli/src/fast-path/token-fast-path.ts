@@ -80,11 +80,11 @@ export async function runFastPath(
 ): Promise<number | undefined> {
   const answer = await tokenFastPath(args, env);
   if ('stdout' in answer) {
-    writeOut(1, answer.stdout);
+    await writeOut(1, answer.stdout);
     if (codeCache) await saveCodeCache(codeCache);
     return 0;
   }
   if (!only) return undefined;
-  writeOut(2, `tokenloop: the fast path does not answer this (${terminalText(answer.declined)})\n`);
+  await writeOut(2, `tokenloop: the fast path does not answer this (${terminalText(answer.declined)})\n`);
   return 125;
 }
