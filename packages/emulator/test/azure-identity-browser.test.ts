@@ -27,14 +27,10 @@ import {
   startProxyTrap,
 } from './azure-identity/harness.ts';
 import type { Observed, TokenSummary } from './azure-identity/protocol.ts';
+import { ARM_DEFAULT, GRAPH, GRAPH_DEFAULT, T, USER_READ } from './azure-identity/resources.ts';
 import { type Person, type SignInTrace, signInAtEmulator } from './msal/browser-steps.ts';
 import { launchBrowser } from './support/browser.ts';
 
-const T = SAMPLE_IDS.contoso;
-const GRAPH = 'https://graph.microsoft.com';
-const USER_READ = `${GRAPH}/User.Read`;
-const GRAPH_DEFAULT = `${GRAPH}/.default`;
-const ARM_DEFAULT = 'https://management.azure.com/.default';
 /** The Azure CLI's app, @azure/identity's client id when none is given (its DeveloperSignOnClientId). */
 const AZURE_CLI = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 /** What `open` runs on Linux: the copy of xdg-open it ships. */

@@ -33,12 +33,8 @@ import {
   startProxyTrap,
 } from './azure-identity/harness.ts';
 import type { CredentialSpec, Observed, TokenSummary } from './azure-identity/protocol.ts';
+import { ARM_DEFAULT, GRAPH, GRAPH_DEFAULT, T, USER_READ } from './azure-identity/resources.ts';
 
-const T = SAMPLE_IDS.contoso;
-const GRAPH = 'https://graph.microsoft.com';
-const GRAPH_DEFAULT = `${GRAPH}/.default`;
-const USER_READ = `${GRAPH}/User.Read`;
-const ARM_DEFAULT = 'https://management.azure.com/.default';
 const API = `api://${SAMPLE_IDS.apiApp}`;
 const ALICE = { username: 'alice@contoso.onmicrosoft.com', password: 'alice-password-1' };
 const OBO_GRANT = 'jwt-bearer'; // the emulator's stats name urn:ietf:params:oauth:grant-type:jwt-bearer so
