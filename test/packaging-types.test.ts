@@ -26,6 +26,7 @@ const MAIN_ENTRIES = [
   'tokenloop/azure',
   'tokenloop/cli-state',
   '@tokenloop/emulator',
+  '@tokenloop/emulator/sample-ids',
   '@tokenloop/web',
 ];
 const PEER_ENTRIES = [

@@ -1,4 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
+// S165: the sample native app every emulator has, from the emulator's one list (never a copy that can drift).
+import { SAMPLE_IDS } from '@tokenloop/emulator/sample-ids';
 import { readPrivateFile } from 'tokenloop/private-files';
 import { cliPaths } from '../../config/paths.js';
 import {
@@ -26,9 +28,6 @@ export interface ProfileAddOptions {
   /** A certificate authority to trust for this provider (PEM file). */
   caFile?: string;
 }
-
-/** The sample native app every emulator has (see `@tokenloop/emulator`'s SAMPLE_IDS.publicApp). */
-const EMULATOR_PUBLIC_APP = '0f4c1d3e-6a7b-4c8d-9e0f-1a2b3c4d5e61';
 
 function checkUrl(value: string, what: string, fix: string): void {
   if (!URL.canParse(value))
@@ -83,7 +82,7 @@ export async function profileAdd(name: string, o: ProfileAddOptions): Promise<vo
       '--emulator',
       `give the emulator's address: \`tokenloop profile add ${name} --emulator http://127.0.0.1:8400\``,
     );
-    profile = { authority: `${base}/organizations`, clientId: o.clientId ?? EMULATOR_PUBLIC_APP };
+    profile = { authority: `${base}/organizations`, clientId: o.clientId ?? SAMPLE_IDS.publicApp };
     if (new URL(base).protocol === 'https:')
       trusting = await emulatorCa(base, o.caFile === undefined ? undefined : resolve(o.caFile));
   } else if (existing && !o.clientId && !o.authority && !o.issuer) {
