@@ -5,6 +5,11 @@ import type { EmulatorState } from './state/state.js';
 export interface EmulatorSettings {
   /** Access token lifetime in seconds (`expires_in`). */
   accessTokenLifetime: number;
+  /**
+   * S140: lifetime in seconds of an access token for a resource that evaluates access continuously (the emulator's
+   * Graph) asked by a client declaring capability cp1 (Entra: 20 to 28 hours; 24 here). Others keep the one above.
+   */
+  caeAccessTokenLifetime: number;
   idTokenLifetime: number;
   /** Refresh token inactivity lifetime in seconds (Entra: 90 days). */
   refreshTokenLifetime: number;
@@ -22,6 +27,7 @@ export interface EmulatorSettings {
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {
   accessTokenLifetime: 3599,
+  caeAccessTokenLifetime: 24 * 3600,
   idTokenLifetime: 3600,
   refreshTokenLifetime: 90 * 86_400,
   spaRefreshTokenLifetime: 24 * 3600,

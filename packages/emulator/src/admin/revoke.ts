@@ -26,7 +26,9 @@ export function revokeUserGrants(ctx: EmulatorContext, userRef: string): number 
     count++;
   }
   // Access tokens whose records the bounded store has already dropped: refused by issue time instead.
-  state.revokedUsers.set(user.id, now, now + (ctx.settings.accessTokenLifetime + 300) * 1000);
+  // Kept as long as the longest access token lives (a CAE token's, S143), plus clock skew.
+  const longest = Math.max(ctx.settings.accessTokenLifetime, ctx.settings.caeAccessTokenLifetime);
+  state.revokedUsers.set(user.id, now, now + (longest + 300) * 1000);
   for (const tx of state.transactions.values(now))
     if (tx.userId === user.id) state.transactions.delete(tx.id);
   for (const session of state.sessions.values(now)) {

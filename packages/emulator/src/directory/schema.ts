@@ -121,6 +121,12 @@ export const managedIdentitiesInput = z
 export const settingsInput = z
   .object({
     accessTokenLifetime: z.number().int().min(60).max(86_400).optional(),
+    caeAccessTokenLifetime: z
+      .number()
+      .int()
+      .min(60)
+      .max(28 * 3600)
+      .optional(),
     idTokenLifetime: z.number().int().min(60).max(86_400).optional(),
     refreshTokenLifetime: z
       .number()

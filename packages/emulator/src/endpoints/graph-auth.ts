@@ -5,7 +5,9 @@ import { GRAPH_RESOURCE } from '../directory/resources.js';
 import { bearerToken } from '../http/request.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
-import { verifyOwnAccessToken } from '../tokens/verify.js';
+import { bearerChallenge, claimsChallenge } from '../http/bearer-challenge.js';
+import { declaresCp1 } from '../tokens/claims-request.js';
+import { type OwnTokenCheck, verifyOwnAccessToken } from '../tokens/verify.js';
 
 const GRAPH_AUDIENCES = new Set([
   GRAPH_RESOURCE,
@@ -13,8 +15,23 @@ const GRAPH_AUDIENCES = new Set([
   '00000003-0000-0000-c000-000000000000',
 ]);
 
-/** Graph's error body (`error.code`, `error.message`, `innerError` with the request ids) and headers. */
-export function graphError(x: Exchange, status: number, code: string, message: string): void {
+const GRAPH_CHALLENGE = {
+  realm: '',
+  authorization_uri: 'https://login.microsoftonline.com/common/oauth2/authorize',
+  client_id: '00000003-0000-0000-c000-000000000000',
+};
+
+/**
+ * Graph's error body (`error.code`, `error.message`, `innerError` with the request ids) and headers; a 401 carries
+ * Graph's `WWW-Authenticate` challenge, with `challenge`'s parameters added (a claims challenge, S143).
+ */
+export function graphError(
+  x: Exchange,
+  status: number,
+  code: string,
+  message: string,
+  challenge: Record<string, string> = {},
+): void {
   const requestId = randomUUID();
   const clientRequestId = x.req.headers['client-request-id'];
   sendJson(
@@ -35,7 +52,7 @@ export function graphError(x: Exchange, status: number, code: string, message: s
       'request-id': requestId,
       ...(status === 401
         ? {
-            'WWW-Authenticate': `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+            'WWW-Authenticate': bearerChallenge({ ...GRAPH_CHALLENGE, ...challenge }),
           }
         : {}),
     },
@@ -72,7 +89,7 @@ export async function graphToken(
         : check.reason === 'revoked'
           ? 'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp'
           : 'Access token validation failure. Invalid audience or signature.';
-    graphError(x, 401, 'InvalidAuthenticationToken', message);
+    graphError(x, 401, 'InvalidAuthenticationToken', message, revocationChallenge(ctx, check));
     return undefined;
   }
   if (!GRAPH_AUDIENCES.has(String(check.claims.aud))) {
@@ -80,4 +97,18 @@ export async function graphToken(
     return undefined;
   }
   return check.claims;
+}
+
+/**
+ * S143: a revoked user's token from a client that declared cp1 (`xms_cc`) is answered, as a CAE resource does,
+ * with a claims challenge: a token issued at or after the revocation (`nbf` essential). Others: none (the plain
+ * 401; a client that cannot answer a challenge is not sent one).
+ */
+function revocationChallenge(ctx: EmulatorContext, check: OwnTokenCheck): Record<string, string> {
+  if (check.ok || check.reason !== 'revoked' || !check.claims || !declaresCp1(check.claims)) return {};
+  const oid = typeof check.claims.oid === 'string' ? check.claims.oid : '';
+  const revokedAt = ctx.state.revokedUsers.get(oid) ?? Date.now();
+  return claimsChallenge({
+    access_token: { nbf: { essential: true, value: String(Math.floor(revokedAt / 1000)) } },
+  });
 }

@@ -15,6 +15,7 @@ import { checkBrowserRedemption } from '../grants/spa-redemption.js';
 import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
+import { readClaimsRequest, withClaimsRequest } from '../tokens/claims-request.js';
 import type { ClientAuthLevel, TokenResponse } from '../tokens/issue.js';
 
 const NO_STORE = { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' };
@@ -95,8 +96,14 @@ async function redeem(
   const authLevel: ClientAuthLevel = spaGrant
     ? '0'
     : await authenticateClient(ctx, app, creds, assertionAudiences(ctx, tenant, app));
+  // S140/S142: the `claims` parameter, read (and refused when malformed) once for every grant.
+  const claims = readClaimsRequest(p.get('claims'));
   const request = dialect.read(ctx, p, app, tenant);
-  return request.answer(await grant(ctx, app, request.params, authLevel, tenant, request.codeScope));
+  return request.answer(
+    await withClaimsRequest(claims, () =>
+      grant(ctx, app, request.params, authLevel, tenant, request.codeScope),
+    ),
+  );
 }
 
 function grant(

@@ -227,6 +227,11 @@ export const AADSTS = {
     message: 'The endpoint only accepts POST requests. Received a {method} request.',
   },
   900971: { error: 'invalid_request', status: 400, message: 'No reply address provided.' },
+  90100: {
+    error: 'invalid_request',
+    status: 400,
+    message: "The parameter '{name}' is empty or not valid.",
+  },
   9001023: {
     error: 'invalid_request',
     status: 400,

@@ -1,9 +1,10 @@
 import type { EmulatorContext } from '../context.js';
 import { stableGuid } from '../directory/ids.js';
 import type { App, User } from '../directory/model.js';
-import { findResource, GRAPH_RESOURCE, type Resource } from '../directory/resources.js';
+import { findResource, GRAPH_APP_ID, GRAPH_RESOURCE, type Resource } from '../directory/resources.js';
 import { grantedPermissions } from '../flow/consent.js';
 import { clientInfo, halfHash, nowSeconds, opaque, pairwiseSub } from './claims.js';
+import { currentClaimsRequest } from './claims-request.js';
 import { v1Issuer, v2Issuer } from './issuer.js';
 import { expandDelegated, type RequestedScopes, responseScope, writtenScopes } from './scopes.js';
 import { signJwt } from './sign.js';
@@ -65,6 +66,24 @@ export function primaryResource(
   };
 }
 
+/**
+ * S140: the lifetime and extra claims of an access token for `resource`, from the token request's `claims`:
+ * a client declaring cp1 (it handles claims challenges) gets `xms_cc`, and for a resource that evaluates access
+ * continuously (the emulator's Graph) the long CAE lifetime (Entra: 20 to 28 hours). Everything else: today's.
+ */
+function accessTokenTerms(
+  ctx: EmulatorContext,
+  resource: Resource,
+): { lifetime: number; extra: { xms_cc?: string[] } } {
+  const { capabilities } = currentClaimsRequest();
+  if (!capabilities.includes('cp1')) return { lifetime: ctx.settings.accessTokenLifetime, extra: {} };
+  const cae = resource.appId === GRAPH_APP_ID;
+  return {
+    lifetime: cae ? ctx.settings.caeAccessTokenLifetime : ctx.settings.accessTokenLifetime,
+    extra: { xms_cc: capabilities },
+  };
+}
+
 /** Issues the ID token alone (hybrid authorize responses). */
 export async function issueIdToken(
   ctx: EmulatorContext,
@@ -108,7 +127,7 @@ export async function issueDelegated(ctx: EmulatorContext, g: DelegatedGrant): P
       if (p.startsWith(`${resource.appId}/`)) granted.add(p.slice(resource.appId.length + 1));
   const scp = first ? [...granted].join(' ') : g.scopes.oidc.filter((s) => s !== 'offline_access').join(' ');
   const iat = nowSeconds();
-  const lifetime = ctx.settings.accessTokenLifetime;
+  const { lifetime, extra } = accessTokenTerms(ctx, resource);
   const uti = opaque(16);
   const common = {
     iat,
@@ -122,6 +141,7 @@ export async function issueDelegated(ctx: EmulatorContext, g: DelegatedGrant): P
     sub: pairwiseSub(g.user.id, resource.appId),
     tid: g.user.tenantId,
     uti,
+    ...extra,
   };
   const claims =
     resource.accessTokenVersion === 1
@@ -233,7 +253,7 @@ export async function issueAppOnly(
   principal?: AppOnlyPrincipal,
 ): Promise<TokenResponse> {
   const iat = nowSeconds();
-  const lifetime = ctx.settings.accessTokenLifetime;
+  const { lifetime, extra } = accessTokenTerms(ctx, resource);
   const uti = opaque(16);
   const sp = principal?.objectId ?? servicePrincipalId(app.clientId, tenantId);
   const common = {
@@ -248,6 +268,7 @@ export async function issueAppOnly(
     tid: tenantId,
     uti,
     ...principal?.claims,
+    ...extra,
   };
   const roleClaim = roles.length ? { roles } : {};
   const claims =

@@ -5,7 +5,9 @@ import type { AccessTokenRecord } from '../state/records.js';
 
 export type OwnTokenCheck =
   | { ok: true; claims: JWTPayload & Record<string, unknown>; record: AccessTokenRecord | undefined }
-  | { ok: false; reason: 'expired' | 'invalid' | 'revoked' };
+  | { ok: false; reason: 'expired' | 'invalid' }
+  /** `claims`: a user's token refused for a revocation (a CAE resource challenges it, S143). */
+  | { ok: false; reason: 'revoked'; claims?: JWTPayload & Record<string, unknown> };
 
 const publicKeys = new WeakMap<KeyObject, KeyObject>();
 
@@ -41,16 +43,17 @@ export async function verifyOwnAccessToken(ctx: EmulatorContext, token: string):
   if (typeof claims.scp !== 'string' && claims.idtyp !== 'app') return { ok: false, reason: 'invalid' };
   const uti = typeof claims.uti === 'string' ? claims.uti : '';
   const record = ctx.state.accessTokens.get(uti);
-  if (record?.grantId && ctx.state.revokedGrants.get(record.grantId)) return { ok: false, reason: 'revoked' };
+  if (record?.grantId && ctx.state.revokedGrants.get(record.grantId))
+    return { ok: false, reason: 'revoked', claims };
   if (typeof claims.oid === 'string' && claims.idtyp !== 'app') {
     const user = ctx.directory.users.get(claims.oid);
     if (!user || user.scenarios.disabled || user.scenarios.grantRevoked)
-      return { ok: false, reason: 'revoked' };
+      return { ok: false, reason: 'revoked', claims };
     // Issued before an admin revoked the user's grants (the record, if the bounded store still has it, knows
     // the exact time; otherwise `iat`, which errs on the side of refusing).
     const revokedAt = ctx.state.revokedUsers.get(claims.oid);
     const issuedAt = record?.issuedAt ?? (typeof claims.iat === 'number' ? claims.iat * 1000 : 0);
-    if (revokedAt !== undefined && issuedAt <= revokedAt) return { ok: false, reason: 'revoked' };
+    if (revokedAt !== undefined && issuedAt <= revokedAt) return { ok: false, reason: 'revoked', claims };
   }
   return { ok: true, claims, record };
 }
