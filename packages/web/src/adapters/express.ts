@@ -1,28 +1,19 @@
 // Every entry point asks for Node's types: TypeScript 6+ loads none unless asked (test/packaging-types.test.ts).
 /// <reference types="node" preserve="true" />
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import type { AuthResult } from 'tokenloop';
 import {
   type AccessTokenVerifier,
   createAccessTokenVerifier,
   type AccessTokenOptions,
 } from '../bearer/access-token.js';
 import { checkBearer, checkRequirement, type Requirement } from '../bearer/bearer-check.js';
-import {
-  SignInRequiredError,
-  type WebAuth,
-  type WebRequest,
-  type WebResponse,
-  type WebSession,
-} from '../web-auth.js';
+import { bearerReply, bearerRequest } from '../bearer/bearer-http.js';
+import { type RequestAuth, requestAuth } from '../request-auth.js';
+import { SignInRequiredError, type WebAuth, type WebRequest, type WebResponse } from '../web-auth.js';
 import { toWebRequest } from '../session/web-http.js';
 
-/** What the middleware adds to each request. */
-export interface RequestAuth {
-  session: WebSession | undefined;
-  /** An access token for a downstream API; when consent or sign-in is needed, `next(err)` it: the error handler redirects. */
-  getAccessToken(scopes: string[]): Promise<AuthResult>;
-}
+/** What the middleware adds to each request (`req.auth`); when consent or sign-in is needed, `next(err)` it. */
+export type { RequestAuth };
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -65,16 +56,7 @@ export function signIn(auth: WebAuth): RequestHandler {
       const handled = await auth.handle(web);
       if (handled) return send(res, handled);
       const session = await auth.session(web);
-      req.auth = {
-        session,
-        getAccessToken: (scopes) => {
-          if (!session)
-            return Promise.reject(
-              new SignInRequiredError('not signed in', auth.loginUrl(req.originalUrl, scopes)),
-            );
-          return auth.getAccessToken(session, scopes, req.originalUrl);
-        },
-      };
+      req.auth = requestAuth(auth, session, req.originalUrl);
       next();
     };
     run().catch(next);
@@ -125,29 +107,14 @@ export function requireBearer(
   const v = 'verify' in verifier ? verifier : createAccessTokenVerifier(verifier);
   checkRequirement(need); // S96: at start-up, not at the first request
   return (req, res, next) => {
-    const body = req.body as Record<string, unknown> | undefined;
-    checkBearer(
-      v,
-      {
-        authorization: req.headers.authorization,
-        tokenInQuery: typeof req.query?.access_token === 'string',
-        tokenInBody: !!body && typeof body === 'object' && 'access_token' in body,
-      },
-      need,
-    ).then((outcome) => {
+    checkBearer(v, bearerRequest(req), need).then((outcome) => {
       if (outcome.ok) {
         req.tokenClaims = outcome.claims;
         return next();
       }
-      res.setHeader('www-authenticate', outcome.wwwAuthenticate);
-      res.setHeader('cache-control', 'no-store');
-      res
-        .status(outcome.status)
-        .json(
-          outcome.error
-            ? { error: outcome.error, error_description: outcome.description }
-            : { error: 'unauthorized' },
-        );
+      const reply = bearerReply(outcome);
+      for (const [k, value] of Object.entries(reply.headers)) res.setHeader(k, value);
+      res.status(reply.status).json(reply.body);
     }, next);
   };
 }

@@ -1,28 +1,19 @@
 // Every entry point asks for Node's types: TypeScript 6+ loads none unless asked (test/packaging-types.test.ts).
 /// <reference types="node" preserve="true" />
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { AuthResult } from 'tokenloop';
 import {
   type AccessTokenOptions,
   type AccessTokenVerifier,
   createAccessTokenVerifier,
 } from '../bearer/access-token.js';
 import { type Requirement, checkBearer, checkRequirement } from '../bearer/bearer-check.js';
-import {
-  SignInRequiredError,
-  type WebAuth,
-  type WebRequest,
-  type WebResponse,
-  type WebSession,
-} from '../web-auth.js';
+import { bearerReply, bearerRequest } from '../bearer/bearer-http.js';
+import { type RequestAuth, requestAuth } from '../request-auth.js';
+import { SignInRequiredError, type WebAuth, type WebRequest, type WebResponse } from '../web-auth.js';
 import { toWebRequest } from '../session/web-http.js';
 
-/** What the plugin adds to each request. */
-export interface RequestAuth {
-  session: WebSession | undefined;
-  /** An access token for a downstream API; throws SignInRequiredError (redirected by the plugin) when consent or sign-in is needed. */
-  getAccessToken(scopes: string[]): Promise<AuthResult>;
-}
+/** What the plugin adds to each request (`request.auth`); its SignInRequiredError is redirected by the plugin. */
+export type { RequestAuth };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -65,14 +56,7 @@ export function signIn(auth: WebAuth) {
     app.post(auth.options.logoutPath, handleAuthRoute);
     app.addHook('preHandler', async (req) => {
       const session = await auth.session(webRequest(auth, req));
-      req.auth = {
-        session,
-        getAccessToken: (scopes) => {
-          if (!session)
-            return Promise.reject(new SignInRequiredError('not signed in', auth.loginUrl(req.url, scopes)));
-          return auth.getAccessToken(session, scopes, req.url);
-        },
-      };
+      req.auth = requestAuth(auth, session, req.url);
     });
     app.setErrorHandler(async (err, _req, reply) => {
       if (err instanceof SignInRequiredError) return reply.redirect(err.loginUrl, 302);
@@ -99,29 +83,12 @@ export function requireBearer(
   const v = 'verify' in verifier ? verifier : createAccessTokenVerifier(verifier);
   checkRequirement(need); // S96: at start-up, not at the first request
   return async (req, reply) => {
-    const body = req.body as Record<string, unknown> | undefined;
-    const query = req.query as Record<string, unknown> | undefined;
-    const outcome = await checkBearer(
-      v,
-      {
-        authorization: req.headers.authorization,
-        tokenInQuery: typeof query?.access_token === 'string',
-        tokenInBody: !!body && typeof body === 'object' && 'access_token' in body,
-      },
-      need,
-    );
+    const outcome = await checkBearer(v, bearerRequest(req), need);
     if (outcome.ok) {
       req.tokenClaims = outcome.claims;
       return;
     }
-    return reply
-      .header('www-authenticate', outcome.wwwAuthenticate)
-      .header('cache-control', 'no-store')
-      .code(outcome.status)
-      .send(
-        outcome.error
-          ? { error: outcome.error, error_description: outcome.description }
-          : { error: 'unauthorized' },
-      );
+    const refusal = bearerReply(outcome);
+    return reply.headers(refusal.headers).code(refusal.status).send(refusal.body);
   };
 }
