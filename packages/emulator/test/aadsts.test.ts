@@ -1,12 +1,5 @@
 import * as assert from 'node:assert/strict';
-import {
-  createHash,
-  createPrivateKey,
-  generateKeyPairSync,
-  type KeyObject,
-  randomBytes,
-  randomUUID,
-} from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, type KeyObject, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import {
@@ -17,6 +10,7 @@ import {
   startEmulator,
   thumbprints,
 } from '../src/index.ts';
+import { authorizeUrl, pkce, postForm } from './support/flows.ts';
 import { hiddenTx, withEmulator } from './support/harness.ts';
 import { txCookieJar } from './support/tx-cookies.ts';
 
@@ -40,7 +34,7 @@ type Json = Record<string, unknown>;
 /** Like a browser, keeps the sign-in transaction cookies and sends them back with the page posts. */
 const txJar = txCookieJar();
 
-async function request(url: string, init: RequestInit = {}): Promise<Response> {
+async function request(url: string | URL, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   const txCookie = txJar.header();
   if (txCookie && new URL(url).pathname.startsWith('/_ui/')) {
@@ -56,12 +50,9 @@ async function request(url: string, init: RequestInit = {}): Promise<Response> {
   return res;
 }
 
-function postForm(url: string, params: Record<string, string>, headers: Record<string, string> = {}) {
-  return request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(params).toString(),
-  });
+/** A form post as the browser above sends it (its transaction cookies go along to the sign-in pages). */
+function post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  return postForm(url, fields, headers, request);
 }
 
 function tokenUrl(e: RunningEmulator, tenant: string = T): string {
@@ -69,16 +60,7 @@ function tokenUrl(e: RunningEmulator, tenant: string = T): string {
 }
 
 function token(e: RunningEmulator, params: Record<string, string>, tenant: string = T, headers = {}) {
-  return postForm(tokenUrl(e, tenant), params, headers);
-}
-
-function authorizeUrl(e: RunningEmulator, params: Record<string, string>, tenant: string = T): string {
-  return `${e.url}/${tenant}/oauth2/v2.0/authorize?${new URLSearchParams(params)}`;
-}
-
-function pkce(): { verifier: string; challenge: string } {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+  return post(tokenUrl(e, tenant), params, headers);
 }
 
 /** A successful token response; on failure, fails with the (token-free) error description. */
@@ -176,7 +158,7 @@ async function autoCode(
   o: { clientId: string; redirectUri: string; scope?: string; challenge?: string },
 ): Promise<string> {
   const res = await request(
-    authorizeUrl(e, {
+    authorizeUrl(e.url, T, {
       client_id: o.clientId,
       response_type: 'code',
       redirect_uri: o.redirectUri,
@@ -231,89 +213,109 @@ describe('AADSTS errors at the authorize endpoint: error page, never a redirect'
   after(() => e.close());
 
   const base = { response_type: 'code', scope: GRAPH_SCOPE, state: 'st' };
+  const web = { ...base, client_id: SAMPLE_IDS.webApp };
 
-  it('AADSTS50011: redirect URI not registered for the app', async () => {
-    for (const redirect of [
-      'https://evil.example.com/cb',
-      'http://127.0.0.1:3000/auth/Callback',
-      'http://127.0.0.1:3000/auth/callback?x=1',
-    ]) {
-      const res = await request(
-        authorizeUrl(e, { ...base, client_id: SAMPLE_IDS.webApp, redirect_uri: redirect }),
-      );
-      const html = await expectErrorPage(res, 50011, 'invalid_client');
-      assert.doesNotMatch(html, /(href|action)="[^"]*(evil\.example\.com|auth\/[Cc]allback)/, 'no way back');
-    }
-  });
+  /** One authorize request (or several alike) that must end on Entra's error page with this code. */
+  interface ErrorPageCase {
+    name: string;
+    requests: { params: Record<string, string>; tenant?: string }[];
+    code: number;
+    error: string;
+    /** An app scenario switched on for the case (cleared after). */
+    appScenario?: { disabled: boolean };
+    check?: (html: string) => void;
+  }
+  const cases: ErrorPageCase[] = [
+    {
+      name: 'AADSTS50011: redirect URI not registered for the app',
+      requests: [
+        'https://evil.example.com/cb',
+        'http://127.0.0.1:3000/auth/Callback',
+        'http://127.0.0.1:3000/auth/callback?x=1',
+      ].map((redirect) => ({ params: { ...web, redirect_uri: redirect } })),
+      code: 50011,
+      error: 'invalid_client',
+      check: (html) =>
+        assert.doesNotMatch(
+          html,
+          /(href|action)="[^"]*(evil\.example\.com|auth\/[Cc]allback)/,
+          'no way back',
+        ),
+    },
+    {
+      name: 'AADSTS500113: the app has no reply address registered',
+      requests: [
+        { params: { ...base, client_id: SAMPLE_IDS.daemonApp, redirect_uri: 'https://app.example.com/cb' } },
+        { params: { ...base, client_id: SAMPLE_IDS.daemonApp } },
+      ],
+      code: 500113,
+      error: 'invalid_request',
+    },
+    {
+      name: 'AADSTS90102: redirect_uri is not an absolute URI',
+      requests: ['/auth/callback', 'not a uri'].map((redirect) => ({
+        params: { ...web, redirect_uri: redirect },
+      })),
+      code: 90102,
+      error: 'invalid_request',
+    },
+    {
+      name: 'AADSTS700016: unknown application',
+      requests: [{ params: { ...base, client_id: randomUUID(), redirect_uri: WEB_REDIRECT } }],
+      code: 700016,
+      error: 'unauthorized_client',
+    },
+    {
+      name: 'AADSTS900971: no reply address in the request',
+      requests: [{ params: web }],
+      code: 900971,
+      error: 'invalid_request',
+    },
+    {
+      name: 'AADSTS900144: no client_id',
+      requests: [{ params: { ...base, redirect_uri: WEB_REDIRECT } }],
+      code: 900144,
+      error: 'invalid_request',
+    },
+    {
+      name: 'AADSTS90002: unknown tenant',
+      requests: [{ params: { ...web, redirect_uri: WEB_REDIRECT }, tenant: 'nosuch.example.com' }],
+      code: 90002,
+      error: 'invalid_request',
+    },
+    {
+      name: 'AADSTS7000112: disabled application',
+      requests: [{ params: { ...web, redirect_uri: WEB_REDIRECT } }],
+      code: 7000112,
+      error: 'unauthorized_client',
+      appScenario: { disabled: true },
+    },
+  ];
 
-  it('AADSTS500113: the app has no reply address registered', async () => {
-    const res = await request(
-      authorizeUrl(e, {
-        ...base,
-        client_id: SAMPLE_IDS.daemonApp,
-        redirect_uri: 'https://app.example.com/cb',
-      }),
-    );
-    await expectErrorPage(res, 500113, 'invalid_request');
-    const without = await request(authorizeUrl(e, { ...base, client_id: SAMPLE_IDS.daemonApp }));
-    await expectErrorPage(without, 500113, 'invalid_request');
-  });
-
-  it('AADSTS90102: redirect_uri is not an absolute URI', async () => {
-    for (const redirect of ['/auth/callback', 'not a uri']) {
-      const res = await request(
-        authorizeUrl(e, { ...base, client_id: SAMPLE_IDS.webApp, redirect_uri: redirect }),
-      );
-      await expectErrorPage(res, 90102, 'invalid_request');
-    }
-  });
-
-  it('AADSTS700016: unknown application', async () => {
-    const res = await request(
-      authorizeUrl(e, { ...base, client_id: randomUUID(), redirect_uri: WEB_REDIRECT }),
-    );
-    await expectErrorPage(res, 700016, 'unauthorized_client');
-  });
-
-  it('AADSTS900971: no reply address in the request', async () => {
-    const res = await request(authorizeUrl(e, { ...base, client_id: SAMPLE_IDS.webApp }));
-    await expectErrorPage(res, 900971, 'invalid_request');
-  });
-
-  it('AADSTS900144: no client_id', async () => {
-    const res = await request(authorizeUrl(e, { ...base, redirect_uri: WEB_REDIRECT }));
-    await expectErrorPage(res, 900144, 'invalid_request');
-  });
-
-  it('AADSTS90002: unknown tenant', async () => {
-    const res = await request(
-      authorizeUrl(
-        e,
-        { ...base, client_id: SAMPLE_IDS.webApp, redirect_uri: WEB_REDIRECT },
-        'nosuch.example.com',
-      ),
-    );
-    await expectErrorPage(res, 90002, 'invalid_request');
-  });
-
-  it('AADSTS7000112: disabled application', async () => {
-    e.setScenarios({ app: SAMPLE_IDS.webApp }, { disabled: true });
-    try {
-      const res = await request(
-        authorizeUrl(e, { ...base, client_id: SAMPLE_IDS.webApp, redirect_uri: WEB_REDIRECT }),
-      );
-      await expectErrorPage(res, 7000112, 'unauthorized_client');
-    } finally {
-      e.setScenarios({ app: SAMPLE_IDS.webApp }, {});
-    }
-  });
+  for (const c of cases) {
+    it(c.name, async () => {
+      if (c.appScenario) e.setScenarios({ app: SAMPLE_IDS.webApp }, c.appScenario);
+      try {
+        for (const { params, tenant } of c.requests) {
+          const html = await expectErrorPage(
+            await request(authorizeUrl(e.url, tenant ?? T, params)),
+            c.code,
+            c.error,
+          );
+          c.check?.(html);
+        }
+      } finally {
+        if (c.appScenario) e.setScenarios({ app: SAMPLE_IDS.webApp }, {});
+      }
+    });
+  }
 });
 
 describe('AADSTS errors at the authorize endpoint: sent back to the trusted redirect URI', TIMEOUT, () => {
   it('AADSTS50058: prompt=none without a session → login_required', async () => {
     await withEmulator({}, async (e) => {
       const res = await request(
-        authorizeUrl(e, {
+        authorizeUrl(e.url, T, {
           client_id: SAMPLE_IDS.webApp,
           response_type: 'code',
           redirect_uri: WEB_REDIRECT,
@@ -330,7 +332,7 @@ describe('AADSTS errors at the authorize endpoint: sent back to the trusted redi
     await withEmulator({}, async (e) => {
       // alice signs in to the web app and consents: the browser now has an SSO session
       const start = await request(
-        authorizeUrl(e, {
+        authorizeUrl(e.url, T, {
           client_id: SAMPLE_IDS.webApp,
           response_type: 'code',
           redirect_uri: WEB_REDIRECT,
@@ -338,7 +340,7 @@ describe('AADSTS errors at the authorize endpoint: sent back to the trusted redi
         }),
       );
       assert.equal(start.status, 200);
-      const login = await postForm(`${e.url}/_ui/login`, {
+      const login = await post(`${e.url}/_ui/login`, {
         tx: hiddenTx(await start.text()),
         username: 'alice@contoso.onmicrosoft.com',
         password: 'alice-password-1',
@@ -346,13 +348,13 @@ describe('AADSTS errors at the authorize endpoint: sent back to the trusted redi
       assert.equal(login.status, 200);
       const consentHtml = await login.text();
       assert.match(consentHtml, /Permissions requested/);
-      const done = await postForm(`${e.url}/_ui/consent`, { tx: hiddenTx(consentHtml), decision: 'accept' });
+      const done = await post(`${e.url}/_ui/consent`, { tx: hiddenTx(consentHtml), decision: 'accept' });
       assert.ok(redirectParams(done, WEB_REDIRECT).get('code'));
       const cookie = ssoCookie(done);
 
       const silent = (clientId: string, redirectUri: string) =>
         request(
-          authorizeUrl(e, {
+          authorizeUrl(e.url, T, {
             client_id: clientId,
             response_type: 'code',
             redirect_uri: redirectUri,
@@ -378,7 +380,7 @@ describe('AADSTS errors at the authorize endpoint: sent back to the trusted redi
     await withEmulator({ autoLogin: 'alice' }, async (e) => {
       e.setScenarios({ user: 'alice' }, { mfaRequired: true });
       const res = await request(
-        authorizeUrl(e, {
+        authorizeUrl(e.url, T, {
           client_id: SAMPLE_IDS.webApp,
           response_type: 'code',
           redirect_uri: WEB_REDIRECT,
@@ -400,7 +402,7 @@ describe('AADSTS errors at the authorize endpoint: sent back to the trusted redi
     await withEmulator({ autoLogin: 'alice' }, async (e) => {
       const ask = (params: Record<string, string>) =>
         request(
-          authorizeUrl(e, {
+          authorizeUrl(e.url, T, {
             client_id: SAMPLE_IDS.publicApp,
             response_type: 'code',
             redirect_uri: PUBLIC_REDIRECT,
@@ -437,7 +439,7 @@ describe('AADSTS errors for response types the app may not use', TIMEOUT, () => 
     await withEmulator({ autoLogin: 'alice' }, async (e) => {
       const ask = (clientId: string, redirectUri: string, responseType: string) =>
         request(
-          authorizeUrl(e, {
+          authorizeUrl(e.url, T, {
             client_id: clientId,
             response_type: responseType,
             response_mode: 'query',
@@ -464,7 +466,7 @@ describe('AADSTS errors for response types the app may not use', TIMEOUT, () => 
 describe('AADSTS errors on the sign-in page', TIMEOUT, () => {
   async function loginPage(e: RunningEmulator): Promise<string> {
     const res = await request(
-      authorizeUrl(e, {
+      authorizeUrl(e.url, T, {
         client_id: SAMPLE_IDS.webApp,
         response_type: 'code',
         redirect_uri: WEB_REDIRECT,
@@ -478,7 +480,7 @@ describe('AADSTS errors on the sign-in page', TIMEOUT, () => {
   it('AADSTS50126: wrong password re-renders the login page with the message; a retry still works', async () => {
     await withEmulator({}, async (e) => {
       const tx = await loginPage(e);
-      const bad = await postForm(`${e.url}/_ui/login`, {
+      const bad = await post(`${e.url}/_ui/login`, {
         tx,
         username: 'alice@contoso.onmicrosoft.com',
         password: 'wrong-password',
@@ -490,13 +492,13 @@ describe('AADSTS errors on the sign-in page', TIMEOUT, () => {
       assert.match(html, /role="alert">Your account or password is incorrect\. \(AADSTS50126\)</);
       assert.match(html, /name="username" value="alice@contoso\.onmicrosoft\.com"/);
       assert.doesNotMatch(html, /wrong-password/);
-      const unknown = await postForm(`${e.url}/_ui/login`, {
+      const unknown = await post(`${e.url}/_ui/login`, {
         tx: hiddenTx(html),
         username: 'nobody@contoso.onmicrosoft.com',
         password: 'x',
       });
       assert.match(await unknown.text(), /\(AADSTS50126\)/);
-      const good = await postForm(`${e.url}/_ui/login`, {
+      const good = await post(`${e.url}/_ui/login`, {
         tx,
         username: 'alice@contoso.onmicrosoft.com',
         password: 'alice-password-1',
@@ -509,7 +511,7 @@ describe('AADSTS errors on the sign-in page', TIMEOUT, () => {
   it('AADSTS65004: the user cancels on the consent page → access_denied at the redirect URI', async () => {
     await withEmulator({}, async (e) => {
       const res = await request(
-        authorizeUrl(e, {
+        authorizeUrl(e.url, T, {
           client_id: SAMPLE_IDS.webApp,
           response_type: 'code',
           redirect_uri: WEB_REDIRECT,
@@ -517,14 +519,14 @@ describe('AADSTS errors on the sign-in page', TIMEOUT, () => {
           state: 'st-cancel',
         }),
       );
-      const login = await postForm(`${e.url}/_ui/login`, {
+      const login = await post(`${e.url}/_ui/login`, {
         tx: hiddenTx(await res.text()),
         username: 'alice@contoso.onmicrosoft.com',
         password: 'alice-password-1',
       });
       const consentHtml = await login.text();
       assert.match(consentHtml, /Permissions requested/);
-      const cancel = await postForm(`${e.url}/_ui/consent`, {
+      const cancel = await post(`${e.url}/_ui/consent`, {
         tx: hiddenTx(consentHtml),
         decision: 'cancel',
       });
@@ -534,7 +536,7 @@ describe('AADSTS errors on the sign-in page', TIMEOUT, () => {
 
   it("AADSTS50020: a user from another tenant cannot sign in through this tenant's authority", async () => {
     await withEmulator({}, async (e) => {
-      const res = await postForm(`${e.url}/_ui/login`, {
+      const res = await post(`${e.url}/_ui/login`, {
         tx: await loginPage(e),
         username: 'carol@fabrikam.onmicrosoft.com',
         password: 'carol-password-1',
@@ -551,7 +553,7 @@ describe('AADSTS errors on the sign-in page', TIMEOUT, () => {
   it('AADSTS50057: a disabled user cannot sign in', async () => {
     await withEmulator({}, async (e) => {
       e.setScenarios({ user: 'alice' }, { disabled: true });
-      const res = await postForm(`${e.url}/_ui/login`, {
+      const res = await post(`${e.url}/_ui/login`, {
         tx: await loginPage(e),
         username: 'alice@contoso.onmicrosoft.com',
         password: 'alice-password-1',
@@ -754,7 +756,7 @@ describe('AADSTS errors at the token endpoint: the request itself', TIMEOUT, () 
     });
     await expectError(asJson, { status: 400, error: 'invalid_request', code: 900144 });
     // the same parameters in a form body work
-    await tokensOf(await postForm(tokenUrl(e), Object.fromEntries(query)));
+    await tokensOf(await post(tokenUrl(e), Object.fromEntries(query)));
   });
 
   it('AADSTS70003: unsupported grant type', async () => {
@@ -792,17 +794,13 @@ describe('AADSTS errors at the token endpoint: the request itself', TIMEOUT, () 
       redirectUris: [WEB_REDIRECT],
     });
     const res = await request(
-      authorizeUrl(
-        e,
-        {
-          client_id: single.clientId,
-          response_type: 'code',
-          redirect_uri: WEB_REDIRECT,
-          scope: 'openid',
-          state: 'st',
-        },
-        'common',
-      ),
+      authorizeUrl(e.url, 'common', {
+        client_id: single.clientId,
+        response_type: 'code',
+        redirect_uri: WEB_REDIRECT,
+        scope: 'openid',
+        state: 'st',
+      }),
     );
     const back = redirectParams(res, WEB_REDIRECT);
     assert.equal(back.get('error'), 'invalid_request');
@@ -1048,23 +1046,46 @@ describe('AADSTS errors redeeming a refresh token', TIMEOUT, () => {
     );
   });
 
-  it('AADSTS700082: refresh token expired by inactivity (scenario refreshTokenExpired)', async () => {
-    await expectError(await refreshUnder({ refreshTokenExpired: true }), {
-      status: 400,
-      error: 'invalid_grant',
-      code: 700082,
-      suberror: 'bad_token',
+  /** A refresh under one scenario for alice, and the error Entra answers with. */
+  const scenarioCases: {
+    name: string;
+    scenarios: Parameters<RunningEmulator['setScenarios']>[1];
+    expected: Expected;
+    check?: (body: Json) => void;
+  }[] = [
+    {
+      name: 'AADSTS700082: refresh token expired by inactivity (scenario refreshTokenExpired)',
+      scenarios: { refreshTokenExpired: true },
+      expected: { status: 400, error: 'invalid_grant', code: 700082, suberror: 'bad_token' },
+    },
+    {
+      name: 'AADSTS50173: grant revoked (scenario grantRevoked)',
+      scenarios: { grantRevoked: true },
+      expected: { status: 400, error: 'invalid_grant', code: 50173, suberror: 'bad_token' },
+    },
+    {
+      name: 'AADSTS65001: consent required (scenario consentRequired) → suberror consent_required',
+      scenarios: { consentRequired: true },
+      expected: { status: 400, error: 'invalid_grant', code: 65001, suberror: 'consent_required' },
+    },
+    {
+      name: 'AADSTS50076: MFA required (scenario mfaRequired) → suberror basic_action',
+      scenarios: { mfaRequired: true },
+      expected: { status: 400, error: 'invalid_grant', code: 50076, suberror: 'basic_action' },
+      check: (body) => assert.match(String(body.error_description), /https:\/\/graph\.microsoft\.com/),
+    },
+    {
+      name: 'AADSTS50057: disabled user',
+      scenarios: { disabled: true },
+      expected: { status: 400, error: 'invalid_grant', code: 50057 },
+    },
+  ];
+  for (const c of scenarioCases) {
+    it(c.name, async () => {
+      const body = await expectError(await refreshUnder(c.scenarios), c.expected);
+      c.check?.(body);
     });
-  });
-
-  it('AADSTS50173: grant revoked (scenario grantRevoked)', async () => {
-    await expectError(await refreshUnder({ grantRevoked: true }), {
-      status: 400,
-      error: 'invalid_grant',
-      code: 50173,
-      suberror: 'bad_token',
-    });
-  });
+  }
 
   it('AADSTS50173: grant revoked by revokeUserGrants, including the access token', async () => {
     const t = await webTokens(e);
@@ -1082,33 +1103,6 @@ describe('AADSTS errors redeeming a refresh token', TIMEOUT, () => {
     // a new sign-in gets a new, working grant
     const fresh = await webTokens(e);
     await tokensOf(await refresh(e, fresh.refresh_token));
-  });
-
-  it('AADSTS65001: consent required (scenario consentRequired) → suberror consent_required', async () => {
-    await expectError(await refreshUnder({ consentRequired: true }), {
-      status: 400,
-      error: 'invalid_grant',
-      code: 65001,
-      suberror: 'consent_required',
-    });
-  });
-
-  it('AADSTS50076: MFA required (scenario mfaRequired) → suberror basic_action', async () => {
-    const body = await expectError(await refreshUnder({ mfaRequired: true }), {
-      status: 400,
-      error: 'invalid_grant',
-      code: 50076,
-      suberror: 'basic_action',
-    });
-    assert.match(String(body.error_description), /https:\/\/graph\.microsoft\.com/);
-  });
-
-  it('AADSTS50057: disabled user', async () => {
-    await expectError(await refreshUnder({ disabled: true }), {
-      status: 400,
-      error: 'invalid_grant',
-      code: 50057,
-    });
   });
 
   it('AADSTS900144: refresh_token missing', async () => {
@@ -1188,7 +1182,7 @@ describe('AADSTS errors in the device code flow', TIMEOUT, () => {
   const scope = GRAPH_SCOPE;
 
   async function startDevice(e: RunningEmulator): Promise<{ device_code: string; user_code: string }> {
-    const res = await postForm(`${e.url}/${T}/oauth2/v2.0/devicecode`, {
+    const res = await post(`${e.url}/${T}/oauth2/v2.0/devicecode`, {
       client_id: SAMPLE_IDS.publicApp,
       scope,
     });
@@ -1226,25 +1220,25 @@ describe('AADSTS errors in the device code flow', TIMEOUT, () => {
     await withEmulator({ settings: { deviceCodeInterval: 1, deviceCodeLifetime: 30 } }, async (e) => {
       const d = await startDevice(e);
       const page = await request(`${e.url}/devicelogin`);
-      const entry = await postForm(`${e.url}/_ui/device-code`, {
+      const entry = await post(`${e.url}/_ui/device-code`, {
         tx: hiddenTx(await page.text()),
         user_code: d.user_code,
       });
       assert.equal(entry.status, 200);
-      const login = await postForm(`${e.url}/_ui/login`, {
+      const login = await post(`${e.url}/_ui/login`, {
         tx: hiddenTx(await entry.text()),
         username: 'alice@contoso.onmicrosoft.com',
         password: 'alice-password-1',
       });
       const confirmHtml = await login.text();
       assert.match(confirmHtml, /Are you trying to sign in to Sample native app\?/);
-      const confirmed = await postForm(`${e.url}/_ui/device-confirm`, {
+      const confirmed = await post(`${e.url}/_ui/device-confirm`, {
         tx: hiddenTx(confirmHtml),
         decision: 'continue',
       });
       const consentHtml = await confirmed.text();
       assert.match(consentHtml, /Permissions requested/);
-      const cancel = await postForm(`${e.url}/_ui/consent`, {
+      const cancel = await post(`${e.url}/_ui/consent`, {
         tx: hiddenTx(consentHtml),
         decision: 'cancel',
       });
@@ -1261,7 +1255,7 @@ describe('AADSTS errors in the device code flow', TIMEOUT, () => {
     await withEmulator({}, async (e) => {
       const page = await request(`${e.url}/devicelogin`);
       assert.equal(page.status, 200);
-      const wrong = await postForm(`${e.url}/_ui/device-code`, {
+      const wrong = await post(`${e.url}/_ui/device-code`, {
         tx: hiddenTx(await page.text()),
         user_code: 'BCDFGHJKL',
       });
@@ -1292,7 +1286,7 @@ describe('AADSTS errors in the device code flow', TIMEOUT, () => {
         code: 9002313,
       });
       await expectError(
-        await postForm(`${e.url}/${T}/oauth2/v2.0/devicecode`, { client_id: SAMPLE_IDS.webApp, scope }),
+        await post(`${e.url}/${T}/oauth2/v2.0/devicecode`, { client_id: SAMPLE_IDS.webApp, scope }),
         { status: 401, error: 'invalid_client', code: 7000218 },
       );
     });

@@ -49,3 +49,27 @@ export async function authorizeAuto(
   const params = target.hash ? new URLSearchParams(target.hash.slice(1)) : target.searchParams;
   return { status: res.status, params, location };
 }
+
+/** How a test sends a request: fetch, or a wrapper that keeps cookies (redirects stay with the caller). */
+export type Send = (url: string | URL, init: RequestInit) => Promise<Response>;
+
+/** A GET whose redirects stay with the caller, bounded to 10 s. */
+export function getManual(url: string | URL, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(10_000), headers });
+}
+
+/** A form POST (application/x-www-form-urlencoded) whose redirects stay with the caller, bounded to 10 s. */
+export function postForm(
+  url: string | URL,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+  send: Send = fetch,
+): Promise<Response> {
+  return send(url, {
+    method: 'POST',
+    redirect: 'manual',
+    signal: AbortSignal.timeout(10_000),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(fields).toString(),
+  });
+}
