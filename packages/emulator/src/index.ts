@@ -14,3 +14,4 @@ export { createSelfSignedKey } from './keys/create-key.js';
 export { thumbprints } from './keys/thumbprints.js';
 export { defaultDataDir, type EmulatorOptions, EmulatorOptionsError } from './options.js';
 export { type RunningEmulator, startEmulator } from './start.js';
+export type { CiToken, CiTokenRequest } from './federation/local-issuer.js';

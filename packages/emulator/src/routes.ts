@@ -15,6 +15,7 @@ import { v1Authorize } from './endpoints/v1-authorize.js';
 import { v1OpenidConfiguration } from './endpoints/v1-discovery.js';
 import { v1Token } from './endpoints/v1-token.js';
 import { userRealm } from './endpoints/user-realm.js';
+import { ISSUERS_PATH, localIssuerDiscovery, localIssuerKeys } from './federation/local-issuer.js';
 import { UI_PATHS } from './flow/proceed.js';
 import { redirect } from './http/respond.js';
 import type { Route } from './http/route.js';
@@ -111,6 +112,15 @@ export const ROUTES: Route[] = [
   // and without a final slash: msal-node adds one to the address it is given.
   ...[IMDS_PATH, `${IMDS_PATH}/`].map((p) => api(['GET'], p, [], imdsToken)),
   ...[APP_SERVICE_PATH, `${APP_SERVICE_PATH}/`].map((p) => api(['GET'], p, [], appServiceToken)),
+  // The emulator's own CI issuers (S137): discovery and keys of `{emulator}/issuers/{name}`.
+  api(
+    ['GET'],
+    `${ISSUERS_PATH}/([^/]+)/\\.well-known/openid-configuration`,
+    ['issuer'],
+    localIssuerDiscovery,
+    READ_BY_ANY_PAGE,
+  ),
+  api(['GET'], `${ISSUERS_PATH}/([^/]+)/keys`, ['issuer'], localIssuerKeys, READ_BY_ANY_PAGE),
   api(ANY, '/_emulator(?:/.*)?', [], admin),
   entry(['GET'], '/', [], (_ctx, x) => redirect(x.res, '/_emulator/')),
 ];

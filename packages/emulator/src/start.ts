@@ -22,6 +22,8 @@ import { ensureHttpsMaterial } from './keys/https-material.js';
 import { SigningKeys } from './keys/signing-keys.js';
 import { defaultDataDir, type EmulatorOptions, EmulatorOptionsError, validateOptions } from './options.js';
 import { createState, sweepState } from './state/state.js';
+import { parseCiTokenRequest } from './federation/ci-token-request.js';
+import { type CiToken, type CiTokenRequest, mintCiToken } from './federation/local-issuer.js';
 
 /** A running emulator. */
 export interface RunningEmulator {
@@ -46,6 +48,11 @@ export interface RunningEmulator {
    * sessions. Returns how many grants were revoked.
    */
   revokeUserGrants(user: string): number;
+  /**
+   * S137: a CI token (an external OIDC token, as GitHub Actions or Kubernetes hands one out) of the emulator's
+   * own issuer `${url}/issuers/{issuer}`, for a federated identity credential (`AZURE_FEDERATED_TOKEN_FILE`).
+   */
+  ciToken(request: CiTokenRequest): Promise<CiToken>;
   /**
    * Drops expired entries now, as the emulator does on its own every 30 s; `at` (ms since the epoch, default
    * now) shows what a later sweep would drop. Returns how many entries each in-memory store still holds.
@@ -161,6 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     addUser: (input) => addUser(ctx, input),
     setScenarios: (target, scenarios) => setScenarios(ctx, target, scenarios),
     revokeUserGrants: (user) => revokeUserGrants(ctx, user),
+    ciToken: (request) => mintCiToken(ctx, parseCiTokenRequest(request)),
     sweep: (at = Date.now()) => {
       sweepState(ctx.state, at);
       const { consents, stats: _stats, ...stores } = ctx.state;

@@ -1,6 +1,8 @@
 import type { EmulatorContext } from '../context.js';
 import { DirectoryConfigError } from '../directory/build.js';
 import { DirectoryFullError } from '../directory/limits.js';
+import { parseCiTokenRequest } from '../federation/ci-token-request.js';
+import { mintCiToken } from '../federation/local-issuer.js';
 import { readBody } from '../http/request.js';
 import { sendJson, sendPage } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
@@ -120,6 +122,12 @@ async function dispatch(ctx: EmulatorContext, x: Exchange, route: string): Promi
       sendJson(x.res, 201, { id: u.id, username: u.username, tenantId: u.tenantId });
       return;
     }
+    case 'POST /api/federated-tokens':
+      // S137: a CI token of one of the emulator's own external issuers (workload identity federation).
+      sendJson(x.res, 201, await mintCiToken(ctx, parseCiTokenRequest(await jsonBody(x))), {
+        'Cache-Control': 'no-store',
+      });
+      return;
     case 'POST /api/keys/rotate': {
       const key = await ctx.keys.rotate();
       sendJson(x.res, 200, { kid: key.kid, published: ctx.keys.published().map((k) => k.kid) });

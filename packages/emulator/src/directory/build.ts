@@ -3,7 +3,16 @@ import { LinesError } from '../errors/lines-error.js';
 import { firstPartyApps } from './first-party.js';
 import { stableGuid } from './ids.js';
 import { buildManagedIdentities } from './managed-identities.js';
-import { type App, type Directory, isPublicClient, type Tenant, type User } from './model.js';
+import { isLoopbackHost } from '../options.js';
+import {
+  type App,
+  DEFAULT_FEDERATION_AUDIENCE,
+  type Directory,
+  type FederatedCredential,
+  isPublicClient,
+  type Tenant,
+  type User,
+} from './model.js';
 import type { AppInput, ConfigInput, TenantInput, UserInput } from './schema.js';
 
 /** A config that cannot be used; an invalid one names each problem on a line of its own. */
@@ -63,9 +72,11 @@ function matchDomain(dir: Directory, domain: string): string | undefined {
 export function buildApp(dir: Directory, a: AppInput): App {
   const tenant = tenantFor(dir, a.tenant, `app ${a.name}`);
   const clientId = (a.clientId ?? stableGuid(`app:${tenant.id}:${a.name}`)).toLowerCase();
-  if (isPublicClient(a) && (a.secret || a.certificates?.length)) {
+  if (isPublicClient(a) && (a.secret || a.certificates?.length || a.federatedIdentityCredentials?.length)) {
     const kind = a.type === 'spa' ? 'a single-page app' : 'a public client';
-    throw new DirectoryConfigError(`app ${a.name}: ${kind} cannot have a secret or certificate`);
+    throw new DirectoryConfigError(
+      `app ${a.name}: ${kind} cannot have a secret, certificate or federated identity credential`,
+    );
   }
   const spaRedirectUris = platformRedirectUris(a);
   const redirectUris = [...(a.redirectUris ?? []), ...spaRedirectUris];
@@ -85,6 +96,7 @@ export function buildApp(dir: Directory, a: AppInput): App {
     spaRedirectUris,
     postLogoutRedirectUris: a.postLogoutRedirectUris ?? [],
     credentials,
+    federatedCredentials: buildFederatedCredentials(a),
     allowPublicClientFlows: a.allowPublicClientFlows ?? a.type === 'public',
     idTokenIssuance: a.idTokenIssuance ?? a.type === 'web',
     delegatedPermissions: a.delegatedPermissions ?? {},
@@ -96,6 +108,39 @@ export function buildApp(dir: Directory, a: AppInput): App {
     accessTokenVersion: a.accessTokenVersion ?? 2,
     scenarios: { ...a.scenarios },
   };
+}
+
+/**
+ * S138: the app's federated identity credentials, checked as Entra checks them at registration: the issuer an
+ * absolute https URL (http only for a loopback issuer), names unique, no two for the same issuer and subject.
+ */
+function buildFederatedCredentials(a: AppInput): FederatedCredential[] {
+  const out: FederatedCredential[] = [];
+  for (const f of a.federatedIdentityCredentials ?? []) {
+    const what = `app ${a.name}: federated identity credential ${f.name}`;
+    let url: URL;
+    try {
+      url = new URL(f.issuer);
+    } catch {
+      throw new DirectoryConfigError(`${what}: issuer '${f.issuer}' is not an absolute URL`);
+    }
+    const loopback = isLoopbackHost(url.hostname.replace(/^\[(.*)\]$/, '$1'));
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+      throw new DirectoryConfigError(`${what}: issuer must use https (http only for a loopback issuer)`);
+    if (out.some((o) => o.name.toLowerCase() === f.name.toLowerCase()))
+      throw new DirectoryConfigError(`${what}: the name is already used by another of the app's credentials`);
+    if (out.some((o) => o.issuer === f.issuer && o.subject === f.subject))
+      throw new DirectoryConfigError(
+        `${what}: another credential of the app has the same issuer and subject`,
+      );
+    out.push({
+      name: f.name,
+      issuer: f.issuer,
+      subject: f.subject,
+      audiences: f.audiences ?? [DEFAULT_FEDERATION_AUDIENCE],
+    });
+  }
+  return out;
 }
 
 /**

@@ -11,6 +11,8 @@ export const DIRECTORY_LIMITS = {
   apps: 1000,
   users: 5000,
   certificatesPerApp: 20,
+  /** Entra's own bound: 20 federated identity credentials per app (S138). */
+  federatedCredentialsPerApp: 20,
   /** What the entries added while the emulator runs (tenants, apps, users, certificates) take in all, as JSON. */
   addedBytes: 8 * 1024 * 1024,
 } as const;

@@ -40,6 +40,22 @@ export interface Credential {
   expiresAt?: number;
 }
 
+/**
+ * A federated identity credential (workload identity federation, S136): a token of an external OIDC issuer
+ * whose `iss`, `sub` and `aud` are exactly these, signed by a key of the issuer's JWKS, is the app's credential.
+ */
+export interface FederatedCredential {
+  name: string;
+  /** The external issuer's `iss`; its OIDC discovery document is at `{issuer}/.well-known/openid-configuration`. */
+  issuer: string;
+  subject: string;
+  /** Entra holds one value; `api://AzureADTokenExchange` unless the config says otherwise. */
+  audiences: string[];
+}
+
+/** The audience Entra gives a federated identity credential unless told otherwise. */
+export const DEFAULT_FEDERATION_AUDIENCE = 'api://AzureADTokenExchange';
+
 export interface App {
   clientId: string;
   name: string;
@@ -55,6 +71,8 @@ export interface App {
   spaRedirectUris: string[];
   postLogoutRedirectUris: string[];
   credentials: Credential[];
+  /** Federated identity credentials (S136): external tokens accepted as client assertions. */
+  federatedCredentials: FederatedCredential[];
   /** Device code and other public-client flows allowed ("Allow public client flows"). */
   allowPublicClientFlows: boolean;
   /** Implicit/hybrid: ID tokens from the authorize endpoint allowed. */

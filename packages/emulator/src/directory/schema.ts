@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DIRECTORY_LIMITS } from './limits.js';
 
 const scenarios = z
   .object({
@@ -44,6 +45,26 @@ export const userInput = z
   })
   .strict();
 
+/**
+ * A federated identity credential as Entra's app registration holds it (S138): `name` (3–120 characters, letters,
+ * digits, `-` and `_`, unique per app), `issuer`, `subject`, `audiences` (one value, `api://AzureADTokenExchange`
+ * by default).
+ */
+export const federatedCredentialInput = z
+  .object({
+    name: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9_-]{2,119}$/,
+        '3 to 120 letters, digits, - or _, starting with a letter or digit',
+      ),
+    issuer: z.string().min(1).max(600),
+    subject: z.string().min(1).max(600),
+    audiences: z.array(z.string().min(1).max(600)).length(1, 'must hold exactly one value').optional(),
+    description: z.string().max(600).optional(),
+  })
+  .strict();
+
 export const appInput = z
   .object({
     clientId: guid.optional(),
@@ -59,6 +80,11 @@ export const appInput = z
     secretExpiresAt: z.number().int().optional(),
     certificates: z
       .array(z.string().includes('BEGIN CERTIFICATE', { message: 'must be a PEM certificate' }))
+      .optional(),
+    /** S138: external tokens (CI, Kubernetes) the app may present as its client assertion, at most 20. */
+    federatedIdentityCredentials: z
+      .array(federatedCredentialInput)
+      .max(DIRECTORY_LIMITS.federatedCredentialsPerApp)
       .optional(),
     allowPublicClientFlows: z.boolean().optional(),
     idTokenIssuance: z.boolean().optional(),
@@ -162,6 +188,7 @@ export type ScenariosInput = z.infer<typeof scenarios>;
 export type TenantInput = z.infer<typeof tenantInput>;
 export type UserInput = z.infer<typeof userInput>;
 export type AppInput = z.infer<typeof appInput>;
+export type FederatedCredentialInput = z.infer<typeof federatedCredentialInput>;
 export type SettingsInput = z.infer<typeof settingsInput>;
 export type ManagedIdentityInput = z.infer<typeof managedIdentityInput>;
 export type ManagedIdentitiesInput = z.infer<typeof managedIdentitiesInput>;

@@ -60,6 +60,12 @@ export const AADSTS = {
     message:
       'The code_verifier does not match the code_challenge supplied in the authorization request for PKCE. {detail}',
   },
+  // S136: the issuer of a federated credential's assertion could not be asked for its keys.
+  50166: {
+    error: 'invalid_request',
+    status: 400,
+    message: 'Request to External OIDC endpoint failed. {detail}',
+  },
   50173: {
     error: 'invalid_grant',
     status: 400,
@@ -177,6 +183,25 @@ export const AADSTS = {
     status: 401,
     message: "Client assertion application identifier doesn't match 'client_id' parameter.",
   },
+  // S136: a federated credential's assertion matches no federated identity credential of the app.
+  700211: {
+    error: 'invalid_client',
+    status: 401,
+    message:
+      "No matching federated identity record found for presented assertion issuer '{issuer}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion.",
+  },
+  700212: {
+    error: 'invalid_client',
+    status: 401,
+    message:
+      "No matching federated identity record found for presented assertion audience '{audience}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion.",
+  },
+  700213: {
+    error: 'invalid_client',
+    status: 401,
+    message:
+      "No matching federated identity record found for presented assertion subject '{subject}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion.",
+  },
   700024: {
     error: 'invalid_client',
     status: 401,
@@ -259,6 +284,12 @@ export const AADSTS = {
     status: 400,
     message:
       "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
+  },
+  7002138: {
+    error: 'invalid_client',
+    status: 401,
+    message:
+      "No matching federated identity record found for presented assertion subject '{subject}'. The subject matches with case-insensitive comparison, but not with case-sensitive comparison. Check your federated identity credential Subject, Audience and Issuer against the presented assertion.",
   },
   7000112: {
     error: 'unauthorized_client',

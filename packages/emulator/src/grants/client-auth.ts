@@ -7,6 +7,7 @@ import { EntraError } from '../errors/entra-error.js';
 import type { Params } from '../http/request.js';
 import { safeEqual } from '../http/safe-equal.js';
 import { thumbprints } from '../keys/thumbprints.js';
+import { isExternalAssertion, verifyFederatedAssertion } from './federated-assertion.js';
 import type { ClientAuthLevel } from '../tokens/issue.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -105,6 +106,9 @@ async function verifyAssertion(
       (header.x5t !== undefined && t.x5t === header.x5t) ||
       (header['x5t#S256'] !== undefined && t.x5tS256 === header['x5t#S256']),
   );
+  // S136: not signed with one of the app's certificates and not issued by the app itself: an external token of
+  // one of its federated identity credentials (workload identity federation).
+  if (!found && isExternalAssertion(assertion, app)) return verifyFederatedAssertion(ctx, app, assertion);
   if (!found) {
     throw new EntraError(700027, {
       detail: `Key was not found for thumbprint '${String(header.x5t ?? header['x5t#S256'] ?? '').slice(0, 60)}'.`,

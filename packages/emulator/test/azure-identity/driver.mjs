@@ -15,6 +15,7 @@ import {
   InteractiveBrowserCredential,
   OnBehalfOfCredential,
   UsernamePasswordCredential,
+  WorkloadIdentityCredential,
 } from '@azure/identity';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 
@@ -106,6 +107,13 @@ async function create(spec) {
         spec.password,
         common,
       );
+    case 'WorkloadIdentityCredential':
+      return new WorkloadIdentityCredential({
+        ...common,
+        tenantId: spec.tenantId,
+        clientId: spec.clientId,
+        tokenFilePath: spec.tokenFilePath,
+      });
     case 'OnBehalfOfCredential': {
       // The middle tier receives the user's token with a request; here it comes from another credential.
       const from = spec.userAssertionFrom;

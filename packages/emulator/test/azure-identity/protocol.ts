@@ -23,6 +23,8 @@ export type CredentialSpec =
       sendCertificateChain?: boolean;
     } & Authority)
   | ({ kind: 'UsernamePasswordCredential'; username: string; password: string } & Authority)
+  /** The external (CI, Kubernetes) token read from this file, as AZURE_FEDERATED_TOKEN_FILE names it. */
+  | ({ kind: 'WorkloadIdentityCredential'; tokenFilePath: string } & Authority)
   | ({
       kind: 'OnBehalfOfCredential';
       clientSecret: string;
