@@ -40,6 +40,7 @@ export type {
 export type { AccountInfo } from './cache/account.js';
 export type { AccountRecord, CachedAccessToken, CachedRefreshToken, CachedAccount } from './cache/model.js';
 export { recordKey } from './cache/model.js';
+export { isUserAccountId } from './cache/app-accounts.js';
 export { resourceOf, resourceScopes } from './cache/resource.js';
 export { refreshDueAt } from './cache/freshness.js';
 

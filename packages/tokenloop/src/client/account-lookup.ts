@@ -1,5 +1,6 @@
 import { CONSUMERS_TENANT_ID, type ResolvedAuthority, isGuid } from '../authority/authority.js';
 import type { AccountInfo } from '../cache/account.js';
+import { isUserAccountId } from '../cache/app-accounts.js';
 import { type AccountRecord, recordKey } from '../cache/model.js';
 import type { CacheStore } from '../cache/stores/store.js';
 import { TokenloopError } from '../errors/errors.js';
@@ -28,8 +29,6 @@ export interface AccountLookup {
   /** Forget what is remembered between calls (after the accounts changed). */
   forget(): void;
 }
-
-const NOT_A_USER = /^(app|obo):/;
 
 function notFound(message: string, remediation = 'Sign in first.'): TokenloopError {
   return new TokenloopError('ACCOUNT_NOT_FOUND', message, { remediation });
@@ -106,7 +105,7 @@ export function createAccountLookup(ctx: {
   const isMine = (r: AccountRecord) =>
     r.clientId === clientId &&
     r.account.environment === authority.environment &&
-    !NOT_A_USER.test(r.account.homeAccountId) &&
+    isUserAccountId(r.account.homeAccountId) &&
     accountFitsAuthority(r, authority);
 
   /** S70: a record counts only when it is exactly the account asked for (a store is not trusted to agree). */

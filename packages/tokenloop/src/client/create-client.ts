@@ -1,29 +1,24 @@
-import { createHash } from 'node:crypto';
-import { type AuthoritySpec, type ResolvedAuthority, resolveAuthority } from '../authority/authority.js';
+import type { ResolvedAuthority } from '../authority/authority.js';
 import type { Server } from '../authority/discovery.js';
-import type { ServerCache } from '../authority/server-cache.js';
-import { type AccountInfo, accountFromTokenSet, toAccountInfo } from '../cache/account.js';
-import { exportAccountRecord, parseExportedAccount } from '../cache/export-import.js';
-import { DEFAULT_REFRESH_AHEAD_MS } from '../cache/freshness.js';
-import { type AccountRecord, type CachedAccessToken, type CachedAccount, recordKey } from '../cache/model.js';
-import { applyTokenSet } from '../cache/record-update.js';
-import { resourceOf, resourceScopes } from '../cache/resource.js';
-import { createSilentAcquirer } from '../cache/silent.js';
-import { memoryStore } from '../cache/stores/memory-store.js';
+import { type AccountInfo, toAccountInfo } from '../cache/account.js';
+import { exportAccountRecord } from '../cache/export-import.js';
 import { TokenloopError } from '../errors/errors.js';
 import type { TokenSet } from '../flows/token-set.js';
-import type { FetchLike } from '../http/http-client.js';
+import { importAccount, removeAccount } from './account-changes.js';
 import { type AccountSelector, createAccountLookup } from './account-lookup.js';
-import { type AuthResult, toAuthResult } from './auth-result.js';
-import { checkClaims } from './claims-request.js';
-import type { GrantContext } from './grant-context.js';
+import { appTokenAcquirer } from './app-tokens.js';
+import type { AuthResult } from './auth-result.js';
+import { createClientContext, grantContext, grants } from './client-context.js';
 import type {
   AuthorizationRequestOptions,
   AuthorizationTransaction,
   DeviceCodeOptions,
   LoopbackOptions,
 } from './interactive-options.js';
+import type { OnBehalfOfOptions } from './on-behalf-of-tokens.js';
 import { type TokenClientOptions, checkClientOptions } from './options.js';
+import { getUserInfo } from './user-info.js';
+import { rememberSignIn, silentTokenAcquirer } from './user-tokens.js';
 
 export type { AccountSelector } from './account-lookup.js';
 
@@ -118,10 +113,6 @@ export interface TokenClient {
   close(): Promise<void>;
 }
 
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
-}
-
 /**
  * Create a client for one app registration.
  *
@@ -142,234 +133,48 @@ function sha256(text: string): string {
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
   checkClientOptions(options);
-  const insecure = options.http?.dangerouslyAllowInsecureHttp === true;
-  const authority = resolveAuthority(
-    { authority: options.authority, issuer: options.issuer, endpoints: options.endpoints } as AuthoritySpec,
-    { dangerouslyAllowInsecureHttp: insecure },
-  );
-  const clientId = options.clientId;
-  // The network side (fetch with proxy support, discovery cache) is loaded on first use: a cached token
-  // never needs it, and programs such as `tokenloop token` start faster without it.
-  let network: Promise<{ fetch: FetchLike; servers: ServerCache }> | undefined;
-  const networkOf = () =>
-    (network ??= Promise.all([import('../http/http-client.js'), import('../authority/server-cache.js')]).then(
-      ([{ createHttpFetch }, { createServerCache }]) => {
-        const fetch = createHttpFetch(options.http);
-        const servers = createServerCache({
-          fetch,
-          allowedTenants: options.allowedTenants,
-          dangerouslyAllowInsecureHttp: insecure,
-          onRetry: options.http?.onRetry,
-        });
-        return { fetch, servers };
-      },
-    ));
-  const store = options.cache ?? memoryStore();
-  const graphHost =
-    authority.kind === 'entra'
-      ? (authority.cloud?.graphHost ?? 'graph.microsoft.com')
-      : 'graph.microsoft.com';
-  const normalize = (scopes: readonly string[]) => resourceScopes(scopes, authority.kind, graphHost);
-  const refreshAheadMs =
-    options.refreshAheadSeconds === undefined ? DEFAULT_REFRESH_AHEAD_MS : options.refreshAheadSeconds * 1000;
-  const keyOf = (homeAccountId: string) => recordKey(authority.environment, clientId, homeAccountId);
-  // S109: every result says when this client's cache will renew its token (`refreshOn`).
-  const result = (record: AccountRecord, token: CachedAccessToken, fromCache: boolean, appOnly = false) =>
-    toAuthResult(record, token, fromCache, appOnly, refreshAheadMs);
-  const grants = () => import('./grant-binding.js');
-  const keySets: GrantContext['keySets'] = new Map();
-
-  const grantContext = async (signal?: AbortSignal): Promise<GrantContext> => {
-    const { fetch, servers } = await networkOf();
-    return { options, authority, server: await servers.get(authority, signal), servers, fetch, keySets };
-  };
-
-  const silent = createSilentAcquirer({
-    store,
-    clientId,
-    authority: authority.url,
-    normalizeScopes: normalize,
-    refreshAheadMs,
-    async refresh(record, scopes, signal, claims) {
-      if (!record?.refreshToken) throw new TokenloopError('INTERACTION_REQUIRED', 'no refresh token');
-      return (await grants()).refresh(
-        await grantContext(signal),
-        record.refreshToken.secret,
-        scopes,
-        record.account,
-        signal,
-        claims,
-      );
-    },
-    accountAfterRefresh(record, tokens) {
-      if (!tokens.idTokenClaims) return record?.account ?? accountFromTokenSet(tokens, authority);
-      // A refreshed ID token may carry fewer claims (narrower scope): keep what it does not restate.
-      const next = accountFromTokenSet(tokens, authority);
-      return {
-        ...next,
-        username: next.username ?? record?.account.username,
-        name: next.name ?? record?.account.name,
-      };
-    },
-  });
-
-  const appAccount = (id: string): CachedAccount => ({
-    homeAccountId: id,
-    environment: authority.environment,
-    issuer: authority.url,
-    localAccountId: id,
-  });
-  const appSilent = (
-    id: string,
-    run: (
-      ctx: GrantContext,
-      scopes: readonly string[],
-      signal?: AbortSignal,
-      claims?: string,
-    ) => Promise<TokenSet>,
-  ) =>
-    createSilentAcquirer({
-      store,
-      clientId,
-      authority: authority.url,
-      mode: 'app',
-      normalizeScopes: normalize,
-      refreshAheadMs,
-      refresh: async (_record, scopes, signal, claims) =>
-        run(await grantContext(signal), scopes, signal, claims),
-      accountAfterRefresh: () => appAccount(id),
-    });
-  const appTokens = appSilent(
-    `app:${authority.kind === 'entra' ? authority.tenant : 'default'}`,
-    async (ctx, scopes, signal, claims) => (await grants()).appToken(ctx, scopes, signal, claims),
-  );
-  const oboAcquirers = new Map<string, ReturnType<typeof appSilent>>();
-
-  // S70 / S71: the one account-lookup rule (account-lookup.ts).
+  const c = createClientContext(options);
+  const { authority, clientId, store } = c;
+  // S70 / S71 / S130: the one account-lookup rule (account-lookup.ts).
   const accounts = createAccountLookup({ store, clientId, authority });
-  const findRecord = accounts.find;
-
-  async function remember(tokens: TokenSet, requestedScopes: readonly string[]): Promise<AuthResult> {
+  const signedIn = (tokens: TokenSet, scopes: readonly string[]) => {
     accounts.forget();
-    const account = accountFromTokenSet(tokens, authority);
-    const key = keyOf(account.homeAccountId);
-    const resource = resourceOf(requestedScopes, authority.kind, graphHost);
-    return store.transact(key, async (current) => {
-      const next = applyTokenSet(current, account, tokens, {
-        key,
-        clientId,
-        authority: authority.url,
-        resource,
-        requestedScopes: normalize(requestedScopes),
-        grantedScopes: normalize(tokens.scopes),
-      });
-      const token = next.accessTokens.at(-1)!;
-      return { next, result: result(next, token, false) };
-    });
-  }
+    return rememberSignIn(c, tokens, scopes);
+  };
+  const acquireTokenSilent = silentTokenAcquirer(c, accounts);
+  // On-behalf-of (and its node:crypto) is loaded on first use.
+  let onBehalfOf: Promise<(opts: OnBehalfOfOptions) => Promise<AuthResult>> | undefined;
 
   return {
     authority,
     clientId,
-    server: async (signal) => (await networkOf()).servers.get(authority, signal),
-    async beginAuthorization(opts) {
-      return (await grants()).beginAuthorization(await grantContext(), opts);
-    },
+    server: async (signal) => (await c.network()).servers.get(authority, signal),
+    beginAuthorization: async (opts) => (await grants()).beginAuthorization(await grantContext(c), opts),
     async completeAuthorization(transaction, callback, signal) {
-      const tokens = await (
-        await grants()
-      ).completeAuthorization(await grantContext(signal), transaction, callback, signal);
-      return remember(tokens, transaction.scopes);
+      const grant = await grants();
+      return signedIn(
+        await grant.completeAuthorization(await grantContext(c, signal), transaction, callback, signal),
+        transaction.scopes,
+      );
     },
     async loginInteractive(opts) {
-      const tokens = await (await grants()).loginInteractive(await grantContext(opts.signal), opts);
-      return remember(tokens, opts.scopes);
+      const grant = await grants();
+      return signedIn(await grant.loginInteractive(await grantContext(c, opts.signal), opts), opts.scopes);
     },
     async loginWithDeviceCode(opts) {
-      const tokens = await (await grants()).loginWithDeviceCode(await grantContext(opts.signal), opts);
-      return remember(tokens, opts.scopes);
+      const grant = await grants();
+      return signedIn(await grant.loginWithDeviceCode(await grantContext(c, opts.signal), opts), opts.scopes);
     },
-    async acquireTokenSilent(opts) {
-      if (!Array.isArray(opts?.scopes))
-        throw new TokenloopError('INVALID_ARGUMENT', 'acquireTokenSilent needs scopes');
-      const claims = checkClaims(opts.claims); // S105: refused before anything else
-      // S70: an account is its exact key; none given: the only account. S130: either way an account of the
-      // tenant this authority names, or none (sign-in required) — never another tenant's token or refresh.
-      const key = (await findRecord(opts.account)).key;
-      const {
-        record: rec,
-        token,
-        fromCache,
-      } = await silent({
-        key,
-        resource: resourceOf(opts.scopes, authority.kind, graphHost),
-        matchScopes: normalize(opts.scopes),
-        requestScopes: opts.scopes,
-        forceRefresh: opts.forceRefresh,
-        claims,
-        signal: opts.signal,
-      });
-      return result(rec, token, fromCache);
-    },
-    async acquireAppToken(opts) {
-      const claims = checkClaims(opts?.claims); // S105
-      const { record, token, fromCache } = await appTokens({
-        key: keyOf(`app:${authority.kind === 'entra' ? authority.tenant : 'default'}`),
-        resource: resourceOf(opts.scopes, authority.kind, graphHost),
-        matchScopes: normalize(opts.scopes),
-        requestScopes: opts.scopes,
-        forceRefresh: opts.forceRefresh,
-        claims,
-        signal: opts.signal,
-      });
-      return result(record, token, fromCache, true);
-    },
+    acquireTokenSilent,
+    acquireAppToken: appTokenAcquirer(c),
     async acquireTokenOnBehalfOf(opts) {
-      if (typeof opts?.assertion !== 'string' || opts.assertion === '')
-        throw new TokenloopError(
-          'INVALID_ARGUMENT',
-          'on-behalf-of needs the incoming access token as `assertion`',
-        );
-      const id = `obo:${sha256(opts.assertion)}`;
-      let acquire = oboAcquirers.get(id);
-      if (!acquire) {
-        acquire = appSilent(id, async (ctx, scopes, signal) =>
-          (await grants()).onBehalfOf(ctx, opts.assertion, scopes, signal),
-        );
-        if (oboAcquirers.size > 1000) oboAcquirers.clear();
-        oboAcquirers.set(id, acquire);
-      }
-      const { record, token, fromCache } = await acquire({
-        key: keyOf(id),
-        resource: resourceOf(opts.scopes, authority.kind, graphHost),
-        matchScopes: normalize(opts.scopes),
-        requestScopes: opts.scopes,
-        signal: opts.signal,
-      });
-      return result(record, token, fromCache, true);
+      onBehalfOf ??= import('./on-behalf-of-tokens.js').then((m) => m.onBehalfOfAcquirer(c));
+      return (await onBehalfOf)(opts);
     },
-    async getUserInfo(opts = {}) {
-      const record = await findRecord(opts.account);
-      const subject = record.account.idTokenSubject;
-      if (subject === undefined)
-        throw new TokenloopError(
-          'CONFIGURATION',
-          'userinfo needs an OpenID Connect sign-in (this account has no ID token)',
-        );
-      const scopes = authority.kind === 'entra' ? ['User.Read'] : ['openid'];
-      const { accessToken } = await this.acquireTokenSilent({
-        account: record.account.homeAccountId,
-        scopes,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      return (await grants()).userInfo(await grantContext(opts.signal), accessToken, subject, opts.signal);
-    },
-    async getAccounts() {
-      return (await accounts.list()).map((r) => toAccountInfo(r.account));
-    },
-    async findAccountByTypedName(name, options) {
-      return toAccountInfo((await accounts.findTyped(name, options)).account);
-    },
+    getUserInfo: async (opts = {}) => getUserInfo(c, accounts, acquireTokenSilent, opts),
+    getAccounts: async () => (await accounts.list()).map((r) => toAccountInfo(r.account)),
+    findAccountByTypedName: async (name, opts) =>
+      toAccountInfo((await accounts.findTyped(name, opts)).account),
     async getAccount(selector) {
       try {
         return toAccountInfo((await accounts.exact(selector)).account);
@@ -378,37 +183,13 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         throw err;
       }
     },
-    async removeAccount(selector) {
-      const key = accounts.keyOf(selector);
-      const id = typeof selector === 'string' ? selector : selector.homeAccountId;
-      accounts.forget();
-      // S70: exactly this account's record, re-checked under the store's lock.
-      return store.transact(key, async (current) => {
-        const exact = current?.account.homeAccountId === id && current.clientId === clientId;
-        return { next: exact ? null : undefined, result: exact };
-      });
-    },
+    removeAccount: async (selector) => removeAccount(c, accounts, selector),
     async endSessionUrl(opts) {
-      const record = await findRecord(opts.account).catch(() => undefined);
-      return (await grants()).endSessionUrl(await grantContext(), { ...opts, account: record?.account });
+      const record = await accounts.find(opts.account).catch(() => undefined);
+      return (await grants()).endSessionUrl(await grantContext(c), { ...opts, account: record?.account });
     },
-    async exportAccount(selector) {
-      return exportAccountRecord(await accounts.exact(selector));
-    },
-    async importAccount(text) {
-      const record = parseExportedAccount(text);
-      if (record.clientId !== clientId || record.account.environment !== authority.environment) {
-        throw new TokenloopError(
-          'INVALID_ARGUMENT',
-          `this export belongs to client ${record.clientId} at ${record.account.environment}, not to this client`,
-        );
-      }
-      accounts.forget();
-      // Stored under the key its account has here, whatever key the export claims (S70).
-      const key = keyOf(record.account.homeAccountId);
-      await store.transact(key, async () => ({ next: { ...record, key }, result: undefined }));
-      return toAccountInfo(record.account);
-    },
+    exportAccount: async (selector) => exportAccountRecord(await accounts.exact(selector)),
+    importAccount: async (text) => importAccount(c, accounts, text),
     async close() {
       await store.close?.();
     },

@@ -1,4 +1,4 @@
-import { type AccountRecord, type CacheStore, recordKey } from 'tokenloop';
+import { type AccountRecord, type CacheStore, isUserAccountId, recordKey } from 'tokenloop';
 
 /**
  * S99: the server-side tokens of a web app's users end with each user's last session, also when the sessions
@@ -19,8 +19,6 @@ export interface TokenSweep {
   stop(): void;
 }
 
-const NOT_A_USER = /^(app|obo):/;
-
 export function tokenSweep(d: {
   cache: CacheStore;
   clientId: string;
@@ -35,7 +33,7 @@ export function tokenSweep(d: {
     r !== undefined &&
     r.clientId === d.clientId &&
     r.account.environment === d.environment &&
-    !NOT_A_USER.test(r.account.homeAccountId) &&
+    isUserAccountId(r.account.homeAccountId) && // the library's one rule of records with no user
     Date.now() - r.updatedAt >= d.graceMs &&
     !(await d.isLive(r.account.homeAccountId));
 
