@@ -48,20 +48,24 @@ after(async () => {
   await https?.close();
 });
 
-/** A web app registration in Contoso with a client secret; redirect URIs on loopback match on any port. */
-function register(name: string, redirectPath: string): AppRegistration {
+/**
+ * A web app registration in Contoso with a client secret; redirect URIs on loopback match on any port. The
+ * issuer is Contoso's, or `common`'s for a multi-tenant app.
+ */
+function register(name: string, redirectPath: string, authority: string = T): AppRegistration {
   const clientSecret = randomBytes(24).toString('base64url');
   const app = e.addApp({
     name,
     type: 'web',
     tenant: T,
+    ...(authority === 'common' ? { signInAudience: 'AzureADMultipleOrgs' as const } : {}),
     secret: clientSecret,
     redirectUris: [`http://127.0.0.1${redirectPath}`],
     postLogoutRedirectUris: ['http://127.0.0.1/'],
     delegatedPermissions: { [GRAPH]: ['User.Read'] },
   });
   return {
-    issuer: `${e.url}/${T}/v2.0`,
+    issuer: `${e.url}/${authority}/v2.0`,
     clientId: app.clientId,
     clientSecret,
     sessionSecret: randomBytes(32).toString('base64url'),
@@ -105,55 +109,61 @@ function assertAlice(session: Record<string, unknown> | undefined): void {
   assert.equal(session.oid, SAMPLE_IDS.alice);
 }
 
+/** Auth.js's sign-in, session and sign-out, with the provider's issuer at `authority` (a tenant, or `common`). */
+async function authJsSignIn(authority: string): Promise<void> {
+  const reg = register(`Auth.js app (${authority})`, '/auth/callback/microsoft-entra-id', authority);
+  const app = await startAuthJsApp(reg);
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const navigations = emulatorNavigations(page);
+    const from = outbound.seen.length;
+    await page.goto(`${app.origin}/auth/signin`, STEP);
+    await page.getByRole('button', { name: 'Sign in with Microsoft Entra ID' }).click(STEP);
+    assert.deepEqual(await signInAtEmulator(page, e.url, ALICE), ['Sign in', 'Permissions requested']);
+    await page.waitForURL((u) => u.origin === app.origin && !u.pathname.startsWith('/auth/callback'), STEP);
+    assert.ok(!page.url().includes('/auth/error'), `Auth.js reported an error: ${page.url()}`);
+
+    const session = await me(context, app);
+    const user = session.user as Record<string, unknown> | undefined;
+    assertAlice(user);
+    assert.equal(user?.image, null, 'no photo: the emulator’s Graph has none for Alice');
+    assert.deepEqual(navigations.slice(0, 1), [`GET /${authority}/oauth2/v2.0/authorize`]);
+    // Discovery for the sign-in, again for the callback, and once more for the tenant in the ID token's `tid`
+    // (the provider's way to serve multi-tenant apps: the issuer checked is that tenant's); then the photo.
+    const discovery = (tenant: string) => `GET /${tenant}/v2.0/.well-known/openid-configuration`;
+    assert.deepEqual(appRequests(from), [
+      discovery(authority),
+      discovery(authority),
+      `POST /${authority}/oauth2/v2.0/token`,
+      discovery(T),
+      `GET ${GRAPH}/v1.0/me/photos/48x48/$value`,
+    ]);
+    assert.deepEqual(tokenRequestsOf(reg.clientId), { authorization_code: 1 });
+
+    await page.goto(`${app.origin}/auth/signout`, STEP);
+    await Promise.all([
+      page.waitForURL((u) => !u.pathname.startsWith('/auth/signout'), STEP),
+      page.getByRole('button', { name: 'Sign out' }).click(STEP),
+    ]);
+    assert.deepEqual(await me(context, app), {}, 'signed out of the app');
+  } finally {
+    await context.close();
+    await app.close();
+  }
+}
+
 describe('web frameworks’ Entra ID providers against the emulator', () => {
   it(
     'Auth.js: the microsoft-entra-id provider (@auth/express) signs in at the emulator’s pages with a tenant-specific issuer; the session holds name, email and oid; sign-out ends the app’s session',
     TEST,
-    async () => {
-      const reg = register('Auth.js app', '/auth/callback/microsoft-entra-id');
-      const app = await startAuthJsApp(reg);
-      const context = await browser.newContext();
-      try {
-        const page = await context.newPage();
-        const navigations = emulatorNavigations(page);
-        const from = outbound.seen.length;
-        await page.goto(`${app.origin}/auth/signin`, STEP);
-        await page.getByRole('button', { name: 'Sign in with Microsoft Entra ID' }).click(STEP);
-        assert.deepEqual(await signInAtEmulator(page, e.url, ALICE), ['Sign in', 'Permissions requested']);
-        await page.waitForURL(
-          (u) => u.origin === app.origin && !u.pathname.startsWith('/auth/callback'),
-          STEP,
-        );
-        assert.ok(!page.url().includes('/auth/error'), `Auth.js reported an error: ${page.url()}`);
+    () => authJsSignIn(T),
+  );
 
-        const session = await me(context, app);
-        const user = session.user as Record<string, unknown> | undefined;
-        assertAlice(user);
-        assert.equal(user?.image, null, 'no photo: the emulator’s Graph has none for Alice');
-        assert.deepEqual(navigations.slice(0, 1), [`GET /${T}/oauth2/v2.0/authorize`]);
-        // Discovery for the sign-in, again for the callback, and once more for the tenant in the ID token's
-        // `tid` (the provider's way to serve multi-tenant apps); then the photo from Graph.
-        const discovery = `GET /${T}/v2.0/.well-known/openid-configuration`;
-        assert.deepEqual(appRequests(from), [
-          discovery,
-          discovery,
-          `POST /${T}/oauth2/v2.0/token`,
-          discovery,
-          `GET ${GRAPH}/v1.0/me/photos/48x48/$value`,
-        ]);
-        assert.deepEqual(tokenRequestsOf(reg.clientId), { authorization_code: 1 });
-
-        await page.goto(`${app.origin}/auth/signout`, STEP);
-        await Promise.all([
-          page.waitForURL((u) => !u.pathname.startsWith('/auth/signout'), STEP),
-          page.getByRole('button', { name: 'Sign out' }).click(STEP),
-        ]);
-        assert.deepEqual(await me(context, app), {}, 'signed out of the app');
-      } finally {
-        await context.close();
-        await app.close();
-      }
-    },
+  it(
+    'Auth.js: a multi-tenant app with the `common` issuer signs in: the provider puts `common` into the discovery document’s {tenantid} issuer, then validates the ID token against the discovery of the token’s own `tid`',
+    TEST,
+    () => authJsSignIn('common'),
   );
 
   it(
