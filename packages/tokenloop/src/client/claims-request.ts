@@ -1,4 +1,5 @@
 import { TokenloopError } from '../errors/errors.js';
+import type { TokenClientOptions } from './options.js';
 
 /** The longest claims request accepted (characters); Entra's challenges are a few hundred. */
 export const MAX_CLAIMS_LENGTH = 16_384;
@@ -27,4 +28,25 @@ export function checkClaims(claims: unknown): string | undefined {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('must be a JSON object');
   return claims;
+}
+
+/**
+ * S144: the `claims` parameter a request sends — the one place client capabilities are declared, as MSAL does:
+ * with `clientCapabilities` (e.g. `['cp1']`, continuous access evaluation), `access_token.xms_cc.values` set to
+ * them, merged into the request's claims (a resource's challenge, already checked by `checkClaims`); without,
+ * the request's claims exactly as given.
+ */
+export function requestClaims(
+  options: Pick<TokenClientOptions, 'clientCapabilities'>,
+  claims: string | undefined,
+): string | undefined {
+  const capabilities = options.clientCapabilities ?? [];
+  if (!capabilities.length) return claims;
+  const request = (claims ? JSON.parse(claims) : {}) as Record<string, unknown>;
+  const current = request.access_token;
+  const accessToken =
+    typeof current === 'object' && current !== null && !Array.isArray(current)
+      ? (current as Record<string, unknown>)
+      : {};
+  return JSON.stringify({ ...request, access_token: { ...accessToken, xms_cc: { values: capabilities } } });
 }

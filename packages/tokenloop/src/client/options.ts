@@ -38,6 +38,14 @@ export interface TokenClientOptions {
   clockToleranceSeconds?: number;
   /** HTTP behaviour: custom fetch, timeout, body cap, the insecure-http development switch. */
   http?: HttpOptions;
+  /**
+   * Client capabilities declared to Entra with every sign-in and token request, as MSAL's
+   * `auth.clientCapabilities`: `['cp1']` says the app answers claims challenges (continuous access evaluation),
+   * and Entra then issues long-lived CAE tokens that resources revoke with a challenge. Declare it only when every
+   * call the app makes with these tokens passes a challenge's claims back (the Azure SDK's pipeline does, with
+   * `tokenloop/azure`). Sent as the `claims` parameter, merged into a claims challenge's (S144).
+   */
+  clientCapabilities?: string[];
 }
 
 /** Check options once, when the client is created (mistakes fail before the first request). */
@@ -79,5 +87,18 @@ export function checkClientOptions(o: TokenClientOptions): void {
     (!Array.isArray(o.allowedTenants) || !o.allowedTenants.every((t) => typeof t === 'string'))
   ) {
     throw new TokenloopError('CONFIGURATION', 'allowedTenants must be a list of tenant ids');
+  }
+  if (
+    o.clientCapabilities !== undefined &&
+    !(
+      Array.isArray(o.clientCapabilities) &&
+      o.clientCapabilities.length <= 10 &&
+      o.clientCapabilities.every((c) => typeof c === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(c))
+    )
+  ) {
+    throw new TokenloopError(
+      'CONFIGURATION',
+      "clientCapabilities must be a list of up to 10 capability names such as 'cp1'",
+    );
   }
 }

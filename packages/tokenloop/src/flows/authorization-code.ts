@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { isGuid } from '../authority/authority.js';
-import { checkClaims } from '../client/claims-request.js';
+import { checkClaims, requestClaims } from '../client/claims-request.js';
 import type { GrantContext } from '../client/grant-context.js';
 import type { AuthorizationRequestOptions, AuthorizationTransaction } from '../client/interactive-options.js';
 import { TokenloopError } from '../errors/errors.js';
@@ -73,7 +73,7 @@ export async function beginAuthorization(
   if (o.loginHint) p.set('login_hint', o.loginHint);
   if (o.domainHint && ctx.authority.kind === 'entra') p.set('domain_hint', o.domainHint);
   if (o.maxAge !== undefined) p.set('max_age', String(o.maxAge));
-  const claims = checkClaims(o.claims); // S105
+  const claims = requestClaims(ctx.options, checkClaims(o.claims)); // S105, S144
   if (claims) p.set('claims', claims);
   for (const [k, v] of Object.entries(o.extraParameters ?? {})) {
     if (PROTOCOL_PARAMETERS.has(k))

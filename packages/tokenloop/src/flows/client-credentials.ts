@@ -38,10 +38,7 @@ export async function appToken(
   }
   try {
     const auth = await clientAuthFor(ctx);
-    const params: Record<string, string> = {
-      ...(scopes.length ? { scope: scopes.join(' ') } : {}),
-      ...(claims ? { claims } : {}),
-    };
+    const params: Record<string, string> = scopes.length ? { scope: scopes.join(' ') } : {};
     const response = await withRetry(
       () =>
         oauth.clientCredentialsGrantRequest(
@@ -49,7 +46,7 @@ export async function appToken(
           asClient(ctx),
           auth,
           params,
-          requestOptions(ctx, signal),
+          requestOptions(ctx, signal, claims ? { claims } : undefined),
         ),
       {},
       signal,

@@ -1,4 +1,5 @@
 import * as oauth from 'oauth4webapi';
+import { requestClaims } from '../client/claims-request.js';
 import type { GrantContext } from '../client/grant-context.js';
 import { TokenloopError } from '../errors/errors.js';
 
@@ -8,12 +9,19 @@ export function asClient(ctx: GrantContext): oauth.Client {
   return { client_id: ctx.options.clientId, [oauth.clockTolerance]: tolerance };
 }
 
-/** Per-request options: tokenloop's fetch (proxy, timeout, body cap), loopback http when allowed, cancellation. */
+/**
+ * Per-request options: tokenloop's fetch (proxy, timeout, body cap), loopback http when allowed, cancellation,
+ * and the request's extra parameters — `claims` with the client's capabilities merged in (S144: every token
+ * request goes through here, so every one declares them).
+ */
 export function requestOptions(
   ctx: GrantContext,
   signal?: AbortSignal,
-  additionalParameters?: Record<string, string>,
+  parameters?: Record<string, string>,
 ): oauth.TokenEndpointRequestOptions & { [oauth.customFetch]: typeof ctx.fetch } {
+  const claims = requestClaims(ctx.options, parameters?.claims);
+  const additionalParameters =
+    parameters || claims ? { ...parameters, ...(claims ? { claims } : {}) } : undefined;
   return {
     [oauth.customFetch]: ctx.fetch,
     // Plain http was already refused at configuration time unless loopback or the development switch (S16).

@@ -16,12 +16,13 @@ import {
 import type { GetTokenOptions } from '@azure/core-auth';
 import { SAMPLE_IDS } from '@tokenloop/emulator';
 import { checkBearer, createAccessTokenVerifier } from '@tokenloop/web';
-import { type TokenClient, createTokenClient } from 'tokenloop';
-import { type TokenloopCredential, createTokenCredential } from 'tokenloop/azure';
+import { type TokenClient, TokenloopError, createTokenClient } from 'tokenloop';
+import { CredentialUnavailableError, type TokenloopCredential, createTokenCredential } from 'tokenloop/azure';
 import { type HttpsEmulator, startHttpsEmulator } from './support/https-emulator.js';
 import { type WatchedFetch, watchedFetch } from './support/watched-fetch.js';
 
 const API_SCOPE = `api://${SAMPLE_IDS.apiApp}/.default`;
+const GRAPH_USER_READ = 'https://graph.microsoft.com/User.Read';
 
 /** The API: `access_as_user` required; tokens whose `uti` is in `revoked` get a CAE claims challenge. */
 interface ProtectedApi {
@@ -174,5 +175,59 @@ describe('tokenloop/azure in the Azure SDK pipeline (bearerTokenAuthenticationPo
     const again = await credential.getToken(API_SCOPE);
     assert.equal(again.token, api.tokens[2]);
     assert.equal(watched.tokenRequests.length, requests, 'from the cache');
+  });
+
+  // Last in the file: revokes alice's grants at the emulator.
+  it('S144 clientCapabilities cp1: CAE tokens for the emulator Graph; after a revocation its challenge\'s claims (with cp1) go to the token endpoint, and "sign in again" is the interaction-required error', async () => {
+    const capable = watchedFetch(h.fetch);
+    const cae = createTokenClient({
+      authority: `${h.em.url}/${SAMPLE_IDS.contoso}`,
+      clientId: SAMPLE_IDS.publicApp,
+      clientCapabilities: ['cp1'],
+      http: { fetch: capable.fetch },
+    });
+    try {
+      await cae.loginWithDeviceCode({ scopes: [GRAPH_USER_READ], onPrompt: () => {} });
+      const declared = capable.tokenRequests.map((r) => JSON.parse(r.claims ?? '{}') as unknown);
+      assert.ok(declared.length >= 1);
+      for (const c of declared) assert.deepEqual(c, { access_token: { xms_cc: { values: ['cp1'] } } });
+      const caeCredential = createTokenCredential(cae);
+      const token = await caeCredential.getToken(GRAPH_USER_READ);
+      const payload = JSON.parse(Buffer.from(token.token.split('.')[1]!, 'base64url').toString()) as {
+        xms_cc?: string[];
+      };
+      assert.deepEqual(payload.xms_cc, ['cp1'], 'a CAE token');
+      assert.ok(token.expiresOnTimestamp - Date.now() > 20 * 3600_000, 'with the long CAE lifetime');
+
+      const graph = createEmptyPipeline();
+      graph.addPolicy(tlsPolicy({ ca: h.ca }));
+      graph.addPolicy(
+        bearerTokenAuthenticationPolicy({ scopes: GRAPH_USER_READ, credential: caeCredential }),
+      );
+      const me = () =>
+        graph.sendRequest(createDefaultHttpClient(), createPipelineRequest({ url: `${h.em.url}/v1.0/me` }));
+      assert.equal((await me()).status, 200);
+
+      assert.ok(h.em.revokeUserGrants('alice') >= 1);
+      const before = capable.tokenRequests.length;
+      await assert.rejects(me(), (err: unknown) => {
+        assert.ok(err instanceof CredentialUnavailableError, String(err));
+        assert.ok(
+          err.cause instanceof TokenloopError && err.cause.code === 'INTERACTION_REQUIRED',
+          String(err.cause),
+        );
+        return true;
+      });
+      const answered = capable.tokenRequests.slice(before);
+      assert.equal(answered.length, 1, 'one refresh with the challenge');
+      assert.equal(answered[0]!.grantType, 'refresh_token');
+      const sent = JSON.parse(answered[0]!.claims ?? '{}') as {
+        access_token: { nbf?: { essential: boolean; value: string }; xms_cc?: { values: string[] } };
+      };
+      assert.equal(sent.access_token.nbf?.essential, true, "the challenge's nbf");
+      assert.deepEqual(sent.access_token.xms_cc, { values: ['cp1'] }, 'merged with cp1');
+    } finally {
+      await cae.close();
+    }
   });
 });
