@@ -455,6 +455,7 @@ describe('emulator protocol surface', () => {
         refresh_token: { [SAMPLE_IDS.publicApp]: 1 },
       },
       cors_preflights: 0,
+      claims_requests: { cp1: 0, nbf: 0 },
     });
   });
 });

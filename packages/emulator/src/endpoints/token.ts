@@ -98,6 +98,7 @@ async function redeem(
     : await authenticateClient(ctx, app, creds, assertionAudiences(ctx, tenant, app));
   // S140/S142: the `claims` parameter, read (and refused when malformed) once for every grant.
   const claims = readClaimsRequest(p.get('claims'));
+  ctx.state.stats.countClaimsRequest(claims);
   const request = dialect.read(ctx, p, app, tenant);
   return request.answer(
     await withClaimsRequest(claims, () =>

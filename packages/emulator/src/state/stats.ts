@@ -10,6 +10,13 @@ const GRANT_NAMES: Record<string, string> = {
   managed_identity: 'managed_identity',
 };
 
+/** What `/_emulator/stats` and `stats()` answer. */
+export interface StatsJson {
+  token_requests: Record<string, Record<string, number>>;
+  cors_preflights: number;
+  claims_requests: { cp1: number; nbf: number };
+}
+
 /**
  * Token-endpoint request counts by grant type and client id, so tests anywhere can assert "exactly one
  * refresh". Unknown grant types and client ids are counted under `other` / `unknown` to keep memory bounded.
@@ -18,6 +25,16 @@ export class Stats {
   private counts = new Map<string, Map<string, number>>();
   /** CORS preflights (`OPTIONS`) received: a browser page sends one before any request it may not make plainly. */
   private preflights = 0;
+  /**
+   * Token requests whose `claims` declared client capability cp1, and those answering a claims challenge (an
+   * essential `nbf`): a test sees a client take part in continuous access evaluation (S140, S143).
+   */
+  private claims = { cp1: 0, nbf: 0 };
+
+  countClaimsRequest(request: { capabilities: string[]; notBefore?: number }): void {
+    if (request.capabilities.includes('cp1')) this.claims.cp1++;
+    if (request.notBefore !== undefined) this.claims.nbf++;
+  }
 
   countPreflight(): void {
     this.preflights++;
@@ -34,14 +51,15 @@ export class Stats {
     byClient.set(client, (byClient.get(client) ?? 0) + 1);
   }
 
-  toJSON(): { token_requests: Record<string, Record<string, number>>; cors_preflights: number } {
+  toJSON(): StatsJson {
     const token_requests: Record<string, Record<string, number>> = {};
     for (const [grant, byClient] of this.counts) token_requests[grant] = Object.fromEntries(byClient);
-    return { token_requests, cors_preflights: this.preflights };
+    return { token_requests, cors_preflights: this.preflights, claims_requests: { ...this.claims } };
   }
 
   reset(): void {
     this.counts.clear();
     this.preflights = 0;
+    this.claims = { cp1: 0, nbf: 0 };
   }
 }

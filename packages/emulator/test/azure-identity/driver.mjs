@@ -17,6 +17,12 @@ import {
   UsernamePasswordCredential,
   WorkloadIdentityCredential,
 } from '@azure/identity';
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createPipelineRequest,
+} from '@azure/core-rest-pipeline';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 
 /** Claims worth looking at in a test; everything here is public information about the token. */
@@ -128,6 +134,7 @@ async function create(spec) {
     case 'DeviceCodeCredential':
       return new DeviceCodeCredential({
         ...app,
+        ...(spec.disableAutomaticAuthentication ? { disableAutomaticAuthentication: true } : {}),
         userPromptCallback: (info) =>
           send({
             type: 'deviceCode',
@@ -153,9 +160,40 @@ async function run(op) {
     credentials.set(op.name, await create(op.credential));
     return null;
   }
+  if (op.op === 'authenticate') {
+    // As an app with automatic authentication disabled signs the user in up front (CAE-enabled, as an SDK
+    // client's getToken is: the two share MSAL's CAE cache).
+    await named(op.name).authenticate(op.scopes, { enableCae: true });
+    return null;
+  }
+  if (op.op === 'callApi') return callApi(op);
   const token = await named(op.name).getToken(op.scopes);
   if (!token) throw new Error('getToken returned null');
   return summary(token);
+}
+
+/** One pipeline per credential, as an Azure SDK client keeps one: its bearer policy caches the token. */
+const pipelines = new Map();
+const httpClient = createDefaultHttpClient();
+
+/**
+ * GET `op.url` through @azure/core-rest-pipeline's bearerTokenAuthenticationPolicy, which asks for CAE tokens
+ * and answers a claims challenge (401 `insufficient_claims`) by getting a token with the challenge's claims and
+ * sending the request again. Resolves null on a 200; anything else fails with the status.
+ * @param {{ name: string; scopes: string[]; url: string }} op
+ */
+async function callApi(op) {
+  let pipeline = pipelines.get(op.name);
+  if (!pipeline) {
+    pipeline = createEmptyPipeline();
+    pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: named(op.name), scopes: op.scopes }));
+    pipelines.set(op.name, pipeline);
+  }
+  const response = await pipeline.sendRequest(httpClient, createPipelineRequest({ url: op.url }));
+  if (response.status === 200) return null;
+  const error = new Error(`HTTP ${response.status} from ${op.url}`);
+  error.name = 'ApiStatusError';
+  throw error;
 }
 
 process.on('message', (/** @type {import('./protocol.ts').ParentMessage} */ m) => {

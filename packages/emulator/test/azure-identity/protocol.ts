@@ -32,7 +32,8 @@ export type CredentialSpec =
       userAssertionFrom: { credential: string; scopes: string[] };
     } & Authority)
   /** Without `tenantId` and `clientId`, @azure/identity's defaults: `organizations` and the Azure CLI's app. */
-  | ({ kind: 'DeviceCodeCredential' } & Partial<Authority> & Pick<Authority, 'authorityHost'>)
+  | ({ kind: 'DeviceCodeCredential'; disableAutomaticAuthentication?: boolean } & Partial<Authority> &
+      Pick<Authority, 'authorityHost'>)
   | ({ kind: 'InteractiveBrowserCredential'; redirectUri?: string } & Partial<Authority> &
       Pick<Authority, 'authorityHost'>)
   /**
@@ -44,7 +45,14 @@ export type CredentialSpec =
 
 export type Operation =
   | { op: 'create'; name: string; credential: CredentialSpec }
-  | { op: 'getToken'; name: string; scopes: string[] };
+  | { op: 'getToken'; name: string; scopes: string[] }
+  /** `credential.authenticate(scopes)` (CAE-enabled); resolves with no value. */
+  | { op: 'authenticate'; name: string; scopes: string[] }
+  /**
+   * GET `url` through @azure/core-rest-pipeline's bearer policy with the named credential (one pipeline per
+   * credential, kept): resolves with no value on a 200, fails `ApiStatusError` otherwise.
+   */
+  | { op: 'callApi'; name: string; scopes: string[]; url: string };
 
 /** What one getToken returned, without the token. */
 export interface TokenSummary {
