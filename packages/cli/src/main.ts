@@ -333,7 +333,19 @@ export function buildProgram(): Command {
         .argParser(integer('--port', 0, 65_535))
         .default(8400),
     )
-    .option('--host <address>', 'loopback address to listen on', '127.0.0.1')
+    .option(
+      '--host <address>',
+      'address to listen on: a loopback one, or with --allow-remote any (0.0.0.0 for containers)',
+      '127.0.0.1',
+    )
+    .option(
+      '--allow-remote',
+      'allow a non-loopback --host: anyone who reaches it can sign in as the test users (warns on every start)',
+    )
+    .option(
+      '--public-url <url>',
+      'the URL clients reach the emulator at, used in issuers, discovery and pages (e.g. http://emulator:8400)',
+    )
     .option('--https', 'serve https with a local CA kept in the data directory')
     .option('--config <file>', 'directory config (JSON): tenants, apps, users; default: built-in sample')
     .option(

@@ -12,6 +12,6 @@ export type { AppInput, ConfigFile, ConfigInput, UserInput } from './directory/s
 export type { CertifiedKey } from './keys/certificates.js';
 export { createSelfSignedKey } from './keys/create-key.js';
 export { thumbprints } from './keys/thumbprints.js';
-export { defaultDataDir, type EmulatorOptions, EmulatorOptionsError } from './options.js';
+export { defaultDataDir, type EmulatorOptions, EmulatorOptionsError, remoteHostRefusal } from './options.js';
 export { type RunningEmulator, startEmulator } from './start.js';
 export type { CiToken, CiTokenRequest } from './federation/local-issuer.js';

@@ -3,13 +3,29 @@ import { join } from 'node:path';
 import type { EmulatorSettings } from './context.js';
 import { LinesError } from './errors/lines-error.js';
 import type { ConfigFile } from './directory/schema.js';
+import { publicUrlProblem } from './http/public-url.js';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
   /** TCP port; 0 (the default) picks a free one. */
   port?: number;
-  /** Loopback address to listen on: 127.0.0.1 (default), localhost, ::1 or another 127.x address. */
+  /**
+   * Address to listen on: 127.0.0.1 (default), localhost, ::1 or another 127.x address; any other (0.0.0.0, a
+   * LAN address) only with `allowRemote`.
+   */
   host?: string;
+  /**
+   * Allows a non-loopback `host` (docker-compose, dev containers): whoever can reach the emulator can sign in
+   * as its test users and get tokens it signs. Every start then warns (through `log`, else on stderr). The admin
+   * API and the managed identity endpoints still answer loopback callers only.
+   */
+  allowRemote?: boolean;
+  /**
+   * The base URL clients reach the emulator at, e.g. `http://emulator:8400`, when it is not the address it
+   * listens on: issuers, discovery documents, redirects and pages use it. http(s) with the scheme served, a
+   * host and optional port, nothing else.
+   */
+  publicUrl?: string;
   /** Serve https with a local CA kept in the data directory (MSAL refuses http authorities). */
   https?: boolean;
   /** A directory config: a JSON file path, or the object itself. Default: the built-in sample directory. */
@@ -35,6 +51,16 @@ export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+/**
+ * S150: why the emulator may not listen on `host`, or undefined when it may. A loopback address always; any
+ * other (0.0.0.0, a LAN address) only with the explicit opt-in: whoever reaches the emulator can sign in as the
+ * test users with their published passwords and get tokens it signs.
+ */
+export function remoteHostRefusal(host: string, allowRemote: boolean | undefined): string | undefined {
+  if (isLoopbackHost(host) || allowRemote === true) return undefined;
+  return `host must be a loopback address (127.0.0.1, localhost or ::1), got '${host}': the emulator publishes test passwords and signs tokens for anyone who can reach it; another address needs the explicit opt-in to remote mode (--allow-remote, or allowRemote: true)`;
+}
+
 /** `$TOKENLOOP_HOME/emulator`, else `$XDG_DATA_HOME/tokenloop/emulator`, else `~/.local/share/tokenloop/emulator`. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TOKENLOOP_HOME) return join(env.TOKENLOOP_HOME, 'emulator');
@@ -46,11 +72,10 @@ export function validateOptions(o: EmulatorOptions): void {
   if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535)) {
     throw new EmulatorOptionsError(`port must be an integer from 0 to 65535 (got ${o.port})`);
   }
-  if (o.host !== undefined && !isLoopbackHost(o.host)) {
-    throw new EmulatorOptionsError(
-      `host must be a loopback address (127.0.0.1, localhost or ::1), got '${o.host}': the emulator publishes test passwords and must not be reachable from other machines`,
-    );
-  }
+  const refusal = o.host === undefined ? undefined : remoteHostRefusal(o.host, o.allowRemote);
+  if (refusal) throw new EmulatorOptionsError(refusal);
+  const problem = o.publicUrl === undefined ? undefined : publicUrlProblem(o.publicUrl, !!o.https);
+  if (problem) throw new EmulatorOptionsError(problem);
   if (
     o.accessTokenLifetime !== undefined &&
     (!Number.isInteger(o.accessTokenLifetime) || o.accessTokenLifetime < 1 || o.accessTokenLifetime > 86_400)

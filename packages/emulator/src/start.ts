@@ -20,28 +20,31 @@ import { createListener } from './http/server.js';
 import { ROUTES } from './routes.js';
 import { ensureHttpsMaterial } from './keys/https-material.js';
 import { SigningKeys } from './keys/signing-keys.js';
-import { defaultDataDir, type EmulatorOptions, EmulatorOptionsError, validateOptions } from './options.js';
+import { baseUrl } from './http/public-url.js';
+import { remoteWarning } from './http/remote-warning.js';
+import {
+  defaultDataDir,
+  type EmulatorOptions,
+  EmulatorOptionsError,
+  isLoopbackHost,
+  validateOptions,
+} from './options.js';
 import { createState, sweepState } from './state/state.js';
 import { parseCiTokenRequest } from './federation/ci-token-request.js';
 import { type CiToken, type CiTokenRequest, mintCiToken } from './federation/local-issuer.js';
 
 /** A running emulator. */
 export interface RunningEmulator {
-  /** Base URL, e.g. `http://127.0.0.1:8400`; authorities are `${url}/${tenant}`. */
+  /**
+   * Base URL, e.g. `http://127.0.0.1:8400`, or the `publicUrl` when given; authorities are `${url}/${tenant}`.
+   */
   url: string;
   /** The local CA certificate to trust when started with https; null otherwise. */
   caCertFile: string | null;
   /** Tenants, apps (with secrets) and users (with passwords) as they are now. */
   directory(): DirectorySummary;
-  /**
-   * Token-endpoint request counts by grant type and client id, the CORS preflights received, and the token
-   * requests declaring cp1 or answering a claims challenge (`nbf`).
-   */
-  stats(): {
-    token_requests: Record<string, Record<string, number>>;
-    cors_preflights: number;
-    claims_requests: { cp1: number; nbf: number };
-  };
+  /** Token-endpoint request counts by grant type and client id, and the CORS preflights received. */
+  stats(): { token_requests: Record<string, Record<string, number>>; cors_preflights: number };
   resetStats(): void;
   /** New signing key; the old one stays in the JWKS for the grace period. Returns the new `kid`. */
   rotateKeys(): Promise<string>;
@@ -74,8 +77,15 @@ async function loadDirectory(config: EmulatorOptions['config']): Promise<LoadedC
   return loadConfig(config, 'config');
 }
 
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
+/**
+ * The names the https certificate carries: the loopback names, the address listened on when it is one of them,
+ * and the public URL's host (S153: checked to be within what the local CA may vouch for).
+ */
+function certificateNames(host: string, publicUrl: string | undefined): string[] {
+  const names = ['localhost', '127.0.0.1', '::1'];
+  if (isLoopbackHost(host)) names.push(host);
+  if (publicUrl !== undefined) names.push(new URL(publicUrl).hostname.replace(/^\[(.*)\]$/, '$1'));
+  return [...new Set(names)];
 }
 
 /**
@@ -112,7 +122,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // One after the other, TLS material first (S88): a refused folder or file stops the start before the signing
   // keys are made, so that a refusal leaves the data folder as it was.
   const tls = options.https
-    ? await ensureHttpsMaterial(dataDir!, [...new Set(['localhost', '127.0.0.1', '::1', host])], options.log)
+    ? await ensureHttpsMaterial(dataDir!, certificateNames(host, options.publicUrl), options.log)
     : undefined;
   const keys = await SigningKeys.open(dataDir, settings.keyGraceSeconds);
   const ctx: EmulatorContext = {
@@ -161,7 +171,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
   });
   const port = (server.address() as AddressInfo).port;
-  ctx.url = `${tls ? 'https' : 'http'}://${urlHost(host)}:${port}`;
+  ctx.url = baseUrl({ secure: !!tls, host, port, publicUrl: options.publicUrl });
+  const warning = remoteWarning(host, ctx.url);
+  if (warning) (options.log ?? ((line) => process.stderr.write(`tokenloop emulator: ${line}\n`)))(warning);
   const sweeper = setInterval(() => sweepState(ctx.state), 30_000);
   sweeper.unref();
   return {

@@ -1,12 +1,15 @@
 import { join } from 'node:path';
-import { defaultDataDir, type RunningEmulator, startEmulator } from '@tokenloop/emulator';
+import { defaultDataDir, remoteHostRefusal, type RunningEmulator, startEmulator } from '@tokenloop/emulator';
 import { checkPrivateDirectory, ensurePrivateDirectory } from 'tokenloop/private-files';
+import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { jsonLine, terminalText } from '../output/quote.js';
+import { jsonLine, shellWord, terminalText } from '../output/quote.js';
 
 export interface EmulatorCommandOptions {
   port: number;
   host: string;
+  allowRemote?: boolean;
+  publicUrl?: string;
   https?: boolean;
   config?: string;
   dataDir?: string;
@@ -18,6 +21,9 @@ export interface EmulatorCommandOptions {
 /** `tokenloop emulator`: starts the emulator and serves until Ctrl-C / SIGTERM. */
 export async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
   const started = performance.now();
+  // S150: the library's refusal, with the command that opts in as the fix.
+  const refusal = remoteHostRefusal(opts.host, opts.allowRemote);
+  if (refusal) throw new CliError(refusal, EXIT.usage, remoteFix(opts));
   const dataDir = opts.dataDir ?? defaultDataDir();
   // S80: the signing keys and the local CA the user is told to trust live there: only a folder the user controls.
   await ensurePrivateDirectory(dataDir);
@@ -25,6 +31,8 @@ export async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
   const emulator = await startEmulator({
     port: opts.port,
     host: opts.host,
+    ...(opts.allowRemote ? { allowRemote: true } : {}),
+    ...(opts.publicUrl !== undefined ? { publicUrl: opts.publicUrl } : {}),
     https: !!opts.https,
     ...(opts.config ? { config: opts.config } : {}),
     dataDir,
@@ -39,6 +47,22 @@ export async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
   await waitForSignal();
   await emulator.close();
   process.exitCode = EXIT.ok;
+}
+
+/** The same command with `--allow-remote` added, every option as given (values quoted for a shell). */
+function remoteFix(o: EmulatorCommandOptions): string {
+  const word = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : (shellWord(v) ?? v));
+  const args: string[] = ['--host', o.host, '--allow-remote'];
+  if (o.port !== 8400) args.push('--port', String(o.port));
+  // A public URL holding a password is refused anyway; never echoed.
+  if (o.publicUrl !== undefined && !/@/.test(o.publicUrl)) args.push('--public-url', o.publicUrl);
+  if (o.https) args.push('--https');
+  if (o.config) args.push('--config', o.config);
+  if (o.dataDir) args.push('--data-dir', o.dataDir);
+  if (o.autoLogin) args.push('--auto-login', o.autoLogin);
+  if (o.accessTokenLifetime) args.push('--access-token-lifetime', String(o.accessTokenLifetime));
+  if (o.json) args.push('--json');
+  return `only on a private test network: \`tokenloop emulator ${args.map(word).join(' ')}\`; or listen on a loopback address (--host 127.0.0.1)`;
 }
 
 export function readyLine(e: RunningEmulator) {

@@ -44,6 +44,7 @@ function isJson(x: Exchange): boolean {
  */
 export function refuseAdminRequest(ctx: EmulatorContext, x: Exchange): AdminRefusal | undefined {
   const forbidden = (description: string): AdminRefusal => ({ status: 403, error: 'forbidden', description });
+  // S151: also in remote mode (--allow-remote): the admin API changes and reveals the directory.
   if (!isLoopbackPeer(x)) return forbidden('The admin API answers loopback callers only.');
   if (!isOwnHost(x.req.headers.host)) {
     return forbidden(

@@ -77,6 +77,7 @@ const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
  * (`Origin`, `Sec-Fetch-Site`: these endpoints have no page among their callers, and grant no CORS).
  */
 export function localRefusal(x: Exchange): string | undefined {
+  // S151: also in remote mode (--allow-remote): a managed identity belongs to the machine the emulator runs on.
   if (!isLoopbackPeer(x)) return 'The managed identity endpoints answer loopback callers only.';
   if (!isOwnHost(x.req.headers.host)) {
     return 'The managed identity endpoints answer requests for a loopback host only (127.0.0.1, localhost or ::1 in the Host header).';

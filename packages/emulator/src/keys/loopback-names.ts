@@ -15,3 +15,14 @@ const CRITICAL_NAME_CONSTRAINTS = Buffer.from('0603551d1e0101ff', 'hex');
 export function hasCriticalNameConstraints(der: Buffer): boolean {
   return der.includes(CRITICAL_NAME_CONSTRAINTS);
 }
+
+/** S153: whether the local CA may vouch for `host` (a name or an address without brackets). */
+export function isWithinLocalCa(host: string): boolean {
+  const name = host.toLowerCase();
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) ||
+    name === '::1'
+  );
+}
