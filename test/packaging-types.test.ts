@@ -20,6 +20,7 @@ import {
 const MAIN_ENTRIES = [
   'tokenloop',
   'tokenloop/client',
+  'tokenloop/errors',
   'tokenloop/validation',
   'tokenloop/mail',
   'tokenloop/private-files',

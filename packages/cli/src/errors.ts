@@ -1,3 +1,6 @@
+// S167: the library's errors by class, from its light entry (one module): the full command line loads one copy
+// of the library, and the fast path's bundle (its own copy) never reports an error, it declines.
+import { OAuthError, TokenloopError, isTransient, needsSignIn } from 'tokenloop/errors';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { terminalText } from './output/quote.js';
 
@@ -13,43 +16,32 @@ export class CliError extends Error {
   }
 }
 
-/** The library's error shape (duck-typed so that this module never loads the library). */
-interface LibraryError {
-  name: 'TokenloopError' | 'OAuthError';
-  code: string;
-  message: string;
-  remediation?: string;
-  errorClass?: string;
-}
-
-function isLibraryError(err: unknown): err is LibraryError {
-  const e = err as Partial<LibraryError> | null;
-  return (e?.name === 'TokenloopError' || e?.name === 'OAuthError') && typeof e.code === 'string';
-}
-
-const BY_CLASS: Record<string, ExitCode> = {
+/** The exit code of an OAuth error by its class (sign-in and retry classes are the library's rules). */
+const BY_CLASS: Partial<Record<OAuthError['errorClass'], ExitCode>> = {
   interaction_required: EXIT.signInRequired,
   consent_required: EXIT.signInRequired,
   mfa_required: EXIT.signInRequired,
   expired_grant: EXIT.signInRequired,
   misconfiguration: EXIT.usage,
-  transient: EXIT.temporary,
 };
 
-const BY_CODE: Record<string, ExitCode> = {
+/** The exit code of another library error by its code. */
+const BY_CODE: Partial<Record<TokenloopError['code'], ExitCode>> = {
   INVALID_ARGUMENT: EXIT.usage,
   CONFIGURATION: EXIT.usage,
-  NETWORK: EXIT.temporary,
-  PROVIDER_UNAVAILABLE: EXIT.temporary,
-  INTERACTION_REQUIRED: EXIT.signInRequired,
-  ACCOUNT_NOT_FOUND: EXIT.signInRequired,
   CANCELLED: EXIT.interrupted,
   UNSAFE_FILE: EXIT.usage,
 };
 
-/** The exit code for a library error: by OAuth error class, else by error code. */
-export function exitCodeOf(err: LibraryError): ExitCode {
-  if (err.code === 'OAUTH_ERROR') return BY_CLASS[err.errorClass ?? ''] ?? EXIT.failure;
+/**
+ * The exit code for a library error (S167: known by its class, classified by the library's own rules): 4 when
+ * only a new sign-in helps, 3 when it is transient, else by OAuth error class or by error code.
+ */
+export function exitCodeOf(err: TokenloopError): ExitCode {
+  const any: unknown = err; // needsSignIn narrows what it is given: keep `err` a TokenloopError below
+  if (needsSignIn(any)) return EXIT.signInRequired;
+  if (isTransient(err)) return EXIT.temporary;
+  if (err instanceof OAuthError) return BY_CLASS[err.errorClass] ?? EXIT.failure;
   return BY_CODE[err.code] ?? EXIT.failure;
 }
 
@@ -75,7 +67,8 @@ export function describeError(err: unknown): {
   unexpected?: boolean;
 } {
   if (err instanceof CliError) return { message: err.message, hint: err.hint, exitCode: err.exitCode };
-  if (isLibraryError(err)) return { message: err.message, hint: err.remediation, exitCode: exitCodeOf(err) };
+  if (err instanceof TokenloopError)
+    return { message: err.message, hint: err.remediation, exitCode: exitCodeOf(err) };
   const e = err as { name?: string; code?: string; message?: string };
   if (e?.name === 'EmulatorOptionsError') {
     const [message, ...details] = ownLines(err) ?? [e.message ?? 'invalid options'];

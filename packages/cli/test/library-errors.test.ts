@@ -1,0 +1,49 @@
+// S167: the CLI knows the library's errors by their class (`instanceof TokenloopError`, from the light entry
+// `tokenloop/errors`) and classifies them with the library's own rules (`needsSignIn`, `isTransient`), not by
+// how an object looks. The fast path's bundle holds its own copy of the library, but it never reports an error
+// (it declines, and the full command line answers with the one copy it loads), so no look-alike test is needed.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { OAuthError, TokenloopError } from 'tokenloop';
+import { describeError } from '../src/errors.ts';
+import { EXIT } from '../src/exit-codes.ts';
+
+const SRC = join(import.meta.dirname, '..', 'src');
+
+it('S167 library errors get their exit codes by class and code; a look-alike object is an unexpected error', () => {
+  const oauth = (errorClass: ConstructorParameters<typeof OAuthError>[1]) =>
+    new OAuthError({ error: 'x', status: 400 }, errorClass, undefined);
+  const table: Array<[unknown, number]> = [
+    [new TokenloopError('CONFIGURATION', 'c'), EXIT.usage],
+    [new TokenloopError('INVALID_ARGUMENT', 'c'), EXIT.usage],
+    [new TokenloopError('UNSAFE_FILE', 'c'), EXIT.usage],
+    [new TokenloopError('NETWORK', 'c'), EXIT.temporary],
+    [new TokenloopError('PROVIDER_UNAVAILABLE', 'c'), EXIT.temporary],
+    [new TokenloopError('INTERACTION_REQUIRED', 'c'), EXIT.signInRequired],
+    [new TokenloopError('ACCOUNT_NOT_FOUND', 'c'), EXIT.signInRequired],
+    [new TokenloopError('CANCELLED', 'c'), EXIT.interrupted],
+    [new TokenloopError('INVALID_RESPONSE', 'c'), EXIT.failure],
+    [oauth('transient'), EXIT.temporary],
+    [oauth('consent_required'), EXIT.signInRequired],
+    [oauth('misconfiguration'), EXIT.usage],
+    [oauth('user_blocked'), EXIT.failure],
+  ];
+  for (const [err, exitCode] of table) {
+    const d = describeError(err);
+    assert.equal(d.exitCode, exitCode, (err as Error).message);
+    assert.equal(d.unexpected, undefined);
+  }
+  const lookAlike = { name: 'TokenloopError', code: 'CONFIGURATION', message: 'looks like one' };
+  assert.equal(describeError(lookAlike).unexpected, true);
+});
+
+it("S167 sweep: no CLI source tells the library's errors by their name", () => {
+  const found: string[] = [];
+  for (const file of readdirSync(SRC, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue;
+    if (/['"](TokenloopError|OAuthError)['"]/.test(readFileSync(join(SRC, file), 'utf8'))) found.push(file);
+  }
+  assert.deepEqual(found, []);
+});
