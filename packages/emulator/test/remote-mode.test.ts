@@ -7,6 +7,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { EmulatorContext } from '../src/context.ts';
+import { isOwnOrigin } from '../src/http/origin.ts';
 import { EmulatorOptionsError, startEmulator } from '../src/index.ts';
 
 const dirs: string[] = [];
@@ -100,6 +102,19 @@ describe('S152 the public URL: checked, and the one base URL', () => {
     const e = await startEmulator({ port: 0, dataDir: keys, publicUrl: 'http://Emulator:8400/' });
     await e.close();
     assert.equal(e.url, 'http://emulator:8400');
+  });
+
+  it('S152 the cross-site guard takes the public origin as the emulator`s own, and no other host', () => {
+    const ctx = { url: 'http://emulator:8400' } as EmulatorContext;
+    assert.equal(isOwnOrigin(ctx, 'http://emulator:8400'), true);
+    assert.equal(isOwnOrigin(ctx, 'http://127.0.0.1:8400'), true, 'a loopback name on the same port');
+    for (const other of [
+      'http://emulator:8401',
+      'https://emulator:8400',
+      'http://evil:8400',
+      'http://192.0.2.2:8400',
+    ])
+      assert.equal(isOwnOrigin(ctx, other), false, other);
   });
 
   it('S152 sweep: no source builds a URL from the listening address or the request but the one base URL', () => {
