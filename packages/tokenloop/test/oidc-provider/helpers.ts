@@ -1,13 +1,7 @@
 // Shared helpers of the oidc-provider interoperability tests. Tokens are only ever compared, never printed:
 // assertions on token values use `assert.ok(a === b, message)` so that a failure shows the message only.
 import assert from 'node:assert/strict';
-import {
-  type AuthResult,
-  type CacheStore,
-  type TokenClient,
-  TokenloopError,
-  createTokenClient,
-} from 'tokenloop';
+import { type AuthResult, type CacheStore, type TokenClient, createTokenClient } from 'tokenloop';
 import {
   CLIENT_IDS,
   type OidcProviderHarness,
@@ -15,6 +9,9 @@ import {
   type TokenRequestRecord,
   type UserName,
 } from '../support/oidc-provider-server.js';
+
+/** The library tests' one rejectsWith (it also checks that no token leaks into the message). */
+export { rejectsWith } from '../support/assertions.js';
 
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
@@ -25,23 +22,6 @@ export function headerOf(jwt: string): Record<string, unknown> {
 /** Decodes a JWT payload without verifying it: only to look at claims of a token the library already validated. */
 export function claimsOf(jwt: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-
-/** Expect a TokenloopError with this code (and message pattern); returns it. */
-export async function rejectsWith(
-  promise: Promise<unknown>,
-  code: string,
-  pattern?: RegExp,
-): Promise<TokenloopError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof TokenloopError, `expected a TokenloopError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (pattern) assert.match(err.message, pattern);
-    return err;
-  }
-  assert.fail(`expected a ${code} error, but the call succeeded`);
 }
 
 export function nativeClient(h: OidcProviderHarness, cache?: CacheStore): TokenClient {
