@@ -12,3 +12,9 @@ export { safeReturnTo } from './session/return-to.js';
 export { createAccessTokenVerifier, InvalidTokenError } from './bearer/access-token.js';
 export type { AccessTokenOptions, AccessTokenVerifier } from './bearer/access-token.js';
 export { checkBearer, type BearerOutcome, type Requirement } from './bearer/bearer-check.js';
+export {
+  claimsChallenge,
+  acceptsClaimsChallenges,
+  type ClaimsChallengeOptions,
+  type ClaimsChallengeOutcome,
+} from './bearer/claims-challenge.js';

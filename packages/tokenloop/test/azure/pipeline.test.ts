@@ -15,7 +15,7 @@ import {
 } from '@azure/core-rest-pipeline';
 import type { GetTokenOptions } from '@azure/core-auth';
 import { SAMPLE_IDS } from '@tokenloop/emulator';
-import { checkBearer, createAccessTokenVerifier } from '@tokenloop/web';
+import { checkBearer, claimsChallenge, createAccessTokenVerifier } from '@tokenloop/web';
 import { type TokenClient, TokenloopError, createTokenClient } from 'tokenloop';
 import { CredentialUnavailableError, type TokenloopCredential, createTokenCredential } from 'tokenloop/azure';
 import { type HttpsEmulator, startHttpsEmulator } from './support/https-emulator.js';
@@ -66,16 +66,13 @@ async function startProtectedApi(h: HttpsEmulator, authority: string): Promise<P
       api.uti.set(token, uti);
       if (api.revoked.has(uti)) {
         // As Entra-protected resources answer a token issued before a revocation event (CAE): 401 with a
-        // claims challenge, base64-encoded, asking for a token not issued before now.
-        const claims = JSON.stringify({
-          access_token: { nbf: { essential: true, value: String(Math.floor(Date.now() / 1000)) } },
+        // claims challenge asking for a token not issued before now (@tokenloop/web's helper writes it).
+        const challenge = claimsChallenge({
+          notBefore: new Date(),
+          authorizationUri: `${authority}/oauth2/v2.0/authorize`,
         });
-        api.lastChallenge = claims;
-        res
-          .writeHead(401, {
-            'www-authenticate': `Bearer realm="", authorization_uri="${authority}/oauth2/v2.0/authorize", error="insufficient_claims", claims="${Buffer.from(claims).toString('base64')}"`,
-          })
-          .end();
+        api.lastChallenge = challenge.claims;
+        res.writeHead(challenge.status, { 'www-authenticate': challenge.wwwAuthenticate }).end();
         return;
       }
       res

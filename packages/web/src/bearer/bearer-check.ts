@@ -1,5 +1,6 @@
 import { type OptionKeys, checkOptionKeys } from '../option-keys.js';
 import { type AccessTokenVerifier, InvalidTokenError, bearerConfigError } from './access-token.js';
+import { bearerChallenge } from './challenge-header.js';
 import { isAppOnly } from './token-kind.js';
 
 /**
@@ -36,20 +37,22 @@ export type BearerOutcome =
   | { ok: true; claims: Record<string, unknown> }
   | { ok: false; status: 400 | 401 | 403 | 503; wwwAuthenticate: string; error: string; description: string };
 
-const challenge = (error?: string, description?: string, extra = '') =>
-  `Bearer realm="api"${error ? `, error="${error}"` : ''}${description ? `, error_description="${description.replace(/["\\]/g, '')}"` : ''}${extra}`;
-
 const fail = (
   status: 400 | 401 | 403 | 503,
   error: string,
   description: string,
-  extra = '',
+  scope?: string,
 ): BearerOutcome => ({
   ok: false,
   status,
   error,
   description,
-  wwwAuthenticate: challenge(error, description, extra),
+  wwwAuthenticate: bearerChallenge([
+    ['realm', 'api'],
+    ['error', error],
+    ['error_description', description],
+    ['scope', scope],
+  ]),
 });
 
 /**
@@ -71,7 +74,13 @@ export async function checkBearer(
   if (match && (request.tokenInQuery || request.tokenInBody))
     return fail(400, 'invalid_request', 'the token was sent in more than one way');
   if (!match)
-    return { ok: false, status: 401, error: '', description: '', wwwAuthenticate: 'Bearer realm="api"' };
+    return {
+      ok: false,
+      status: 401,
+      error: '',
+      description: '',
+      wwwAuthenticate: bearerChallenge([['realm', 'api']]),
+    };
   let claims: Record<string, unknown>;
   try {
     claims = await verifier.verify(match[1]!);
@@ -96,12 +105,7 @@ export async function checkBearer(
       need.roles.every((r) => roles.includes(r));
     if (!scopeOk && !roleOk) {
       const wanted = [...(need.scopes ?? []), ...(need.roles ?? [])].join(' ');
-      return fail(
-        403,
-        'insufficient_scope',
-        'the token does not grant this operation',
-        `, scope="${wanted}"`,
-      );
+      return fail(403, 'insufficient_scope', 'the token does not grant this operation', wanted);
     }
   }
   return { ok: true, claims };
