@@ -1,12 +1,13 @@
-import { compactVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
+import { type JWTPayload, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import {
   CONSUMERS_TENANT_ID,
   type HttpOptions,
   type Server,
   TokenloopError,
   createHttpFetch,
-  createTokenClient,
+  discover,
   entraV1Issuer,
+  resolveAuthority,
 } from 'tokenloop';
 import { ASYMMETRIC_ALGORITHMS, type KeySet, createKeySet } from 'tokenloop/validation';
 import { HTTP_OPTION_KEYS, type OptionKeys, checkOptionKeys } from '../option-keys.js';
@@ -68,7 +69,6 @@ export const bearerConfigError = (message: string, remediation?: string) =>
   new TokenloopError('CONFIGURATION', message, remediation ? { remediation } : {});
 
 const MAX_TOKEN_LENGTH = 16 * 1024;
-const UTF8 = new TextDecoder();
 const ASYMMETRIC: ReadonlySet<string> = new Set(ASYMMETRIC_ALGORITHMS);
 
 export interface AccessTokenVerifier {
@@ -79,8 +79,9 @@ export interface AccessTokenVerifier {
 /**
  * Verify access tokens issued to your API: signature with keys from the issuer's `jwks_uri` only (never from
  * `jku`, `x5u` or an embedded `jwk`, S46), fetched through the library's one HTTP client (S62, S63); issuer
- * (Entra v1 `sts.windows.net/{tid}/` and v2 `…/{tid}/v2.0`) and tenant (S60, S61, S64), audience (S47), times
- * with a bounded leeway (S49), and the markers of an access token — an ID token is refused (S48).
+ * (Entra v1 `https://STS/{tid}/` and v2 `…/{tid}/v2.0`) and tenant (S60, S61, S64), audience (S47), times
+ * with a bounded leeway (S49), and the markers of an access token — an ID token is refused (S48). S168: the
+ * registered claims are checked by jose's jwtVerify, the metadata found by the library's discovery.
  */
 export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVerifier {
   // S96: an option it does not know (a typo, one of another function) stops start-up.
@@ -94,13 +95,10 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
   const tolerance = Math.min(Math.max(o.clockToleranceSeconds ?? 60, 0), 300);
   if (o.allowUntypedAccessTokens !== undefined && typeof o.allowUntypedAccessTokens !== 'boolean')
     throw new TokenloopError('CONFIGURATION', 'allowUntypedAccessTokens must be true or false');
-  const client = createTokenClient({
-    ...(o.authority ? { authority: o.authority } : { issuer: o.issuer! }),
-    clientId: audiences[0]!,
-    ...(o.allowedTenants ? { allowedTenants: o.allowedTenants } : {}),
-    ...(o.http ? { http: o.http } : {}),
+  const insecure = o.http?.dangerouslyAllowInsecureHttp === true;
+  const authority = resolveAuthority(o.authority ? { authority: o.authority } : { issuer: o.issuer! }, {
+    dangerouslyAllowInsecureHttp: insecure,
   });
-  const authority = client.authority;
   // S61: fails here, at start-up, when the tenants are not named.
   const tenants = tenantPolicy(authority, o, {
     subject: 'API',
@@ -115,11 +113,16 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
   // S62, S63: the keys come through the library's one HTTP client (no redirects, https off loopback, size cap,
   // timeout, proxy from the environment).
   const fetchJwks = createHttpFetch({ timeoutMs: 10_000, ...o.http });
+  const fetchMetadata = createHttpFetch(o.http);
   let state: Promise<{ server: Server; keys: KeySet }> | undefined;
   // Metadata and keys are loaded once; a failed load is forgotten so that the next request tries again.
   const ready = () =>
-    (state ??= client
-      .server()
+    (state ??= discover(authority, {
+      fetch: fetchMetadata,
+      allowedTenants: o.allowedTenants,
+      dangerouslyAllowInsecureHttp: insecure,
+      onRetry: o.http?.onRetry,
+    })
       .then((server) => {
         if (typeof server.as.jwks_uri !== 'string')
           throw new TokenloopError('CONFIGURATION', 'the issuer publishes no jwks_uri');
@@ -131,47 +134,75 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
       }));
 
   /**
-   * The token's issuer checked against its tenant (S60, S61, S64): for Entra the accepted tenant's v2 issuer
-   * or its v1 issuer; which one it was fixes the access-token markers the token must carry (S48).
+   * The issuers a token with these claims may carry, checked against its tenant (S60, S61, S64): for Entra the
+   * accepted tenant's v2 issuer and its v1 issuer (which one it carries fixes the access-token markers, S48);
+   * else the issuer's own. A refusal is returned, not thrown: it is told only once the signature holds.
    */
-  function issuerVersion(server: Server, claims: Record<string, unknown>): 'v1' | 'v2' | 'generic' {
-    if (!tenants || authority.kind !== 'entra') {
-      if (claims.iss !== server.expectedIssuer(claims))
-        throw new InvalidTokenError('the token has another issuer');
-      return 'generic';
-    }
+  function acceptedIssuers(
+    server: Server,
+    claims: JWTPayload,
+  ): { v2: string; v1?: string | undefined } | InvalidTokenError {
+    if (!tenants || authority.kind !== 'entra') return { v2: server.expectedIssuer(claims) };
+    const otherTenant = new InvalidTokenError('the token comes from a tenant that is not accepted');
     const tid = tenants.tenantOf(server, claims);
-    if (tid === undefined) throw new InvalidTokenError('the token comes from a tenant that is not accepted');
+    if (tid === undefined) return otherTenant;
     let v2: string;
     try {
       v2 = server.expectedIssuer({ ...claims, tid });
     } catch {
-      throw new InvalidTokenError('the token comes from a tenant that is not accepted');
+      return otherTenant;
     }
-    if (claims.iss === v2) return 'v2';
-    if (claims.iss === entraV1Issuer(authority, tid)) {
-      // S64: Entra issues personal-account tokens for APIs as v2 only.
-      if (tid === CONSUMERS_TENANT_ID)
-        throw new InvalidTokenError('the token comes from a tenant that is not accepted');
-      return 'v1';
-    }
-    throw new InvalidTokenError('the token has another issuer');
+    const v1 = entraV1Issuer(authority, tid);
+    // S64: Entra issues personal-account tokens for APIs as v2 only.
+    if (tid === CONSUMERS_TENANT_ID) return claims.iss === v1 ? otherTenant : { v2 };
+    return { v2, v1 };
   }
 
-  /** Signature check with the issuer's keys for this header; the payload, or undefined when no key verifies. */
-  async function verifiedPayload(
+  /** What jose's claim checks said, in the verifier's words (S47, S49: never echoing the token). */
+  function refusalOf(err: unknown): InvalidTokenError {
+    if (err instanceof joseErrors.JWTExpired) return new InvalidTokenError('the token has expired');
+    if (err instanceof joseErrors.JWTClaimValidationFailed) {
+      if (err.claim === 'iss') return new InvalidTokenError('the token has another issuer');
+      if (err.claim === 'aud') return new InvalidTokenError('the token is for another audience');
+      if (err.claim === 'exp') return new InvalidTokenError('the token has expired');
+      if (err.claim === 'nbf') return new InvalidTokenError('the token is not valid yet');
+      return new InvalidTokenError(`the token's ${err.claim} claim is invalid`);
+    }
+    return new InvalidTokenError('the token payload is not a JSON object');
+  }
+
+  /** Signed by one of the issuer's keys for this header, and the registered claims hold (S168: jose's jwtVerify). */
+  async function verifiedClaims(
     token: string,
     alg: string,
     candidates: VerifyKey[],
-  ): Promise<Uint8Array | undefined> {
+    issuers: { v2: string; v1?: string | undefined } | InvalidTokenError,
+  ): Promise<JWTPayload> {
     for (const key of candidates) {
       try {
-        return (await compactVerify(token, key, { algorithms: [alg] })).payload;
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [alg],
+          ...(issuers instanceof InvalidTokenError
+            ? {}
+            : { issuer: issuers.v1 ? [issuers.v2, issuers.v1] : issuers.v2 }),
+          audience: audiences,
+          clockTolerance: tolerance,
+          requiredClaims: ['exp'],
+        });
+        if (issuers instanceof InvalidTokenError) throw issuers;
+        return payload;
       } catch (err) {
+        if (err instanceof InvalidTokenError) throw err;
+        const claimsRefused =
+          err instanceof joseErrors.JWTClaimValidationFailed ||
+          err instanceof joseErrors.JWTExpired ||
+          err instanceof joseErrors.JWTInvalid;
+        // The signature held but the claims did not: a tenant refusal first, as before any other claim.
+        if (claimsRefused) throw issuers instanceof InvalidTokenError ? issuers : refusalOf(err);
         if (!(err instanceof joseErrors.JOSEError) && !(err instanceof TypeError)) throw err;
       }
     }
-    return undefined;
+    throw new InvalidTokenError('the token signature is invalid');
   }
 
   return {
@@ -198,25 +229,20 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
           throw new InvalidTokenError('the token was not signed by a key of the issuer');
         throw err;
       }
-      const payload = await verifiedPayload(token, header.alg, candidates);
-      if (!payload) throw new InvalidTokenError('the token signature is invalid');
-      let claims: Record<string, unknown>;
+      // The issuers this token may carry, from its claims as they are: told only once its signature holds.
+      let issuers: { v2: string; v1?: string | undefined } | InvalidTokenError;
       try {
-        claims = JSON.parse(UTF8.decode(payload)) as Record<string, unknown>;
-        if (typeof claims !== 'object' || claims === null || Array.isArray(claims))
-          throw new Error('not an object');
+        issuers = acceptedIssuers(server, decodeJwt(token));
       } catch {
-        throw new InvalidTokenError('the token payload is not a JSON object');
+        issuers = new InvalidTokenError('the token payload is not a JSON object');
       }
-      const version = issuerVersion(server, claims);
-      const aud = typeof claims.aud === 'string' ? [claims.aud] : Array.isArray(claims.aud) ? claims.aud : [];
-      if (!aud.some((a) => typeof a === 'string' && audiences.includes(a)))
-        throw new InvalidTokenError('the token is for another audience');
-      const now = Math.floor(Date.now() / 1000);
-      if (typeof claims.exp !== 'number' || now > claims.exp + tolerance)
-        throw new InvalidTokenError('the token has expired');
-      if (typeof claims.nbf === 'number' && claims.nbf > now + tolerance)
-        throw new InvalidTokenError('the token is not valid yet');
+      const claims = await verifiedClaims(token, header.alg, candidates, issuers);
+      const version =
+        authority.kind !== 'entra' || !tenants
+          ? 'generic'
+          : !(issuers instanceof InvalidTokenError) && claims.iss === issuers.v2
+            ? 'v2'
+            : 'v1';
       // S48: only an access token passes, never an ID token addressed to the same client.
       const notAccess = notAnAccessToken(
         claims,
