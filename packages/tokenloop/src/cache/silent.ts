@@ -58,6 +58,8 @@ export interface SilentResult {
   token: CachedAccessToken;
   /** True when no request was made (served from the cache, possibly refreshed by another process). */
   fromCache: boolean;
+  /** The validated claims of the ID token the renewal brought, when it brought one (S161). */
+  idTokenClaims?: Record<string, unknown> | undefined;
 }
 
 const INTERACTION_CLASSES = new Set([
@@ -149,7 +151,10 @@ export function createSilentAcquirer(ctx: SilentContext): (req: SilentRequest) =
         );
         const token = next.accessTokens.at(-1);
         if (!token) throw new TokenloopError('CACHE', 'internal error: refreshed token missing');
-        return { next, result: { record: next, token, fromCache: false } };
+        return {
+          next,
+          result: { record: next, token, fromCache: false, idTokenClaims: tokens.idTokenClaims },
+        };
       }),
     );
   };

@@ -18,8 +18,14 @@ export interface AuthResult {
   scopes: string[];
   /** The signed-in account (undefined for app-only tokens). */
   account: AccountInfo | undefined;
-  /** The account's latest ID token and its validated claims, when there is one. */
+  /** The account's latest ID token, when there is one. */
   idToken?: string | undefined;
+  /**
+   * S161: the claims of the ID token this call received, as validated (signature, issuer, audience, times; the
+   * nonce at sign-in, the same subject on refresh) — what to read a claim from, never a decoding of `idToken`.
+   * Undefined when this call received no ID token: a result from the cache, a refresh without one, app-only.
+   */
+  idTokenClaims?: Record<string, unknown> | undefined;
   /** True when no request was made to the provider. */
   fromCache: boolean;
 }
@@ -31,6 +37,7 @@ export function toAuthResult(
   fromCache: boolean,
   appOnly = false,
   refreshAheadMs?: number,
+  idTokenClaims?: Record<string, unknown>,
 ): AuthResult {
   return {
     accessToken: token.secret,
@@ -40,6 +47,7 @@ export function toAuthResult(
     scopes: token.scopes,
     account: appOnly ? undefined : toAccountInfo(record.account),
     idToken: appOnly ? undefined : record.account.idToken,
+    idTokenClaims: appOnly ? undefined : idTokenClaims,
     fromCache,
   };
 }

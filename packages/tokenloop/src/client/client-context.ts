@@ -113,6 +113,7 @@ export function resultOf(
   token: CachedAccessToken,
   fromCache: boolean,
   appOnly = false,
+  idTokenClaims?: Record<string, unknown>,
 ): AuthResult {
-  return toAuthResult(record, token, fromCache, appOnly, c.refreshAheadMs);
+  return toAuthResult(record, token, fromCache, appOnly, c.refreshAheadMs, idTokenClaims);
 }

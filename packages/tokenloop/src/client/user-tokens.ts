@@ -31,14 +31,14 @@ export function silentTokenAcquirer(
     // S70: an account is its exact key; none given: the only account. S130: either way an account of the
     // tenant this authority names, or none (sign-in required) — never another tenant's token or refresh.
     const key = (await accounts.find(opts.account)).key;
-    const { record, token, fromCache } = await silent({
+    const { record, token, fromCache, idTokenClaims } = await silent({
       key,
       ...scopeRequest(c, opts.scopes),
       forceRefresh: opts.forceRefresh,
       claims,
       signal: opts.signal,
     });
-    return resultOf(c, record, token, fromCache);
+    return resultOf(c, record, token, fromCache, false, idTokenClaims);
   };
 }
 
@@ -107,6 +107,6 @@ export async function rememberSignIn(
       grantedScopes: normalizeScopes(c, tokens.scopes),
     });
     const token = next.accessTokens.at(-1)!;
-    return { next, result: resultOf(c, next, token, false) };
+    return { next, result: resultOf(c, next, token, false, false, tokens.idTokenClaims) };
   });
 }

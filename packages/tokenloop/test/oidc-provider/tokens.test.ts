@@ -171,3 +171,31 @@ describe('oidc-provider: userinfo and sign-out', { timeout: 60_000 }, () => {
     );
   });
 });
+
+// Last in the file: the provider's count of refresh requests is shared, and the tests above count from 0.
+describe('oidc-provider: ID-token claims in results', { timeout: 60_000 }, () => {
+  it('S161 a result carries the validated claims of the ID token its call received (sign-in, refresh), none from the cache', async () => {
+    const client = nativeClient(h);
+    const { result: signedIn, request } = await loginInteractively(h, client, 'alice');
+    assert.ok(signedIn.idToken && signedIn.idTokenClaims, 'an ID token and its claims');
+    assert.deepEqual(signedIn.idTokenClaims, claimsOf(signedIn.idToken), 'the claims of this very ID token');
+    assert.equal(
+      signedIn.idTokenClaims.nonce,
+      request.searchParams.get('nonce'),
+      'the nonce it was checked for',
+    );
+    assert.equal(signedIn.idTokenClaims.sub, USERS.alice.sub);
+
+    const scopes = ['openid', 'profile', 'email'];
+    const cached = await client.acquireTokenSilent({ scopes });
+    assert.equal(cached.fromCache, true);
+    assert.equal(cached.idTokenClaims, undefined, 'nothing was received, so nothing validated');
+
+    const refreshed = await client.acquireTokenSilent({ scopes, forceRefresh: true });
+    assert.ok(
+      refreshed.idToken && refreshed.idToken !== signedIn.idToken,
+      'the refresh brought a new ID token',
+    );
+    assert.deepEqual(refreshed.idTokenClaims, claimsOf(refreshed.idToken));
+  });
+});

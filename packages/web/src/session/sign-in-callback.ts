@@ -1,4 +1,3 @@
-import { decodeJwt } from 'jose';
 import { type AuthResult, type TokenClient, TokenloopError, isTransient } from 'tokenloop';
 import type { CheckedOptions } from '../options.js';
 import type { TenantPolicy } from '../tenant-policy.js';
@@ -99,12 +98,13 @@ export function callbackRoute(d: CallbackDeps): (req: WebRequest) => Promise<Web
     }
     const account = result.account;
     // S69: a session is bound to one account by its stable key; without an ID token there is none.
-    if (!account || !result.idToken) {
+    // S161: who signed in is read from the ID token's claims the library validated, never decoded here.
+    const idClaims = result.idTokenClaims;
+    if (!account || !result.idToken || !idClaims) {
       return page(400, 'Sign-in failed', 'The provider did not say who signed in (no ID token).', {
         'set-cookie': clearTx,
       });
     }
-    const idClaims = decodeJwt(result.idToken); // validated by the library
     // S95: the user's tenant must be one the app accepts (the same rule as the bearer verifier's, S60, S61, S64).
     if (d.tenants && d.tenants.tenantOf(await client.server(), idClaims) === undefined) {
       await client.removeAccount(account.homeAccountId).catch(() => false);

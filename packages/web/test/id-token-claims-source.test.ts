@@ -1,0 +1,40 @@
+// S161: the web layer takes who signed in from the library's validated result (AuthResult.idTokenClaims), never
+// by decoding a token itself: outside the files below (each for its reason), no source of packages/web/src decodes
+// a JWT unverified (jose's decodeJwt) or turns base64url text into JSON. A source scan.
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { test } from 'node:test';
+
+const SRC = join(import.meta.dirname, '..', 'src');
+
+/** Files that decode tokens or parse JSON out of base64url text, and why that is not trusting an unverified token. */
+const ALLOWED: Record<string, string> = {
+  'bearer/access-token.ts':
+    'the access-token verifier itself: a claim it decodes is believed only once the signature over it is verified',
+  'session/session-seal.ts': 'the session sealer: it parses a value only after AES-GCM authenticated it',
+};
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) sources(path, out);
+    else if (name.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
+
+test('S161 no web source decodes a token unverified; ID-token claims come from the validated AuthResult', () => {
+  const findings: string[] = [];
+  for (const file of sources(SRC)) {
+    const name = relative(SRC, file).split(sep).join('/');
+    const text = readFileSync(file, 'utf8');
+    if (name in ALLOWED) continue;
+    if (/\bdecodeJwt\b/.test(text)) findings.push(`${name}: decodeJwt (an unverified decode)`);
+    if (/base64url|atob\(/.test(text) && /JSON\.parse\(/.test(text))
+      findings.push(`${name}: parses JSON out of base64url text`);
+  }
+  assert.deepEqual(findings, []);
+  const callback = readFileSync(join(SRC, 'session', 'sign-in-callback.ts'), 'utf8');
+  assert.match(callback, /\.idTokenClaims\b/, 'the sign-in callback reads the validated claims');
+});
