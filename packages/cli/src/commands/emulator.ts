@@ -90,7 +90,10 @@ function describe(e: RunningEmulator, readyMs: number, autoLogin: string | undef
   const rows: [string, string][] = [
     ['authority (multi-tenant)', `${e.url}/organizations`],
     ...d.tenants.map((t): [string, string] => [`authority (${t.domain})`, `${e.url}/${t.id}`]),
-    ['admin page', `${e.url}/_emulator/`],
+    // S151: the admin page answers loopback callers naming a loopback host only, not the public URL's.
+    remoteHostRefusal(new URL(e.url).hostname.replace(/^\[(.*)\]$/, '$1'), false) === undefined
+      ? ['admin page', `${e.url}/_emulator/`]
+      : ['admin page', '/_emulator/ on a loopback address of this machine only (inside its container)'],
     ...(e.caCertFile
       ? [['CA certificate', `${e.caCertFile}   (NODE_EXTRA_CA_CERTS=${e.caCertFile})`] as [string, string]]
       : []),
