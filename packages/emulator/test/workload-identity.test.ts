@@ -476,12 +476,17 @@ describe('federated identity credentials in the directory config', () => {
 
   it('S138 credentials are checked when the directory is loaded, bounded to 20 per app, audience default api://AzureADTokenExchange', async () => {
     const { directory } = await loadConfig(
-      config([fic('main'), fic('k8s', { issuer: 'http://127.0.0.1:9/k' })]),
+      config([
+        fic('main'),
+        fic('k8s', { issuer: 'http://127.0.0.1:9/k' }),
+        // The emulator's own CI issuer, served over http under its --public-url (a container network).
+        fic('own', { issuer: 'http://emulator:8400/issuers/github-actions' }),
+      ]),
     );
     const app = [...directory.apps.values()].find((a) => a.name === 'CI app')!;
     assert.deepEqual(
       app.federatedCredentials.map((f) => f.audiences),
-      [[EXCHANGE], [EXCHANGE]],
+      [[EXCHANGE], [EXCHANGE], [EXCHANGE]],
     );
     const refused: [string, unknown, string, RegExp][] = [
       [
@@ -492,7 +497,12 @@ describe('federated identity credentials in the directory config', () => {
       ],
       ['two audiences', [fic('two', { audiences: ['a', 'b'] })], 'daemon', /exactly one value/],
       ['a name too short', [fic('ab')], 'daemon', /3 to 120/],
-      ['http issuer on another machine', [fic('plain', { issuer: 'http://ci.example/' })], 'daemon', /https/],
+      [
+        'http issuer on another machine',
+        [fic('plain', { issuer: 'http://ci.example/issuers/x/y' })],
+        'daemon',
+        /https/,
+      ],
       ['not a URL', [fic('nourl', { issuer: 'github' })], 'daemon', /absolute URL/],
       ['names taken twice', [fic('same'), fic('SAME', { subject: 'other' })], 'daemon', /already used/],
       [

@@ -3,6 +3,7 @@ import { LinesError } from '../errors/lines-error.js';
 import { firstPartyApps } from './first-party.js';
 import { stableGuid } from './ids.js';
 import { buildManagedIdentities } from './managed-identities.js';
+import { isOwnIssuerPath } from '../federation/issuer-names.js';
 import { isLoopbackHost } from '../options.js';
 import {
   type App,
@@ -112,7 +113,8 @@ export function buildApp(dir: Directory, a: AppInput): App {
 
 /**
  * S138: the app's federated identity credentials, checked as Entra checks them at registration: the issuer an
- * absolute https URL (http only for a loopback issuer), names unique, no two for the same issuer and subject.
+ * absolute https URL (http only for a loopback issuer or the emulator's own), names unique, no two for the same
+ * issuer and subject.
  */
 function buildFederatedCredentials(a: AppInput): FederatedCredential[] {
   const out: FederatedCredential[] = [];
@@ -124,9 +126,13 @@ function buildFederatedCredentials(a: AppInput): FederatedCredential[] {
     } catch {
       throw new DirectoryConfigError(`${what}: issuer '${f.issuer}' is not an absolute URL`);
     }
-    const loopback = isLoopbackHost(url.hostname.replace(/^\[(.*)\]$/, '$1'));
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
-      throw new DirectoryConfigError(`${what}: issuer must use https (http only for a loopback issuer)`);
+    // http for an issuer on this machine, and for the emulator's own CI issuers (S137) when it serves http
+    // under another name (--public-url, in a container network).
+    const local = isLoopbackHost(url.hostname.replace(/^\[(.*)\]$/, '$1')) || isOwnIssuerPath(url.pathname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
+      throw new DirectoryConfigError(
+        `${what}: issuer must use https (http only for a loopback issuer or the emulator's own /issuers/NAME)`,
+      );
     if (out.some((o) => o.name.toLowerCase() === f.name.toLowerCase()))
       throw new DirectoryConfigError(`${what}: the name is already used by another of the app's credentials`);
     if (out.some((o) => o.issuer === f.issuer && o.subject === f.subject))

@@ -4,14 +4,13 @@ import type { EmulatorContext } from '../context.js';
 import { DEFAULT_FEDERATION_AUDIENCE } from '../directory/model.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
+import { ISSUER_NAME_RE, ISSUERS_PATH } from './issuer-names.js';
 
 /**
  * The emulator's own external issuers ("CI issuers", S137): stand-ins for GitHub Actions or a Kubernetes cluster,
  * each at `{emulator}/issuers/{name}` with its own OIDC discovery document and JWKS, so workload identity
  * federation runs offline. Their key is not the emulator's Entra signing key: a CI token is never an Entra token.
  */
-export const ISSUERS_PATH = '/issuers';
-export const ISSUER_NAME_RE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** S137: a CI token lives at most a day (Kubernetes' projected tokens: an hour by default; GitHub's: minutes). */
 export const CI_TOKEN_LIFETIME = { default: 3600, min: 60, max: 86_400 } as const;
 
