@@ -3,7 +3,7 @@ import { authorize } from './endpoints/authorize.js';
 import { deviceAuthorization } from './endpoints/device-authorization.js';
 import { deviceCodeSubmit, devicePage } from './endpoints/device-login.js';
 import { instanceDiscovery, jwks, openidConfiguration } from './endpoints/discovery.js';
-import { me, userinfo } from './endpoints/graph.js';
+import { me, mePhoto, userinfo } from './endpoints/graph.js';
 import { getUser, listUsers } from './endpoints/graph-users.js';
 import { introspect } from './endpoints/introspect.js';
 import { logout, signOutSubmit } from './endpoints/logout.js';
@@ -106,6 +106,12 @@ export const ROUTES: Route[] = [
   entry(['GET'], '/devicelogin', [], devicePage),
   // Graph answers pages too (Microsoft's SPA samples call it from the browser with the bearer token).
   api(['GET'], '/v1\\.0/me', [], me, { methods: 'GET, OPTIONS', answers: 'any' }),
+  api(['GET'], '/v1\\.0/me/photo', [], mePhoto, { methods: 'GET, OPTIONS', answers: 'any' }),
+  api(['GET'], '/v1\\.0/me/photo/\\$value', [], mePhoto, { methods: 'GET, OPTIONS', answers: 'any' }),
+  api(['GET'], '/v1\\.0/me/photos/([^/]+)/\\$value', ['size'], mePhoto, {
+    methods: 'GET, OPTIONS',
+    answers: 'any',
+  }),
   api(['GET'], '/v1\\.0/users', [], listUsers, { methods: 'GET, OPTIONS', answers: 'any' }),
   api(['GET'], '/v1\\.0/users/([^/]+)', ['id'], getUser, { methods: 'GET, OPTIONS', answers: 'any' }),
   api(['GET', 'POST'], '/oidc/userinfo', [], userinfo, { methods: 'GET, POST, OPTIONS', answers: 'any' }),

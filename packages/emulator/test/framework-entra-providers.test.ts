@@ -118,6 +118,7 @@ async function authJsSignIn(authority: string): Promise<void> {
     const page = await context.newPage();
     const navigations = emulatorNavigations(page);
     const from = outbound.seen.length;
+    const graphFrom = outbound.graphAnswers.length;
     await page.goto(`${app.origin}/auth/signin`, STEP);
     await page.getByRole('button', { name: 'Sign in with Microsoft Entra ID' }).click(STEP);
     assert.deepEqual(await signInAtEmulator(page, e.url, ALICE), ['Sign in', 'Permissions requested']);
@@ -127,7 +128,10 @@ async function authJsSignIn(authority: string): Promise<void> {
     const session = await me(context, app);
     const user = session.user as Record<string, unknown> | undefined;
     assertAlice(user);
-    assert.equal(user?.image, null, 'no photo: the emulator’s Graph has none for Alice');
+    // The provider's photo request reached the emulator's Graph with the access token, which Graph accepted;
+    // Alice has no photo.
+    assert.deepEqual(outbound.graphAnswers.slice(graphFrom), ['404 ImageNotFound']);
+    assert.equal(user?.image, null, 'no photo');
     assert.deepEqual(navigations.slice(0, 1), [`GET /${authority}/oauth2/v2.0/authorize`]);
     // Discovery for the sign-in, again for the callback, and once more for the tenant in the ID token's `tid`
     // (the provider's way to serve multi-tenant apps: the issuer checked is that tenant's); then the photo.

@@ -33,6 +33,22 @@ export async function me(ctx: EmulatorContext, x: Exchange): Promise<void> {
   );
 }
 
+/**
+ * `GET /v1.0/me/photo`, `/v1.0/me/photo/$value` and `/v1.0/me/photos/{size}/$value` — the signed-in user's photo.
+ * The directory holds no photos, so Graph's answer for a user without one: 404 `ImageNotFound`, after the same
+ * token checks as `/me` (S145: no Graph path answers without a valid token).
+ */
+export async function mePhoto(ctx: EmulatorContext, x: Exchange): Promise<void> {
+  const found = await graphUser(ctx, x);
+  if (!found) return;
+  graphError(
+    x,
+    404,
+    'ImageNotFound',
+    "Exception of type 'Microsoft.Fast.Profile.Core.Exception.ImageNotFoundException' was thrown.",
+  );
+}
+
 /** `GET|POST /oidc/userinfo` — OIDC userinfo for a Graph token; `sub` is the same pairwise value as the ID token's. */
 export async function userinfo(ctx: EmulatorContext, x: Exchange): Promise<void> {
   const found = await graphUser(ctx, x);

@@ -13,6 +13,8 @@ const GRAPH = 'https://graph.microsoft.com';
 export interface Outbound {
   /** `METHOD origin/path` of each request, in order. */
   seen: string[];
+  /** `status error.code` of each answer to a request meant for Graph. */
+  graphAnswers: string[];
   restore(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ export function routeOutbound(emulatorUrl: string, caPem: string): Outbound {
   const original = globalThis.fetch;
   const dispatcher = new Agent({ connect: { ca: caPem } });
   const seen: string[] = [];
+  const graphAnswers: string[] = [];
   globalThis.fetch = (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
@@ -31,11 +34,21 @@ export function routeOutbound(emulatorUrl: string, caPem: string): Outbound {
       ...(init as Parameters<typeof undiciFetch>[1]),
       signal: init?.signal ?? AbortSignal.timeout(10_000),
       dispatcher,
+    }).then(async (res) => {
+      if (url.origin === GRAPH) {
+        const body = (await res
+          .clone()
+          .json()
+          .catch(() => ({}))) as { error?: { code?: string } };
+        graphAnswers.push(`${res.status} ${body.error?.code ?? ''}`);
+      }
+      return res;
     });
     return answer as unknown as Promise<Response>;
   };
   return {
     seen,
+    graphAnswers,
     restore: async () => {
       globalThis.fetch = original;
       await dispatcher.close();
