@@ -2,65 +2,31 @@
 // pages, consent, profile (Graph /me), incremental consent for an API, a second instance behind the same Redis
 // serving the user, session expiry, sign out. Screenshots go to artifacts/web/<adapter>/.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
-import { Redis } from 'ioredis';
+import { SAMPLE_IDS } from '@tokenloop/emulator';
 import type { Browser } from 'playwright-core';
-import { type SessionStore } from '@tokenloop/web';
-import { redisSessionStore } from '@tokenloop/web/redis';
-import { redisStore } from 'tokenloop/redis';
 import { artifactDir, launchBrowser } from '../../emulator/test/support/browser.js';
-import { type RunningRedis, startRedis } from '../../tokenloop/test/support/redis-server.js';
 import { recordNamesOf } from './support/records.js';
-import { type TestApp, startWebApp } from './support/web-app.js';
+import { type TwoInstances, startTwoInstances } from './support/two-instances.js';
+import type { TestApp } from './support/web-app.js';
 
 const API_SCOPE = `api://${SAMPLE_IDS.apiApp}/access_as_user`;
 
 for (const adapter of ['express', 'fastify'] as const) {
   describe(`sign-in in Chromium (${adapter})`, () => {
-    let em: RunningEmulator;
-    let redis: RunningRedis;
-    let clients: Redis[];
-    let sessionStores: SessionStore[];
-    const key = randomBytes(32);
+    let parts: TwoInstances;
     let a: TestApp;
     let b: TestApp;
     let browser: Browser;
     before(async () => {
-      em = await startEmulator();
-      redis = await startRedis();
-      clients = [new Redis(redis.url), new Redis(redis.url)];
-      sessionStores = clients.map((client) => redisSessionStore({ client, key }));
-      const common = {
-        authority: `${em.url}/${SAMPLE_IDS.contoso}`,
-        clientId: SAMPLE_IDS.webApp,
-        clientSecret: SAMPLE_SECRETS.webApp,
-        graphBase: em.url,
-        apiScope: API_SCOPE,
-        adapter,
-      };
-      a = await startWebApp({
-        ...common,
-        sessionStore: sessionStores[0],
-        tokenCache: redisStore({ client: clients[0]!, key }),
-      });
-      b = await startWebApp({
-        ...common,
-        baseUrl: a.url,
-        sessionStore: sessionStores[1],
-        tokenCache: redisStore({ client: clients[1]!, key }),
-      });
+      parts = await startTwoInstances({ adapter, apiScope: API_SCOPE });
+      ({ a, b } = parts);
       browser = await launchBrowser();
     });
     after(async () => {
       await browser?.close();
-      await a.close();
-      await b.close();
-      for (const c of clients) c.disconnect();
-      await redis.stop();
-      await em.close();
+      await parts?.close();
     });
 
     it('sign in, consent, profile, incremental consent, another instance, expiry, sign out', async () => {
@@ -98,7 +64,7 @@ for (const adapter of ['express', 'fastify'] as const) {
 
       // Session expiry: the session is gone from Redis → the next page asks for sign-in (SSO brings the user back).
       const cookie = (await page.context().cookies()).find((c) => c.name === 'tl_session')!;
-      await sessionStores[0]!.delete(recordNamesOf(a.auth).session(cookie.value));
+      await parts.sessionStores[0].delete(recordNamesOf(a.auth).session(cookie.value));
       await page.goto(`${a.url}/`);
       assert.equal((await page.locator('body').innerText()).trim(), 'anonymous');
 

@@ -1,14 +1,10 @@
 // Sign-in middleware over HTTP (S10, S52, S54–S57), incremental consent, session expiry, and a second app
 // instance behind the same Redis serving the signed-in user.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
-import { Redis } from 'ioredis';
 import { memorySessionStore, safeReturnTo, WebAuthConfigError, createWebAuth } from '@tokenloop/web';
-import { redisSessionStore } from '@tokenloop/web/redis';
-import { redisStore } from 'tokenloop/redis';
-import { type RunningRedis, startRedis } from '../../tokenloop/test/support/redis-server.js';
+import { type TwoInstances, startTwoInstances } from './support/two-instances.js';
 import { recordNamesOf } from './support/records.js';
 import { Browser, type TestApp, startWebApp } from './support/web-app.js';
 
@@ -228,44 +224,14 @@ for (const adapter of ['express', 'fastify'] as const) {
   });
 
   describe(`two app instances behind the same Redis (${adapter})`, () => {
-    let em: RunningEmulator;
-    let redis: RunningRedis;
-    let clients: Redis[] = [];
+    let parts: TwoInstances;
     let a: TestApp;
     let b: TestApp;
-    const key = randomBytes(32); // the instances share it: sessions and tokens are sealed with it
     before(async () => {
-      em = await startEmulator({ autoLogin: 'alice' });
-      redis = await startRedis();
-      clients = [new Redis(redis.url), new Redis(redis.url)];
-      const common = {
-        authority: `${em.url}/${SAMPLE_IDS.contoso}`,
-        clientId: SAMPLE_IDS.webApp,
-        clientSecret: SAMPLE_SECRETS.webApp,
-        graphBase: em.url,
-        apiScope: API_SCOPE,
-        adapter,
-      };
-      a = await startWebApp({
-        ...common,
-        sessionStore: redisSessionStore({ client: clients[0]!, key }),
-        tokenCache: redisStore({ client: clients[0]!, key }),
-      });
-      // The second instance serves the same public origin (a load balancer in front of both).
-      b = await startWebApp({
-        ...common,
-        baseUrl: a.url,
-        sessionStore: redisSessionStore({ client: clients[1]!, key }),
-        tokenCache: redisStore({ client: clients[1]!, key }),
-      });
+      parts = await startTwoInstances({ adapter, apiScope: API_SCOPE, emulator: { autoLogin: 'alice' } });
+      ({ a, b } = parts);
     });
-    after(async () => {
-      await a.close();
-      await b.close();
-      for (const c of clients) c.disconnect();
-      await redis.stop();
-      await em.close();
-    });
+    after(() => parts?.close());
 
     it('a user signed in on instance A is served by instance B (session and tokens from Redis)', async () => {
       const browser = new Browser();
