@@ -7,6 +7,7 @@ import {
 } from './option-keys.js';
 import { safeReturnTo } from './session/return-to.js';
 import type { SessionStore } from './session/session-store.js';
+import { WebAuthConfigError } from './web-errors.js';
 
 /** Options of `createWebAuth`; checked when it is created, so a misconfiguration stops start-up (S57). */
 export interface WebAuthOptions {
@@ -56,9 +57,7 @@ export interface WebAuthOptions {
   http?: HttpOptions;
 }
 
-export class WebAuthConfigError extends Error {
-  override name = 'WebAuthConfigError';
-}
+export { WebAuthConfigError };
 
 /** S96: the keys `createWebAuth` knows. */
 const WEB_AUTH_KEYS: OptionKeys<WebAuthOptions> = {

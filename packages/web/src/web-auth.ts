@@ -13,6 +13,7 @@ import { tokenSweep } from './session/token-sweep.js';
 import { ID, SIGN_IN_FINISH_MS, TX_TTL_MS, newId, setTxCookie } from './session/transaction-cookie.js';
 import type { WebRequest, WebResponse } from './session/web-http.js';
 import { tenantPolicy } from './tenant-policy.js';
+import { SignInRequiredError } from './web-errors.js';
 
 export type { WebRequest, WebResponse } from './session/web-http.js';
 
@@ -28,17 +29,8 @@ export interface WebSession {
   signedInAt: number;
 }
 
-/** Thrown by `getAccessToken` when the user must go through the provider again (consent, MFA, expired). */
-export class SignInRequiredError extends Error {
-  override name = 'SignInRequiredError';
-  constructor(
-    message: string,
-    /** Where to send the browser: the login route with these scopes and the return target. */
-    readonly loginUrl: string,
-  ) {
-    super(message);
-  }
-}
+/** Thrown by `getAccessToken` when the user must go through the provider again (S169: in web-errors.ts). */
+export { SignInRequiredError };
 
 export interface WebAuth {
   readonly options: CheckedOptions;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { acceptsClaimsChallenges, claimsChallenge } from '@tokenloop/web';
+import { WebAuthConfigError, acceptsClaimsChallenges, claimsChallenge } from '@tokenloop/web';
 import { bearerChallenge } from '../src/bearer/challenge-header.js';
 
 const SRC = join(import.meta.dirname, '../src');
@@ -37,8 +37,9 @@ describe('S144 claims challenges for APIs', () => {
       params(other.wwwAuthenticate).authorization_uri,
       'https://127.0.0.1:8400/organizations/oauth2/v2.0/authorize',
     );
-    assert.throws(() => claimsChallenge({}), TypeError);
-    assert.throws(() => claimsChallenge({ notBefore: Number.NaN }), TypeError);
+    // S169: a configuration mistake is the web package's WebAuthConfigError, never a TypeError.
+    assert.throws(() => claimsChallenge({}), WebAuthConfigError);
+    assert.throws(() => claimsChallenge({ notBefore: Number.NaN }), WebAuthConfigError);
   });
 
   it('S144 acceptsClaimsChallenges: only a token whose client declared cp1', () => {

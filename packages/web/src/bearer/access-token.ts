@@ -12,6 +12,7 @@ import {
 import { ASYMMETRIC_ALGORITHMS, type KeySet, createKeySet } from 'tokenloop/validation';
 import { HTTP_OPTION_KEYS, type OptionKeys, checkOptionKeys } from '../option-keys.js';
 import { tenantPolicy } from '../tenant-policy.js';
+import { InvalidTokenError, WebAuthConfigError } from '../web-errors.js';
 import { notAnAccessToken } from './token-kind.js';
 
 type VerifyKey = Awaited<ReturnType<KeySet['candidates']>>[number];
@@ -47,9 +48,7 @@ export interface AccessTokenOptions {
   http?: HttpOptions;
 }
 
-export class InvalidTokenError extends Error {
-  override name = 'InvalidTokenError';
-}
+export { InvalidTokenError };
 
 /** S96: the keys `createAccessTokenVerifier` knows. */
 const ACCESS_TOKEN_KEYS: OptionKeys<AccessTokenOptions> = {
@@ -64,9 +63,9 @@ const ACCESS_TOKEN_KEYS: OptionKeys<AccessTokenOptions> = {
   http: true,
 };
 
-/** The bearer side's configuration error (start-up). */
+/** The bearer side's configuration error (start-up), of the web package's one family (S169). */
 export const bearerConfigError = (message: string, remediation?: string) =>
-  new TokenloopError('CONFIGURATION', message, remediation ? { remediation } : {});
+  new WebAuthConfigError(message, remediation ? { remediation } : {});
 
 const MAX_TOKEN_LENGTH = 16 * 1024;
 const ASYMMETRIC: ReadonlySet<string> = new Set(ASYMMETRIC_ALGORITHMS);
@@ -89,12 +88,12 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
   checkOptionKeys(o?.http, HTTP_OPTION_KEYS, 'createAccessTokenVerifier http', bearerConfigError);
   const audiences = Array.isArray(o.audience) ? o.audience : [o.audience];
   if (audiences.length === 0 || audiences.some((a) => typeof a !== 'string' || !a))
-    throw new TypeError('audience must name the API (client id or App ID URI)');
+    throw bearerConfigError('audience must name the API (client id or App ID URI)');
   const algorithms = (o.algorithms ?? ['RS256']).filter((a) => ASYMMETRIC.has(a));
-  if (algorithms.length === 0) throw new TypeError('algorithms must list asymmetric JWS algorithms');
+  if (algorithms.length === 0) throw bearerConfigError('algorithms must list asymmetric JWS algorithms');
   const tolerance = Math.min(Math.max(o.clockToleranceSeconds ?? 60, 0), 300);
   if (o.allowUntypedAccessTokens !== undefined && typeof o.allowUntypedAccessTokens !== 'boolean')
-    throw new TokenloopError('CONFIGURATION', 'allowUntypedAccessTokens must be true or false');
+    throw bearerConfigError('allowUntypedAccessTokens must be true or false');
   const insecure = o.http?.dangerouslyAllowInsecureHttp === true;
   const authority = resolveAuthority(o.authority ? { authority: o.authority } : { issuer: o.issuer! }, {
     dangerouslyAllowInsecureHttp: insecure,
@@ -106,8 +105,7 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
     fail: bearerConfigError,
   });
   if (authority.kind === 'entra' && o.allowUntypedAccessTokens !== undefined)
-    throw new TokenloopError(
-      'CONFIGURATION',
+    throw bearerConfigError(
       'allowUntypedAccessTokens is for generic issuers: Entra access tokens are told apart by their own claims',
     );
   // S62, S63: the keys come through the library's one HTTP client (no redirects, https off loopback, size cap,
@@ -125,7 +123,7 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
     })
       .then((server) => {
         if (typeof server.as.jwks_uri !== 'string')
-          throw new TokenloopError('CONFIGURATION', 'the issuer publishes no jwks_uri');
+          throw bearerConfigError('the issuer publishes no jwks_uri');
         return { server, keys: createKeySet(server.as.jwks_uri, { fetch: fetchJwks }) };
       })
       .catch((err: unknown) => {

@@ -1,5 +1,6 @@
 import { type OptionKeys, checkOptionKeys } from '../option-keys.js';
-import { type AccessTokenVerifier, InvalidTokenError, bearerConfigError } from './access-token.js';
+import { httpStatusOf } from '../web-errors.js';
+import { type AccessTokenVerifier, bearerConfigError } from './access-token.js';
 import { bearerChallenge } from './challenge-header.js';
 import { isAppOnly } from './token-kind.js';
 
@@ -85,8 +86,8 @@ export async function checkBearer(
   try {
     claims = await verifier.verify(match[1]!);
   } catch (err) {
-    if (err instanceof InvalidTokenError) return fail(401, 'invalid_token', err.message);
-    // The issuer's metadata or keys are unreachable: not the client's fault.
+    // S169: 401 for a token the API does not accept; 503 when the issuer's metadata or keys are unreachable.
+    if (httpStatusOf(err, 'api') === 401) return fail(401, 'invalid_token', (err as Error).message);
     return fail(503, 'temporarily_unavailable', 'the token cannot be checked right now');
   }
   const scp = typeof claims.scp === 'string' ? claims.scp.split(' ') : undefined;

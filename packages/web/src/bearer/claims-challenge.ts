@@ -1,3 +1,4 @@
+import { WebAuthConfigError } from '../web-errors.js';
 import type { BearerOutcome } from './bearer-check.js';
 import { bearerChallenge } from './challenge-header.js';
 
@@ -30,9 +31,10 @@ const ENTRA_AUTHORIZE = 'https://login.microsoftonline.com/common/oauth2/authori
 export function claimsChallenge(o: ClaimsChallengeOptions): ClaimsChallengeOutcome {
   let request = o.claims;
   if (request === undefined) {
-    if (o.notBefore === undefined) throw new TypeError('claimsChallenge needs notBefore or claims');
+    if (o.notBefore === undefined) throw new WebAuthConfigError('claimsChallenge needs notBefore or claims');
     const at = o.notBefore instanceof Date ? o.notBefore.getTime() / 1000 : o.notBefore;
-    if (!Number.isFinite(at) || at < 0) throw new TypeError('claimsChallenge: notBefore is not a time');
+    if (!Number.isFinite(at) || at < 0)
+      throw new WebAuthConfigError('claimsChallenge: notBefore is not a time');
     request = { access_token: { nbf: { essential: true, value: String(Math.floor(at)) } } };
   }
   const claims = JSON.stringify(request);

@@ -1,4 +1,4 @@
-import { type AuthResult, type TokenClient, TokenloopError, isTransient } from 'tokenloop';
+import { type AuthResult, type TokenClient, TokenloopError } from 'tokenloop';
 import type { CheckedOptions } from '../options.js';
 import type { TenantPolicy } from '../tenant-policy.js';
 import type { AccountSessions } from './account-sessions.js';
@@ -18,6 +18,7 @@ import { type SessionRef, endSession } from './sign-out.js';
 import type { TokenSweep } from './token-sweep.js';
 import { ID, SIGN_IN_FINISH_MS, TX_COOKIE, clearTxCookie, newId, setTxCookie } from './transaction-cookie.js';
 import type { WebRequest, WebResponse } from './web-http.js';
+import { httpStatusOf } from '../web-errors.js';
 
 export interface CallbackDeps {
   o: CheckedOptions;
@@ -88,7 +89,7 @@ export function callbackRoute(d: CallbackDeps): (req: WebRequest) => Promise<Web
       result = await client.completeAuthorization(stored.transaction, params);
     } catch (err) {
       const e = err instanceof TokenloopError ? err : undefined;
-      const status = isTransient(err) ? 502 : 400; // the library's one rule of "try again later"
+      const status = httpStatusOf(err, 'sign-in'); // S169: 502 when transient (the library's rule), else 400
       return page(
         status,
         'Sign-in failed',
