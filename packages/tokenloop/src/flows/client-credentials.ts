@@ -4,7 +4,7 @@ import { TokenloopError } from '../errors/errors.js';
 import { withRetry } from '../http/retry.js';
 import { clientAuthFor, isConfidential } from './client-auth.js';
 import { mapProtocolError } from './map-errors.js';
-import { asClient, requestOptions } from './protocol.js';
+import { asClient, requestOptions, tokenParameters } from './protocol.js';
 import { processTokenResponse } from './token-endpoint.js';
 import type { TokenSet } from './token-set.js';
 
@@ -38,15 +38,18 @@ export async function appToken(
   }
   try {
     const auth = await clientAuthFor(ctx);
-    const params: Record<string, string> = scopes.length ? { scope: scopes.join(' ') } : {};
+    const params: Record<string, string> = {
+      ...(scopes.length ? { scope: scopes.join(' ') } : {}),
+      ...(claims ? { claims } : {}),
+    };
     const response = await withRetry(
       () =>
         oauth.clientCredentialsGrantRequest(
           ctx.server.as,
           asClient(ctx),
           auth,
-          params,
-          requestOptions(ctx, signal, claims ? { claims } : undefined),
+          tokenParameters(ctx, params),
+          requestOptions(ctx, signal),
         ),
       {},
       signal,

@@ -3,7 +3,7 @@ import type { GrantContext } from '../client/grant-context.js';
 import { TokenloopError } from '../errors/errors.js';
 import { clientAuthFor, isConfidential } from './client-auth.js';
 import { mapProtocolError } from './map-errors.js';
-import { asClient, requestOptions } from './protocol.js';
+import { asClient, requestOptions, tokenParameters } from './protocol.js';
 import { processTokenResponse } from './token-endpoint.js';
 import type { TokenSet } from './token-set.js';
 
@@ -32,7 +32,7 @@ export async function onBehalfOf(
       asClient(ctx),
       await clientAuthFor(ctx),
       JWT_BEARER,
-      { assertion, requested_token_use: 'on_behalf_of', scope: scopes.join(' ') },
+      tokenParameters(ctx, { assertion, requested_token_use: 'on_behalf_of', scope: scopes.join(' ') }),
       requestOptions(ctx, signal),
     );
     return await processTokenResponse(

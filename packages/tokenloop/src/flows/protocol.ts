@@ -10,18 +10,30 @@ export function asClient(ctx: GrantContext): oauth.Client {
 }
 
 /**
+ * S144: a token request's parameters with `claims` as the client sends it — the client's capabilities merged in
+ * (requestClaims). Every token request's parameters pass here: through requestOptions (the grants whose
+ * oauth4webapi function reads `additionalParameters`) or directly (client credentials and on-behalf-of, whose
+ * functions take the parameters themselves).
+ */
+export function tokenParameters(
+  ctx: GrantContext,
+  parameters: Record<string, string> = {},
+): Record<string, string> {
+  const claims = requestClaims(ctx.options, parameters.claims);
+  return { ...parameters, ...(claims ? { claims } : {}) };
+}
+
+/**
  * Per-request options: tokenloop's fetch (proxy, timeout, body cap), loopback http when allowed, cancellation,
- * and the request's extra parameters — `claims` with the client's capabilities merged in (S144: every token
- * request goes through here, so every one declares them).
+ * and the request's extra parameters (tokenParameters: with the client's capabilities).
  */
 export function requestOptions(
   ctx: GrantContext,
   signal?: AbortSignal,
   parameters?: Record<string, string>,
 ): oauth.TokenEndpointRequestOptions & { [oauth.customFetch]: typeof ctx.fetch } {
-  const claims = requestClaims(ctx.options, parameters?.claims);
-  const additionalParameters =
-    parameters || claims ? { ...parameters, ...(claims ? { claims } : {}) } : undefined;
+  const all = tokenParameters(ctx, parameters);
+  const additionalParameters = Object.keys(all).length ? all : undefined;
   return {
     [oauth.customFetch]: ctx.fetch,
     // Plain http was already refused at configuration time unless loopback or the development switch (S16).

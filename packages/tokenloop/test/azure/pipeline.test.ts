@@ -14,7 +14,7 @@ import {
   tlsPolicy,
 } from '@azure/core-rest-pipeline';
 import type { GetTokenOptions } from '@azure/core-auth';
-import { SAMPLE_IDS } from '@tokenloop/emulator';
+import { SAMPLE_IDS, SAMPLE_SECRETS } from '@tokenloop/emulator';
 import { checkBearer, claimsChallenge, createAccessTokenVerifier } from '@tokenloop/web';
 import { type TokenClient, TokenloopError, createTokenClient } from 'tokenloop';
 import { CredentialUnavailableError, type TokenloopCredential, createTokenCredential } from 'tokenloop/azure';
@@ -223,6 +223,28 @@ describe('tokenloop/azure in the Azure SDK pipeline (bearerTokenAuthenticationPo
       };
       assert.equal(sent.access_token.nbf?.essential, true, "the challenge's nbf");
       assert.deepEqual(sent.access_token.xms_cc, { values: ['cp1'] }, 'merged with cp1');
+
+      // App-only tokens (client credentials, whose parameters oauth4webapi takes as an argument) declare it too.
+      const daemonWatch = watchedFetch(h.fetch);
+      const daemon = createTokenClient({
+        authority: `${h.em.url}/${SAMPLE_IDS.contoso}`,
+        clientId: SAMPLE_IDS.daemonApp,
+        clientSecret: SAMPLE_SECRETS.daemonApp,
+        clientCapabilities: ['cp1'],
+        http: { fetch: daemonWatch.fetch },
+      });
+      try {
+        const app = await daemon.acquireAppToken({ scopes: ['https://graph.microsoft.com/.default'] });
+        const appClaims = JSON.parse(Buffer.from(app.accessToken.split('.')[1]!, 'base64url').toString()) as {
+          xms_cc?: string[];
+        };
+        assert.deepEqual(appClaims.xms_cc, ['cp1']);
+        assert.deepEqual(daemonWatch.tokenRequests, [
+          { grantType: 'client_credentials', claims: '{"access_token":{"xms_cc":{"values":["cp1"]}}}' },
+        ]);
+      } finally {
+        await daemon.close();
+      }
     } finally {
       await cae.close();
     }
