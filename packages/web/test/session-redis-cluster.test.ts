@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
-import { Cluster, type ClusterOptions, Redis } from 'ioredis';
+import { describe, it } from 'node:test';
+import { SAMPLE_IDS, SAMPLE_SECRETS } from '@tokenloop/emulator';
+import { Cluster, Redis } from 'ioredis';
 import { WebAuthConfigError, sessionSealer } from '@tokenloop/web';
 import { redisSessionStore } from '@tokenloop/web/redis';
 import { redisStore } from 'tokenloop/redis';
-import { type RunningRedisCluster, startRedisCluster } from '../../tokenloop/test/support/redis-cluster.js';
+import { useClusterAndEmulator } from '../../tokenloop/test/support/cluster-and-emulator.js';
 import {
   clientCallsIn,
   commandsAcrossSlots,
@@ -27,25 +27,18 @@ const PREFIX = 'tokenloop:session:';
 const SESSION_STORE_SOURCE = join(import.meta.dirname, '..', 'src', 'session', 'redis-session-store.ts');
 
 describe('web sessions on a Redis Cluster', () => {
-  let cluster: RunningRedisCluster;
-  let em: RunningEmulator;
-  const clients: Cluster[] = [];
+  const parts = useClusterAndEmulator({ autoLogin: 'alice' });
+  const { connect } = parts;
   const key = randomBytes(32);
-
-  function connect(options: ClusterOptions = {}): Cluster {
-    const c = new Cluster(cluster.nodes, options);
-    clients.push(c);
-    return c;
-  }
   /** An instance of the app with a cluster client of its own; `behind` is the origin of the first instance. */
   function instance(client: Cluster, behind?: TestApp): Promise<TestApp> {
     return startWebApp({
-      authority: `${em.url}/${SAMPLE_IDS.contoso}`,
+      authority: `${parts.em.url}/${SAMPLE_IDS.contoso}`,
       clientId: SAMPLE_IDS.webApp,
       clientSecret: SAMPLE_SECRETS.webApp,
       sessionStore: redisSessionStore({ client, key }),
       tokenCache: redisStore({ client, key }),
-      graphBase: em.url,
+      graphBase: parts.em.url,
       apiScope: 'User.Read',
       ...(behind ? { baseUrl: behind.url } : {}),
     });
@@ -57,19 +50,6 @@ describe('web sessions on a Redis Cluster', () => {
       headers: { origin: app.auth.options.origin, 'content-type': 'application/x-www-form-urlencoded' },
       body: '',
     });
-
-  before(async () => {
-    // Both at once; whichever started is stopped by after(), also when the other failed.
-    const [c, e] = await Promise.allSettled([startRedisCluster(), startEmulator({ autoLogin: 'alice' })]);
-    if (c.status === 'fulfilled') cluster = c.value;
-    if (e.status === 'fulfilled') em = e.value;
-    for (const r of [c, e]) if (r.status === 'rejected') throw r.reason;
-  });
-  after(async () => {
-    for (const c of clients) c.disconnect();
-    await cluster?.stop();
-    await em?.close();
-  });
 
   it('S103 a session written through one instance is read by another; sign-out through it removes the session and the tokens from the cluster', async () => {
     const admin = connect();
@@ -110,7 +90,7 @@ describe('web sessions on a Redis Cluster', () => {
       await app.close();
     }
     assert.deepEqual(
-      await commandsAcrossSlots(cluster, sent),
+      await commandsAcrossSlots(parts.cluster, sent),
       [],
       'commands whose keys lie in several slots',
     );

@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, startEmulator } from '@tokenloop/emulator';
-import { Cluster, type ClusterOptions, Redis } from 'ioredis';
+import { describe, it } from 'node:test';
+import { SAMPLE_IDS } from '@tokenloop/emulator';
+import { Cluster, Redis } from 'ioredis';
 import { createTokenClient } from 'tokenloop';
 import { redisStore, type RedisStoreOptions } from '../../src/cache/stores/redis-store.js';
 import { TokenloopError } from '../../src/errors/errors.js';
 import { signInWithExpiredToken } from '../support/expired-sign-in.js';
-import { type RunningRedisCluster, startRedisCluster } from '../support/redis-cluster.js';
+import { useClusterAndEmulator } from '../support/cluster-and-emulator.js';
 import {
   clientCallsIn,
   commandsAcrossSlots,
@@ -26,31 +26,8 @@ const STORE_SOURCES = ['redis-store.ts', 'redis-lock.ts'].map((f) =>
 );
 
 describe('the Redis token cache on a Redis Cluster', () => {
-  let cluster: RunningRedisCluster;
-  let em: RunningEmulator;
-  const clients: Cluster[] = [];
-
-  function connect(options: ClusterOptions = {}): Cluster {
-    const c = new Cluster(cluster.nodes, options);
-    clients.push(c);
-    return c;
-  }
-
-  before(async () => {
-    // Both at once; whichever started is stopped by after(), also when the other failed.
-    const [c, e] = await Promise.allSettled([
-      startRedisCluster(),
-      startEmulator({ autoLogin: 'alice', settings: { deviceCodeInterval: 1 } }),
-    ]);
-    if (c.status === 'fulfilled') cluster = c.value;
-    if (e.status === 'fulfilled') em = e.value;
-    for (const r of [c, e]) if (r.status === 'rejected') throw r.reason;
-  });
-  after(async () => {
-    for (const c of clients) c.disconnect();
-    await cluster?.stop();
-    await em?.close();
-  });
+  const parts = useClusterAndEmulator({ autoLogin: 'alice', settings: { deviceCodeInterval: 1 } });
+  const { connect } = parts;
 
   it('S100 every command the token store sends names keys of one hash slot, with records on all three masters', async () => {
     const { client, sent } = recordCommands(connect());
@@ -63,7 +40,7 @@ describe('the Redis token cache on a Redis Cluster', () => {
     for (const key of keys) await store.transact(key, (c) => increment(c, key));
     const masters = new Set<number>();
     for (const key of keys.slice(0, 12))
-      masters.add(await cluster.masterOf(await cluster.keySlot(`sweep:rec:{${key}}`)));
+      masters.add(await parts.cluster.masterOf(await parts.cluster.keySlot(`sweep:rec:{${key}}`)));
     assert.equal(masters.size, 3, 'the records lie on all three masters');
     assert.deepEqual((await store.list()).map((r) => r.key).sort(), [...keys].sort());
     for (const key of keys) assert.equal(counterOf(await store.get(key)), 1, key);
@@ -80,7 +57,7 @@ describe('the Redis token cache on a Redis Cluster', () => {
     assert.equal(await store.get('damaged'), undefined);
     assert.equal(warnings.length, 1);
 
-    const across = await commandsAcrossSlots(cluster, sent);
+    const across = await commandsAcrossSlots(parts.cluster, sent);
     assert.deepEqual(across, [], 'commands whose keys lie in several hash slots');
     assert.deepEqual(keylessCommands(sent), [], 'commands a cluster client would send to any one node');
     // The sweep saw every kind of call the store's sources make, every Lua script included.
@@ -137,8 +114,8 @@ describe('the Redis token cache on a Redis Cluster', () => {
   });
 
   it('C4 four processes sharing one token cache on the cluster, refreshing at once → exactly 1 token request', async (t) => {
-    const authority = `${em.url}/organizations`;
-    const refreshes = () => em.stats().token_requests.refresh_token?.[SAMPLE_IDS.publicApp] ?? 0;
+    const authority = `${parts.em.url}/organizations`;
+    const refreshes = () => parts.em.stats().token_requests.refresh_token?.[SAMPLE_IDS.publicApp] ?? 0;
     const client = createTokenClient({
       authority,
       clientId: SAMPLE_IDS.publicApp,
@@ -147,7 +124,7 @@ describe('the Redis token cache on a Redis Cluster', () => {
     await signInWithExpiredToken(client);
     await client.close();
     const before = refreshes();
-    const spec = `redis-cluster:${cluster.nodes.map((n) => n.port).join(',')}`;
+    const spec = `redis-cluster:${parts.cluster.nodes.map((n) => n.port).join(',')}`;
     // Each process connects, says it is ready, and asks for the token when all are told to go at once.
     const children = Array.from({ length: 4 }, () =>
       startChild(['silent-at.ts', authority, SAMPLE_IDS.publicApp, spec, 'go'], 60_000),
@@ -173,12 +150,12 @@ describe('the Redis token cache on a Redis Cluster', () => {
     const stores = Array.from({ length: 3 }, () =>
       redisStore({ client: connect(), prefix: 'fo:', lockTtlMs: LEASE, lockWaitMs: 20_000 }),
     );
-    const slot = await cluster.keySlot('fo:rec:{k0}');
-    const failing = await cluster.masterOf(slot);
+    const slot = await parts.cluster.keySlot('fo:rec:{k0}');
+    const failing = await parts.cluster.masterOf(slot);
     // k0, four more keys on the master that fails over and three elsewhere.
     const keys = ['k0'];
     const onIt = async (key: string) =>
-      (await cluster.masterOf(await cluster.keySlot(`fo:rec:{${key}}`))) === failing;
+      (await parts.cluster.masterOf(await parts.cluster.keySlot(`fo:rec:{${key}}`))) === failing;
     for (let i = 1, there = 0, elsewhere = 0; there < 4 || elsewhere < 3; i++) {
       if (i > 500) throw new Error('found no keys on each master');
       const key = `k${i}`;
@@ -217,7 +194,7 @@ describe('the Redis token cache on a Redis Cluster', () => {
     });
     await until(10_000, 'the workers to write', () => [...acked.values()].reduce((a, b) => a + b) >= 20);
     const failoverStarted = Date.now();
-    const { from, to } = await cluster.failover(slot);
+    const { from, to } = await parts.cluster.failover(slot);
     t.diagnostic(`failover from port ${from} to ${to} in ${Date.now() - failoverStarted} ms`);
     assert.notEqual(from, to);
     failedOver = true;
@@ -243,7 +220,7 @@ describe('the Redis token cache on a Redis Cluster', () => {
       assert.equal(record?.accessTokens[0]?.secret, ACCESS_SECRET, `${key}: its access token`);
     }
     assert.ok(
-      (await onIt('k0')) === false && (await cluster.masterOf(slot)) === to,
+      (await onIt('k0')) === false && (await parts.cluster.masterOf(slot)) === to,
       'k0 moved to the replica',
     );
     // No lock is left: a store that waits at most 1 s for a lock takes every one at once.
