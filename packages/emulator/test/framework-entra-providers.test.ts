@@ -151,6 +151,9 @@ async function authJsSignIn(authority: string): Promise<void> {
       page.getByRole('button', { name: 'Sign out' }).click(STEP),
     ]);
     assert.deepEqual(await me(context, app), {}, 'signed out of the app');
+    // Auth.js has no RP-initiated logout: the emulator's session stays, as Entra's would.
+    const sso = (await context.cookies(e.url)).map((c) => c.name);
+    assert.ok(sso.includes('tokenloop_sso'), `the emulator's session cookie stays: ${sso.join(', ')}`);
   } finally {
     await context.close();
     await app.close();
