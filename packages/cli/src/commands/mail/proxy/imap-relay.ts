@@ -1,37 +1,10 @@
 import type { Socket } from 'node:net';
 import type { LineConnection } from '../line-connection.js';
+import { restoreSession, whyNotResumable } from './imap-resume.js';
 import { imapSegmenter } from './imap-segments.js';
+import { trackSession } from './imap-session.js';
 import { relayWrite } from './relay-write.js';
-
-/** What the relay knows of the IMAP session, from watching both directions (never message content). */
-interface SessionState {
-  /** Tags of commands sent and not yet completed, with their command names. */
-  outstanding: Map<string, string>;
-  /** SELECT / EXAMINE commands in flight: tag → command line ('' when it carried a literal). */
-  selecting: Map<string, string>;
-  /** The mailbox selected now: its command line, UIDVALIDITY and UIDNEXT when it was selected. */
-  selected?: { line: string; uidValidity: string | undefined; uidNext: string | undefined } | undefined;
-  uidValiditySeen?: string | undefined;
-  uidNextSeen?: string | undefined;
-  /** The client ended IDLE (DONE) and waits for its tagged OK. */
-  idleDone: boolean;
-  /** The command whose synchronizing literal waits for the server's `+`. */
-  literalTag?: string | undefined;
-  /** The tag of the command the client is sending now. */
-  currentTag?: string | undefined;
-  /** Messages in the selected mailbox, as EXISTS / EXPUNGE responses said. */
-  exists?: number | undefined;
-  idleTag?: string | undefined;
-  loggingOut: boolean;
-  /** ENABLE commands in flight (tag → line) and those the server accepted, replayed when resuming. */
-  enabling: Map<string, string>;
-  enabled: string[];
-  /** QRESYNC sessions are not resumed (expunges arrive as VANISHED ranges, not as a message count). */
-  noResume: boolean;
-  /** COMPRESS is on: the streams are deflated and relayed without being followed. */
-  opaque: boolean;
-  compressTag?: string | undefined;
-}
+import { UpstreamFailure } from './upstream.js';
 
 export interface ImapRelayOptions {
   client: { socket: Socket; pending: Buffer };
@@ -46,24 +19,22 @@ const RETRY_DELAYS_MS = [0, 1000, 2000, 4000, 8000];
 const MAX_HELD = 256 * 1024;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A failed login that trying again cannot mend: the token was refused, or the user must sign in. */
+const final = (err: unknown) =>
+  err instanceof UpstreamFailure && (err.kind === 'sign-in' || err.kind === 'refused');
+
 /**
  * Relays an authenticated IMAP session byte for byte. When the server drops the connection while the client
  * is between commands (or idling), the relay logs in again with a fresh token, re-selects the mailbox and
  * resumes IDLE, so the mail program never notices — unless the mailbox changed in a way a client cannot be
  * told about (UIDVALIDITY changed, messages expunged meanwhile): then, as whenever a command was in flight,
- * the client gets `* BYE` and reconnects itself.
+ * the client gets `* BYE` and reconnects itself. The session is followed by imap-session.ts, resumed by
+ * imap-resume.ts.
  */
 export function relayImap(o: ImapRelayOptions): Promise<void> {
-  const st: SessionState = {
-    outstanding: new Map(),
-    selecting: new Map(),
-    loggingOut: false,
-    enabling: new Map(),
-    enabled: [],
-    idleDone: false,
-    noResume: false,
-    opaque: false,
-  };
+  const session = trackSession();
+  const st = session.state;
+  const watchClient = session.watchClient;
   const client = o.client.socket;
   let upstream = o.upstream.socket;
   let held: Buffer[] = [];
@@ -73,77 +44,11 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
   let done!: () => void;
   const finished = new Promise<void>((r) => (done = r));
 
-  const watchClient = imapSegmenter(({ line, continued }) => {
-    if (line === undefined) return;
-    if (/\{\d+\}$/.test(line)) st.literalTag = continued ? st.currentTag : /^\S+/.exec(line)?.[0];
-    if (continued) return;
-    if (st.idleTag && /^DONE$/i.test(line)) {
-      st.idleDone = true;
-      return;
-    }
-    const m = /^(\S+) (?:UID )?([A-Za-z]+)/i.exec(line);
-    if (!m) return;
-    const tag = m[1]!;
-    st.currentTag = tag;
-    const verb = m[2]!.toUpperCase();
-    st.outstanding.set(tag, verb);
-    if (verb === 'SELECT' || verb === 'EXAMINE') st.selecting.set(tag, /\}$/.test(line) ? '' : line);
-    if (verb === 'IDLE') st.idleTag = tag;
-    if (verb === 'LOGOUT') st.loggingOut = true;
-    if (verb === 'ENABLE') {
-      if (/QRESYNC/i.test(line)) st.noResume = true;
-      st.enabling.set(tag, line);
-    }
-    if (verb === 'COMPRESS') st.compressTag = tag;
-  }, true);
-
   const makeToClient = () =>
     imapSegmenter(({ bytes, line, continued }) => {
-      if (line !== undefined && !continued) {
-        let m: RegExpExecArray | null;
-        if (line.startsWith('+') && st.literalTag !== undefined) {
-          watchClient.continueLiteral(); // the client sends its literal now
-          st.literalTag = undefined;
-        }
-        if ((m = /^\* (\d+) EXISTS/i.exec(line))) st.exists = Number(m[1]);
-        else if (/^\* \d+ EXPUNGE/i.test(line) && st.exists !== undefined) st.exists--;
-        else if ((m = /^\* OK \[UIDVALIDITY (\d+)\]/i.exec(line))) st.uidValiditySeen = m[1];
-        else if ((m = /^\* OK \[UIDNEXT (\d+)\]/i.exec(line))) st.uidNextSeen = m[1];
-        else if (/^\* BYE/i.test(line) && !st.loggingOut) {
-          heldBye = Buffer.from(bytes); // the server is going away: hold it until we know we cannot resume
-          return;
-        } else if ((m = /^(\S+) (OK|NO|BAD)\b/i.exec(line)) && m[1] !== '*' && m[1] !== '+') {
-          const tag = m[1]!;
-          const ok = m[2]!.toUpperCase() === 'OK';
-          const verb = st.outstanding.get(tag);
-          st.outstanding.delete(tag);
-          if (tag === st.literalTag) {
-            watchClient.cancelLiteral(); // refused before the literal was sent: none will come
-            st.literalTag = undefined;
-          }
-          if (st.selecting.has(tag)) {
-            st.selected = ok
-              ? { line: st.selecting.get(tag)!, uidValidity: st.uidValiditySeen, uidNext: st.uidNextSeen }
-              : undefined;
-            if (!ok) st.exists = undefined;
-            st.selecting.delete(tag);
-          } else if (ok && (verb === 'CLOSE' || verb === 'UNSELECT')) {
-            st.selected = undefined;
-            st.exists = undefined;
-          }
-          if (tag === st.idleTag) {
-            st.idleTag = undefined;
-            st.idleDone = false;
-          }
-          if (st.enabling.has(tag)) {
-            if (ok) st.enabled.push(st.enabling.get(tag)!);
-            st.enabling.delete(tag);
-          }
-          if (tag === st.compressTag && ok) {
-            st.opaque = true;
-            st.noResume = true;
-          }
-        }
+      if (line !== undefined && !continued && session.serverLine(line) === 'hold-bye') {
+        heldBye = Buffer.from(bytes); // the server is going away: hold it until we know we cannot resume
+        return;
       }
       relayWrite(client, bytes, upstream);
     });
@@ -168,13 +73,10 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
   };
 
   async function resume(): Promise<void> {
-    const inFlight = [...st.outstanding.keys()].filter((t) => t !== st.idleTag);
     if (st.loggingOut || client.destroyed) return void client.end();
-    if (watchClient.midCommand()) inFlight.push(st.currentTag ?? '*');
-    if (inFlight.length > 0 || st.noResume || st.selected?.line === '' || st.selecting.size > 0) {
-      const what =
-        inFlight.map((t) => st.outstanding.get(t) ?? 'a command').join(', ') || 'a mailbox selection';
-      o.log(`the server closed the connection during ${what}; closing the client connection`);
+    const blocked = whyNotResumable(st, watchClient.midCommand());
+    if (blocked !== undefined) {
+      o.log(`the server closed the connection during ${blocked}; closing the client connection`);
       return bye('the server closed the connection');
     }
     resuming = true;
@@ -187,12 +89,11 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
         next = await o.reconnect();
       } catch (err) {
         lastError = (err as Error).message;
-        if ((err as { kind?: string }).kind === 'sign-in' || (err as { kind?: string }).kind === 'refused')
-          break;
+        if (final(err)) break;
         continue;
       }
       try {
-        await restoreState(next);
+        await restoreSession(next, st, client);
       } catch (err) {
         next.close();
         o.log(`session not resumed: ${(err as Error).message}`);
@@ -215,55 +116,6 @@ export function relayImap(o: ImapRelayOptions): Promise<void> {
     }
     o.log(`could not reconnect: ${lastError}`);
     bye(`the server closed the connection and could not be reached again: ${lastError}`);
-  }
-
-  /** Re-enables extensions, re-selects the mailbox (checking nothing was lost meanwhile), re-enters IDLE. */
-  async function restoreState(next: LineConnection): Promise<void> {
-    for (const [i, line] of st.enabled.entries()) {
-      const tag = `tle${i}`;
-      next.writeLine(line.replace(/^\S+/, tag));
-      for (;;) {
-        const reply = await next.readLine();
-        if (reply.startsWith(`${tag} `)) {
-          if (!new RegExp(`^${tag} OK`, 'i').test(reply)) throw new Error('the server refused ENABLE');
-          break;
-        }
-      }
-    }
-    if (st.selected) {
-      next.writeLine(st.selected.line.replace(/^\S+/, 'tlr1'));
-      let exists: number | undefined;
-      let uidValidity: string | undefined;
-      let uidNext: string | undefined;
-      for (;;) {
-        const line = await next.readLine();
-        let m: RegExpExecArray | null;
-        if ((m = /^\* (\d+) EXISTS/i.exec(line))) exists = Number(m[1]);
-        else if ((m = /^\* OK \[UIDVALIDITY (\d+)\]/i.exec(line))) uidValidity = m[1];
-        else if ((m = /^\* OK \[UIDNEXT (\d+)\]/i.exec(line))) uidNext = m[1];
-        else if (line.startsWith('tlr1 ')) {
-          if (!/^tlr1 OK/i.test(line)) throw new Error('the mailbox cannot be selected again');
-          break;
-        }
-      }
-      if (st.selected.uidValidity !== undefined && uidValidity !== st.selected.uidValidity)
-        throw new Error('the mailbox UIDVALIDITY changed');
-      // Sequence numbers must mean the same messages as before: nothing added or removed since the client last
-      // heard (same count) and no message arrived since the selection (same UIDNEXT). Anything else, even if
-      // harmless, cannot be told to the client safely: it reconnects instead.
-      if (exists !== st.exists || uidNext !== st.selected.uidNext)
-        throw new Error('the mailbox changed while the connection was down');
-    }
-    if (st.idleTag && st.idleDone) {
-      // The client's DONE was lost with the old connection: finish its IDLE here.
-      client.write(`${st.idleTag} OK IDLE terminated\r\n`);
-      st.idleTag = undefined;
-      st.idleDone = false;
-    } else if (st.idleTag) {
-      next.writeLine(`${st.idleTag} IDLE`);
-      const line = await next.readLine();
-      if (!line.startsWith('+')) throw new Error('the server refused IDLE');
-    }
   }
 
   function attachUpstream() {
