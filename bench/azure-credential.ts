@@ -7,7 +7,6 @@
 // One emulator, one login (the real command, TOKENLOOP_HOME in a temporary folder); every measured call must
 // return the token the command printed first, else the bench fails. The three alternate round by round; medians
 // per call. Measured, never asserted. BENCH_SECONDS (default 6) is the in-process measuring time in all.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { createCliCredential, createTokenCredential } from 'tokenloop/azure';
 import { cliCachePath, cliPaths } from 'tokenloop/cli-state';
 import { machine, watchdog } from './lib/library-setup.ts';
 import { median, percentile, table } from './lib/report.ts';
+import { runCli, runCliOk } from './lib/run-cli.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const ROUNDS = 5;
@@ -32,28 +32,20 @@ const emulator = await startEmulator({ autoLogin: 'alice', settings: { deviceCod
 const env: NodeJS.ProcessEnv = { ...process.env, TOKENLOOP_HOME: join(work, 'home') };
 for (const k of Object.keys(env)) if (/^(AZURE_|TOKENLOOP_(?!HOME))/.test(k)) delete env[k];
 
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 const TOKEN_ARGS = ['token', '--resource', 'https://graph.microsoft.com', '--format', 'json'];
-const login = await run([
-  'login',
-  '--device',
-  '--authority',
-  `${emulator.url}/${SAMPLE_IDS.contoso}`,
-  '--client-id',
-  SAMPLE_IDS.publicApp,
-]);
-if (login.status !== 0) throw new Error(`tokenloop login failed: ${login.stderr}`);
-const first = await run(TOKEN_ARGS);
-if (first.status !== 0) throw new Error(`tokenloop token failed: ${first.stderr}`);
+await runCliOk(
+  BIN,
+  [
+    'login',
+    '--device',
+    '--authority',
+    `${emulator.url}/${SAMPLE_IDS.contoso}`,
+    '--client-id',
+    SAMPLE_IDS.publicApp,
+  ],
+  env,
+);
+const first = await runCliOk(BIN, TOKEN_ARGS, env);
 const expected = (JSON.parse(first.stdout) as { accessToken: string }).accessToken;
 
 const cliCredential = createCliCredential({ env });
@@ -72,7 +64,7 @@ interface Method {
   bad: number;
 }
 const spawnCall = async () => {
-  const r = await run(TOKEN_ARGS);
+  const r = await runCli(BIN, TOKEN_ARGS, env);
   if (r.status !== 0) throw new Error(`tokenloop token: exit ${r.status}: ${r.stderr.slice(0, 200)}`);
   const out = JSON.parse(r.stdout) as { accessToken: string; expires_on: number };
   if (!Number.isFinite(out.expires_on)) throw new Error('no expires_on');

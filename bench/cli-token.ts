@@ -18,6 +18,7 @@ import { SAMPLE_IDS, startEmulator } from '@tokenloop/emulator';
 import { trustingNetwork } from './lib/library-tls.ts';
 import { machine, watchdog } from './lib/library-setup.ts';
 import { median, percentile, table } from './lib/report.ts';
+import { runCli, runCliOk } from './lib/run-cli.ts';
 
 const RUNS = Math.max(10, Number(process.env.BENCH_CLI_RUNS ?? 15));
 const BIN = join(import.meta.dirname, '..', 'packages', 'cli', 'bin', 'tokenloop.js');
@@ -42,17 +43,6 @@ const env: NodeJS.ProcessEnv = {
 };
 for (const k of ['TOKENLOOP_DEBUG', 'TOKENLOOP_PROFILE', 'AZURE_CLIENT_ID', 'AZURE_TENANT_ID']) delete env[k];
 
-/** Runs the CLI without blocking this process (the emulator serves from here). */
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 for (const args of [
   [
     'profile',
@@ -67,10 +57,9 @@ for (const args of [
   ],
   ['login', '--device'],
 ]) {
-  const r = await cli(args);
-  if (r.status !== 0) throw new Error(`tokenloop ${args[0]} failed: ${r.stderr}`);
+  await runCliOk(BIN, args, env);
 }
-const tlToken = (await cli(['token'])).stdout.trim();
+const tlToken = (await runCli(BIN, ['token'], env)).stdout.trim();
 
 // What the cached path is measured on: the command line laid out as it is installed, its bin beside the bundled
 // fast path (scripts/bundle-cli.mjs --out) and nothing else. The tree's own bin uses its bundle only while no
