@@ -4,7 +4,6 @@
  * surroundings a test controls: a proxy trap that catches any request meant for a host other than loopback, and
  * a browser for `open` (the package @azure/identity opens the sign-in page with) that hands the URL to the test.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { watch } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
@@ -18,9 +17,9 @@ import type {
   ParentMessage,
   TokenSummary,
 } from './protocol.ts';
+import { startIpcDriver } from '../support/ipc-driver.ts';
 
 const DRIVER = join(import.meta.dirname, 'driver.mjs');
-const START_TIMEOUT_MS = 30_000;
 
 export interface DeviceCodeInfo {
   userCode: string;
@@ -56,12 +55,6 @@ export interface IdentityDriver {
   close(): Promise<void>;
 }
 
-interface Pending {
-  resolve: (v: CallResult) => void;
-  reject: (e: Error) => void;
-  onDeviceCode: ((i: DeviceCodeInfo) => void) | undefined;
-}
-
 /** The variables a test's child must not inherit: an AZURE_* setting or a proxy of the machine running the tests. */
 const INHERITED_NOT = /^(AZURE_|IDENTITY_|MSI_|IMDS_|(HTTPS?|ALL|NO)_PROXY$)/i;
 
@@ -73,95 +66,34 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string> 
 }
 
 export async function startIdentityDriver(env: Record<string, string>): Promise<IdentityDriver> {
-  const child: ChildProcess = fork(DRIVER, [], {
+  type OnDeviceCode = ((i: DeviceCodeInfo) => void) | undefined;
+  const driver = await startIpcDriver<OnDeviceCode, ChildMessage>({
+    name: '@azure/identity driver',
+    script: DRIVER,
     execArgv: [], // not this process's TypeScript loader: the driver is plain JavaScript
     env,
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  let stderr = '';
-  let exitReason: string | undefined;
-  let nextId = 1;
-  const pending = new Map<number, Pending>();
-  child.stderr?.on('data', (chunk: Buffer) => {
-    if (stderr.length < 100_000) stderr += chunk.toString('utf8');
-  });
-  const closed = new Promise<void>((resolve) => {
-    child.once('close', (code, signal) => {
-      exitReason = signal ? `signal ${signal}` : `exit code ${code}`;
-      for (const p of pending.values())
-        p.reject(new Error(`@azure/identity driver ended (${exitReason}): ${stderr}`));
-      pending.clear();
-      resolve();
-    });
-  });
-
-  child.on('message', (m: ChildMessage) => {
-    if (m.type === 'result') {
-      const p = pending.get(m.id);
-      if (!p) return;
-      pending.delete(m.id);
-      if (m.ok) p.resolve({ value: m.value, observed: m.observed });
-      else p.reject(new DriverCallError(m.error, m.observed));
-    } else if (m.type === 'deviceCode') {
-      pending.get(m.id)?.onDeviceCode?.({
-        userCode: m.userCode,
-        verificationUri: m.verificationUri,
-        message: m.message,
-      });
-    }
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`@azure/identity driver did not start within ${START_TIMEOUT_MS} ms: ${stderr}`));
-    }, START_TIMEOUT_MS);
-    const onReady = (m: ChildMessage) => {
-      if (m.type !== 'ready') return;
-      clearTimeout(timer);
-      child.off('message', onReady);
-      resolve();
-    };
-    child.on('message', onReady);
-    void closed.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`@azure/identity driver ended before it was ready (${exitReason}): ${stderr}`));
-    });
-  });
-
-  return {
-    call(operation, onDeviceCode, timeoutMs = 30_000) {
-      if (exitReason) return Promise.reject(new Error(`@azure/identity driver ended (${exitReason})`));
-      const id = nextId++;
-      return new Promise<CallResult>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          reject(new Error(`@azure/identity driver did not finish '${operation.op}' within ${timeoutMs} ms`));
-        }, timeoutMs);
-        pending.set(id, {
-          onDeviceCode,
-          resolve: (v) => {
-            clearTimeout(timer);
-            resolve(v);
-          },
-          reject: (e) => {
-            clearTimeout(timer);
-            reject(e);
-          },
-        });
-        const message: ParentMessage = { type: 'call', id, ...operation };
-        child.send(message);
-      });
-    },
-    stderr: () => stderr,
-    close: async () => {
-      if (exitReason) return;
+    goodbye: (child) => {
       const bye: ParentMessage = { type: 'exit' };
       child.send(bye);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await closed;
-      clearTimeout(timer);
     },
+    onMessage(m, calls) {
+      if (m.type === 'result') {
+        if (m.ok) calls.resolve(m.id, { value: m.value, observed: m.observed });
+        else calls.reject(m.id, new DriverCallError(m.error, m.observed));
+      } else if (m.type === 'deviceCode') {
+        calls.handlers(m.id)?.({
+          userCode: m.userCode,
+          verificationUri: m.verificationUri,
+          message: m.message,
+        });
+      }
+    },
+  });
+  return {
+    call: (operation, onDeviceCode, timeoutMs = 30_000) =>
+      driver.call<CallResult>(operation, onDeviceCode, timeoutMs),
+    stderr: driver.stderr,
+    close: driver.close,
   };
 }
 
