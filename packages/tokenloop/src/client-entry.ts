@@ -4,8 +4,8 @@
 // programs that start often and mostly read the cache (the tokenloop CLI's `token`). This file only re-exports.
 export { createTokenClient } from './client/create-client.js';
 export type { TokenClient, SilentOptions, AccountSelector } from './client/create-client.js';
-export type { TokenClientOptions } from './client/options.js';
+export type { TokenClientOptions } from './model/client-options.js';
 export type { AuthResult } from './client/auth-result.js';
 export { encryptedFileStore } from './cache/stores/encrypted-file-store.js';
 export { encryptedFileSnapshot } from './cache/stores/file-snapshot.js';
-export type { CacheStore } from './cache/stores/store.js';
+export type { CacheStore } from './model/cache-store.js';

@@ -5,7 +5,7 @@
 // The client: flows + token cache for one app registration.
 export { createTokenClient } from './client/create-client.js';
 export type { TokenClient, SilentOptions, AccountSelector } from './client/create-client.js';
-export type { TokenClientOptions, ClientCertificate } from './client/options.js';
+export type { TokenClientOptions, ClientCertificate } from './model/client-options.js';
 export type { AuthResult } from './client/auth-result.js';
 export type {
   AuthorizationRequestOptions,
@@ -13,7 +13,7 @@ export type {
   LoopbackOptions,
   DeviceCodeOptions,
   DeviceCodePrompt,
-} from './client/interactive-options.js';
+} from './model/interactive-options.js';
 
 // Authorities and discovery.
 export { resolveAuthority, isGuid, CONSUMERS_TENANT_ID } from './authority/authority.js';
@@ -29,7 +29,7 @@ export { discover } from './authority/discovery.js';
 export type { Server } from './authority/discovery.js';
 
 // Token cache.
-export type { CacheStore, StoreUpdate, StoreWarning } from './cache/stores/store.js';
+export type { CacheStore, StoreUpdate, StoreWarning } from './model/cache-store.js';
 export { memoryStore } from './cache/stores/memory-store.js';
 export { encryptedFileStore } from './cache/stores/encrypted-file-store.js';
 export type {
@@ -38,8 +38,13 @@ export type {
   KeySource,
 } from './cache/stores/encrypted-file-store.js';
 export type { AccountInfo } from './cache/account.js';
-export type { AccountRecord, CachedAccessToken, CachedRefreshToken, CachedAccount } from './cache/model.js';
-export { recordKey } from './cache/model.js';
+export type {
+  AccountRecord,
+  CachedAccessToken,
+  CachedRefreshToken,
+  CachedAccount,
+} from './model/account-record.js';
+export { recordKey } from './model/account-record.js';
 export { isUserAccountId } from './cache/app-accounts.js';
 export { resourceOf, resourceScopes } from './cache/resource.js';
 export { refreshDueAt } from './cache/freshness.js';
@@ -58,7 +63,7 @@ export { createHttpFetch } from './http/http-client.js';
 export type { FetchLike, HttpOptions } from './http/http-client.js';
 export type { RetryNotice } from './http/retry.js';
 export { DEFAULT_RETRY_ATTEMPTS } from './http/retry.js';
-export type { TokenSet } from './flows/token-set.js';
+export type { TokenSet } from './model/token-set.js';
 
 // The system browser ($BROWSER, else the desktop's opener), as loginInteractive uses it.
 export { openSystemBrowser } from './flows/open-browser.js';

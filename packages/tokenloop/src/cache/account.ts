@@ -1,7 +1,7 @@
 import type { ResolvedAuthority } from '../authority/authority.js';
 import { TokenloopError } from '../errors/errors.js';
-import type { TokenSet } from '../flows/token-set.js';
-import type { CachedAccount } from './model.js';
+import type { TokenSet } from '../model/token-set.js';
+import type { CachedAccount } from '../model/account-record.js';
 
 /** The public view of a signed-in account. */
 export interface AccountInfo {

@@ -1,5 +1,5 @@
 import type { ResolvedAuthority } from '../authority/authority.js';
-import type { CachedAccount } from './model.js';
+import type { CachedAccount } from '../model/account-record.js';
 
 /**
  * The one rule of the records that hold no signed-in user: app-only tokens (client credentials) live under the

@@ -1,6 +1,7 @@
 import { TokenloopError } from '../errors/errors.js';
-import { tokenSyntaxProblem } from '../flows/token-syntax.js';
-import { type AccountRecord, parseAccountRecord } from './model.js';
+import { tokenSyntaxProblem } from '../model/token-syntax.js';
+import { type AccountRecord } from '../model/account-record.js';
+import { parseAccountRecord } from './parse-record.js';
 
 const FORMAT = 'tokenloop-account';
 const VERSION = 1;

@@ -1,4 +1,4 @@
-import type { CachedAccessToken } from './model.js';
+import type { CachedAccessToken } from '../model/account-record.js';
 
 /** Refresh this long before expiry by default (as MSAL does). */
 export const DEFAULT_REFRESH_AHEAD_MS = 300_000;

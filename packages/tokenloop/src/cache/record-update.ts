@@ -1,12 +1,12 @@
 import { isGuid } from '../authority/authority.js';
-import type { TokenSet } from '../flows/token-set.js';
+import type { TokenSet } from '../model/token-set.js';
 import { isFresh } from './freshness.js';
 import {
   type AccountRecord,
   type CachedAccessToken,
   type CachedAccount,
   CACHE_SCHEMA_VERSION,
-} from './model.js';
+} from '../model/account-record.js';
 import { scopesCover } from './resource.js';
 
 /** What a token response is stored under. */

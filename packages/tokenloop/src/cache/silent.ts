@@ -1,12 +1,12 @@
 import { OAuthError, TokenloopError, isTransient } from '../errors/errors.js';
-import type { TokenSet } from '../flows/token-set.js';
+import type { TokenSet } from '../model/token-set.js';
 import { debug } from '../log/debug.js';
 import { isUnexpired } from './freshness.js';
-import type { AccountRecord, CachedAccessToken, CachedAccount } from './model.js';
+import type { AccountRecord, CachedAccessToken, CachedAccount } from '../model/account-record.js';
 import { applyTokenSet, findFreshToken, pruneExpired } from './record-update.js';
 import { scopesCover } from './resource.js';
 import { createSingleFlight } from './single-flight.js';
-import type { CacheStore } from './stores/store.js';
+import type { CacheStore } from '../model/cache-store.js';
 
 /** What silent acquisition needs from the client: the store and how to redeem a refresh token. */
 export interface SilentContext {

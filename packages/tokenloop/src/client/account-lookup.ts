@@ -1,8 +1,8 @@
 import { CONSUMERS_TENANT_ID, type ResolvedAuthority, isGuid } from '../authority/authority.js';
 import type { AccountInfo } from '../cache/account.js';
 import { isUserAccountId } from '../cache/app-accounts.js';
-import { type AccountRecord, recordKey } from '../cache/model.js';
-import type { CacheStore } from '../cache/stores/store.js';
+import { type AccountRecord, recordKey } from '../model/account-record.js';
+import type { CacheStore } from '../model/cache-store.js';
 import { TokenloopError } from '../errors/errors.js';
 
 /**

@@ -1,8 +1,8 @@
 import { appOnlyAccount, appOnlyAccountId } from '../cache/app-accounts.js';
 import { type SilentRequest, type SilentResult, createSilentAcquirer } from '../cache/silent.js';
-import type { TokenSet } from '../flows/token-set.js';
+import type { TokenSet } from '../model/token-set.js';
 import type { AuthResult } from './auth-result.js';
-import { checkClaims } from './claims-request.js';
+import { checkClaims } from '../model/claims-request.js';
 import {
   type ClientContext,
   grantContext,
@@ -12,7 +12,7 @@ import {
   resultOf,
   scopeRequest,
 } from './client-context.js';
-import type { GrantContext } from './grant-context.js';
+import type { GrantContext } from '../model/grant-context.js';
 
 /** A grant run again to renew an app-mode record (client credentials, on-behalf-of). */
 export type AppGrant = (

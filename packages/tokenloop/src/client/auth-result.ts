@@ -1,6 +1,6 @@
 import { type AccountInfo, toAccountInfo } from '../cache/account.js';
 import { refreshDueAt } from '../cache/freshness.js';
-import type { AccountRecord, CachedAccessToken } from '../cache/model.js';
+import type { AccountRecord, CachedAccessToken } from '../model/account-record.js';
 
 /** What every token call returns. */
 export interface AuthResult {

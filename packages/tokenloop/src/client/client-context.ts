@@ -1,14 +1,14 @@
 import { type AuthoritySpec, type ResolvedAuthority, resolveAuthority } from '../authority/authority.js';
 import type { ServerCache } from '../authority/server-cache.js';
 import { DEFAULT_REFRESH_AHEAD_MS } from '../cache/freshness.js';
-import { type AccountRecord, type CachedAccessToken, recordKey } from '../cache/model.js';
+import { type AccountRecord, type CachedAccessToken, recordKey } from '../model/account-record.js';
 import { resourceOf, resourceScopes } from '../cache/resource.js';
-import type { CacheStore } from '../cache/stores/store.js';
+import type { CacheStore } from '../model/cache-store.js';
 import { memoryStore } from '../cache/stores/memory-store.js';
 import type { FetchLike } from '../http/http-client.js';
 import { type AuthResult, toAuthResult } from './auth-result.js';
-import type { GrantContext } from './grant-context.js';
-import type { TokenClientOptions } from './options.js';
+import type { GrantContext } from '../model/grant-context.js';
+import type { TokenClientOptions } from '../model/client-options.js';
 
 /** What every part of a client shares: its options, authority, store and the lazily loaded network side. */
 export interface ClientContext {

@@ -3,7 +3,7 @@ import type { Server } from '../authority/discovery.js';
 import { type AccountInfo, toAccountInfo } from '../cache/account.js';
 import { exportAccountRecord } from '../cache/export-import.js';
 import { TokenloopError } from '../errors/errors.js';
-import type { TokenSet } from '../flows/token-set.js';
+import type { TokenSet } from '../model/token-set.js';
 import { importAccount, removeAccount } from './account-changes.js';
 import { type AccountSelector, createAccountLookup } from './account-lookup.js';
 import { appTokenAcquirer } from './app-tokens.js';
@@ -14,9 +14,10 @@ import type {
   AuthorizationTransaction,
   DeviceCodeOptions,
   LoopbackOptions,
-} from './interactive-options.js';
+} from '../model/interactive-options.js';
 import type { OnBehalfOfOptions } from './on-behalf-of-tokens.js';
-import { type TokenClientOptions, checkClientOptions } from './options.js';
+import { type TokenClientOptions } from '../model/client-options.js';
+import { checkClientOptions } from './options.js';
 import { getUserInfo } from './user-info.js';
 import { rememberSignIn, silentTokenAcquirer } from './user-tokens.js';
 

@@ -1,12 +1,12 @@
 import { accountFromTokenSet } from '../cache/account.js';
-import type { AccountRecord, CachedAccount } from '../cache/model.js';
+import type { AccountRecord, CachedAccount } from '../model/account-record.js';
 import { applyTokenSet } from '../cache/record-update.js';
 import { type SilentRequest, type SilentResult, createSilentAcquirer } from '../cache/silent.js';
 import { TokenloopError } from '../errors/errors.js';
-import type { TokenSet } from '../flows/token-set.js';
+import type { TokenSet } from '../model/token-set.js';
 import type { AccountLookup } from './account-lookup.js';
 import type { AuthResult } from './auth-result.js';
-import { checkClaims } from './claims-request.js';
+import { checkClaims } from '../model/claims-request.js';
 import {
   type ClientContext,
   grantContext,

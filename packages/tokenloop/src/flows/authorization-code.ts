@@ -1,8 +1,8 @@
 import * as oauth from 'oauth4webapi';
 import { isGuid } from '../authority/authority.js';
-import { checkClaims, requestClaims } from '../client/claims-request.js';
-import type { GrantContext } from '../client/grant-context.js';
-import type { AuthorizationRequestOptions, AuthorizationTransaction } from '../client/interactive-options.js';
+import { checkClaims, requestClaims } from '../model/claims-request.js';
+import type { GrantContext } from '../model/grant-context.js';
+import type { AuthorizationRequestOptions, AuthorizationTransaction } from '../model/interactive-options.js';
 import { TokenloopError } from '../errors/errors.js';
 import { assertUrlAllowed } from '../http/url-policy.js';
 import { debug } from '../log/debug.js';
@@ -11,7 +11,7 @@ import { mapProtocolError } from './map-errors.js';
 import { asClient, endpoint, requestOptions, signInScopes } from './protocol.js';
 import { explainScopeRefusal } from './scope-refusal.js';
 import { processTokenResponse } from './token-endpoint.js';
-import type { TokenSet } from './token-set.js';
+import type { TokenSet } from '../model/token-set.js';
 
 /** A transaction older than this is refused (the user walked away; its code would be expired anyway). */
 export const TRANSACTION_LIFETIME_MS = 10 * 60_000;

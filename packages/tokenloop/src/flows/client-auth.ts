@@ -1,8 +1,8 @@
 import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
 import { importPKCS8 } from 'jose';
 import * as oauth from 'oauth4webapi';
-import type { GrantContext } from '../client/grant-context.js';
-import type { ClientCertificate } from '../client/options.js';
+import type { GrantContext } from '../model/grant-context.js';
+import type { ClientCertificate } from '../model/client-options.js';
 import { TokenloopError } from '../errors/errors.js';
 
 const certificateAuth = new WeakMap<ClientCertificate, Promise<oauth.ClientAuth>>();

@@ -1,12 +1,12 @@
 import * as oauth from 'oauth4webapi';
-import type { GrantContext } from '../client/grant-context.js';
+import type { GrantContext } from '../model/grant-context.js';
 import { TokenloopError } from '../errors/errors.js';
 import { withRetry } from '../http/retry.js';
 import { clientAuthFor, isConfidential } from './client-auth.js';
 import { mapProtocolError } from './map-errors.js';
 import { asClient, requestOptions, tokenParameters } from './protocol.js';
 import { processTokenResponse } from './token-endpoint.js';
-import type { TokenSet } from './token-set.js';
+import type { TokenSet } from '../model/token-set.js';
 
 /**
  * App-only token (RFC 6749 §4.4) with the client's secret or certificate. Safe to retry (no state is

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
-import type { GrantContext } from '../client/grant-context.js';
-import type { DeviceCodeOptions } from '../client/interactive-options.js';
+import type { GrantContext } from '../model/grant-context.js';
+import type { DeviceCodeOptions } from '../model/interactive-options.js';
 import { OAuthError, TokenloopError, isTransient } from '../errors/errors.js';
 import { debug } from '../log/debug.js';
 import { clientAuthFor } from './client-auth.js';
@@ -8,7 +8,7 @@ import { mapProtocolError } from './map-errors.js';
 import { asClient, endpoint, requestOptions, signInScopes } from './protocol.js';
 import { explainScopeRefusal } from './scope-refusal.js';
 import { processTokenResponse } from './token-endpoint.js';
-import type { TokenSet } from './token-set.js';
+import type { TokenSet } from '../model/token-set.js';
 import { wait } from './wait.js';
 
 /** Bounds on the provider's polling interval (seconds). */

@@ -1,5 +1,5 @@
-import type { CachedAccount } from '../cache/model.js';
-import type { GrantContext } from '../client/grant-context.js';
+import type { CachedAccount } from '../model/account-record.js';
+import type { GrantContext } from '../model/grant-context.js';
 import { TokenloopError } from '../errors/errors.js';
 
 /**

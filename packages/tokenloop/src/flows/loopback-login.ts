@@ -1,12 +1,12 @@
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GrantContext } from '../client/grant-context.js';
-import type { LoopbackOptions } from '../client/interactive-options.js';
+import type { GrantContext } from '../model/grant-context.js';
+import type { LoopbackOptions } from '../model/interactive-options.js';
 import { TokenloopError } from '../errors/errors.js';
 import { debug } from '../log/debug.js';
 import { beginAuthorization, completeAuthorization } from './authorization-code.js';
 import { openSystemBrowser } from './open-browser.js';
-import type { TokenSet } from './token-set.js';
+import type { TokenSet } from '../model/token-set.js';
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 

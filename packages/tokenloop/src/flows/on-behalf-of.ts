@@ -1,11 +1,11 @@
 import * as oauth from 'oauth4webapi';
-import type { GrantContext } from '../client/grant-context.js';
+import type { GrantContext } from '../model/grant-context.js';
 import { TokenloopError } from '../errors/errors.js';
 import { clientAuthFor, isConfidential } from './client-auth.js';
 import { mapProtocolError } from './map-errors.js';
 import { asClient, requestOptions, tokenParameters } from './protocol.js';
 import { processTokenResponse } from './token-endpoint.js';
-import type { TokenSet } from './token-set.js';
+import type { TokenSet } from '../model/token-set.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
-import { requestClaims } from '../client/claims-request.js';
-import type { GrantContext } from '../client/grant-context.js';
+import { requestClaims } from '../model/claims-request.js';
+import type { GrantContext } from '../model/grant-context.js';
 import { TokenloopError } from '../errors/errors.js';
 
 /** The oauth4webapi client description for this app. */

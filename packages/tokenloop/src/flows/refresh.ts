@@ -1,12 +1,12 @@
 import * as oauth from 'oauth4webapi';
-import type { CachedAccount } from '../cache/model.js';
-import type { GrantContext } from '../client/grant-context.js';
+import type { CachedAccount } from '../model/account-record.js';
+import type { GrantContext } from '../model/grant-context.js';
 import { debug } from '../log/debug.js';
 import { clientAuthFor } from './client-auth.js';
 import { mapProtocolError } from './map-errors.js';
 import { asClient, refreshScopes, requestOptions } from './protocol.js';
 import { processTokenResponse } from './token-endpoint.js';
-import type { TokenSet } from './token-set.js';
+import type { TokenSet } from '../model/token-set.js';
 
 /**
  * Redeem a refresh token for `scopes` (RFC 6749 §6). Never retried: a rotating refresh token may already be

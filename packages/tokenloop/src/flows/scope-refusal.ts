@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import type { GrantContext } from '../client/grant-context.js';
+import type { GrantContext } from '../model/grant-context.js';
 import { OAuthError, type TokenloopError } from '../errors/errors.js';
 
 /** RFC 6749 §3.3 scope-token characters: a scope the provider names is shown only if it is one. */

@@ -1,13 +1,13 @@
 import type * as oauth from 'oauth4webapi';
 import { asForTokenResponse } from '../authority/discovery.js';
-import type { GrantContext } from '../client/grant-context.js';
-import type { CachedAccount } from '../cache/model.js';
+import type { GrantContext } from '../model/grant-context.js';
+import type { CachedAccount } from '../model/account-record.js';
 import { TokenloopError } from '../errors/errors.js';
 import { validateIdToken } from '../validation/id-token.js';
 import { ASYMMETRIC_ALGORITHMS, type KeySet, createKeySet } from '../validation/key-set.js';
 import { assertNotUnavailable, mapProtocolError } from './map-errors.js';
 import { toTokenSet } from './token-response.js';
-import type { TokenSet } from './token-set.js';
+import type { TokenSet } from '../model/token-set.js';
 
 /** The provider's key set, one per jwks_uri per client (S40). */
 export function keySetOf(ctx: GrantContext): KeySet {

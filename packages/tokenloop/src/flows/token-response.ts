@@ -1,7 +1,7 @@
 import type * as oauth from 'oauth4webapi';
 import { TokenloopError } from '../errors/errors.js';
-import { checkReceivedTokens } from './token-syntax.js';
-import type { TokenSet } from './token-set.js';
+import { checkReceivedTokens } from '../model/token-syntax.js';
+import type { TokenSet } from '../model/token-set.js';
 
 function seconds(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;

@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import type { GrantContext } from '../client/grant-context.js';
+import type { GrantContext } from '../model/grant-context.js';
 import { mapProtocolError } from './map-errors.js';
 import { asClient, endpoint, requestOptions } from './protocol.js';
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readdir, readFile, stat, truncate, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CACHE_SCHEMA_VERSION } from '../../src/cache/model.js';
+import { CACHE_SCHEMA_VERSION } from '../../src/model/account-record.js';
 import {
   encryptedFileStore,
   type EncryptedFileStoreOptions,

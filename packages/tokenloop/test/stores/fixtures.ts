@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AccountRecord } from '../../src/cache/model.js';
+import type { AccountRecord } from '../../src/model/account-record.js';
 
 /** Recognisable fake secrets: tests assert they never appear on disk or in Redis in the clear. */
 export const REFRESH_SECRET = 'rt-PLAINTEXT-MARKER-0123456789';

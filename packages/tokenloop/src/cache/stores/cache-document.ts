@@ -1,5 +1,6 @@
 import { TokenloopError } from '../../errors/errors.js';
-import { type AccountRecord, CACHE_SCHEMA_VERSION, parseAccountRecord } from '../model.js';
+import { type AccountRecord, CACHE_SCHEMA_VERSION } from '../../model/account-record.js';
+import { parseAccountRecord } from '../parse-record.js';
 import { isRecord, parseJson } from './json-guards.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { AccountRecord } from '../model.js';
+import type { AccountRecord } from '../../model/account-record.js';
 import { parseCacheDocument } from './cache-document.js';
 import { type CacheKey, openEnvelope } from './encryption.js';
 

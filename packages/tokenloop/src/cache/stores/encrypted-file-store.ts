@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { TokenloopError } from '../../errors/errors.js';
 import { debug } from '../../log/debug.js';
-import type { AccountRecord } from '../model.js';
+import type { AccountRecord } from '../../model/account-record.js';
 import { removeOrphanTempFiles, writeFileAtomic } from '../../private-files/atomic-write.js';
 import { ensurePrivateDirectory } from '../../private-files/private-directory.js';
 import { readPrivateFile } from '../../private-files/read-private-file.js';
@@ -13,7 +13,7 @@ import { type CacheKey, sealEnvelope } from './encryption.js';
 import { type FileLockOptions, type HeldFileLock, withFileLock } from './file-lock.js';
 import { type KeySource, type ResolvedCacheKeys, resolveCacheKeys } from './key-source.js';
 import { quarantineCopy, quarantineFile } from './quarantine.js';
-import type { CacheStore, StoreUpdate, StoreWarning } from './store.js';
+import type { CacheStore, StoreUpdate, StoreWarning } from '../../model/cache-store.js';
 import { warnOnStderr } from './store-warning.js';
 
 export type { KeySource } from './key-source.js';

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { TokenloopError } from '../../errors/errors.js';
 import { readPrivateFileSync } from '../../private-files/read-private-file.js';
-import type { AccountRecord } from '../model.js';
+import type { AccountRecord } from '../../model/account-record.js';
 import { decodeCacheFile } from './decode-cache-file.js';
 import { keyFileOf, readKeyFileSync } from './key-source.js';
-import type { CacheStore } from './store.js';
+import type { CacheStore } from '../../model/cache-store.js';
 
 /**
  * S125: what `encryptedFileStore({ path })` serves from its file right now, read in one synchronous go, as a

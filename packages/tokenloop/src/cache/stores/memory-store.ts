@@ -1,5 +1,5 @@
-import type { AccountRecord } from '../model.js';
-import type { CacheStore, StoreUpdate } from './store.js';
+import type { AccountRecord } from '../../model/account-record.js';
+import type { CacheStore, StoreUpdate } from '../../model/cache-store.js';
 
 /**
  * A cache kept in this process only (the default). Transactions on one key are serialised, so concurrent

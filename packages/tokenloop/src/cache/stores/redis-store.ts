@@ -2,7 +2,8 @@
 /// <reference types="node" preserve="true" />
 import { TokenloopError } from '../../errors/errors.js';
 import { debug } from '../../log/debug.js';
-import { type AccountRecord, CACHE_SCHEMA_VERSION, parseAccountRecord } from '../model.js';
+import { type AccountRecord, CACHE_SCHEMA_VERSION } from '../../model/account-record.js';
+import { parseAccountRecord } from '../parse-record.js';
 import { recordToStore } from './cache-document.js';
 import { type CacheKey, cacheKey, openEnvelope, sealEnvelope } from './encryption.js';
 import { isRecord, parseJson } from './json-guards.js';
@@ -11,7 +12,7 @@ import { type RedisClient, clientKeyPrefix, redisClientProblem } from './redis-c
 import { redisCommand } from './redis-command.js';
 import { redisStoreKeys } from './redis-keys.js';
 import { acquireRedisLock } from './redis-lock.js';
-import type { CacheStore, StoreUpdate, StoreWarning } from './store.js';
+import type { CacheStore, StoreUpdate, StoreWarning } from '../../model/cache-store.js';
 import { warnOnStderr } from './store-warning.js';
 
 export interface RedisStoreOptions {

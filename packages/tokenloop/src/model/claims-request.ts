@@ -1,5 +1,5 @@
 import { TokenloopError } from '../errors/errors.js';
-import type { TokenClientOptions } from './options.js';
+import type { TokenClientOptions } from './client-options.js';
 
 /** The longest claims request accepted (characters); Entra's challenges are a few hundred. */
 export const MAX_CLAIMS_LENGTH = 16_384;

@@ -1,4 +1,4 @@
-import type { AccountRecord } from '../model.js';
+import type { AccountRecord } from './account-record.js';
 
 /**
  * The storage behind a token cache. Three implementations ship: memory, encrypted file (one file shared by
