@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
+import { type RunningEmulator, startEmulator } from '@tokenloop/emulator';
 import nodemailer from 'nodemailer';
 import { baseEnv, freshHome, runCli, tempDir } from './support/cli.js';
-import { type RunningDovecot, startDovecot } from './support/dovecot.js';
+import { type RunningDovecot, startDovecot, emulatorIntrospection } from './support/dovecot.js';
 import { type HostileServer, startHostileServer } from './support/hostile-mail-server.js';
 import { type RunningProxy, startProxy } from './support/mail-proxy.js';
 import { type TextClient, textClient } from './support/text-client.js';
@@ -160,16 +160,7 @@ describe('S91 real programs send through the SMTP front (EHLO answered by the pr
   let home: string;
   before(async () => {
     em = await startEmulator({ autoLogin: 'alice', settings: { deviceCodeInterval: 1 } });
-    const tenant = `${em.url}/${SAMPLE_IDS.contoso}`;
-    dovecot = await startDovecot(
-      {
-        mode: 'introspection',
-        url: `${tenant}/oauth2/v2.0/introspect`,
-        clientId: SAMPLE_IDS.apiApp,
-        clientSecret: SAMPLE_SECRETS.apiApp,
-      },
-      { tls: true },
-    );
+    dovecot = await startDovecot(emulatorIntrospection(em.url), { tls: true });
     home = freshHome();
     const env = baseEnv(home, { NODE_EXTRA_CA_CERTS: dovecot.certFile });
     const add = await runCli(

@@ -3,11 +3,11 @@
 // submission service refuses as too long; it needs Postfix with a raised line_length_limit — not yet here.)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
+import { type RunningEmulator, SAMPLE_IDS, startEmulator } from '@tokenloop/emulator';
 import { ImapFlow } from 'imapflow';
 import { type TokenClient, createTokenClient } from 'tokenloop';
 import { OUTLOOK_SCOPES } from 'tokenloop/mail';
-import { type RunningDovecot, startDovecot } from './support/dovecot.js';
+import { type RunningDovecot, startDovecot, emulatorIntrospection } from './support/dovecot.js';
 
 describe('imapflow and nodemailer with tokens from the library', () => {
   let em: RunningEmulator;
@@ -16,13 +16,7 @@ describe('imapflow and nodemailer with tokens from the library', () => {
   const user = 'alice@contoso.onmicrosoft.com';
   before(async () => {
     em = await startEmulator({ autoLogin: 'alice', settings: { deviceCodeInterval: 1 } });
-    const tenant = `${em.url}/${SAMPLE_IDS.contoso}`;
-    dovecot = await startDovecot({
-      mode: 'introspection',
-      url: `${tenant}/oauth2/v2.0/introspect`,
-      clientId: SAMPLE_IDS.apiApp,
-      clientSecret: SAMPLE_SECRETS.apiApp,
-    });
+    dovecot = await startDovecot(emulatorIntrospection(em.url));
     client = createTokenClient({ authority: `${em.url}/organizations`, clientId: SAMPLE_IDS.publicApp });
     await client.loginWithDeviceCode({
       scopes: [OUTLOOK_SCOPES.imap],

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
+import { type RunningEmulator, startEmulator } from '@tokenloop/emulator';
 import {
   type LoginThrottle,
   MAX_WAIT_MS,
@@ -15,7 +15,7 @@ import {
   loginThrottle,
 } from '../src/commands/mail/proxy/login-throttle.js';
 import { baseEnv, freshHome, runCli } from './support/cli.js';
-import { type RunningDovecot, startDovecot } from './support/dovecot.js';
+import { type RunningDovecot, startDovecot, emulatorIntrospection } from './support/dovecot.js';
 import { type RunningProxy, startProxy } from './support/mail-proxy.js';
 import { type TextClient, textClient } from './support/text-client.js';
 
@@ -127,16 +127,7 @@ describe('S77 mail proxy: reconnecting guessers against the real proxy and Dovec
   let proxy: RunningProxy;
   before(async () => {
     em = await startEmulator({ autoLogin: 'alice', settings: { deviceCodeInterval: 1 } });
-    const tenant = `${em.url}/${SAMPLE_IDS.contoso}`;
-    dovecot = await startDovecot(
-      {
-        mode: 'introspection',
-        url: `${tenant}/oauth2/v2.0/introspect`,
-        clientId: SAMPLE_IDS.apiApp,
-        clientSecret: SAMPLE_SECRETS.apiApp,
-      },
-      { tls: true },
-    );
+    dovecot = await startDovecot(emulatorIntrospection(em.url), { tls: true });
     const env = baseEnv(freshHome(), { NODE_EXTRA_CA_CERTS: dovecot.certFile });
     const scopes = ['IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send'].map(
       (s) => `https://outlook.office.com/${s}`,

@@ -3,10 +3,10 @@
 // out, the session relayed; it survives the server restarting mid-session and the token expiring meanwhile.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
+import { type RunningEmulator, SAMPLE_IDS, startEmulator } from '@tokenloop/emulator';
 import { ImapFlow } from 'imapflow';
 import { baseEnv, freshHome, runCli } from './support/cli.js';
-import { type RunningDovecot, startDovecot } from './support/dovecot.js';
+import { type RunningDovecot, startDovecot, emulatorIntrospection } from './support/dovecot.js';
 import { type RunningProxy, startProxy } from './support/mail-proxy.js';
 import { type TextClient, textClient } from './support/text-client.js';
 
@@ -41,16 +41,7 @@ describe('mail proxy: password-only clients to a real Dovecot over XOAUTH2', () 
       autoLogin: 'alice',
       settings: { deviceCodeInterval: 1, accessTokenLifetime: LIFETIME },
     });
-    const tenant = `${em.url}/${SAMPLE_IDS.contoso}`;
-    dovecot = await startDovecot(
-      {
-        mode: 'introspection',
-        url: `${tenant}/oauth2/v2.0/introspect`,
-        clientId: SAMPLE_IDS.apiApp,
-        clientSecret: SAMPLE_SECRETS.apiApp,
-      },
-      { tls: true },
-    );
+    dovecot = await startDovecot(emulatorIntrospection(em.url), { tls: true });
     home = freshHome();
     const env = baseEnv(home, { NODE_EXTRA_CA_CERTS: dovecot.certFile });
     const add = await runCli(

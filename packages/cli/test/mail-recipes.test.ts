@@ -11,11 +11,16 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
+import { type RunningEmulator, startEmulator } from '@tokenloop/emulator';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { BIN, baseEnv, freshHome, runCli } from './support/cli.js';
-import { type DovecotTls, type RunningDovecot, startDovecot } from './support/dovecot.js';
+import {
+  type DovecotTls,
+  type RunningDovecot,
+  startDovecot,
+  emulatorIntrospection,
+} from './support/dovecot.js';
 import { type RunningPostfix, startPostfix } from './support/postfix.js';
 
 const USER = 'alice@contoso.onmicrosoft.com';
@@ -114,16 +119,9 @@ describe(
 
     before(async () => {
       em = await startEmulator({ autoLogin: 'alice', settings: { deviceCodeInterval: 1 } });
-      const tenant = `${em.url}/${SAMPLE_IDS.contoso}`;
+      // The token must carry the protocol's scope, as Exchange Online requires.
       dovecot = await startDovecot(
-        {
-          mode: 'introspection',
-          url: `${tenant}/oauth2/v2.0/introspect`,
-          clientId: SAMPLE_IDS.apiApp,
-          clientSecret: SAMPLE_SECRETS.apiApp,
-          // The token must carry the protocol's scope, as Exchange Online requires.
-          scopes: { imap: 'IMAP.AccessAsUser.All', smtp: 'SMTP.Send' },
-        },
+        emulatorIntrospection(em.url, { imap: 'IMAP.AccessAsUser.All', smtp: 'SMTP.Send' }),
         { tls: true },
       );
       postfix = await startPostfix({ authSocket: dovecot.authSocket });

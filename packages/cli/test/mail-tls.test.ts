@@ -5,9 +5,14 @@
 import assert from 'node:assert/strict';
 import { connect as tlsConnect } from 'node:tls';
 import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
+import { type RunningEmulator, startEmulator } from '@tokenloop/emulator';
 import { baseEnv, freshHome, runCli } from './support/cli.js';
-import { type DovecotTls, type RunningDovecot, startDovecot } from './support/dovecot.js';
+import {
+  type DovecotTls,
+  type RunningDovecot,
+  startDovecot,
+  emulatorIntrospection,
+} from './support/dovecot.js';
 import { textClient } from './support/text-client.js';
 
 const ALICE = 'alice@contoso.onmicrosoft.com';
@@ -28,16 +33,7 @@ describe('Dovecot test support with TLS: imaps, pop3s, STARTTLS, a certificate t
   let env: NodeJS.ProcessEnv;
   before(async () => {
     em = await startEmulator({ autoLogin: 'alice', settings: { deviceCodeInterval: 1 } });
-    const tenant = `${em.url}/${SAMPLE_IDS.contoso}`;
-    dovecot = await startDovecot(
-      {
-        mode: 'introspection',
-        url: `${tenant}/oauth2/v2.0/introspect`,
-        clientId: SAMPLE_IDS.apiApp,
-        clientSecret: SAMPLE_SECRETS.apiApp,
-      },
-      { tls: true },
-    );
+    dovecot = await startDovecot(emulatorIntrospection(em.url), { tls: true });
     // Node's own trust store plus the test certificate, as a user would add a private CA.
     env = baseEnv(freshHome(), { NODE_EXTRA_CA_CERTS: dovecot.caFile });
     const scopes = ['IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send'].map(

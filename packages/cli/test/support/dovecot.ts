@@ -19,6 +19,7 @@ import {
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SAMPLE_IDS, SAMPLE_SECRETS } from '@tokenloop/emulator';
 import { waitForGreeting } from './greeting.js';
 import { type SmtpSink, startSmtpSink } from './smtp-sink.js';
 
@@ -75,6 +76,23 @@ export type TokenCheck =
       scopes?: Partial<Record<'imap' | 'pop3' | 'submission' | 'smtp', string>>;
     }
   | { mode: 'local'; jwksUrl: string; issuer: string; audience: string };
+
+/**
+ * The token check of a Dovecot that asks the emulator at `emulatorUrl` (its contoso tenant) whether a token is
+ * valid, as the sample API app; `scopes` as in TokenCheck.
+ */
+export function emulatorIntrospection(
+  emulatorUrl: string,
+  scopes?: Partial<Record<'imap' | 'pop3' | 'submission' | 'smtp', string>>,
+): TokenCheck {
+  return {
+    mode: 'introspection',
+    url: `${emulatorUrl}/${SAMPLE_IDS.contoso}/oauth2/v2.0/introspect`,
+    clientId: SAMPLE_IDS.apiApp,
+    clientSecret: SAMPLE_SECRETS.apiApp,
+    ...(scopes ? { scopes } : {}),
+  };
+}
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
