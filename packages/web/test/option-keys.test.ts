@@ -10,7 +10,13 @@ import { before, describe, it } from 'node:test';
 import { SAMPLE_IDS, createSelfSignedKey } from '@tokenloop/emulator';
 import { Redis } from 'ioredis';
 import ts from 'typescript';
-import { WebAuthConfigError, checkBearer, createAccessTokenVerifier, createWebAuth } from '@tokenloop/web';
+import {
+  WebAuthConfigError,
+  checkBearer,
+  claimsChallenge,
+  createAccessTokenVerifier,
+  createWebAuth,
+} from '@tokenloop/web';
 import { requireBearer as expressRequireBearer } from '@tokenloop/web/express';
 import { requireBearer as fastifyRequireBearer } from '@tokenloop/web/fastify';
 import { redisSessionStore } from '@tokenloop/web/redis';
@@ -117,6 +123,7 @@ describe('S96 options objects refuse unknown keys', () => {
     '. createAccessTokenVerifier(o.http)': (e) =>
       createAccessTokenVerifier({ ...bearer, http: { timeoutMs: 1000, ...x(e) } }),
     '. checkBearer(request)': (e) => checkBearer(verifier, { ...request, ...x(e) }),
+    '. claimsChallenge(o)': (e) => claimsChallenge({ notBefore: 1, ...x(e) }),
     '. checkBearer(need)': (e) => checkBearer(verifier, request, { scopes: ['a'], ...x(e) }),
     './express requireBearer(verifier)': (e) => expressRequireBearer({ ...bearer, ...x(e) }),
     './express requireBearer(verifier.http)': (e) =>

@@ -1,6 +1,7 @@
 import { WebAuthConfigError } from '../web-errors.js';
 import type { BearerOutcome } from './bearer-check.js';
 import { bearerChallenge } from './challenge-header.js';
+import { type OptionKeys, checkOptionKeys } from '../option-keys.js';
 
 /** Options of {@link claimsChallenge}. */
 export interface ClaimsChallengeOptions {
@@ -18,6 +19,13 @@ export interface ClaimsChallengeOptions {
 /** A refused request's outcome carrying a claims challenge, and the claims request (JSON) it asks for. */
 export type ClaimsChallengeOutcome = Extract<BearerOutcome, { ok: false }> & { claims: string };
 
+/** S96: the keys `claimsChallenge` knows. */
+const CLAIMS_CHALLENGE_KEYS: OptionKeys<ClaimsChallengeOptions> = {
+  notBefore: true,
+  claims: true,
+  authorizationUri: true,
+};
+
 const ENTRA_AUTHORIZE = 'https://login.microsoftonline.com/common/oauth2/authorize';
 
 /**
@@ -29,6 +37,7 @@ const ENTRA_AUTHORIZE = 'https://login.microsoftonline.com/common/oauth2/authori
  * plainly. Send it as any refusal (`bearerReply`, or the adapters).
  */
 export function claimsChallenge(o: ClaimsChallengeOptions): ClaimsChallengeOutcome {
+  checkOptionKeys(o, CLAIMS_CHALLENGE_KEYS, 'claimsChallenge', (m) => new WebAuthConfigError(m));
   let request = o.claims;
   if (request === undefined) {
     if (o.notBefore === undefined) throw new WebAuthConfigError('claimsChallenge needs notBefore or claims');
