@@ -43,8 +43,15 @@ export interface RunningEmulator {
   caCertFile: string | null;
   /** Tenants, apps (with secrets) and users (with passwords) as they are now. */
   directory(): DirectorySummary;
-  /** Token-endpoint request counts by grant type and client id, and the CORS preflights received. */
-  stats(): { token_requests: Record<string, Record<string, number>>; cors_preflights: number };
+  /**
+   * Token-endpoint request counts by grant type and client id, the CORS preflights received, and the token
+   * requests declaring cp1 or answering a claims challenge (`nbf`).
+   */
+  stats(): {
+    token_requests: Record<string, Record<string, number>>;
+    cors_preflights: number;
+    claims_requests: { cp1: number; nbf: number };
+  };
   resetStats(): void;
   /** New signing key; the old one stays in the JWKS for the grace period. Returns the new `kid`. */
   rotateKeys(): Promise<string>;
