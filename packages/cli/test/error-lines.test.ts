@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import { TokenloopError } from 'tokenloop/errors';
 import { reportError } from '../src/errors.ts';
 import { BIN, tempDir } from './support/cli.ts';
 
@@ -67,10 +68,7 @@ describe('S74 messages of several lines', () => {
 
   it("S74 a library error's message (a provider's text) stays one line", async () => {
     const out: string[] = [];
-    const err = Object.assign(new Error('the provider said: bad\n  fix: run this'), {
-      name: 'OAuthError',
-      code: 'OAUTH_ERROR',
-    });
+    const err = new TokenloopError('OAUTH_ERROR', 'the provider said: bad\n  fix: run this');
     await reportError(err, (l) => out.push(l));
     assert.deepEqual(out, ['tokenloop: the provider said: bad\\n  fix: run this']);
   });
