@@ -23,6 +23,7 @@ interface Ready {
     secret?: string;
     redirectUris: string[];
     appIdUri?: string;
+    federatedIdentityCredentials?: { name: string; issuer: string; subject: string; audiences: string[] }[];
   }[];
   users: { username: string; password: string; tenantId: string }[];
   managedIdentities: {
@@ -87,6 +88,68 @@ describe('tokenloop emulator', () => {
       assert.equal(res.status, 200);
     } finally {
       await stop(child);
+    }
+  });
+
+  it("S155 lists each app's federated identity credentials (name, issuer, subject) in the banner, the JSON line and the admin API", async () => {
+    const dir = tempDir();
+    const config = join(dir, 'directory.json');
+    const fics = [
+      {
+        name: 'github-main',
+        issuer: 'https://token.actions.githubusercontent.com',
+        subject: 'repo:o/r:ref:refs/heads/main',
+      },
+      { name: 'cluster', issuer: 'https://oidc.cluster.example/abc', subject: 'system:serviceaccount:ns:sa' },
+    ];
+    writeFileSync(
+      config,
+      JSON.stringify({
+        tenants: [{ domain: 'ci.example' }],
+        apps: [{ name: 'Deployed by CI', type: 'daemon', federatedIdentityCredentials: fics }],
+      }),
+    );
+    const expected = fics.map((f) => ({ ...f, audiences: ['api://AzureADTokenExchange'] }));
+    const json = start(['--config', config, '--data-dir', join(dir, 'a')]);
+    const human = spawn(
+      process.execPath,
+      [BIN, 'emulator', '--port', '0', '--config', config, '--data-dir', join(dir, 'b')],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      const r = await json.ready;
+      assert.deepEqual(
+        r.apps.find((a) => a.name === 'Deployed by CI')?.federatedIdentityCredentials,
+        expected,
+      );
+      const admin = (await (await fetch(`${r.url}/_emulator/api/directory`)).json()) as Ready;
+      assert.deepEqual(
+        admin.apps.find((a) => a.name === 'Deployed by CI')?.federatedIdentityCredentials,
+        expected,
+      );
+      const banner = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        const timer = setTimeout(() => reject(new Error(`no banner within 20 s:\n${out}`)), 20_000);
+        human.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Press Ctrl-C')) {
+            clearTimeout(timer);
+            resolve(out);
+          }
+        });
+      });
+      const app = banner.slice(banner.indexOf('Deployed by CI'));
+      for (const f of fics) {
+        const line = app.split('\n').find((l) => l.includes(f.name)) ?? '';
+        assert.ok(
+          line.includes(f.issuer) && line.includes(f.subject),
+          `the banner names ${f.name}:\n${banner}`,
+        );
+      }
+    } finally {
+      await Promise.all([stop(json.child), stop(human)]);
     }
   });
 

@@ -78,6 +78,10 @@ export function readyLine(e: RunningEmulator) {
       ...(a.secret ? { secret: a.secret } : {}),
       redirectUris: a.redirectUris,
       ...(a.appIdUri ? { appIdUri: a.appIdUri } : {}),
+      // S155: what the token an app presents as its client assertion must say.
+      ...(a.federatedIdentityCredentials
+        ? { federatedIdentityCredentials: a.federatedIdentityCredentials }
+        : {}),
     })),
     users: d.users.map((u) => ({ username: u.username, password: u.password, tenantId: u.tenantId })),
     managedIdentities: d.managedIdentities,
@@ -119,6 +123,7 @@ function describe(e: RunningEmulator, readyMs: number, autoLogin: string | undef
             `      App ID URI    ${a.appIdUri}${a.scopes ? `  scopes: ${a.scopes.join(' ')}` : ''}${a.roles ? `  roles: ${a.roles.join(' ')}` : ''}`,
           ]
         : []),
+      ...federatedLines(a.federatedIdentityCredentials),
     ]),
     ...identityLines(e.url, d.managedIdentities),
     '',
@@ -138,6 +143,24 @@ function waitForSignal(): Promise<void> {
     process.on('SIGINT', done);
     process.on('SIGTERM', done);
   });
+}
+
+/**
+ * S155: each federated identity credential as one line, name, issuer, subject (and a non-default audience), so a
+ * user can check the config against the token they mint. Config text: shown with control characters escaped.
+ */
+function federatedLines(
+  fics: ReturnType<RunningEmulator['directory']>['apps'][number]['federatedIdentityCredentials'],
+): string[] {
+  if (!fics?.length) return [];
+  return [
+    '      federated credentials (client assertion iss / sub must match):',
+    ...fics.map((f) => {
+      const aud = f.audiences.join(' ');
+      const audience = aud === 'api://AzureADTokenExchange' ? '' : `  aud ${aud}`;
+      return `        ${terminalText(f.name)}  iss ${terminalText(f.issuer)}  sub ${terminalText(f.subject)}${terminalText(audience)}`;
+    }),
+  ];
 }
 
 /** Managed identities and the variables that point Azure SDK code at them (docs/azure-sdk.md). */

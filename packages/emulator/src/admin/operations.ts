@@ -36,6 +36,8 @@ export interface DirectorySummary {
     appIdUri?: string;
     scopes?: string[];
     roles?: string[];
+    /** S155: what a client assertion's `iss`, `sub` and `aud` must be, so a user can check the token they mint. */
+    federatedIdentityCredentials?: { name: string; issuer: string; subject: string; audiences: string[] }[];
   }[];
   users: { username: string; password: string; tenantId: string; id: string; displayName: string }[];
   /** The managed identities IMDS and the App Service endpoint hand out tokens for (docs/azure-sdk.md). */
@@ -68,6 +70,18 @@ export function summarizeApp(app: App): DirectorySummary['apps'][number] {
       ? { scopes: app.exposedScopes.map((s) => `${app.appIdUri}/${s.value}`) }
       : {}),
     ...(app.appRoles.length ? { roles: app.appRoles.map((r) => r.value) } : {}),
+    ...(app.federatedCredentials.length
+      ? {
+          federatedIdentityCredentials: app.federatedCredentials.map(
+            ({ name, issuer, subject, audiences }) => ({
+              name,
+              issuer,
+              subject,
+              audiences,
+            }),
+          ),
+        }
+      : {}),
   };
 }
 
