@@ -42,10 +42,11 @@ const PEER_IMPORTS =
 const PEERS = ['ioredis@^5', 'express@^5', '@types/express@^5', 'fastify@^5'];
 
 /**
- * Examples of another package's own settings (docs/azure-sdk.md's @azure/identity), which this project does not
- * install: scripts/check-doc-examples.mjs compiles them against the repository's devDependencies.
+ * Examples of another package's own settings (docs/azure-sdk.md's @azure/identity, the README's Auth.js and
+ * express-openid-connect), which this project does not install: scripts/check-doc-examples.mjs compiles them
+ * against the repository's devDependencies.
  */
-const OTHER_IMPORTS = /from '@azure\//;
+const OTHER_IMPORTS = /from '(@azure\/|@auth\/|express-openid-connect'|@microsoft\/)/;
 
 /** Every ```ts block of the README and docs/, as the doc-example check extracts them, but OTHER_IMPORTS. */
 function docExamples(): { name: string; code: string }[] {
