@@ -20,6 +20,7 @@ import { createListener } from './http/server.js';
 import { ROUTES } from './routes.js';
 import { ensureHttpsMaterial } from './keys/https-material.js';
 import { SigningKeys } from './keys/signing-keys.js';
+import { answerPlainHttpOnTls } from './http/plain-http-on-tls.js';
 import { baseUrl } from './http/public-url.js';
 import { remoteWarning } from './http/remote-warning.js';
 import {
@@ -154,7 +155,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const listener = createListener(ctx, { routes: ROUTES, errorPage: showErrorPage });
   const server: Server = tls
-    ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener)
+    ? // S156: a plain http request on the https port is answered with the https URL, not reset.
+      answerPlainHttpOnTls(createHttpsServer({ cert: tls.cert, key: tls.key }, listener), () => ctx.url)
     : createHttpServer(listener);
   server.keepAliveTimeout = 5000;
   server.headersTimeout = 10_000;

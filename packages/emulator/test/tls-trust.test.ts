@@ -178,6 +178,63 @@ describe('S89 the local CA vouches for loopback only', TIMEOUT, () => {
   });
 });
 
+describe('S156 a plain http request on the https port', TIMEOUT, () => {
+  let e: Awaited<ReturnType<typeof startEmulator>>;
+  before(async () => {
+    e = await startEmulator({ https: true, dataDir: dataDir() });
+  });
+  after(async () => {
+    await e?.close();
+  });
+
+  /** Sends `bytes` over a plain TCP connection to the emulator's port; all it answers until it closes. */
+  async function raw(bytes: string): Promise<string> {
+    const { connect: tcp } = await import('node:net');
+    const socket = tcp({ host: '127.0.0.1', port: Number(new URL(e.url).port) });
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')));
+    let out = '';
+    socket.on('data', (d: Buffer) => (out += d.toString('latin1')));
+    socket.end(bytes);
+    await once(socket, 'close');
+    return out;
+  }
+
+  it('S156 gets a 400 naming the https URL to use, and TLS clients are served as before', async () => {
+    const answer = await raw('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    assert.match(answer, /^HTTP\/1\.1 400 /);
+    const body = answer.slice(answer.indexOf('\r\n\r\n') + 4);
+    assert.ok(body.includes(`${e.url}/`), `the body names ${e.url}/: ${JSON.stringify(answer)}`);
+    // The Host header sent is not echoed.
+    const evil = await raw('GET / HTTP/1.1\r\nHost: <script>evil.example\r\n\r\n');
+    assert.match(evil, /^HTTP\/1\.1 400 /);
+    assert.doesNotMatch(evil, /evil\.example|<script>/);
+    const ca = await readFile(e.caCertFile!, 'utf8');
+    assert.equal(await fetchWithCa(`${e.url}/common/discovery/instance`, ca), 200);
+  });
+
+  it('S156 garbage and half requests on the https port are closed without harm; TLS clients are still served', async () => {
+    const garbage = [
+      'G',
+      'GET',
+      'get / HTTP/1.1\r\n\r\n',
+      '\x00\x00\x00',
+      '\x16\x03\x01\x00',
+      '\xff'.repeat(64),
+      ' GET /',
+    ];
+    const answers = await Promise.all(garbage.map((g) => raw(g)));
+    garbage.forEach((g, i) =>
+      assert.ok(
+        answers[i] === '' || /^HTTP\/1\.1 400 /.test(answers[i]!),
+        `${JSON.stringify(g)}: closed, or a 400 (got ${JSON.stringify(answers[i])})`,
+      ),
+    );
+    assert.match(answers[1]!, /^HTTP\/1\.1 400 /, 'a method without the rest yet is taken for plain http');
+    const ca = await readFile(e.caCertFile!, 'utf8');
+    assert.equal(await fetchWithCa(`${e.url}/common/discovery/instance`, ca), 200);
+  });
+});
+
 describe(
   'S88 the emulator refuses TLS material and signing keys another user could have planted or read',
   TIMEOUT,
