@@ -23,6 +23,11 @@ export interface EmulatorSettings {
   deviceCodeInterval: number;
   /** How long a rotated-out signing key stays in the JWKS. */
   keyGraceSeconds: number;
+  /**
+   * Test-only: how many issued access tokens' records the emulator keeps (default 100,000), to see a record
+   * evicted cheaply (S157). Not a config-file setting.
+   */
+  accessTokenStoreSize?: number;
 }
 
 export const DEFAULT_SETTINGS: EmulatorSettings = {

@@ -139,7 +139,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     directory: loaded.directory,
     settings,
     keys,
-    state: createState(),
+    state: createState(settings.accessTokenStoreSize),
     autoLoginUserId: undefined,
     log: options.log ?? (() => {}),
   };

@@ -10,6 +10,7 @@ import { createSelfSignedKey, type RunningEmulator, startEmulator } from '../src
 import { DIRECTORY_LIMITS } from '../src/directory/limits.ts';
 import { MAX_PUBLISHED_KEYS } from '../src/keys/signing-keys.ts';
 import { BoundedMap } from '../src/state/bounded-map.ts';
+import { RevocationStore } from '../src/state/revocation-store.ts';
 import { createState } from '../src/state/state.ts';
 import { Stats } from '../src/state/stats.ts';
 import { FailureThrottle } from '../src/state/throttle.ts';
@@ -163,7 +164,7 @@ describe('S93 the admin API cannot grow the emulator without bound', () => {
 });
 
 describe('S93 every store of the emulator state is bounded (a sweep over createState())', () => {
-  it('S93 each store is a bounded kind: TtlStore, FailureThrottle, BoundedMap or the fixed-size Stats', () => {
+  it('S93 each store is a bounded kind: TtlStore, FailureThrottle, BoundedMap, RevocationStore or the fixed-size Stats', () => {
     const state = createState();
     const unbounded = Object.entries(state)
       .filter(
@@ -172,6 +173,7 @@ describe('S93 every store of the emulator state is bounded (a sweep over createS
             v instanceof TtlStore ||
             v instanceof FailureThrottle ||
             v instanceof BoundedMap ||
+            v instanceof RevocationStore ||
             v instanceof Stats
           ),
       )

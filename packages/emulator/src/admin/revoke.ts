@@ -1,6 +1,7 @@
 import type { EmulatorContext } from '../context.js';
 import { DirectoryConfigError } from '../directory/build.js';
 import { findUser } from './operations.js';
+import { longestAccessTokenMs } from '../state/revoke-grant.js';
 
 /**
  * Revokes everything a user holds, as an admin's "revoke sessions" does: refresh tokens and every access token
@@ -21,14 +22,13 @@ export function revokeUserGrants(ctx: EmulatorContext, userRef: string): number 
   let count = 0;
   const until = now + ctx.settings.refreshTokenLifetime * 1000;
   for (const grantId of grants) {
-    if (state.revokedGrants.get(grantId, now)) continue;
-    state.revokedGrants.set(grantId, true, until);
+    if (state.revokedGrants.has(grantId, now)) continue;
+    state.revokedGrants.revoke(grantId, now, until);
     count++;
   }
   // Access tokens whose records the bounded store has already dropped: refused by issue time instead.
   // Kept as long as the longest access token lives (a CAE token's, S143), plus clock skew.
-  const longest = Math.max(ctx.settings.accessTokenLifetime, ctx.settings.caeAccessTokenLifetime);
-  state.revokedUsers.set(user.id, now, now + (longest + 300) * 1000);
+  state.revokedUsers.revoke(user.id, now, now + longestAccessTokenMs(ctx));
   for (const tx of state.transactions.values(now))
     if (tx.userId === user.id) state.transactions.delete(tx.id);
   for (const session of state.sessions.values(now)) {

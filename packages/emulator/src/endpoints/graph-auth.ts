@@ -7,7 +7,7 @@ import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
 import { bearerChallenge, claimsChallenge } from '../http/bearer-challenge.js';
 import { declaresCp1 } from '../tokens/claims-request.js';
-import { type OwnTokenCheck, verifyOwnAccessToken } from '../tokens/verify.js';
+import { type OwnTokenCheck, tokenRevokedAt, verifyOwnAccessToken } from '../tokens/verify.js';
 
 const GRAPH_AUDIENCES = new Set([
   GRAPH_RESOURCE,
@@ -106,8 +106,7 @@ export async function graphToken(
  */
 function revocationChallenge(ctx: EmulatorContext, check: OwnTokenCheck): Record<string, string> {
   if (check.ok || check.reason !== 'revoked' || !check.claims || !declaresCp1(check.claims)) return {};
-  const oid = typeof check.claims.oid === 'string' ? check.claims.oid : '';
-  const revokedAt = ctx.state.revokedUsers.get(oid) ?? Date.now();
+  const revokedAt = tokenRevokedAt(ctx, check.claims) ?? Date.now();
   return claimsChallenge({
     access_token: { nbf: { essential: true, value: String(Math.floor(revokedAt / 1000)) } },
   });

@@ -8,6 +8,7 @@ import { safeEqual } from '../http/safe-equal.js';
 import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tokens/issue.js';
 import { parseScopes } from '../tokens/scopes.js';
 import { checkUserGrant } from './scenarios.js';
+import { grantRevoked, revokeGrant } from '../state/revoke-grant.js';
 
 function pkceMatches(verifier: string, challenge: string, method: 'S256' | 'plain'): boolean {
   if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) return false;
@@ -41,7 +42,7 @@ export async function authorizationCodeGrant(
     );
   const record = entry.value;
   if (record.redeemed) {
-    ctx.state.revokedGrants.set(record.grantId, true, Date.now() + ctx.settings.refreshTokenLifetime * 1000);
+    revokeGrant(ctx, record.grantId, record.userId, record.clientId);
     throw new EntraError(54005);
   }
   if (entry.expiresAt <= Date.now()) throw new EntraError(70008);
@@ -61,7 +62,7 @@ export async function authorizationCodeGrant(
     });
   }
   record.redeemed = true;
-  if (ctx.state.revokedGrants.get(record.grantId)) throw new EntraError(50173);
+  if (grantRevoked(ctx, record.grantId, record.authTime * 1000)) throw new EntraError(50173);
   const user = ctx.directory.users.get(record.userId);
   if (!user) throw new EntraError(50173);
   let scopes = record.scopes;

@@ -4,6 +4,7 @@ import { EntraError } from '../errors/entra-error.js';
 import type { Params } from '../http/request.js';
 import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tokens/issue.js';
 import { checkUserGrant } from './scenarios.js';
+import { grantRevoked } from '../state/revoke-grant.js';
 
 /**
  * Device code polling (both `urn:ietf:params:oauth:grant-type:device_code` and the short `device_code`):
@@ -43,7 +44,7 @@ export async function deviceCodeGrant(
   const user = record.userId ? ctx.directory.users.get(record.userId) : undefined;
   if (!user) throw new EntraError(70020);
   // Approved, then the user's grants were revoked before the device picked the tokens up.
-  if (ctx.state.revokedGrants.get(record.grantId)) throw new EntraError(50173);
+  if (grantRevoked(ctx, record.grantId, (record.authTime ?? 0) * 1000)) throw new EntraError(50173);
   checkUserGrant(user, app, { refresh: false, resource: record.scopes.resources[0]?.identifier ?? '' });
   return issueDelegated(ctx, {
     app,

@@ -6,6 +6,7 @@ import type { Params } from '../http/request.js';
 import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tokens/issue.js';
 import { parseScopes, type RequestedScopes } from '../tokens/scopes.js';
 import { checkUserGrant } from './scenarios.js';
+import { grantRevoked } from '../state/revoke-grant.js';
 
 /**
  * `grant_type=refresh_token`: any resource the user consented to for this client; every redemption returns a
@@ -33,7 +34,7 @@ export async function refreshTokenGrant(
     throw spaExpired(ctx, record.spaExpiresAt);
   if (entry.expiresAt <= now) throw new EntraError(700082);
   if (record.clientId !== app.clientId) throw new EntraError(70000);
-  if (ctx.state.revokedGrants.get(record.grantId)) throw new EntraError(50173);
+  if (grantRevoked(ctx, record.grantId, record.authTime * 1000)) throw new EntraError(50173);
   const user = ctx.directory.users.get(record.userId);
   if (!user) throw new EntraError(50173);
   const requested = p.get('scope');

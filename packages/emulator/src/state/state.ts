@@ -11,6 +11,7 @@ import type {
 import { BoundedMap } from './bounded-map.js';
 import { Stats } from './stats.js';
 import { FailureThrottle } from './throttle.js';
+import { RevocationStore } from './revocation-store.js';
 import { TtlStore } from './ttl-store.js';
 
 /** Everything the emulator remembers between requests; every store is bounded in time and size. */
@@ -30,12 +31,19 @@ export interface EmulatorState {
   sessions: TtlStore<SsoSession>;
   refreshTokens: TtlStore<RefreshTokenRecord>;
   accessTokens: TtlStore<AccessTokenRecord>;
-  revokedGrants: TtlStore<true>;
+  /** grant id → when it was revoked (ms); S157: deny data, never forgotten while live (RevocationStore). */
+  revokedGrants: RevocationStore;
   /**
    * user id → when an admin revoked their grants (ms): refuses that user's access tokens issued before then
    * even once their records have left `accessTokens` (kept for an access token lifetime).
    */
-  revokedUsers: TtlStore<number>;
+  revokedUsers: RevocationStore;
+  /**
+   * S157: `${userId}|${clientId}` → when a grant of that user to that app was revoked (ms): refuses the pair's
+   * access tokens issued before then once their records have left `accessTokens` (kept for the longest access
+   * token lifetime). Deny data: a full store widens the denial, never forgets one (RevocationStore).
+   */
+  revokedUserApps: RevocationStore;
   /** client assertion `jti`s already used (replay protection) */
   assertionIds: TtlStore<true>;
   /**
@@ -46,7 +54,8 @@ export interface EmulatorState {
   stats: Stats;
 }
 
-export function createState(): EmulatorState {
+/** `accessTokenStoreSize`: a test-only knob (S157: to see a token's record evicted without 100,000 requests). */
+export function createState(accessTokenStoreSize = 100_000): EmulatorState {
   return {
     transactions: new TtlStore(20_000),
     codes: new TtlStore(50_000),
@@ -60,9 +69,10 @@ export function createState(): EmulatorState {
     wrongCodesOverall: new FailureThrottle({ burst: 20, perSecond: 1 }, 1),
     sessions: new TtlStore(20_000),
     refreshTokens: new TtlStore(200_000),
-    accessTokens: new TtlStore(100_000),
-    revokedGrants: new TtlStore(200_000),
-    revokedUsers: new TtlStore(20_000),
+    accessTokens: new TtlStore(accessTokenStoreSize),
+    revokedGrants: new RevocationStore(200_000),
+    revokedUsers: new RevocationStore(20_000),
+    revokedUserApps: new RevocationStore(100_000),
     assertionIds: new TtlStore(100_000),
     consents: new BoundedMap(100_000),
     stats: new Stats(),
@@ -84,5 +94,6 @@ export function sweepState(state: EmulatorState, now = Date.now()): void {
   state.accessTokens.sweep(now);
   state.revokedGrants.sweep(now);
   state.revokedUsers.sweep(now);
+  state.revokedUserApps.sweep(now);
   state.assertionIds.sweep(now);
 }

@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import type { EmulatorContext } from '../context.js';
 import type { AccessTokenRecord } from '../state/records.js';
+import { grantRevoked } from '../state/revoke-grant.js';
 
 export type OwnTokenCheck =
   | { ok: true; claims: JWTPayload & Record<string, unknown>; record: AccessTokenRecord | undefined }
@@ -43,19 +44,51 @@ export async function verifyOwnAccessToken(ctx: EmulatorContext, token: string):
   if (typeof claims.scp !== 'string' && claims.idtyp !== 'app') return { ok: false, reason: 'invalid' };
   const uti = typeof claims.uti === 'string' ? claims.uti : '';
   const record = ctx.state.accessTokens.get(uti);
-  if (record?.grantId && ctx.state.revokedGrants.get(record.grantId))
+  if (record?.grantId && grantRevoked(ctx, record.grantId, record.issuedAt))
     return { ok: false, reason: 'revoked', claims };
+  // S158: the client app is re-checked for every token kind, as Entra's continuous access evaluation for
+  // workload identities does: a deleted or disabled app's tokens (app-only or delegated) are refused.
+  const clientId = tokenClientId(claims);
+  if (!clientAppActive(ctx, clientId)) return { ok: false, reason: 'revoked', claims };
   if (typeof claims.oid === 'string' && claims.idtyp !== 'app') {
     const user = ctx.directory.users.get(claims.oid);
     if (!user || user.scenarios.disabled || user.scenarios.grantRevoked)
       return { ok: false, reason: 'revoked', claims };
-    // Issued before an admin revoked the user's grants (the record, if the bounded store still has it, knows
-    // the exact time; otherwise `iat`, which errs on the side of refusing).
-    const revokedAt = ctx.state.revokedUsers.get(claims.oid);
+    // S157: a deny decision never depends on the bounded store of issued tokens. Issued before an admin revoked
+    // the user's grants, or before a grant of this user to this app was revoked (a code replay): the record, if
+    // the store still has it, knows the exact time; otherwise `iat`, which errs on the side of refusing.
+    const revokedAt = tokenRevokedAt(ctx, claims);
     const issuedAt = record?.issuedAt ?? (typeof claims.iat === 'number' ? claims.iat * 1000 : 0);
     if (revokedAt !== undefined && issuedAt <= revokedAt) return { ok: false, reason: 'revoked', claims };
   }
   return { ok: true, claims, record };
+}
+
+/** The client app a token was issued to: `appid` (v1) or `azp` (v2). */
+function tokenClientId(claims: Record<string, unknown>): string {
+  const id = claims.appid ?? claims.azp;
+  return typeof id === 'string' ? id : '';
+}
+
+/** S158: the app is registered (or is a managed identity of this resource) and not disabled. */
+function clientAppActive(ctx: EmulatorContext, clientId: string): boolean {
+  const app = ctx.directory.apps.get(clientId);
+  if (app) return !app.scenarios.disabled;
+  const m = ctx.directory.managedIdentities;
+  return m.systemAssigned?.clientId === clientId || m.userAssigned.some((u) => u.clientId === clientId);
+}
+
+/**
+ * S157: when a user's token must have been issued after to be valid (ms): the later of an admin's revocation of
+ * the user and a revocation of a grant of the user to the token's app. Undefined: neither.
+ */
+export function tokenRevokedAt(ctx: EmulatorContext, claims: Record<string, unknown>): number | undefined {
+  const oid = typeof claims.oid === 'string' ? claims.oid : '';
+  const times = [
+    ctx.state.revokedUsers.revokedAt(oid),
+    ctx.state.revokedUserApps.revokedAt(`${oid}|${tokenClientId(claims)}`),
+  ].filter((t): t is number => t !== undefined);
+  return times.length ? Math.max(...times) : undefined;
 }
 
 /**
