@@ -41,7 +41,8 @@ type Json = Record<string, unknown>;
 /**
  * An OIDC issuer that is not the emulator, on loopback: `/cluster` (a Kubernetes cluster's: discovery and JWKS),
  * and issuers that misbehave — `/elsewhere` (JWKS on another origin), `/moved` (discovery redirects elsewhere),
- * `/huge` (a discovery document past the emulator's size bound), `/undeclared` (a good issuer no app declares).
+ * `/huge` (a discovery document past the emulator's size bound), `/undeclared` (a good issuer no app declares),
+ * `/fresh` (a good issuer asked only by the S159 test), `/broken` (discovery answers 500).
  * Records every path asked for.
  */
 async function startExternalIssuer(other: string) {
@@ -56,7 +57,7 @@ async function startExternalIssuer(other: string) {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    const m = /^\/(cluster|undeclared|elsewhere|huge)\/\.well-known\/openid-configuration$/.exec(path);
+    const m = /^\/(cluster|undeclared|elsewhere|huge|fresh)\/\.well-known\/openid-configuration$/.exec(path);
     if (m?.[1] === 'huge')
       return json({
         issuer: `${origin}/huge`,
@@ -75,7 +76,8 @@ async function startExternalIssuer(other: string) {
       res.writeHead(302, { location: `${other}/.well-known/openid-configuration` });
       return res.end();
     }
-    if (path === '/cluster/keys' || path === '/undeclared/keys') return json({ keys: [jwk] });
+    if (/^\/(cluster|undeclared|fresh)\/keys$/.test(path)) return json({ keys: [jwk] });
+    if (path === '/broken/.well-known/openid-configuration') return res.writeHead(500).end();
     res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -156,6 +158,8 @@ before(async () => {
       declared('elsewhere', 'elsewhere'),
       declared('moved', 'moved'),
       declared('huge', 'huge'),
+      declared('fresh', 'fresh'),
+      declared('broken', 'broken'),
       { name: 'github-com', issuer: 'https://token.actions.githubusercontent.com', subject: CI_SUBJECT },
     ],
   }).clientId;
@@ -418,6 +422,24 @@ describe('federated assertions at the token endpoint', { timeout: 30_000 }, () =
       assert.match(String(res.body.error_description), message);
     }
     assert.deepEqual(sentinel.hits, [], 'no JWKS on another origin, no redirect followed');
+  });
+
+  it('S159 concurrent requests of a new issuer share one discovery and one JWKS fetch; a failure is remembered briefly', async () => {
+    const assertions = await Promise.all(Array.from({ length: 8 }, () => ext.sign('fresh')));
+    const results = await Promise.all(assertions.map((a) => present(a)));
+    for (const r of results) assert.equal(r.status, 200, JSON.stringify(r.body));
+    const fresh = ext.hits.filter((h) => h.startsWith('/fresh/'));
+    assert.deepEqual(fresh, ['/fresh/.well-known/openid-configuration', '/fresh/keys']);
+    const first = await present(await ext.sign('broken'));
+    assertRefused(first, 50166, 400);
+    assert.match(String(first.body.error_description), /answered HTTP 500/);
+    const second = await present(await ext.sign('broken'));
+    assertRefused(second, 50166, 400);
+    assert.equal(
+      ext.hits.filter((h) => h.startsWith('/broken/')).length,
+      1,
+      'the failure is not asked again at once',
+    );
   });
 
   it('S139 a CI token is no Entra token: its key is not in the tenant’s JWKS, and Graph refuses it', async () => {

@@ -3,28 +3,45 @@ import type { EmulatorContext } from '../context.js';
 import { boundedFetch, ISSUER_FETCH_LIMITS, IssuerFetchError, isLoopbackUrl } from './bounded-fetch.js';
 import { localIssuerJwks, localIssuerName } from './local-issuer.js';
 
-/** How long an issuer's discovery answer is reused, and how many issuers' key sets are kept. */
-const CACHE = { ttlMs: 10 * 60_000, entries: 100 } as const;
+/**
+ * How long an issuer's discovery answer is reused, how long a failure is (S159: a negative cache, so that a
+ * failing or slow issuer is not asked again by every request), and how many issuers are kept.
+ */
+const CACHE = { ttlMs: 10 * 60_000, failureTtlMs: 30_000, entries: 100 } as const;
 
-const cache = new WeakMap<EmulatorContext, Map<string, { keys: JWTVerifyGetKey; at: number }>>();
+/** An issuer's key set, pending or settled; `expiresAt` is set once it settles (a pending one is shared). */
+interface Entry {
+  keys: Promise<JWTVerifyGetKey>;
+  expiresAt: number;
+}
+
+const cache = new WeakMap<EmulatorContext, Map<string, Entry>>();
 
 /**
  * S135: the keys of an issuer a federated identity credential of the app declares (the caller has matched the
  * assertion's `iss` against them: nothing else reaches here). The emulator's own CI issuers (S137) are answered
  * from memory; any other must be on this machine, and its OIDC discovery document and JWKS are fetched through
  * boundedFetch (loopback, no redirects, bounded time and size), the JWKS from the issuer's own origin only.
+ * S159: one fetch per issuer at a time: concurrent requests share the pending discovery (and its JWKS set,
+ * whose fetches jose shares too); a failure is answered from memory for 30 s.
  */
-export async function issuerKeySet(ctx: EmulatorContext, issuer: string): Promise<JWTVerifyGetKey> {
-  if (localIssuerName(ctx, issuer) !== undefined) return createLocalJWKSet(await localIssuerJwks(ctx));
+export function issuerKeySet(ctx: EmulatorContext, issuer: string): Promise<JWTVerifyGetKey> {
+  if (localIssuerName(ctx, issuer) !== undefined)
+    return localIssuerJwks(ctx).then((jwks) => createLocalJWKSet(jwks));
   let byIssuer = cache.get(ctx);
   if (!byIssuer) cache.set(ctx, (byIssuer = new Map()));
   const hit = byIssuer.get(issuer);
-  if (hit && Date.now() - hit.at < CACHE.ttlMs) return hit.keys;
-  const keys = await discover(issuer);
+  if (hit && Date.now() < hit.expiresAt) return hit.keys;
+  const entry: Entry = { keys: discover(issuer), expiresAt: Number.POSITIVE_INFINITY };
+  // discover() is bounded in time (boundedFetch), so a pending entry always settles.
+  void entry.keys.then(
+    () => (entry.expiresAt = Date.now() + CACHE.ttlMs),
+    () => (entry.expiresAt = Date.now() + CACHE.failureTtlMs),
+  );
   byIssuer.delete(issuer);
   if (byIssuer.size >= CACHE.entries) byIssuer.delete(byIssuer.keys().next().value!);
-  byIssuer.set(issuer, { keys, at: Date.now() });
-  return keys;
+  byIssuer.set(issuer, entry);
+  return entry.keys;
 }
 
 async function discover(issuer: string): Promise<JWTVerifyGetKey> {
