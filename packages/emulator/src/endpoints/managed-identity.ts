@@ -8,6 +8,7 @@ import type { Params } from '../http/request.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange, Handler } from '../http/route.js';
 import { issueAppOnly } from '../tokens/issue.js';
+import { NO_CLAIMS_REQUEST } from '../tokens/claims-request.js';
 import { audienceIdentifier } from '../tokens/scopes.js';
 
 /**
@@ -140,6 +141,7 @@ async function issueToken(
     audienceIdentifier(resource, requested),
     roles,
     '2',
+    NO_CLAIMS_REQUEST,
     { objectId: m.principalId, claims: { xms_mirid: miridClaim(m.resourceId) } },
   );
   const accessToken = String(body.access_token);

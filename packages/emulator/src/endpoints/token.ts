@@ -15,7 +15,7 @@ import { checkBrowserRedemption } from '../grants/spa-redemption.js';
 import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
-import { readClaimsRequest, withClaimsRequest } from '../tokens/claims-request.js';
+import { type ClaimsRequest, readClaimsRequest } from '../tokens/claims-request.js';
 import type { ClientAuthLevel, TokenResponse } from '../tokens/issue.js';
 
 const NO_STORE = { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' };
@@ -100,11 +100,7 @@ async function redeem(
   const claims = readClaimsRequest(p.get('claims'));
   ctx.state.stats.countClaimsRequest(claims);
   const request = dialect.read(ctx, p, app, tenant);
-  return request.answer(
-    await withClaimsRequest(claims, () =>
-      grant(ctx, app, request.params, authLevel, tenant, request.codeScope),
-    ),
-  );
+  return request.answer(await grant(ctx, app, request.params, authLevel, claims, tenant, request.codeScope));
 }
 
 function grant(
@@ -112,24 +108,25 @@ function grant(
   app: App,
   p: Params,
   authLevel: ClientAuthLevel,
+  claims: ClaimsRequest,
   tenant: ResolvedTenant,
   codeScope: string | undefined,
 ): Promise<TokenResponse> {
   const grantType = p.get('grant_type')!;
   switch (grantType) {
     case 'authorization_code':
-      return authorizationCodeGrant(ctx, app, p, authLevel, codeScope);
+      return authorizationCodeGrant(ctx, app, p, authLevel, claims, codeScope);
     case 'refresh_token':
-      return refreshTokenGrant(ctx, app, p, authLevel, tenant.segment);
+      return refreshTokenGrant(ctx, app, p, authLevel, claims, tenant.segment);
     case 'client_credentials':
-      return clientCredentialsGrant(ctx, app, p, authLevel, tenant);
+      return clientCredentialsGrant(ctx, app, p, authLevel, claims, tenant);
     case 'device_code':
     case 'urn:ietf:params:oauth:grant-type:device_code':
-      return deviceCodeGrant(ctx, app, p, authLevel);
+      return deviceCodeGrant(ctx, app, p, authLevel, claims);
     case 'password':
-      return passwordGrant(ctx, app, p, authLevel, tenant);
+      return passwordGrant(ctx, app, p, authLevel, claims, tenant);
     case 'urn:ietf:params:oauth:grant-type:jwt-bearer':
-      return onBehalfOfGrant(ctx, app, p, authLevel, tenant.segment);
+      return onBehalfOfGrant(ctx, app, p, authLevel, claims, tenant.segment);
     default:
       throw new EntraError(70003, { grantType: grantType.slice(0, 100) });
   }

@@ -9,6 +9,7 @@ import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tok
 import { parseScopes } from '../tokens/scopes.js';
 import { checkUserGrant } from './scenarios.js';
 import { grantRevoked, revokeGrant } from '../state/revoke-grant.js';
+import type { ClaimsRequest } from '../tokens/claims-request.js';
 
 function pkceMatches(verifier: string, challenge: string, method: 'S256' | 'plain'): boolean {
   if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) return false;
@@ -27,6 +28,7 @@ export async function authorizationCodeGrant(
   app: App,
   p: Params,
   authLevel: ClientAuthLevel,
+  claimsRequest: ClaimsRequest,
   namedScope?: string,
 ): Promise<TokenResponse> {
   const code = p.get('code');
@@ -81,6 +83,7 @@ export async function authorizationCodeGrant(
     authTime: record.authTime,
     grantId: record.grantId,
     authLevel,
+    claimsRequest,
     clientInfo: p.get('client_info') === '1',
     ...(record.nonce !== undefined ? { nonce: record.nonce } : {}),
     // A single-page app's refresh tokens live a fixed time from now, whatever refreshes follow.

@@ -6,6 +6,7 @@ import { EntraError } from '../errors/entra-error.js';
 import type { Params } from '../http/request.js';
 import { type ClientAuthLevel, issueAppOnly, type TokenResponse } from '../tokens/issue.js';
 import { audienceIdentifier, OIDC_SCOPES } from '../tokens/scopes.js';
+import type { ClaimsRequest } from '../tokens/claims-request.js';
 
 /**
  * `grant_type=client_credentials`: one `RESOURCE/.default` scope; the app's granted app roles in `roles`. The
@@ -16,6 +17,7 @@ export async function clientCredentialsGrant(
   app: App,
   p: Params,
   authLevel: ClientAuthLevel,
+  claimsRequest: ClaimsRequest,
   tenant: ResolvedTenant,
 ): Promise<TokenResponse> {
   if (tenant.kind !== 'tenant') throw new EntraError(9001023);
@@ -37,7 +39,7 @@ export async function clientCredentialsGrant(
   if (!resource) throw new EntraError(500011, { resource: identifier, tenant: tenant.segment });
   const roles = grantedRoles(ctx, app.applicationPermissions, resource);
   const audience = audienceIdentifier(resource, identifier);
-  return issueAppOnly(ctx, app, tenant.tenant!.id, resource, audience, roles, authLevel);
+  return issueAppOnly(ctx, app, tenant.tenant!.id, resource, audience, roles, authLevel, claimsRequest);
 }
 
 /** The app roles of `resource` among a service principal's granted application permissions (`roles`). */

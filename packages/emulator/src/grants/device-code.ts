@@ -5,6 +5,7 @@ import type { Params } from '../http/request.js';
 import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tokens/issue.js';
 import { checkUserGrant } from './scenarios.js';
 import { grantRevoked } from '../state/revoke-grant.js';
+import type { ClaimsRequest } from '../tokens/claims-request.js';
 
 /**
  * Device code polling (both `urn:ietf:params:oauth:grant-type:device_code` and the short `device_code`):
@@ -15,6 +16,7 @@ export async function deviceCodeGrant(
   app: App,
   p: Params,
   authLevel: ClientAuthLevel,
+  claimsRequest: ClaimsRequest,
 ): Promise<TokenResponse> {
   const deviceCode = p.get('device_code') ?? p.get('code');
   if (!deviceCode) throw new EntraError(900144, { name: 'device_code' });
@@ -53,6 +55,7 @@ export async function deviceCodeGrant(
     authTime: record.authTime ?? Math.floor(now / 1000),
     grantId: record.grantId,
     authLevel,
+    claimsRequest,
     clientInfo: p.get('client_info') === '1',
   });
 }

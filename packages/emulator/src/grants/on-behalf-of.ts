@@ -8,6 +8,7 @@ import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tok
 import { parseScopes } from '../tokens/scopes.js';
 import { verifyOwnAccessToken } from '../tokens/verify.js';
 import { checkUserGrant } from './scenarios.js';
+import type { ClaimsRequest } from '../tokens/claims-request.js';
 
 /**
  * On-behalf-of (`urn:ietf:params:oauth:grant-type:jwt-bearer`, `requested_token_use=on_behalf_of`): a
@@ -19,6 +20,7 @@ export async function onBehalfOfGrant(
   app: App,
   p: Params,
   authLevel: ClientAuthLevel,
+  claimsRequest: ClaimsRequest,
   tenant: string,
 ): Promise<TokenResponse> {
   if (authLevel === '0') throw new EntraError(7000218);
@@ -59,6 +61,7 @@ export async function onBehalfOfGrant(
     authTime: typeof claims.iat === 'number' ? claims.iat : Math.floor(Date.now() / 1000),
     grantId: check.record?.grantId ?? randomUUID(),
     authLevel,
+    claimsRequest,
     clientInfo: p.get('client_info') === '1',
   });
 }

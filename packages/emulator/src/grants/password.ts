@@ -11,6 +11,7 @@ import { safeEqual } from '../http/safe-equal.js';
 import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tokens/issue.js';
 import { parseScopes } from '../tokens/scopes.js';
 import { checkAvailability } from './scenarios.js';
+import type { ClaimsRequest } from '../tokens/claims-request.js';
 
 /**
  * `grant_type=password` (resource owner password credentials), as test automation uses it through MSAL's
@@ -23,6 +24,7 @@ export async function passwordGrant(
   app: App,
   p: Params,
   authLevel: ClientAuthLevel,
+  claimsRequest: ClaimsRequest,
   tenant: ResolvedTenant,
 ): Promise<TokenResponse> {
   if (tenant.kind === 'common' || tenant.kind === 'consumers') throw new EntraError(9001023);
@@ -61,6 +63,7 @@ export async function passwordGrant(
     authTime: Math.floor(Date.now() / 1000),
     grantId: randomUUID(),
     authLevel,
+    claimsRequest,
     clientInfo: p.get('client_info') === '1',
   });
 }

@@ -7,6 +7,7 @@ import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tok
 import { parseScopes, type RequestedScopes } from '../tokens/scopes.js';
 import { checkUserGrant } from './scenarios.js';
 import { grantRevoked } from '../state/revoke-grant.js';
+import type { ClaimsRequest } from '../tokens/claims-request.js';
 
 /**
  * `grant_type=refresh_token`: any resource the user consented to for this client; every redemption returns a
@@ -17,6 +18,7 @@ export async function refreshTokenGrant(
   app: App,
   p: Params,
   authLevel: ClientAuthLevel,
+  claimsRequest: ClaimsRequest,
   tenant: string,
 ): Promise<TokenResponse> {
   const token = p.get('refresh_token');
@@ -58,6 +60,7 @@ export async function refreshTokenGrant(
     authTime: record.authTime,
     grantId: record.grantId,
     authLevel,
+    claimsRequest,
     clientInfo: p.get('client_info') === '1',
     ...(record.spaExpiresAt !== undefined ? { spaExpiresAt: record.spaExpiresAt } : {}),
   });

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { EntraError } from '../errors/entra-error.js';
 
 /**
@@ -14,7 +13,9 @@ export interface ClaimsRequest {
   notBefore?: number;
 }
 
-const NONE: ClaimsRequest = { capabilities: [] };
+/** No claims request: what managed identity and the authorize endpoint's tokens are issued with. */
+export const NO_CLAIMS_REQUEST: ClaimsRequest = { capabilities: [] };
+const NONE = NO_CLAIMS_REQUEST;
 const KNOWN_CAPABILITIES = new Set(['cp1']);
 /** Far more than a claims request (capabilities, acrs, nbf) needs; Entra refuses long parameters too. */
 const MAX_LENGTH = 8192;
@@ -61,21 +62,6 @@ export function readClaimsRequest(raw: string | undefined): ClaimsRequest {
     request.notBefore = value;
   }
   return request;
-}
-
-const current = new AsyncLocalStorage<ClaimsRequest>();
-
-/**
- * Runs a token request's grant with its claims request in scope: every access token the grant issues (whatever
- * the grant: a new one gets it too) reads it through {@link currentClaimsRequest}.
- */
-export function withClaimsRequest<T>(request: ClaimsRequest, fn: () => T): T {
-  return current.run(request, fn);
-}
-
-/** The claims request of the token request being answered; none outside one (managed identity, authorize). */
-export function currentClaimsRequest(): ClaimsRequest {
-  return current.getStore() ?? NONE;
 }
 
 /** Whether a token carries client capability cp1: the client said it handles claims challenges (S143). */

@@ -4,7 +4,7 @@ import type { App, User } from '../directory/model.js';
 import { findResource, GRAPH_APP_ID, GRAPH_RESOURCE, type Resource } from '../directory/resources.js';
 import { grantedPermissions } from '../flow/consent.js';
 import { clientInfo, halfHash, nowSeconds, opaque, pairwiseSub } from './claims.js';
-import { currentClaimsRequest } from './claims-request.js';
+import type { ClaimsRequest } from './claims-request.js';
 import { v1Issuer, v2Issuer } from './issuer.js';
 import { expandDelegated, type RequestedScopes, responseScope, writtenScopes } from './scopes.js';
 import { signJwt } from './sign.js';
@@ -19,6 +19,8 @@ export interface DelegatedGrant {
   authTime: number;
   grantId: string;
   authLevel: ClientAuthLevel;
+  /** S140: the token request's `claims` (cp1: the client handles claims challenges). */
+  claimsRequest: ClaimsRequest;
   nonce?: string;
   clientInfo: boolean;
   /**
@@ -74,8 +76,8 @@ export function primaryResource(
 function accessTokenTerms(
   ctx: EmulatorContext,
   resource: Resource,
+  { capabilities }: ClaimsRequest,
 ): { lifetime: number; extra: { xms_cc?: string[] } } {
-  const { capabilities } = currentClaimsRequest();
   if (!capabilities.includes('cp1')) return { lifetime: ctx.settings.accessTokenLifetime, extra: {} };
   const cae = resource.appId === GRAPH_APP_ID;
   return {
@@ -87,7 +89,7 @@ function accessTokenTerms(
 /** Issues the ID token alone (hybrid authorize responses). */
 export async function issueIdToken(
   ctx: EmulatorContext,
-  g: DelegatedGrant,
+  g: Omit<DelegatedGrant, 'claimsRequest'>,
   accessToken?: string,
 ): Promise<string> {
   const iat = nowSeconds();
@@ -127,7 +129,7 @@ export async function issueDelegated(ctx: EmulatorContext, g: DelegatedGrant): P
       if (p.startsWith(`${resource.appId}/`)) granted.add(p.slice(resource.appId.length + 1));
   const scp = first ? [...granted].join(' ') : g.scopes.oidc.filter((s) => s !== 'offline_access').join(' ');
   const iat = nowSeconds();
-  const { lifetime, extra } = accessTokenTerms(ctx, resource);
+  const { lifetime, extra } = accessTokenTerms(ctx, resource, g.claimsRequest);
   const uti = opaque(16);
   const common = {
     iat,
@@ -250,10 +252,11 @@ export async function issueAppOnly(
   identifier: string,
   roles: string[],
   authLevel: ClientAuthLevel,
+  claimsRequest: ClaimsRequest,
   principal?: AppOnlyPrincipal,
 ): Promise<TokenResponse> {
   const iat = nowSeconds();
-  const { lifetime, extra } = accessTokenTerms(ctx, resource);
+  const { lifetime, extra } = accessTokenTerms(ctx, resource, claimsRequest);
   const uti = opaque(16);
   const sp = principal?.objectId ?? servicePrincipalId(app.clientId, tenantId);
   const common = {
