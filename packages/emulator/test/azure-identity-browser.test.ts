@@ -21,6 +21,7 @@ import { type RunningEmulator, SAMPLE_IDS, startEmulator } from '../src/index.ts
 import {
   browserStub,
   cleanEnv,
+  containment,
   type DeviceCodeInfo,
   type IdentityDriver,
   startIdentityDriver,
@@ -58,15 +59,9 @@ before(async () => {
     startProxyTrap(),
     browserStub(dir),
   ]);
-  const containment = {
-    NODE_EXTRA_CA_CERTS: e.caCertFile!,
-    HTTPS_PROXY: trap.url,
-    HTTP_PROXY: trap.url,
-    NO_PROXY: '127.0.0.1,localhost',
-  };
   [browser, driver] = await Promise.all([
     launchBrowser([`--ignore-certificate-errors-spki-list=${await serverKeySpki(e.caCertFile!)}`]),
-    startIdentityDriver(opened.env(cleanEnv(containment))),
+    startIdentityDriver(opened.env(cleanEnv(containment(e.caCertFile!, trap.url, '127.0.0.1,localhost')))),
   ]);
 });
 

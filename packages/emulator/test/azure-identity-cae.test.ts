@@ -16,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../src/index.ts';
 import {
   cleanEnv,
+  containment,
   DriverCallError,
   type IdentityDriver,
   startIdentityDriver,
@@ -42,14 +43,7 @@ before(async () => {
     }),
     startProxyTrap(),
   ]);
-  driver = await startIdentityDriver(
-    cleanEnv({
-      NODE_EXTRA_CA_CERTS: e.caCertFile!,
-      HTTPS_PROXY: trap.url,
-      HTTP_PROXY: trap.url,
-      NO_PROXY: '127.0.0.1',
-    }),
-  );
+  driver = await startIdentityDriver(cleanEnv(containment(e.caCertFile!, trap.url)));
   const app = (name: string) =>
     e.addApp({
       name,

@@ -28,6 +28,7 @@ import { firstPartyApps } from '../src/directory/first-party.ts';
 import { loadConfig, loadSample } from '../src/directory/load.ts';
 import {
   cleanEnv,
+  containment,
   type IdentityDriver,
   startIdentityDriver,
   startProxyTrap,
@@ -49,16 +50,6 @@ let ropcApp: string;
 /** A daemon whose credential is a certificate; its PEM (certificate and key) as @azure/identity reads it. */
 let certApp: { clientId: string; pem: string; pemFile: string };
 
-/** Every child's surroundings: the emulator's CA, and the proxy trap for whatever is not meant for loopback. */
-function containment(): Record<string, string> {
-  return {
-    NODE_EXTRA_CA_CERTS: e.caCertFile!,
-    HTTPS_PROXY: trap.url,
-    HTTP_PROXY: trap.url,
-    NO_PROXY: '127.0.0.1',
-  };
-}
-
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tokenloop-azure-identity-'));
   [e, trap] = await Promise.all([
@@ -66,7 +57,7 @@ before(async () => {
     startProxyTrap(),
   ]);
   const [d, key] = await Promise.all([
-    startIdentityDriver(cleanEnv(containment())),
+    startIdentityDriver(cleanEnv(containment(e.caCertFile!, trap.url))),
     createSelfSignedKey('tokenloop azure-identity test'),
     mkdir(join(dir, 'empty')),
   ]);
@@ -178,7 +169,7 @@ function environmentOnly(vars: Record<string, string>): Promise<IdentityDriver> 
   return startIdentityDriver({
     PATH: join(dir, 'empty'),
     HOME: join(dir, 'empty'),
-    ...containment(),
+    ...containment(e.caCertFile!, trap.url),
     AZURE_AUTHORITY_HOST: e.url,
     AZURE_TENANT_ID: T,
     ...vars,

@@ -22,6 +22,7 @@ import { type RunningEmulator, startEmulator } from '../src/index.ts';
 import { loadConfig } from '../src/directory/load.ts';
 import {
   cleanEnv,
+  containment,
   DriverCallError,
   type IdentityDriver,
   startIdentityDriver,
@@ -122,15 +123,6 @@ let dispatcher: Agent;
 let appId: string;
 let files = 0;
 
-function containment(): Record<string, string> {
-  return {
-    NODE_EXTRA_CA_CERTS: e.caCertFile!,
-    HTTPS_PROXY: trap.url,
-    HTTP_PROXY: trap.url,
-    NO_PROXY: '127.0.0.1',
-  };
-}
-
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tokenloop-workload-identity-'));
   [e, trap, sentinel] = await Promise.all([
@@ -141,7 +133,7 @@ before(async () => {
   ]);
   ext = await startExternalIssuer(sentinel.origin);
   dispatcher = new Agent({ connect: { ca: await readFile(e.caCertFile!, 'utf8') } });
-  driver = await startIdentityDriver(cleanEnv(containment()));
+  driver = await startIdentityDriver(cleanEnv(containment(e.caCertFile!, trap.url)));
   const declared = (name: string, path: string) => ({
     name,
     issuer: `${ext.origin}/${path}`,
@@ -274,7 +266,7 @@ describe('workload identity federation with @azure/identity', { timeout: 60_000 
     const env = await startIdentityDriver({
       PATH: join(dir, 'empty'),
       HOME: join(dir, 'empty'),
-      ...containment(),
+      ...containment(e.caCertFile!, trap.url),
       AZURE_AUTHORITY_HOST: e.url,
       AZURE_TENANT_ID: T,
       AZURE_CLIENT_ID: appId,

@@ -65,6 +65,18 @@ export function cleanEnv(extra: Record<string, string>): Record<string, string> 
   return { ...env, ...extra };
 }
 
+/**
+ * Every driver child's surroundings: the emulator's CA, and the proxy trap for whatever is not meant for
+ * loopback (`noProxy`: the hosts that go straight to the emulator).
+ */
+export function containment(
+  caCertFile: string,
+  trapUrl: string,
+  noProxy = '127.0.0.1',
+): Record<string, string> {
+  return { NODE_EXTRA_CA_CERTS: caCertFile, HTTPS_PROXY: trapUrl, HTTP_PROXY: trapUrl, NO_PROXY: noProxy };
+}
+
 export async function startIdentityDriver(env: Record<string, string>): Promise<IdentityDriver> {
   type OnDeviceCode = ((i: DeviceCodeInfo) => void) | undefined;
   const driver = await startIpcDriver<OnDeviceCode, ChildMessage>({
