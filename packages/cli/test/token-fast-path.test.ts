@@ -60,30 +60,19 @@ function runToken(
   label: string,
   bin = BIN,
 ): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--require', PINNED_CLOCK, bin, 'token', ...args], {
-      env: { ...env, TL_TEST_NOW: String(now) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      stderr += `\n[${label}: still running after ${RUN_LIMIT_MS / 1000} s: killed]\n`;
-      child.kill('SIGKILL');
-    }, RUN_LIMIT_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+  return runNode(['--require', PINNED_CLOCK, bin, 'token', ...args], label, {
+    ...env,
+    TL_TEST_NOW: String(now),
   });
 }
 
-/** `node ARGS`, read until its streams close, bounded. */
-function runNode(args: string[], label: string): Promise<Run> {
+/** `node ARGS` (with `env`, else this process's), read until its streams close, bounded. */
+function runNode(args: string[], label: string, env?: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      env: env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
