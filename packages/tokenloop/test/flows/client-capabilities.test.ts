@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createTokenClient, TokenloopError } from 'tokenloop';
+import { requestClaims } from '../../src/model/claims-request.ts';
 
 const FLOWS = join(import.meta.dirname, '../../src/flows');
 /** oauth4webapi's token requests whose parameters are an argument, not `additionalParameters`. */
@@ -59,5 +60,27 @@ describe('S144 client capabilities', () => {
         assert.match(source, /requestClaims\(/, `${file} sets claims without requestClaims`);
     }
     assert.ok(requests >= 6, `found the flows' token requests (${requests})`);
+  });
+});
+
+describe("S144 requestClaims merges the capabilities into a request's claims", () => {
+  it("S144 keeps every other claim of a challenge (id_token, the access token's nbf) and adds xms_cc", () => {
+    const challenge = JSON.stringify({
+      id_token: { auth_time: { essential: true } },
+      access_token: { nbf: { essential: true, value: '1700000000' } },
+    });
+    assert.deepEqual(JSON.parse(requestClaims({ clientCapabilities: ['cp1'] }, challenge)!), {
+      id_token: { auth_time: { essential: true } },
+      access_token: { nbf: { essential: true, value: '1700000000' }, xms_cc: { values: ['cp1'] } },
+    });
+    assert.deepEqual(JSON.parse(requestClaims({ clientCapabilities: ['cp1'] }, undefined)!), {
+      access_token: { xms_cc: { values: ['cp1'] } },
+    });
+  });
+
+  it('S144 without capabilities the claims go as given, byte for byte', () => {
+    const challenge = '{"access_token":{"nbf":{"essential":true,"value":"1"}}}';
+    assert.equal(requestClaims({}, challenge), challenge);
+    assert.equal(requestClaims({ clientCapabilities: [] }, undefined), undefined);
   });
 });
