@@ -22,6 +22,8 @@ const ONCE = ['test/packaging-types.test.ts', 'test/single-executable.test.ts'];
 // line that hangs is stopped (naming the test files still running, see run-tests.mjs) while the others run.
 const budgetEnds = Date.now() + Number(process.env.TOKENLOOP_TESTS_BUDGET_S ?? 4500) * 1000;
 const RESERVE_PER_LINE_S = 600;
+/** How much of a line's "failing tests" block the summary repeats. */
+const FAILURES_KEPT = 6000;
 
 /** Runs the suite under `bin`, passing its output through; resolves with the exit status and the counts. */
 function runSuite(bin, linesAfter, extra) {
@@ -40,9 +42,22 @@ function runSuite(bin, linesAfter, extra) {
       },
     });
     let tail = '';
+    // The spec reporter's "✖ failing tests:" block (each failure with its message), kept to be printed again
+    // in the summary: a CI log shows only its end, where one line's failures would be hidden by the next lines.
+    let failures = '';
+    let inFailures = false;
+    let partial = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
-      tail = (tail + chunk.toString('utf8')).slice(-10000);
+      const text = chunk.toString('utf8');
+      tail = (tail + text).slice(-10000);
+      const rows = (partial + text).split('\n');
+      partial = rows.pop() ?? '';
+      for (const row of rows) {
+        if (row.startsWith('✖ failing tests:')) inFailures = true;
+        else if (row.startsWith('# time per test file')) inFailures = false;
+        if (inFailures && failures.length < FAILURES_KEPT) failures += `${row}\n`;
+      }
     });
     child.on('close', (code, signal) => {
       // The runner's closing lines: "# pass N" (TAP) or "ℹ pass N" (spec reporter).
@@ -54,6 +69,7 @@ function runSuite(bin, linesAfter, extra) {
         pass: count('pass'),
         fail: count('fail'),
         tests: count('tests'),
+        failures: failures.slice(0, FAILURES_KEPT),
       });
     });
   });
@@ -98,6 +114,8 @@ for (const r of results) {
     `  ${r.label}: ${ok ? 'passed' : `FAILED (exit ${r.signal ?? r.status})`}, ${r.tests} tests, ${r.pass} passed, ${r.fail} failed, ${r.seconds} s`,
   );
 }
+for (const r of results.filter((x) => x.failures))
+  console.log(`\nrun-tests-all-nodes: the failures on ${r.label} (as printed above)\n${r.failures}`);
 if (results.some((r) => r.error))
   console.log(
     '\nrun-tests-all-nodes: !!!!! a supported Node line could not be tested (see NOT TESTED above) !!!!!',

@@ -16,7 +16,7 @@ import { artifactDir, launchBrowser } from './support/browser.ts';
 
 const ALICE = { username: 'alice@contoso.onmicrosoft.com', password: 'alice-password-1' };
 const BOB = { username: 'bob@contoso.onmicrosoft.com', password: 'bob-password-1' };
-const STEP_TIMEOUT_MS = 10_000;
+const STEP_TIMEOUT_MS = 20_000;
 
 /** What the loopback client received at its redirect URI. */
 interface Arrival {
@@ -110,8 +110,19 @@ function authorizeUrl(params: Record<string, string>): string {
   })}`;
 }
 
-/** `tag#id[text]` of the focused element, or `body`. */
-function focused(p: Page): Promise<string> {
+/** Pages opened in a context with JavaScript disabled. */
+const scriptless = new WeakSet<Page>();
+
+/**
+ * `tag#id[text]` of the focused element, or `body`. Read after the next animation frame: Chromium applies
+ * `autofocus` in a rendering update, which under load can come after the load event that `goto` waits for.
+ */
+async function focused(p: Page): Promise<string> {
+  // Pages without scripts run no animation frames; they have no autofocus to wait for either.
+  if (!scriptless.has(p))
+    await p.evaluate(
+      () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+    );
   return p.evaluate(() => {
     const el = document.activeElement;
     if (!el || el === document.body) return 'body';
@@ -179,7 +190,7 @@ function lastArrival(): Arrival {
   return a;
 }
 
-describe('emulator pages in headless Chromium', { timeout: 120_000 }, () => {
+describe('emulator pages in headless Chromium', { timeout: 240_000 }, () => {
   before(async () => {
     emulator = await startEmulator({ log: (line) => logs.push(line) });
     client = await startClient();
@@ -351,6 +362,7 @@ describe('emulator pages in headless Chromium', { timeout: 120_000 }, () => {
     const noScript = await browser.newContext({ javaScriptEnabled: false });
     await noScript.addCookies(await context.cookies());
     const p = await noScript.newPage();
+    scriptless.add(p);
     watch(p);
     await p.goto(authorizeUrl({ ...query, state: 'noscript', login_hint: ALICE.username }));
     await checkPage(p, 'form-post', /^Continuing sign-in$/);
