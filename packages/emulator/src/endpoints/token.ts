@@ -5,6 +5,7 @@ import { EntraError } from '../errors/entra-error.js';
 import { assertionAudiences } from '../grants/assertion-audiences.js';
 import { authorizationCodeGrant } from '../grants/authorization-code.js';
 import { authenticateClient, type ClientCredentials, readClientCredentials } from '../grants/client-auth.js';
+import type { GrantRequest } from '../grants/grant-request.js';
 import { clientCredentialsGrant } from '../grants/client-credentials.js';
 import { deviceCodeGrant } from '../grants/device-code.js';
 import { onBehalfOfGrant } from '../grants/on-behalf-of.js';
@@ -113,20 +114,21 @@ function grant(
   codeScope: string | undefined,
 ): Promise<TokenResponse> {
   const grantType = p.get('grant_type')!;
+  const r: GrantRequest = { ctx, app, p, authLevel, claimsRequest: claims, tenant };
   switch (grantType) {
     case 'authorization_code':
-      return authorizationCodeGrant(ctx, app, p, authLevel, claims, codeScope);
+      return authorizationCodeGrant(r, codeScope);
     case 'refresh_token':
-      return refreshTokenGrant(ctx, app, p, authLevel, claims, tenant.segment);
+      return refreshTokenGrant(r);
     case 'client_credentials':
-      return clientCredentialsGrant(ctx, app, p, authLevel, claims, tenant);
+      return clientCredentialsGrant(r);
     case 'device_code':
     case 'urn:ietf:params:oauth:grant-type:device_code':
-      return deviceCodeGrant(ctx, app, p, authLevel, claims);
+      return deviceCodeGrant(r);
     case 'password':
-      return passwordGrant(ctx, app, p, authLevel, claims, tenant);
+      return passwordGrant(r);
     case 'urn:ietf:params:oauth:grant-type:jwt-bearer':
-      return onBehalfOfGrant(ctx, app, p, authLevel, claims, tenant.segment);
+      return onBehalfOfGrant(r);
     default:
       throw new EntraError(70003, { grantType: grantType.slice(0, 100) });
   }

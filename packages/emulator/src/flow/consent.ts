@@ -1,6 +1,7 @@
 import type { EmulatorContext } from '../context.js';
 import type { App, User } from '../directory/model.js';
 import { findResource } from '../directory/resources.js';
+import { EntraError } from '../errors/entra-error.js';
 import { expandDelegated, type RequestedScopes } from '../tokens/scopes.js';
 
 /** `${resourceAppId}/${value}` for every delegated permission a request stands for. */
@@ -30,6 +31,16 @@ export function missingConsent(
 ): string[] {
   const granted = grantedPermissions(ctx, app, user);
   return requestedPermissions(ctx, app, scopes).filter((p) => !granted.has(p));
+}
+
+/** AADSTS65001: the app lacks consent it needs (`error` consent_required where the request cannot ask for it). */
+export function consentRequired(app: App, error?: string): EntraError {
+  return new EntraError(65001, { clientId: app.clientId, appName: app.name }, error ? { error } : {});
+}
+
+/** A token request for `scopes` needs every delegated permission among them consented to (AADSTS65001). */
+export function requireConsent(ctx: EmulatorContext, app: App, user: User, scopes: RequestedScopes): void {
+  if (missingConsent(ctx, app, user, scopes).length) throw consentRequired(app);
 }
 
 export function recordConsent(ctx: EmulatorContext, app: App, user: User, scopes: RequestedScopes): void {

@@ -14,7 +14,7 @@ import {
 } from '../pages/index.js';
 import type { AuthorizeTransaction } from '../state/records.js';
 import { completeAuthorize } from './complete.js';
-import { describePermissions, missingConsent, recordConsent } from './consent.js';
+import { consentRequired, describePermissions, missingConsent, recordConsent } from './consent.js';
 import { deliverError, showErrorPage } from './deliver.js';
 import { currentSession, signInToSession } from './session.js';
 import { endTransaction, saveTransaction } from './transaction.js';
@@ -68,11 +68,7 @@ export async function proceed(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTr
     if (needsConsent) {
       if (ctx.autoLoginUserId) recordConsent(ctx, app, user, tx.scopes);
       else if (tx.prompt === 'none') {
-        throw new EntraError(
-          65001,
-          { clientId: app.clientId, appName: app.name },
-          { error: 'consent_required' },
-        );
+        throw consentRequired(app, 'consent_required');
       } else return showConsent(ctx, x, tx, app, user);
     }
     endTransaction(ctx, x, tx);

@@ -1,15 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { EmulatorContext } from '../context.js';
-import type { App } from '../directory/model.js';
 import { EntraError } from '../errors/entra-error.js';
-import type { Params } from '../http/request.js';
-import { missingConsent } from '../flow/consent.js';
+import { requireConsent } from '../flow/consent.js';
 import { safeEqual } from '../http/safe-equal.js';
-import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tokens/issue.js';
+import { revokeGrant } from '../state/revoke-grant.js';
+import type { TokenResponse } from '../tokens/issue.js';
 import { parseScopes } from '../tokens/scopes.js';
+import {
+  grantHolder,
+  type GrantRequest,
+  invalidGrant,
+  issueForRequest,
+  requiredParam,
+} from './grant-request.js';
 import { checkUserGrant } from './scenarios.js';
-import { grantRevoked, revokeGrant } from '../state/revoke-grant.js';
-import type { ClaimsRequest } from '../tokens/claims-request.js';
 
 function pkceMatches(verifier: string, challenge: string, method: 'S256' | 'plain'): boolean {
   if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) return false;
@@ -23,25 +26,12 @@ function pkceMatches(verifier: string, challenge: string, method: 'S256' | 'plai
  * `namedScope`: the scopes the token request names (the v1 endpoint's `resource`), used only when the
  * authorization request named no resource; a resource named there is never swapped for another.
  */
-export async function authorizationCodeGrant(
-  ctx: EmulatorContext,
-  app: App,
-  p: Params,
-  authLevel: ClientAuthLevel,
-  claimsRequest: ClaimsRequest,
-  namedScope?: string,
-): Promise<TokenResponse> {
-  const code = p.get('code');
-  if (!code) throw new EntraError(900144, { name: 'code' });
-  const redirectUri = p.get('redirect_uri');
-  if (!redirectUri) throw new EntraError(900144, { name: 'redirect_uri' });
+export async function authorizationCodeGrant(r: GrantRequest, namedScope?: string): Promise<TokenResponse> {
+  const { ctx, app, p } = r;
+  const code = requiredParam(p, 'code');
+  const redirectUri = requiredParam(p, 'redirect_uri');
   const entry = ctx.state.codes.peek(code);
-  if (!entry)
-    throw new EntraError(
-      9002313,
-      { detail: 'The authorization code is malformed or unknown.' },
-      { error: 'invalid_grant' },
-    );
+  if (!entry) throw invalidGrant('The authorization code is malformed or unknown.');
   const record = entry.value;
   if (record.redeemed) {
     revokeGrant(ctx, record.grantId, record.userId, record.clientId);
@@ -64,27 +54,20 @@ export async function authorizationCodeGrant(
     });
   }
   record.redeemed = true;
-  if (grantRevoked(ctx, record.grantId, record.authTime * 1000)) throw new EntraError(50173);
-  const user = ctx.directory.users.get(record.userId);
-  if (!user) throw new EntraError(50173);
+  const user = grantHolder(ctx, record);
   let scopes = record.scopes;
   if (!scopes.resources.length && namedScope) {
     const named = parseScopes(ctx.directory, namedScope, record.tenantId);
     scopes = { oidc: [...new Set([...scopes.oidc, ...named.oidc])], resources: named.resources };
     // S123: the sign-in consented to no resource; this one needs the user's (or an admin's) consent.
-    if (missingConsent(ctx, app, user, scopes).length)
-      throw new EntraError(65001, { clientId: app.clientId, appName: app.name });
+    requireConsent(ctx, app, user, scopes);
   }
   checkUserGrant(user, app, { refresh: false, resource: scopes.resources[0]?.identifier ?? '' });
-  return issueDelegated(ctx, {
-    app,
+  return issueForRequest(r, {
     user,
     scopes,
     authTime: record.authTime,
     grantId: record.grantId,
-    authLevel,
-    claimsRequest,
-    clientInfo: p.get('client_info') === '1',
     ...(record.nonce !== undefined ? { nonce: record.nonce } : {}),
     // A single-page app's refresh tokens live a fixed time from now, whatever refreshes follow.
     ...(record.spa ? { spaExpiresAt: Date.now() + ctx.settings.spaRefreshTokenLifetime * 1000 } : {}),

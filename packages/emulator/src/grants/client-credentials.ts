@@ -1,32 +1,22 @@
 import type { EmulatorContext } from '../context.js';
-import type { App } from '../directory/model.js';
 import { findResource, type Resource } from '../directory/resources.js';
-import type { ResolvedTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
-import type { Params } from '../http/request.js';
-import { type ClientAuthLevel, issueAppOnly, type TokenResponse } from '../tokens/issue.js';
+import { issueAppOnly, type TokenResponse } from '../tokens/issue.js';
 import { audienceIdentifier, OIDC_SCOPES } from '../tokens/scopes.js';
-import type { ClaimsRequest } from '../tokens/claims-request.js';
+import { type GrantRequest, requiredParam } from './grant-request.js';
 
 /**
  * `grant_type=client_credentials`: one `RESOURCE/.default` scope; the app's granted app roles in `roles`. The
  * response names no `scope` (MSAL then caches the token under the scopes it asked for).
  */
-export async function clientCredentialsGrant(
-  ctx: EmulatorContext,
-  app: App,
-  p: Params,
-  authLevel: ClientAuthLevel,
-  claimsRequest: ClaimsRequest,
-  tenant: ResolvedTenant,
-): Promise<TokenResponse> {
+export async function clientCredentialsGrant(r: GrantRequest): Promise<TokenResponse> {
+  const { ctx, app, authLevel, tenant } = r;
   if (tenant.kind !== 'tenant') throw new EntraError(9001023);
   if (authLevel === '0') throw new EntraError(7000218);
   if (app.signInAudience === 'AzureADMyOrg' && tenant.tenant!.id !== app.tenantId) {
     throw new EntraError(700016, { clientId: app.clientId, tenant: tenant.segment });
   }
-  const scope = p.get('scope');
-  if (!scope) throw new EntraError(900144, { name: 'scope' });
+  const scope = requiredParam(r.p, 'scope');
   // OIDC scopes next to the `.default` are accepted and play no part (Azure SDK traffic sends them).
   const items = scope
     .split(/[ ]+/)
@@ -39,7 +29,7 @@ export async function clientCredentialsGrant(
   if (!resource) throw new EntraError(500011, { resource: identifier, tenant: tenant.segment });
   const roles = grantedRoles(ctx, app.applicationPermissions, resource);
   const audience = audienceIdentifier(resource, identifier);
-  return issueAppOnly(ctx, app, tenant.tenant!.id, resource, audience, roles, authLevel, claimsRequest);
+  return issueAppOnly(ctx, app, tenant.tenant!.id, resource, audience, roles, authLevel, r.claimsRequest);
 }
 
 /** The app roles of `resource` among a service principal's granted application permissions (`roles`). */

@@ -1,33 +1,20 @@
-import type { EmulatorContext } from '../context.js';
-import type { App } from '../directory/model.js';
 import { EntraError } from '../errors/entra-error.js';
-import type { Params } from '../http/request.js';
-import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tokens/issue.js';
-import { checkUserGrant } from './scenarios.js';
 import { grantRevoked } from '../state/revoke-grant.js';
-import type { ClaimsRequest } from '../tokens/claims-request.js';
+import type { TokenResponse } from '../tokens/issue.js';
+import { type GrantRequest, invalidGrant, issueForRequest } from './grant-request.js';
+import { checkUserGrant } from './scenarios.js';
 
 /**
  * Device code polling (both `urn:ietf:params:oauth:grant-type:device_code` and the short `device_code`):
  * authorization_pending, slow_down (polled faster than `interval`), authorization_declined, expired_token.
  */
-export async function deviceCodeGrant(
-  ctx: EmulatorContext,
-  app: App,
-  p: Params,
-  authLevel: ClientAuthLevel,
-  claimsRequest: ClaimsRequest,
-): Promise<TokenResponse> {
+export async function deviceCodeGrant(r: GrantRequest): Promise<TokenResponse> {
+  const { ctx, app, p } = r;
   const deviceCode = p.get('device_code') ?? p.get('code');
   if (!deviceCode) throw new EntraError(900144, { name: 'device_code' });
   const entry = ctx.state.deviceCodes.peek(deviceCode);
-  if (!entry || entry.value.clientId !== app.clientId) {
-    throw new EntraError(
-      9002313,
-      { detail: 'The device code is unknown.' },
-      { error: 'bad_verification_code' },
-    );
-  }
+  if (!entry || entry.value.clientId !== app.clientId)
+    throw invalidGrant('The device code is unknown.', 'bad_verification_code');
   const record = entry.value;
   const now = Date.now();
   if (entry.expiresAt <= now) throw new EntraError(70020);
@@ -48,14 +35,10 @@ export async function deviceCodeGrant(
   // Approved, then the user's grants were revoked before the device picked the tokens up.
   if (grantRevoked(ctx, record.grantId, (record.authTime ?? 0) * 1000)) throw new EntraError(50173);
   checkUserGrant(user, app, { refresh: false, resource: record.scopes.resources[0]?.identifier ?? '' });
-  return issueDelegated(ctx, {
-    app,
+  return issueForRequest(r, {
     user,
     scopes: record.scopes,
     authTime: record.authTime ?? Math.floor(now / 1000),
     grantId: record.grantId,
-    authLevel,
-    claimsRequest,
-    clientInfo: p.get('client_info') === '1',
   });
 }

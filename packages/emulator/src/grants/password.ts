@@ -1,17 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { EmulatorContext } from '../context.js';
-import type { App } from '../directory/model.js';
 import { GRAPH_RESOURCE } from '../directory/resources.js';
-import type { ResolvedTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
-import { missingConsent } from '../flow/consent.js';
+import { consentRequired, requireConsent } from '../flow/consent.js';
 import { checkUserMaySignIn, findUserByName } from '../flow/user-checks.js';
-import type { Params } from '../http/request.js';
 import { safeEqual } from '../http/safe-equal.js';
-import { type ClientAuthLevel, issueDelegated, type TokenResponse } from '../tokens/issue.js';
+import type { TokenResponse } from '../tokens/issue.js';
 import { parseScopes } from '../tokens/scopes.js';
+import { type GrantRequest, issueForRequest, requiredParam } from './grant-request.js';
 import { checkAvailability } from './scenarios.js';
-import type { ClaimsRequest } from '../tokens/claims-request.js';
 
 /**
  * `grant_type=password` (resource owner password credentials), as test automation uses it through MSAL's
@@ -19,22 +15,15 @@ import type { ClaimsRequest } from '../tokens/claims-request.js';
  * Entra it works for work and school accounts only — refused on /common and /consumers (AADSTS9001023) — and
  * it cannot satisfy MFA (AADSTS50076) or ask for consent (AADSTS65001): those need an interactive sign-in.
  */
-export async function passwordGrant(
-  ctx: EmulatorContext,
-  app: App,
-  p: Params,
-  authLevel: ClientAuthLevel,
-  claimsRequest: ClaimsRequest,
-  tenant: ResolvedTenant,
-): Promise<TokenResponse> {
+export async function passwordGrant(r: GrantRequest): Promise<TokenResponse> {
+  const { ctx, app, p, tenant } = r;
   if (tenant.kind === 'common' || tenant.kind === 'consumers') throw new EntraError(9001023);
-  if (authLevel === '0' && !app.allowPublicClientFlows) throw new EntraError(7000218);
-  const username = p.get('username');
-  if (!username) throw new EntraError(900144, { name: 'username' });
+  if (r.authLevel === '0' && !app.allowPublicClientFlows) throw new EntraError(7000218);
+  const username = requiredParam(p, 'username');
+  // An empty password is a wrong one (AADSTS50126), not a missing one.
   const password = p.get('password');
   if (password === undefined) throw new EntraError(900144, { name: 'password' });
-  const scope = p.get('scope');
-  if (!scope) throw new EntraError(900144, { name: 'scope' });
+  const scope = requiredParam(p, 'scope');
   const scopes = parseScopes(ctx.directory, scope, tenant.segment);
   const user = findUserByName(ctx, username);
   if (!user || (tenant.tenant && user.tenantId !== tenant.tenant.id)) {
@@ -49,21 +38,12 @@ export async function passwordGrant(
   if (user.scenarios.mfaRequired || app.scenarios.mfaRequired) {
     throw new EntraError(50076, { resource: scopes.resources[0]?.identifier ?? GRAPH_RESOURCE });
   }
-  if (
-    user.scenarios.consentRequired ||
-    app.scenarios.consentRequired ||
-    missingConsent(ctx, app, user, scopes).length
-  ) {
-    throw new EntraError(65001, { clientId: app.clientId, appName: app.name });
-  }
-  return issueDelegated(ctx, {
-    app,
+  if (user.scenarios.consentRequired || app.scenarios.consentRequired) throw consentRequired(app);
+  requireConsent(ctx, app, user, scopes);
+  return issueForRequest(r, {
     user,
     scopes,
     authTime: Math.floor(Date.now() / 1000),
     grantId: randomUUID(),
-    authLevel,
-    claimsRequest,
-    clientInfo: p.get('client_info') === '1',
   });
 }

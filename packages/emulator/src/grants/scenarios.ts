@@ -1,5 +1,6 @@
 import type { App, Scenarios, User } from '../directory/model.js';
 import { EntraError } from '../errors/entra-error.js';
+import { consentRequired } from '../flow/consent.js';
 
 /** Throttling and outage switches, checked first on every token request of the app (or user). */
 export function checkAvailability(s: Scenarios): void {
@@ -29,6 +30,6 @@ export function checkUserGrant(user: User, app: App, opts: { refresh: boolean; r
     throw new EntraError(50076, { resource: opts.resource });
   }
   if (opts.refresh && (user.scenarios.consentRequired || app.scenarios.consentRequired)) {
-    throw new EntraError(65001, { clientId: app.clientId, appName: app.name });
+    throw consentRequired(app);
   }
 }
