@@ -7,6 +7,8 @@
 import { type ChildProcess, fork } from 'node:child_process';
 
 const START_TIMEOUT_MS = 30_000;
+/** How long the driver's output may still arrive after it has exited (see `closed`). */
+const EXIT_GRACE_MS = 1000;
 
 export interface DriverCalls<H> {
   /** The handlers the call `id` was made with (undefined once it is settled). */
@@ -50,11 +52,27 @@ export async function startIpcDriver<H, M extends { type: string }>(o: {
     if (stderr.length < 100_000) stderr += chunk.toString('utf8');
   });
   const closed = new Promise<void>((resolve) => {
-    child.once('close', (code, signal) => {
+    const ended = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (exitReason) return;
       exitReason = signal ? `signal ${signal}` : `exit code ${code}`;
       for (const p of pending.values()) p.reject(new Error(`${o.name} ended (${exitReason}): ${stderr}`));
       pending.clear();
       resolve();
+    };
+    let grace: NodeJS.Timeout | undefined;
+    child.once('close', (code, signal) => {
+      clearTimeout(grace);
+      ended(code, signal);
+    });
+    // 'close' waits for stderr to end too, and a process the driver started may hold
+    // that pipe open after the driver itself has exited: once it has, its output gets a moment to arrive, then
+    // the pipe is let go (a hook awaiting close() would otherwise never return, and what it cleans up after
+    // would be left behind).
+    child.once('exit', (code, signal) => {
+      grace = setTimeout(() => {
+        child.stderr?.destroy();
+        ended(code, signal);
+      }, EXIT_GRACE_MS);
     });
   });
   const calls: DriverCalls<H> = {
