@@ -1,17 +1,10 @@
 import { appOnlyAccount, appOnlyAccountId } from '../cache/app-accounts.js';
-import { type SilentRequest, type SilentResult, createSilentAcquirer } from '../cache/silent.js';
+import type { SilentRequest, SilentResult } from '../cache/silent.js';
 import type { TokenSet } from '../model/token-set.js';
 import type { AuthResult } from './auth-result.js';
 import { checkClaims } from '../model/claims-request.js';
-import {
-  type ClientContext,
-  grantContext,
-  grants,
-  keyOf,
-  normalizeScopes,
-  resultOf,
-  scopeRequest,
-} from './client-context.js';
+import { acquireResult, clientAcquirer } from './client-acquirer.js';
+import { type ClientContext, grantContext, grants, keyOf } from './client-context.js';
 import type { GrantContext } from '../model/grant-context.js';
 
 /** A grant run again to renew an app-mode record (client credentials, on-behalf-of). */
@@ -28,13 +21,8 @@ export function appModeAcquirer(
   id: string,
   grant: AppGrant,
 ): (req: SilentRequest) => Promise<SilentResult> {
-  return createSilentAcquirer({
-    store: c.store,
-    clientId: c.clientId,
-    authority: c.authority.url,
+  return clientAcquirer(c, {
     mode: 'app',
-    normalizeScopes: (scopes) => normalizeScopes(c, scopes),
-    refreshAheadMs: c.refreshAheadMs,
     refresh: async (_record, scopes, signal, claims) =>
       grant(await grantContext(c, signal), scopes, signal, claims),
     accountAfterRefresh: () => appOnlyAccount(id, c.authority),
@@ -57,13 +45,6 @@ export function appTokenAcquirer(c: ClientContext): (opts: AppTokenOptions) => P
   );
   return async (opts) => {
     const claims = checkClaims(opts?.claims); // S105
-    const { record, token, fromCache } = await acquire({
-      key: keyOf(c, id),
-      ...scopeRequest(c, opts.scopes),
-      forceRefresh: opts.forceRefresh,
-      claims,
-      signal: opts.signal,
-    });
-    return resultOf(c, record, token, fromCache, true);
+    return acquireResult(c, acquire, keyOf(c, id), { ...opts, claims }, true);
   };
 }

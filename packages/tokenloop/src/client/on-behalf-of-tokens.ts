@@ -4,7 +4,8 @@ import type { SilentRequest, SilentResult } from '../cache/silent.js';
 import { TokenloopError } from '../errors/errors.js';
 import { appModeAcquirer } from './app-tokens.js';
 import type { AuthResult } from './auth-result.js';
-import { type ClientContext, grants, keyOf, resultOf, scopeRequest } from './client-context.js';
+import { acquireResult } from './client-acquirer.js';
+import { type ClientContext, grants, keyOf } from './client-context.js';
 
 export interface OnBehalfOfOptions {
   assertion: string;
@@ -36,11 +37,7 @@ export function onBehalfOfAcquirer(c: ClientContext): (opts: OnBehalfOfOptions) 
       if (acquirers.size > MAX_ACQUIRERS) acquirers.clear();
       acquirers.set(id, acquire);
     }
-    const { record, token, fromCache } = await acquire({
-      key: keyOf(c, id),
-      ...scopeRequest(c, opts.scopes),
-      signal: opts.signal,
-    });
-    return resultOf(c, record, token, fromCache, true);
+    // OnBehalfOfOptions take no forceRefresh nor claims.
+    return acquireResult(c, acquire, keyOf(c, id), { scopes: opts.scopes, signal: opts.signal }, true);
   };
 }

@@ -1,12 +1,13 @@
 import { accountFromTokenSet } from '../cache/account.js';
 import type { AccountRecord, CachedAccount } from '../model/account-record.js';
 import { applyTokenSet } from '../cache/record-update.js';
-import { type SilentRequest, type SilentResult, createSilentAcquirer } from '../cache/silent.js';
+import type { SilentRequest, SilentResult } from '../cache/silent.js';
 import { TokenloopError } from '../errors/errors.js';
 import type { TokenSet } from '../model/token-set.js';
 import type { AccountLookup } from './account-lookup.js';
 import type { AuthResult } from './auth-result.js';
 import { checkClaims } from '../model/claims-request.js';
+import { acquireResult, clientAcquirer } from './client-acquirer.js';
 import {
   type ClientContext,
   grantContext,
@@ -31,25 +32,13 @@ export function silentTokenAcquirer(
     // S70: an account is its exact key; none given: the only account. S130: either way an account of the
     // tenant this authority names, or none (sign-in required) — never another tenant's token or refresh.
     const key = (await accounts.find(opts.account)).key;
-    const { record, token, fromCache, idTokenClaims } = await silent({
-      key,
-      ...scopeRequest(c, opts.scopes),
-      forceRefresh: opts.forceRefresh,
-      claims,
-      signal: opts.signal,
-    });
-    return resultOf(c, record, token, fromCache, false, idTokenClaims);
+    return acquireResult(c, silent, key, { ...opts, claims }, false);
   };
 }
 
 /** Silent acquisition for signed-in users: the cache, else the record's refresh token (single-flight). */
 function userTokenAcquirer(c: ClientContext): (req: SilentRequest) => Promise<SilentResult> {
-  return createSilentAcquirer({
-    store: c.store,
-    clientId: c.clientId,
-    authority: c.authority.url,
-    normalizeScopes: (scopes) => normalizeScopes(c, scopes),
-    refreshAheadMs: c.refreshAheadMs,
+  return clientAcquirer(c, {
     refresh: (record, scopes, signal, claims) => redeemRefreshToken(c, record, scopes, signal, claims),
     accountAfterRefresh: (record, tokens) => accountAfterRefresh(c, record, tokens),
   });
