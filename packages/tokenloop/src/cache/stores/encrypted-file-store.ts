@@ -161,13 +161,7 @@ export function encryptedFileStore(options: EncryptedFileStoreOptions): Encrypte
     if (reused) return reused;
     const decoded = decode(file.raw, (await keys()).keys);
     if (decoded.ok && decoded.rejected === 0) {
-      return (snapshot = {
-        stamp: file.stamp,
-        raw: file.raw,
-        records: decoded.records,
-        key: decoded.key,
-        checkedAt: Date.now(),
-      });
+      return (snapshot = snapshotOf(file.stamp, file.raw, decoded.records, decoded.key));
     }
     return locked(() => loadLocked()); // something to quarantine: only under the lock
   }
@@ -198,15 +192,9 @@ export function encryptedFileStore(options: EncryptedFileStoreOptions): Encrypte
           `${decoded.records.size} kept. The original is kept at ${aside}.`,
       );
       const stamp = await io('read', () => statStamp(path));
-      return (snapshot = { stamp, raw, records: decoded.records, key: decoded.key, checkedAt: Date.now() });
+      return (snapshot = snapshotOf(stamp, raw, decoded.records, decoded.key));
     }
-    return (snapshot = {
-      stamp: file.stamp,
-      raw: file.raw,
-      records: decoded.records,
-      key: decoded.key,
-      checkedAt: Date.now(),
-    });
+    return (snapshot = snapshotOf(file.stamp, file.raw, decoded.records, decoded.key));
   }
 
   /** The bytes are what we already decoded (only the stamp moved): keep the parsed records. */
@@ -245,12 +233,22 @@ export function encryptedFileStore(options: EncryptedFileStoreOptions): Encrypte
         await lock.assertHeld();
         await io('write', () => writeFileAtomic(path, raw));
         const stamp = await io('read', () => statStamp(path));
-        snapshot = { stamp, raw, records, key: writeKey, checkedAt: Date.now() };
+        snapshot = snapshotOf(stamp, raw, records, writeKey);
         debug('cache', next === null ? 'record removed' : 'record written', { path, records: records.size });
         return result;
       });
     },
   };
+}
+
+/** A file version just read or written: its stamp, bytes and records, and the key that opens it. */
+function snapshotOf(
+  stamp: FileStamp | undefined,
+  raw: Buffer,
+  records: ReadonlyMap<string, AccountRecord>,
+  key: CacheKey,
+): Snapshot {
+  return { stamp, raw, records, key, checkedAt: Date.now() };
 }
 
 function emptySnapshot(): Snapshot {
