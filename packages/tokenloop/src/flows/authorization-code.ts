@@ -6,11 +6,10 @@ import type { AuthorizationRequestOptions, AuthorizationTransaction } from '../m
 import { TokenloopError } from '../errors/errors.js';
 import { assertUrlAllowed } from '../http/url-policy.js';
 import { debug } from '../log/debug.js';
-import { clientAuthFor } from './client-auth.js';
 import { mapProtocolError } from './map-errors.js';
 import { asClient, endpoint, requestOptions, signInScopes } from './protocol.js';
 import { explainScopeRefusal } from './scope-refusal.js';
-import { processTokenResponse } from './token-endpoint.js';
+import { requestTokens } from './token-endpoint.js';
 import type { TokenSet } from '../model/token-set.js';
 
 /** A transaction older than this is refused (the user walked away; its code would be expired anyway). */
@@ -194,35 +193,31 @@ export async function completeAuthorization(
     });
   }
   consume(tx.state);
-  try {
-    const response = await oauth.authorizationCodeGrantRequest(
-      ctx.server.as,
-      asClient(ctx),
-      await clientAuthFor(ctx),
-      validated,
-      tx.redirectUri,
-      tx.codeVerifier,
-      requestOptions(ctx, signal),
-    );
-    const openid = tx.nonce !== '';
-    return await processTokenResponse(
-      ctx,
-      response,
-      (as, res) =>
-        oauth.processAuthorizationCodeResponse(as, asClient(ctx), res, {
-          expectedNonce: openid ? tx.nonce : oauth.expectNoNonce,
-          maxAge: tx.maxAge ?? oauth.skipAuthTimeCheck,
-          requireIdToken: openid,
-        }),
-      {
-        requestedScopes: tx.scopes,
-        nonce: openid ? tx.nonce : undefined,
-        maxAge: tx.maxAge,
+  const openid = tx.nonce !== '';
+  return requestTokens(
+    ctx,
+    (as, client, auth) =>
+      oauth.authorizationCodeGrantRequest(
+        as,
+        client,
+        auth,
+        validated,
+        tx.redirectUri,
+        tx.codeVerifier,
+        requestOptions(ctx, signal),
+      ),
+    (as, client, res) =>
+      oauth.processAuthorizationCodeResponse(as, client, res, {
+        expectedNonce: openid ? tx.nonce : oauth.expectNoNonce,
+        maxAge: tx.maxAge ?? oauth.skipAuthTimeCheck,
         requireIdToken: openid,
-        signal,
-      },
-    );
-  } catch (err) {
-    throw mapProtocolError(err);
-  }
+      }),
+    {
+      requestedScopes: tx.scopes,
+      nonce: openid ? tx.nonce : undefined,
+      maxAge: tx.maxAge,
+      requireIdToken: openid,
+      signal,
+    },
+  );
 }

@@ -2,10 +2,9 @@ import * as oauth from 'oauth4webapi';
 import type { GrantContext } from '../model/grant-context.js';
 import { TokenloopError } from '../errors/errors.js';
 import { withRetry } from '../http/retry.js';
-import { clientAuthFor, isConfidential } from './client-auth.js';
-import { mapProtocolError } from './map-errors.js';
-import { asClient, requestOptions, tokenParameters } from './protocol.js';
-import { processTokenResponse } from './token-endpoint.js';
+import { isConfidential } from './client-auth.js';
+import { requestOptions, tokenParameters } from './protocol.js';
+import { requestTokens } from './token-endpoint.js';
 import type { TokenSet } from '../model/token-set.js';
 
 /**
@@ -36,31 +35,26 @@ export async function appToken(
       },
     );
   }
-  try {
-    const auth = await clientAuthFor(ctx);
-    const params: Record<string, string> = {
-      ...(scopes.length ? { scope: scopes.join(' ') } : {}),
-      ...(claims ? { claims } : {}),
-    };
-    const response = await withRetry(
-      () =>
-        oauth.clientCredentialsGrantRequest(
-          ctx.server.as,
-          asClient(ctx),
-          auth,
-          tokenParameters(ctx, params),
-          requestOptions(ctx, signal),
-        ),
-      {},
-      signal,
-    );
-    return await processTokenResponse(
-      ctx,
-      response,
-      (as, res) => oauth.processClientCredentialsResponse(as, asClient(ctx), res),
-      { requestedScopes: scopes, signal },
-    );
-  } catch (err) {
-    throw mapProtocolError(err);
-  }
+  const params: Record<string, string> = {
+    ...(scopes.length ? { scope: scopes.join(' ') } : {}),
+    ...(claims ? { claims } : {}),
+  };
+  return requestTokens(
+    ctx,
+    (as, client, auth) =>
+      withRetry(
+        () =>
+          oauth.clientCredentialsGrantRequest(
+            as,
+            client,
+            auth,
+            tokenParameters(ctx, params),
+            requestOptions(ctx, signal),
+          ),
+        {},
+        signal,
+      ),
+    oauth.processClientCredentialsResponse,
+    { requestedScopes: scopes, signal },
+  );
 }

@@ -7,7 +7,7 @@ import { clientAuthFor } from './client-auth.js';
 import { mapProtocolError } from './map-errors.js';
 import { asClient, endpoint, requestOptions, signInScopes } from './protocol.js';
 import { explainScopeRefusal } from './scope-refusal.js';
-import { processTokenResponse } from './token-endpoint.js';
+import { requestTokens } from './token-endpoint.js';
 import type { TokenSet } from '../model/token-set.js';
 import { wait } from './wait.js';
 
@@ -74,17 +74,17 @@ export async function loginWithDeviceCode(ctx: GrantContext, o: DeviceCodeOption
     }
     await wait(pause, o.signal);
     try {
-      const response = await oauth.deviceCodeGrantRequest(
-        ctx.server.as,
-        client,
-        auth,
-        started.device_code,
-        requestOptions(ctx, o.signal),
-      );
-      return await processTokenResponse(
+      return await requestTokens(
         ctx,
-        response,
-        (as, res) => oauth.processDeviceCodeResponse(as, client, res),
+        (as, pollClient, pollAuth) =>
+          oauth.deviceCodeGrantRequest(
+            as,
+            pollClient,
+            pollAuth,
+            started.device_code,
+            requestOptions(ctx, o.signal),
+          ),
+        oauth.processDeviceCodeResponse,
         {
           requestedScopes: o.scopes,
           requireIdToken: scopes.includes('openid'),

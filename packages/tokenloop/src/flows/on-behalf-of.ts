@@ -1,10 +1,9 @@
 import * as oauth from 'oauth4webapi';
 import type { GrantContext } from '../model/grant-context.js';
 import { TokenloopError } from '../errors/errors.js';
-import { clientAuthFor, isConfidential } from './client-auth.js';
-import { mapProtocolError } from './map-errors.js';
-import { asClient, requestOptions, tokenParameters } from './protocol.js';
-import { processTokenResponse } from './token-endpoint.js';
+import { isConfidential } from './client-auth.js';
+import { requestOptions, tokenParameters } from './protocol.js';
+import { requestTokens } from './token-endpoint.js';
 import type { TokenSet } from '../model/token-set.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -26,22 +25,18 @@ export async function onBehalfOf(
       'on-behalf-of needs a confidential client (secret or certificate)',
     );
   }
-  try {
-    const response = await oauth.genericTokenEndpointRequest(
-      ctx.server.as,
-      asClient(ctx),
-      await clientAuthFor(ctx),
-      JWT_BEARER,
-      tokenParameters(ctx, { assertion, requested_token_use: 'on_behalf_of', scope: scopes.join(' ') }),
-      requestOptions(ctx, signal),
-    );
-    return await processTokenResponse(
-      ctx,
-      response,
-      (as, res) => oauth.processGenericTokenEndpointResponse(as, asClient(ctx), res),
-      { requestedScopes: scopes, signal },
-    );
-  } catch (err) {
-    throw mapProtocolError(err);
-  }
+  return requestTokens(
+    ctx,
+    (as, client, auth) =>
+      oauth.genericTokenEndpointRequest(
+        as,
+        client,
+        auth,
+        JWT_BEARER,
+        tokenParameters(ctx, { assertion, requested_token_use: 'on_behalf_of', scope: scopes.join(' ') }),
+        requestOptions(ctx, signal),
+      ),
+    oauth.processGenericTokenEndpointResponse,
+    { requestedScopes: scopes, signal },
+  );
 }

@@ -2,10 +2,8 @@ import * as oauth from 'oauth4webapi';
 import type { CachedAccount } from '../model/account-record.js';
 import type { GrantContext } from '../model/grant-context.js';
 import { debug } from '../log/debug.js';
-import { clientAuthFor } from './client-auth.js';
-import { mapProtocolError } from './map-errors.js';
-import { asClient, refreshScopes, requestOptions } from './protocol.js';
-import { processTokenResponse } from './token-endpoint.js';
+import { refreshScopes, requestOptions } from './protocol.js';
+import { requestTokens } from './token-endpoint.js';
 import type { TokenSet } from '../model/token-set.js';
 
 /**
@@ -27,25 +25,17 @@ export async function refresh(
     ...(claims ? { claims } : {}),
   };
   debug('flow', 'refreshing', { scopes: scope });
-  try {
-    const response = await oauth.refreshTokenGrantRequest(
-      ctx.server.as,
-      asClient(ctx),
-      await clientAuthFor(ctx),
-      refreshToken,
-      requestOptions(ctx, signal, Object.keys(params).length ? params : undefined),
-    );
-    return await processTokenResponse(
-      ctx,
-      response,
-      (as, res) => oauth.processRefreshTokenResponse(as, asClient(ctx), res),
-      {
-        requestedScopes: scopes,
-        previous,
-        signal,
-      },
-    );
-  } catch (err) {
-    throw mapProtocolError(err);
-  }
+  return requestTokens(
+    ctx,
+    (as, client, auth) =>
+      oauth.refreshTokenGrantRequest(
+        as,
+        client,
+        auth,
+        refreshToken,
+        requestOptions(ctx, signal, Object.keys(params).length ? params : undefined),
+      ),
+    oauth.processRefreshTokenResponse,
+    { requestedScopes: scopes, previous, signal },
+  );
 }

@@ -5,7 +5,9 @@ import type { CachedAccount } from '../model/account-record.js';
 import { TokenloopError } from '../errors/errors.js';
 import { validateIdToken } from '../validation/id-token.js';
 import { ASYMMETRIC_ALGORITHMS, type KeySet, createKeySet } from '../validation/key-set.js';
+import { clientAuthFor } from './client-auth.js';
 import { assertNotUnavailable, mapProtocolError } from './map-errors.js';
+import { asClient } from './protocol.js';
 import { toTokenSet } from './token-response.js';
 import type { TokenSet } from '../model/token-set.js';
 
@@ -91,6 +93,30 @@ export async function processTokenResponse(
       );
     }
     return toTokenSet(result, checks.requestedScopes, obtainedAt, claims);
+  } catch (err) {
+    throw mapProtocolError(err);
+  }
+}
+
+/**
+ * One token request, the same for every grant: sent with the client authenticated as configured
+ * (`clientAuthFor`), the response processed and checked (`processTokenResponse`, S28), any failure a
+ * TokenloopError (`mapProtocolError`). `send` and `process` are the grant's oauth4webapi functions.
+ */
+export async function requestTokens(
+  ctx: GrantContext,
+  send: (as: oauth.AuthorizationServer, client: oauth.Client, auth: oauth.ClientAuth) => Promise<Response>,
+  process: (
+    as: oauth.AuthorizationServer,
+    client: oauth.Client,
+    response: Response,
+  ) => Promise<oauth.TokenEndpointResponse>,
+  checks: ResponseChecks,
+): Promise<TokenSet> {
+  try {
+    const client = asClient(ctx);
+    const response = await send(ctx.server.as, client, await clientAuthFor(ctx));
+    return await processTokenResponse(ctx, response, (as, res) => process(as, client, res), checks);
   } catch (err) {
     throw mapProtocolError(err);
   }
