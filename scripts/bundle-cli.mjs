@@ -5,7 +5,8 @@
 // - token.cjs: the fast path with what it uses of the command line and the library, in one minified file,
 //   which start.cjs compiles with its code cache;
 // - start.cjs: the loader, built knowing token.cjs's SHA-256 and size (a code cache is never applied to other
-//   code, and a token.cjs that is not the one it was built with is not used).
+//   code, and a token.cjs that is not the one it was built with is not used), and the token agent's client
+//   (src/fast-path/agent-client.ts), which asks a running `tokenloop agent` first (S174: as this build).
 // The fast path never renews a token, so the network side of the library (flows, HTTP, discovery) is replaced
 // by a module that refuses to load: it cannot be reached, and it is not parsed at every start.
 // bin/tokenloop.js uses the bundle when it is current, else the compiled modules (dist/fast-path).
@@ -71,7 +72,14 @@ await build({
   ...common,
   stdin: {
     contents: `import { loadFastPath } from './start.js';
-export const load = (cli, env, require) => loadFastPath(cli, env, ${JSON.stringify(id)}, require);`,
+import { runAgentPath } from './agent-client.js';
+import { agentBuildId } from './agent-protocol.js';
+import { VERSION } from '../version.js';
+const id = ${JSON.stringify(id)};
+export const bundle = id;
+export const load = (cli, env, require) => loadFastPath(cli, env, id, require);
+export const agent = (args, env, cwd, only) =>
+  runAgentPath(args, env, cwd, agentBuildId(VERSION, id.sha256), only);`,
     resolveDir: compiled,
     sourcefile: 'start-entry.js',
     loader: 'js',

@@ -1,0 +1,179 @@
+// The token agent (`tokenloop agent`, docs/cli.md): a resident process that answers `tokenloop token` for a
+// cached token over a Unix socket, so that the caller loads neither the token cache's crypto nor the command
+// line (issue 14). Each request is answered by exactly the function the in-process fast path runs
+// (tokenFastPath), with the caller's arguments, environment and folder: the same rules, the same bytes, and the
+// same declines (the full command line then answers in the caller). It reads the profiles and the token cache
+// afresh for every request and never writes them: no renewal, no repair (S126).
+import { chmodSync, lstatSync, rmSync, statSync } from 'node:fs';
+import { type Server, type Socket, createServer } from 'node:net';
+import { homedir } from 'node:os';
+import { dirname } from 'node:path';
+import { TokenloopError } from 'tokenloop/errors';
+import { ensurePrivateDirectory } from 'tokenloop/private-files';
+import { agentSocketPath } from '../../config/paths.js';
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+import { askAgentRaw } from '../../fast-path/agent-client.js';
+import {
+  type AgentAnswer,
+  type AgentRequest,
+  MAX_REQUEST_BYTES,
+  REQUEST_TIME_MS,
+  parseAgentRequest,
+} from '../../fast-path/agent-protocol.js';
+import { tokenFastPath } from '../../fast-path/token-fast-path.js';
+import { commandArgument } from '../../output/quote.js';
+
+/** S178: the longest path a Unix socket may have on Linux (sun_path holds 108 bytes with its terminating 0). */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+/** A running agent. */
+export interface Agent {
+  socket: string;
+  /** Resolves when the agent has stopped (a `stop` request or `close`). */
+  stopped: Promise<void>;
+  close(): Promise<void>;
+}
+
+/** S178: a socket path the system can bind, else a clear error naming a shorter place. */
+function checkSocketPath(socket: string, env: NodeJS.ProcessEnv): void {
+  if (Buffer.byteLength(socket) <= MAX_SOCKET_PATH_BYTES) return;
+  throw new CliError(
+    `the agent's socket path ${socket} is longer than the ${MAX_SOCKET_PATH_BYTES} bytes a Unix socket may have`,
+    EXIT.usage,
+    env.TOKENLOOP_HOME
+      ? 'give TOKENLOOP_HOME a shorter folder (the socket lives in its cache folder)'
+      : 'export XDG_RUNTIME_DIR=/run/user/$(id -u)',
+  );
+}
+
+/**
+ * S170: the socket's folder is made private (0700) through the library's one rule for private folders (S80:
+ * the user's own, in folders only the user or root can write), and, as a socket's folder is what keeps other
+ * users from connecting, it must not be readable or searchable by others either.
+ */
+async function privateSocketFolder(dir: string): Promise<void> {
+  await ensurePrivateDirectory(dir);
+  const mode = statSync(dir).mode & 0o777;
+  if ((mode & 0o077) !== 0)
+    throw new TokenloopError(
+      'UNSAFE_FILE',
+      `refusing to start the agent in ${dir}: other users may use this folder (mode ${mode.toString(8)})`,
+      { remediation: `chmod 700 ${commandArgument(dir)}` },
+    );
+}
+
+/** A socket left by an agent that is gone is removed; a live agent, or anything else there, stops this one. */
+async function clearStaleSocket(socket: string, build: string): Promise<void> {
+  const st = lstatSync(socket, { throwIfNoEntry: false });
+  if (!st) return;
+  const answer = await askAgentRaw(socket, { build, op: 'ping' }, 2_000);
+  if (answer && 'pid' in answer)
+    throw new CliError(
+      `an agent is already running (pid ${answer.pid}) at ${socket}`,
+      EXIT.usage,
+      'tokenloop agent stop',
+    );
+  if (!st.isSocket())
+    throw new TokenloopError('UNSAFE_FILE', `refusing to replace ${socket}: it is not a socket`, {
+      remediation: `rm ${commandArgument(socket)}`,
+    });
+  rmSync(socket, { force: true }); // S175: a stale socket (its agent is gone)
+}
+
+/** S174, S177, S179: one token request, answered as the in-process fast path would answer it in the caller. */
+async function answerToken(req: Extract<AgentRequest, { op: 'token' }>, build: string): Promise<AgentAnswer> {
+  if (req.build !== build)
+    return {
+      declined:
+        'the agent is another build of tokenloop (restart it: tokenloop agent stop; tokenloop agent start)',
+    };
+  // S177: the fast path reads the environment only through its parameter; what Node itself reads from this
+  // process's environment (the home folder, when no TOKENLOOP_HOME / XDG_* folder is set) must be the caller's.
+  if (req.env.HOME !== homedir()) return { declined: "the caller's HOME is not the agent's" };
+  // S179: relative paths (--ca-file, a profile's CA file) resolve in the caller's folder. Requests are answered
+  // one at a time (the queue in serveAgent), so the folder is this request's while it is answered.
+  try {
+    process.chdir(req.cwd);
+  } catch {
+    return { declined: "the agent cannot enter the caller's folder" };
+  }
+  return tokenFastPath(req.args, req.env);
+}
+
+/**
+ * Start the agent: its private folder, its socket (0600), and requests answered until `close`, a `stop`
+ * request, or (for the command) SIGTERM / SIGINT.
+ */
+export async function serveAgent(env: NodeJS.ProcessEnv, build: string): Promise<Agent> {
+  const socket = agentSocketPath(env);
+  checkSocketPath(socket, env);
+  await privateSocketFolder(dirname(socket));
+  await clearStaleSocket(socket, build);
+  // S176: the agent writes nothing about requests anywhere; the library's debug lines (TOKENLOOP_DEBUG) are off
+  // in it (a request with TOKENLOOP_DEBUG is declined by the fast path: the command line writes those).
+  delete process.env.TOKENLOOP_DEBUG;
+
+  let queue: Promise<unknown> = Promise.resolve();
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const server: Server = createServer((conn: Socket) => {
+    let got = '';
+    let answered = false;
+    const reply = (answer: AgentAnswer) => {
+      if (answered) return;
+      answered = true;
+      conn.end(`${JSON.stringify(answer)}\n`);
+    };
+    // S173: bounded in time and size; a failure ends this connection only.
+    conn.setTimeout(REQUEST_TIME_MS, () => conn.destroy());
+    conn.on('error', () => conn.destroy());
+    conn.setEncoding('utf8');
+    conn.on('data', (chunk: string) => {
+      if (answered) return;
+      got += chunk;
+      const end = got.indexOf('\n');
+      if (end < 0) {
+        if (got.length > MAX_REQUEST_BYTES) {
+          reply({ declined: 'the request is too large' });
+          conn.destroySoon();
+        }
+        return;
+      }
+      if (end > MAX_REQUEST_BYTES) return reply({ declined: 'the request is too large' });
+      const req = parseAgentRequest(got.slice(0, end));
+      if (!req) return reply({ declined: 'not a request the agent reads' });
+      if (req.op !== 'token') {
+        // S174: any build may ask for the agent's state or stop it (an upgraded command line stops an old agent).
+        reply({ pid: process.pid, build, socket });
+        if (req.op === 'stop') void close();
+        return;
+      }
+      conn.setTimeout(0); // the request is in; answering it may wait for those before it
+      queue = queue
+        .then(() => answerToken(req, build))
+        .catch((err: unknown) => ({ declined: `the agent failed: ${(err as Error)?.message ?? 'unknown'}` }))
+        .then((answer) => reply(answer as AgentAnswer));
+    });
+  });
+  server.on('error', () => {}); // a listening server's later errors end nothing but the one connection
+  const close = async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    rmSync(socket, { force: true });
+    stop();
+  };
+  const umask = process.umask(0o177); // S171: the socket is created 0600 (and set so, below)
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socket, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } finally {
+    process.umask(umask);
+  }
+  chmodSync(socket, 0o600);
+  return { socket, stopped, close };
+}

@@ -1,0 +1,123 @@
+// `tokenloop agent` (foreground), `agent start` (detached), `agent stop` and `agent status` (docs/cli.md).
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { agentSocketPath } from '../../config/paths.js';
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+import { askAgentRaw } from '../../fast-path/agent-client.js';
+import { jsonLine, terminalText } from '../../output/quote.js';
+import { ownBuild } from './agent-build.js';
+import { serveAgent } from './agent-server.js';
+
+const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'tokenloop.js');
+/** How long `agent start` waits for the agent to listen, and `agent stop` for it to end. */
+const START_STOP_MS = 10_000;
+const POLL_MS = 50;
+
+/** The agent's state, as `agent status`, `status` and `doctor` show it. */
+export interface AgentState {
+  socket: string;
+  running: boolean;
+  pid?: number;
+  /** It runs another build of tokenloop: it declines this one's requests until restarted. */
+  otherBuild?: boolean;
+  /** A socket is there, but no agent answers on it (removed when an agent starts). */
+  stale?: boolean;
+}
+
+export async function agentState(env: NodeJS.ProcessEnv = process.env): Promise<AgentState> {
+  const socket = agentSocketPath(env);
+  const answer = await askAgentRaw(socket, { build: ownBuild(), op: 'ping' }, 2_000);
+  if (answer && 'pid' in answer)
+    return { socket, running: true, pid: answer.pid, otherBuild: answer.build !== ownBuild() };
+  return { socket, running: false, ...(existsSync(socket) ? { stale: true } : {}) };
+}
+
+/** One line on the agent's state (status, doctor). */
+export function agentLine(state: AgentState): string {
+  if (!state.running)
+    return `not running${state.stale ? ` (a stale socket at ${state.socket})` : ''}; start: tokenloop agent start`;
+  return `running (pid ${state.pid}) at ${state.socket}${
+    state.otherBuild
+      ? '; another build of tokenloop: restart it (tokenloop agent stop; tokenloop agent start)'
+      : ''
+  }`;
+}
+
+const say = (line: string) => process.stdout.write(`tokenloop agent: ${terminalText(line)}\n`);
+
+/** `tokenloop agent`: in the foreground until SIGTERM, SIGINT or `tokenloop agent stop`. */
+export async function runAgentForeground(): Promise<void> {
+  const agent = await serveAgent(process.env, ownBuild());
+  const onSignal = () => void agent.close();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  say(`listening on ${agent.socket} (pid ${process.pid})`);
+  await agent.stopped;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+}
+
+/** `tokenloop agent start`: the agent detached; returns once it answers. */
+export async function runAgentStart(): Promise<void> {
+  const before = await agentState();
+  if (before.running) {
+    say(`already running (pid ${before.pid}) at ${before.socket}`);
+    return;
+  }
+  const child = spawn(process.execPath, [BIN, 'agent'], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: process.env,
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  let exited: number | null | undefined;
+  child.on('exit', (code) => (exited = code));
+  const deadline = Date.now() + START_STOP_MS;
+  for (;;) {
+    const state = await agentState();
+    if (state.running && state.pid === child.pid) {
+      child.stderr.destroy();
+      child.unref();
+      say(`started (pid ${state.pid}), listening on ${state.socket}`);
+      return;
+    }
+    if (exited !== undefined) {
+      // The agent said why (its own error lines, fix included): passed on as they are.
+      process.stderr.write(stderr);
+      throw new CliError('the agent did not start', exited === EXIT.usage ? EXIT.usage : EXIT.failure);
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGTERM');
+      throw new CliError(`the agent did not answer within ${START_STOP_MS / 1000} s`, EXIT.failure);
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+/** `tokenloop agent stop`. */
+export async function runAgentStop(): Promise<void> {
+  const socket = agentSocketPath(process.env);
+  const answer = await askAgentRaw(socket, { build: ownBuild(), op: 'stop' }, 2_000);
+  if (!answer || !('pid' in answer)) {
+    say('not running');
+    return;
+  }
+  const deadline = Date.now() + START_STOP_MS;
+  while (existsSync(socket)) {
+    if (Date.now() > deadline)
+      throw new CliError(`the agent (pid ${answer.pid}) did not stop within ${START_STOP_MS / 1000} s`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  say(`stopped (pid ${answer.pid})`);
+}
+
+/** `tokenloop agent status`. */
+export async function runAgentStatus(opts: { json?: boolean }): Promise<void> {
+  const state = await agentState();
+  if (opts.json) process.stdout.write(`${jsonLine(state)}\n`);
+  else say(agentLine(state));
+  if (!state.running) process.exitCode = EXIT.failure;
+}
