@@ -240,7 +240,7 @@ describe('S77 mail proxy: reconnecting guessers against the real proxy and Dovec
 });
 
 describe('S77 sweep: every local password check goes through the throttle', () => {
-  it('S77 only front-login.ts calls checkPassword, and every front uses checkLogin', () => {
+  it('S77 only front-login.ts calls checkPassword and checkLogin, and every front logs in through frontLogins and upstreamLogin', () => {
     const dir = join(import.meta.dirname, '..', 'src', 'commands', 'mail', 'proxy');
     const sources = readdirSync(dir)
       .filter((f) => f.endsWith('.ts'))
@@ -249,7 +249,16 @@ describe('S77 sweep: every local password check goes through the throttle', () =
     assert.deepEqual(callers, ['front-login.ts']);
     const fronts = sources.filter(({ text }) => /export async function serve\w+\(/.test(text));
     assert.equal(fronts.length, 3);
-    for (const { f, text } of fronts) assert.match(text, /await checkLogin\(ctx, id, creds, socket\)/, f);
+    for (const { f, text } of fronts) {
+      assert.match(text, /frontLogins\(ctx, id, conn, socket\)/, f);
+      assert.match(text, /await upstreamLogin\(/, f);
+    }
+    const checkers = sources.filter(({ text }) => /\bcheckLogin\(/.test(text)).map(({ f }) => f);
+    assert.deepEqual(checkers, ['front-login.ts'], 'the password check and its answer in one place');
+    const failures = sources
+      .filter(({ text }) => /new UpstreamFailure\('failure'/.test(text))
+      .map(({ f }) => f);
+    assert.deepEqual(failures, ['front-login.ts'], 'an upstream login failure answered in one place');
     const run = sources.find(({ f }) => f === 'run-mail-proxy.ts')!.text;
     assert.equal((run.match(/loginThrottle\(\)/g) ?? []).length, 1, 'one throttle for the whole process');
   });

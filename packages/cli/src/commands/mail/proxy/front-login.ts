@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
-import type { ProxyContext } from './proxy-context.js';
+import type { LineConnection } from '../line-connection.js';
+import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
 import type { Credentials } from './sasl-credentials.js';
+import { UpstreamFailure } from './upstream.js';
 
 /** What the front tells the mail program: logged in, wrong password, or try again later (and why). */
 export type LoginVerdict = 'ok' | 'wrong' | { later: string };
@@ -45,4 +47,67 @@ export async function checkLogin(
   }
   if (!ok) ctx.log(id, `wrong local password for ${creds.user}`);
   return ok ? 'ok' : 'wrong';
+}
+
+/** How a front words its answers to a login the proxy refuses. */
+export interface LoginReplies {
+  /** Attempts refused for now by the throttle (S77): `why` says for how long. */
+  later(why: string): string;
+  /** A wrong local password. */
+  wrong: string;
+  /** Said before the connection is closed for too many wrong passwords (IMAP's untagged BYE). */
+  farewell?: string;
+}
+
+/**
+ * S77: a front's login step, the same for IMAP, POP3 and SMTP: the local password checked (`checkLogin`) and a
+ * refusal answered in the front's words; the MAX_FAILED_LOGINS-th wrong password on one connection ends it.
+ * 'ok': log in upstream; 'again': answered, read the next command; 'closed': the connection is ending.
+ */
+export function frontLogins(
+  ctx: ProxyContext,
+  id: string,
+  conn: LineConnection,
+  socket: Socket,
+): (creds: Credentials, replies: LoginReplies) => Promise<'ok' | 'again' | 'closed'> {
+  let failures = 0;
+  return async (creds, replies) => {
+    const verdict = await checkLogin(ctx, id, creds, socket);
+    if (verdict === 'ok') return 'ok';
+    if (typeof verdict === 'object') {
+      conn.writeLine(replies.later(verdict.later));
+      return 'again';
+    }
+    failures++;
+    conn.writeLine(replies.wrong);
+    if (failures < MAX_FAILED_LOGINS) return 'again';
+    if (replies.farewell !== undefined) conn.writeLine(replies.farewell);
+    socket.end();
+    return 'closed';
+  };
+}
+
+/**
+ * A front's login to the real server for `user` (`open`), the same for IMAP, POP3 and SMTP: logged when it
+ * succeeds; when it fails, the failure logged and answered in the front's words (`refusal`), and undefined
+ * returned (the mail program may try again on the same connection).
+ */
+export async function upstreamLogin<T>(
+  ctx: ProxyContext,
+  id: string,
+  user: string,
+  conn: LineConnection,
+  open: () => Promise<T>,
+  refusal: (failure: UpstreamFailure) => string,
+): Promise<T | undefined> {
+  try {
+    const session = await open();
+    ctx.log(id, `${user}: logged in to ${ctx.upstream.host}`);
+    return session;
+  } catch (err) {
+    const f = err instanceof UpstreamFailure ? err : new UpstreamFailure('failure', (err as Error).message);
+    ctx.log(id, `${user}: upstream login failed: ${f.text}`);
+    conn.writeLine(refusal(f));
+    return undefined;
+  }
 }

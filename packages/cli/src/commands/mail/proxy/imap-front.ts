@@ -1,12 +1,12 @@
 import type { Socket } from 'node:net';
 import type { LineConnection } from '../line-connection.js';
 import { frontConnection } from './front-connection.js';
-import { checkLogin } from './front-login.js';
+import { frontLogins, upstreamLogin } from './front-login.js';
 import { readAstrings } from './imap-strings.js';
 import { relayImap } from './imap-relay.js';
-import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
+import type { ProxyContext } from './proxy-context.js';
 import { type Credentials, decodePlain } from './sasl-credentials.js';
-import { UpstreamFailure, openUpstreamSession } from './upstream.js';
+import { type UpstreamFailure, openUpstreamSession } from './upstream.js';
 
 const CAPABILITIES = 'IMAP4rev1 SASL-IR LITERAL+ ID AUTH=PLAIN';
 
@@ -57,7 +57,7 @@ async function credentialsOf(
 export async function serveImap(socket: Socket, ctx: ProxyContext, id: string): Promise<void> {
   const conn = frontConnection(socket, ctx, id);
   conn.writeLine(`* OK [CAPABILITY ${CAPABILITIES}] tokenloop mail proxy ready`);
-  let failures = 0;
+  const admit = frontLogins(ctx, id, conn, socket);
   for (;;) {
     let line: string;
     try {
@@ -106,36 +106,27 @@ export async function serveImap(socket: Socket, ctx: ProxyContext, id: string): 
       return;
     }
     if (!creds) continue;
-    const verdict = await checkLogin(ctx, id, creds, socket);
-    if (typeof verdict === 'object') {
-      conn.writeLine(`${tag} NO [UNAVAILABLE] tokenloop: ${verdict.later}`);
-      continue;
-    }
-    if (verdict === 'wrong') {
-      failures++;
-      conn.writeLine(`${tag} NO [AUTHENTICATIONFAILED] Invalid credentials (the local proxy password)`);
-      if (failures >= MAX_FAILED_LOGINS) {
-        conn.writeLine('* BYE too many failed logins');
-        socket.end();
-        return;
-      }
-      continue;
-    }
+    const step = await admit(creds, {
+      later: (why) => `${tag} NO [UNAVAILABLE] tokenloop: ${why}`,
+      wrong: `${tag} NO [AUTHENTICATIONFAILED] Invalid credentials (the local proxy password)`,
+      farewell: '* BYE too many failed logins',
+    });
+    if (step === 'closed') return;
+    if (step === 'again') continue;
     const user = creds.user;
     const login = async () => {
       const { up, outcome } = await openUpstreamSession(ctx, user);
       return { conn: up.conn, outcome };
     };
-    let first;
-    try {
-      first = await login();
-    } catch (err) {
-      const f = err instanceof UpstreamFailure ? err : new UpstreamFailure('failure', (err as Error).message);
-      ctx.log(id, `${user}: upstream login failed: ${f.text}`);
-      conn.writeLine(`${tag} NO [${codeOf(f)}] tokenloop: ${f.text}`);
-      continue;
-    }
-    ctx.log(id, `${user}: logged in to ${ctx.upstream.host}`);
+    const first = await upstreamLogin(
+      ctx,
+      id,
+      user,
+      conn,
+      login,
+      (f) => `${tag} NO [${codeOf(f)}] tokenloop: ${f.text}`,
+    );
+    if (!first) continue;
     // The client must learn the server's capabilities now (its pre-login ones were the proxy's): from the
     // server's OK, from an untagged CAPABILITY sent with it, or by asking.
     let okText = first.outcome.serverReply.replace(/^\S+ OK ?/i, '') || 'Logged in';

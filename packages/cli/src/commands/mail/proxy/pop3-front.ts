@@ -1,10 +1,10 @@
 import type { Socket } from 'node:net';
 import { frontConnection } from './front-connection.js';
-import { checkLogin } from './front-login.js';
+import { frontLogins, upstreamLogin } from './front-login.js';
 import { pipeSession } from './pipe-session.js';
-import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
+import type { ProxyContext } from './proxy-context.js';
 import { type Credentials, decodePlain } from './sasl-credentials.js';
-import { UpstreamFailure, openUpstreamSession } from './upstream.js';
+import { openUpstreamSession } from './upstream.js';
 
 /**
  * One POP3 client of the proxy: USER / PASS or AUTH PLAIN with the local password, answered by the proxy;
@@ -13,7 +13,7 @@ import { UpstreamFailure, openUpstreamSession } from './upstream.js';
 export async function servePop3(socket: Socket, ctx: ProxyContext, id: string): Promise<void> {
   const conn = frontConnection(socket, ctx, id);
   conn.writeLine('+OK tokenloop mail proxy ready');
-  let failures = 0;
+  const login = frontLogins(ctx, id, conn, socket);
   let userGiven: string | undefined;
   for (;;) {
     let line: string;
@@ -78,36 +78,26 @@ export async function servePop3(socket: Socket, ctx: ProxyContext, id: string): 
       conn.writeLine('-ERR log in first (USER/PASS or AUTH PLAIN)');
       continue;
     }
-    const verdict = await checkLogin(ctx, id, creds, socket);
-    if (typeof verdict === 'object') {
-      conn.writeLine(`-ERR [SYS/TEMP] tokenloop: ${verdict.later}`);
-      continue;
-    }
-    if (verdict === 'wrong') {
-      failures++;
-      conn.writeLine('-ERR [AUTH] Invalid credentials (the local proxy password)');
-      if (failures >= MAX_FAILED_LOGINS) {
-        socket.end();
-        return;
-      }
-      continue;
-    }
-    let up;
-    try {
-      const session = await openUpstreamSession(ctx, creds.user);
-      up = session.up;
-      ctx.log(id, `${creds.user}: logged in to ${ctx.upstream.host}`);
-      conn.writeLine(session.outcome.serverReply);
-    } catch (err) {
-      const f = err instanceof UpstreamFailure ? err : new UpstreamFailure('failure', (err as Error).message);
-      ctx.log(id, `${creds.user}: upstream login failed: ${f.text}`);
-      conn.writeLine(`-ERR [${f.kind === 'refused' ? 'AUTH' : 'SYS/TEMP'}] tokenloop: ${f.text}`);
-      continue;
-    }
+    const step = await login(creds, {
+      later: (why) => `-ERR [SYS/TEMP] tokenloop: ${why}`,
+      wrong: '-ERR [AUTH] Invalid credentials (the local proxy password)',
+    });
+    if (step === 'closed') return;
+    if (step === 'again') continue;
     const user = creds.user;
+    const session = await upstreamLogin(
+      ctx,
+      id,
+      user,
+      conn,
+      () => openUpstreamSession(ctx, user),
+      (f) => `-ERR [${f.kind === 'refused' ? 'AUTH' : 'SYS/TEMP'}] tokenloop: ${f.text}`,
+    );
+    if (!session) continue;
+    conn.writeLine(session.outcome.serverReply);
     await pipeSession({
       client: conn.detach(),
-      upstream: up.conn.detach(),
+      upstream: session.up.conn.detach(),
       lostLine: '-ERR [SYS/TEMP] tokenloop: the server closed the connection',
       log: (text) => ctx.log(id, `${user}: ${text}`),
     });

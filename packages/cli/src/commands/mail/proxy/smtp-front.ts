@@ -1,11 +1,11 @@
 import type { Socket } from 'node:net';
 import type { LineConnection } from '../line-connection.js';
 import { frontConnection } from './front-connection.js';
-import { checkLogin, type LoginVerdict } from './front-login.js';
+import { frontLogins, upstreamLogin } from './front-login.js';
 import { pipeSession } from './pipe-session.js';
-import { MAX_FAILED_LOGINS, type ProxyContext } from './proxy-context.js';
+import type { ProxyContext } from './proxy-context.js';
 import { type Credentials, decodeLoginField, decodePlain } from './sasl-credentials.js';
-import { type Upstream, UpstreamFailure, openUpstreamSession } from './upstream.js';
+import { openUpstreamSession } from './upstream.js';
 
 /**
  * Extensions of the server the client may use after AUTH (ours replace its AUTH and STARTTLS): well-formed
@@ -75,7 +75,7 @@ async function credentialsOf(conn: LineConnection, args: string[]): Promise<Cred
 export async function serveSmtp(socket: Socket, ctx: ProxyContext, id: string): Promise<void> {
   const conn = frontConnection(socket, ctx, id);
   conn.writeLine('220 localhost tokenloop mail proxy ESMTP');
-  let failures = 0;
+  const login = frontLogins(ctx, id, conn, socket);
   let greeted = false;
   for (;;) {
     let line: string;
@@ -131,37 +131,23 @@ export async function serveSmtp(socket: Socket, ctx: ProxyContext, id: string): 
       return;
     }
     if (!creds) continue;
-    const verdict: LoginVerdict = await checkLogin(ctx, id, creds, socket);
-    if (typeof verdict === 'object') {
-      conn.writeLine(`454 4.7.0 tokenloop: ${verdict.later}`);
-      continue;
-    }
-    if (verdict === 'wrong') {
-      failures++;
-      conn.writeLine('535 5.7.8 Authentication credentials invalid (the local proxy password)');
-      if (failures >= MAX_FAILED_LOGINS) {
-        socket.end();
-        return;
-      }
-      continue;
-    }
+    const step = await login(creds, {
+      later: (why) => `454 4.7.0 tokenloop: ${why}`,
+      wrong: '535 5.7.8 Authentication credentials invalid (the local proxy password)',
+    });
+    if (step === 'closed') return;
+    if (step === 'again') continue;
     const user = creds.user;
-    let session: Upstream;
-    try {
-      session = (await openUpstreamSession(ctx, user)).up;
-    } catch (err) {
-      const failure =
-        err instanceof UpstreamFailure ? err : new UpstreamFailure('failure', (err as Error).message);
-      ctx.log(id, `${user}: upstream login failed: ${failure.text}`);
-      conn.writeLine(
-        failure.kind === 'refused'
-          ? `535 5.7.8 tokenloop: ${failure.text}`
-          : `454 4.7.0 tokenloop: ${failure.text}`,
-      );
-      continue;
-    }
+    const session = await upstreamLogin(
+      ctx,
+      id,
+      user,
+      conn,
+      async () => (await openUpstreamSession(ctx, user)).up,
+      (f) => (f.kind === 'refused' ? `535 5.7.8 tokenloop: ${f.text}` : `454 4.7.0 tokenloop: ${f.text}`),
+    );
+    if (!session) continue;
     ctx.learned.smtpExtensions = passOn(session.negotiated.capabilities);
-    ctx.log(id, `${user}: logged in to ${ctx.upstream.host}`);
     conn.writeLine('235 2.7.0 Authentication successful');
     await pipeSession({
       client: conn.detach(),
