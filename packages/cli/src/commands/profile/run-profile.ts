@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { SAMPLE_IDS } from '@tokenloop/emulator/sample-ids';
 import { readPrivateFile } from 'tokenloop/private-files';
 import { cliPaths } from '../../config/paths.js';
+import type { SettingFlags } from '../../config/resolve.js';
 import {
   type Profile,
   type ProfilesFile,
@@ -15,18 +16,14 @@ import { EXIT } from '../../exit-codes.js';
 import { commandArgument, jsonLine, terminalText } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
 
-export interface ProfileAddOptions {
-  authority?: string;
-  issuer?: string;
-  clientId?: string;
-  scope?: string[];
-  port?: number;
-  user?: string;
+/** `profile add`: the provider settings the other commands take as flags (SettingFlags), and its own. */
+export interface ProfileAddOptions extends Pick<
+  SettingFlags,
+  'authority' | 'issuer' | 'clientId' | 'scope' | 'port' | 'user' | 'caFile'
+> {
   /** Point at the local emulator (its URL, default http://127.0.0.1:8400) with its sample native app. */
   emulator?: string | boolean;
   use?: boolean;
-  /** A certificate authority to trust for this provider (PEM file). */
-  caFile?: string;
 }
 
 function checkUrl(value: string, what: string, fix: string): void {
