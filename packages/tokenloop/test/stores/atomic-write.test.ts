@@ -10,50 +10,40 @@ import {
   writeFileAtomic,
 } from '../../src/private-files/atomic-write.js';
 import { ensurePrivateDirectory } from '../../src/private-files/private-directory.js';
-import { tempDir } from './fixtures.js';
+import { inTempDir } from './fixtures.js';
 
 test('C1: writeFileAtomic replaces the file, leaves no temporary file, and the file is mode 0600', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = join(dir, 'cache.json');
     await writeFileAtomic(path, 'first');
     await writeFileAtomic(path, 'second');
     assert.equal(await readFile(path, 'utf8'), 'second');
     assert.deepEqual(await readdir(dir), ['cache.json']);
     assert.equal((await stat(path)).mode & 0o777, 0o600);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C1: writeFileAtomic that cannot rename keeps the old target and removes its temporary file', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = join(dir, 'occupied');
     await mkdir(path); // a non-empty directory cannot be replaced by a file
     await writeFile(join(path, 'inside'), 'old');
     await assert.rejects(writeFileAtomic(path, 'new'));
     assert.deepEqual(await readdir(dir), ['occupied']);
     assert.equal(await readFile(join(path, 'inside'), 'utf8'), 'old');
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C1: ensurePrivateDirectory creates missing directories with mode 0700', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const nested = join(dir, 'a', 'b');
     await ensurePrivateDirectory(nested);
     assert.equal((await stat(nested)).mode & 0o777, 0o700);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('S80 ensurePrivateDirectory refuses an existing directory others may write to (and leaves its mode); a private one passes', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const shared = join(dir, 'shared');
     await mkdir(shared);
     await chmod(shared, 0o777);
@@ -67,14 +57,11 @@ test('S80 ensurePrivateDirectory refuses an existing directory others may write 
     assert.equal((await stat(shared)).mode & 0o777, 0o777);
     await ensurePrivateDirectory(join(dir, 'private'));
     assert.equal((await stat(join(dir, 'private'))).mode & 0o777, 0o700);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C1: createFileExclusive creates a complete 0600 file once and refuses to replace it', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = join(dir, 'cache.key');
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) => createFileExclusive(path, `v${i}`)),
@@ -84,14 +71,11 @@ test('C1: createFileExclusive creates a complete 0600 file once and refuses to r
     assert.equal(await readFile(path, 'utf8'), `v${winner}`);
     assert.equal((await stat(path)).mode & 0o777, 0o600);
     assert.deepEqual(await readdir(dir), ['cache.key']);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('removeOrphanTempFiles removes only temporary files of the given path', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = join(dir, 'cache.json');
     await writeFile(path, 'data');
     await writeFile(tempFileName(path), 'half');
@@ -101,7 +85,5 @@ test('removeOrphanTempFiles removes only temporary files of the given path', asy
     assert.equal(left.length, 2);
     assert.ok(left.includes('cache.json'));
     assert.ok(left.some((n) => n.startsWith('cache.json.lock.tmp-')));
-  } finally {
-    await cleanup();
-  }
+  });
 });

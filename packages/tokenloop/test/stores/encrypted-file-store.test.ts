@@ -19,6 +19,7 @@ import {
   REFRESH_SECRET,
   runChild,
   tempDir,
+  inTempDir,
 } from './fixtures.js';
 
 function storeIn(dir: string, extra: Partial<EncryptedFileStoreOptions> = {}) {
@@ -37,8 +38,7 @@ async function quarantined(dir: string): Promise<string[]> {
 }
 
 test('file store: transact writes, get and list read back, next: null deletes, no next leaves the record', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const { store } = storeIn(dir);
     assert.equal(await store.get('a'), undefined);
     assert.equal(
@@ -56,14 +56,11 @@ test('file store: transact writes, get and list read back, next: null deletes, n
       (await other.list()).map((r) => r.key),
       ['b'],
     );
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C1: file store: the file on disk is encrypted (no token or account strings), 0600 in a 0700 directory, no temp files', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const { store, path } = storeIn(dir);
     for (let i = 0; i < 5; i++) await store.transact('a', (current) => increment(current, 'a'));
     const bytes = await readFile(path, 'utf8');
@@ -74,14 +71,11 @@ test('C1: file store: the file on disk is encrypted (no token or account strings
     assert.equal((await stat(path)).mode & 0o777, 0o600);
     assert.equal((await stat(join(dir, 'tokens'))).mode & 0o777, 0o700);
     assert.deepEqual((await readdir(join(dir, 'tokens'))).sort(), ['cache.json', 'cache.json.key']);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('file store: get on an unchanged file serves the decrypted copy without reading it again', async (t) => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const { store, path } = storeIn(dir);
     await store.transact('a', async () => ({ next: makeRecord('a', 7), result: undefined }));
     const old = new Date(Date.now() - 10_000); // out of the coarse-timestamp window
@@ -96,28 +90,22 @@ test('file store: get on an unchanged file serves the decrypted copy without rea
     const perCallUs = Number(process.hrtime.bigint() - started) / n / 1_000;
     t.diagnostic(`get on an unchanged file: ${perCallUs.toFixed(1)} µs per call`);
     assert.ok(perCallUs < 1_000, `${perCallUs} µs`);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('file store: get notices each write made by another instance at once (30 writes in a row)', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const reader = storeIn(dir).store;
     const writer = storeIn(dir).store;
     for (let i = 1; i <= 30; i++) {
       await writer.transact('a', (current) => increment(current, 'a'));
       assert.equal(counterOf(await reader.get('a')), i);
     }
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('file store: 50 concurrent transactions in one process lose no update', async (t) => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const { store } = storeIn(dir);
     const started = performance.now();
     await Promise.all(
@@ -127,14 +115,11 @@ test('file store: 50 concurrent transactions in one process lose no update', asy
       `transact round trip (lock, read, write, fsync, unlock): ${((performance.now() - started) / 50).toFixed(2)} ms`,
     );
     assert.equal(counterOf(await store.get('a')), 50);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('file store: a record that fails validation is refused before anything is written', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const { store } = storeIn(dir);
     await store.transact('a', async () => ({ next: makeRecord('a', 1), result: undefined }));
     const broken = { ...makeRecord('a', 2), accessTokens: [{ secret: 42 }] } as unknown as ReturnType<
@@ -149,14 +134,11 @@ test('file store: a record that fails validation is refused before anything is w
       (err) => err instanceof TokenloopError && err.code === 'INVALID_ARGUMENT',
     );
     assert.equal(counterOf(await storeIn(dir).store.get('a')), 1);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('file store: an error thrown by fn reaches the caller unchanged and writes nothing', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const { store } = storeIn(dir);
     const mine = new Error('refresh failed');
     await assert.rejects(
@@ -166,9 +148,7 @@ test('file store: an error thrown by fn reaches the caller unchanged and writes 
       (err) => err === mine,
     );
     assert.equal(await store.get('a'), undefined);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 const damages: [string, (path: string) => Promise<void>, RegExp][] = [
@@ -218,8 +198,7 @@ for (const [name, damage, why] of damages) {
 }
 
 test('C3: file store: a file encrypted with another key is quarantined with a warning; the cache continues empty', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const writer = storeIn(dir, { key: randomBytes(32) });
     await writer.store.transact('a', async () => ({ next: makeRecord('a', 1), result: undefined }));
     const reader = storeIn(dir, { key: randomBytes(32) });
@@ -230,14 +209,11 @@ test('C3: file store: a file encrypted with another key is quarantined with a wa
     assert.equal((await quarantined(dir)).length, 1);
     await reader.store.transact('b', async () => ({ next: makeRecord('b', 5), result: undefined }));
     assert.equal(counterOf(await reader.store.get('b')), 5);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C3: file store: tokens sealed with a key this machine cannot reach (made with the OS keyring) are not orphaned by a new key', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const writer = storeIn(dir, { key: randomBytes(32) }); // stands in for the keyring's key, absent here
     await writer.store.transact('a', async () => ({ next: makeRecord('a', 1), result: undefined }));
     const before = await readFile(writer.path);
@@ -258,14 +234,11 @@ test('C3: file store: tokens sealed with a key this machine cannot reach (made w
     );
     assert.equal(reader.warnings.length, 0);
     assert.equal(counterOf(await writer.store.get('a')), 1, 'where the key is, the tokens are still there');
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C3: file store: one invalid record among valid ones: the valid ones are kept, a copy of the original is kept aside', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const key = randomBytes(32);
     const { store, warnings, path } = storeIn(dir, { key });
     await store.transact('a', async () => ({ next: makeRecord('a', 1), result: undefined }));
@@ -285,14 +258,11 @@ test('C3: file store: one invalid record among valid ones: the valid ones are ke
     const fresh = storeIn(dir, { key });
     assert.deepEqual((await fresh.store.list()).map((r) => r.key).sort(), ['a', 'c']);
     assert.equal(fresh.warnings.length, 0, 'the file was repaired');
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C3: file store: a document from a newer cache schema is quarantined, not misread', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const key = randomBytes(32);
     const { store, warnings, path } = storeIn(dir, { key });
     await store.transact('a', async () => ({ next: makeRecord('a', 1), result: undefined }));
@@ -301,9 +271,7 @@ test('C3: file store: a document from a newer cache schema is quarantined, not m
     assert.deepEqual(await store.list(), []);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0] ?? '', /newer tokenloop \(cache schema/);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test("file store: keyring 'auto' on a machine without a reachable keyring uses a 0600 key file and says so", async () => {
@@ -332,8 +300,7 @@ test("file store: keyring 'auto' on a machine without a reachable keyring uses a
 });
 
 test('file store: a key given as an option is used as is, and no key file is made', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const { store } = storeIn(dir, { key: randomBytes(32) });
     await store.transact('a', async () => ({ next: makeRecord('a', 1), result: undefined }));
     assert.equal(await store.keySource(), 'option');
@@ -342,27 +309,21 @@ test('file store: a key given as an option is used as is, and no key file is mad
       () => encryptedFileStore({ path: join(dir, 'x'), key: new Uint8Array(5) }),
       (err) => err instanceof TokenloopError && err.code === 'INVALID_ARGUMENT',
     );
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('file store: reading a cache that does not exist creates nothing (no directory, no key)', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const { store } = storeIn(dir);
     assert.equal(await store.get('a'), undefined);
     assert.deepEqual(await store.list(), []);
     assert.deepEqual(await readdir(dir), []);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('file store: a cache the user may not read fails with TokenloopError CACHE and a remediation', async (t) => {
   if (process.platform === 'win32') return t.skip('POSIX permissions');
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const { store, path } = storeIn(dir);
     await store.transact('a', async () => ({ next: makeRecord('a', 1), result: undefined }));
     await mkdir(join(dir, 'tokens'), { recursive: true });
@@ -375,14 +336,11 @@ test('file store: a cache the user may not read fails with TokenloopError CACHE 
     assert.equal(outcome.code, 'CACHE');
     assert.match(String(outcome.message), /permission denied/);
     assert.match(String(outcome.remediation), /belong to the user/);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('file store: inside a transaction, get works and a nested transact fails at once instead of deadlocking', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const { store } = storeIn(dir);
     await store.transact('a', async () => ({ next: makeRecord('a', 1), result: undefined }));
     const result = await store.transact('a', async () => {
@@ -394,7 +352,5 @@ test('file store: inside a transaction, get works and a nested transact fails at
       return { result: seen };
     });
     assert.equal(result, 1);
-  } finally {
-    await cleanup();
-  }
+  });
 });

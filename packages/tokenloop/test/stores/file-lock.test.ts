@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { acquireFileLock, withFileLock } from '../../src/cache/stores/file-lock.js';
 import { TokenloopError } from '../../src/errors/errors.js';
-import { tempDir } from './fixtures.js';
+import { inTempDir } from './fixtures.js';
 
 /** The PID of a process that has exited (so it is certainly not alive). */
 function deadPid(): number {
@@ -21,8 +21,7 @@ function lockContent(pid: number, host = hostname()): string {
 }
 
 test('concurrent withFileLock callers in one process run one at a time, in order', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const lockPath = join(dir, 'cache.lock');
     let inside = 0;
     let maxInside = 0;
@@ -44,14 +43,11 @@ test('concurrent withFileLock callers in one process run one at a time, in order
       Array.from({ length: 20 }, (_, i) => i),
     );
     assert.deepEqual(await readdir(dir), [], 'lock file and temporary files are gone');
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('the lock file holds pid, hostname, createdAt and a token, and is removed on release', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const lockPath = join(dir, 'cache.lock');
     const lock = await acquireFileLock(lockPath);
     const content: Record<string, unknown> = JSON.parse(await readFile(lockPath, 'utf8'));
@@ -61,14 +57,11 @@ test('the lock file holds pid, hostname, createdAt and a token, and is removed o
     assert.equal(typeof content.token, 'string');
     await lock.release();
     assert.deepEqual(await readdir(dir), []);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C2: a lock held by a live process times out with TokenloopError CACHE after the bounded wait', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const lockPath = join(dir, 'cache.lock');
     await writeFile(lockPath, lockContent(process.ppid)); // our parent: alive, not us
     const started = Date.now();
@@ -81,14 +74,11 @@ test('C2: a lock held by a live process times out with TokenloopError CACHE afte
     );
     const waited = Date.now() - started;
     assert.ok(waited >= 300 && waited < 1_500, `waited ${waited} ms`);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C2: a lock left by a dead process on this host is recovered at once', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const lockPath = join(dir, 'cache.lock');
     await writeFile(lockPath, lockContent(deadPid()));
     const started = Date.now();
@@ -96,27 +86,21 @@ test('C2: a lock left by a dead process on this host is recovered at once', asyn
     assert.ok(Date.now() - started < 1_000, 'no waiting for staleMs');
     assert.equal(lock.recoveredStale, true);
     await lock.release();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('a lock bearing our own PID that this process does not hold (an earlier process with the same PID) is recovered', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const lockPath = join(dir, 'cache.lock');
     await writeFile(lockPath, lockContent(process.pid));
     const lock = await acquireFileLock(lockPath, { timeoutMs: 500 });
     assert.equal(lock.recoveredStale, true);
     await lock.release();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C2: a lock not refreshed for staleMs is recovered even when its holder cannot be checked (other host, garbage)', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const lockPath = join(dir, 'cache.lock');
     for (const content of [lockContent(1, 'another-host'), 'not json at all']) {
       await writeFile(lockPath, content);
@@ -126,14 +110,11 @@ test('C2: a lock not refreshed for staleMs is recovered even when its holder can
       assert.equal(lock.recoveredStale, true);
       await lock.release();
     }
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('a holder keeps its lock fresh, so a long transaction is not taken over as stale', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const lockPath = join(dir, 'cache.lock');
     const holder = await acquireFileLock(lockPath, { staleMs: 150 });
     await new Promise((resolve) => setTimeout(resolve, 400)); // well past staleMs
@@ -143,14 +124,11 @@ test('a holder keeps its lock fresh, so a long transaction is not taken over as 
     );
     await holder.assertHeld();
     await holder.release();
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('a holder whose lock was taken over fails assertHeld and does not remove the new lock on release', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const lockPath = join(dir, 'cache.lock');
     const first = await acquireFileLock(lockPath);
     await writeFile(lockPath, lockContent(process.ppid)); // someone else's lock now
@@ -160,7 +138,5 @@ test('a holder whose lock was taken over fails assertHeld and does not remove th
     );
     await first.release();
     assert.match(await readFile(lockPath, 'utf8'), /someone-else/);
-  } finally {
-    await cleanup();
-  }
+  });
 });

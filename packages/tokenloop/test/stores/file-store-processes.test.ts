@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { encryptedFileStore } from '../../src/cache/stores/encrypted-file-store.js';
-import { counterOf, increment, makeRecord, runChild, tempDir } from './fixtures.js';
+import { counterOf, increment, makeRecord, runChild, inTempDir } from './fixtures.js';
 
 function storeAt(path: string) {
   const warnings: string[] = [];
@@ -14,8 +14,7 @@ function storeAt(path: string) {
 }
 
 test('C2, C4: 8 processes x 25 increments of one record through the file store: exactly 200, no lost update', async (t) => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = join(dir, 'cache.json'); // no cache and no key yet: the children also race to create the key
     const started = performance.now();
     const children = Array.from({ length: 8 }, () => runChild('increment', [path, 'counter', '25']));
@@ -27,14 +26,11 @@ test('C2, C4: 8 processes x 25 increments of one record through the file store: 
     assert.equal(counterOf(await store.get('counter')), 200);
     assert.deepEqual(warnings, []);
     assert.deepEqual((await readdir(dir)).sort(), ['cache.json', 'cache.json.key']);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C2: kill -9 of a process holding the lock: the next process recovers the lock at once and keeps the data', async (t) => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = join(dir, 'cache.json');
     const { store, warnings } = storeAt(path);
     await store.transact('a', async () => ({ next: makeRecord('a', 41), result: undefined }));
@@ -50,14 +46,11 @@ test('C2: kill -9 of a process holding the lock: the next process recovers the l
     assert.ok(recoveryMs < 2_000, `${recoveryMs} ms`);
     assert.deepEqual(warnings, []);
     assert.deepEqual((await readdir(dir)).sort(), ['cache.json', 'cache.json.key']);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C1, C2: kill -9 between writing the temporary file and renaming it: previous data intact, lock and temp file cleaned up', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = join(dir, 'cache.json');
     const { store, warnings } = storeAt(path);
     await store.transact('a', async () => ({ next: makeRecord('a', 9), result: undefined }));
@@ -74,14 +67,11 @@ test('C1, C2: kill -9 between writing the temporary file and renaming it: previo
     assert.equal(await reader.store.transact('a', (current) => increment(current, 'a')), 10);
     assert.deepEqual((await readdir(dir)).sort(), ['cache.json', 'cache.json.key']);
     assert.deepEqual([...warnings, ...reader.warnings], []);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('C2: kill -9 of one of several incrementing processes at a random moment: cache readable, no completed update lost', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = join(dir, 'cache.json');
     const victim = runChild('increment', [path, 'counter', '1000', '1']);
     const others = Array.from({ length: 3 }, () => runChild('increment', [path, 'counter', '20']));
@@ -102,7 +92,5 @@ test('C2: kill -9 of one of several incrementing processes at a random moment: c
       `total ${total}, confirmed ${60 + confirmed}`,
     );
     assert.deepEqual(warnings, []);
-  } finally {
-    await cleanup();
-  }
+  });
 });

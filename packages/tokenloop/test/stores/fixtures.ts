@@ -59,6 +59,16 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
+/** Runs `fn` in a fresh temporary folder, removed afterwards whatever happens (a test leaves nothing behind). */
+export async function inTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const { dir, cleanup } = await tempDir();
+  try {
+    return await fn(dir);
+  } finally {
+    await cleanup();
+  }
+}
+
 const CHILDREN = join(import.meta.dirname, 'children');
 
 export interface Child {

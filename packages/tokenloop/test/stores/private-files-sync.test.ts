@@ -29,7 +29,7 @@ import {
 } from '../../src/private-files/private-directory.js';
 import { readPrivateFile, readPrivateFileSync } from '../../src/private-files/read-private-file.js';
 import { makeFifo, OTHER_UID, plantAsOtherUser, unblockFifo } from './file-trust-plant.js';
-import { makeRecord, tempDir } from './fixtures.js';
+import { makeRecord, tempDir, inTempDir } from './fixtures.js';
 
 const POSIX = process.platform !== 'win32';
 const AS_ROOT = process.getuid?.() === 0;
@@ -145,8 +145,7 @@ test('S125 readPrivateFileSync and the folder checks accept and refuse exactly w
 
 test('S125 ensurePrivateDirectorySync makes the same 0700 folders as ensurePrivateDirectory, and refuses alike', async (t) => {
   if (!POSIX) return t.skip('POSIX modes');
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     await ensurePrivateDirectory(join(dir, 'async', 'a', 'b'));
     ensurePrivateDirectorySync(join(dir, 'sync', 'a', 'b'));
     for (const sub of ['', 'a', join('a', 'b')])
@@ -166,9 +165,7 @@ test('S125 ensurePrivateDirectorySync makes the same 0700 folders as ensurePriva
       JSON.parse(JSON.stringify(refusal).replaceAll(join(dir, 'async'), join(dir, 'sync'))),
     );
     assert.deepEqual(await readdir(join(dir, 'sync')), ['a'], 'nothing made in a refused folder');
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 /** Everything under `root`: kind, mode and content, to prove that reading changed nothing. */
@@ -191,8 +188,7 @@ async function disk(root: string): Promise<Record<string, string>> {
 
 test('S125 the store snapshot serves what the store serves, or nothing where only the store may act; it writes nothing', async (t) => {
   if (!POSIX) return t.skip('POSIX modes');
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     const path = join(dir, 'cache', 'tokens.cache');
     const store = () => encryptedFileStore({ path, keyring: 'off' });
     assert.equal(encryptedFileSnapshot({ path }), undefined, 'no cache file: the store answers');
@@ -249,7 +245,5 @@ test('S125 the store snapshot serves what the store serves, or nothing where onl
       } else assert.equal(encryptedFileSnapshot({ path }), undefined, s.name);
       assert.deepEqual(await disk(dir), state, `${s.name}: the snapshot changed nothing on disk`);
     }
-  } finally {
-    await cleanup();
-  }
+  });
 });

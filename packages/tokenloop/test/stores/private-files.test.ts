@@ -13,7 +13,7 @@ import { writePrivateFile } from '../../src/private-files/atomic-write.js';
 import { checkPrivateDirectory, ensurePrivateDirectory } from '../../src/private-files/private-directory.js';
 import { readPrivateFile } from '../../src/private-files/read-private-file.js';
 import { boundedWait, makeFifo, OTHER_UID, plantAsOtherUser, unblockFifo } from './file-trust-plant.js';
-import { makeRecord, tempDir } from './fixtures.js';
+import { makeRecord, tempDir, inTempDir } from './fixtures.js';
 
 const KEY = new Uint8Array(32).fill(7);
 const POSIX = process.platform !== 'win32';
@@ -76,9 +76,8 @@ test('S83 a FIFO planted as the key file: the key lookup is refused at once', as
 
 test('S82 a key file other users may read is refused with the chmod fix (not used with a warning)', async (t) => {
   if (!POSIX) return t.skip('POSIX permissions');
-  const { dir, cleanup } = await tempDir();
-  const path = join(dir, 'tokens.cache');
-  try {
+  await inTempDir(async (dir) => {
+    const path = join(dir, 'tokens.cache');
     await writeFile(`${path}.key`, `${randomBytes(32).toString('base64')}\n`);
     await chmod(`${path}.key`, 0o644);
     const warnings: string[] = [];
@@ -90,32 +89,26 @@ test('S82 a key file other users may read is refused with the chmod fix (not use
     });
     await assert.rejects(write(store), refused(`${path}.key`, /other users may read/));
     await assert.rejects(readFile(path), /ENOENT/, 'nothing was sealed with it');
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('S82 a key file that belongs to another user is refused, even at mode 0600: the cache is not sealed with it', async (t) => {
   if (!POSIX || !AS_ROOT) return t.skip('planting as another user needs root');
-  const { dir, cleanup } = await tempDir();
-  const path = join(dir, 'tokens.cache');
-  try {
+  await inTempDir(async (dir) => {
+    const path = join(dir, 'tokens.cache');
     await writeFile(`${path}.key`, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
     await chown(`${path}.key`, OTHER_UID, OTHER_UID);
     const store = encryptedFileStore({ path, keyring: 'off' });
     await assert.rejects(write(store), refused(`${path}.key`, /belongs to user 65534/));
     await assert.rejects(readFile(path), /ENOENT/);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('S81 a cache file that is a symbolic link is refused; the file it points to is neither read nor replaced', async (t) => {
   if (!POSIX) return t.skip('POSIX links');
-  const { dir, cleanup } = await tempDir();
-  const path = join(dir, 'tokens.cache');
-  const decoy = join(dir, 'decoy');
-  try {
+  await inTempDir(async (dir) => {
+    const path = join(dir, 'tokens.cache');
+    const decoy = join(dir, 'decoy');
     await writeFile(decoy, 'not yours');
     await symlink(decoy, path);
     const store = encryptedFileStore({ path, key: KEY });
@@ -123,58 +116,46 @@ test('S81 a cache file that is a symbolic link is refused; the file it points to
     await assert.rejects(write(store), refused(path, /symbolic link/));
     assert.ok((await lstat(path)).isSymbolicLink());
     assert.equal(await readFile(decoy, 'utf8'), 'not yours');
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('S81 a cache lock that is a symbolic link is refused at once', async (t) => {
   if (!POSIX) return t.skip('POSIX links');
-  const { dir, cleanup } = await tempDir();
-  const path = join(dir, 'tokens.cache');
-  try {
+  await inTempDir(async (dir) => {
+    const path = join(dir, 'tokens.cache');
     await symlink(join(dir, 'elsewhere'), `${path}.lock`);
     const store = encryptedFileStore({ path, key: KEY, lockTimeoutMs: 1_000 });
     await assert.rejects(boundedWait(3_000, write(store)), refused(`${path}.lock`, /symbolic link/));
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('S81 a cache file that belongs to another user is refused, not decrypted or quarantined', async (t) => {
   if (!POSIX || !AS_ROOT) return t.skip('planting as another user needs root');
-  const { dir, cleanup } = await tempDir();
-  const path = join(dir, 'tokens.cache');
-  try {
+  await inTempDir(async (dir) => {
+    const path = join(dir, 'tokens.cache');
     await write(encryptedFileStore({ path, key: KEY }));
     await chown(path, OTHER_UID, OTHER_UID);
     const store = encryptedFileStore({ path, key: KEY });
     await assert.rejects(store.get('a'), refused(path, /belongs to user 65534/));
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('S80 a cache folder inside a folder another user owns and may write to is refused, and nothing is written', async (t) => {
   if (!POSIX || !AS_ROOT) return t.skip('planting as another user needs root');
-  const { dir, cleanup } = await tempDir();
-  const shared = join(dir, 'shared');
-  const path = join(shared, 'mine', 'tokens.cache');
-  try {
+  await inTempDir(async (dir) => {
+    const shared = join(dir, 'shared');
+    const path = join(shared, 'mine', 'tokens.cache');
     await plantAsOtherUser(shared, 0o777);
     const store = encryptedFileStore({ path, key: KEY });
     await assert.rejects(write(store), refused(shared, /belongs to user 65534/));
     await assert.rejects(lstat(join(shared, 'mine')), /ENOENT/, 'no folder was made in it');
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('S80 a cache folder others may write to is refused with the chmod fix (not only warned about)', async (t) => {
   if (!POSIX) return t.skip('POSIX permissions');
-  const { dir, cleanup } = await tempDir();
-  const shared = join(dir, 'shared');
-  try {
+  await inTempDir(async (dir) => {
+    const shared = join(dir, 'shared');
     await mkdir(shared);
     await chmod(shared, 0o777);
     const store = encryptedFileStore({ path: join(shared, 'tokens.cache'), key: KEY });
@@ -184,16 +165,13 @@ test('S80 a cache folder others may write to is refused with the chmod fix (not 
       return true;
     });
     await assert.rejects(lstat(join(shared, 'tokens.cache')), /ENOENT/);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test("S80 a shared sticky folder (like /tmp) is fine above a folder of the user's own, not above another user's", async (t) => {
   if (!POSIX || !AS_ROOT) return t.skip('planting as another user needs root');
-  const { dir, cleanup } = await tempDir();
-  const sticky = join(dir, 'tmp');
-  try {
+  await inTempDir(async (dir) => {
+    const sticky = join(dir, 'tmp');
     await mkdir(sticky);
     await chmod(sticky, 0o1777);
     await ensurePrivateDirectory(join(sticky, 'mine', 'tokenloop'));
@@ -204,15 +182,12 @@ test("S80 a shared sticky folder (like /tmp) is fine above a folder of the user'
       refused(join(sticky, 'theirs'), /belongs to user 65534/),
     );
     await assert.rejects(lstat(join(sticky, 'theirs', 'tokenloop')), /ENOENT/);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('S80 links on the way are followed and what they lead to is checked; a link another user made is refused', async (t) => {
   if (!POSIX || !AS_ROOT) return t.skip('planting as another user needs root');
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     await mkdir(join(dir, 'real', 'home'), { recursive: true, mode: 0o700 });
     await symlink(join(dir, 'real'), join(dir, 'via'));
     await ensurePrivateDirectory(join(dir, 'via', 'home', 'tokenloop'));
@@ -235,30 +210,24 @@ test('S80 links on the way are followed and what they lead to is checked; a link
       checkPrivateDirectory(join(sticky, 'planted')),
       refused(join(sticky, 'planted'), /symbolic link that belongs to user 65534/),
     );
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('S80 a file where the private folder should be is refused as not a folder', async (t) => {
   if (!POSIX) return t.skip('POSIX');
-  const { dir, cleanup } = await tempDir();
-  try {
+  await inTempDir(async (dir) => {
     await writeFile(join(dir, 'home'), 'a file');
     await assert.rejects(
       ensurePrivateDirectory(join(dir, 'home', 'cache')),
       refused(join(dir, 'home'), /not a folder/),
     );
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test("S81 S82 readPrivateFile: a missing file is undefined; the user's own 0600 file is read; a secret at 0640 is refused", async (t) => {
   if (!POSIX) return t.skip('POSIX permissions');
-  const { dir, cleanup } = await tempDir();
-  const path = join(dir, 'secret');
-  try {
+  await inTempDir(async (dir) => {
+    const path = join(dir, 'secret');
     assert.equal(await readPrivateFile(path, { secret: true }), undefined);
     await writeFile(path, 'content', { mode: 0o600 });
     assert.equal((await readPrivateFile(path, { secret: true }))?.data.toString(), 'content');
@@ -269,17 +238,14 @@ test("S81 S82 readPrivateFile: a missing file is undefined; the user's own 0600 
       'readable by the group is fine for a non-secret',
     );
     await assert.rejects(readPrivateFile(path, { secret: true }), refused(path, /other users may read it/));
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('S84 writePrivateFile refuses to replace a planted link or FIFO and never writes through it', async (t) => {
   if (!POSIX) return t.skip('POSIX links');
-  const { dir, cleanup } = await tempDir();
-  const home = join(dir, 'home');
-  const victim = join(dir, 'victim');
-  try {
+  await inTempDir(async (dir) => {
+    const home = join(dir, 'home');
+    const victim = join(dir, 'victim');
     await mkdir(home, { mode: 0o700 });
     await writeFile(victim, 'keep me');
     await symlink(victim, join(home, 'config.json'));
@@ -297,22 +263,17 @@ test('S84 writePrivateFile refuses to replace a planted link or FIFO and never w
     await writePrivateFile(join(home, 'new', 'settings.json'), '{"a":1}');
     assert.equal((await stat(join(home, 'new', 'settings.json'))).mode & 0o777, 0o600);
     assert.equal((await stat(join(home, 'new'))).mode & 0o777, 0o700);
-  } finally {
-    await cleanup();
-  }
+  });
 });
 
 test('S81 with no key yet, a cache file that belongs to another user is refused before any key is made for it', async (t) => {
   if (!POSIX || !AS_ROOT) return t.skip('planting as another user needs root');
-  const { dir, cleanup } = await tempDir();
-  const path = join(dir, 'tokens.cache');
-  try {
+  await inTempDir(async (dir) => {
+    const path = join(dir, 'tokens.cache');
     await write(encryptedFileStore({ path, key: KEY }));
     await chown(path, OTHER_UID, OTHER_UID);
     const store = encryptedFileStore({ path, keyring: 'off' });
     await assert.rejects(write(store), refused(path, /belongs to user 65534/));
     await assert.rejects(lstat(`${path}.key`), /ENOENT/, 'no key file was made');
-  } finally {
-    await cleanup();
-  }
+  });
 });
