@@ -1,16 +1,11 @@
 // Every entry point asks for Node's types: TypeScript 6+ loads none unless asked (test/packaging-types.test.ts).
 /// <reference types="node" preserve="true" />
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import {
-  type AccessTokenVerifier,
-  createAccessTokenVerifier,
-  type AccessTokenOptions,
-} from '../bearer/access-token.js';
-import { checkBearer, checkRequirement, type Requirement } from '../bearer/bearer-check.js';
-import { bearerReply, bearerRequest } from '../bearer/bearer-http.js';
-import { type RequestAuth, requestAuth } from '../request-auth.js';
-import { SignInRequiredError, type WebAuth, type WebRequest, type WebResponse } from '../web-auth.js';
-import { toWebRequest } from '../session/web-http.js';
+import type { AccessTokenOptions, AccessTokenVerifier } from '../bearer/access-token.js';
+import type { Requirement } from '../bearer/bearer-check.js';
+import type { RequestAuth } from '../request-auth.js';
+import { SignInRequiredError, type WebAuth, type WebResponse } from '../web-auth.js';
+import { adapterRequest, bearerGuard, sessionAuth } from './adapter-core.js';
 
 /** What the middleware adds to each request (`req.auth`); when consent or sign-in is needed, `next(err)` it. */
 export type { RequestAuth };
@@ -21,15 +16,6 @@ declare module 'express-serve-static-core' {
     /** Claims of a verified bearer token (set by `requireBearer`). */
     tokenClaims?: Record<string, unknown>;
   }
-}
-
-function webRequest(auth: WebAuth, req: Request): WebRequest {
-  return toWebRequest(auth.options.origin, {
-    method: req.method,
-    target: req.originalUrl,
-    headers: req.headers,
-    body: req.body,
-  });
 }
 
 function send(res: Response, r: WebResponse): void {
@@ -44,7 +30,7 @@ function send(res: Response, r: WebResponse): void {
 export function signIn(auth: WebAuth): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const run = async () => {
-      const web = webRequest(auth, req);
+      const web = adapterRequest(auth, req, req.originalUrl);
       const { callbackPath, logoutPath } = auth.options;
       if (
         (web.url.pathname === callbackPath || web.url.pathname === logoutPath) &&
@@ -55,8 +41,7 @@ export function signIn(auth: WebAuth): RequestHandler {
       }
       const handled = await auth.handle(web);
       if (handled) return send(res, handled);
-      const session = await auth.session(web);
-      req.auth = requestAuth(auth, session, req.originalUrl);
+      req.auth = await sessionAuth(auth, web, req.originalUrl);
       next();
     };
     run().catch(next);
@@ -104,15 +89,14 @@ export function requireBearer(
   verifier: AccessTokenVerifier | AccessTokenOptions,
   need: Requirement = {},
 ): RequestHandler {
-  const v = 'verify' in verifier ? verifier : createAccessTokenVerifier(verifier);
-  checkRequirement(need); // S96: at start-up, not at the first request
+  const guard = bearerGuard(verifier, need);
   return (req, res, next) => {
-    checkBearer(v, bearerRequest(req), need).then((outcome) => {
-      if (outcome.ok) {
-        req.tokenClaims = outcome.claims;
+    guard(req).then((decision) => {
+      if (decision.ok) {
+        req.tokenClaims = decision.claims;
         return next();
       }
-      const reply = bearerReply(outcome);
+      const { reply } = decision;
       for (const [k, value] of Object.entries(reply.headers)) res.setHeader(k, value);
       res.status(reply.status).json(reply.body);
     }, next);

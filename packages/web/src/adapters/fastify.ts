@@ -1,16 +1,11 @@
 // Every entry point asks for Node's types: TypeScript 6+ loads none unless asked (test/packaging-types.test.ts).
 /// <reference types="node" preserve="true" />
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import {
-  type AccessTokenOptions,
-  type AccessTokenVerifier,
-  createAccessTokenVerifier,
-} from '../bearer/access-token.js';
-import { type Requirement, checkBearer, checkRequirement } from '../bearer/bearer-check.js';
-import { bearerReply, bearerRequest } from '../bearer/bearer-http.js';
-import { type RequestAuth, requestAuth } from '../request-auth.js';
-import { SignInRequiredError, type WebAuth, type WebRequest, type WebResponse } from '../web-auth.js';
-import { toWebRequest } from '../session/web-http.js';
+import type { AccessTokenOptions, AccessTokenVerifier } from '../bearer/access-token.js';
+import type { Requirement } from '../bearer/bearer-check.js';
+import type { RequestAuth } from '../request-auth.js';
+import { SignInRequiredError, type WebAuth, type WebResponse } from '../web-auth.js';
+import { adapterRequest, bearerGuard, sessionAuth } from './adapter-core.js';
 
 /** What the plugin adds to each request (`request.auth`); its SignInRequiredError is redirected by the plugin. */
 export type { RequestAuth };
@@ -20,15 +15,6 @@ declare module 'fastify' {
     auth?: RequestAuth;
     tokenClaims?: Record<string, unknown>;
   }
-}
-
-function webRequest(auth: WebAuth, req: FastifyRequest): WebRequest {
-  return toWebRequest(auth.options.origin, {
-    method: req.method,
-    target: req.url,
-    headers: req.headers,
-    body: req.body,
-  });
 }
 
 function send(reply: FastifyReply, r: WebResponse): FastifyReply {
@@ -46,7 +32,7 @@ export function signIn(auth: WebAuth) {
     app.decorateRequest('auth', undefined);
     app.decorateRequest('tokenClaims', undefined);
     const handleAuthRoute = async (req: FastifyRequest, reply: FastifyReply) => {
-      const handled = await auth.handle(webRequest(auth, req));
+      const handled = await auth.handle(adapterRequest(auth, req, req.url));
       return handled ? send(reply, handled) : reply.code(404).send();
     };
     app.get(auth.options.loginPath, handleAuthRoute);
@@ -55,8 +41,7 @@ export function signIn(auth: WebAuth) {
     app.get(auth.options.logoutPath, handleAuthRoute);
     app.post(auth.options.logoutPath, handleAuthRoute);
     app.addHook('preHandler', async (req) => {
-      const session = await auth.session(webRequest(auth, req));
-      req.auth = requestAuth(auth, session, req.url);
+      req.auth = await sessionAuth(auth, adapterRequest(auth, req, req.url), req.url);
     });
     app.setErrorHandler(async (err, _req, reply) => {
       if (err instanceof SignInRequiredError) return reply.redirect(err.loginUrl, 302);
@@ -80,15 +65,14 @@ export function requireBearer(
   verifier: AccessTokenVerifier | AccessTokenOptions,
   need: Requirement = {},
 ): preHandlerAsyncHookHandler {
-  const v = 'verify' in verifier ? verifier : createAccessTokenVerifier(verifier);
-  checkRequirement(need); // S96: at start-up, not at the first request
+  const guard = bearerGuard(verifier, need);
   return async (req, reply) => {
-    const outcome = await checkBearer(v, bearerRequest(req), need);
-    if (outcome.ok) {
-      req.tokenClaims = outcome.claims;
+    const decision = await guard(req);
+    if (decision.ok) {
+      req.tokenClaims = decision.claims;
       return;
     }
-    const refusal = bearerReply(outcome);
+    const refusal = decision.reply;
     return reply.headers(refusal.headers).code(refusal.status).send(refusal.body);
   };
 }
