@@ -10,8 +10,6 @@ const SRC = join(import.meta.dirname, '..', 'src');
 
 /** Files that decode tokens or parse JSON out of base64url text, and why that is not trusting an unverified token. */
 const ALLOWED: Record<string, string> = {
-  'bearer/access-token.ts':
-    'the access-token verifier itself: a claim it decodes is believed only once the signature over it is verified',
   'session/session-seal.ts': 'the session sealer: it parses a value only after AES-GCM authenticated it',
 };
 

@@ -1,4 +1,10 @@
-import { type JWTPayload, decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
+import {
+  type JWTPayload,
+  type JWTVerifyOptions,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
 import {
   CONSUMERS_TENANT_ID,
   type HttpOptions,
@@ -16,6 +22,25 @@ import { InvalidTokenError, WebAuthConfigError } from '../web-errors.js';
 import { notAnAccessToken } from './token-kind.js';
 
 type VerifyKey = Awaited<ReturnType<KeySet['candidates']>>[number];
+
+/** An accepted tenant's issuers: v2, and v1 unless refused (S64: the personal-account tenant's). */
+interface TenantIssuers {
+  v2: string;
+  v1?: string;
+  refusedV1?: string;
+}
+
+/** What a verifier knows once the issuer's metadata is loaded. */
+interface Loaded {
+  server: Server;
+  keys: KeySet;
+  /** The accepted tenants' issuers, by tenant id (lower case). */
+  table: Map<string, TenantIssuers>;
+  /** Whether the table lists every accepted tenant (else `acceptAnyTenant`: filled as tokens come). */
+  listed: boolean;
+  /** jwtVerify's options per accepted algorithm. */
+  options: Map<string, JWTVerifyOptions>;
+}
 
 /** How an API checks the access tokens it receives. */
 export interface AccessTokenOptions {
@@ -68,6 +93,8 @@ export const bearerConfigError = (message: string, remediation?: string) =>
   new WebAuthConfigError(message, remediation ? { remediation } : {});
 
 const MAX_TOKEN_LENGTH = 16 * 1024;
+/** acceptAnyTenant: how many tenants' issuers are kept before the table starts over. */
+const MAX_UNLISTED_TENANTS = 1024;
 const ASYMMETRIC: ReadonlySet<string> = new Set(ASYMMETRIC_ALGORITHMS);
 
 export interface AccessTokenVerifier {
@@ -112,7 +139,7 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
   // timeout, proxy from the environment).
   const fetchJwks = createHttpFetch({ timeoutMs: 10_000, ...o.http });
   const fetchMetadata = createHttpFetch(o.http);
-  let state: Promise<{ server: Server; keys: KeySet }> | undefined;
+  let state: Promise<Loaded> | undefined;
   // Metadata and keys are loaded once; a failed load is forgotten so that the next request tries again.
   const ready = () =>
     (state ??= discover(authority, {
@@ -121,10 +148,10 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
       dangerouslyAllowInsecureHttp: insecure,
       onRetry: o.http?.onRetry,
     })
-      .then((server) => {
+      .then((server): Loaded => {
         if (typeof server.as.jwks_uri !== 'string')
           throw bearerConfigError('the issuer publishes no jwks_uri');
-        return { server, keys: createKeySet(server.as.jwks_uri, { fetch: fetchJwks }) };
+        return loaded(server, createKeySet(server.as.jwks_uri, { fetch: fetchJwks }));
       })
       .catch((err: unknown) => {
         state = undefined;
@@ -132,29 +159,79 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
       }));
 
   /**
-   * The issuers a token with these claims may carry, checked against its tenant (S60, S61, S64): for Entra the
-   * accepted tenant's v2 issuer and its v1 issuer (which one it carries fixes the access-token markers, S48);
-   * else the issuer's own. A refusal is returned, not thrown: it is told only once the signature holds.
+   * What is fixed once the issuer's metadata is known, so that a request parses its token once (in jwtVerify)
+   * and computes no issuer: the tenant table (each accepted tenant's v2 and v1 issuer, S60, S61, S64) and
+   * jwtVerify's options per algorithm, whose `issuer` is every issuer an accepted token may carry (S168) —
+   * left out only where the tenants are not listed (`acceptAnyTenant`), where the tenant table alone decides.
    */
-  function acceptedIssuers(
-    server: Server,
-    claims: JWTPayload,
-  ): { v2: string; v1?: string | undefined } | InvalidTokenError {
-    if (!tenants || authority.kind !== 'entra') return { v2: server.expectedIssuer(claims) };
-    // Made only when refused: an error captures a stack, which costs more than the whole check (bench).
-    const otherTenant = () => new InvalidTokenError('the token comes from a tenant that is not accepted');
-    const tid = tenants.tenantOf(server, claims);
-    if (tid === undefined) return otherTenant();
+  function loaded(server: Server, keys: KeySet): Loaded {
+    const table = new Map<string, TenantIssuers>();
+    let issuer: string | string[] | undefined;
+    if (!tenants || authority.kind !== 'entra') issuer = server.expectedIssuer({});
+    else {
+      const multi = authority.tenantKind === 'organizations' || authority.tenantKind === 'common';
+      const listed = multi ? o.allowedTenants : server.tenantId === undefined ? [] : [server.tenantId];
+      if (listed) {
+        // S60, S61, S64: the same tenant rule decides which listed tenants are accepted at all.
+        for (const t of listed) {
+          const tid = tenants.tenantOf(server, { tid: t });
+          const issuers = tid === undefined ? undefined : tenantIssuers(server, tid);
+          if (tid !== undefined && issuers) table.set(tid, issuers);
+        }
+        issuer = [...table.values()].flatMap((i) => (i.v1 === undefined ? [i.v2] : [i.v2, i.v1]));
+      }
+    }
+    const options = new Map<string, JWTVerifyOptions>();
+    for (const alg of algorithms)
+      options.set(alg, {
+        algorithms: [alg],
+        ...(issuer === undefined ? {} : { issuer }),
+        audience: audiences,
+        clockTolerance: tolerance,
+        requiredClaims: ['exp'],
+      });
+    return { server, keys, table, listed: issuer !== undefined, options };
+  }
+
+  /** A tenant's issuers (S64: a personal-account tenant's v1 issuer is refused), or undefined when it has none. */
+  function tenantIssuers(server: Server, tid: string): TenantIssuers | undefined {
+    if (authority.kind !== 'entra') return undefined;
     let v2: string;
     try {
-      v2 = server.expectedIssuer({ ...claims, tid });
+      v2 = server.expectedIssuer({ tid });
     } catch {
-      return otherTenant();
+      return undefined;
     }
     const v1 = entraV1Issuer(authority, tid);
     // S64: Entra issues personal-account tokens for APIs as v2 only.
-    if (tid === CONSUMERS_TENANT_ID) return claims.iss === v1 ? otherTenant() : { v2 };
-    return { v2, v1 };
+    return tid === CONSUMERS_TENANT_ID ? { v2, refusedV1: v1 } : { v2, v1 };
+  }
+
+  /**
+   * The tenant table's word on signed claims (S60, S61, S64): the token's tenant is accepted and its issuer is
+   * that tenant's v2 or v1 issuer (which one fixes the access-token markers, S48); else why not. Asked once the
+   * signature holds, before any other claim's refusal is told.
+   */
+  function tenantVerdict(state: Loaded, claims: JWTPayload): 'v1' | 'v2' | InvalidTokenError {
+    // Made only when refused: an error captures a stack, which costs more than the whole check (bench).
+    const otherTenant = () => new InvalidTokenError('the token comes from a tenant that is not accepted');
+    const tid = tenants!.tenantOf(state.server, claims);
+    if (tid === undefined) return otherTenant();
+    let issuers = state.table.get(tid);
+    if (!issuers && !state.listed) {
+      // acceptAnyTenant: a tenant's issuers are made when its first signed token comes, and kept (bounded).
+      issuers = tenantIssuers(state.server, tid);
+      if (issuers) {
+        if (state.table.size >= MAX_UNLISTED_TENANTS) state.table.clear();
+        state.table.set(tid, issuers);
+      }
+    }
+    if (!issuers) return otherTenant();
+    const iss = claims.iss;
+    if (iss === issuers.v2) return 'v2';
+    if (issuers.v1 !== undefined && iss === issuers.v1) return 'v1';
+    if (iss === issuers.refusedV1) return otherTenant(); // S64
+    return new InvalidTokenError('the token has another issuer');
   }
 
   /** What jose's claim checks said, in the verifier's words (S47, S49: never echoing the token). */
@@ -170,36 +247,38 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
     return new InvalidTokenError('the token payload is not a JSON object');
   }
 
-  /** Signed by one of the issuer's keys for this header, and the registered claims hold (S168: jose's jwtVerify). */
+  /**
+   * Signed by one of the issuer's keys for this header, and the registered claims hold (S168: jose's jwtVerify,
+   * which parses the payload once); then the tenant table (S60, S61, S64). A claim refusal is told tenant first,
+   * then issuer, then jose's own, as for a token whose claims are all read before any is refused.
+   */
   async function verifiedClaims(
+    state: Loaded,
     token: string,
     alg: string,
     candidates: VerifyKey[],
-    issuers: { v2: string; v1?: string | undefined } | InvalidTokenError,
-  ): Promise<JWTPayload> {
+  ): Promise<{ claims: JWTPayload; version: 'v1' | 'v2' | 'generic' }> {
+    const options = state.options.get(alg)!;
+    const entra = tenants !== undefined && authority.kind === 'entra';
     for (const key of candidates) {
+      let claims: JWTPayload;
       try {
-        const { payload } = await jwtVerify(token, key, {
-          algorithms: [alg],
-          ...(issuers instanceof InvalidTokenError
-            ? {}
-            : { issuer: issuers.v1 ? [issuers.v2, issuers.v1] : issuers.v2 }),
-          audience: audiences,
-          clockTolerance: tolerance,
-          requiredClaims: ['exp'],
-        });
-        if (issuers instanceof InvalidTokenError) throw issuers;
-        return payload;
+        claims = (await jwtVerify(token, key, options)).payload;
       } catch (err) {
-        if (err instanceof InvalidTokenError) throw err;
-        const claimsRefused =
-          err instanceof joseErrors.JWTClaimValidationFailed ||
-          err instanceof joseErrors.JWTExpired ||
-          err instanceof joseErrors.JWTInvalid;
         // The signature held but the claims did not: a tenant refusal first, as before any other claim.
-        if (claimsRefused) throw issuers instanceof InvalidTokenError ? issuers : refusalOf(err);
+        if (err instanceof joseErrors.JWTClaimValidationFailed || err instanceof joseErrors.JWTExpired) {
+          const verdict = entra ? tenantVerdict(state, err.payload) : undefined;
+          throw verdict instanceof InvalidTokenError ? verdict : refusalOf(err);
+        }
+        if (err instanceof joseErrors.JWTInvalid)
+          throw new InvalidTokenError('the token payload is not a JSON object');
         if (!(err instanceof joseErrors.JOSEError) && !(err instanceof TypeError)) throw err;
+        continue;
       }
+      if (!entra) return { claims, version: 'generic' };
+      const version = tenantVerdict(state, claims);
+      if (version instanceof InvalidTokenError) throw version;
+      return { claims, version };
     }
     throw new InvalidTokenError('the token signature is invalid');
   }
@@ -219,29 +298,16 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
       }
       if (typeof header.alg !== 'string' || !algorithms.includes(header.alg))
         throw new InvalidTokenError('the token uses an algorithm that is not accepted');
-      const { server, keys } = await ready();
+      const loadedState = await ready();
       let candidates;
       try {
-        candidates = await keys.candidates(header);
+        candidates = await loadedState.keys.candidates(header);
       } catch (err) {
         if (err instanceof TokenloopError && err.code === 'TOKEN_VALIDATION')
           throw new InvalidTokenError('the token was not signed by a key of the issuer');
         throw err;
       }
-      // The issuers this token may carry, from its claims as they are: told only once its signature holds.
-      let issuers: { v2: string; v1?: string | undefined } | InvalidTokenError;
-      try {
-        issuers = acceptedIssuers(server, decodeJwt(token));
-      } catch {
-        issuers = new InvalidTokenError('the token payload is not a JSON object');
-      }
-      const claims = await verifiedClaims(token, header.alg, candidates, issuers);
-      const version =
-        authority.kind !== 'entra' || !tenants
-          ? 'generic'
-          : !(issuers instanceof InvalidTokenError) && claims.iss === issuers.v2
-            ? 'v2'
-            : 'v1';
+      const { claims, version } = await verifiedClaims(loadedState, token, header.alg, candidates);
       // S48: only an access token passes, never an ID token addressed to the same client.
       const notAccess = notAnAccessToken(
         claims,
