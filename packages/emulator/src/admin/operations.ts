@@ -8,8 +8,10 @@ import {
 } from '../directory/build.js';
 import {
   type App,
+  type Directory,
   isPublicClient,
   type ManagedIdentities,
+  type ManagedIdentity,
   type Scenarios,
   type Tenant,
   type User,
@@ -44,14 +46,8 @@ export interface DirectorySummary {
   managedIdentities: {
     /** The App Service protocol's `IDENTITY_HEADER`; absent: that endpoint refuses every request. */
     identityHeader?: string;
-    identities: {
-      kind: 'system-assigned' | 'user-assigned';
-      name: string;
-      tenantId: string;
-      clientId: string;
-      principalId: string;
-      resourceId: string;
-    }[];
+    /** Each identity as the directory holds it, but for its granted app roles. */
+    identities: Omit<ManagedIdentity, 'applicationPermissions'>[];
   };
 }
 
@@ -115,32 +111,43 @@ function summarizeIdentities(m: ManagedIdentities): DirectorySummary['managedIde
   };
 }
 
+/**
+ * Adds an entry built from `input` at runtime: refused when it clashes with one the directory holds (`clash`
+ * names it), then only when the directory's limits leave room for it (directory/limits.ts).
+ */
+function addEntry<K extends 'tenants' | 'apps' | 'users'>(
+  ctx: EmulatorContext,
+  kind: K,
+  input: unknown,
+  key: string,
+  entry: Directory[K] extends Map<string, infer T> ? T : never,
+  clash: string | undefined,
+): void {
+  if (clash) throw new DirectoryConfigError(`${clash} already exists`);
+  takeRoom(ctx.directory, kind, input);
+  (ctx.directory[kind] as Map<string, typeof entry>).set(key, entry);
+}
+
 export function addTenant(ctx: EmulatorContext, input: TenantInput): Tenant {
   const tenant = buildTenant(input);
-  for (const t of ctx.directory.tenants.values()) {
-    if (t.id === tenant.id || t.domain.toLowerCase() === tenant.domain.toLowerCase())
-      throw new DirectoryConfigError(`tenant ${input.domain} already exists`);
-  }
-  takeRoom(ctx.directory, 'tenants', input);
-  ctx.directory.tenants.set(tenant.id, tenant);
+  const taken = [...ctx.directory.tenants.values()].some(
+    (t) => t.id === tenant.id || t.domain.toLowerCase() === tenant.domain.toLowerCase(),
+  );
+  addEntry(ctx, 'tenants', input, tenant.id, tenant, taken ? `tenant ${input.domain}` : undefined);
   return tenant;
 }
 
 export function addApp(ctx: EmulatorContext, input: AppInput): App {
   const app = buildApp(ctx.directory, input);
-  if (ctx.directory.apps.has(app.clientId))
-    throw new DirectoryConfigError(`app ${app.clientId} already exists`);
-  takeRoom(ctx.directory, 'apps', input);
-  ctx.directory.apps.set(app.clientId, app);
+  const taken = ctx.directory.apps.has(app.clientId);
+  addEntry(ctx, 'apps', input, app.clientId, app, taken ? `app ${app.clientId}` : undefined);
   return app;
 }
 
 export function addUser(ctx: EmulatorContext, input: UserInput): User {
   const user = buildUser(ctx.directory, input);
-  if (ctx.directory.users.has(user.id))
-    throw new DirectoryConfigError(`user ${user.username} already exists`);
-  takeRoom(ctx.directory, 'users', input);
-  ctx.directory.users.set(user.id, user);
+  const taken = ctx.directory.users.has(user.id);
+  addEntry(ctx, 'users', input, user.id, user, taken ? `user ${user.username}` : undefined);
   return user;
 }
 
