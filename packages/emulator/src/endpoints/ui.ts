@@ -2,7 +2,8 @@ import type { EmulatorContext } from '../context.js';
 import { EntraError } from '../errors/entra-error.js';
 import { recordConsent } from '../flow/consent.js';
 import { showErrorPage } from '../flow/deliver.js';
-import { fail, proceed, showLogin } from '../flow/proceed.js';
+import { fail, proceed, showLogin, transactionApp } from '../flow/proceed.js';
+import type { AuthorizeTransaction } from '../state/records.js';
 import { currentSession } from '../flow/session.js';
 import { transactionOf } from '../flow/page-records.js';
 import { checkUserMaySignIn, findUserByName } from '../flow/user-checks.js';
@@ -10,18 +11,26 @@ import { isFormContentType, type Params, parseParams, readBody } from '../http/r
 import type { Exchange } from '../http/route.js';
 import { safeEqual } from '../http/safe-equal.js';
 
-async function formOf(x: Exchange): Promise<Params> {
-  return isFormContentType(x.req) ? parseParams(await readBody(x.req)) : parseParams('');
+/**
+ * A sign-in page's post: its form and the transaction it continues; undefined when there is none to continue
+ * (transactionOf has answered the browser).
+ */
+async function pagePost(
+  ctx: EmulatorContext,
+  x: Exchange,
+): Promise<{ p: Params; tx: AuthorizeTransaction } | undefined> {
+  const p = isFormContentType(x.req) ? parseParams(await readBody(x.req)) : parseParams('');
+  const tx = transactionOf(ctx, x, p);
+  return tx ? { p, tx } : undefined;
 }
 
 /** `POST /_ui/login` — username and password from the login page. */
 export async function loginSubmit(ctx: EmulatorContext, x: Exchange): Promise<void> {
-  const p = await formOf(x);
-  const tx = transactionOf(ctx, x, p);
-  if (!tx) return;
-  const app = ctx.directory.apps.get(tx.clientId);
-  if (!app)
-    return fail(ctx, x, tx, new EntraError(700016, { clientId: tx.clientId, tenant: tx.tenantSegment }));
+  const post = await pagePost(ctx, x);
+  if (!post) return;
+  const { p, tx } = post;
+  const app = transactionApp(ctx, x, tx);
+  if (!app) return;
   const username = p.get('username') ?? '';
   const user = findUserByName(ctx, username);
   if (!user || !safeEqual(p.get('password') ?? '', user.password)) {
@@ -48,12 +57,11 @@ export async function loginSubmit(ctx: EmulatorContext, x: Exchange): Promise<vo
 
 /** `POST /_ui/select-account` — an account from the SSO session, or "use another account". */
 export async function selectAccountSubmit(ctx: EmulatorContext, x: Exchange): Promise<void> {
-  const p = await formOf(x);
-  const tx = transactionOf(ctx, x, p);
-  if (!tx) return;
-  const app = ctx.directory.apps.get(tx.clientId);
-  if (!app)
-    return fail(ctx, x, tx, new EntraError(700016, { clientId: tx.clientId, tenant: tx.tenantSegment }));
+  const post = await pagePost(ctx, x);
+  if (!post) return;
+  const { p, tx } = post;
+  const app = transactionApp(ctx, x, tx);
+  if (!app) return;
   const chosen = p.get('account');
   const session = currentSession(ctx, x);
   const entry = chosen
@@ -75,9 +83,9 @@ export async function selectAccountSubmit(ctx: EmulatorContext, x: Exchange): Pr
 
 /** `POST /_ui/consent` — Accept or Cancel on the consent page. */
 export async function consentSubmit(ctx: EmulatorContext, x: Exchange): Promise<void> {
-  const p = await formOf(x);
-  const tx = transactionOf(ctx, x, p);
-  if (!tx) return;
+  const post = await pagePost(ctx, x);
+  if (!post) return;
+  const { p, tx } = post;
   const app = ctx.directory.apps.get(tx.clientId);
   const user = tx.userId ? ctx.directory.users.get(tx.userId) : undefined;
   if (!app || !user) return fail(ctx, x, tx, new EntraError(50058));
@@ -90,9 +98,9 @@ export async function consentSubmit(ctx: EmulatorContext, x: Exchange): Promise<
 
 /** `POST /_ui/device-confirm` — Continue or Cancel on "Are you trying to sign in to <app>?" (S86). */
 export async function deviceConfirmSubmit(ctx: EmulatorContext, x: Exchange): Promise<void> {
-  const p = await formOf(x);
-  const tx = transactionOf(ctx, x, p);
-  if (!tx) return;
+  const post = await pagePost(ctx, x);
+  if (!post) return;
+  const { p, tx } = post;
   if (tx.kind !== 'device' || !tx.userId) {
     showErrorPage(
       ctx,

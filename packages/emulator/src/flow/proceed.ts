@@ -35,9 +35,8 @@ export const UI_PATHS = {
  * picker or login page), check they may sign in, ask for consent if needed, then complete.
  */
 export async function proceed(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTransaction): Promise<void> {
-  const app = ctx.directory.apps.get(tx.clientId);
-  if (!app)
-    return fail(ctx, x, tx, new EntraError(700016, { clientId: tx.clientId, tenant: tx.tenantSegment }));
+  const app = transactionApp(ctx, x, tx);
+  if (!app) return;
   try {
     if (!tx.userId) {
       const picked = pickUser(ctx, x, tx);
@@ -135,42 +134,52 @@ function showLogin(
   app: App,
   error?: string,
 ): void {
-  saveTransaction(ctx, x, tx);
   const tenant = ctx.directory.tenants.get(app.tenantId);
-  sendPage(
-    x.res,
-    200,
-    towardsClient(
-      tx,
-      loginPage({
-        action: UI_PATHS.login,
-        tx: tx.id,
-        appName: app.name,
-        tenantName: tenant?.name ?? 'your organization',
-        ...(tx.loginHint ? { loginHint: tx.loginHint } : {}),
-        ...(error ? { error } : {}),
-      }),
-    ),
+  showStep(
+    ctx,
+    x,
+    tx,
+    loginPage({
+      action: UI_PATHS.login,
+      tx: tx.id,
+      appName: app.name,
+      tenantName: tenant?.name ?? 'your organization',
+      ...(tx.loginHint ? { loginHint: tx.loginHint } : {}),
+      ...(error ? { error } : {}),
+    }),
   );
 }
 
 export { showLogin };
 
 function showPicker(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTransaction, app: App): void {
-  saveTransaction(ctx, x, tx);
   const session = currentSession(ctx, x);
   const accounts = (session?.users ?? [])
     .map((u) => ctx.directory.users.get(u.userId))
     .filter((u): u is User => !!u)
     .map((u) => ({ username: u.username, displayName: u.displayName }));
-  sendPage(
-    x.res,
-    200,
-    towardsClient(
-      tx,
-      accountPickerPage({ action: UI_PATHS.selectAccount, tx: tx.id, appName: app.name, accounts }),
-    ),
+  showStep(
+    ctx,
+    x,
+    tx,
+    accountPickerPage({ action: UI_PATHS.selectAccount, tx: tx.id, appName: app.name, accounts }),
   );
+}
+
+/**
+ * The app a sign-in transaction is for; once it has left the directory, the transaction fails with AADSTS700016
+ * (answered here) and the caller stops.
+ */
+export function transactionApp(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTransaction): App | undefined {
+  const app = ctx.directory.apps.get(tx.clientId);
+  if (!app) fail(ctx, x, tx, new EntraError(700016, { clientId: tx.clientId, tenant: tx.tenantSegment }));
+  return app;
+}
+
+/** Whom and what a question page (consent, device confirmation) names: the app, its publisher, the account. */
+function questionSubject(ctx: EmulatorContext, app: App, user: User) {
+  const publisher = ctx.directory.tenants.get(app.tenantId)?.name;
+  return { appName: app.name, ...(publisher ? { publisher } : {}), username: user.username };
 }
 
 function showConsent(
@@ -180,23 +189,9 @@ function showConsent(
   app: App,
   user: User,
 ): void {
-  saveTransaction(ctx, x, tx);
-  const publisher = ctx.directory.tenants.get(app.tenantId)?.name;
-  sendPage(
-    x.res,
-    200,
-    towardsClient(
-      tx,
-      consentPage({
-        action: UI_PATHS.consent,
-        tx: tx.id,
-        appName: app.name,
-        ...(publisher ? { publisher } : {}),
-        username: user.username,
-        permissions: describePermissions(ctx, app, tx.scopes),
-      }),
-    ),
-  );
+  const permissions = describePermissions(ctx, app, tx.scopes);
+  const page = { action: UI_PATHS.consent, tx: tx.id, ...questionSubject(ctx, app, user), permissions };
+  showStep(ctx, x, tx, consentPage(page));
 }
 
 function showDeviceConfirm(
@@ -206,21 +201,18 @@ function showDeviceConfirm(
   app: App,
   user: User,
 ): void {
+  const userCode = (tx.deviceCode ? ctx.state.deviceCodes.get(tx.deviceCode) : undefined)?.userCode ?? '';
+  const page = { action: UI_PATHS.deviceConfirm, tx: tx.id, ...questionSubject(ctx, app, user), userCode };
+  showStep(ctx, x, tx, deviceConfirmPage(page));
+}
+
+/**
+ * Shows a step of the sign-in: the transaction is kept first (the page's post continues it, from this browser
+ * only), and a form that may end in a redirect to the client is allowed to (towardsClient).
+ */
+function showStep(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTransaction, page: RenderedPage): void {
   saveTransaction(ctx, x, tx);
-  const record = tx.deviceCode ? ctx.state.deviceCodes.get(tx.deviceCode) : undefined;
-  const publisher = ctx.directory.tenants.get(app.tenantId)?.name;
-  sendPage(
-    x.res,
-    200,
-    deviceConfirmPage({
-      action: UI_PATHS.deviceConfirm,
-      tx: tx.id,
-      appName: app.name,
-      ...(publisher ? { publisher } : {}),
-      username: user.username,
-      userCode: record?.userCode ?? '',
-    }),
-  );
+  sendPage(x.res, 200, towardsClient(tx, page));
 }
 
 /** Pages whose form POST may end in a 302 to the client: Chrome checks form-action on that redirect too. */

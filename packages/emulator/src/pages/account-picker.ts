@@ -1,5 +1,5 @@
 import { escapeHtml } from './escape.js';
-import { hiddenInput, type RenderedPage, renderDocument } from './layout.js';
+import { formFor, type RenderedPage, renderDocument } from './layout.js';
 
 export interface AccountPickerPageData {
   /** Form target (POST). */
@@ -28,8 +28,7 @@ export function accountPickerPage(d: AccountPickerPageData): RenderedPage {
   const main = [
     '<h1>Pick an account</h1>',
     `<p class="muted">to continue to ${escapeHtml(d.appName)}</p>`,
-    `<form method="post" action="${escapeHtml(d.action)}">`,
-    hiddenInput('tx', d.tx),
+    formFor(d.action, d.tx),
     `<ul class="accounts">\n${items.join('\n')}\n</ul>`,
     '</form>',
   ].join('\n');

@@ -1,5 +1,12 @@
 import { escapeHtml } from './escape.js';
-import { hiddenInput, type RenderedPage, renderDocument } from './layout.js';
+import {
+  accountLine,
+  appWithPublisher,
+  decisionButtons,
+  formFor,
+  type RenderedPage,
+  renderDocument,
+} from './layout.js';
 
 export interface ConsentPageData {
   /** Form target (POST). */
@@ -29,21 +36,16 @@ function permissionList(permissions: ConsentPageData['permissions']): string {
  * to `action`.
  */
 export function consentPage(d: ConsentPageData): RenderedPage {
-  const publisher = d.publisher ? escapeHtml(d.publisher) : 'Publisher not provided';
   const main = [
-    `<p class="account-line">${escapeHtml(d.username)}</p>`,
+    accountLine(d.username),
     '<h1>Permissions requested</h1>',
-    `<p><strong>${escapeHtml(d.appName)}</strong><br><span class="muted small">${publisher}</span></p>`,
+    appWithPublisher(d.appName, d.publisher),
     '<p>This app would like to:</p>',
     permissionList(d.permissions),
     `<p class="muted small">Accepting lets ${escapeHtml(d.appName)} use this account as described above.` +
       ' This is a local emulator: no real data is shared.</p>',
-    `<form method="post" action="${escapeHtml(d.action)}">`,
-    hiddenInput('tx', d.tx),
-    '<div class="actions">',
-    '<button type="submit" name="decision" value="cancel" class="btn btn-secondary">Cancel</button>',
-    '<button type="submit" name="decision" value="accept" class="btn btn-primary">Accept</button>',
-    '</div>',
+    formFor(d.action, d.tx),
+    decisionButtons({ value: 'accept', label: 'Accept' }),
     '</form>',
   ].join('\n');
   return renderDocument({ title: 'Permissions requested', main });

@@ -1,5 +1,14 @@
 import { escapeHtml } from './escape.js';
-import { errorAlert, errorAttrs, hiddenInput, type RenderedPage, renderDocument } from './layout.js';
+import {
+  accountLine,
+  appWithPublisher,
+  decisionButtons,
+  errorAlert,
+  errorAttrs,
+  formFor,
+  type RenderedPage,
+  renderDocument,
+} from './layout.js';
 
 export interface DeviceCodeEntryPageData {
   /** Form target (POST). */
@@ -20,8 +29,7 @@ export function deviceCodeEntryPage(d: DeviceCodeEntryPageData): RenderedPage {
     '<h1>Enter code</h1>',
     '<p>Enter the code shown on your app or device to allow it to sign in.</p>',
     d.error ? errorAlert(ERROR_ID, d.error) : '',
-    `<form method="post" action="${escapeHtml(d.action)}">`,
-    hiddenInput('tx', d.tx),
+    formFor(d.action, d.tx),
     '<div class="field">',
     '<label for="user_code">Code</label>',
     `<input type="text" id="user_code" name="user_code" class="code-input" value="${escapeHtml(d.userCode ?? '')}"` +
@@ -57,20 +65,15 @@ export interface DeviceConfirmPageData {
  */
 export function deviceConfirmPage(d: DeviceConfirmPageData): RenderedPage {
   const app = escapeHtml(d.appName);
-  const publisher = d.publisher ? escapeHtml(d.publisher) : 'Publisher not provided';
   const main = [
-    `<p class="account-line">${escapeHtml(d.username)}</p>`,
+    accountLine(d.username),
     `<h1>Are you trying to sign in to ${app}?</h1>`,
-    `<p><strong>${app}</strong><br><span class="muted small">${publisher}</span></p>`,
+    appWithPublisher(d.appName, d.publisher),
     `<p>The code <code>${escapeHtml(d.userCode)}</code> lets ${app} on another device sign in as ${escapeHtml(d.username)}.</p>`,
     '<p>Only continue if you started this sign-in yourself, on a device you use, with an app you trust.' +
       ' If someone sent you the code or a link to this page, select Cancel.</p>',
-    `<form method="post" action="${escapeHtml(d.action)}">`,
-    hiddenInput('tx', d.tx),
-    '<div class="actions">',
-    '<button type="submit" name="decision" value="cancel" class="btn btn-secondary">Cancel</button>',
-    '<button type="submit" name="decision" value="continue" class="btn btn-primary">Continue</button>',
-    '</div>',
+    formFor(d.action, d.tx),
+    decisionButtons({ value: 'continue', label: 'Continue' }),
     '</form>',
   ].join('\n');
   return renderDocument({ title: 'Confirm sign-in', main });

@@ -56,6 +56,32 @@ export function hiddenInput(name: string, value: string): string {
   return `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`;
 }
 
+/** The opening of a page's form: a POST to `action` carrying the page's transaction id as `tx`. */
+export function formFor(action: string, tx: string): string {
+  return `<form method="post" action="${escapeHtml(action)}">\n${hiddenInput('tx', tx)}`;
+}
+
+/** A question's two buttons, Cancel and the one that goes on; both post `decision` (`cancel` or `go.value`). */
+export function decisionButtons(go: { value: string; label: string }): string {
+  return [
+    '<div class="actions">',
+    '<button type="submit" name="decision" value="cancel" class="btn btn-secondary">Cancel</button>',
+    `<button type="submit" name="decision" value="${escapeHtml(go.value)}" class="btn btn-primary">${escapeHtml(go.label)}</button>`,
+    '</div>',
+  ].join('\n');
+}
+
+/** Whom a question is about: the signed-in account, on a line of its own above the heading. */
+export function accountLine(username: string): string {
+  return `<p class="account-line">${escapeHtml(username)}</p>`;
+}
+
+/** The app a question names, with its publisher under it (or that it has none). */
+export function appWithPublisher(appName: string, publisher: string | undefined): string {
+  const by = publisher ? escapeHtml(publisher) : 'Publisher not provided';
+  return `<p><strong>${escapeHtml(appName)}</strong><br><span class="muted small">${by}</span></p>`;
+}
+
 /** An error message announced to assistive technology; pair its `id` with the inputs' `aria-describedby`. */
 export function errorAlert(id: string, message: string): string {
   return `<p id="${escapeHtml(id)}" class="error" role="alert">${escapeHtml(message)}</p>`;

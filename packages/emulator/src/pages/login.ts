@@ -1,5 +1,5 @@
 import { escapeHtml } from './escape.js';
-import { errorAlert, errorAttrs, hiddenInput, type RenderedPage, renderDocument } from './layout.js';
+import { errorAlert, errorAttrs, formFor, type RenderedPage, renderDocument } from './layout.js';
 
 export interface LoginPageData {
   /** Form target (POST). */
@@ -28,8 +28,7 @@ export function loginPage(d: LoginPageData): RenderedPage {
     '<h1>Sign in</h1>',
     `<p class="muted">to continue to ${escapeHtml(d.appName)}</p>`,
     d.error ? errorAlert(ERROR_ID, d.error) : '',
-    `<form method="post" action="${escapeHtml(d.action)}">`,
-    hiddenInput('tx', d.tx),
+    formFor(d.action, d.tx),
     '<div class="field">',
     '<label for="username">Username</label>',
     `<input type="text" id="username" name="username" value="${escapeHtml(hint)}" autocomplete="username"` +

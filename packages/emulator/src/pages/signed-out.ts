@@ -1,6 +1,6 @@
 import { isSafeTarget } from './csp.js';
 import { escapeHtml } from './escape.js';
-import { hiddenInput, type RenderedPage, renderDocument } from './layout.js';
+import { formFor, type RenderedPage, renderDocument } from './layout.js';
 
 export interface SignedOutPageData {
   appName?: string;
@@ -47,8 +47,7 @@ export function signOutPage(d: SignOutPageData): RenderedPage {
       ? `<p>${escapeHtml(d.appName)} asks to sign you out of this browser:</p>`
       : '<p>Sign out of this browser?</p>',
     `<ul>\n${who}\n</ul>`,
-    `<form method="post" action="${escapeHtml(d.action)}">`,
-    hiddenInput('tx', d.tx),
+    formFor(d.action, d.tx),
     '<div class="actions">',
     '<button type="submit" class="btn btn-primary">Sign out</button>',
     '</div>',
