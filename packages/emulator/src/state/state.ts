@@ -79,21 +79,20 @@ export function createState(accessTokenStoreSize = 100_000): EmulatorState {
   };
 }
 
-/** Drops expired entries; codes are kept a little past expiry so a late redemption reads "expired". */
+/** Codes are kept this long past their expiry, so that a late redemption reads "expired" and not "unknown". */
+const KEPT_PAST_EXPIRY: Partial<Record<keyof EmulatorState, number>> = {
+  codes: 10 * 60_000,
+  deviceCodes: 10 * 60_000,
+};
+
+interface Sweepable {
+  sweep(now: number, keepExpiredFor?: number): void;
+}
+
+/** Drops expired entries from every store of the state that has any (a store added later is swept too). */
 export function sweepState(state: EmulatorState, now = Date.now()): void {
-  state.transactions.sweep(now);
-  state.codes.sweep(now, 10 * 60_000);
-  state.deviceCodes.sweep(now, 10 * 60_000);
-  state.userCodes.sweep(now);
-  state.deviceEntries.sweep(now);
-  state.signOuts.sweep(now);
-  state.wrongCodesPerClient.sweep(now);
-  state.wrongCodesOverall.sweep(now);
-  state.sessions.sweep(now);
-  state.refreshTokens.sweep(now);
-  state.accessTokens.sweep(now);
-  state.revokedGrants.sweep(now);
-  state.revokedUsers.sweep(now);
-  state.revokedUserApps.sweep(now);
-  state.assertionIds.sweep(now);
+  for (const [name, store] of Object.entries(state) as [keyof EmulatorState, unknown][]) {
+    if (typeof (store as Partial<Sweepable>).sweep === 'function')
+      (store as Sweepable).sweep(now, KEPT_PAST_EXPIRY[name] ?? 0);
+  }
 }
