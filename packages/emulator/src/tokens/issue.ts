@@ -8,6 +8,7 @@ import type { ClaimsRequest } from './claims-request.js';
 import { v1Issuer, v2Issuer } from './issuer.js';
 import { expandDelegated, type RequestedScopes, responseScope, writtenScopes } from './scopes.js';
 import { signJwt } from './sign.js';
+import type { AccessTokenRecord } from '../state/records.js';
 
 /** How the client authenticated: 0 public, 1 secret, 2 certificate (`appidacr` / `azpacr`). */
 export type ClientAuthLevel = '0' | '1' | '2';
@@ -51,6 +52,25 @@ export function servicePrincipalId(clientId: string, tenantId: string): string {
 
 function preview(token: string): string {
   return `${token.slice(0, 8)}…(${token.length} chars)`;
+}
+
+/**
+ * Signs an access token with the active key and records it (introspection, revocation, the admin's lists) until
+ * it expires: one record of the same form for delegated and app-only tokens.
+ */
+async function signAccessToken(
+  ctx: EmulatorContext,
+  claims: Record<string, unknown>,
+  record: Omit<AccessTokenRecord, 'issuedAt' | 'preview'>,
+): Promise<string> {
+  const accessToken = await signJwt(claims, ctx.keys.active, true);
+  const { expiresAt, ...who } = record;
+  ctx.state.accessTokens.set(
+    record.uti,
+    { ...who, issuedAt: Date.now(), expiresAt, preview: preview(accessToken) },
+    expiresAt,
+  );
+  return accessToken;
 }
 
 /** The resource a delegated request's access token is for: its first resource, or Graph for OIDC-only requests. */
@@ -173,22 +193,15 @@ export async function issueDelegated(ctx: EmulatorContext, g: DelegatedGrant): P
           preferred_username: g.user.username,
           ver: '2.0',
         };
-  const accessToken = await signJwt(claims, ctx.keys.active, true);
-  ctx.state.accessTokens.set(
+  const accessToken = await signAccessToken(ctx, claims, {
     uti,
-    {
-      uti,
-      kind: 'delegated',
-      clientId: g.app.clientId,
-      subject: g.user.username,
-      userId: g.user.id,
-      grantId: g.grantId,
-      issuedAt: Date.now(),
-      expiresAt: (iat + lifetime) * 1000,
-      preview: preview(accessToken),
-    },
-    (iat + lifetime) * 1000,
-  );
+    kind: 'delegated',
+    clientId: g.app.clientId,
+    subject: g.user.username,
+    userId: g.user.id,
+    grantId: g.grantId,
+    expiresAt: (iat + lifetime) * 1000,
+  });
   const body: TokenResponse = {
     token_type: 'Bearer',
     scope: responseScope(g.scopes, [...granted]),
@@ -295,19 +308,12 @@ export async function issueAppOnly(
           azpacr: authLevel,
           ver: '2.0',
         };
-  const accessToken = await signJwt(claims, ctx.keys.active, true);
-  ctx.state.accessTokens.set(
+  const accessToken = await signAccessToken(ctx, claims, {
     uti,
-    {
-      uti,
-      kind: 'app',
-      clientId: app.clientId,
-      subject: app.name,
-      issuedAt: Date.now(),
-      expiresAt: (iat + lifetime) * 1000,
-      preview: preview(accessToken),
-    },
-    (iat + lifetime) * 1000,
-  );
+    kind: 'app',
+    clientId: app.clientId,
+    subject: app.name,
+    expiresAt: (iat + lifetime) * 1000,
+  });
   return { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken };
 }
