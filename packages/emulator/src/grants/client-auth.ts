@@ -7,7 +7,7 @@ import { EntraError } from '../errors/entra-error.js';
 import type { Params } from '../http/request.js';
 import { safeEqual } from '../http/safe-equal.js';
 import { thumbprints } from '../keys/thumbprints.js';
-import { isExternalAssertion, verifyFederatedAssertion } from './federated-assertion.js';
+import { isExternalAssertion, readAssertion, verifyFederatedAssertion } from './federated-assertion.js';
 import type { ClientAuthLevel } from '../tokens/issue.js';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -92,12 +92,7 @@ async function verifyAssertion(
   assertion: string,
   audiences: string[],
 ): Promise<void> {
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(assertion);
-  } catch {
-    throw new EntraError(700027, { detail: 'The assertion is not a JWT.' });
-  }
+  const header = readAssertion(() => decodeProtectedHeader(assertion));
   const certs = app.credentials
     .filter((c) => c.certificatePem)
     .map((c) => ({ c, t: thumbprints(c.certificatePem!) }));

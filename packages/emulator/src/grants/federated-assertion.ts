@@ -24,6 +24,15 @@ export function isExternalAssertion(assertion: string, app: App): boolean {
   }
 }
 
+/** Reads part of a client assertion (its header, its claims): AADSTS700027 when the assertion is not a JWT. */
+export function readAssertion<T>(read: () => T): T {
+  try {
+    return read();
+  } catch {
+    throw new EntraError(700027, { detail: 'The assertion is not a JWT.' });
+  }
+}
+
 /**
  * S136: an external token as the app's client assertion, checked as Entra checks it: its `iss`, then `sub`, then
  * `aud` must each equal (case-sensitively) those of one of the app's federated identity credentials
@@ -36,12 +45,7 @@ export async function verifyFederatedAssertion(
   app: App,
   assertion: string,
 ): Promise<void> {
-  let claims: ReturnType<typeof decodeJwt>;
-  try {
-    claims = decodeJwt(assertion);
-  } catch {
-    throw new EntraError(700027, { detail: 'The assertion is not a JWT.' });
-  }
+  const claims = readAssertion(() => decodeJwt(assertion));
   const byIssuer = app.federatedCredentials.filter((f) => f.issuer === claims.iss);
   if (!byIssuer.length) throw new EntraError(700211, { issuer: quote(claims.iss) });
   const bySubject = byIssuer.filter((f) => f.subject === claims.sub);
