@@ -230,7 +230,7 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
     const iss = claims.iss;
     if (iss === issuers.v2) return 'v2';
     if (issuers.v1 !== undefined && iss === issuers.v1) return 'v1';
-    if (iss === issuers.refusedV1) return otherTenant(); // S64
+    if (issuers.refusedV1 !== undefined && iss === issuers.refusedV1) return otherTenant(); // S64
     return new InvalidTokenError('the token has another issuer');
   }
 

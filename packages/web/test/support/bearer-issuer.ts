@@ -2,7 +2,8 @@
 // reach: tokens whose claims the emulator never mints (an ID token carrying `roles`, a token without
 // access-token markers, RFC 9068 `at+jwt` tokens of a generic provider) and key endpoints that misbehave
 // (a redirect elsewhere, a 40 MiB body). It serves an Entra-shaped authority (`/{tenant}/v2.0/...`) and a
-// generic OpenID provider (`/oidc/...`) at once, and counts the requests each path received.
+// generic OpenID provider (`/oidc/...`) at once, and `/organizations` (the multi-tenant template issuer, every
+// tenant signing with the same key), and counts the requests each path received.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type JWK, SignJWT, exportJWK, generateKeyPair } from 'jose';
@@ -107,6 +108,16 @@ export async function startLoopbackIssuer(tenantId: string): Promise<LoopbackIss
         jwks_uri: issuer.jwksUri,
         authorization_endpoint: `${issuer.authority}/oauth2/v2.0/authorize`,
         token_endpoint: `${issuer.authority}/oauth2/v2.0/token`,
+        id_token_signing_alg_values_supported: ['RS256'],
+      });
+    }
+    if (path === '/organizations/v2.0/.well-known/openid-configuration') {
+      // A multi-tenant authority: the issuer is Entra's {tenantid} template; every tenant signs with this key.
+      return json(res, {
+        issuer: `${url}/{tenantid}/v2.0`,
+        jwks_uri: issuer.jwksUri,
+        authorization_endpoint: `${url}/organizations/oauth2/v2.0/authorize`,
+        token_endpoint: `${url}/organizations/oauth2/v2.0/token`,
         id_token_signing_alg_values_supported: ['RS256'],
       });
     }
