@@ -5,7 +5,12 @@
 // (S175).
 import { existsSync } from 'node:fs';
 import { agentSocketPath } from '../config/paths.js';
-import { type AgentAnswer, type AgentRequest, MAX_ANSWER_BYTES, parseAgentAnswer } from './agent-protocol.js';
+import {
+  type AgentAnswer,
+  type AgentRequest,
+  MAX_ANSWER_BYTES,
+  parseAgentAnswer,
+} from '../commands/agent/agent-protocol.js';
 import { terminalText } from '../output/quote.js';
 import { writeOut } from './write-out.js';
 

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentBuildId } from '../../fast-path/agent-protocol.js';
+import { agentBuildId } from './agent-protocol.js';
 import { VERSION } from '../../version.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';

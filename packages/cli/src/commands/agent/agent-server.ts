@@ -20,7 +20,7 @@ import {
   MAX_REQUEST_BYTES,
   REQUEST_TIME_MS,
   parseAgentRequest,
-} from '../../fast-path/agent-protocol.js';
+} from './agent-protocol.js';
 import { tokenFastPath } from '../../fast-path/token-fast-path.js';
 import { commandArgument } from '../../output/quote.js';
 

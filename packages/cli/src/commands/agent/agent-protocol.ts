@@ -7,7 +7,7 @@ export const MAX_REQUEST_BYTES = 256 * 1024;
 /** S173: the most an answer may hold (a token in any format, or a decline). */
 export const MAX_ANSWER_BYTES = 256 * 1024;
 /** S173: how long the agent waits for a request's line before it closes the connection. */
-export const REQUEST_TIME_MS = 2_000;
+export const REQUEST_TIME_MS = 1_000;
 
 /**
  * S174: which build of the command line asks or answers: its version and the SHA-256 of its bundled fast path
