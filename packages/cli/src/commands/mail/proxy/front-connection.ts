@@ -23,3 +23,13 @@ export function frontConnection(socket: Socket, ctx: ProxyContext, id: string): 
       ),
   });
 }
+
+/** The mail program's next command line; undefined when it has gone or broke a bound (the connection is closed). */
+export async function nextCommand(conn: LineConnection): Promise<string | undefined> {
+  try {
+    return await conn.readLine();
+  } catch {
+    conn.close();
+    return undefined;
+  }
+}

@@ -49,7 +49,7 @@ export async function checkLogin(
   return ok ? 'ok' : 'wrong';
 }
 
-/** How a front words its answers to a login the proxy refuses. */
+/** How a front words its answers to a login that does not go through. */
 export interface LoginReplies {
   /** Attempts refused for now by the throttle (S77): `why` says for how long. */
   later(why: string): string;
@@ -57,57 +57,50 @@ export interface LoginReplies {
   wrong: string;
   /** Said before the connection is closed for too many wrong passwords (IMAP's untagged BYE). */
   farewell?: string;
+  /** The login to the real server failed. */
+  upstream(failure: UpstreamFailure): string;
 }
 
 /**
- * S77: a front's login step, the same for IMAP, POP3 and SMTP: the local password checked (`checkLogin`) and a
- * refusal answered in the front's words; the MAX_FAILED_LOGINS-th wrong password on one connection ends it.
- * 'ok': log in upstream; 'again': answered, read the next command; 'closed': the connection is ending.
+ * A front's login, the same for IMAP, POP3 and SMTP. S77: the local password checked (`checkLogin`), a refusal
+ * answered in the front's words, and the MAX_FAILED_LOGINS-th wrong password on one connection ends it. Then
+ * the login to the real server (`open`): logged when it succeeds; when it fails, logged and answered. Returns
+ * the upstream session, 'again' (answered: read the next command) or 'closed' (the connection is ending).
  */
 export function frontLogins(
   ctx: ProxyContext,
   id: string,
   conn: LineConnection,
   socket: Socket,
-): (creds: Credentials, replies: LoginReplies) => Promise<'ok' | 'again' | 'closed'> {
+): <T extends object>(
+  creds: Credentials,
+  replies: LoginReplies,
+  open: (user: string) => Promise<T>,
+) => Promise<T | 'again' | 'closed'> {
   let failures = 0;
-  return async (creds, replies) => {
+  return async (creds, replies, open) => {
     const verdict = await checkLogin(ctx, id, creds, socket);
-    if (verdict === 'ok') return 'ok';
     if (typeof verdict === 'object') {
       conn.writeLine(replies.later(verdict.later));
       return 'again';
     }
-    failures++;
-    conn.writeLine(replies.wrong);
-    if (failures < MAX_FAILED_LOGINS) return 'again';
-    if (replies.farewell !== undefined) conn.writeLine(replies.farewell);
-    socket.end();
-    return 'closed';
+    if (verdict === 'wrong') {
+      failures++;
+      conn.writeLine(replies.wrong);
+      if (failures < MAX_FAILED_LOGINS) return 'again';
+      if (replies.farewell !== undefined) conn.writeLine(replies.farewell);
+      socket.end();
+      return 'closed';
+    }
+    try {
+      const session = await open(creds.user);
+      ctx.log(id, `${creds.user}: logged in to ${ctx.upstream.host}`);
+      return session;
+    } catch (err) {
+      const f = err instanceof UpstreamFailure ? err : new UpstreamFailure('failure', (err as Error).message);
+      ctx.log(id, `${creds.user}: upstream login failed: ${f.text}`);
+      conn.writeLine(replies.upstream(f));
+      return 'again';
+    }
   };
-}
-
-/**
- * A front's login to the real server for `user` (`open`), the same for IMAP, POP3 and SMTP: logged when it
- * succeeds; when it fails, the failure logged and answered in the front's words (`refusal`), and undefined
- * returned (the mail program may try again on the same connection).
- */
-export async function upstreamLogin<T>(
-  ctx: ProxyContext,
-  id: string,
-  user: string,
-  conn: LineConnection,
-  open: () => Promise<T>,
-  refusal: (failure: UpstreamFailure) => string,
-): Promise<T | undefined> {
-  try {
-    const session = await open();
-    ctx.log(id, `${user}: logged in to ${ctx.upstream.host}`);
-    return session;
-  } catch (err) {
-    const f = err instanceof UpstreamFailure ? err : new UpstreamFailure('failure', (err as Error).message);
-    ctx.log(id, `${user}: upstream login failed: ${f.text}`);
-    conn.writeLine(refusal(f));
-    return undefined;
-  }
 }

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { LineConnection } from '../line-connection.js';
-import { frontConnection } from './front-connection.js';
-import { frontLogins, upstreamLogin } from './front-login.js';
+import { frontConnection, nextCommand } from './front-connection.js';
+import { frontLogins } from './front-login.js';
 import { readAstrings } from './imap-strings.js';
 import { relayImap } from './imap-relay.js';
 import type { ProxyContext } from './proxy-context.js';
@@ -59,13 +59,8 @@ export async function serveImap(socket: Socket, ctx: ProxyContext, id: string): 
   conn.writeLine(`* OK [CAPABILITY ${CAPABILITIES}] tokenloop mail proxy ready`);
   const admit = frontLogins(ctx, id, conn, socket);
   for (;;) {
-    let line: string;
-    try {
-      line = await conn.readLine();
-    } catch {
-      conn.close();
-      return;
-    }
+    const line = await nextCommand(conn);
+    if (line === undefined) return;
     const m = /^([^\s(){%*"\\\]+]+) ([A-Za-z]+)(?: (.*))?$/.exec(line);
     if (!m) {
       conn.writeLine('* BAD command line not understood');
@@ -106,27 +101,23 @@ export async function serveImap(socket: Socket, ctx: ProxyContext, id: string): 
       return;
     }
     if (!creds) continue;
-    const step = await admit(creds, {
-      later: (why) => `${tag} NO [UNAVAILABLE] tokenloop: ${why}`,
-      wrong: `${tag} NO [AUTHENTICATIONFAILED] Invalid credentials (the local proxy password)`,
-      farewell: '* BYE too many failed logins',
-    });
-    if (step === 'closed') return;
-    if (step === 'again') continue;
     const user = creds.user;
     const login = async () => {
       const { up, outcome } = await openUpstreamSession(ctx, user);
       return { conn: up.conn, outcome };
     };
-    const first = await upstreamLogin(
-      ctx,
-      id,
-      user,
-      conn,
+    const first = await admit(
+      creds,
+      {
+        later: (why) => `${tag} NO [UNAVAILABLE] tokenloop: ${why}`,
+        wrong: `${tag} NO [AUTHENTICATIONFAILED] Invalid credentials (the local proxy password)`,
+        farewell: '* BYE too many failed logins',
+        upstream: (f) => `${tag} NO [${codeOf(f)}] tokenloop: ${f.text}`,
+      },
       login,
-      (f) => `${tag} NO [${codeOf(f)}] tokenloop: ${f.text}`,
     );
-    if (!first) continue;
+    if (first === 'closed') return;
+    if (first === 'again') continue;
     // The client must learn the server's capabilities now (its pre-login ones were the proxy's): from the
     // server's OK, from an untagged CAPABILITY sent with it, or by asking.
     let okText = first.outcome.serverReply.replace(/^\S+ OK ?/i, '') || 'Logged in';

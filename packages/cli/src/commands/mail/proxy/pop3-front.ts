@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
-import { frontConnection } from './front-connection.js';
-import { frontLogins, upstreamLogin } from './front-login.js';
+import { frontConnection, nextCommand } from './front-connection.js';
+import { frontLogins } from './front-login.js';
 import { pipeSession } from './pipe-session.js';
 import type { ProxyContext } from './proxy-context.js';
 import { type Credentials, decodePlain } from './sasl-credentials.js';
@@ -16,13 +16,8 @@ export async function servePop3(socket: Socket, ctx: ProxyContext, id: string): 
   const login = frontLogins(ctx, id, conn, socket);
   let userGiven: string | undefined;
   for (;;) {
-    let line: string;
-    try {
-      line = await conn.readLine();
-    } catch {
-      conn.close();
-      return;
-    }
+    const line = await nextCommand(conn);
+    if (line === undefined) return;
     const [verbRaw = '', ...args] = line.split(' ');
     const verb = verbRaw.toUpperCase();
     let creds: Credentials | undefined;
@@ -78,22 +73,18 @@ export async function servePop3(socket: Socket, ctx: ProxyContext, id: string): 
       conn.writeLine('-ERR log in first (USER/PASS or AUTH PLAIN)');
       continue;
     }
-    const step = await login(creds, {
-      later: (why) => `-ERR [SYS/TEMP] tokenloop: ${why}`,
-      wrong: '-ERR [AUTH] Invalid credentials (the local proxy password)',
-    });
-    if (step === 'closed') return;
-    if (step === 'again') continue;
-    const user = creds.user;
-    const session = await upstreamLogin(
-      ctx,
-      id,
-      user,
-      conn,
-      () => openUpstreamSession(ctx, user),
-      (f) => `-ERR [${f.kind === 'refused' ? 'AUTH' : 'SYS/TEMP'}] tokenloop: ${f.text}`,
+    const session = await login(
+      creds,
+      {
+        later: (why) => `-ERR [SYS/TEMP] tokenloop: ${why}`,
+        wrong: '-ERR [AUTH] Invalid credentials (the local proxy password)',
+        upstream: (f) => `-ERR [${f.kind === 'refused' ? 'AUTH' : 'SYS/TEMP'}] tokenloop: ${f.text}`,
+      },
+      (user) => openUpstreamSession(ctx, user),
     );
-    if (!session) continue;
+    if (session === 'closed') return;
+    if (session === 'again') continue;
+    const user = creds.user;
     conn.writeLine(session.outcome.serverReply);
     await pipeSession({
       client: conn.detach(),

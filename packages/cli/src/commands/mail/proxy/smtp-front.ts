@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { LineConnection } from '../line-connection.js';
-import { frontConnection } from './front-connection.js';
-import { frontLogins, upstreamLogin } from './front-login.js';
+import { frontConnection, nextCommand } from './front-connection.js';
+import { frontLogins } from './front-login.js';
 import { pipeSession } from './pipe-session.js';
 import type { ProxyContext } from './proxy-context.js';
 import { type Credentials, decodeLoginField, decodePlain } from './sasl-credentials.js';
@@ -78,13 +78,8 @@ export async function serveSmtp(socket: Socket, ctx: ProxyContext, id: string): 
   const login = frontLogins(ctx, id, conn, socket);
   let greeted = false;
   for (;;) {
-    let line: string;
-    try {
-      line = await conn.readLine();
-    } catch {
-      conn.close();
-      return;
-    }
+    const line = await nextCommand(conn);
+    if (line === undefined) return;
     const [verbRaw = '', ...args] = line.split(' ').filter(Boolean);
     const verb = verbRaw.toUpperCase();
     if (verb === 'EHLO') {
@@ -131,22 +126,18 @@ export async function serveSmtp(socket: Socket, ctx: ProxyContext, id: string): 
       return;
     }
     if (!creds) continue;
-    const step = await login(creds, {
-      later: (why) => `454 4.7.0 tokenloop: ${why}`,
-      wrong: '535 5.7.8 Authentication credentials invalid (the local proxy password)',
-    });
-    if (step === 'closed') return;
-    if (step === 'again') continue;
-    const user = creds.user;
-    const session = await upstreamLogin(
-      ctx,
-      id,
-      user,
-      conn,
-      async () => (await openUpstreamSession(ctx, user)).up,
-      (f) => (f.kind === 'refused' ? `535 5.7.8 tokenloop: ${f.text}` : `454 4.7.0 tokenloop: ${f.text}`),
+    const session = await login(
+      creds,
+      {
+        later: (why) => `454 4.7.0 tokenloop: ${why}`,
+        wrong: '535 5.7.8 Authentication credentials invalid (the local proxy password)',
+        upstream: (f) => `${f.kind === 'refused' ? '535 5.7.8' : '454 4.7.0'} tokenloop: ${f.text}`,
+      },
+      async (user) => (await openUpstreamSession(ctx, user)).up,
     );
-    if (!session) continue;
+    if (session === 'closed') return;
+    if (session === 'again') continue;
+    const user = creds.user;
     ctx.learned.smtpExtensions = passOn(session.negotiated.capabilities);
     conn.writeLine('235 2.7.0 Authentication successful');
     await pipeSession({
