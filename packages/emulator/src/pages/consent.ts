@@ -1,12 +1,5 @@
 import { escapeHtml } from './escape.js';
-import {
-  accountLine,
-  appWithPublisher,
-  decisionButtons,
-  formFor,
-  type RenderedPage,
-  renderDocument,
-} from './layout.js';
+import { accountLine, appWithPublisher, decisionForm, type RenderedPage, renderDocument } from './layout.js';
 
 export interface ConsentPageData {
   /** Form target (POST). */
@@ -44,9 +37,7 @@ export function consentPage(d: ConsentPageData): RenderedPage {
     permissionList(d.permissions),
     `<p class="muted small">Accepting lets ${escapeHtml(d.appName)} use this account as described above.` +
       ' This is a local emulator: no real data is shared.</p>',
-    formFor(d.action, d.tx),
-    decisionButtons({ value: 'accept', label: 'Accept' }),
-    '</form>',
+    decisionForm(d.action, d.tx, { value: 'accept', label: 'Accept' }),
   ].join('\n');
   return renderDocument({ title: 'Permissions requested', main });
 }

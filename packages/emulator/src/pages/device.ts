@@ -2,7 +2,7 @@ import { escapeHtml } from './escape.js';
 import {
   accountLine,
   appWithPublisher,
-  decisionButtons,
+  decisionForm,
   errorAlert,
   errorAttrs,
   formFor,
@@ -72,9 +72,7 @@ export function deviceConfirmPage(d: DeviceConfirmPageData): RenderedPage {
     `<p>The code <code>${escapeHtml(d.userCode)}</code> lets ${app} on another device sign in as ${escapeHtml(d.username)}.</p>`,
     '<p>Only continue if you started this sign-in yourself, on a device you use, with an app you trust.' +
       ' If someone sent you the code or a link to this page, select Cancel.</p>',
-    formFor(d.action, d.tx),
-    decisionButtons({ value: 'continue', label: 'Continue' }),
-    '</form>',
+    decisionForm(d.action, d.tx, { value: 'continue', label: 'Continue' }),
   ].join('\n');
   return renderDocument({ title: 'Confirm sign-in', main });
 }

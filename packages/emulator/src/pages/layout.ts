@@ -61,13 +61,18 @@ export function formFor(action: string, tx: string): string {
   return `<form method="post" action="${escapeHtml(action)}">\n${hiddenInput('tx', tx)}`;
 }
 
-/** A question's two buttons, Cancel and the one that goes on; both post `decision` (`cancel` or `go.value`). */
-export function decisionButtons(go: { value: string; label: string }): string {
+/**
+ * A question's form: its two buttons, Cancel and the one that goes on, post `tx` and `decision` (`cancel` or
+ * `go.value`) to `action`.
+ */
+export function decisionForm(action: string, tx: string, go: { value: string; label: string }): string {
   return [
+    formFor(action, tx),
     '<div class="actions">',
     '<button type="submit" name="decision" value="cancel" class="btn btn-secondary">Cancel</button>',
     `<button type="submit" name="decision" value="${escapeHtml(go.value)}" class="btn btn-primary">${escapeHtml(go.label)}</button>`,
     '</div>',
+    '</form>',
   ].join('\n');
 }
 
