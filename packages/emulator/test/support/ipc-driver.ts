@@ -1,5 +1,5 @@
 /**
- * The parent side both library drivers share (msal/harness.ts, azure-identity/harness.ts): forks a driver script
+ * The parent side the test children share (msal/harness.ts, azure-identity/harness.ts, emulator-process.ts): forks a driver script
  * with an IPC channel, keeps its stderr, waits (bounded) for its `ready` message, numbers the calls and settles
  * each by its id or at its time limit, and fails every call in flight when the child ends. What a driver says
  * besides `ready` is handed to `onMessage`, which settles calls through `calls`.
@@ -17,7 +17,12 @@ export interface DriverCalls<H> {
   reject(id: number, err: Error): void;
 }
 
-export interface IpcDriver<H> {
+export interface IpcDriver<H, M = unknown> {
+  /** The child's `ready` message (what it says of itself: an emulator's URL). */
+  ready: M;
+  pid: number;
+  /** Why the child ended, if it already has: `exit code N` or `signal S`. */
+  exited(): string | undefined;
   /** Sends `{ type: 'call', id, ...operation }`; settled by onMessage, the child's end, or `timeoutMs`. */
   call<T>(operation: { op: string }, handlers: H, timeoutMs: number): Promise<T>;
   /** What the driver wrote to stderr (a crash's stack trace ends up here). */
@@ -35,7 +40,7 @@ export async function startIpcDriver<H, M extends { type: string }>(o: {
   onMessage: (m: M, calls: DriverCalls<H>) => void;
   /** How the driver is told to end (disconnect, or a message of its protocol). */
   goodbye: (child: ChildProcess) => void;
-}): Promise<IpcDriver<H>> {
+}): Promise<IpcDriver<H, M>> {
   const child: ChildProcess = fork(o.script, [], {
     execArgv: o.execArgv,
     env: o.env,
@@ -92,7 +97,7 @@ export async function startIpcDriver<H, M extends { type: string }>(o: {
     if (m.type !== 'ready') o.onMessage(m, calls);
   });
 
-  await new Promise<void>((resolve, reject) => {
+  const ready = await new Promise<M>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${o.name} did not start within ${START_TIMEOUT_MS} ms: ${stderr}`));
@@ -101,7 +106,7 @@ export async function startIpcDriver<H, M extends { type: string }>(o: {
       if (m.type !== 'ready') return;
       clearTimeout(timer);
       child.off('message', onReady);
-      resolve();
+      resolve(m);
     };
     child.on('message', onReady);
     void closed.then(() => {
@@ -111,6 +116,9 @@ export async function startIpcDriver<H, M extends { type: string }>(o: {
   });
 
   return {
+    ready,
+    pid: child.pid!,
+    exited: () => exitReason,
     call<T>(operation: { op: string }, handlers: H, timeoutMs: number): Promise<T> {
       if (exitReason) return Promise.reject(new Error(`${o.name} ended (${exitReason})`));
       const id = nextId++;
