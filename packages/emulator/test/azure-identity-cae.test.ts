@@ -15,14 +15,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../src/index.ts';
 import {
-  cleanEnv,
-  containment,
   DriverCallError,
   type IdentityDriver,
-  startIdentityDriver,
+  startContainedDriver,
   startProxyTrap,
 } from './azure-identity/harness.ts';
-import { GRAPH, T, USER_READ } from './azure-identity/resources.ts';
+import { T, USER_READ } from './azure-identity/resources.ts';
+import { addConsentedPublicApp } from './support/apps.ts';
 
 let dir: string;
 let e: RunningEmulator;
@@ -43,16 +42,8 @@ before(async () => {
     }),
     startProxyTrap(),
   ]);
-  driver = await startIdentityDriver(cleanEnv(containment(e.caCertFile!, trap.url)));
-  const app = (name: string) =>
-    e.addApp({
-      name,
-      type: 'public',
-      tenant: T,
-      redirectUris: ['http://localhost'],
-      delegatedPermissions: { [GRAPH]: ['User.Read'] },
-      adminConsented: true,
-    }).clientId;
+  driver = await startContainedDriver(e.caCertFile!, trap.url);
+  const app = (name: string) => addConsentedPublicApp(e, { name, tenant: T });
   ropcApp = app('CAE test automation (password grant)');
   deviceApp = app('CAE device-code tool');
 });

@@ -27,9 +27,9 @@ import {
 import { firstPartyApps } from '../src/directory/first-party.ts';
 import { loadConfig, loadSample } from '../src/directory/load.ts';
 import {
-  cleanEnv,
   containment,
   type IdentityDriver,
+  startContainedDriver,
   startIdentityDriver,
   startProxyTrap,
 } from './azure-identity/harness.ts';
@@ -57,7 +57,7 @@ before(async () => {
     startProxyTrap(),
   ]);
   const [d, key] = await Promise.all([
-    startIdentityDriver(cleanEnv(containment(e.caCertFile!, trap.url))),
+    startContainedDriver(e.caCertFile!, trap.url),
     createSelfSignedKey('tokenloop azure-identity test'),
     mkdir(join(dir, 'empty')),
   ]);

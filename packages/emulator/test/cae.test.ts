@@ -8,6 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '../src/index.ts';
+import { addConsentedPublicApp } from './support/apps.ts';
 import { claimsOf, tokenRequest } from './support/flows.ts';
 
 const T = SAMPLE_IDS.contoso;
@@ -21,14 +22,7 @@ let ropcApp: string;
 
 before(async () => {
   e = await startEmulator({ settings: { caeAccessTokenLifetime: CAE_LIFETIME } });
-  ropcApp = e.addApp({
-    name: 'CAE test automation',
-    type: 'public',
-    tenant: T,
-    redirectUris: ['http://localhost'],
-    delegatedPermissions: { [GRAPH]: ['User.Read'] },
-    adminConsented: true,
-  }).clientId;
+  ropcApp = addConsentedPublicApp(e, { name: 'CAE test automation', tenant: T });
 });
 
 after(async () => {

@@ -5,6 +5,7 @@ import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
 import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '../src/index.ts';
 import { authorizeAuto, authorizeUrl, claimsOf, headerOf, pkce, tokenRequest } from './support/flows.ts';
 import { txCookies } from './support/tx-cookies.ts';
+import { webAuthorize } from './support/web-sign-in.ts';
 
 const T = SAMPLE_IDS.contoso;
 const REDIRECT = 'http://127.0.0.1:45678/';
@@ -191,14 +192,7 @@ describe('emulator protocol surface', () => {
 
   it('supports hybrid code id_token with c_hash, and form_post', async () => {
     const hybrid = await authorizeAuto(
-      authorizeUrl(e.url, T, {
-        client_id: SAMPLE_IDS.webApp,
-        response_type: 'code id_token',
-        redirect_uri: 'http://127.0.0.1:3000/auth/callback',
-        scope: 'openid profile',
-        nonce: 'n2',
-        state: 's2',
-      }),
+      webAuthorize(e, { response_type: 'code id_token', scope: 'openid profile', nonce: 'n2', state: 's2' }),
     );
     assert.equal(hybrid.status, 302);
     assert.ok(new URL(hybrid.location!).hash, 'hybrid defaults to the fragment');
@@ -208,17 +202,9 @@ describe('emulator protocol surface', () => {
     assert.equal(claimsOf(idToken).c_hash, digest.subarray(0, 16).toString('base64url'));
     assert.equal(claimsOf(idToken).nonce, 'n2');
 
-    const post = await fetch(
-      authorizeUrl(e.url, T, {
-        client_id: SAMPLE_IDS.webApp,
-        response_type: 'code',
-        response_mode: 'form_post',
-        redirect_uri: 'http://127.0.0.1:3000/auth/callback',
-        scope: 'openid',
-        state: 's3',
-      }),
-      { redirect: 'manual' },
-    );
+    const post = await fetch(webAuthorize(e, { response_mode: 'form_post', scope: 'openid', state: 's3' }), {
+      redirect: 'manual',
+    });
     assert.equal(post.status, 200);
     const html = await post.text();
     assert.match(html, /<form[^>]+method="post"[^>]+action="http:\/\/127\.0\.0\.1:3000\/auth\/callback"/);
@@ -339,15 +325,7 @@ describe('emulator protocol surface', () => {
   it('keeps an SSO session: prompt=none works after a sign-in; logout ends it and honours registered URIs only', async () => {
     const plain = await startEmulator({});
     try {
-      const login = await fetch(
-        authorizeUrl(plain.url, T, {
-          client_id: SAMPLE_IDS.webApp,
-          response_type: 'code',
-          redirect_uri: 'http://127.0.0.1:3000/auth/callback',
-          scope: 'openid',
-        }),
-        { redirect: 'manual' },
-      );
+      const login = await fetch(webAuthorize(plain, { scope: 'openid' }), { redirect: 'manual' });
       const html = await login.text();
       const tx = /name="tx" value="([^"]+)"/.exec(html)![1]!;
       const txCookie = txCookies(login);
@@ -377,17 +355,10 @@ describe('emulator protocol surface', () => {
           })
         : posted;
       assert.equal(done.status, 302);
-      const silent = await fetch(
-        authorizeUrl(plain.url, T, {
-          client_id: SAMPLE_IDS.webApp,
-          response_type: 'code',
-          redirect_uri: 'http://127.0.0.1:3000/auth/callback',
-          scope: 'openid',
-          prompt: 'none',
-          state: 'q',
-        }),
-        { redirect: 'manual', headers: { cookie } },
-      );
+      const silent = await fetch(webAuthorize(plain, { scope: 'openid', prompt: 'none', state: 'q' }), {
+        redirect: 'manual',
+        headers: { cookie },
+      });
       assert.equal(silent.status, 302);
       assert.ok(
         new URL(silent.headers.get('location')!).searchParams.get('code'),
@@ -409,16 +380,10 @@ describe('emulator protocol surface', () => {
       });
       assert.equal(out.status, 302);
       assert.equal(out.headers.get('location'), 'http://127.0.0.1:3000/?state=z');
-      const afterLogout = await fetch(
-        authorizeUrl(plain.url, T, {
-          client_id: SAMPLE_IDS.webApp,
-          response_type: 'code',
-          redirect_uri: 'http://127.0.0.1:3000/auth/callback',
-          scope: 'openid',
-          prompt: 'none',
-        }),
-        { redirect: 'manual', headers: { cookie } },
-      );
+      const afterLogout = await fetch(webAuthorize(plain, { scope: 'openid', prompt: 'none' }), {
+        redirect: 'manual',
+        headers: { cookie },
+      });
       assert.equal(new URL(afterLogout.headers.get('location')!).searchParams.get('error'), 'login_required');
       const evil = await fetch(
         `${plain.url}/${T}/oauth2/v2.0/logout?client_id=${SAMPLE_IDS.webApp}&post_logout_redirect_uri=${encodeURIComponent('https://evil.example/')}`,

@@ -9,6 +9,7 @@ import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from 
 import { createState } from '../src/state/state.ts';
 import { RevocationStore } from '../src/state/revocation-store.ts';
 import { authorizeAuto, authorizeUrl, pkce, tokenRequest } from './support/flows.ts';
+import { refreshWeb } from './support/web-sign-in.ts';
 
 const T = SAMPLE_IDS.contoso;
 const GRAPH = 'https://graph.microsoft.com';
@@ -110,12 +111,7 @@ describe('S157 revocation does not depend on the bounded store of issued tokens'
     assert.equal((await graph('/v1.0/me', first.body.access_token)).status, 401);
     await evictIssuedTokenRecords();
     assert.equal((await graph('/v1.0/me', first.body.access_token)).status, 401, 'still refused');
-    const refresh = await tokenRequest(e.url, T, {
-      grant_type: 'refresh_token',
-      client_id: SAMPLE_IDS.webApp,
-      client_secret: SAMPLE_SECRETS.webApp,
-      refresh_token: String(first.body.refresh_token),
-    });
+    const refresh = await refreshWeb(e, first.body.refresh_token);
     assert.deepEqual(refresh.body.error_codes, [50173]);
   });
 

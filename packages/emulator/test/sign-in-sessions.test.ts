@@ -12,6 +12,7 @@ import {
   cookieHeader,
   interactiveSignIn,
   redeemWeb,
+  refreshWeb,
   redirectParams,
   setCookie,
   webAuthorize,
@@ -231,12 +232,7 @@ describe("revoking a user's grants", TIMEOUT, () => {
       });
       assert.equal(poll.status, 400);
       assert.deepEqual(poll.body.error_codes, [50173]);
-      const refresh = await tokenRequest(e.url, T, {
-        grant_type: 'refresh_token',
-        client_id: SAMPLE_IDS.webApp,
-        client_secret: SAMPLE_SECRETS.webApp,
-        refresh_token: String(withRefresh.body.refresh_token),
-      });
+      const refresh = await refreshWeb(e, withRefresh.body.refresh_token);
       assert.deepEqual(refresh.body.error_codes, [50173]);
       assert.ok(!(await sessions()).some((s) => s.username.includes('alice')), 'out of every SSO session');
 

@@ -21,10 +21,10 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { type RunningEmulator, startEmulator } from '../src/index.ts';
 import { loadConfig } from '../src/directory/load.ts';
 import {
-  cleanEnv,
   containment,
   DriverCallError,
   type IdentityDriver,
+  startContainedDriver,
   startIdentityDriver,
   startProxyTrap,
 } from './azure-identity/harness.ts';
@@ -133,7 +133,7 @@ before(async () => {
   ]);
   ext = await startExternalIssuer(sentinel.origin);
   dispatcher = new Agent({ connect: { ca: await readFile(e.caCertFile!, 'utf8') } });
-  driver = await startIdentityDriver(cleanEnv(containment(e.caCertFile!, trap.url)));
+  driver = await startContainedDriver(e.caCertFile!, trap.url);
   const declared = (name: string, path: string) => ({
     name,
     issuer: `${ext.origin}/${path}`,
@@ -216,6 +216,21 @@ async function tokenFile(token: string): Promise<string> {
   return file;
 }
 
+/** A WorkloadIdentityCredential of the federated app in the shared driver, reading its token from `file`. */
+function createWorkloadCredential(name: string, file: string) {
+  return driver.call({
+    op: 'create',
+    name,
+    credential: {
+      kind: 'WorkloadIdentityCredential',
+      tenantId: T,
+      clientId: appId,
+      authorityHost: e.url,
+      tokenFilePath: file,
+    },
+  });
+}
+
 function assertLoopbackOnly(observed: Observed): void {
   for (const origin of observed.requests) assert.equal(origin, e.url, `a request to ${origin}`);
   assert.deepEqual(observed.spawned, [], 'started no program');
@@ -246,17 +261,7 @@ describe('workload identity federation with @azure/identity', { timeout: 60_000 
   it('S137 WorkloadIdentityCredential with a token file from the emulator’s CI issuer: one request, then the cache', async () => {
     const name = 'workload-ci';
     const file = await tokenFile(await ciToken({ issuer: 'github-actions', subject: CI_SUBJECT }));
-    const created = await driver.call({
-      op: 'create',
-      name,
-      credential: {
-        kind: 'WorkloadIdentityCredential',
-        tenantId: T,
-        clientId: appId,
-        authorityHost: e.url,
-        tokenFilePath: file,
-      },
-    });
+    const created = await createWorkloadCredential(name, file);
     assertLoopbackOnly(created.observed);
     await twiceFromCache(driver, name);
   });
@@ -292,17 +297,7 @@ describe('workload identity federation with @azure/identity', { timeout: 60_000 
     const file = await tokenFile(
       await ciToken({ issuer: 'github-actions', subject: 'repo:contoso/app:pull_request' }),
     );
-    await driver.call({
-      op: 'create',
-      name,
-      credential: {
-        kind: 'WorkloadIdentityCredential',
-        tenantId: T,
-        clientId: appId,
-        authorityHost: e.url,
-        tokenFilePath: file,
-      },
-    });
+    await createWorkloadCredential(name, file);
     e.resetStats();
     await assert.rejects(driver.call({ op: 'getToken', name, scopes: [GRAPH_DEFAULT] }), (err: unknown) => {
       assert.ok(err instanceof DriverCallError, String(err));

@@ -77,6 +77,11 @@ export function containment(
   return { NODE_EXTRA_CA_CERTS: caCertFile, HTTPS_PROXY: trapUrl, HTTP_PROXY: trapUrl, NO_PROXY: noProxy };
 }
 
+/** A driver in a test's usual surroundings: a clean environment that trusts the emulator's CA, proxies a trap. */
+export function startContainedDriver(caCertFile: string, trapUrl: string): Promise<IdentityDriver> {
+  return startIdentityDriver(cleanEnv(containment(caCertFile, trapUrl)));
+}
+
 export async function startIdentityDriver(env: Record<string, string>): Promise<IdentityDriver> {
   type OnDeviceCode = ((i: DeviceCodeInfo) => void) | undefined;
   const driver = await startIpcDriver<OnDeviceCode, ChildMessage>({

@@ -64,6 +64,17 @@ export function redeemWeb(e: RunningEmulator, code: string, extra: Record<string
   });
 }
 
+/** The web app (the sample's confidential client) redeems its refresh token. */
+export function refreshWeb(e: RunningEmulator, refreshToken: unknown, extra: Record<string, string> = {}) {
+  return tokenRequest(e.url, T, {
+    grant_type: 'refresh_token',
+    client_id: SAMPLE_IDS.webApp,
+    client_secret: SAMPLE_SECRETS.webApp,
+    refresh_token: String(refreshToken),
+    ...extra,
+  });
+}
+
 /**
  * An interactive sign-in as alice in one "browser": authorize → login → consent (if asked) → code. Returns the
  * final response and the SSO cookie the browser holds afterwards.
