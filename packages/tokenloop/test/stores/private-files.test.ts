@@ -13,7 +13,7 @@ import { writePrivateFile } from '../../src/private-files/atomic-write.js';
 import { checkPrivateDirectory, ensurePrivateDirectory } from '../../src/private-files/private-directory.js';
 import { readPrivateFile } from '../../src/private-files/read-private-file.js';
 import { boundedWait, makeFifo, OTHER_UID, plantAsOtherUser, unblockFifo } from './file-trust-plant.js';
-import { makeRecord, tempDir, inTempDir } from './fixtures.js';
+import { makeRecord, inTempDir } from './fixtures.js';
 
 const KEY = new Uint8Array(32).fill(7);
 const POSIX = process.platform !== 'win32';
@@ -31,48 +31,47 @@ function refused(path: string, reason: RegExp) {
 const write = (store: ReturnType<typeof encryptedFileStore>) =>
   store.transact('a', async () => ({ next: makeRecord('a', 1), result: 'written' }));
 
-test('S83 a FIFO planted as the cache lock: the transaction is refused at once, within its lock timeout', async (t) => {
-  if (!POSIX) return t.skip('FIFOs are POSIX');
-  const { dir, cleanup } = await tempDir();
-  const path = join(dir, 'tokens.cache');
-  try {
-    makeFifo(`${path}.lock`);
-    const store = encryptedFileStore({ path, key: KEY, lockTimeoutMs: 1_000 });
-    await assert.rejects(boundedWait(3_000, write(store)), refused(`${path}.lock`, /not a regular file/));
-    assert.ok((await lstat(`${path}.lock`)).isFIFO(), 'the planted FIFO is left as it was');
-  } finally {
-    await unblockFifo(`${path}.lock`);
-    await cleanup();
-  }
-});
+// S83: a FIFO planted where the store opens a file: the call is refused at once (within a bound), the FIFO left.
+const FIFO_PLANTS: Array<{
+  name: string;
+  at: (path: string) => string;
+  call: (path: string) => Promise<unknown>;
+  fifoLeft?: boolean;
+}> = [
+  {
+    name: 'S83 a FIFO planted as the cache lock: the transaction is refused at once, within its lock timeout',
+    at: (path) => `${path}.lock`,
+    call: (path) => write(encryptedFileStore({ path, key: KEY, lockTimeoutMs: 1_000 })),
+    fifoLeft: true,
+  },
+  {
+    name: 'S83 a FIFO planted as the cache file: reading is refused at once',
+    at: (path) => path,
+    call: (path) => encryptedFileStore({ path, key: KEY, lockTimeoutMs: 1_000 }).get('a'),
+  },
+  {
+    name: 'S83 a FIFO planted as the key file: the key lookup is refused at once',
+    at: (path) => `${path}.key`,
+    call: (path) => encryptedFileStore({ path, keyring: 'off', lockTimeoutMs: 1_000 }).keySource(),
+  },
+];
 
-test('S83 a FIFO planted as the cache file: reading is refused at once', async (t) => {
-  if (!POSIX) return t.skip('FIFOs are POSIX');
-  const { dir, cleanup } = await tempDir();
-  const path = join(dir, 'tokens.cache');
-  try {
-    makeFifo(path);
-    const store = encryptedFileStore({ path, key: KEY, lockTimeoutMs: 1_000 });
-    await assert.rejects(boundedWait(3_000, store.get('a')), refused(path, /not a regular file/));
-  } finally {
-    await unblockFifo(path);
-    await cleanup();
-  }
-});
-
-test('S83 a FIFO planted as the key file: the key lookup is refused at once', async (t) => {
-  if (!POSIX) return t.skip('FIFOs are POSIX');
-  const { dir, cleanup } = await tempDir();
-  const path = join(dir, 'tokens.cache');
-  try {
-    makeFifo(`${path}.key`);
-    const store = encryptedFileStore({ path, keyring: 'off', lockTimeoutMs: 1_000 });
-    await assert.rejects(boundedWait(3_000, store.keySource()), refused(`${path}.key`, /not a regular file/));
-  } finally {
-    await unblockFifo(`${path}.key`);
-    await cleanup();
-  }
-});
+for (const plant of FIFO_PLANTS) {
+  test(plant.name, async (t) => {
+    if (!POSIX) return t.skip('FIFOs are POSIX');
+    await inTempDir(async (dir) => {
+      const path = join(dir, 'tokens.cache');
+      const fifo = plant.at(path);
+      try {
+        makeFifo(fifo);
+        await assert.rejects(boundedWait(3_000, plant.call(path)), refused(fifo, /not a regular file/));
+        if (plant.fifoLeft) assert.ok((await lstat(fifo)).isFIFO(), 'the planted FIFO is left as it was');
+      } finally {
+        await unblockFifo(fifo);
+      }
+    });
+  });
+}
 
 test('S82 a key file other users may read is refused with the chmod fix (not used with a warning)', async (t) => {
   if (!POSIX) return t.skip('POSIX permissions');
