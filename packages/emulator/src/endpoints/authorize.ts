@@ -8,6 +8,7 @@ import { isAbsoluteUri, matchesRedirectUri } from '../flow/redirect-uri.js';
 import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import type { Exchange } from '../http/route.js';
 import type { AuthorizeTransaction } from '../state/records.js';
+import { asksClientInfo } from '../tokens/claims.js';
 import { parseScopes } from '../tokens/scopes.js';
 
 const RESPONSE_MODES = ['query', 'fragment', 'form_post'] as const;
@@ -171,7 +172,7 @@ function validateRequest(
     responseType,
     responseMode: to.responseMode,
     scopes,
-    clientInfo: p.get('client_info') === '1',
+    clientInfo: asksClientInfo(p),
     ...(dialect.idTokenVersion ? { idTokenVersion: dialect.idTokenVersion } : {}),
   };
   const nonce = p.get('nonce');

@@ -33,11 +33,14 @@ export const COMMON_CLAIMS = [
   'acr',
 ];
 
+/** The cloud the emulator stands for, as discovery and user realm discovery name it. */
+export const CLOUD_INSTANCE_NAME = 'microsoftonline.com';
+
 /** The cloud-instance fields of both documents: the region (a tenant only), the cloud and Graph host names. */
 export function cloudInstance(ctx: EmulatorContext, t: ResolvedTenant): Record<string, string | null> {
   return {
     tenant_region_scope: t.kind === 'tenant' ? 'EU' : null,
-    cloud_instance_name: 'microsoftonline.com',
+    cloud_instance_name: CLOUD_INSTANCE_NAME,
     cloud_graph_host_name: 'graph.windows.net',
     msgraph_host: new URL(ctx.url).host,
     rbac_url: 'https://pas.windows.net',

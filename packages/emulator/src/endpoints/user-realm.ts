@@ -1,6 +1,7 @@
 import type { EmulatorContext } from '../context.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
+import { CLOUD_INSTANCE_NAME } from './discovery.js';
 
 /**
  * `GET /common/userrealm/{user}` (ADAL writes `UserRealm`) — user realm discovery, which ADAL runs before every
@@ -23,10 +24,10 @@ export function userRealm(ctx: EmulatorContext, x: Exchange): void {
           ver: '1.0',
           account_type: 'Managed',
           domain_name: domain,
-          cloud_instance_name: 'microsoftonline.com',
+          cloud_instance_name: CLOUD_INSTANCE_NAME,
           cloud_audience_urn: 'urn:federation:MicrosoftOnline',
         }
-      : { ver: '1.0', account_type: 'Unknown', cloud_instance_name: 'microsoftonline.com' },
+      : { ver: '1.0', account_type: 'Unknown', cloud_instance_name: CLOUD_INSTANCE_NAME },
     { 'Cache-Control': 'no-store' },
   );
 }

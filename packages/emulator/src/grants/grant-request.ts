@@ -5,6 +5,7 @@ import { EntraError } from '../errors/entra-error.js';
 import type { Params } from '../http/request.js';
 import { grantRevoked } from '../state/revoke-grant.js';
 import type { ClaimsRequest } from '../tokens/claims-request.js';
+import { asksClientInfo } from '../tokens/claims.js';
 import {
   type ClientAuthLevel,
   type DelegatedGrant,
@@ -59,6 +60,6 @@ export function issueForRequest(
     ...grant,
     authLevel: r.authLevel,
     claimsRequest: r.claimsRequest,
-    clientInfo: r.p.get('client_info') === '1',
+    clientInfo: asksClientInfo(r.p),
   });
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Params } from '../http/request.js';
 
 /** Pairwise `sub`: stable per (user, app), different across apps, as Entra's is. */
 export function pairwiseSub(userId: string, appId: string): string {
@@ -25,6 +26,11 @@ export function opaque(bytes: number): string {
 export function halfHash(value: string): string {
   const digest = createHash('sha256').update(value, 'ascii').digest();
   return digest.subarray(0, digest.length / 2).toString('base64url');
+}
+
+/** Whether a request (authorize or token) asks for `client_info` in the response (`client_info=1`, as MSAL sends). */
+export function asksClientInfo(p: Params): boolean {
+  return p.get('client_info') === '1';
 }
 
 /** `client_info`: base64url (no padding) of `{"uid": oid, "utid": tid}`; MSAL's home account id is uid.utid. */
