@@ -6,10 +6,10 @@
 // of that name is not; imports of node:http / node:https / node:http2 / undici (static, dynamic, require,
 // re-export) are allowed only as the allow-list below says, with its reason.
 import assert from 'node:assert/strict';
-import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
+import { packageSourceFiles } from '../support/package-sources.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 const EXCLUDED_PACKAGES = new Set(['emulator']); // a server: it answers requests and sends none
@@ -42,16 +42,6 @@ const ALLOWED: Record<string, { module: string; names: string[] | '*'; reason: s
 export interface Finding {
   file: string;
   what: string;
-}
-
-function sources(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist') continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) sources(path, out);
-    else if (/\.(ts|mts|js|mjs)$/.test(name) && !name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
 }
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
@@ -202,18 +192,9 @@ function scan(
   );
 }
 
-const FILES = readdirSync(join(ROOT, 'packages'))
-  .filter((pkg) => !EXCLUDED_PACKAGES.has(pkg))
-  .flatMap((pkg) =>
-    ['src', 'bin'].flatMap((dir) => {
-      try {
-        return sources(join(ROOT, 'packages', pkg, dir));
-      } catch {
-        return [];
-      }
-    }),
-  )
-  .map((path) => relative(ROOT, path).replaceAll('\\', '/'));
+const FILES = packageSourceFiles(ROOT, EXCLUDED_PACKAGES).map((path) =>
+  relative(ROOT, path).replaceAll('\\', '/'),
+);
 
 test('S62 no package source sends a request except through the one HTTP client (allow-list with reasons)', () => {
   assert.ok(FILES.length > 100, `found the sources (${FILES.length})`);

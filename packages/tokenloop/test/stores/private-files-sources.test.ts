@@ -3,9 +3,10 @@
 // `writeFile`, `createWriteStream`, `open(…, 'w')`, `readFile`… anywhere in packages/*/src or bin fails here
 // until it goes through the mechanism or is added below with its reason.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
+import { packageSourceFiles } from '../support/package-sources.js';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 
@@ -59,16 +60,6 @@ const WRITE_CALLS = [
 ];
 const READ_CALLS = ['readFile', 'readFileSync', 'createReadStream', 'read', 'readSync', 'readv', 'readvSync'];
 const WRITE_FLAGS = /O_WRONLY|O_RDWR|O_CREAT|O_APPEND|O_TRUNC|['"`][^'"`]*[wa+][^'"`]*['"`]/;
-
-function sources(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist') continue;
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) sources(path, out);
-    else if (/\.(ts|mts|js|mjs)$/.test(name) && !name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
-}
 
 /** The code of a file without its comments (block comments, and lines that are only a comment). */
 function code(path: string): string {
@@ -141,47 +132,48 @@ function flagsText(text: string, args: string): string {
   return new RegExp(`const\\s+${constant}\\s*=([^;]*);`).exec(text)?.[1] ?? second;
 }
 
-const FILES = readdirSync(join(ROOT, 'packages')).flatMap((pkg) =>
-  ['src', 'bin'].flatMap((dir) => {
-    try {
-      return sources(join(ROOT, 'packages', pkg, dir));
-    } catch {
-      return [];
-    }
-  }),
-);
+const FILES = packageSourceFiles(ROOT);
+
+/**
+ * The package sources that use the file system one way (`pick`), against its allow-list with reasons: no source
+ * outside the list (`fix` says what to do), and no source on it that no longer does (`stale`).
+ */
+function checkAllowList(
+  pick: (uses: ReturnType<typeof fileSystemUses>) => string[],
+  allowed: Record<string, string>,
+  fix: string,
+  stale: string,
+): void {
+  const found = new Map<string, string[]>();
+  for (const path of FILES) {
+    const calls = pick(fileSystemUses(code(path)));
+    if (calls.length > 0) found.set(relative(ROOT, path).replaceAll('\\', '/'), calls);
+  }
+  assert.deepEqual(
+    [...found].filter(([path]) => !(path in allowed)),
+    [],
+    fix,
+  );
+  for (const path of Object.keys(allowed)) assert.ok(found.has(path), `${path} ${stale}`);
+}
 
 test('S84 no package source writes a file except through the one atomic writer (allow-list with reasons)', () => {
   assert.ok(FILES.length > 100, `found the sources (${FILES.length})`);
-  const found = new Map<string, string[]>();
-  for (const path of FILES) {
-    const { writes } = fileSystemUses(code(path));
-    if (writes.length > 0) found.set(relative(ROOT, path).replaceAll('\\', '/'), writes);
-  }
-  const unexpected = [...found].filter(([path]) => !(path in WRITERS));
-  assert.deepEqual(
-    unexpected,
-    [],
+  checkAllowList(
+    (uses) => uses.writes,
+    WRITERS,
     'write private files with writePrivateFile (tokenloop/private-files), or add the file to WRITERS with why not',
+    'no longer writes: drop it from WRITERS',
   );
-  for (const path of Object.keys(WRITERS))
-    assert.ok(found.has(path), `${path} no longer writes: drop it from WRITERS`);
 });
 
 test('S81 no package source reads a file except through the one safe reader (allow-list with reasons)', () => {
-  const found = new Map<string, string[]>();
-  for (const path of FILES) {
-    const { reads } = fileSystemUses(code(path));
-    if (reads.length > 0) found.set(relative(ROOT, path).replaceAll('\\', '/'), reads);
-  }
-  const unexpected = [...found].filter(([path]) => !(path in READERS));
-  assert.deepEqual(
-    unexpected,
-    [],
+  checkAllowList(
+    (uses) => uses.reads,
+    READERS,
     'read private files with readPrivateFile (tokenloop/private-files), or add the file to READERS with why not',
+    'no longer reads: drop it from READERS',
   );
-  for (const path of Object.keys(READERS))
-    assert.ok(found.has(path), `${path} no longer reads: drop it from READERS`);
 });
 
 test('S84 the source scan sees what it must: writers and readers in every form the packages could use', () => {
