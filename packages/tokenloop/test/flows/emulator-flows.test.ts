@@ -37,6 +37,10 @@ describe('flows against the emulator', () => {
 
   const publicClient = (extra: object = {}) =>
     createTokenClient({ authority, clientId: SAMPLE_IDS.publicApp, ...extra });
+  /** The emulator's sample web app, a confidential client. */
+  const webClient = () =>
+    createTokenClient({ authority, clientId: SAMPLE_IDS.webApp, clientSecret: SAMPLE_SECRETS.webApp });
+  const WEB_CALLBACK = 'http://127.0.0.1:3000/auth/callback';
 
   it('loopback sign-in (auth code + PKCE S256): tokens cached, account keyed by oid.tid (S01, S02, S38)', async () => {
     const client = publicClient();
@@ -146,19 +150,15 @@ describe('flows against the emulator', () => {
   });
 
   it('S08: only the code flow is requested; protocol parameters cannot be overridden into implicit / hybrid', async () => {
-    const web = createTokenClient({
-      authority,
-      clientId: SAMPLE_IDS.webApp,
-      clientSecret: SAMPLE_SECRETS.webApp,
-    });
+    const web = webClient();
     const { url } = await web.beginAuthorization({
-      redirectUri: 'http://127.0.0.1:3000/auth/callback',
+      redirectUri: WEB_CALLBACK,
       scopes: ['User.Read'],
     });
     assert.equal(url.searchParams.get('response_type'), 'code');
     await rejectsWith(
       web.beginAuthorization({
-        redirectUri: 'http://127.0.0.1:3000/auth/callback',
+        redirectUri: WEB_CALLBACK,
         scopes: ['User.Read'],
         extraParameters: { response_type: 'code id_token' },
       }),
@@ -186,14 +186,10 @@ describe('flows against the emulator', () => {
   });
 
   it('web two-step sign-in, query and form_post, with a confidential client', async () => {
-    const web = createTokenClient({
-      authority,
-      clientId: SAMPLE_IDS.webApp,
-      clientSecret: SAMPLE_SECRETS.webApp,
-    });
+    const web = webClient();
     for (const responseMode of ['query', 'form_post'] as const) {
       const { url, transaction } = await web.beginAuthorization({
-        redirectUri: 'http://127.0.0.1:3000/auth/callback',
+        redirectUri: WEB_CALLBACK,
         scopes: ['User.Read'],
         responseMode,
       });
@@ -206,13 +202,9 @@ describe('flows against the emulator', () => {
   });
 
   it('S03: a wrong, missing or replayed state is refused before any token request', async () => {
-    const web = createTokenClient({
-      authority,
-      clientId: SAMPLE_IDS.webApp,
-      clientSecret: SAMPLE_SECRETS.webApp,
-    });
+    const web = webClient();
     const { url, transaction } = await web.beginAuthorization({
-      redirectUri: 'http://127.0.0.1:3000/auth/callback',
+      redirectUri: WEB_CALLBACK,
       scopes: ['User.Read'],
     });
     const params = await authorizationResponse(url);
@@ -231,13 +223,9 @@ describe('flows against the emulator', () => {
   });
 
   it('S04, S05: a callback without its transaction, or with one from another provider, is refused', async () => {
-    const web = createTokenClient({
-      authority,
-      clientId: SAMPLE_IDS.webApp,
-      clientSecret: SAMPLE_SECRETS.webApp,
-    });
+    const web = webClient();
     const { url, transaction } = await web.beginAuthorization({
-      redirectUri: 'http://127.0.0.1:3000/auth/callback',
+      redirectUri: WEB_CALLBACK,
       scopes: ['User.Read'],
     });
     const params = await authorizationResponse(url);
@@ -256,13 +244,9 @@ describe('flows against the emulator', () => {
   });
 
   it('S07: an error response is state-checked first, then surfaced without a token request', async () => {
-    const web = createTokenClient({
-      authority,
-      clientId: SAMPLE_IDS.webApp,
-      clientSecret: SAMPLE_SECRETS.webApp,
-    });
+    const web = webClient();
     const { transaction } = await web.beginAuthorization({
-      redirectUri: 'http://127.0.0.1:3000/auth/callback',
+      redirectUri: WEB_CALLBACK,
       scopes: ['User.Read'],
     });
     const before = requests(em, 'authorization_code', SAMPLE_IDS.webApp);
