@@ -7,7 +7,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   type ScriptedProvider,
@@ -212,6 +212,7 @@ describe('S170–S179 token agent', () => {
       [[], { TOKENLOOP_DEBUG: 'cache' }, 'declined'],
       // S179: a relative path is the caller's: the same file, found from the caller's folder only.
       [['--ca-file', 'not-a-ca.pem'], {}, 'declined', home],
+      [[], { TOKENLOOP_HOME: basename(home) }, 'answered', dirname(home)],
     ];
     for (const [args, extra, expected, cwd] of cases)
       assert.equal(
