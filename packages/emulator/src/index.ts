@@ -6,7 +6,7 @@
  */
 export type { DirectorySummary } from './admin/operations.js';
 export type { EmulatorSettings } from './context.js';
-export type { App, Scenarios, Tenant, User } from './directory/model.js';
+export type { App, ManagedIdentity, Scenarios, Tenant, User } from './directory/model.js';
 export { SAMPLE_IDS, SAMPLE_SECRETS } from './directory/sample.js';
 export type { AppInput, ConfigFile, ConfigInput, UserInput } from './directory/schema.js';
 export type { CertifiedKey } from './keys/certificates.js';
