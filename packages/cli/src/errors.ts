@@ -16,12 +16,11 @@ export class CliError extends Error {
   }
 }
 
-/** The exit code of an OAuth error by its class (sign-in and retry classes are the library's rules). */
+/**
+ * The exit code of an OAuth error by its class, for the classes the library's rules leave (S186: which classes
+ * need a sign-in is `needsSignIn`'s alone, which are transient `isTransient`'s).
+ */
 const BY_CLASS: Partial<Record<OAuthError['errorClass'], ExitCode>> = {
-  interaction_required: EXIT.signInRequired,
-  consent_required: EXIT.signInRequired,
-  mfa_required: EXIT.signInRequired,
-  expired_grant: EXIT.signInRequired,
   misconfiguration: EXIT.usage,
 };
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { OAuthError, TokenloopError } from 'tokenloop';
+import { type ErrorClass, OAuthError, TokenloopError, needsSignIn } from 'tokenloop';
 import { describeError } from '../src/errors.ts';
 import { EXIT } from '../src/exit-codes.ts';
 
@@ -28,7 +28,7 @@ it('S167 library errors get their exit codes by class and code; a look-alike obj
     [oauth('transient'), EXIT.temporary],
     [oauth('consent_required'), EXIT.signInRequired],
     [oauth('misconfiguration'), EXIT.usage],
-    [oauth('user_blocked'), EXIT.failure],
+    [oauth('user_blocked'), EXIT.signInRequired],
   ];
   for (const [err, exitCode] of table) {
     const d = describeError(err);
@@ -44,6 +44,46 @@ it("S167 sweep: no CLI source tells the library's errors by their name", () => {
   for (const file of readdirSync(SRC, { recursive: true, encoding: 'utf8' })) {
     if (!file.endsWith('.ts')) continue;
     if (/['"](TokenloopError|OAuthError)['"]/.test(readFileSync(join(SRC, file), 'utf8'))) found.push(file);
+  }
+  assert.deepEqual(found, []);
+});
+
+/** Every error class: a Record over the union, so the compiler asks for a new class here. */
+const EVERY_CLASS: Record<ErrorClass, true> = {
+  interaction_required: true,
+  consent_required: true,
+  mfa_required: true,
+  misconfiguration: true,
+  user_blocked: true,
+  expired_grant: true,
+  transient: true,
+  declined: true,
+  unknown: true,
+};
+
+it("S186 the CLI exits 4 (sign-in required) for exactly the errors the library's needsSignIn names, for every error class", () => {
+  const errors: unknown[] = [
+    ...(Object.keys(EVERY_CLASS) as ErrorClass[]).map(
+      (c) => new OAuthError({ error: 'x', status: 400 }, c, undefined),
+    ),
+    new TokenloopError('INTERACTION_REQUIRED', 'c'),
+    new TokenloopError('ACCOUNT_NOT_FOUND', 'c'),
+    new TokenloopError('NETWORK', 'c'),
+  ];
+  for (const err of errors) {
+    const label = err instanceof OAuthError ? err.errorClass : (err as TokenloopError).code;
+    assert.equal(describeError(err).exitCode === EXIT.signInRequired, needsSignIn(err), label);
+  }
+});
+
+it('S186 sweep: no CLI source decides "needs sign-in" by itself (error codes or sign-in classes by name)', () => {
+  const found: string[] = [];
+  for (const file of readdirSync(SRC, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue;
+    const text = readFileSync(join(SRC, file), 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+    if (/[=!]==?\s*['"]INTERACTION_REQUIRED['"]/.test(text)) found.push(`${file}: a code`);
+    if (/\b(interaction|consent|mfa)_required\s*:|\b(user_blocked|expired_grant)\b/.test(text))
+      found.push(`${file}: a sign-in class`);
   }
   assert.deepEqual(found, []);
 });

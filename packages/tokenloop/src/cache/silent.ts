@@ -1,4 +1,4 @@
-import { OAuthError, TokenloopError, isTransient } from '../errors/errors.js';
+import { OAuthError, TokenloopError, isTransient, needsSignIn } from '../errors/errors.js';
 import type { TokenSet } from '../model/token-set.js';
 import { debug } from '../log/debug.js';
 import { isUnexpired } from './freshness.js';
@@ -61,14 +61,6 @@ export interface SilentResult {
   /** The validated claims of the ID token the renewal brought, when it brought one (S161). */
   idTokenClaims?: Record<string, unknown> | undefined;
 }
-
-const INTERACTION_CLASSES = new Set([
-  'interaction_required',
-  'consent_required',
-  'mfa_required',
-  'expired_grant',
-  'user_blocked',
-]);
 
 function interactionRequired(message: string, cause?: unknown, remediation?: string): TokenloopError {
   return new TokenloopError('INTERACTION_REQUIRED', message, {
@@ -133,7 +125,8 @@ export function createSilentAcquirer(ctx: SilentContext): (req: SilentRequest) =
           }
           // The record was re-read under the lock, so this refresh token really is the latest (C5). It is kept:
           // an interactive sign-in replaces it, and nothing is lost if the failure was the provider's mistake.
-          if (err instanceof OAuthError && INTERACTION_CLASSES.has(err.errorClass)) {
+          // S186: the library's one "needs sign-in" rule decides which provider errors ask for a sign-in.
+          if (err instanceof OAuthError && needsSignIn(err)) {
             throw interactionRequired(err.message, err, err.remediation);
           }
           throw err;

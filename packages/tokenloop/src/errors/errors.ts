@@ -73,11 +73,26 @@ export class OAuthError extends TokenloopError {
 }
 
 /**
- * True when only a new sign-in can help: the grant needs the user (INTERACTION_REQUIRED) or no signed-in account
- * matches (ACCOUNT_NOT_FOUND). The one "needs sign-in" rule: web sends the user to sign in, the Azure credential
- * says it is unavailable, the CLI exits 4.
+ * S186: the provider's error classes only a new sign-in can fix (the grant or the user's account needs the user:
+ * interaction, consent, MFA, an expired grant, a blocked user). The one list: silent renewal turns them into
+ * INTERACTION_REQUIRED, the CLI exits 4 for them, whichever flow met them.
+ */
+const SIGN_IN_CLASSES: ReadonlySet<ErrorClass> = new Set<ErrorClass>([
+  'interaction_required',
+  'consent_required',
+  'mfa_required',
+  'expired_grant',
+  'user_blocked',
+]);
+
+/**
+ * True when only a new sign-in can help: the grant needs the user (INTERACTION_REQUIRED), no signed-in account
+ * matches (ACCOUNT_NOT_FOUND), or the provider said so (an `OAuthError` of a sign-in class, S186). The one
+ * "needs sign-in" rule: web sends the user to sign in, the Azure credential says it is unavailable, silent
+ * renewal asks for a sign-in, the CLI exits 4.
  */
 export function needsSignIn(err: unknown): err is TokenloopError {
+  if (err instanceof OAuthError) return SIGN_IN_CLASSES.has(err.errorClass);
   return (
     err instanceof TokenloopError && (err.code === 'INTERACTION_REQUIRED' || err.code === 'ACCOUNT_NOT_FOUND')
   );

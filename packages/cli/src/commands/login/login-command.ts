@@ -1,3 +1,4 @@
+import { needsSignIn } from 'tokenloop/errors';
 import { flagsLeaveProfile } from '../../config/remember-login.js';
 import type { Settings } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
@@ -76,11 +77,11 @@ export function signInRequired(
   settings: Settings,
   needs: SignInNeeds = {},
 ): CliError | undefined {
-  const e = err as { code?: string; message?: string; remediation?: string };
-  if (e?.code !== 'INTERACTION_REQUIRED' && e?.code !== 'ACCOUNT_NOT_FOUND') return undefined;
+  // S186: the library's one "needs sign-in" rule, not a copy of it.
+  if (!needsSignIn(err)) return undefined;
   return new CliError(
-    `sign-in required: ${e.message}`,
+    `sign-in required: ${err.message}`,
     EXIT.signInRequired,
-    `${e.remediation ? `${e.remediation} ` : ''}Run \`${loginCommand(settings, needs)}\`.`,
+    `${err.remediation ? `${err.remediation} ` : ''}Run \`${loginCommand(settings, needs)}\`.`,
   );
 }
