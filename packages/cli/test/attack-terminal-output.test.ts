@@ -271,6 +271,15 @@ const ALLOWED: Record<string, Record<string, string>> = {
     expiry: 'made here from a date and relativeTime()',
     'text(views, Date.now())': 'the lines of text(), each pushed through `lines.push`, a checked sink',
   },
+  'commands/agent/run-agent.ts': {
+    line: "say's argument: its calls are checked",
+    'process.pid': 'a number',
+    'before.pid': "a number (the agent's answer, checked by parseAgentAnswer)",
+    'state.pid': "a number (the agent's answer, checked by parseAgentAnswer)",
+    'answer.pid': "a number (the agent's answer, checked by parseAgentAnswer)",
+    stderr: "the agent child's own error lines, written by reportError (a checked sink) in that process",
+    'agentLine(state)': 'made by agentLine(), which quotes the socket path with terminalText',
+  },
   'commands/completion/run-completion.ts': { script: 'a shell script made by this file' },
   'commands/completion/bash-script.ts': {
     'pattern(`${e.path}|${flag}`)': "a command's path and option, from the command table (main.ts)",

@@ -331,7 +331,7 @@ describe('S170–S179 token agent', () => {
     }
     const status0 = await runCli(['agent', 'status'], ownEnv);
     assert.equal(status0.code, 1);
-    assert.match(status0.stdout, /^tokenloop agent: not running; start: tokenloop agent start\n$/);
+    assert.match(status0.stdout, /^agent not running; start: tokenloop agent start\n$/);
     const started = await runCli(['agent', 'start'], ownEnv);
     assert.equal(started.code, 0, started.stderr);
     const pid = Number(/started \(pid (\d+)\)/.exec(started.stdout)?.[1]);
@@ -360,7 +360,7 @@ describe('S170–S179 token agent', () => {
       const again = await runCli(['agent', 'start'], ownEnv);
       assert.equal(again.code, 0, again.stderr);
       const stopped = await runCli(['agent', 'stop'], ownEnv);
-      assert.match(stopped.stdout, /^tokenloop agent: stopped \(pid \d+\)\n$/);
+      assert.match(stopped.stdout, /^agent stopped \(pid \d+\)\n$/);
       assert.equal(existsSync(agentSocketPath(ownEnv)), false);
       assert.match((await runCli(['agent', 'stop'], ownEnv)).stdout, /not running/);
     } finally {
@@ -409,7 +409,7 @@ describe('S170–S179 token agent', () => {
   });
 
   it('S176 the agent writes nothing about requests: no token in its output', () => {
-    assert.match(agent.output(), /^tokenloop agent: listening on .+ \(pid \d+\)\n$/);
+    assert.match(agent.output(), /^agent listening on .+ \(pid \d+\)\n$/);
     for (const t of tokens) assert.ok(!agent.output().includes(t));
   });
 });

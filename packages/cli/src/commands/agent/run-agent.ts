@@ -37,15 +37,16 @@ export async function agentState(env: NodeJS.ProcessEnv = process.env): Promise<
 /** One line on the agent's state (status, doctor). */
 export function agentLine(state: AgentState): string {
   if (!state.running)
-    return `not running${state.stale ? ` (a stale socket at ${state.socket})` : ''}; start: tokenloop agent start`;
-  return `running (pid ${state.pid}) at ${state.socket}${
+    return `not running${state.stale ? ` (a stale socket at ${terminalText(state.socket)})` : ''}; start: tokenloop agent start`;
+  return `running (pid ${state.pid}) at ${terminalText(state.socket)}${
     state.otherBuild
       ? '; another build of tokenloop: restart it (tokenloop agent stop; tokenloop agent start)'
       : ''
   }`;
 }
 
-const say = (line: string) => process.stdout.write(`tokenloop agent: ${terminalText(line)}\n`);
+/** One line about the agent on stdout; its dynamic pieces are quoted by the caller (S74). */
+const say = (line: string) => process.stdout.write(`agent ${line}\n`);
 
 /** `tokenloop agent`: in the foreground until SIGTERM, SIGINT or `tokenloop agent stop`. */
 export async function runAgentForeground(): Promise<void> {
@@ -53,7 +54,7 @@ export async function runAgentForeground(): Promise<void> {
   const onSignal = () => void agent.close();
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
-  say(`listening on ${agent.socket} (pid ${process.pid})`);
+  say(`listening on ${terminalText(agent.socket)} (pid ${process.pid})`);
   await agent.stopped;
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);
@@ -63,7 +64,7 @@ export async function runAgentForeground(): Promise<void> {
 export async function runAgentStart(): Promise<void> {
   const before = await agentState();
   if (before.running) {
-    say(`already running (pid ${before.pid}) at ${before.socket}`);
+    say(`already running (pid ${before.pid}) at ${terminalText(before.socket)}`);
     return;
   }
   const child = spawn(process.execPath, [BIN, 'agent'], {
@@ -81,7 +82,7 @@ export async function runAgentStart(): Promise<void> {
     if (state.running && state.pid === child.pid) {
       child.stderr.destroy();
       child.unref();
-      say(`started (pid ${state.pid}), listening on ${state.socket}`);
+      say(`started (pid ${state.pid}), listening on ${terminalText(state.socket)}`);
       return;
     }
     if (exited !== undefined) {
