@@ -398,6 +398,28 @@ describe('AADSTS errors at the authorize endpoint: sent back to the trusted redi
     });
   });
 
+  it('S184 AADSTS50076: prompt=none for an app whose scenario requires MFA → interaction_required, as for the user', async () => {
+    await withEmulator({ autoLogin: 'alice' }, async (e) => {
+      e.setScenarios({ app: SAMPLE_IDS.webApp }, { mfaRequired: true });
+      const res = await request(
+        authorizeUrl(e.url, T, {
+          client_id: SAMPLE_IDS.webApp,
+          response_type: 'code',
+          redirect_uri: WEB_REDIRECT,
+          scope: GRAPH_SCOPE,
+          state: 'st',
+          prompt: 'none',
+        }),
+      );
+      expectRedirectError(res, WEB_REDIRECT, {
+        error: 'interaction_required',
+        code: 50076,
+        state: 'st',
+        suberror: 'basic_action',
+      });
+    });
+  });
+
   it('AADSTS70011 / 500011 / 900144: bad scope, unknown resource, missing parameter', async () => {
     await withEmulator({ autoLogin: 'alice' }, async (e) => {
       const ask = (params: Record<string, string>) =>

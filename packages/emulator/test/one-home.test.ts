@@ -23,15 +23,24 @@ const HOMES: [RegExp, string, string][] = [
   [/new EntraError\(\s*700016, \{ clientId: tx\.clientId/g, 'flow/proceed.ts', 'transactionApp'],
 ];
 
+/** S184: the scenario switches refusing a user (or the user's app) are read in one place for every flow. */
+const SCENARIO_HOMES: [RegExp, string, string][] = [
+  [/scenarios\.mfaRequired\b/g, 'grants/scenarios.ts', 'mfaRequired / checkMfa'],
+  [/new EntraError\(\s*50076\b/g, 'grants/scenarios.ts', 'checkMfa'],
+  [/scenarios\.consentRequired\b/g, 'grants/scenarios.ts', 'consentForced / checkForcedConsent'],
+  [/scenarios\.grantRevoked\b/g, 'grants/scenarios.ts', 'userRefusal / checkUserSwitches'],
+  [/(?<!app)\.scenarios\.disabled\b/g, 'grants/scenarios.ts', 'userRefusal / checkUserSwitches'],
+];
+
 /** Where each pattern is written, in the tree of sources under `root`: file → count. */
-function placesOf(root: string): Map<RegExp, Map<string, number>> {
+function placesOf(root: string, homes: [RegExp, string, string][]): Map<RegExp, Map<string, number>> {
   const files = readdirSync(root, { recursive: true })
     .map(String)
     .filter((f) => f.endsWith('.ts'));
-  const places = new Map(HOMES.map(([re]) => [re, new Map<string, number>()]));
+  const places = new Map(homes.map(([re]) => [re, new Map<string, number>()]));
   for (const f of files) {
     const text = readFileSync(join(root, f), 'utf8');
-    for (const [re] of HOMES) {
+    for (const [re] of homes) {
       const n = text.match(re)?.length ?? 0;
       if (n) places.get(re)!.set(f.split('\\').join('/'), n);
     }
@@ -39,13 +48,22 @@ function placesOf(root: string): Map<RegExp, Map<string, number>> {
   return places;
 }
 
-test('S183 each rule with one home is written there once and nowhere else in the emulator sources', () => {
-  const places = placesOf(SRC);
-  for (const [re, home, fn] of HOMES) {
+/** Each pattern of `homes` is written once, in its home, and nowhere else under src. */
+function assertOneHome(homes: [RegExp, string, string][]): void {
+  const places = placesOf(SRC, homes);
+  for (const [re, home, fn] of homes) {
     assert.deepEqual(
       Object.fromEntries(places.get(re)!),
       { [home]: 1 },
       `${re}: written only in ${home} (elsewhere, call ${fn})`,
     );
   }
+}
+
+test('S183 each rule with one home is written there once and nowhere else in the emulator sources', () => {
+  assertOneHome(HOMES);
+});
+
+test('S184 the scenario switches refusing a user or the app are read in grants/scenarios.ts only', () => {
+  assertOneHome(SCENARIO_HOMES);
 });

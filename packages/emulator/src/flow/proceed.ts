@@ -13,6 +13,7 @@ import {
   type RenderedPage,
 } from '../pages/index.js';
 import type { AuthorizeTransaction } from '../state/records.js';
+import { checkMfa, consentForced } from '../grants/scenarios.js';
 import { completeAuthorize } from './complete.js';
 import { consentRequired, describePermissions, missingConsent, recordConsent } from './consent.js';
 import { deliverError, showErrorPage } from './deliver.js';
@@ -48,12 +49,9 @@ export async function proceed(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTr
     const user = ctx.directory.users.get(tx.userId);
     if (!user) throw new EntraError(50058);
     checkUserMaySignIn(ctx, app, user, tx.tenantSegment);
-    if (tx.prompt === 'none' && user.scenarios.mfaRequired) {
-      throw new EntraError(
-        50076,
-        { resource: tx.scopes.resources[0]?.identifier ?? 'the application' },
-        { error: 'interaction_required' },
-      );
+    // S184: the user's or the app's mfaRequired switch, read where every flow reads it.
+    if (tx.prompt === 'none') {
+      checkMfa(user, app, tx.scopes.resources[0]?.identifier ?? 'the application', { silent: true });
     }
     // S86: a device code is approved only after the user confirmed, on a page naming the app, that they
     // started this sign-in (whatever else was shown: a code entered by someone else's page must not pass).
@@ -61,8 +59,7 @@ export async function proceed(ctx: EmulatorContext, x: Exchange, tx: AuthorizeTr
     const needsConsent =
       !tx.consentShown &&
       (tx.prompt === 'consent' ||
-        !!user.scenarios.consentRequired ||
-        !!app.scenarios.consentRequired ||
+        consentForced(user, app) ||
         missingConsent(ctx, app, user, tx.scopes).length > 0);
     if (needsConsent) {
       if (ctx.autoLoginUserId) recordConsent(ctx, app, user, tx.scopes);

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { GRAPH_RESOURCE } from '../directory/resources.js';
 import { EntraError } from '../errors/entra-error.js';
-import { consentRequired, requireConsent } from '../flow/consent.js';
+import { requireConsent } from '../flow/consent.js';
 import { checkUserMaySignIn, findUserByName } from '../flow/user-checks.js';
 import { safeEqual } from '../http/safe-equal.js';
 import type { TokenResponse } from '../tokens/issue.js';
 import { parseScopes } from '../tokens/scopes.js';
 import { type GrantRequest, issueForRequest, requiredParam } from './grant-request.js';
-import { checkAvailability } from './scenarios.js';
+import { checkAvailability, checkForcedConsent, checkMfa } from './scenarios.js';
 
 /**
  * `grant_type=password` (resource owner password credentials), as test automation uses it through MSAL's
@@ -35,10 +35,8 @@ export async function passwordGrant(r: GrantRequest): Promise<TokenResponse> {
   if (!safeEqual(password, user.password)) throw new EntraError(50126);
   checkAvailability(user.scenarios);
   checkUserMaySignIn(ctx, app, user, tenant.segment);
-  if (user.scenarios.mfaRequired || app.scenarios.mfaRequired) {
-    throw new EntraError(50076, { resource: scopes.resources[0]?.identifier ?? GRAPH_RESOURCE });
-  }
-  if (user.scenarios.consentRequired || app.scenarios.consentRequired) throw consentRequired(app);
+  checkMfa(user, app, scopes.resources[0]?.identifier ?? GRAPH_RESOURCE);
+  checkForcedConsent(user, app);
   requireConsent(ctx, app, user, scopes);
   return issueForRequest(r, {
     user,

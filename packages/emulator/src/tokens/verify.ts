@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import type { EmulatorContext } from '../context.js';
 import type { AccessTokenRecord } from '../state/records.js';
+import { userRefusal } from '../grants/scenarios.js';
 import { grantRevoked } from '../state/revoke-grant.js';
 
 export type OwnTokenCheck =
@@ -52,8 +53,7 @@ export async function verifyOwnAccessToken(ctx: EmulatorContext, token: string):
   if (!clientAppActive(ctx, clientId)) return { ok: false, reason: 'revoked', claims };
   if (typeof claims.oid === 'string' && claims.idtyp !== 'app') {
     const user = ctx.directory.users.get(claims.oid);
-    if (!user || user.scenarios.disabled || user.scenarios.grantRevoked)
-      return { ok: false, reason: 'revoked', claims };
+    if (!user || userRefusal(user, 'grant') !== undefined) return { ok: false, reason: 'revoked', claims };
     // S157: a deny decision never depends on the bounded store of issued tokens. Issued before an admin revoked
     // the user's grants, or before a grant of this user to this app was revoked (a code replay): the record, if
     // the store still has it, knows the exact time; otherwise `iat`, which errs on the side of refusing.
