@@ -45,7 +45,7 @@ async function run() {
       if (code !== undefined) process.exit(code);
       if (path === 'agent') {
         process.stderr.write('tokenloop: the agent client could not be loaded\n');
-        return 125;
+        return 125; // EXIT.tokenPathDeclined (src/exit-codes.ts): this CommonJS file cannot import it
       }
     }
     try {
@@ -58,7 +58,7 @@ async function run() {
     if (code !== undefined) process.exit(code);
     if (path === 'fast') {
       process.stderr.write('tokenloop: the fast path could not be loaded\n');
-      return 125;
+      return 125; // EXIT.tokenPathDeclined (src/exit-codes.ts): this CommonJS file cannot import it
     }
   }
   // A reader that stops early (`tokenloop --help | head -1`) closes the pipe: end quietly, as other tools do,

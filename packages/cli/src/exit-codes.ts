@@ -1,4 +1,4 @@
-/** The CLI's exit codes, documented in the README; scripts may rely on them. */
+/** The CLI's exit codes, documented in docs/cli.md ("Exit codes"); scripts may rely on them (S187). */
 export const EXIT = {
   ok: 0,
   /** Something failed: the provider refused, a response was invalid, an unexpected error. */
@@ -7,8 +7,13 @@ export const EXIT = {
   usage: 2,
   /** Temporary: the provider or network is unavailable; try again later (tokens were kept). */
   temporary: 3,
-  /** Sign-in required: no account, or the provider needs interaction (consent, MFA, expired grant). */
+  /** Sign-in required: no account, or the provider needs a sign-in (the library's `needsSignIn`, S186). */
   signInRequired: 4,
+  /**
+   * TOKENLOOP_TOKEN_PATH=fast|agent only: that path did not answer (it declined, with its reason, or could not
+   * be loaded). The bin (CommonJS) writes it as a literal naming this entry.
+   */
+  tokenPathDeclined: 125,
   /** Interrupted by Ctrl-C / SIGTERM. */
   interrupted: 130,
 } as const;

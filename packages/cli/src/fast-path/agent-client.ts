@@ -11,8 +11,7 @@ import {
   MAX_ANSWER_BYTES,
   parseAgentAnswer,
 } from '../commands/agent/agent-protocol.js';
-import { terminalText } from '../output/quote.js';
-import { writeOut } from './write-out.js';
+import { printPathAnswer } from './path-answer.js';
 
 /** S175: how long `tokenloop token` waits for the agent before it answers by itself. */
 export const AGENT_WAIT_MS = 300;
@@ -81,7 +80,7 @@ export async function askAgentToken(
 /**
  * The agent's path as the bin runs it: the answer printed and exit 0, or undefined for the bin to answer by
  * itself. With `only` (TOKENLOOP_TOKEN_PATH=agent), a decline is printed with its reason (S74: as text) and exits
- * 125, as TOKENLOOP_TOKEN_PATH=fast does.
+ * EXIT.tokenPathDeclined (125, S187), as TOKENLOOP_TOKEN_PATH=fast does.
  */
 export async function runAgentPath(
   args: readonly string[],
@@ -91,11 +90,5 @@ export async function runAgentPath(
   only: boolean,
 ): Promise<number | undefined> {
   const answer = await askAgentToken(args, env, cwd, build, only ? AGENT_ONLY_WAIT_MS : AGENT_WAIT_MS);
-  if ('stdout' in answer) {
-    await writeOut(1, answer.stdout);
-    return 0;
-  }
-  if (!only) return undefined;
-  await writeOut(2, `tokenloop: the agent does not answer this (${terminalText(answer.declined)})\n`);
-  return 125;
+  return printPathAnswer(answer, only, 'the agent');
 }

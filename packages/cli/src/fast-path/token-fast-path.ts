@@ -11,10 +11,9 @@ import { cliPaths } from '../config/paths.js';
 import { resolveSettings } from '../config/resolve.js';
 import { chosenAccount } from '../commands/accounts/account-choice.js';
 import { type TokenOptions, tokenFormat, tokenScopes, tokenText } from '../commands/token/token-request.js';
-import { terminalText } from '../output/quote.js';
 import { parseTokenArgs } from './token-args.js';
 import { saveCodeCache } from './code-cache.js';
-import { writeOut } from './write-out.js';
+import { printPathAnswer } from './path-answer.js';
 
 /** What to print, or why the full command line must answer instead. */
 export type FastAnswer = { stdout: string } | { declined: string };
@@ -70,7 +69,7 @@ export interface FastPath {
 /**
  * `tokenloop token ARGS` on the fast path, as the bin runs it: the answer printed and exit 0, or undefined for the
  * full command line to answer. With `only` (TOKENLOOP_TOKEN_PATH=fast), a decline is printed with its reason
- * (S74: as text) and exits 125. After an answer, the bundle's code cache is saved when it had none.
+ * (S74: as text) and exits EXIT.tokenPathDeclined (125, S187). After an answer, the bundle's code cache is saved when it had none.
  */
 export async function runFastPath(
   args: readonly string[],
@@ -79,12 +78,7 @@ export async function runFastPath(
   codeCache?: CodeCacheToSave,
 ): Promise<number | undefined> {
   const answer = await tokenFastPath(args, env);
-  if ('stdout' in answer) {
-    await writeOut(1, answer.stdout);
-    if (codeCache) await saveCodeCache(codeCache);
-    return 0;
-  }
-  if (!only) return undefined;
-  await writeOut(2, `tokenloop: the fast path does not answer this (${terminalText(answer.declined)})\n`);
-  return 125;
+  const code = await printPathAnswer(answer, only, 'the fast path');
+  if ('stdout' in answer && codeCache) await saveCodeCache(codeCache);
+  return code;
 }
