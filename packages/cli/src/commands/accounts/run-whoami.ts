@@ -31,6 +31,19 @@ async function scopesForGraph(scopes: string[]): Promise<string[]> {
     : [...scopes, GRAPH_USER_READ];
 }
 
+/** S188: Graph's /me answer, off the wire: a JSON object, else a clear error (never "unexpected error"). */
+function graphProfile(body: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new CliError('Microsoft Graph answered /me with something other than a JSON object', EXIT.failure);
+  return parsed as Record<string, unknown>;
+}
+
 /** `tokenloop whoami`: Graph `/me` on Entra, the userinfo endpoint elsewhere. */
 export async function runWhoami(opts: WhoamiOptions): Promise<void> {
   const { settings, paths } = await loadSettings(opts);
@@ -74,7 +87,7 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
           `Microsoft Graph answered HTTP ${response.status} for /me`,
           response.status >= 500 ? EXIT.temporary : EXIT.failure,
         );
-      profile = (await response.json()) as Record<string, unknown>;
+      profile = graphProfile(await response.text());
     } else {
       profile = await client.getUserInfo(account ? { account } : {});
     }

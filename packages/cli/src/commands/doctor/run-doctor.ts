@@ -110,8 +110,9 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
           method: 'POST',
           body: new URLSearchParams({ client_id: settings.clientId, scope: 'openid' }),
         }).catch(() => undefined);
-        const body = (await probe?.json().catch(() => undefined)) as
-          { error?: string; error_description?: string } | undefined;
+        // S188: the answer is off the wire: its description is used only when it is text.
+        const body: unknown = await probe?.json().catch(() => undefined);
+        const said = (body as { error_description?: unknown } | null | undefined)?.error_description;
         checks.push(
           probe?.ok
             ? { name: 'app registration', ok: true, detail: 'the app exists and allows public client flows' }
@@ -119,7 +120,7 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
                 name: 'app registration',
                 ok: false,
                 detail:
-                  body?.error_description?.split(/\r?\n/)[0] ??
+                  (typeof said === 'string' ? said.split(/\r?\n/)[0] : undefined) ??
                   `device authorization answered HTTP ${probe?.status ?? 'nothing'}`,
                 fix: REGISTRATION_HINTS.join('; '),
               },
