@@ -48,6 +48,17 @@ function placesOf(root: string, homes: [RegExp, string, string][]): Map<RegExp, 
   return places;
 }
 
+/** S185: the client app a request names is found, and refused when unknown or disabled, in one place. */
+const APP_HOMES: [RegExp, string, string][] = [
+  [
+    /new EntraError\(\s*700016\b(?!, \{ clientId: (?:tx|app)\.clientId)/g,
+    'directory/require-app.ts',
+    'requireApp / findApp',
+  ],
+  [/new EntraError\(\s*7000112\b/g, 'directory/require-app.ts', 'requireApp / checkAppEnabled'],
+  [/app\.scenarios\.disabled\b/g, 'directory/require-app.ts', 'appEnabled'],
+];
+
 /** Each pattern of `homes` is written once, in its home, and nowhere else under src. */
 function assertOneHome(homes: [RegExp, string, string][]): void {
   const places = placesOf(SRC, homes);
@@ -66,4 +77,8 @@ test('S183 each rule with one home is written there once and nowhere else in the
 
 test('S184 the scenario switches refusing a user or the app are read in grants/scenarios.ts only', () => {
   assertOneHome(SCENARIO_HOMES);
+});
+
+test('S185 the client app is found and refused (unknown, disabled) in directory/require-app.ts only', () => {
+  assertOneHome(APP_HOMES);
 });

@@ -1,4 +1,5 @@
 import type { EmulatorContext } from '../context.js';
+import { requireApp } from '../directory/require-app.js';
 import { resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
 import { type Destination, deliverError, showErrorPage } from '../flow/deliver.js';
@@ -62,9 +63,7 @@ export async function authorizeWith(
     resolveTenant(ctx.directory, segment);
     const clientId = p.get('client_id');
     if (!clientId) throw new EntraError(900144, { name: 'client_id' });
-    app = ctx.directory.apps.get(clientId.toLowerCase());
-    if (!app) throw new EntraError(700016, { clientId, tenant: segment });
-    if (app.scenarios.disabled) throw new EntraError(7000112, { clientId: app.clientId, appName: app.name });
+    app = requireApp(ctx, clientId, segment);
     const redirectUri = p.get('redirect_uri');
     if (!redirectUri) throw new EntraError(app.redirectUris.length ? 900971 : 500113);
     if (!isAbsoluteUri(redirectUri)) throw new EntraError(90102);

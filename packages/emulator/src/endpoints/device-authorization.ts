@@ -1,6 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { EmulatorContext } from '../context.js';
 import { recordConsent } from '../flow/consent.js';
+import { requireApp } from '../directory/require-app.js';
 import { resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
 import { isFormContentType, parseParams, readBody } from '../http/request.js';
@@ -32,9 +33,7 @@ export async function deviceAuthorization(ctx: EmulatorContext, x: Exchange): Pr
     throw new EntraError(9002313, { detail: `Parameter '${p.duplicates[0]}' is duplicated.` });
   const clientId = p.get('client_id');
   if (!clientId) throw new EntraError(900144, { name: 'client_id' });
-  const app = ctx.directory.apps.get(clientId.toLowerCase());
-  if (!app) throw new EntraError(700016, { clientId: clientId.slice(0, 100), tenant: tenant.segment });
-  if (app.scenarios.disabled) throw new EntraError(7000112, { clientId: app.clientId, appName: app.name });
+  const app = requireApp(ctx, clientId, tenant.segment);
   if (!app.allowPublicClientFlows) throw new EntraError(7000218);
   const scope = p.get('scope');
   if (!scope) throw new EntraError(900144, { name: 'scope' });

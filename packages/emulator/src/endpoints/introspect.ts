@@ -1,6 +1,7 @@
 import type { EmulatorContext } from '../context.js';
 import { isPublicClient } from '../directory/model.js';
 import { findResource } from '../directory/resources.js';
+import { requireApp } from '../directory/require-app.js';
 import { resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
 import { assertionAudiences } from '../grants/assertion-audiences.js';
@@ -28,8 +29,7 @@ export async function introspect(ctx: EmulatorContext, x: Exchange): Promise<voi
   const p = parseParams(isFormContentType(x.req) ? body : '');
   const creds = readClientCredentials(x.req, p);
   if (!creds.clientId) throw new EntraError(900144, { name: 'client_id' });
-  const app = ctx.directory.apps.get(creds.clientId.toLowerCase());
-  if (!app) throw new EntraError(700016, { clientId: creds.clientId.slice(0, 100), tenant: x.params.tenant });
+  const app = requireApp(ctx, creds.clientId, x.params.tenant);
   if (isPublicClient(app)) throw new EntraError(7000218);
   // The same assertion audiences as the token endpoint (an empty list would refuse every private_key_jwt).
   await authenticateClient(ctx, app, creds, assertionAudiences(ctx, tenant, app));

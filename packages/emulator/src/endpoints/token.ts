@@ -1,5 +1,6 @@
 import type { EmulatorContext } from '../context.js';
 import type { App } from '../directory/model.js';
+import { checkAppEnabled, findApp } from '../directory/require-app.js';
 import { type ResolvedTenant, resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
 import { assertionAudiences } from '../grants/assertion-audiences.js';
@@ -54,15 +55,15 @@ export async function tokenEndpoint(ctx: EmulatorContext, x: Exchange, dialect: 
   // Entra reads parameters from a form body only; anything else (JSON, query string) counts as missing.
   const p = parseParams(isFormContentType(x.req) ? body : '');
   const creds = readClientCredentials(x.req, p);
-  const app = creds.clientId ? ctx.directory.apps.get(creds.clientId.toLowerCase()) : undefined;
+  const known = !!creds.clientId && ctx.directory.apps.get(creds.clientId.toLowerCase()) !== undefined;
   const grantType = p.get('grant_type');
-  ctx.state.stats.countTokenRequest(grantType, creds.clientId?.toLowerCase(), !!app);
+  ctx.state.stats.countTokenRequest(grantType, creds.clientId?.toLowerCase(), known);
   const tenant = resolveTenant(ctx.directory, x.params.tenant!);
   if (p.duplicates.length)
     throw new EntraError(9002313, { detail: `Parameter '${p.duplicates[0]}' is duplicated.` });
   if (!grantType) throw new EntraError(900144, { name: 'grant_type' });
   if (!creds.clientId) throw new EntraError(900144, { name: 'client_id' });
-  if (!app) throw new EntraError(700016, { clientId: creds.clientId.slice(0, 100), tenant: tenant.segment });
+  const app = findApp(ctx, creds.clientId, tenant.segment);
   const browser = checkBrowserRedemption(ctx, x.req, app, grantType, p, creds);
   let response: Record<string, string | number>;
   try {
@@ -85,7 +86,7 @@ async function redeem(
   dialect: TokenDialect,
 ): Promise<Record<string, string | number>> {
   checkAvailability(app.scenarios);
-  if (app.scenarios.disabled) throw new EntraError(7000112, { clientId: app.clientId, appName: app.name });
+  checkAppEnabled(app);
   if (
     (tenant.kind === 'common' || tenant.kind === 'organizations') &&
     app.signInAudience === 'AzureADMyOrg'

@@ -3,6 +3,7 @@ import { compactVerify, decodeProtectedHeader, errors, type JWTPayload, jwtVerif
 import type { EmulatorContext } from '../context.js';
 import type { AccessTokenRecord } from '../state/records.js';
 import { userRefusal } from '../grants/scenarios.js';
+import { appEnabled } from '../directory/require-app.js';
 import { grantRevoked } from '../state/revoke-grant.js';
 
 export type OwnTokenCheck =
@@ -73,7 +74,7 @@ function tokenClientId(claims: Record<string, unknown>): string {
 /** S158: the app is registered (or is a managed identity of this resource) and not disabled. */
 function clientAppActive(ctx: EmulatorContext, clientId: string): boolean {
   const app = ctx.directory.apps.get(clientId);
-  if (app) return !app.scenarios.disabled;
+  if (app) return appEnabled(app);
   const m = ctx.directory.managedIdentities;
   return m.systemAssigned?.clientId === clientId || m.userAssigned.some((u) => u.clientId === clientId);
 }
