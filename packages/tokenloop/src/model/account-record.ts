@@ -4,7 +4,7 @@
  * App-only and on-behalf-of tokens live in records of their own (cache/app-accounts.ts).
  *
  * Times are wall-clock epoch milliseconds (C6: they survive suspend and restarts). Stores persist records
- * as JSON; `parseAccountRecord` (cache/model.ts) re-validates anything read back.
+ * as JSON; `parseAccountRecord` (cache/parse-record.ts) re-validates anything read back.
  */
 export const CACHE_SCHEMA_VERSION = 1;
 

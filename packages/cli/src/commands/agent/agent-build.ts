@@ -1,4 +1,4 @@
-// S174: the build this command line is, as the token agent's protocol names it (fast-path/agent-protocol.ts):
+// S174: the build this command line is, as the token agent's protocol names it (commands/agent/agent-protocol.ts):
 // its version and the SHA-256 of its bundled fast path, the same id the bin's client (dist/fast/start.cjs) was
 // built with.
 import { createHash } from 'node:crypto';
