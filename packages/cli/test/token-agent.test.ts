@@ -300,7 +300,7 @@ describe('S170–S179 token agent', () => {
     chmodSync(folder, 0o755);
     const refused = await runCli(['agent'], otherEnv);
     assert.equal(refused.code, 2, refused.stderr);
-    assert.match(refused.stderr, /refusing to start the agent in .*: other users may use this folder/);
+    assert.match(refused.stderr, /refusing to start the agent in .*: other users may use the folder /);
     const fix = /\n {2}fix: (.+)\n/.exec(refused.stderr)?.[1];
     assert.ok(fix, refused.stderr);
     const sh = await new Promise<number | null>((resolve) =>

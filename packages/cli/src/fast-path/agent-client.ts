@@ -3,8 +3,8 @@
 // once, and gives back the answer; an absent agent, a stale socket, a refusal, a decline or no answer in time
 // is a decline, and the bin falls through to the fast path and the full command line, which print the same
 // (S175).
-import { existsSync } from 'node:fs';
 import { agentSocketPath } from '../config/paths.js';
+import { agentSocketTrust } from '../commands/agent/socket-trust.js';
 import {
   type AgentAnswer,
   type AgentRequest,
@@ -25,7 +25,9 @@ export function askAgentRaw(
   waitMs: number,
 ): Promise<AgentAnswer | undefined> {
   // No socket, no agent: nothing more is loaded (the socket module costs more than the fast path's start).
-  if (!existsSync(socket)) return Promise.resolve(undefined);
+  // S190: and only the user's own socket, in a folder private to the user, is connected to: the request carries
+  // the caller's environment, and an answer is printed as the token.
+  if (!agentSocketTrust(socket).trusted) return Promise.resolve(undefined);
   // Node's own module, without the ES module loader (the bundle is CommonJS; engines: Node >= 20.16 has it).
   const { connect } = process.getBuiltinModule('node:net') as typeof import('node:net');
   return new Promise((resolve) => {

@@ -4,7 +4,7 @@
 // (tokenFastPath), with the caller's arguments, environment and folder: the same rules, the same bytes, and the
 // same declines (the full command line then answers in the caller). It reads the profiles and the token cache
 // afresh for every request and never writes them: no renewal, no repair (S126).
-import { chmodSync, lstatSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, lstatSync, rmSync } from 'node:fs';
 import { type Server, type Socket, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname } from 'node:path';
@@ -23,6 +23,7 @@ import {
 } from './agent-protocol.js';
 import { tokenFastPath } from '../../fast-path/token-fast-path.js';
 import { commandArgument } from '../../output/quote.js';
+import { socketFolderOpenToOthers } from './socket-trust.js';
 
 /** S178: the longest path a Unix socket may have on Linux (sun_path holds 108 bytes with its terminating 0). */
 export const MAX_SOCKET_PATH_BYTES = 107;
@@ -54,13 +55,11 @@ function checkSocketPath(socket: string, env: NodeJS.ProcessEnv): void {
  */
 async function privateSocketFolder(dir: string): Promise<void> {
   await ensurePrivateDirectory(dir);
-  const mode = statSync(dir).mode & 0o777;
-  if ((mode & 0o077) !== 0)
-    throw new TokenloopError(
-      'UNSAFE_FILE',
-      `refusing to start the agent in ${dir}: other users may use this folder (mode ${mode.toString(8)})`,
-      { remediation: `chmod 700 ${commandArgument(dir)}` },
-    );
+  const open = socketFolderOpenToOthers(dir); // S190: the rule the clients apply before they connect
+  if (open)
+    throw new TokenloopError('UNSAFE_FILE', `refusing to start the agent in ${dir}: ${open}`, {
+      remediation: `chmod 700 ${commandArgument(dir)}`,
+    });
 }
 
 /** A socket left by an agent that is gone is removed; a live agent, or anything else there, stops this one. */

@@ -9,6 +9,7 @@ import { askAgentRaw } from '../../fast-path/agent-client.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { ownBuild } from './agent-build.js';
 import { serveAgent } from './agent-server.js';
+import { agentSocketTrust } from './socket-trust.js';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'tokenloop.js');
 /** How long `agent start` waits for the agent to listen, and `agent stop` for it to end. */
@@ -24,10 +25,14 @@ export interface AgentState {
   otherBuild?: boolean;
   /** A socket is there, but no agent answers on it (removed when an agent starts). */
   stale?: boolean;
+  /** S190: why the socket there is not asked (not the user's own, or in a folder others may use). */
+  untrusted?: string;
 }
 
 export async function agentState(env: NodeJS.ProcessEnv = process.env): Promise<AgentState> {
   const socket = agentSocketPath(env);
+  const trust = agentSocketTrust(socket);
+  if (!trust.trusted && 'why' in trust) return { socket, running: false, untrusted: trust.why };
   const answer = await askAgentRaw(socket, { build: ownBuild(), op: 'ping' }, 2_000);
   if (answer && 'pid' in answer)
     return { socket, running: true, pid: answer.pid, otherBuild: answer.build !== ownBuild() };
@@ -36,6 +41,7 @@ export async function agentState(env: NodeJS.ProcessEnv = process.env): Promise<
 
 /** One line on the agent's state (status, doctor). */
 export function agentLine(state: AgentState): string {
+  if (state.untrusted) return `not asked: ${terminalText(state.untrusted)}; start: tokenloop agent start`;
   if (!state.running)
     return `not running${state.stale ? ` (a stale socket at ${terminalText(state.socket)})` : ''}; start: tokenloop agent start`;
   return `running (pid ${state.pid}) at ${terminalText(state.socket)}${
@@ -100,10 +106,13 @@ export async function runAgentStart(): Promise<void> {
 
 /** `tokenloop agent stop`. */
 export async function runAgentStop(): Promise<void> {
-  const socket = agentSocketPath(process.env);
-  const answer = await askAgentRaw(socket, { build: ownBuild(), op: 'stop' }, 2_000);
+  const state = await agentState();
+  const socket = state.socket;
+  const answer = state.running
+    ? await askAgentRaw(socket, { build: ownBuild(), op: 'stop' }, 2_000)
+    : undefined;
   if (!answer || !('pid' in answer)) {
-    say('not running');
+    say(state.untrusted ? agentLine(state) : 'not running');
     return;
   }
   const deadline = Date.now() + START_STOP_MS;
