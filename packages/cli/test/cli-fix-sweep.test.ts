@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { type RunningEmulator, SAMPLE_IDS, startEmulator } from '@tokenloop/emulator';
@@ -59,6 +60,9 @@ interface World {
   scripted?: { p: ScriptedProvider; next: string };
   /** An https emulator whose CA lives in this home's emulator folder (where the CLI looks for it). */
   tls?: RunningEmulator;
+  /** A port nothing listens on (yet): a provider the network does not reach; `other` once it is started. */
+  closedPort?: number;
+  other?: RunningEmulator;
 }
 
 interface Situation {
@@ -131,6 +135,17 @@ async function restartEmulator(w: World): Promise<void> {
   const port = Number(new URL(w.em.url).port);
   await w.em.close();
   w.em = await startEmulator({ port, autoLogin: 'bob', settings: { deviceCodeInterval: 1 } });
+}
+/** A loopback port nothing listens on: one the system gave out, then closed again. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 async function httpsEmulator(w: World): Promise<RunningEmulator> {
   w.tls = await startEmulator({
@@ -395,6 +410,30 @@ const situations: Situation[] = [
     beforeFix: restartEmulator,
   },
   {
+    name: 'S196 login with flags naming a provider that refuses connections (exit 3), another profile in use: the fix runs doctor with those flags',
+    setup: async (w) => {
+      await signedIn(w); // plain `tokenloop doctor` checks this working profile and finds it well
+      w.closedPort = await closedPort();
+    },
+    command: [
+      'login',
+      '--device',
+      '--authority',
+      'CLOSED/organizations',
+      '--client-id',
+      SAMPLE_IDS.publicApp,
+    ],
+    exit: 3,
+    says: /fix: [^\n]*`tokenloop doctor --authority http:\/\/127\.0\.0\.1:\d+\/organizations --client-id [^`]+`/,
+    beforeFix: async (w) => {
+      w.other = await startEmulator({
+        port: w.closedPort!,
+        autoLogin: 'bob',
+        settings: { deviceCodeInterval: 1 },
+      });
+    },
+  },
+  {
     name: 'token --resource that is not a URI',
     setup: signedIn,
     command: ['token', '--resource', 'notauri'],
@@ -475,6 +514,7 @@ describe('every fix the CLI prints works when followed', { concurrency: 4 }, () 
           .replaceAll('LOCALHOST', w.em.url.replace('127.0.0.1', 'localhost'))
           .replaceAll('EMULATOR', w.em.url)
           .replaceAll('TLS', w.tls?.url ?? 'TLS')
+          .replaceAll('CLOSED', `http://127.0.0.1:${w.closedPort ?? 0}`)
           .replace(/\bURL\b/g, `${w.em.url}/organizations`)
           .replace(/\bID\b/g, SAMPLE_IDS.publicApp);
       try {
@@ -484,6 +524,17 @@ describe('every fix the CLI prints works when followed', { concurrency: 4 }, () 
         assert.equal(failed.code, s.exit, failed.stderr);
         assert.match(failed.stderr, s.says);
         assert.doesNotMatch(failed.stderr, /\n\s+at |eyJ/, 'no stack trace, no token');
+        // S196: a fix that names `tokenloop doctor` tests what failed: run before the world is mended, it fails too
+        // (a doctor that checks another profile than the failed command's settings says all is well).
+        const firstFix = fixCommand(failed.stderr);
+        if (firstFix?.startsWith('tokenloop doctor')) {
+          const doctor = await runShell(fill(firstFix), w.env);
+          assert.notEqual(
+            doctor.code,
+            0,
+            `\`${firstFix}\` finds nothing wrong:\n${doctor.stdout}${doctor.stderr}`,
+          );
+        }
         await s.beforeFix?.(w);
         // Follow the fixes, one after the other, until the command works (a fix may reveal the next step).
         const followed: string[] = [];
@@ -505,6 +556,7 @@ describe('every fix the CLI prints works when followed', { concurrency: 4 }, () 
       } finally {
         await w.em.close();
         await w.tls?.close();
+        await w.other?.close();
         await w.scripted?.p.close();
       }
     });

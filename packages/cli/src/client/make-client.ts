@@ -6,6 +6,7 @@ import { readProfiles } from '../config/profiles.js';
 import { type SettingFlags, type Settings, resolveSettings } from '../config/resolve.js';
 import { CliError, setContextualFix } from '../errors.js';
 import { clientIdentity } from './client-identity.js';
+import { setDoctorCommand } from './network-fix.js';
 import { REQUEST_TIMEOUT_MS } from '../output/network-wait.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -20,6 +21,8 @@ export async function loadSettings(
 ): Promise<{ settings: Settings; paths: CliPaths }> {
   const paths = cliPaths(env);
   const settings = resolveSettings(flags, env, await readProfiles(paths.config), options);
+  // S196: an exit-3 fix names the doctor that tests these settings.
+  setDoctorCommand((await import('../commands/login/login-command.js')).doctorCommand(settings));
   setContextualFix(
     async (err) =>
       (await import('./https-fix.js')).httpsFix(err, settings) ??

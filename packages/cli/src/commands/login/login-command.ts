@@ -58,6 +58,15 @@ export function whereFlags(settings: Settings, caFile?: string): string[] {
 }
 
 /**
+ * S196: the `tokenloop doctor` that tests where a command looked — its flags (whereFlags), and its profile only
+ * when that profile is saved (a `login --profile NEW` that failed did not create it).
+ */
+export function doctorCommand(settings: Settings): string {
+  const saved = settings.profile !== undefined ? settings : { ...settings, profileName: undefined };
+  return ['tokenloop', 'doctor', ...whereFlags(saved)].join(' ');
+}
+
+/**
  * Issue 14 (independent eyes), finding 7: who a sign-in fix signs in as — the account the command was for, else
  * the name typed for it (`--account carol`, `account use carol`), unless that was an account id.
  */
