@@ -65,6 +65,16 @@ describe('a login is remembered', () => {
     assert.deepEqual(profiles.profiles.default?.scopes, ['User.Read'], 'scopes from the first login kept');
   });
 
+  it('S197 a login with flags saved as another profile than the one in use names the profile its tokens went to', async () => {
+    const env = baseEnv(freshHome());
+    assert.equal((await runCli(['profile', 'add', 'work', '--emulator', other.url], env)).code, 0);
+    const login = await runCli(['login', '--device', ...flags(auto)], env);
+    assert.equal(login.code, 0, login.stderr);
+    assert.match(login.stderr, /saved as profile "default", now in use/i);
+    assert.match(login.stderr, /Signed in as bob@contoso\.onmicrosoft\.com \(profile default\)\./);
+    assert.doesNotMatch(login.stderr, /profile work\)/, 'not the profile that was in use');
+  });
+
   it('login --profile NEW with flags creates that profile and uses it', async () => {
     const env = baseEnv(freshHome());
     const login = await runCli(['login', '--device', '--profile', 'mine', ...flags(auto)], env);

@@ -155,9 +155,6 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     });
     wait.stop();
     const who = terminalText(result.account?.username ?? result.account?.homeAccountId ?? 'the account');
-    say(
-      `${paint('green', 'Signed in')} as ${who}${settings.profileName ? ` (profile ${settings.profileName})` : ''}.`,
-    );
     const accountCount = (await client.getAccounts()).length;
     const asked = await hinted(client, result.account, loginHint);
     const remembered = await rememberLogin(paths.config, settings, opts.profile, {
@@ -165,6 +162,9 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
       accountCount,
       asked,
     });
+    // S197: the profile named is the one the login was saved as (flags may save it to another than the one in use).
+    const profile = remembered.profile;
+    say(`${paint('green', 'Signed in')} as ${who}${profile !== undefined ? ` (profile ${profile})` : ''}.`);
     if (!asked && result.account && accountCount === 1)
       say(`Note: signed in as ${who}, not as ${terminalText(loginHint!)} (--login-hint).`);
     else if (!asked && result.account) {
