@@ -105,6 +105,22 @@ describe('several accounts signed in', () => {
     assert.equal((await runCli(['token'], env)).code, 0);
   });
 
+  it('S198 with nobody signed in, accounts --profile P and doctor with provider flags name the login that signs in there', async () => {
+    const env = baseEnv(freshHome());
+    await signIn(env, 'alice'); // saved as profile "default", now in use
+    const add = ['profile', 'add', 'fab', '--issuer', p.url, '--client-id', 'other-app', '--scope', 'read'];
+    assert.equal((await runCli(add, env)).code, 0);
+    const accounts = await runCli(['accounts', '--profile', 'fab'], env);
+    assert.equal(accounts.code, 0, accounts.stderr);
+    assert.match(accounts.stderr, /`tokenloop login --profile fab`/, accounts.stderr);
+    const doctor = await runCli(['doctor', '--issuer', p.url, '--client-id', 'other-app'], env);
+    const line = /accounts: none signed in \(run `(tokenloop login [^`]+)`\)/.exec(
+      doctor.stdout + doctor.stderr,
+    )?.[1];
+    assert.ok(line, doctor.stdout + doctor.stderr);
+    assert.match(line, /--issuer \S+ --client-id other-app/);
+  });
+
   it("tokenloop status shows each profile's accounts, tenant, scopes and token expiry", async () => {
     const env = baseEnv(freshHome());
     await signIn(env, 'alice');

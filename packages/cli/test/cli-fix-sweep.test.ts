@@ -635,6 +635,21 @@ describe('every tokenloop command named in a message exists as written (a source
     assert.deepEqual(problems, []);
   });
 
+  it('S198 a command that knows its settings names a sign-in through loginCommand, never as a bare `tokenloop login`', () => {
+    const bare: string[] = [];
+    for (const file of files) {
+      const rel = relative(SRC, file);
+      // The commands of this area; `mail test` is known to name a bare login still (left for its owner).
+      if (!/^commands[\\/](accounts|doctor|login|status|token)[\\/]/.test(rel)) continue;
+      const src = readFileSync(file, 'utf8');
+      if (!src.includes('loadSettings(')) continue;
+      for (const [n, line] of flatten(src).split('\n').entries())
+        if (!/^\s*(\/\/|\*|\/\*)/.test(line) && line.includes('`tokenloop login`'))
+          bare.push(`${rel}:${n + 1}`);
+    }
+    assert.deepEqual(bare, []);
+  });
+
   it('the one builder of sign-in fixes (loginCommand) names only real options, whatever it is given', async () => {
     const { loginCommand } = await import('../src/commands/login/login-command.js');
     const base = {

@@ -1,5 +1,6 @@
 import { loadSettings, makeClient } from '../../client/make-client.js';
 import { defaultAccount } from './account-choice.js';
+import { loginCommand } from '../login/login-command.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { accountJson } from '../../output/json-shapes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
@@ -21,7 +22,8 @@ export async function runAccounts(opts: SettingFlags & { json?: boolean }): Prom
       return;
     }
     if (accounts.length === 0) {
-      say('No account is signed in. Sign in with `tokenloop login`.');
+      // S198: the login that signs in where this command looked (its profile and flags).
+      say(`No account is signed in. Sign in with \`${loginCommand(settings)}\`.`);
       return;
     }
     // S74: one line per account, four tab-separated fields, whatever the provider put in them.

@@ -6,6 +6,7 @@ import { cliPaths } from '../../config/paths.js';
 import { CliError, describeError, fixFor } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { browserAvailable } from '../login/browser-availability.js';
+import { loginCommand } from '../login/login-command.js';
 import { hostOf, networkWait } from '../../output/network-wait.js';
 import { paint, say } from '../../output/terminal.js';
 import { commandArgument, jsonLine, terminalText } from '../../output/quote.js';
@@ -150,7 +151,7 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
         ok: true,
         detail: accounts.length
           ? accounts.map((a) => a.username ?? a.homeAccountId).join(', ')
-          : 'none signed in (run `tokenloop login`)',
+          : `none signed in (run \`${loginCommand(settings)}\`)`, // S198: with the flags doctor was given
       });
     } catch (err) {
       checks.push({ name: 'token cache', ok: false, ...(await problem(err)) });
