@@ -143,6 +143,15 @@ describe('long waits say what they wait for', () => {
     assert.ok(r.seconds < 10, `${r.seconds.toFixed(1)} s`);
   });
 
+  it('S199 a provider that refuses connections is said to refuse them, not to give no answer', async () => {
+    const closed = await tcpServer(() => {});
+    await closed.close(); // its port: nothing listens there now
+    const r = await timedRun(['login', '--device', ...flags(closed.url)], baseEnv(freshHome()));
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /refused the connection[^\n]*; trying again \(2 of 3\)/);
+    assert.doesNotMatch(r.stderr, /No answer from/);
+  });
+
   it('a provider that never answers, without --timeout: the wait is bounded and stated', async () => {
     const r = await timedRun(['login', '--device', ...flags(silent.url)], baseEnv(freshHome()));
     assert.equal(r.code, 3, r.stderr);

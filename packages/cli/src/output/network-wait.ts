@@ -27,6 +27,17 @@ export function hostOf(url: string): string {
 }
 
 /**
+ * S199: why a try failed, as it happened: a refused connection is said to be refused (the provider's host is up
+ * and nothing listens there), anything else is no answer.
+ */
+function retryCause(n: Pick<RetryNotice, 'url' | 'reason'>): string {
+  const url = terminalText(n.url);
+  return /\bECONNREFUSED\b/.test(n.reason)
+    ? `${terminalText(hostOf(n.url))} refused the connection to ${url} (ECONNREFUSED)`
+    : `No answer from ${url} (${terminalText(n.reason)})`;
+}
+
+/**
  * Long waits say what they wait for: after a moment without an answer, the host and the bound (tries of
  * REQUEST_TIMEOUT_MS each); then each retry with its reason. All on stderr: stdout stays data.
  */
@@ -58,9 +69,7 @@ export function networkWait(host: string, attempts: number): NetworkWait {
     onRetry(n) {
       tries = n.attempt + 1;
       contacting();
-      say(
-        `No answer from ${terminalText(n.url)} (${terminalText(n.reason)}); trying again (${n.attempt + 1} of ${n.attempts})…`,
-      );
+      say(`${retryCause(n)}; trying again (${n.attempt + 1} of ${n.attempts})…`);
     },
     get waiting() {
       return waiting;
