@@ -9,7 +9,10 @@ import { type RunningEmulator, SAMPLE_IDS, startEmulator } from '@tokenloop/emul
 import { BIN, baseEnv, freshHome } from './support/cli.js';
 
 /** A TCP server on 127.0.0.1 that accepts every connection and then does what `behave` says (or nothing). */
-async function tcpServer(behave: (socket: Socket) => void): Promise<{ url: string; close(): Promise<void> }> {
+async function tcpServer(
+  behave: (socket: Socket) => void,
+  port = 0,
+): Promise<{ url: string; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -17,7 +20,7 @@ async function tcpServer(behave: (socket: Socket) => void): Promise<{ url: strin
     socket.on('close', () => sockets.delete(socket));
     behave(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
     close: () =>
@@ -141,6 +144,26 @@ describe('long waits say what they wait for', () => {
     assert.match(r.stderr, /trying again \(3 of 3\)/);
     assert.match(r.stderr, /gave up after 3 tries/);
     assert.ok(r.seconds < 10, `${r.seconds.toFixed(1)} s`);
+  });
+
+  it('S199 token --force-refresh with a provider that stopped answering says what it waits for, as login does', async () => {
+    const env = baseEnv(freshHome());
+    const em = await startEmulator({ autoLogin: 'bob', settings: { deviceCodeInterval: 1 } });
+    const port = Number(new URL(em.url).port);
+    try {
+      const login = await timedRun(['login', '--device', ...flags(em.url)], env);
+      assert.equal(login.code, 0, login.stderr);
+    } finally {
+      await em.close();
+    }
+    const mute = await tcpServer(() => {}, port); // the provider's address now accepts and never answers
+    try {
+      const r = await runUntil(['token', '--force-refresh'], env, /Contacting/);
+      assert.match(r.stderr, /Contacting 127\.0\.0\.1:\d+… \(each try waits up to 10 s, 3 tries/);
+      assert.ok(r.seconds < 8, `said after ${r.seconds.toFixed(1)} s`);
+    } finally {
+      await mute.close();
+    }
   });
 
   it('S199 a provider that refuses connections is said to refuse them, not to give no answer', async () => {

@@ -79,3 +79,15 @@ export function networkWait(host: string, attempts: number): NetworkWait {
     },
   };
 }
+
+/**
+ * The wait for a command's provider (its authority or issuer), with the library's number of tries: the one
+ * mechanism login, doctor, token and whoami say their waits with (S199: no command waits in silence).
+ */
+export async function providerWait(settings: {
+  authority?: string | undefined;
+  issuer?: string | undefined;
+}): Promise<NetworkWait> {
+  const { DEFAULT_RETRY_ATTEMPTS } = await import('tokenloop');
+  return networkWait(hostOf(settings.authority ?? settings.issuer ?? ''), DEFAULT_RETRY_ATTEMPTS);
+}

@@ -7,7 +7,7 @@ import { CliError, describeError, fixFor } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { browserAvailable } from '../login/browser-availability.js';
 import { loginCommand } from '../login/login-command.js';
-import { hostOf, networkWait } from '../../output/network-wait.js';
+import { providerWait } from '../../output/network-wait.js';
 import { paint, say } from '../../output/terminal.js';
 import { commandArgument, jsonLine, terminalText } from '../../output/quote.js';
 
@@ -59,8 +59,7 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
     detail: `${settings.authority ? `authority ${settings.authority}` : `issuer ${settings.issuer}`} (${src(settings.authority ? 'authority' : 'issuer')}), client ${settings.clientId} (${src('clientId')}), scopes ${settings.scopes.join(' ')} (${src('scopes')})${settings.profileName ? `, profile ${settings.profileName}` : ''}`,
   });
   // Issue 14 (independent eyes), finding 11: a provider slow to answer is named, as login names it.
-  const { DEFAULT_RETRY_ATTEMPTS } = await import('tokenloop');
-  const wait = networkWait(hostOf(settings.authority ?? settings.issuer!), DEFAULT_RETRY_ATTEMPTS);
+  const wait = await providerWait(settings);
   const client = await makeClient(settings, paths, { onRetry: wait.onRetry });
   try {
     const started = performance.now();

@@ -7,7 +7,7 @@ import { accountJson, isoTime } from '../../output/json-shapes.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
-import { type NetworkWait, hostOf, networkWait } from '../../output/network-wait.js';
+import { type NetworkWait, hostOf, providerWait } from '../../output/network-wait.js';
 import { interruptSignal, paint, say } from '../../output/terminal.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { browserAvailable, remoteSession, sshHint } from './browser-availability.js';
@@ -107,9 +107,8 @@ async function hinted(
 /** `tokenloop login`: browser sign-in with a loopback redirect, or a device code; then the account is cached. */
 export async function runLogin(opts: LoginOptions): Promise<void> {
   const { settings, paths } = await loadSettings(opts, process.env, { newProfile: true });
-  const { DEFAULT_RETRY_ATTEMPTS } = await import('tokenloop');
   const host = hostOf(settings.authority ?? settings.issuer!);
-  const wait = networkWait(host, DEFAULT_RETRY_ATTEMPTS);
+  const wait = await providerWait(settings);
   const client = await makeClient(settings, paths, { onRetry: wait.onRetry });
   const seconds = opts.timeout ?? 300;
   // Issue 14, finding 5: --timeout bounds the whole login, the provider's answers included, to the moment.

@@ -2,6 +2,7 @@ import { loadSettings, makeClient } from '../../client/make-client.js';
 import type { AccountInfo } from 'tokenloop';
 import { chosenAccount } from '../accounts/account-choice.js';
 import { loginHintFor, signInRequired } from '../login/login-command.js';
+import { providerWait } from '../../output/network-wait.js';
 import { type TokenOptions, tokenFormat, tokenScopes, tokenText } from './token-request.js';
 
 export type { TokenOptions } from './token-request.js';
@@ -18,23 +19,26 @@ export async function runToken(
   const format = tokenFormat(opts);
   const { settings, paths } = await loadSettings(opts);
   const scopes = tokenScopes(opts, settings);
-  const client = await makeClient(settings, paths);
+  // S199: a wait for the provider says what it waits for, as login's does.
+  const wait = await providerWait(settings);
+  const client = await makeClient(settings, paths, { onRetry: wait.onRetry });
   let account: AccountInfo | undefined;
   try {
     account = await chosenAccount(client, settings, opts.account, 'token');
-    out(
-      await tokenText(client, {
-        account,
-        scopes,
-        format,
-        forceRefresh: opts.forceRefresh,
-        user: settings.user,
-      }),
-    );
+    wait.start();
+    const text = await tokenText(client, {
+      account,
+      scopes,
+      format,
+      forceRefresh: opts.forceRefresh,
+      user: settings.user,
+    }).finally(wait.stop);
+    out(text);
   } catch (err) {
     // Issue 14, finding 4: the fix signs in for these scopes, as this account, where this command looked.
     throw signInRequired(err, settings, { scopes, loginHint: loginHintFor(account, opts.account) }) ?? err;
   } finally {
+    wait.stop();
     await client.close();
   }
 }
