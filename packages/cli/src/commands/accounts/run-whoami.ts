@@ -2,6 +2,7 @@ import { httpOptions, loadSettings, makeClient } from '../../client/make-client.
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
+import { REQUEST_TIMEOUT_MS, providerWait } from '../../output/network-wait.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import type { AccountInfo } from 'tokenloop';
 import { loginHintFor, signInRequired } from '../login/login-command.js';
@@ -47,7 +48,9 @@ function graphProfile(body: string): Record<string, unknown> {
 /** `tokenloop whoami`: Graph `/me` on Entra, the userinfo endpoint elsewhere. */
 export async function runWhoami(opts: WhoamiOptions): Promise<void> {
   const { settings, paths } = await loadSettings(opts);
-  const client = await makeClient(settings, paths);
+  // S199: waits for the provider (and for Graph) say what they wait for, as login's do.
+  const wait = await providerWait(settings);
+  const client = await makeClient(settings, paths, { onRetry: wait.onRetry });
   let account: AccountInfo | undefined;
   try {
     let profile: Record<string, unknown>;
@@ -56,21 +59,33 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
       const url = `${graphBase(client.authority)}/v1.0/me`;
       // S62: through the library's one HTTP client (no redirects, https off loopback, size cap, proxy).
       const { TokenloopError, createHttpFetch } = await import('tokenloop');
-      const fetch = createHttpFetch(await httpOptions(settings));
+      const graphWait = await providerWait({ authority: url });
+      const fetch = createHttpFetch({
+        ...(await httpOptions(settings)),
+        timeoutMs: REQUEST_TIMEOUT_MS,
+        onRetry: graphWait.onRetry,
+      });
       const me = async (forceRefresh: boolean): Promise<Response> => {
-        const { accessToken } = await client.acquireTokenSilent({
-          scopes: [GRAPH_USER_READ],
-          ...(account ? { account } : {}),
-          ...(forceRefresh ? { forceRefresh: true } : {}),
-        });
+        wait.start();
+        const { accessToken } = await client
+          .acquireTokenSilent({
+            scopes: [GRAPH_USER_READ],
+            ...(account ? { account } : {}),
+            ...(forceRefresh ? { forceRefresh: true } : {}),
+          })
+          .finally(wait.stop);
         try {
+          graphWait.start();
           return await fetch(url, {
             headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
           });
         } catch (err) {
           // An untrusted certificate is configuration (issue 14, finding 6): the library's error says so.
           if ((err as { code?: unknown }).code !== 'NETWORK') throw err;
-          throw new CliError(`cannot reach Microsoft Graph at ${new URL(url).origin}`, EXIT.temporary);
+          // S199: what happened (refused, timed out), as the library said it.
+          throw new CliError(`cannot reach Microsoft Graph: ${(err as Error).message}`, EXIT.temporary);
+        } finally {
+          graphWait.stop();
         }
       };
       let response = await me(false);
@@ -89,7 +104,8 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
         );
       profile = graphProfile(await response.text());
     } else {
-      profile = await client.getUserInfo(account ? { account } : {});
+      wait.start();
+      profile = await client.getUserInfo(account ? { account } : {}).finally(wait.stop);
     }
     if (opts.json) {
       process.stdout.write(`${jsonLine(profile)}\n`);
@@ -112,6 +128,7 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
       }) ?? err
     );
   } finally {
+    wait.stop();
     await client.close();
   }
 }
