@@ -1,13 +1,15 @@
-// S190: `tokenloop token` asks the agent at its socket path only when that socket is the user's own, in a folder
+// S190–S193: `tokenloop token` asks the agent at its socket path only when that socket is the user's own, in a folder
 // private to the user (the rule the agent applies to itself): a socket another user planted, or one in a folder
 // others may use, is never connected to (nothing is sent), and `token` answers by itself.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync } from 'node:fs';
-import { type Server, createServer } from 'node:net';
-import { dirname } from 'node:path';
+import { chmodSync, chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { type Server, connect, createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { agentSocketPath } from '../src/config/paths.js';
+import { serveAgent } from '../src/commands/agent/agent-server.js';
+import { askAgentRaw } from '../src/fast-path/agent-client.js';
 import { BIN, baseEnv, runCli, tempDir } from './support/cli.js';
 
 const RUN_LIMIT_MS = 60_000;
@@ -89,5 +91,99 @@ describe('S190 the agent client trusts only the user’s own socket in a private
 
   it('S190 a socket in a folder others may enter is never connected to', async () => {
     await assertIgnored(baseEnv(tempDir('tl-agent-open-')), (socket) => chmodSync(dirname(socket), 0o711));
+  });
+});
+
+describe('S192 an agent removes only its own socket, and never a live one', () => {
+  it("S192 an old agent's close leaves a newer agent's socket, and a request's folder does not move the socket", async () => {
+    const base = tempDir('tl-agent-own-');
+    const elsewhere = tempDir('tl-agent-elsewhere-');
+    const env = baseEnv('h', { HOME: process.env.HOME });
+    const start = process.cwd();
+    process.chdir(base);
+    try {
+      const old = await serveAgent(env, 'test-build');
+      // A request answered in another folder, where a file has the socket's relative path.
+      const decoy = join(elsewhere, agentSocketPath(env));
+      mkdirSync(dirname(decoy), { recursive: true, mode: 0o700 });
+      writeFileSync(decoy, "not the agent's", { mode: 0o600 });
+      const answer = await askAgentRaw(
+        old.socket,
+        { build: 'test-build', op: 'token', args: [], env: env as Record<string, string>, cwd: elsewhere },
+        10_000,
+      );
+      assert.ok(answer && 'declined' in answer, JSON.stringify(answer));
+      assert.equal(process.cwd(), base, 'the agent went back to its own folder');
+      // A newer agent takes the path (the old one's socket was removed under it).
+      const socket = join(base, agentSocketPath(env));
+      rmSync(socket);
+      const newer = await serveAgent(env, 'test-build');
+      await old.close();
+      assert.ok(existsSync(socket), "the old agent removed the newer agent's socket");
+      process.chdir(elsewhere);
+      await newer.close();
+      assert.equal(existsSync(socket), false, 'the agent removes its own socket');
+      assert.ok(existsSync(decoy), 'the agent removed a file in another folder');
+    } finally {
+      process.chdir(start);
+    }
+  });
+
+  it("S192 agent start leaves a busy agent's socket alone", async () => {
+    const env = baseEnv(tempDir('tl-agent-busy-'));
+    const socket = agentSocketPath(env);
+    mkdirSync(dirname(socket), { recursive: true, mode: 0o700 });
+    const busy = createServer((conn) => conn.on('error', () => {})); // accepts, never answers
+    await new Promise<void>((resolve) => busy.listen(socket, () => resolve()));
+    try {
+      const r = await runCli(['agent', 'start'], env);
+      assert.notEqual(r.code, 0, r.stdout);
+      assert.match(r.stderr, /busy/);
+      assert.ok(existsSync(socket), "the busy agent's socket was removed");
+    } finally {
+      busy.close();
+    }
+  });
+});
+
+describe('S195 the agent opens no inspector on SIGUSR1', () => {
+  it('S195 SIGUSR1 to the agent opens no inspector port, and the agent still answers', async () => {
+    const env = baseEnv(tempDir('tl-agent-usr1-'));
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const child = spawn(process.execPath, [`--inspect-port=127.0.0.1:${port}`, BIN, 'agent'], { env });
+    let output = '';
+    const closed = new Promise((r) => child.on('close', r));
+    const kill = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const seen = (d: Buffer) => {
+          output += d.toString();
+          if (/listening on /.test(output)) resolve();
+        };
+        child.stdout.on('data', seen);
+        child.stderr.on('data', seen);
+        void closed.then(() => reject(new Error(`the agent ended before it listened: ${output}`)));
+      });
+      child.kill('SIGUSR1');
+      const ping = await askAgentRaw(agentSocketPath(env), { build: '', op: 'ping' }, 10_000);
+      assert.ok(ping && 'pid' in ping, 'the agent answers after SIGUSR1');
+      const refused = await new Promise<string>((resolve) => {
+        const conn = connect(port, '127.0.0.1');
+        const timer = setTimeout(() => (conn.destroy(), resolve('timeout')), 5_000);
+        conn.on('connect', () => (clearTimeout(timer), conn.destroy(), resolve('connected')));
+        conn.on('error', (e: NodeJS.ErrnoException) => (clearTimeout(timer), resolve(e.code ?? 'error')));
+      });
+      assert.equal(refused, 'ECONNREFUSED', 'something listens on the inspector port');
+      assert.doesNotMatch(output, /Debugger listening/);
+    } finally {
+      child.kill('SIGTERM');
+      await closed;
+      clearTimeout(kill);
+    }
   });
 });

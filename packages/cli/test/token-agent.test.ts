@@ -208,6 +208,11 @@ describe('S170–S179 token agent', () => {
       [['-p', 'nope'], {}, 'declined'],
       [[], { TOKENLOOP_PROFILE: 'nope' }, 'declined'], // S177: the caller's environment, not the agent's
       [['--bogus'], {}, 'declined'],
+      // S191: names an object has by inheritance are no options (the full command line: too many arguments).
+      [['constructor', 'x'], {}, 'declined'],
+      [['__proto__', 'x'], {}, 'declined'],
+      [['toString', 'x'], {}, 'declined'],
+      [['hasOwnProperty', 'x'], {}, 'declined'],
       [['--format', 'yaml'], {}, 'declined'],
       [[], { TOKENLOOP_DEBUG: 'cache' }, 'declined'],
       // S179: a relative path is the caller's: the same file, found from the caller's folder only.

@@ -43,7 +43,8 @@ export function parseTokenArgs(args: readonly string[]): { opts: TokenOptions } 
       value = arg.slice(eq + 1);
       arg = arg.slice(0, eq);
     }
-    const option = FAST_PATH_OPTIONS[arg];
+    // S191: an own property only: `constructor`, `__proto__`, `toString`... are arguments, not options.
+    const option = Object.hasOwn(FAST_PATH_OPTIONS, arg) ? FAST_PATH_OPTIONS[arg] : undefined;
     if (!option) return { declined: `it does not handle ${arg.startsWith('-') ? arg : 'arguments'}` };
     value ??= args[++i];
     if (value === undefined || value === '' || value.startsWith('-'))

@@ -4,10 +4,10 @@
 // (tokenFastPath), with the caller's arguments, environment and folder: the same rules, the same bytes, and the
 // same declines (the full command line then answers in the caller). It reads the profiles and the token cache
 // afresh for every request and never writes them: no renewal, no repair (S126).
-import { chmodSync, lstatSync, rmSync } from 'node:fs';
-import { type Server, type Socket, createServer } from 'node:net';
+import { chmodSync, lstatSync, renameSync, rmSync } from 'node:fs';
+import { type Server, type Socket, connect, createServer } from 'node:net';
 import { homedir } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { TokenloopError } from 'tokenloop/errors';
 import { ensurePrivateDirectory } from 'tokenloop/private-files';
 import { agentSocketPath } from '../../config/paths.js';
@@ -77,11 +77,34 @@ async function clearStaleSocket(socket: string, build: string): Promise<void> {
     throw new TokenloopError('UNSAFE_FILE', `refusing to replace ${socket}: it is not a socket`, {
       remediation: `rm ${commandArgument(socket)}`,
     });
+  // S192: only a socket nobody listens on is stale; one that takes the connection but did not answer in time
+  // is a busy agent, whose socket stays.
+  if ((await connectOutcome(socket)) !== 'ECONNREFUSED')
+    throw new CliError(`an agent at ${socket} is busy: it did not answer within 2 s`, EXIT.failure);
   rmSync(socket, { force: true }); // S175: a stale socket (its agent is gone)
 }
 
+/** S192: whether anything takes a connection at `socket`: 'connected', or the error's code (bounded). */
+function connectOutcome(socket: string): Promise<string> {
+  return new Promise((done) => {
+    const conn = connect(socket);
+    const timer = setTimeout(() => finish('timeout'), 2_000);
+    const finish = (outcome: string) => {
+      clearTimeout(timer);
+      conn.destroy();
+      done(outcome);
+    };
+    conn.on('connect', () => finish('connected'));
+    conn.on('error', (err: NodeJS.ErrnoException) => finish(err.code ?? 'error'));
+  });
+}
+
 /** S174, S177, S179: one token request, answered as the in-process fast path would answer it in the caller. */
-async function answerToken(req: Extract<AgentRequest, { op: 'token' }>, build: string): Promise<AgentAnswer> {
+async function answerToken(
+  req: Extract<AgentRequest, { op: 'token' }>,
+  build: string,
+  home: string,
+): Promise<AgentAnswer> {
   if (req.build !== build)
     return {
       declined:
@@ -97,7 +120,11 @@ async function answerToken(req: Extract<AgentRequest, { op: 'token' }>, build: s
   } catch {
     return { declined: "the agent cannot enter the caller's folder" };
   }
-  return tokenFastPath(req.args, req.env);
+  try {
+    return await tokenFastPath(req.args, req.env);
+  } finally {
+    process.chdir(home); // S192: the agent's own folder again, whatever the request's was
+  }
 }
 
 /**
@@ -105,7 +132,9 @@ async function answerToken(req: Extract<AgentRequest, { op: 'token' }>, build: s
  * request, or (for the command) SIGTERM / SIGINT.
  */
 export async function serveAgent(env: NodeJS.ProcessEnv, build: string): Promise<Agent> {
-  const socket = agentSocketPath(env);
+  // S192: the socket's path, absolute once (a relative TOKENLOOP_HOME is the agent's own folder's).
+  const socket = resolve(agentSocketPath(env));
+  const home = process.cwd();
   checkSocketPath(socket, env);
   await privateSocketFolder(dirname(socket));
   await clearStaleSocket(socket, build);
@@ -150,22 +179,34 @@ export async function serveAgent(env: NodeJS.ProcessEnv, build: string): Promise
       }
       conn.setTimeout(0); // the request is in; answering it may wait for those before it
       queue = queue
-        .then(() => answerToken(req, build))
+        .then(() => answerToken(req, build, home))
         .catch((err: unknown) => ({ declined: `the agent failed: ${(err as Error)?.message ?? 'unknown'}` }))
         .then((answer) => reply(answer as AgentAnswer));
     });
   });
   server.on('error', () => {}); // a listening server's later errors end nothing but the one connection
+  let bound: { dev: number; ino: number } | undefined = undefined;
+  // S195: SIGUSR1 would open Node's inspector (no authentication) in this long-running process: a listener of
+  // its own keeps it closed, in the foreground and detached alike.
+  const noInspector = () => {};
+  process.on('SIGUSR1', noInspector);
   const close = async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    rmSync(socket, { force: true });
+    await new Promise<void>((done) => server.close(() => done()));
+    // S192: only the socket this agent bound (a newer agent may have taken the path since).
+    const st = lstatSync(socket, { throwIfNoEntry: false });
+    if (st && bound && st.dev === bound.dev && st.ino === bound.ino) rmSync(socket, { force: true });
+    process.off('SIGUSR1', noInspector);
     stop();
   };
+  // S192: bound under a name of this agent's own, then renamed into place: Node removes the name it bound when
+  // the server closes, which must never be the path a newer agent may have taken since (close, above).
+  const own = join(dirname(socket), `${process.pid}.s`); // never longer than agent.sock (checkSocketPath)
+  rmSync(own, { force: true });
   const umask = process.umask(0o177); // S171: the socket is created 0600 (and set so, below)
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(socket, () => {
+      server.listen(own, () => {
         server.off('error', reject);
         resolve();
       });
@@ -173,6 +214,9 @@ export async function serveAgent(env: NodeJS.ProcessEnv, build: string): Promise
   } finally {
     process.umask(umask);
   }
-  chmodSync(socket, 0o600);
+  chmodSync(own, 0o600);
+  const st = lstatSync(own);
+  bound = { dev: st.dev, ino: st.ino };
+  renameSync(own, socket);
   return { socket, stopped, close };
 }
