@@ -323,6 +323,8 @@ const ALLOWED: Record<string, Record<string, string>> = {
     attempts: 'a number (a parameter typed number)',
     'n.attempt': "a number (the HTTP client's retry notice)",
     'n.attempts': "a number (the HTTP client's retry notice)",
+    'retryCause(n)':
+      "made by retryCause(), which quotes the URL, the host and the library's reason with terminalText",
   },
   'commands/mail/run-mail-test.ts': {
     mechanism: 'checked to be XOAUTH2 or OAUTHBEARER',

@@ -23,7 +23,7 @@ export async function runAccounts(opts: SettingFlags & { json?: boolean }): Prom
     }
     if (accounts.length === 0) {
       // S198: the login that signs in where this command looked (its profile and flags).
-      say(`No account is signed in. Sign in with \`${loginCommand(settings)}\`.`);
+      say(`No account is signed in. Sign in with \`${terminalText(loginCommand(settings))}\`.`);
       return;
     }
     // S74: one line per account, four tab-separated fields, whatever the provider put in them.

@@ -163,7 +163,9 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     });
     // S197: the profile named is the one the login was saved as (flags may save it to another than the one in use).
     const profile = remembered.profile;
-    say(`${paint('green', 'Signed in')} as ${who}${profile !== undefined ? ` (profile ${profile})` : ''}.`);
+    say(
+      `${paint('green', 'Signed in')} as ${who}${profile !== undefined ? ` (profile ${terminalText(profile)})` : ''}.`,
+    );
     if (!asked && result.account && accountCount === 1)
       say(`Note: signed in as ${who}, not as ${terminalText(loginHint!)} (--login-hint).`);
     else if (!asked && result.account) {

@@ -26,14 +26,15 @@ export async function runToken(
   try {
     account = await chosenAccount(client, settings, opts.account, 'token');
     wait.start();
-    const text = await tokenText(client, {
-      account,
-      scopes,
-      format,
-      forceRefresh: opts.forceRefresh,
-      user: settings.user,
-    }).finally(wait.stop);
-    out(text);
+    out(
+      await tokenText(client, {
+        account,
+        scopes,
+        format,
+        forceRefresh: opts.forceRefresh,
+        user: settings.user,
+      }),
+    );
   } catch (err) {
     // Issue 14, finding 4: the fix signs in for these scopes, as this account, where this command looked.
     throw signInRequired(err, settings, { scopes, loginHint: loginHintFor(account, opts.account) }) ?? err;
