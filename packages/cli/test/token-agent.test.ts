@@ -270,6 +270,48 @@ describe('S170–S179 token agent', () => {
     assert.equal(still.code, 0, `the agent still answers: ${shown(still)}`);
   });
 
+  it('S193 S194 the request time is a deadline, its size is in bytes, and many arguments are declined', async () => {
+    const socket = agentSocketPath(env);
+    // A byte every 200 ms never lets the connection idle: still closed by the deadline.
+    const started = Date.now();
+    const trickled = await new Promise<string>((resolve, reject) => {
+      const conn = connect(socket);
+      let got = '';
+      const drip = setInterval(() => conn.write('{'), 200);
+      const timer = setTimeout(() => {
+        clearInterval(drip);
+        conn.destroy();
+        reject(new Error('the agent kept a trickling connection open for 10 s'));
+      }, 10_000);
+      conn.on('error', () => {});
+      conn.on('data', (d) => (got += d.toString()));
+      conn.on('close', () => {
+        clearInterval(drip);
+        clearTimeout(timer);
+        resolve(got);
+      });
+    });
+    assert.equal(trickled, '');
+    assert.ok(Date.now() - started < 5_000, `closed after ${Date.now() - started} ms`);
+    // Two bytes a character: more bytes than allowed in fewer characters.
+    assert.match(
+      await rawExchange(socket, 'é'.repeat(MAX_REQUEST_BYTES / 2 + 10)),
+      /"declined":"the request is too large"/,
+    );
+    const many = await askAgentRaw(
+      socket,
+      {
+        build: '',
+        op: 'token',
+        args: Array(20_000).fill(['-s', 'a']).flat() as string[],
+        env: {},
+        cwd: home,
+      },
+      10_000,
+    );
+    assert.ok(many && 'declined' in many && /more arguments/.test(many.declined), JSON.stringify(many));
+  });
+
   it('S170 S171 S172 the socket folder is 0700, the socket 0600, and another user cannot connect', async (t) => {
     const socket = agentSocketPath(env);
     assert.equal(statSync(dirname(socket)).mode & 0o777, 0o700);

@@ -6,8 +6,11 @@
 export const MAX_REQUEST_BYTES = 256 * 1024;
 /** S173: the most an answer may hold (a token in any format, or a decline). */
 export const MAX_ANSWER_BYTES = 256 * 1024;
-/** S173: how long the agent waits for a request's line before it closes the connection. */
+/** S173, S193: how long the agent waits for a request's line, from the connection on (a deadline). */
 export const REQUEST_TIME_MS = 1_000;
+/** S194: the most arguments, and their most characters in all, a token request the agent answers may have. */
+export const MAX_REQUEST_ARGS = 64;
+export const MAX_REQUEST_ARG_CHARS = 8 * 1024;
 
 /**
  * S174: which build of the command line asks or answers: its version and the SHA-256 of its bundled fast path

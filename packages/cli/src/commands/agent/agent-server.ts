@@ -17,6 +17,8 @@ import { askAgentRaw } from '../../fast-path/agent-client.js';
 import {
   type AgentAnswer,
   type AgentRequest,
+  MAX_REQUEST_ARGS,
+  MAX_REQUEST_ARG_CHARS,
   MAX_REQUEST_BYTES,
   REQUEST_TIME_MS,
   parseAgentRequest,
@@ -146,30 +148,34 @@ export async function serveAgent(env: NodeJS.ProcessEnv, build: string): Promise
   let stop: () => void = () => {};
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const server: Server = createServer((conn: Socket) => {
-    let got = '';
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let taken = false;
     let answered = false;
     const reply = (answer: AgentAnswer) => {
       if (answered) return;
       answered = true;
       conn.end(`${JSON.stringify(answer)}\n`);
     };
-    // S173: bounded in time and size; a failure ends this connection only.
-    conn.setTimeout(REQUEST_TIME_MS, () => conn.destroy());
+    // S173, S193: bounded in time (a deadline from the connection on, not an idle time) and in bytes; a failure
+    // ends this connection only.
+    const deadline = setTimeout(() => conn.destroy(), REQUEST_TIME_MS);
+    conn.on('close', () => clearTimeout(deadline));
     conn.on('error', () => conn.destroy());
-    conn.setEncoding('utf8');
-    conn.on('data', (chunk: string) => {
-      if (answered) return;
-      got += chunk;
-      const end = got.indexOf('\n');
-      if (end < 0) {
-        if (got.length > MAX_REQUEST_BYTES) {
-          reply({ declined: 'the request is too large' });
-          conn.destroySoon();
-        }
+    conn.on('data', (chunk: Buffer) => {
+      if (answered || taken) return; // S193: a line is taken once; what follows it is not read
+      const nl = chunk.indexOf(0x0a);
+      chunks.push(nl < 0 ? chunk : chunk.subarray(0, nl));
+      size += nl < 0 ? chunk.length : nl;
+      if (size > MAX_REQUEST_BYTES) {
+        reply({ declined: 'the request is too large' });
+        conn.destroySoon();
         return;
       }
-      if (end > MAX_REQUEST_BYTES) return reply({ declined: 'the request is too large' });
-      const req = parseAgentRequest(got.slice(0, end));
+      if (nl < 0) return;
+      taken = true;
+      clearTimeout(deadline); // the request is in; answering it may wait for those before it
+      const req = parseAgentRequest(Buffer.concat(chunks).toString('utf8'));
       if (!req) return reply({ declined: 'not a request the agent reads' });
       if (req.op !== 'token') {
         // S174: any build may ask for the agent's state or stop it (an upgraded command line stops an old agent).
@@ -177,7 +183,13 @@ export async function serveAgent(env: NodeJS.ProcessEnv, build: string): Promise
         if (req.op === 'stop') void close();
         return;
       }
-      conn.setTimeout(0); // the request is in; answering it may wait for those before it
+      // S194: a request the agent answers is small (the fast path's options are few), so that one request
+      // cannot hold the queue for long; a larger one is the full command line's, in the caller.
+      if (
+        req.args.length > MAX_REQUEST_ARGS ||
+        req.args.reduce((n, a) => n + a.length, 0) > MAX_REQUEST_ARG_CHARS
+      )
+        return reply({ declined: 'the request has more arguments than the agent answers' });
       queue = queue
         .then(() => answerToken(req, build, home))
         .catch((err: unknown) => ({ declined: `the agent failed: ${(err as Error)?.message ?? 'unknown'}` }))
