@@ -193,7 +193,7 @@ describe('S170–S179 token agent', () => {
     return 'answered';
   }
 
-  it('S174 S177 token: the agent prints byte for byte what the full CLI prints, or declines', async () => {
+  it('S174 S177 S191 token: the agent prints byte for byte what the full CLI prints, or declines', async () => {
     writeFileSync(join(home, 'not-a-ca.pem'), 'not a certificate', { mode: 0o600 });
     const cases: [string[], NodeJS.ProcessEnv, 'answered' | 'declined', string?][] = [
       [[], {}, 'answered'],
