@@ -242,7 +242,8 @@ describe('S74 provider-supplied strings in terminal output cannot forge lines, f
     }
     assert.match(
       outputs.login.stderr,
-      /Signed in as alice@example\.test\\x1b\]0;owned\\x07\\n\\ttokenloop: fix: run this\\r\\u202eevil\\x9b2J\./,
+      // S197: a login with flags is saved as the profile "default", and the line names it.
+      /Signed in as alice@example\.test\\x1b\]0;owned\\x07\\n\\ttokenloop: fix: run this\\r\\u202eevil\\x9b2J \(profile default\)\./,
     );
 
     const accounts = await runCli(['accounts', ...provider()], env);
