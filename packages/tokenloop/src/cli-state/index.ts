@@ -4,7 +4,7 @@
 // profiles file and which profile is in use, the token cache, a profile's CA and default account. The one place
 // for these rules (S106): the command line (@tokenloop/cli) and tokenloop/azure's CLI credential both use it.
 // This file only re-exports.
-export { type CliPaths, cliPaths, cliConfigFile, cliCachePath } from './paths.js';
+export { type CliPaths, cliAgentSocket, cliPaths, cliConfigFile, cliCachePath } from './paths.js';
 export {
   type Profile,
   type ProfilesFile,

@@ -40,3 +40,21 @@ export function cliConfigFile(configDir: string): string {
 export function cliCachePath(paths: CliPaths): string {
   return join(paths.cache, 'tokens.cache');
 }
+
+/**
+ * S170: the token agent's socket (`tokenloop agent`): in `$XDG_RUNTIME_DIR/tokenloop` (an absolute
+ * XDG_RUNTIME_DIR, the user's own runtime folder) unless TOKENLOOP_HOME is set, else in the `agent` folder of the
+ * cache folder. `placedBy` names what chose the place, for a message that tells how to move it.
+ */
+export function cliAgentSocket(env: NodeJS.ProcessEnv = process.env): {
+  path: string;
+  placedBy: 'XDG_RUNTIME_DIR' | 'TOKENLOOP_HOME' | 'the cache folder';
+} {
+  const runtime = env.XDG_RUNTIME_DIR;
+  if (runtime && isAbsolute(runtime) && !env.TOKENLOOP_HOME)
+    return { path: join(runtime, 'tokenloop', 'agent.sock'), placedBy: 'XDG_RUNTIME_DIR' };
+  return {
+    path: join(cliPaths(env).cache, 'agent', 'agent.sock'),
+    placedBy: env.TOKENLOOP_HOME ? 'TOKENLOOP_HOME' : 'the cache folder',
+  };
+}

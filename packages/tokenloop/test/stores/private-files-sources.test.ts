@@ -29,6 +29,8 @@ const READERS: Record<string, string> = {
     'the one safe reader: O_NOFOLLOW|O_NONBLOCK, regular file, owner and mode checked (S81–S83)',
   'packages/tokenloop/src/private-files/atomic-write.ts':
     'opens a folder (O_DIRECTORY) only to fsync it after a rename; reads no file',
+  'packages/cli/src/commands/agent/agent-build.ts':
+    "the command line's own installed bundle (dist/fast/token.cjs), hashed to name its build: code shipped with the package, not a file tokenloop keeps",
   'packages/cli/src/client/make-client.ts':
     'the client certificate file the user names (AZURE_CLIENT_CERTIFICATE_PATH): their choice, not a file tokenloop keeps',
   'packages/cli/src/commands/decode/run-decode.ts': 'the token on standard input (file descriptor 0)',

@@ -8,6 +8,7 @@ import { chmodSync, lstatSync, renameSync, rmSync } from 'node:fs';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { cliAgentSocket } from 'tokenloop/cli-state';
 import { TokenloopError } from 'tokenloop/errors';
 import { ensurePrivateDirectory } from 'tokenloop/private-files';
 import { agentSocketPath } from '../../config/paths.js';
@@ -44,7 +45,7 @@ function checkSocketPath(socket: string, env: NodeJS.ProcessEnv): void {
   throw new CliError(
     `the agent's socket path ${socket} is longer than the ${MAX_SOCKET_PATH_BYTES} bytes a Unix socket may have`,
     EXIT.usage,
-    env.TOKENLOOP_HOME
+    cliAgentSocket(env).placedBy === 'TOKENLOOP_HOME'
       ? 'give TOKENLOOP_HOME a shorter folder (the socket lives in its cache folder)'
       : 'export XDG_RUNTIME_DIR=/run/user/$(id -u)',
   );
