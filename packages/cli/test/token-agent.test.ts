@@ -321,9 +321,11 @@ describe('S170–S179 token agent', () => {
     chmodSync(home, 0o711);
     chmodSync(join(home, 'cache'), 0o711);
     try {
-      const script = `require('node:net').connect(${JSON.stringify(socket)}).on('connect', () => { console.log('connected'); process.exit(0); }).on('error', (e) => { console.log(e.code); process.exit(0); });`;
+      // The child starts as root, so that it can load this Node wherever it lies (a 0700 clone, a Node line installed
+      // inside the checkout), then becomes the other user before it connects.
+      const script = `process.setgroups([]); process.setgid(${OTHER_UID}); process.setuid(${OTHER_UID}); require('node:net').connect(${JSON.stringify(socket)}).on('connect', () => { console.log('connected'); process.exit(0); }).on('error', (e) => { console.log(e.code); process.exit(0); });`;
       const r = await new Promise<Run>((resolve) => {
-        const child = spawn(process.execPath, ['-e', script], { uid: OTHER_UID, gid: OTHER_UID, cwd: '/' });
+        const child = spawn(process.execPath, ['-e', script], { cwd: '/' });
         let stdout = '';
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
         const timer = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
