@@ -4,7 +4,6 @@
 // checks what it reads, declines another build, and a stale socket costs nothing but a fall-through.
 import assert from 'node:assert/strict';
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, dirname, join } from 'node:path';
@@ -17,47 +16,16 @@ import { agentSocketPath } from '../src/config/paths.js';
 import { askAgentRaw } from '../src/fast-path/agent-client.js';
 import { MAX_REQUEST_BYTES } from '../src/commands/agent/agent-protocol.js';
 import { BIN, baseEnv, runCli, tempDir } from './support/cli.js';
+import { type Run, RUN_LIMIT_MS, runNode, shown } from './support/node-run.js';
 
 const PINNED_CLOCK = join(import.meta.dirname, 'support', 'pinned-clock.cjs');
 const TOKEN_BUNDLE = join(import.meta.dirname, '..', 'dist', 'fast', 'token.cjs');
-const RUN_LIMIT_MS = 60_000;
 const AGENT_START_MS = 20_000;
 /** "Another user" (nobody on Debian); running a child as it needs root. */
 const OTHER_UID = 65534;
 const AS_ROOT = process.getuid?.() === 0;
 /** The agent alone, when it does not answer (TOKENLOOP_TOKEN_PATH=agent). */
 const DECLINED = 125;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `node ARGS`, read until its streams close, bounded. */
-function runNode(args: string[], env: NodeJS.ProcessEnv, label: string, cwd?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      stderr += `\n[${label}: still running after ${RUN_LIMIT_MS / 1000} s: killed]\n`;
-      child.kill('SIGKILL');
-    }, RUN_LIMIT_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A run as a failure message may show it: stdout carries tokens, so only its length and hash. */
-function shown(r: Run): string {
-  const hash = createHash('sha256').update(r.stdout).digest('hex').slice(0, 12);
-  return `exit ${r.code}, stdout ${r.stdout.length} bytes (sha256 ${hash}), stderr: ${JSON.stringify(r.stderr)}`;
-}
 
 /** A foreground agent (`tokenloop agent`) at the pinned time, once it listens. */
 interface RunningAgent {
@@ -165,9 +133,11 @@ describe('S170–S179 token agent', () => {
   const token = (args: string[], path: string | undefined, extra: NodeJS.ProcessEnv = {}, cwd?: string) =>
     runNode(
       ['--require', PINNED_CLOCK, BIN, 'token', ...args],
-      { ...env, TL_TEST_NOW: String(now), TOKENLOOP_TOKEN_PATH: path, ...extra },
       `token ${args.join(' ')} (${path ?? 'normal'})`,
-      cwd,
+      {
+        env: { ...env, TL_TEST_NOW: String(now), TOKENLOOP_TOKEN_PATH: path, ...extra },
+        cwd,
+      },
     );
 
   /** The agent alone and the full command line (at once): the same bytes, or a decline. */
@@ -400,8 +370,10 @@ describe('S170–S179 token agent', () => {
       while ((await askAgentRaw(agentSocketPath(ownEnv), { build: '', op: 'ping' }, 1_000)) !== undefined)
         assert.ok(Date.now() < deadline, 'the killed agent still answers');
       assert.ok(existsSync(agentSocketPath(ownEnv)), 'the stale socket is left');
-      const normal = await runNode([BIN, 'token'], ownEnv, 'token (stale socket)');
-      const full = await runNode([BIN, 'token'], { ...ownEnv, TOKENLOOP_TOKEN_PATH: 'full' }, 'token full');
+      const normal = await runNode([BIN, 'token'], 'token (stale socket)', { env: ownEnv });
+      const full = await runNode([BIN, 'token'], 'token full', {
+        env: { ...ownEnv, TOKENLOOP_TOKEN_PATH: 'full' },
+      });
       assert.equal(full.code, 0, shown(full));
       assert.ok(normal.code === 0 && normal.stdout === full.stdout && normal.stderr === '', shown(normal));
       assert.match((await runCli(['agent', 'status'], ownEnv)).stdout, /not running \(a stale socket at /);

@@ -6,7 +6,6 @@
 // must print byte for byte what the full CLI prints, with its exit code. The fast path alone must give the same
 // answer where the table says it answers, and decline (exit 125, nothing on stdout) everywhere else.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import {
@@ -37,20 +36,14 @@ import { FAST_PATH_OPTIONS } from '../src/fast-path/token-args.js';
 import { buildProgram } from '../src/main.js';
 import { TOKEN_FORMATS } from '../src/output/token-format.js';
 import { BIN, baseEnv, runCli, tempDir } from './support/cli.js';
+import { type Run, runNode, shown } from './support/node-run.js';
 
 const PINNED_CLOCK = join(import.meta.dirname, 'support', 'pinned-clock.cjs');
 const BUNDLE_CLI = join(import.meta.dirname, '..', '..', '..', 'scripts', 'bundle-cli.mjs');
 /** "Another user" for planted files (nobody on Debian); planting needs root. */
 const OTHER_UID = 65534;
-const RUN_LIMIT_MS = 60_000;
 /** The fast path alone, when it cannot answer (TOKENLOOP_TOKEN_PATH=fast). */
 const DECLINED = 125;
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** `tokenloop token ARGS` at the pinned time `now`, read until its streams close, bounded. */
 function runToken(
@@ -61,30 +54,7 @@ function runToken(
   bin = BIN,
 ): Promise<Run> {
   return runNode(['--require', PINNED_CLOCK, bin, 'token', ...args], label, {
-    ...env,
-    TL_TEST_NOW: String(now),
-  });
-}
-
-/** `node ARGS` (with `env`, else this process's), read until its streams close, bounded. */
-function runNode(args: string[], label: string, env?: NodeJS.ProcessEnv): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, {
-      env: env ?? process.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      stderr += `\n[${label}: still running after ${RUN_LIMIT_MS / 1000} s: killed]\n`;
-      child.kill('SIGKILL');
-    }, RUN_LIMIT_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+    env: { ...env, TL_TEST_NOW: String(now) },
   });
 }
 
@@ -102,12 +72,6 @@ function snapshotOf(root: string): Record<string, string> {
     out[name] = `${st.uid} ${(st.mode & 0o7777).toString(8)} ${what}`;
   }
   return out;
-}
-
-/** A run as a failure message may show it: stdout carries tokens, so only its length and hash. */
-function shown(r: Run): string {
-  const hash = createHash('sha256').update(r.stdout).digest('hex').slice(0, 12);
-  return `exit ${r.code}, stdout ${r.stdout.length} bytes (sha256 ${hash}), stderr: ${JSON.stringify(r.stderr)}`;
 }
 
 const same = (a: Run, b: Run) => a.code === b.code && a.stdout === b.stdout && a.stderr === b.stderr;
