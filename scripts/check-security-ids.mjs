@@ -6,8 +6,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-const ID = /(?<![%\w-])(S(?:\d{2}|1\d{2})|C[1-9])(?![\w-])/g;
-const ROW = /^\|\s*(S(?:\d{2}|1\d{2})|C[1-9])\s*\|.*\|\s*`([^`]+)`\s*\|\s*$/;
+const ID = /(?<![%\w-])(S(?:\d{2}|1\d{2}|2[0-4]\d)|C[1-9])(?![\w-])/g;
+const ROW = /^\|\s*(S(?:\d{2}|1\d{2}|2[0-4]\d)|C[1-9])\s*\|.*\|\s*`([^`]+)`\s*\|\s*$/;
 
 const defined = new Map();
 for (const line of readFileSync(join(root, 'docs/security.md'), 'utf8').split('\n')) {
