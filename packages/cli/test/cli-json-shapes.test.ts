@@ -77,8 +77,13 @@ describe('JSON output has one documented shape', () => {
     assert.deepEqual(Object.keys(login.account).sort(), ACCOUNT_KEYS);
     const accounts = outputs.accounts as Record<string, unknown>[];
     assert.deepEqual(Object.keys(accounts[0]!).sort(), [...ACCOUNT_KEYS, 'default'].sort());
-    const logout = outputs.logout as { signedOut: { account: string; endSessionUrl: string }[] };
-    assert.equal(logout.signedOut[0]!.account, 'bob@contoso.onmicrosoft.com');
+    // logout names what it signed out with the same account object `accounts --json` prints, not a bare name.
+    const logout = outputs.logout as {
+      signedOut: { account: { username: string; homeAccountId: string }; endSessionUrl: string }[];
+    };
+    assert.deepEqual(Object.keys(logout.signedOut[0]!.account).sort(), ACCOUNT_KEYS);
+    assert.equal(logout.signedOut[0]!.account.username, 'bob@contoso.onmicrosoft.com');
+    assert.equal(logout.signedOut[0]!.account.homeAccountId, accounts[0]!.homeAccountId);
     assert.match(logout.signedOut[0]!.endSessionUrl, /\/oauth2\/v2\.0\/logout\?/);
 
     for (const [command, value] of Object.entries(outputs))

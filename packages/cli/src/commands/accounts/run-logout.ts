@@ -2,6 +2,7 @@ import { loadSettings, makeClient } from '../../client/make-client.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
+import { type AccountJson, accountJson } from '../../output/json-shapes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
 import { browserAvailable } from '../login/browser-availability.js';
@@ -61,11 +62,11 @@ export async function runLogout(account: string | undefined, opts: LogoutOptions
       if (opts.json) process.stdout.write(`${jsonLine({ signedOut: [] })}\n`);
       return;
     }
-    const ended: { account: string; endSessionUrl: string | null }[] = [];
+    const ended: { account: AccountJson; endSessionUrl: string | null }[] = [];
     for (const a of chosen) {
       const url = await client.endSessionUrl({ account: a }).catch(() => undefined);
       await client.removeAccount(a);
-      ended.push({ account: a.username ?? a.homeAccountId, endSessionUrl: url ? printable(url) : null });
+      ended.push({ account: accountJson(a), endSessionUrl: url ? printable(url) : null });
       say(`Signed out ${terminalText(a.username ?? a.homeAccountId)} on this machine.`);
       if (url) {
         if (opts.browser !== false && browserAvailable()) {
