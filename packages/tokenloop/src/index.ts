@@ -49,6 +49,9 @@ export { isUserAccountId } from './cache/app-accounts.js';
 export { resourceOf, resourceScopes } from './cache/resource.js';
 export { refreshDueAt } from './cache/freshness.js';
 
+// The RFC 6750 bearer-token syntax (S72), the one rule for every package that reads or writes a token.
+export { isBearerTokenSyntax, MAX_TOKEN_LENGTH } from './model/token-syntax.js';
+
 // Errors.
 export { TokenloopError, OAuthError, isTransient, needsSignIn } from './errors/errors.js';
 export type { OAuthErrorDetails } from './errors/errors.js';

@@ -1,13 +1,9 @@
 // How each consumer of the CLI's output gets a value: one rule per consumer, in this one module (S73, S74). Every
 // output path that writes a token or a string a provider chose (usernames, names, tenant ids, error
-// descriptions, userinfo claims) goes through one of these. Pure functions without imports: errors.ts uses it.
-
-/**
- * RFC 9110 token68 (= RFC 6750 b64token), the only syntax that can follow `Bearer ` in a header and be written
- * as a line without quoting; the same rule and bound the library applies to tokens it receives (S72).
- */
-const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/;
-const MAX_TOKEN_LENGTH = 32_768;
+// descriptions, userinfo claims) goes through one of these. Pure functions; errors.ts uses it.
+// RFC 9110 token68 (= RFC 6750 b64token) is the only syntax that can follow `Bearer ` in a header and be written
+// as a line without quoting: the library's one rule and bound (S72, issue 16), from its light client entry.
+import { isBearerTokenSyntax } from 'tokenloop/client';
 
 /**
  * S73, HTTP header (and every format whose consumer puts the token in one: raw lines, SASL XOAUTH2 /
@@ -15,9 +11,7 @@ const MAX_TOKEN_LENGTH = 32_768;
  * undefined otherwise — the caller refuses it, never echoing it.
  */
 export function bearerCredential(token: string): string | undefined {
-  return typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH && TOKEN68.test(token)
-    ? token
-    : undefined;
+  return isBearerTokenSyntax(token) ? token : undefined;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isBearerTokenSyntax } from 'tokenloop';
 import { type OptionKeys, checkOptionKeys } from '../option-keys.js';
 import { httpStatusOf } from '../web-errors.js';
 import { type AccessTokenVerifier, bearerConfigError } from './access-token.js';
@@ -69,7 +70,9 @@ export async function checkBearer(
   checkRequirement(need);
   checkOptionKeys(request, REQUEST_KEYS, 'checkBearer request', bearerConfigError);
   const header = request.authorization;
-  const match = header === undefined ? null : /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(header.trim());
+  // RFC 6750 §2.1 `Bearer 1*SP b64token`: the token by the library's one rule, the bound included (S211).
+  const scheme = header === undefined ? null : /^bearer +(.*)$/is.exec(header.trim());
+  const match = scheme && isBearerTokenSyntax(scheme[1]) ? scheme : null;
   if (header !== undefined && !match)
     return fail(400, 'invalid_request', 'the Authorization header is not a Bearer token');
   if (match && (request.tokenInQuery || request.tokenInBody))

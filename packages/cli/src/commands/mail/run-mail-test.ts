@@ -1,4 +1,4 @@
-import type { AccountInfo } from 'tokenloop';
+import { type AccountInfo, isBearerTokenSyntax } from 'tokenloop';
 import { loadSettings, makeClient } from '../../client/make-client.js';
 import { defaultAccount } from '../accounts/account-choice.js';
 import { loginHintFor, signInRequired } from '../login/login-command.js';
@@ -102,7 +102,8 @@ async function tokenFromStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const token = Buffer.concat(chunks).toString('utf8').trim();
-  if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token))
+  // The library's one RFC 6750 rule and bound (S211): the token goes into a SASL string as is.
+  if (!isBearerTokenSyntax(token))
     throw new CliError(
       'standard input does not hold one access token',
       EXIT.usage,
