@@ -350,7 +350,10 @@ describe('S170–S179 token agent', () => {
     }
     const status0 = await runCli(['agent', 'status'], ownEnv);
     assert.equal(status0.code, 1);
-    assert.match(status0.stdout, /^agent not running; start: tokenloop agent start\n$/);
+    assert.match(
+      status0.stdout,
+      /^agent not running at \S+ \(looked in TOKENLOOP_HOME's cache folder, as TOKENLOOP_HOME is set .*\); start: tokenloop agent start\n$/,
+    );
     const started = await runCli(['agent', 'start'], ownEnv);
     assert.equal(started.code, 0, started.stderr);
     const pid = Number(/started \(pid (\d+)\)/.exec(started.stdout)?.[1]);
@@ -360,6 +363,7 @@ describe('S170–S179 token agent', () => {
       assert.equal(status.code, 0);
       assert.deepEqual(JSON.parse(status.stdout), {
         socket: agentSocketPath(ownEnv),
+        placedBy: 'TOKENLOOP_HOME',
         running: true,
         pid,
         otherBuild: false,
@@ -376,7 +380,10 @@ describe('S170–S179 token agent', () => {
       });
       assert.equal(full.code, 0, shown(full));
       assert.ok(normal.code === 0 && normal.stdout === full.stdout && normal.stderr === '', shown(normal));
-      assert.match((await runCli(['agent', 'status'], ownEnv)).stdout, /not running \(a stale socket at /);
+      assert.match(
+        (await runCli(['agent', 'status'], ownEnv)).stdout,
+        /not running at \S+ \(a stale socket there\)/,
+      );
       // A new agent takes the stale socket's place; stop ends it and removes the socket.
       const again = await runCli(['agent', 'start'], ownEnv);
       assert.equal(again.code, 0, again.stderr);

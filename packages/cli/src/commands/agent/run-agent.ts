@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentSocketPath } from '../../config/paths.js';
+import { agentPlaceReason, agentSocketPlace } from '../../config/paths.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { askAgentRaw } from '../../fast-path/agent-client.js';
@@ -19,6 +19,8 @@ const POLL_MS = 50;
 /** The agent's state, as `agent status`, `status` and `doctor` show it. */
 export interface AgentState {
   socket: string;
+  /** What chose the socket's place (tokenloop/cli-state `cliAgentSocket`). */
+  placedBy: ReturnType<typeof agentSocketPlace>['placedBy'];
   running: boolean;
   pid?: number;
   /** It runs another build of tokenloop: it declines this one's requests until restarted. */
@@ -30,20 +32,28 @@ export interface AgentState {
 }
 
 export async function agentState(env: NodeJS.ProcessEnv = process.env): Promise<AgentState> {
-  const socket = agentSocketPath(env);
+  const { path: socket, placedBy } = agentSocketPlace(env);
   const trust = agentSocketTrust(socket);
-  if (!trust.trusted && 'why' in trust) return { socket, running: false, untrusted: trust.why };
+  if (!trust.trusted && 'why' in trust) return { socket, placedBy, running: false, untrusted: trust.why };
   const answer = await askAgentRaw(socket, { build: ownBuild(), op: 'ping' }, 2_000);
   if (answer && 'pid' in answer)
-    return { socket, running: true, pid: answer.pid, otherBuild: answer.build !== ownBuild() };
-  return { socket, running: false, ...(existsSync(socket) ? { stale: true } : {}) };
+    return { socket, placedBy, running: true, pid: answer.pid, otherBuild: answer.build !== ownBuild() };
+  return { socket, placedBy, running: false, ...(existsSync(socket) ? { stale: true } : {}) };
+}
+
+/** Where `agent status` and `agent stop` looked and why there: an agent started elsewhere is not seen. */
+function notRunningLine(state: AgentState): string {
+  return (
+    `not running at ${terminalText(state.socket)}${state.stale ? ' (a stale socket there)' : ''} ` +
+    `(looked ${agentPlaceReason(state.placedBy)}; ` +
+    'an agent started with another XDG_RUNTIME_DIR or TOKENLOOP_HOME is not seen here); start: tokenloop agent start'
+  );
 }
 
 /** One line on the agent's state (status, doctor). */
 export function agentLine(state: AgentState): string {
   if (state.untrusted) return `not asked: ${terminalText(state.untrusted)}; start: tokenloop agent start`;
-  if (!state.running)
-    return `not running${state.stale ? ` (a stale socket at ${terminalText(state.socket)})` : ''}; start: tokenloop agent start`;
+  if (!state.running) return notRunningLine(state);
   return `running (pid ${state.pid}) at ${terminalText(state.socket)}${
     state.otherBuild
       ? '; another build of tokenloop: restart it (tokenloop agent stop; tokenloop agent start)'
@@ -112,7 +122,7 @@ export async function runAgentStop(): Promise<void> {
     ? await askAgentRaw(socket, { build: ownBuild(), op: 'stop' }, 2_000)
     : undefined;
   if (!answer || !('pid' in answer)) {
-    say(state.untrusted ? agentLine(state) : 'not running');
+    say(agentLine({ ...state, running: false }));
     return;
   }
   const deadline = Date.now() + START_STOP_MS;
