@@ -1,6 +1,8 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { EmulatorContext } from '../context.js';
 import { recordConsent } from '../flow/consent.js';
+import { checkUserBelongs } from '../flow/user-checks.js';
+import type { App } from '../directory/model.js';
 import { requireApp } from '../directory/require-app.js';
 import { resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
@@ -22,6 +24,29 @@ function userCode(): string {
 /** A user code as typed (spaces, dashes, lower case) in the form it was issued. */
 export function normaliseUserCode(raw: string): string {
   return raw.replace(/[\s-]/g, '').toUpperCase().slice(0, 32);
+}
+
+/**
+ * The auto-login user approves the code at once, as on the device page, and is refused as the page refuses a user
+ * of another tenant (AADSTS50020; the user's scenario switches answer the poll, as before). Refused, the code stays
+ * pending, as at Entra, where the refusal shows on the page and never reaches the polling device: the emulator's
+ * log stands in for that page.
+ */
+function autoApprove(ctx: EmulatorContext, app: App, record: DeviceCodeRecord): void {
+  const user = ctx.autoLoginUserId ? ctx.directory.users.get(ctx.autoLoginUserId) : undefined;
+  if (!user) return;
+  try {
+    checkUserBelongs(ctx, app, user, record.tenantSegment);
+  } catch (err) {
+    if (!(err instanceof EntraError)) throw err;
+    ctx.log(`--auto-login: device code not approved: AADSTS${err.code}: ${err.message}`);
+    return;
+  }
+  record.status = 'approved';
+  record.userId = user.id;
+  record.authTime = Math.floor(Date.now() / 1000);
+  // As at /authorize: the auto-login user consents to what was asked (the device page records it otherwise).
+  recordConsent(ctx, app, user, record.scopes);
 }
 
 /** `POST /{tenant}/oauth2/v2.0/devicecode` (RFC 8628 §3.1–3.2, Entra's shape: no verification_uri_complete). */
@@ -50,14 +75,7 @@ export async function deviceAuthorization(ctx: EmulatorContext, x: Exchange): Pr
     grantId: randomUUID(),
   };
   const expiresAt = Date.now() + lifetime * 1000;
-  if (ctx.autoLoginUserId) {
-    record.status = 'approved';
-    record.userId = ctx.autoLoginUserId;
-    record.authTime = Math.floor(Date.now() / 1000);
-    // As at /authorize: the auto-login user consents to what was asked (the device page records it otherwise).
-    const user = ctx.directory.users.get(ctx.autoLoginUserId);
-    if (user) recordConsent(ctx, app, user, scopes);
-  }
+  if (ctx.autoLoginUserId) autoApprove(ctx, app, record);
   ctx.state.deviceCodes.set(record.deviceCode, record, expiresAt);
   ctx.state.userCodes.set(record.userCode, record.deviceCode, expiresAt);
   const verificationUri = `${ctx.url}${DEVICE_PAGE_PATH}`;

@@ -7,6 +7,14 @@ import { checkUserSwitches } from '../grants/scenarios.js';
 /** Can `user` sign in to `app` through this tenant segment? Throws the AADSTS error Entra would. */
 export function checkUserMaySignIn(ctx: EmulatorContext, app: App, user: User, tenantSegment: string): void {
   checkUserSwitches(user, 'sign-in');
+  checkUserBelongs(ctx, app, user, tenantSegment);
+}
+
+/**
+ * S205: a user signs in only to their own tenant: an authority naming another tenant (by id or domain), or a
+ * single-tenant app of another tenant, refuses them with AADSTS50020 (the emulator models no guests).
+ */
+export function checkUserBelongs(ctx: EmulatorContext, app: App, user: User, tenantSegment: string): void {
   const t = resolveTenant(ctx.directory, tenantSegment);
   const foreign =
     t.kind === 'consumers' ||
