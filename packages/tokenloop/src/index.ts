@@ -52,6 +52,9 @@ export { refreshDueAt } from './cache/freshness.js';
 // The RFC 6750 bearer-token syntax (S72), the one rule for every package that reads or writes a token.
 export { isBearerTokenSyntax, MAX_TOKEN_LENGTH } from './model/token-syntax.js';
 
+// Where plain http may go (S210): the loopback addresses, and the hosts that name them.
+export { isLoopbackAddress, isLoopbackHost } from './http/loopback.js';
+
 // Errors.
 export { TokenloopError, OAuthError, isTransient, needsSignIn } from './errors/errors.js';
 export type { OAuthErrorDetails } from './errors/errors.js';

@@ -1,4 +1,4 @@
-import type { CacheStore, ClientCertificate, HttpOptions } from 'tokenloop';
+import { type CacheStore, type ClientCertificate, type HttpOptions, isLoopbackHost } from 'tokenloop';
 import {
   CLIENT_CERTIFICATE_KEYS,
   HTTP_OPTION_KEYS,
@@ -138,7 +138,8 @@ export function checkWebOptions(o: WebAuthOptions): CheckedOptions {
   }
   if (base.pathname !== '/' || base.search || base.hash)
     throw new WebAuthConfigError('baseUrl must be an origin without a path, query or fragment');
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname);
+  // The library's one loopback rule (S210): all of 127.0.0.0/8, ::1 (also IPv4-mapped) and localhost.
+  const loopback = isLoopbackHost(base.hostname);
   if (base.protocol !== 'https:' && !(base.protocol === 'http:' && loopback)) {
     throw new WebAuthConfigError('baseUrl must be https (plain http only on loopback for development)');
   }

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isLoopbackHost } from 'tokenloop';
 import type { Settings } from '../config/resolve.js';
 import { loginCommand } from '../commands/login/login-command.js';
 import { commandArgument } from '../output/quote.js';
@@ -9,10 +10,8 @@ const UNTRUSTED =
   /\((SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_UNTRUSTED)\)$/;
 const MESSAGE = /^cannot verify the TLS certificate of (https:\/\/\S+?): /;
 
-function loopback(origin: string): boolean {
-  const host = new URL(origin).hostname;
-  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
+/** The origin is on this machine (the library's one loopback rule, S210): a local emulator may be it. */
+const loopback = (origin: string): boolean => isLoopbackHost(new URL(origin).hostname);
 
 /**
  * Issue 14, finding 6: an untrusted certificate is configuration (the library says which origin and why). The

@@ -1,13 +1,8 @@
 import { TokenloopError } from '../errors/errors.js';
-
-/** True for 127.0.0.0/8, ::1 and `localhost` — the only places plain http is acceptable (RFC 8252 §8.3). */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
+import { isLoopbackHost } from './loopback.js';
 
 /**
- * Refuse anything but https, except http on loopback (S16). `allowInsecureHttp` is the loudly named
+ * Refuse anything but https, except http on loopback (S16; the one loopback rule, S210). `allowInsecureHttp` is the loudly named
  * development switch for other plain-http hosts.
  */
 export function assertUrlAllowed(url: URL, what: string, allowInsecureHttp = false): void {

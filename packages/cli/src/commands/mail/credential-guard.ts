@@ -1,8 +1,5 @@
+import { isLoopbackAddress } from 'tokenloop';
 import type { LineConnection } from './line-connection.js';
-
-/** 127.0.0.0/8 and ::1, also written as IPv4-mapped IPv6: the other end is this machine. */
-export const isLoopbackAddress = (address: string | undefined): boolean =>
-  address !== undefined && (/^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address) || address === '::1');
 
 /** A credential was about to go over a connection that is neither encrypted nor to this machine. */
 export class PlainTransportRefused extends Error {
@@ -17,7 +14,8 @@ export class PlainTransportRefused extends Error {
 /**
  * S78: the one check before the first byte of a credential is written. A connection may carry a credential only
  * when TLS is established on it, or when its other end is a loopback address (by the socket's real peer
- * address, not by the name it was reached under). Every path that sends a credential calls this first: the
+ * address, not by the name it was reached under; the library's one rule, S210: 127.0.0.0/8 and ::1, also
+ * IPv4-mapped). Every path that sends a credential calls this first: the
  * SASL sender (`saslLogin`, used by `mail test` and the mail proxy's upstream login) and the proxy before it
  * fetches a token.
  */

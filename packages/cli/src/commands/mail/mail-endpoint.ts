@@ -45,7 +45,3 @@ export async function outlookScopeFor(protocol: MailProtocol): Promise<string> {
   const { OUTLOOK_SCOPES } = await import('tokenloop/mail');
   return { imap: OUTLOOK_SCOPES.imap, pop3: OUTLOOK_SCOPES.pop, smtp: OUTLOOK_SCOPES.smtp }[protocol];
 }
-
-/** 127.0.0.0/8, ::1 and localhost: the only places a token may travel without TLS. */
-export const isLoopbackHost = (host: string): boolean =>
-  /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1' || host.toLowerCase() === 'localhost';

@@ -1,6 +1,7 @@
 import { CliError } from '../../../errors.js';
 import { EXIT } from '../../../exit-codes.js';
-import { type MailEndpoint, type MailProtocol, isLoopbackHost, parseMailEndpoint } from '../mail-endpoint.js';
+import { isLoopbackHost } from 'tokenloop';
+import { type MailEndpoint, type MailProtocol, parseMailEndpoint } from '../mail-endpoint.js';
 
 /** One local port of the proxy and the real server behind it. */
 export interface Listener {
