@@ -15,6 +15,7 @@ import {
   startScriptedProvider,
 } from '../../tokenloop/test/support/scripted-provider.js';
 import { BIN, type CliRun, baseEnv, freshHome, runCli } from './support/cli.js';
+import { TENANT_A, TENANT_B, startTenantBProvider } from './support/tenant-b-provider.js';
 
 /**
  * The command a `fix:` line names (the first `tokenloop …`, `unset VAR` or `export VAR=…` between backticks), if
@@ -431,6 +432,30 @@ const situations: Situation[] = [
         autoLogin: 'bob',
         settings: { deviceCodeInterval: 1 },
       });
+    },
+  },
+  {
+    name: "S206 a profile at tenant A and an account of tenant B: the fix signs it in at the account's own tenant",
+    setup: async (w) => {
+      const p = await startTenantBProvider();
+      w.scripted = { p, next: 'carol' };
+      await cli(
+        w,
+        'profile',
+        'add',
+        'tenant-a',
+        '--authority',
+        `${p.url}/${TENANT_A}`,
+        '--client-id',
+        p.clientId,
+      );
+    },
+    command: ['login', '--device'],
+    exit: 1,
+    says: new RegExp(`the token is for tenant ${TENANT_B}, not for tenant ${TENANT_A}`),
+    retry: ['token', '--tenant', TENANT_B],
+    after: async (w) => {
+      assert.equal(savedProfile(w, 'tenant-a')?.authority, `${w.scripted!.p.url}/${TENANT_A}`, 'S132: kept');
     },
   },
   {

@@ -2,6 +2,12 @@
 /// <reference types="node" preserve="true" />
 // tokenloop/errors: the library's error classes and their classification alone, without loading the rest of the
 // library (a program's error reporting can know them by class at start-up cost of one small module).
-export { TokenloopError, OAuthError, isTransient, needsSignIn } from './errors/errors.js';
+export {
+  TokenloopError,
+  OAuthError,
+  TenantMismatchError,
+  isTransient,
+  needsSignIn,
+} from './errors/errors.js';
 export type { OAuthErrorDetails } from './errors/errors.js';
 export type { ErrorCode, ErrorClass } from './errors/codes.js';

@@ -56,7 +56,13 @@ export { isBearerTokenSyntax, MAX_TOKEN_LENGTH } from './model/token-syntax.js';
 export { isLoopbackAddress, isLoopbackHost } from './http/loopback.js';
 
 // Errors.
-export { TokenloopError, OAuthError, isTransient, needsSignIn } from './errors/errors.js';
+export {
+  TokenloopError,
+  OAuthError,
+  TenantMismatchError,
+  isTransient,
+  needsSignIn,
+} from './errors/errors.js';
 export type { OAuthErrorDetails } from './errors/errors.js';
 export type { ErrorCode, ErrorClass } from './errors/codes.js';
 

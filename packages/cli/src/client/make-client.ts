@@ -26,7 +26,8 @@ export async function loadSettings(
   setContextualFix(
     async (err) =>
       (await import('./https-fix.js')).httpsFix(err, settings) ??
-      (await import('./tls-fix.js')).tlsTrustFix(err, settings),
+      (await (await import('./tls-fix.js')).tlsTrustFix(err, settings)) ??
+      (await import('./tenant-fix.js')).tenantFix(err, settings),
   );
   return { settings, paths };
 }

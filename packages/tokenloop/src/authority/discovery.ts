@@ -77,15 +77,18 @@ async function parseMetadata(response: Response, url: URL): Promise<oauth.Author
 
 /**
  * The metadata to process one token response with: for an Entra `{tenantid}` issuer, the template with the
- * tenant of the response's ID token substituted (GUID and allow-list checked, S18). The ID token is only
+ * tenant of the response's ID token substituted (GUID and allow-list checked, S18); for a tenant-specific one,
+ * an ID token of another tenant is refused here (S206: TenantMismatchError). The ID token is only
  * decoded here; oauth4webapi and `validateIdToken` then check it fully against this issuer.
  */
 export async function asForTokenResponse(
   server: Server,
   response: Response,
 ): Promise<oauth.AuthorizationServer> {
-  if (!server.as.issuer.includes('{tenantid}') || !response.ok) return server.as;
-  let tid: unknown;
+  const template = server.as.issuer.includes('{tenantid}');
+  // S206: a tenant-specific authority's token of another tenant is named before oauth4webapi's bare issuer check.
+  if ((!template && server.tenantId === undefined) || !response.ok) return server.as;
+  let claims: Record<string, unknown>;
   try {
     const body: unknown = await response.clone().json();
     const idToken = (body as { id_token?: unknown } | null)?.id_token;
@@ -93,11 +96,17 @@ export async function asForTokenResponse(
     const payload: unknown = JSON.parse(
       Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8'),
     );
-    tid = (payload as { tid?: unknown } | null)?.tid;
+    if (typeof payload !== 'object' || payload === null) return server.as;
+    claims = payload as Record<string, unknown>;
   } catch {
     return server.as; // oauth4webapi reports the malformed body
   }
-  return { ...server.as, issuer: server.expectedIssuer({ tid }) };
+  if (!template) {
+    // Refused before its signature is checked: a refusal only, never an acceptance, so the claim may be unverified.
+    server.expectedIssuer(claims); // throws for a token of another tenant
+    return server.as;
+  }
+  return { ...server.as, issuer: server.expectedIssuer({ tid: claims.tid }) };
 }
 
 /**

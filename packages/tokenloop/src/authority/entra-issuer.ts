@@ -1,4 +1,4 @@
-import { TokenloopError } from '../errors/errors.js';
+import { TenantMismatchError, TokenloopError } from '../errors/errors.js';
 import { CONSUMERS_TENANT_ID, isGuid, type ResolvedAuthority } from './authority.js';
 
 const TEMPLATE = '{tenantid}';
@@ -73,5 +73,15 @@ export function entraIssuerFor(
   if (allowed && issuerTenant && !allowed.includes(issuerTenant)) {
     throw new TokenloopError('CONFIGURATION', `tenant ${issuerTenant} is not in allowedTenants`);
   }
-  return { template: false, tenantId: issuerTenant, expected: () => issuer };
+  return {
+    template: false,
+    tenantId: issuerTenant,
+    expected(claims) {
+      // S206: a token for another tenant (the account's own) is refused by name, not as a mere issuer mismatch.
+      const tid = claims.tid;
+      if (typeof tid === 'string' && isGuid(tid) && issuerTenant && tid.toLowerCase() !== issuerTenant)
+        throw new TenantMismatchError(tid.toLowerCase(), issuerTenant);
+      return issuer;
+    },
+  };
 }

@@ -73,6 +73,27 @@ export class OAuthError extends TokenloopError {
 }
 
 /**
+ * S206: an Entra authority named tenant A, and the provider's token is for tenant B (its `tid`): the account is
+ * not one of A's, so the token is refused (code `TOKEN_VALIDATION`). `tokenTenant` is the account's own tenant,
+ * where it can sign in; `authorityTenant` the one the authority names.
+ */
+export class TenantMismatchError extends TokenloopError {
+  override name = 'TenantMismatchError';
+  constructor(
+    readonly tokenTenant: string,
+    readonly authorityTenant: string,
+  ) {
+    super(
+      'TOKEN_VALIDATION',
+      `the token is for tenant ${tokenTenant}, not for tenant ${authorityTenant} that the authority names: the account is not a member of ${authorityTenant}`,
+      {
+        remediation: `Sign the account in at its own tenant (${tokenTenant}) or at organizations, or use an account of tenant ${authorityTenant}.`,
+      },
+    );
+  }
+}
+
+/**
  * S186: the provider's error classes only a new sign-in can fix (the grant or the user's account needs the user:
  * interaction, consent, MFA, an expired grant, a blocked user). The one list: silent renewal turns them into
  * INTERACTION_REQUIRED, the CLI exits 4 for them, whichever flow met them.

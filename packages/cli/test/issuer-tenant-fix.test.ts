@@ -1,0 +1,38 @@
+// A token for another tenant than the authority names (S206): the sign-in is refused (the library's issuer check,
+// TenantMismatchError), and the CLI's message names the account's tenant and, in its `fix:` line, the command that
+// signs the account in there. Followed as printed, that command works. (cli-fix-sweep.test.ts follows the same
+// fix from a saved profile.)
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { ScriptedProvider } from '../../tokenloop/test/support/scripted-provider.js';
+import { baseEnv, freshHome, runCli } from './support/cli.js';
+import { TENANT_A, TENANT_B, startTenantBProvider } from './support/tenant-b-provider.js';
+
+describe('S206: a token for another tenant than the authority names', { timeout: 60_000 }, () => {
+  let p: ScriptedProvider;
+  before(async () => {
+    p = await startTenantBProvider();
+  });
+  after(() => p.close());
+
+  it('S206: login at tenant A for a user of tenant B fails with a fix naming --tenant B, and the fix works', async () => {
+    const env = baseEnv(freshHome());
+    const login = ['login', '--device', '--authority', `${p.url}/${TENANT_A}`, '--client-id', p.clientId];
+    const failed = await runCli(login, env);
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(
+      failed.stderr,
+      new RegExp(`the token is for tenant ${TENANT_B}, not for tenant ${TENANT_A}`),
+    );
+    assert.doesNotMatch(failed.stderr, /eyJ|\n\s+at /, 'no token, no stack trace');
+    const fixLine = failed.stderr.split('\n').find((l) => /^\s+fix: /.test(l));
+    assert.ok(fixLine, `a fix line:\n${failed.stderr}`);
+    const fix = /`(tokenloop [^`]+)`/.exec(fixLine)?.[1];
+    assert.ok(fix, `the fix names a command: ${fixLine}`);
+    assert.match(fix, new RegExp(`--tenant ${TENANT_B}(?: |$)`));
+    // Followed as printed (its words, without a shell: none of its values needs quoting here).
+    const followed = await runCli(fix.split(' ').slice(1), env);
+    assert.equal(followed.code, 0, `the fix \`${fix}\` works:\n${followed.stderr}`);
+    assert.match(followed.stdout + followed.stderr, /Signed in/);
+  });
+});
