@@ -122,7 +122,8 @@ export async function runAgentStop(): Promise<void> {
     ? await askAgentRaw(socket, { build: ownBuild(), op: 'stop' }, 2_000)
     : undefined;
   if (!answer || !('pid' in answer)) {
-    say(agentLine({ ...state, running: false }));
+    state.running = false; // it may have ended between the ping and the stop
+    say(agentLine(state));
     return;
   }
   const deadline = Date.now() + START_STOP_MS;
