@@ -6,6 +6,8 @@
  *   - InteractiveBrowserCredential: @azure/identity opens the sign-in page with the `open` package, which on Linux
  *     runs xdg-open, which on a machine without a desktop runs the program named in $BROWSER; that program hands
  *     the URL to the test. MSAL's loopback server (http://localhost, any port) receives the code.
+ *     MSAL answers the code with a redirect to its server's root and stops listening once it has redeemed the code,
+ *     so a browser slower than that redemption finds nothing there: the sign-in is still done (the code arrived).
  * Both built with `authorityHost` = the emulator and `disableInstanceDiscovery: true`, in a Node process whose
  * NODE_EXTRA_CA_CERTS trusts the emulator's CA. The emulator counts the token requests: a second getToken is
  * served from MSAL's cache (the credential keeps the account), as against Entra.
@@ -139,6 +141,34 @@ async function withPerson<R>(
   return { result, trace: await browsing };
 }
 
+/**
+ * Holds every request of `page` to MSAL's loopback server (http://localhost, any port) but the one carrying the
+ * code until `until` settles: the browser follows MSAL's redirect to its server's root only after MSAL has
+ * redeemed the code, as a browser slower than that redemption does. Resolves with a promise of the first held
+ * request's failure (Chromium's `net::…` text).
+ */
+async function holdLoopbackRoot(
+  context: BrowserContext,
+  page: Page,
+  until: Promise<unknown>,
+): Promise<{ failure: Promise<string> }> {
+  const held = (url: string) => url.startsWith('http://localhost:') && !new URL(url).searchParams.has('code');
+  const failure = page
+    .waitForEvent('requestfailed', { predicate: (r) => held(r.url()), timeout: 20_000 })
+    .then((r) => r.failure()?.errorText ?? 'no error text');
+  failure.catch(() => {}); // awaited by the test; this only keeps an early rejection from going unhandled
+  const cdp = await context.newCDPSession(page);
+  cdp.on('Fetch.requestPaused', (paused) => {
+    void (held(paused.request.url) ? until : Promise.resolve())
+      .then(() => cdp.send('Fetch.continueRequest', { requestId: paused.requestId }))
+      .catch(() => {}); // the page is gone (the test failed or ended)
+  });
+  await cdp.send('Fetch.enable', {
+    patterns: [{ urlPattern: 'http://localhost:*', requestStage: 'Request' }],
+  });
+  return { failure };
+}
+
 describe('@azure/identity interactive credentials against the emulator', { timeout: 60_000 }, () => {
   it('S111 DeviceCodeCredential with its defaults (organizations, the Azure CLI’s app): the code entered in Chromium', async () => {
     await withContext(async (context) => {
@@ -228,6 +258,45 @@ describe('@azure/identity interactive credentials against the emulator', { timeo
       assertUserGraphToken(value, SAMPLE_IDS.alice, SAMPLE_IDS.publicApp);
       assert.deepEqual(e.stats().token_requests, { authorization_code: { [SAMPLE_IDS.publicApp]: 1 } });
       await againFromCache('browser', [USER_READ], value);
+    });
+  });
+
+  it('S110 InteractiveBrowserCredential: a browser that reaches MSAL’s loopback root only after MSAL redeemed the code and stopped listening', async () => {
+    await withContext(async (context) => {
+      const page = await context.newPage();
+      await driver.call({
+        op: 'create',
+        name: 'slow-browser',
+        credential: {
+          kind: 'InteractiveBrowserCredential',
+          tenantId: T,
+          clientId: SAMPLE_IDS.publicApp,
+          authorityHost: e.url,
+        },
+      });
+      e.resetStats();
+      let redeemed: () => void = () => {};
+      const root = await holdLoopbackRoot(context, page, new Promise<void>((r) => (redeemed = r)));
+      const url = opened.nextUrl();
+      const { result, trace } = await withPerson(async (signIn) => {
+        const call = driver.call({ op: 'getToken', name: 'slow-browser', scopes: [USER_READ] });
+        call.then(redeemed, redeemed);
+        signIn(await url, person('bob')); // not alice, who consented in the test before
+        return call;
+      }, page);
+      const redirectUri = new URL(await url).searchParams.get('redirect_uri') ?? '';
+      assert.deepEqual(trace.seen, ['Sign in', 'Permissions requested']);
+      assert.deepEqual(
+        trace.arrivals.slice(0, 2),
+        [`GET ${redirectUri}/`, `GET ${redirectUri}/`],
+        'the code, then MSAL’s redirect',
+      );
+      assert.equal(await root.failure, 'net::ERR_CONNECTION_REFUSED', 'nothing listened there any more');
+      const { value, observed } = result;
+      assert.ok(value, 'a token');
+      assertEmulatorOnly(observed);
+      assertUserGraphToken(value, SAMPLE_IDS.bob, SAMPLE_IDS.publicApp);
+      assert.deepEqual(e.stats().token_requests, { authorization_code: { [SAMPLE_IDS.publicApp]: 1 } });
     });
   });
 });

@@ -3,7 +3,7 @@
  * follows the redirect (or the form_post auto-submit) back to the app. Records the page headings seen.
  */
 import { join } from 'node:path';
-import type { Page, Request } from 'playwright-core';
+import type { Locator, Page, Request, Response } from 'playwright-core';
 import { artifactDir } from '../support/browser.ts';
 
 export interface Person {
@@ -65,6 +65,32 @@ export interface SignInTrace {
   arrivals: string[];
 }
 
+/**
+ * Clicks `button` and waits for the page it leads to. Resolves true when the browser left the emulator, the app
+ * answered its redirect URI, and where that answer led failed to load: the sign-in ended at the app's answer,
+ * and what follows it is the app's business. MSAL Node's loopback server answers the code with a redirect to its
+ * own root and stops listening once it has redeemed the code, so a browser slower than that redemption finds
+ * nothing listening there (net::ERR_CONNECTION_REFUSED), as a person's browser can after signing in at Entra.
+ */
+async function submit(page: Page, emulatorOrigin: string, button: Locator): Promise<boolean> {
+  let appAnswered = false;
+  const onResponse = (res: Response) => {
+    const req = res.request();
+    const toApp = new URL(res.url()).origin !== emulatorOrigin;
+    if (toApp && req.isNavigationRequest() && req.frame() === page.mainFrame()) appAnswered = true;
+  };
+  page.on('response', onResponse);
+  try {
+    await Promise.all([page.waitForNavigation(), button.click()]);
+    return false;
+  } catch (err) {
+    if (appAnswered) return true;
+    throw err;
+  } finally {
+    page.off('response', onResponse);
+  }
+}
+
 async function walk(
   page: Page,
   startUrl: string,
@@ -87,18 +113,18 @@ async function walk(
       case 'Enter code':
         if (!userCode) throw new Error('device code page without a user code');
         await page.getByLabel('Code').fill(userCode);
-        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Next' }).click()]);
+        if (await submit(page, emulatorOrigin, page.getByRole('button', { name: 'Next' }))) return;
         break;
       case 'Sign in':
         await page.getByLabel('Username').fill(person.username);
         await page.getByLabel('Password').fill(person.password);
-        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Sign in' }).click()]);
+        if (await submit(page, emulatorOrigin, page.getByRole('button', { name: 'Sign in' }))) return;
         break;
       case 'Confirm device sign-in':
-        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Continue' }).click()]);
+        if (await submit(page, emulatorOrigin, page.getByRole('button', { name: 'Continue' }))) return;
         break;
       case 'Permissions requested':
-        await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Accept' }).click()]);
+        if (await submit(page, emulatorOrigin, page.getByRole('button', { name: 'Accept' }))) return;
         break;
       case 'Continuing sign-in':
         // response_mode=form_post: the page posts itself to the redirect URI.
