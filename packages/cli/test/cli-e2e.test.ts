@@ -111,7 +111,11 @@ describe('tokenloop CLI against the emulator', () => {
     );
     const fallback = await runCli(['login'], baseEnv(home, { SSH_CONNECTION: '10.0.0.2 52000 10.0.0.1 22' }));
     assert.equal(fallback.code, 0, fallback.stderr);
-    assert.match(fallback.stderr, /No display or browser found here: signing in with a device code/);
+    assert.match(
+      fallback.stderr,
+      /No display or browser found here: open the URL above .*or sign in with the device code below/,
+    );
+    assert.match(fallback.stderr, /enter the code [A-Z0-9]+/);
     assert.match(fallback.stderr, /ssh -L \d+:127\.0\.0\.1:\d+ 10\.0\.0\.1/);
   });
 

@@ -14,6 +14,8 @@ export interface BrowserLoginOptions {
   timeoutMs: number;
   /** `--browser`: the browser only — when none opens here, keep waiting for the URL to be opened elsewhere. */
   browserOnly: boolean;
+  /** No display or browser here (and not `--browser`): none is opened; the URL is printed, a device code beside. */
+  noBrowserHere?: boolean;
   /** The provider answered: the URL (or a code) is about to be shown. */
   onShown?: () => void;
 }
@@ -58,10 +60,22 @@ export async function browserLogin(
       timeoutMs: o.timeoutMs,
       onUrl(url) {
         o.onShown?.();
-        say(`Opening your browser to sign in. If it does not open, visit:\n  ${url.href}`);
-        waiting();
+        say(
+          o.noBrowserHere
+            ? `To sign in with a browser, visit:\n  ${url.href}`
+            : `Opening your browser to sign in. If it does not open, visit:\n  ${url.href}`,
+        );
+        if (!o.noBrowserHere) waiting();
       },
       async openBrowser(url) {
+        if (o.noBrowserHere) {
+          const port = new URL(url.searchParams.get('redirect_uri') ?? 'http://127.0.0.1/').port;
+          say(
+            `No display or browser found here: open the URL above in a browser that reaches 127.0.0.1:${port} on this machine${remoteSession() ? ` (from your own machine: ${sshTunnel(Number(port))}, then open it there)` : ''}, or sign in with the device code below.`,
+          );
+          offerDeviceCode();
+          return;
+        }
         try {
           await openSystemBrowser(url);
         } catch {

@@ -120,11 +120,11 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
   try {
     const scopes = await partitionScopes(settings.scopes, client.authority.kind === 'entra');
     const device = opts.device === true || opts.useDeviceCode === true;
-    const useBrowser = !device && (opts.browser === true || browserAvailable());
-    if (!device && !useBrowser) {
-      say('No display or browser found here: signing in with a device code.');
-      if (remoteSession()) say(`  hint: ${sshHint(settings.port ?? FALLBACK_PORT)}`);
-    }
+    // Without a display the browser sign-in still runs (nothing is opened): its URL is printed and its loopback
+    // listener waits, as with --browser, and a device code is offered beside it; the first to finish wins.
+    const useBrowser = !device;
+    const noBrowserHere = useBrowser && opts.browser !== true && !browserAvailable();
+    if (noBrowserHere && remoteSession()) say(`  hint: ${sshHint(settings.port ?? FALLBACK_PORT)}`);
     // A device code carries neither a prompt nor a login hint (RFC 8628): say so rather than drop them unsaid.
     if (!useBrowser && opts.prompt)
       say(`(--prompt applies to browser sign-in; the device page decides what it shows)`);
@@ -143,6 +143,7 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
             signal,
             timeoutMs,
             browserOnly: opts.browser === true,
+            noBrowserHere,
             onShown: wait.stop,
           })
         : deviceLogin(client, scopes, signal, timeoutMs, wait.stop).then((r) => ({
