@@ -1,4 +1,5 @@
 import { requireProtectedTransport } from './credential-guard.js';
+import { hasImapCapability, imapCapabilityData, imapCapabilityList } from './imap-capability.js';
 import type { LineConnection } from './line-connection.js';
 import type { MailProtocol } from './mail-endpoint.js';
 
@@ -31,7 +32,8 @@ async function imapCapabilities(c: LineConnection, tag: string): Promise<string[
   const caps: string[] = [];
   for (;;) {
     const line = await c.readLine();
-    if (line.startsWith('* CAPABILITY ')) caps.push(...line.slice(13).split(' '));
+    const data = imapCapabilityData(line);
+    if (data !== undefined) caps.push(...imapCapabilityList(data));
     if (line.startsWith(`${tag} `)) return caps;
   }
 }
@@ -141,13 +143,13 @@ export async function saslLogin(
       : oauthBearer(login.user, login.token, login.server ?? {});
   const { capabilities, mechanisms, startTlsOffered } = negotiated;
   if (protocol === 'imap') {
-    const saslIr = capabilities.some((x) => x.toUpperCase() === 'SASL-IR');
+    const saslIr = hasImapCapability(capabilities, 'SASL-IR');
     c.writeLine(saslIr ? `a1 AUTHENTICATE ${mechanism} ${initialResponse}` : `a1 AUTHENTICATE ${mechanism}`);
     let challenge: Record<string, unknown> | undefined;
     let capabilitiesAfter: string | undefined;
     for (;;) {
       const line = await c.readLine();
-      if (/^\* CAPABILITY /i.test(line)) capabilitiesAfter = line.slice(13);
+      capabilitiesAfter = imapCapabilityData(line) ?? capabilitiesAfter;
       if (line.startsWith('+')) {
         const payload = line.slice(1).trim();
         if (!saslIr && !challenge && payload === '') {

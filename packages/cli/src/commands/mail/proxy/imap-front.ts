@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { LineConnection } from '../line-connection.js';
+import { imapCapabilityCode, imapCapabilityData } from '../imap-capability.js';
 import { frontConnection, nextCommand } from './front-connection.js';
 import { frontLogins } from './front-login.js';
 import { readAstrings } from './imap-strings.js';
@@ -121,14 +122,14 @@ export async function serveImap(socket: Socket, ctx: ProxyContext, id: string): 
     // The client must learn the server's capabilities now (its pre-login ones were the proxy's): from the
     // server's OK, from an untagged CAPABILITY sent with it, or by asking.
     let okText = first.outcome.serverReply.replace(/^\S+ OK ?/i, '') || 'Logged in';
-    if (!/^\[CAPABILITY /i.test(okText)) {
+    if (imapCapabilityCode(okText) === undefined) {
       let caps = first.outcome.capabilitiesAfter;
       if (caps === undefined) {
         try {
           first.conn.writeLine('a2 CAPABILITY');
           for (;;) {
             const l = await first.conn.readLine();
-            if (/^\* CAPABILITY /i.test(l)) caps = l.slice(13);
+            caps = imapCapabilityData(l) ?? caps;
             if (l.startsWith('a2 ')) break;
           }
         } catch (err) {
