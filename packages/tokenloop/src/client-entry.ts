@@ -7,7 +7,7 @@ export type { TokenClient, SilentOptions, AccountSelector } from './client/creat
 export type { TokenClientOptions } from './model/client-options.js';
 export type { AuthResult } from './client/auth-result.js';
 export { encryptedFileStore } from './cache/stores/encrypted-file-store.js';
-export { encryptedFileSnapshot } from './cache/stores/file-snapshot.js';
+export { encryptedFileSnapshot, encryptedFileSnapshotSources } from './cache/stores/file-snapshot.js';
 export type { CacheStore } from './model/cache-store.js';
 // The RFC 6750 bearer-token syntax, the one rule for every package that reads or writes a token (issue 16).
 export { isBearerTokenSyntax, MAX_TOKEN_LENGTH } from './model/token-syntax.js';

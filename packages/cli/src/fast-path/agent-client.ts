@@ -11,6 +11,7 @@ import {
   MAX_ANSWER_BYTES,
   parseAgentAnswer,
 } from '../commands/agent/agent-protocol.js';
+import { keptAnswer } from './answer-file.js';
 import { printPathAnswer } from './path-answer.js';
 
 /** S175: how long `tokenloop token` waits for the agent before it answers by itself. */
@@ -28,6 +29,15 @@ export function askAgentRaw(
   // S190: and only the user's own socket, in a folder private to the user, is connected to: the request carries
   // the caller's environment, and an answer is printed as the token.
   if (!agentSocketTrust(socket).trusted) return Promise.resolve(undefined);
+  return askTrustedAgent(socket, request, waitMs);
+}
+
+/** askAgentRaw, at a socket already found trusted (S190). */
+function askTrustedAgent(
+  socket: string,
+  request: AgentRequest,
+  waitMs: number,
+): Promise<AgentAnswer | undefined> {
   // Node's own module, without the ES module loader (the bundle is CommonJS; engines: Node >= 20.16 has it).
   const { connect } = process.getBuiltinModule('node:net') as typeof import('node:net');
   return new Promise((resolve) => {
@@ -67,10 +77,16 @@ export async function askAgentToken(
   build: string,
   waitMs: number = AGENT_WAIT_MS,
 ): Promise<{ stdout: string } | { declined: string }> {
+  const socket = agentSocketPath(env);
+  // S190: the user's own socket in a private folder, or no agent at all (nothing read, nothing sent).
+  if (!agentSocketTrust(socket).trusted) return { declined: 'no agent answered' };
+  // S221, S222: an answer the agent kept for exactly this request, while it still holds: no socket needed.
+  const kept = keptAnswer(socket, { build, args, cwd, env });
+  if (kept !== undefined) return { stdout: kept };
   const plain: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (typeof v === 'string') plain[k] = v;
-  const answer = await askAgentRaw(
-    agentSocketPath(env),
+  const answer = await askTrustedAgent(
+    socket,
     { build, op: 'token', args: [...args], env: plain, cwd },
     waitMs,
   );

@@ -4,19 +4,29 @@
 // through the command's own output code (token-request.ts, quote.ts). Whatever it cannot answer exactly as the
 // full command line would (no fresh cached token, an option it does not read, any error) it declines, and the
 // full command line answers (S126). It never writes: no renewal, no quarantine, no repair.
-import { cliCachePath, readProfileCaSync, readProfilesSync } from 'tokenloop/cli-state';
-import { createTokenClient, encryptedFileSnapshot } from 'tokenloop/client';
+import { resolve } from 'node:path';
+import { cliCachePath, cliConfigFile, readProfileCaSync, readProfilesSync } from 'tokenloop/cli-state';
+import { createTokenClient, encryptedFileSnapshot, encryptedFileSnapshotSources } from 'tokenloop/client';
 import { clientIdentity } from '../client/client-identity.js';
 import { cliPaths } from '../config/paths.js';
 import { resolveSettings } from '../config/resolve.js';
 import { chosenAccount } from '../commands/accounts/account-choice.js';
-import { type TokenOptions, tokenFormat, tokenScopes, tokenText } from '../commands/token/token-request.js';
+import { type TokenOptions, tokenAnswer, tokenFormat, tokenScopes } from '../commands/token/token-request.js';
+import { formatIsTimeless } from '../output/token-format.js';
 import { parseTokenArgs } from './token-args.js';
 import { saveCodeCache } from './code-cache.js';
 import { printPathAnswer } from './path-answer.js';
 
-/** What to print, or why the full command line must answer instead. */
-export type FastAnswer = { stdout: string } | { declined: string };
+/**
+ * What to print, or why the full command line must answer instead. `reuse` (S221): the same text answers again
+ * until `validUntil` while the files in `sources` are unchanged (given when the text does not depend on the
+ * time; the token agent keeps such answers, answer-files.ts).
+ */
+export type FastAnswer = { stdout: string; reuse?: FastReuse } | { declined: string };
+export interface FastReuse {
+  validUntil: number;
+  sources: string[];
+}
 
 /** Answer `tokenloop token ARGS` from the cache, or decline (never throws). */
 export async function tokenFastPath(
@@ -37,13 +47,18 @@ export async function tokenFastPath(
 async function cachedToken(opts: TokenOptions, env: NodeJS.ProcessEnv): Promise<FastAnswer> {
   const format = tokenFormat(opts);
   const paths = cliPaths(env);
+  const sources = [resolve(cliConfigFile(paths.config))];
   const settings = resolveSettings(opts, env, readProfilesSync(paths.config));
   if (settings.clientSecret !== undefined || settings.certificatePath !== undefined)
     return {
       declined: 'an app credential is configured (AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH)',
     };
   // The command line reads the profile's CA before anything else it does for a provider: the same check.
-  if (settings.caFile !== undefined) readProfileCaSync(settings.caFile);
+  if (settings.caFile !== undefined) {
+    sources.push(resolve(settings.caFile));
+    readProfileCaSync(settings.caFile);
+  }
+  sources.push(...encryptedFileSnapshotSources({ path: cliCachePath(paths) }));
   const cache = encryptedFileSnapshot({ path: cliCachePath(paths) });
   if (!cache)
     return {
@@ -52,7 +67,11 @@ async function cachedToken(opts: TokenOptions, env: NodeJS.ProcessEnv): Promise<
   const client = createTokenClient({ ...clientIdentity(settings), cache });
   const account = await chosenAccount(client, settings, opts.account, 'token');
   const scopes = tokenScopes(opts, settings);
-  return { stdout: await tokenText(client, { account, scopes, format, user: settings.user }) };
+  const answer = await tokenAnswer(client, { account, scopes, format, user: settings.user });
+  return {
+    stdout: answer.text,
+    ...(formatIsTimeless(format) ? { reuse: { validUntil: answer.refreshOn.getTime(), sources } } : {}),
+  };
 }
 
 /** A code cache for the bundled fast path, to be made after it answered (start.ts says where and why). */

@@ -8,6 +8,12 @@ import { bearerCredential, jsonLine, shellWord } from './quote.js';
 export const TOKEN_FORMATS = ['raw', 'json', 'header', 'env', 'xoauth2', 'oauthbearer'] as const;
 export type TokenFormat = (typeof TOKEN_FORMATS)[number];
 
+/**
+ * S221: whether the format's text is the token's alone, the same at any time (json is not: it prints the
+ * seconds left), so that a copy of it may be printed again while the token is unchanged.
+ */
+export const formatIsTimeless = (format: TokenFormat): boolean => format !== 'json';
+
 export interface FormatOptions {
   user?: string | undefined;
   host?: string | undefined;

@@ -24,7 +24,8 @@ import {
   REQUEST_TIME_MS,
   parseAgentRequest,
 } from './agent-protocol.js';
-import { tokenFastPath } from '../../fast-path/token-fast-path.js';
+import { type FastAnswer, tokenFastPath } from '../../fast-path/token-fast-path.js';
+import { type RecordedRun, answerFiles, recordingEnv } from './answer-files.js';
 import { commandArgument } from '../../output/quote.js';
 import { socketFolderOpenToOthers } from './socket-trust.js';
 
@@ -102,33 +103,46 @@ function connectOutcome(socket: string): Promise<string> {
   });
 }
 
-/** S174, S177, S179: one token request, answered as the in-process fast path would answer it in the caller. */
+/**
+ * S174, S177, S179: one token request, answered as the in-process fast path would answer it in the caller, with
+ * the environment variables it read (S221).
+ */
 async function answerToken(
   req: Extract<AgentRequest, { op: 'token' }>,
   build: string,
   home: string,
-): Promise<AgentAnswer> {
+): Promise<RecordedRun> {
+  const recording = recordingEnv(req.env);
+  const env = recording.env;
+  const done = (answer: AgentAnswer | FastAnswer): RecordedRun => ({
+    answer: 'pid' in answer ? { declined: 'not an answer' } : answer,
+    ...recording.read(),
+  });
   if (req.build !== build)
-    return {
+    return done({
       declined:
         'the agent is another build of tokenloop (restart it: tokenloop agent stop; tokenloop agent start)',
-    };
+    });
   // S177: the fast path reads the environment only through its parameter; what Node itself reads from this
   // process's environment (the home folder, when no TOKENLOOP_HOME / XDG_* folder is set) must be the caller's.
-  if (req.env.HOME !== homedir()) return { declined: "the caller's HOME is not the agent's" };
+  if (env.HOME !== homedir()) return done({ declined: "the caller's HOME is not the agent's" });
   // S179: relative paths (--ca-file, a profile's CA file) resolve in the caller's folder. Requests are answered
   // one at a time (the queue in serveAgent), so the folder is this request's while it is answered.
   try {
     process.chdir(req.cwd);
   } catch {
-    return { declined: "the agent cannot enter the caller's folder" };
+    return done({ declined: "the agent cannot enter the caller's folder" });
   }
   try {
-    return await tokenFastPath(req.args, req.env);
+    return done(await tokenFastPath(req.args, env));
   } finally {
     process.chdir(home); // S192: the agent's own folder again, whatever the request's was
   }
 }
+
+/** What goes back on the socket: the text or the decline, nothing of how long it holds. */
+const onTheWire = (answer: FastAnswer): AgentAnswer =>
+  'stdout' in answer ? { stdout: answer.stdout } : { declined: answer.declined };
 
 /**
  * Start the agent: its private folder, its socket (0600), and requests answered until `close`, a `stop`
@@ -141,6 +155,9 @@ export async function serveAgent(env: NodeJS.ProcessEnv, build: string): Promise
   checkSocketPath(socket, env);
   await privateSocketFolder(dirname(socket));
   await clearStaleSocket(socket, build);
+  // S220, S223: records of answers, on a memory file system only; none of an earlier agent's are used.
+  const records = answerFiles(dirname(socket), build);
+  records?.clear();
   // S176: the agent writes nothing about requests anywhere; the library's debug lines (TOKENLOOP_DEBUG) are off
   // in it (a request with TOKENLOOP_DEBUG is declined by the fast path: the command line writes those).
   delete process.env.TOKENLOOP_DEBUG;
@@ -192,9 +209,16 @@ export async function serveAgent(env: NodeJS.ProcessEnv, build: string): Promise
       )
         return reply({ declined: 'the request has more arguments than the agent answers' });
       queue = queue
-        .then(() => answerToken(req, build, home))
-        .catch((err: unknown) => ({ declined: `the agent failed: ${(err as Error)?.message ?? 'unknown'}` }))
-        .then((answer) => reply(answer as AgentAnswer));
+        .then(async () => {
+          const run = await answerToken(req, build, home);
+          // S221: kept before the caller has its answer, so that its next call finds it; a failure to keep it
+          // costs only the next caller's time.
+          await records?.keep(req, run, () => answerToken(req, build, home)).catch(() => {});
+          reply(onTheWire(run.answer));
+        })
+        .catch((err: unknown) =>
+          reply({ declined: `the agent failed: ${(err as Error)?.message ?? 'unknown'}` }),
+        );
     });
   });
   server.on('error', () => {}); // a listening server's later errors end nothing but the one connection
@@ -207,7 +231,10 @@ export async function serveAgent(env: NodeJS.ProcessEnv, build: string): Promise
     await new Promise<void>((done) => server.close(() => done()));
     // S192: only the socket this agent bound (a newer agent may have taken the path since).
     const st = lstatSync(socket, { throwIfNoEntry: false });
-    if (st && bound && st.dev === bound.dev && st.ino === bound.ino) rmSync(socket, { force: true });
+    if (st && bound && st.dev === bound.dev && st.ino === bound.ino) {
+      rmSync(socket, { force: true });
+      records?.clear(); // S223: the records go with the agent (a newer agent's cleared its own at its start)
+    }
     process.off('SIGUSR1', noInspector);
     stop();
   };

@@ -39,6 +39,14 @@ export function tokenScopes(opts: TokenOptions, settings: Settings): string[] {
 /** The account's token for the scopes, from the cache or renewed by the client, as the format prints it. */
 export async function tokenText(
   client: TokenClient,
+  request: Parameters<typeof tokenAnswer>[1],
+): Promise<string> {
+  return (await tokenAnswer(client, request)).text;
+}
+
+/** tokenText, with when the client will renew the token (from then on it prints another). */
+export async function tokenAnswer(
+  client: TokenClient,
   request: {
     account: AccountInfo | undefined;
     scopes: string[];
@@ -46,11 +54,11 @@ export async function tokenText(
     forceRefresh?: boolean | undefined;
     user: string | undefined;
   },
-): Promise<string> {
+): Promise<{ text: string; refreshOn: Date }> {
   const result = await client.acquireTokenSilent({
     scopes: request.scopes,
     ...(request.account ? { account: request.account } : {}),
     ...(request.forceRefresh ? { forceRefresh: true } : {}),
   });
-  return formatToken(result, request.format, { user: request.user });
+  return { text: formatToken(result, request.format, { user: request.user }), refreshOn: result.refreshOn };
 }

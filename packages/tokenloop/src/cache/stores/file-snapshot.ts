@@ -31,6 +31,15 @@ export function encryptedFileSnapshot(options: { path: string }): CacheStore | u
   return snapshotStore(decoded.records);
 }
 
+/**
+ * The files `encryptedFileSnapshot({ path })` reads (the cache file and its key file), absolute: what a copy of
+ * its answer depends on (the CLI's token agent keeps answers only while these are unchanged, S221).
+ */
+export function encryptedFileSnapshotSources(options: { path: string }): string[] {
+  const path = resolve(options.path);
+  return [path, keyFileOf(path)];
+}
+
 function snapshotStore(records: ReadonlyMap<string, AccountRecord>): CacheStore {
   return {
     kind: 'file-snapshot',
