@@ -95,7 +95,14 @@ export const bearerConfigError = (message: string, remediation?: string) =>
 const MAX_TOKEN_LENGTH = 16 * 1024;
 /** acceptAnyTenant: how many tenants' issuers are kept before the table starts over. */
 const MAX_UNLISTED_TENANTS = 1024;
+/** How many protected headers of verified tokens are kept, read, before the memo starts over. */
+const MAX_KNOWN_HEADERS = 16;
 const ASYMMETRIC: ReadonlySet<string> = new Set(ASYMMETRIC_ALGORITHMS);
+
+/** Made only when refused: an error captures a stack, which costs more than the whole check (bench). */
+const otherTenant = () => new InvalidTokenError('the token comes from a tenant that is not accepted');
+
+type ProtectedHeader = ReturnType<typeof decodeProtectedHeader>;
 
 export interface AccessTokenVerifier {
   /** The verified claims, or InvalidTokenError saying why (never echoing the token). */
@@ -140,6 +147,14 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
   const fetchJwks = createHttpFetch({ timeoutMs: 10_000, ...o.http });
   const fetchMetadata = createHttpFetch(o.http);
   let state: Promise<Loaded> | undefined;
+  /** The loaded state, once it is (a request then awaits nothing before the keys). */
+  let known: Loaded | undefined;
+  /**
+   * The protected headers of tokens that passed, read, by their encoded form: a token of a known header is not
+   * decoded a second time before jwtVerify (which reads it again itself, as it does for every caller). Only
+   * verified headers are kept, at most MAX_KNOWN_HEADERS; a header read anew is checked as before.
+   */
+  const knownHeaders = new Map<string, ProtectedHeader>();
   // Metadata and keys are loaded once; a failed load is forgotten so that the next request tries again.
   const ready = () =>
     (state ??= discover(authority, {
@@ -151,7 +166,7 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
       .then((server): Loaded => {
         if (typeof server.as.jwks_uri !== 'string')
           throw bearerConfigError('the issuer publishes no jwks_uri');
-        return loaded(server, createKeySet(server.as.jwks_uri, { fetch: fetchJwks }));
+        return (known = loaded(server, createKeySet(server.as.jwks_uri, { fetch: fetchJwks })));
       })
       .catch((err: unknown) => {
         state = undefined;
@@ -213,8 +228,6 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
    * signature holds, before any other claim's refusal is told.
    */
   function tenantVerdict(state: Loaded, claims: JWTPayload): 'v1' | 'v2' | InvalidTokenError {
-    // Made only when refused: an error captures a stack, which costs more than the whole check (bench).
-    const otherTenant = () => new InvalidTokenError('the token comes from a tenant that is not accepted');
     const tid = tenants!.tenantOf(state.server, claims);
     if (tid === undefined) return otherTenant();
     let issuers = state.table.get(tid);
@@ -290,15 +303,18 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
       const dot2 = token.indexOf('.', dot1 + 1);
       if (dot1 < 0 || dot2 < 0 || token.indexOf('.', dot2 + 1) >= 0)
         throw new InvalidTokenError('the token is not a signed JWT');
-      let header: ReturnType<typeof decodeProtectedHeader>;
-      try {
-        header = decodeProtectedHeader(token);
-      } catch {
-        throw new InvalidTokenError('the token is malformed');
+      const encodedHeader = token.slice(0, dot1);
+      let header = knownHeaders.get(encodedHeader);
+      if (header === undefined) {
+        try {
+          header = decodeProtectedHeader(token);
+        } catch {
+          throw new InvalidTokenError('the token is malformed');
+        }
       }
       if (typeof header.alg !== 'string' || !algorithms.includes(header.alg))
         throw new InvalidTokenError('the token uses an algorithm that is not accepted');
-      const loadedState = await ready();
+      const loadedState = known ?? (await ready());
       let candidates;
       try {
         candidates = await loadedState.keys.candidates(header);
@@ -317,6 +333,10 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
           : { kind: 'entra', version },
       );
       if (notAccess) throw new InvalidTokenError(notAccess);
+      if (!knownHeaders.has(encodedHeader)) {
+        if (knownHeaders.size >= MAX_KNOWN_HEADERS) knownHeaders.clear();
+        knownHeaders.set(encodedHeader, Object.freeze(header));
+      }
       return claims;
     },
   };
