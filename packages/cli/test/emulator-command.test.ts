@@ -297,4 +297,44 @@ describe('tokenloop emulator', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, new RegExp(`port ${port} .* already in use`));
   });
+
+  it('an occupied port is a usage error (exit 2, as docs/cli.md and README say) whose fix starts it on a free port', async () => {
+    const one = start(['--data-dir', tempDir()]);
+    const a = await one.ready;
+    const port = new URL(a.url).port;
+    const dataDir = tempDir();
+    const r = await run([
+      'emulator',
+      '--port',
+      port,
+      '--data-dir',
+      dataDir,
+      '--auto-login',
+      'alice',
+      '--json',
+    ]);
+    await stop(one.child);
+    assert.equal(r.code, 2, r.stderr);
+    const [message, fixLine, ...rest] = r.stderr.trimEnd().split('\n');
+    assert.match(message!, new RegExp(`^tokenloop: port ${port} on 127\\.0\\.0\\.1 is already in use`));
+    assert.deepEqual(rest, [], r.stderr);
+    const fix = /^ {2}fix: .*`tokenloop (emulator [^`]+)`/.exec(fixLine ?? '')?.[1];
+    assert.ok(fix, `a fix line naming the command: ${r.stderr}`);
+    // The same command (its options as given) on another port, a free one: followed, it starts.
+    const words = fix.split(' ');
+    const free = words[words.indexOf('--port') + 1];
+    assert.ok(free && free !== port && /^\d+$/.test(free), fix);
+    for (const option of ['--data-dir', dataDir, '--auto-login', 'alice', '--json'])
+      assert.ok(words.includes(option), fix);
+    const followed = spawn(process.execPath, [BIN, ...words], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: followed.stdout! }).once('line', resolve);
+        followed.once('exit', (code) => reject(new Error(`the fix exited with ${code}`)));
+      });
+      assert.equal(new URL((JSON.parse(line) as Ready).url).port, free);
+    } finally {
+      await stop(followed);
+    }
+  });
 });

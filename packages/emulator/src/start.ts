@@ -168,6 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         err.code === 'EADDRINUSE'
           ? new EmulatorOptionsError(
               `port ${options.port} on ${host} is already in use; choose another with --port, or 0 for any free port`,
+              { cause: err }, // the tokenloop command's fix names a free port (EADDRINUSE)
             )
           : err.code === 'EADDRNOTAVAIL'
             ? new EmulatorOptionsError(`cannot listen on ${host}: address not available on this machine`)

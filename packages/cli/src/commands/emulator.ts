@@ -1,5 +1,12 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
-import { defaultDataDir, remoteHostRefusal, type RunningEmulator, startEmulator } from '@tokenloop/emulator';
+import {
+  defaultDataDir,
+  EmulatorOptionsError,
+  remoteHostRefusal,
+  type RunningEmulator,
+  startEmulator,
+} from '@tokenloop/emulator';
 import { checkPrivateDirectory, ensurePrivateDirectory } from 'tokenloop/private-files';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -40,6 +47,8 @@ export async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
     ...(opts.accessTokenLifetime ? { accessTokenLifetime: opts.accessTokenLifetime } : {}),
     // S74: the emulator's log lines carry what requests said (paths, parameters).
     log: (line) => process.stderr.write(`emulator: ${terminalText(line)}\n`),
+  }).catch(async (err: unknown) => {
+    throw (await portInUse(err, opts)) ?? err;
   });
   const readyMs = performance.now() - started;
   if (opts.json) process.stdout.write(`${jsonLine(readyLine(emulator))}\n`);
@@ -49,10 +58,49 @@ export async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
   process.exitCode = EXIT.ok;
 }
 
+/**
+ * A port already in use is a usage error (exit 2, docs/cli.md): the message names the port, the fix the same
+ * command on a port that is free now (the system's pick, on the same host).
+ */
+async function portInUse(err: unknown, o: EmulatorCommandOptions): Promise<CliError | undefined> {
+  if (!(err instanceof EmulatorOptionsError) || (err.cause as { code?: unknown })?.code !== 'EADDRINUSE')
+    return undefined;
+  // A public URL names the port clients reach: only the person knows the one that goes with another port.
+  const free = o.publicUrl === undefined ? await freePort(o.host).catch(() => undefined) : undefined;
+  const fix =
+    free === undefined
+      ? `choose another port with --port (0: any free port, named in the ready line)${o.publicUrl === undefined ? '' : ', and the --public-url that reaches it'}`
+      : `start it on a free port: \`tokenloop emulator ${emulatorArgs({ ...o, port: free }).join(' ')}\` (or --port 0: any free port, named in the ready line)`;
+  return new CliError(
+    `port ${o.port} on ${o.host} is already in use (another program, or an emulator already running, listens there)`,
+    EXIT.usage,
+    fix,
+  );
+}
+
+/** A port nothing listens on at `host` now: the one the system gives a listener on port 0. */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 /** The same command with `--allow-remote` added, every option as given (values quoted for a shell). */
 function remoteFix(o: EmulatorCommandOptions): string {
+  const args = emulatorArgs({ ...o, allowRemote: true });
+  return `only on a private test network: \`tokenloop emulator ${args.join(' ')}\`; or listen on a loopback address (--host 127.0.0.1)`;
+}
+
+/** The options of this command as given (values quoted for a shell). */
+function emulatorArgs(o: EmulatorCommandOptions): string[] {
   const word = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : (shellWord(v) ?? v));
-  const args: string[] = ['--host', o.host, '--allow-remote'];
+  const args: string[] = ['--host', o.host];
+  if (o.allowRemote) args.push('--allow-remote');
   if (o.port !== 8400) args.push('--port', String(o.port));
   // A public URL holding a password is refused anyway; never echoed.
   if (o.publicUrl !== undefined && !/@/.test(o.publicUrl)) args.push('--public-url', o.publicUrl);
@@ -62,7 +110,7 @@ function remoteFix(o: EmulatorCommandOptions): string {
   if (o.autoLogin) args.push('--auto-login', o.autoLogin);
   if (o.accessTokenLifetime) args.push('--access-token-lifetime', String(o.accessTokenLifetime));
   if (o.json) args.push('--json');
-  return `only on a private test network: \`tokenloop emulator ${args.map(word).join(' ')}\`; or listen on a loopback address (--host 127.0.0.1)`;
+  return args.map(word);
 }
 
 export function readyLine(e: RunningEmulator) {

@@ -5,9 +5,9 @@
  */
 export class LinesError extends Error {
   readonly lines: readonly string[];
-  constructor(message: string | readonly string[]) {
+  constructor(message: string | readonly string[], options?: ErrorOptions) {
     const lines = typeof message === 'string' ? [message] : [...message];
-    super(lines.join('\n  '));
+    super(lines.join('\n  '), options);
     this.lines = lines;
   }
 }
