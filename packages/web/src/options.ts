@@ -1,4 +1,5 @@
 import { type CacheStore, type ClientCertificate, type HttpOptions, isLoopbackHost } from 'tokenloop';
+import { checkAllowedTenants } from 'tokenloop/validation';
 import {
   CLIENT_CERTIFICATE_KEYS,
   HTTP_OPTION_KEYS,
@@ -123,6 +124,8 @@ export function checkWebOptions(o: WebAuthOptions): CheckedOptions {
     throw new WebAuthConfigError('give exactly one of authority (Entra) or issuer (any OpenID provider)');
   if (typeof o.clientId !== 'string' || !o.clientId)
     throw new WebAuthConfigError("clientId is required (the app registration's application id)");
+  // S216: the library's one rule for the list, told as the web's error before the library client is made.
+  checkAllowedTenants(o.allowedTenants, (m, r) => new WebAuthConfigError(`${m}. ${r}`), 'app');
   if (!o.clientSecret && !o.clientCertificate) {
     throw new WebAuthConfigError(
       'a web app needs clientSecret or clientCertificate (create one under Certificates & secrets)',

@@ -1,4 +1,5 @@
 import { CONSUMERS_TENANT_ID, type ResolvedAuthority, type Server, isGuid } from 'tokenloop';
+import { checkAllowedTenants } from 'tokenloop/validation';
 
 /**
  * The one tenant rule of the web package: which Entra tenants an API's verifier accepts tokens from (S60, S61,
@@ -62,17 +63,8 @@ export function tenantPolicy(
       );
     return undefined;
   }
-  if (
-    allowedTenants !== undefined &&
-    (!Array.isArray(allowedTenants) ||
-      allowedTenants.length === 0 ||
-      !allowedTenants.every((t) => typeof t === 'string' && isGuid(t)))
-  ) {
-    throw configError(
-      'allowedTenants must list tenant ids (GUIDs): tokens name their tenant by id (tid), never by domain',
-      `List the directory (tenant) ids of the tenants your ${use.subject} serves, as shown in their Entra overview.`,
-    );
-  }
+  // S216: the library's one rule for the list (tenant ids, GUIDs), with the web's configuration error.
+  checkAllowedTenants(allowedTenants, configError, use.subject);
   if (allowedTenants !== undefined && acceptAnyTenant === true)
     throw configError(
       'give allowedTenants or acceptAnyTenant: true, not both',

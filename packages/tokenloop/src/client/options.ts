@@ -1,5 +1,6 @@
 import { TokenloopError } from '../errors/errors.js';
 import type { TokenClientOptions } from '../model/client-options.js';
+import { checkAllowedTenants, clockToleranceSeconds } from './option-rules.js';
 
 /** Check options once, when the client is created (mistakes fail before the first request). */
 export function checkClientOptions(o: TokenClientOptions): void {
@@ -29,18 +30,9 @@ export function checkClientOptions(o: TokenClientOptions): void {
   ) {
     throw new TokenloopError('CONFIGURATION', 'refreshAheadSeconds must be a number ≥ 0');
   }
-  if (
-    o.clockToleranceSeconds !== undefined &&
-    !(o.clockToleranceSeconds >= 0 && o.clockToleranceSeconds <= 300)
-  ) {
-    throw new TokenloopError('CONFIGURATION', 'clockToleranceSeconds must be from 0 to 300');
-  }
-  if (
-    o.allowedTenants !== undefined &&
-    (!Array.isArray(o.allowedTenants) || !o.allowedTenants.every((t) => typeof t === 'string'))
-  ) {
-    throw new TokenloopError('CONFIGURATION', 'allowedTenants must be a list of tenant ids');
-  }
+  // S215, S216: the rules @tokenloop/web applies to the same options (option-rules.ts).
+  clockToleranceSeconds(o.clockToleranceSeconds);
+  checkAllowedTenants(o.allowedTenants);
   if (
     o.clientCapabilities !== undefined &&
     !(

@@ -2,10 +2,12 @@ import * as oauth from 'oauth4webapi';
 import { requestClaims } from '../model/claims-request.js';
 import type { GrantContext } from '../model/grant-context.js';
 import { TokenloopError } from '../errors/errors.js';
+import { clockToleranceSeconds } from '../client/option-rules.js';
 
 /** The oauth4webapi client description for this app. */
 export function asClient(ctx: GrantContext): oauth.Client {
-  const tolerance = Math.min(Math.max(ctx.options.clockToleranceSeconds ?? 60, 0), 300);
+  // S215: the one rule (checked when the client was made), never a clamp.
+  const tolerance = clockToleranceSeconds(ctx.options.clockToleranceSeconds);
   return { client_id: ctx.options.clientId, [oauth.clockTolerance]: tolerance };
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
+import { clockToleranceSeconds } from '../client/option-rules.js';
 import { TokenloopError } from '../errors/errors.js';
 import { ASYMMETRIC_ALGORITHMS, type KeySet } from './key-set.js';
 
@@ -59,6 +60,8 @@ export async function validateIdToken(
   idToken: string,
   x: IdTokenExpectations,
 ): Promise<Record<string, unknown>> {
+  // S215: the expectations first — an out-of-range leeway is a configuration error, never clamped.
+  const tolerance = clockToleranceSeconds(x.clockToleranceSeconds);
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(idToken);
@@ -98,12 +101,16 @@ export async function validateIdToken(
   } catch {
     throw fail('the payload is not a JSON object');
   }
-  checkClaims(claims, x, alg);
+  checkClaims(claims, x, alg, tolerance);
   return claims;
 }
 
-function checkClaims(claims: Record<string, unknown>, x: IdTokenExpectations, alg: string): void {
-  const tolerance = Math.min(Math.max(x.clockToleranceSeconds ?? 60, 0), 300);
+function checkClaims(
+  claims: Record<string, unknown>,
+  x: IdTokenExpectations,
+  alg: string,
+  tolerance: number,
+): void {
   const now = Math.floor((x.now ?? Date.now()) / 1000);
   if (typeof claims.iss !== 'string') throw fail('no iss');
   const expected = x.expectedIssuer(claims);

@@ -5,3 +5,6 @@ export { validateIdToken } from './id-token.js';
 export type { IdTokenExpectations } from './id-token.js';
 export { createKeySet, ASYMMETRIC_ALGORITHMS } from './key-set.js';
 export type { KeySet, KeySetOptions } from './key-set.js';
+// The option rules @tokenloop/web shares with the library (S215, S216).
+export { checkAllowedTenants, clockToleranceSeconds } from '../client/option-rules.js';
+export type { ConfigFail } from '../client/option-rules.js';

@@ -15,7 +15,12 @@ import {
   entraV1Issuer,
   resolveAuthority,
 } from 'tokenloop';
-import { ASYMMETRIC_ALGORITHMS, type KeySet, createKeySet } from 'tokenloop/validation';
+import {
+  ASYMMETRIC_ALGORITHMS,
+  type KeySet,
+  clockToleranceSeconds,
+  createKeySet,
+} from 'tokenloop/validation';
 import { HTTP_OPTION_KEYS, type OptionKeys, checkOptionKeys } from '../option-keys.js';
 import { tenantPolicy } from '../tenant-policy.js';
 import { InvalidTokenError, WebAuthConfigError } from '../web-errors.js';
@@ -125,7 +130,8 @@ export function createAccessTokenVerifier(o: AccessTokenOptions): AccessTokenVer
     throw bearerConfigError('audience must name the API (client id or App ID URI)');
   const algorithms = (o.algorithms ?? ['RS256']).filter((a) => ASYMMETRIC.has(a));
   if (algorithms.length === 0) throw bearerConfigError('algorithms must list asymmetric JWS algorithms');
-  const tolerance = Math.min(Math.max(o.clockToleranceSeconds ?? 60, 0), 300);
+  // S215: the library's rule, refused with the web's configuration error (never clamped).
+  const tolerance = clockToleranceSeconds(o.clockToleranceSeconds, bearerConfigError);
   if (o.allowUntypedAccessTokens !== undefined && typeof o.allowUntypedAccessTokens !== 'boolean')
     throw bearerConfigError('allowUntypedAccessTokens must be true or false');
   const insecure = o.http?.dangerouslyAllowInsecureHttp === true;
