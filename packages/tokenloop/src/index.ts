@@ -17,6 +17,7 @@ export type {
 
 // Authorities and discovery.
 export { resolveAuthority, isGuid, CONSUMERS_TENANT_ID } from './authority/authority.js';
+export { checkAllowedTenants } from './authority/allowed-tenants.js';
 export type {
   AuthoritySpec,
   ResolvedAuthority,

@@ -1,5 +1,10 @@
-import { type CacheStore, type ClientCertificate, type HttpOptions, isLoopbackHost } from 'tokenloop';
-import { checkAllowedTenants } from 'tokenloop/validation';
+import {
+  type CacheStore,
+  type ClientCertificate,
+  type HttpOptions,
+  checkAllowedTenants,
+  isLoopbackHost,
+} from 'tokenloop';
 import {
   CLIENT_CERTIFICATE_KEYS,
   HTTP_OPTION_KEYS,

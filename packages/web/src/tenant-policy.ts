@@ -1,5 +1,10 @@
-import { CONSUMERS_TENANT_ID, type ResolvedAuthority, type Server, isGuid } from 'tokenloop';
-import { checkAllowedTenants } from 'tokenloop/validation';
+import {
+  CONSUMERS_TENANT_ID,
+  type ResolvedAuthority,
+  type Server,
+  checkAllowedTenants,
+  isGuid,
+} from 'tokenloop';
 
 /**
  * The one tenant rule of the web package: which Entra tenants an API's verifier accepts tokens from (S60, S61,

@@ -1,6 +1,7 @@
 import { TokenloopError } from '../errors/errors.js';
 import type { TokenClientOptions } from '../model/client-options.js';
-import { checkAllowedTenants, clockToleranceSeconds } from './option-rules.js';
+import { checkAllowedTenants } from '../authority/allowed-tenants.js';
+import { clockToleranceSeconds } from '../validation/clock-tolerance.js';
 
 /** Check options once, when the client is created (mistakes fail before the first request). */
 export function checkClientOptions(o: TokenClientOptions): void {
@@ -30,7 +31,7 @@ export function checkClientOptions(o: TokenClientOptions): void {
   ) {
     throw new TokenloopError('CONFIGURATION', 'refreshAheadSeconds must be a number ≥ 0');
   }
-  // S215, S216: the rules @tokenloop/web applies to the same options (option-rules.ts).
+  // S215, S216: the rules @tokenloop/web applies to the same options (allowed-tenants.ts, clock-tolerance.ts).
   clockToleranceSeconds(o.clockToleranceSeconds);
   checkAllowedTenants(o.allowedTenants);
   if (

@@ -2,7 +2,7 @@ import * as oauth from 'oauth4webapi';
 import { requestClaims } from '../model/claims-request.js';
 import type { GrantContext } from '../model/grant-context.js';
 import { TokenloopError } from '../errors/errors.js';
-import { clockToleranceSeconds } from '../client/option-rules.js';
+import { clockToleranceSeconds } from '../validation/clock-tolerance.js';
 
 /** The oauth4webapi client description for this app. */
 export function asClient(ctx: GrantContext): oauth.Client {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, errors as joseErrors } from 'jose';
-import { clockToleranceSeconds } from '../client/option-rules.js';
+import { clockToleranceSeconds } from './clock-tolerance.js';
 import { TokenloopError } from '../errors/errors.js';
 import { ASYMMETRIC_ALGORITHMS, type KeySet } from './key-set.js';
 

@@ -5,6 +5,5 @@ export { validateIdToken } from './id-token.js';
 export type { IdTokenExpectations } from './id-token.js';
 export { createKeySet, ASYMMETRIC_ALGORITHMS } from './key-set.js';
 export type { KeySet, KeySetOptions } from './key-set.js';
-// The option rules @tokenloop/web shares with the library (S215, S216).
-export { checkAllowedTenants, clockToleranceSeconds } from '../client/option-rules.js';
-export type { ConfigFail } from '../client/option-rules.js';
+// The leeway rule @tokenloop/web's bearer verifier shares with the library (S215).
+export { clockToleranceSeconds } from './clock-tolerance.js';
