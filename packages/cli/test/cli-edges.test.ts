@@ -124,7 +124,17 @@ describe('smaller edges', () => {
     writeFileSync(join(home, 'cache', 'tokens.cache'), 'not a cache');
     assert.equal((await runCli(['token'], env)).code, 4, 'the damaged cache is moved aside');
     const r = await runCli(['doctor'], env);
-    assert.match(r.stderr, /no display here: browser sign-in needs `tokenloop login --browser`/);
+    assert.match(
+      r.stderr,
+      /no display here: `tokenloop login --profile local` prints the sign-in URL and a device code; .*`tokenloop login --profile local --browser`/,
+    );
+    // The hint keeps the flags doctor was given (loginCommand), as its fixes do: here a one-off --tenant.
+    const tenant = await runCli(['doctor', '--tenant', 'contoso.onmicrosoft.com'], env);
+    assert.match(
+      tenant.stderr,
+      /`tokenloop login --profile local --tenant contoso\.onmicrosoft\.com --browser`/,
+      tenant.stderr,
+    );
     assert.match(r.stderr, /✗ quarantined cache: .*tokens\.cache\.corrupt-/);
     const withDisplay = await runCli(['doctor'], baseEnv(home, { DISPLAY: ':0' }));
     assert.match(withDisplay.stderr, /browser sign-in and device code both available/);

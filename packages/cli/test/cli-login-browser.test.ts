@@ -85,8 +85,9 @@ describe('login --browser keeps the loopback listener', () => {
     const first = await runCli(['login'], env); // no display: a device code, and the hint
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stderr, new RegExp(`ssh -L ${port}:127\\.0\\.0\\.1:${port} 10\\.0\\.0\\.1`));
-    const hinted = /`tokenloop (login --browser --port \d+)`/.exec(first.stderr)?.[1];
-    assert.equal(hinted, `login --browser --port ${port}`, first.stderr);
+    // The hint is this login with its own flags (loginCommand: the profile it signed in to), then --browser.
+    const hinted = /`tokenloop (login [^`]*--browser --port \d+)`/.exec(first.stderr)?.[1];
+    assert.equal(hinted, `login --profile local --browser --port ${port}`, first.stderr);
     // Followed on the SSH host, where opening a browser fails (no display): it waits for the tunnelled URL.
     const r = await loginOpenedElsewhere(
       hinted.split(' ').slice(1),

@@ -78,6 +78,7 @@ describe('login without a display shows the URL and the code', () => {
       r.stderr.includes(`ssh -L ${port}:127.0.0.1:${port} 10.0.0.1`),
       `the tunnel for this URL's port ${port}:\n${r.stderr}`,
     );
-    assert.match(r.stderr, /`tokenloop login --browser --port \d+`/);
+    // For next time, with a fixed port: this login with its own flags (the profile it signed in to).
+    assert.match(r.stderr, /`tokenloop login --profile local --browser --port \d+`/);
   });
 });

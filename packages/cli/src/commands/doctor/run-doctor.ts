@@ -81,7 +81,7 @@ export async function runDoctor(opts: SettingFlags & { json?: boolean }): Promis
           ? `the provider has no ${missing.join(', ')}`
           : browserAvailable()
             ? 'browser sign-in and device code both available'
-            : 'device code available; no display here: browser sign-in needs `tokenloop login --browser` and a browser that reaches this machine (ssh -L)',
+            : `no display here: \`${loginCommand(settings)}\` prints the sign-in URL and a device code; the URL needs a browser that reaches this machine (ssh -L; \`${loginCommand(settings)} --browser\` waits for the browser only)`,
       });
       const metadataUrl = client.authority.kind === 'oauth2' ? undefined : client.authority.metadataUrl;
       // S62: the probes go through the library's one HTTP client, like every other request.

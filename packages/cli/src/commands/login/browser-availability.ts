@@ -19,7 +19,10 @@ export function sshTunnel(port: number, env: NodeJS.ProcessEnv = process.env): s
   return `ssh -L ${port}:127.0.0.1:${port} ${host}`;
 }
 
-/** How to use the local browser from an SSH session, through one tunnel set up before the login. */
-export function sshHint(port: number, env: NodeJS.ProcessEnv = process.env): string {
-  return `to use the browser on your own machine through a tunnel set up beforehand: ${sshTunnel(port, env)}, then run \`tokenloop login --browser --port ${port}\` here and open the printed URL on your machine`;
+/**
+ * How to use the local browser from an SSH session, through one tunnel set up before the login. `login` is this
+ * login with its own flags (loginCommand), so that the hint signs in where the login was to.
+ */
+export function sshHint(port: number, login: string, env: NodeJS.ProcessEnv = process.env): string {
+  return `to use the browser on your own machine through a tunnel set up beforehand: ${sshTunnel(port, env)}, then run \`${login} --browser --port ${port}\` here and open the printed URL on your machine`;
 }

@@ -13,6 +13,7 @@ import { jsonLine, terminalText } from '../../output/quote.js';
 import { browserAvailable, remoteSession, sshHint } from './browser-availability.js';
 import { browserLogin } from './browser-login.js';
 import { deviceLogin } from './device-login.js';
+import { loginCommand } from './login-command.js';
 
 export interface LoginOptions extends SettingFlags {
   device?: boolean;
@@ -61,7 +62,15 @@ async function partitionScopes(
  */
 function unfinished(
   err: unknown,
-  o: { deadline: AbortSignal; interrupted: boolean; seconds: number; host: string; wait: NetworkWait },
+  o: {
+    deadline: AbortSignal;
+    interrupted: boolean;
+    seconds: number;
+    host: string;
+    wait: NetworkWait;
+    /** This login again, with its own flags (loginCommand). */
+    login: string;
+  },
 ): CliError | undefined {
   const e = err as { code?: string; message?: string };
   if (o.interrupted) return undefined;
@@ -75,7 +84,7 @@ function unfinished(
       : new CliError(
           `gave up after ${o.seconds} s (--timeout) waiting for the sign-in to finish`,
           EXIT.failure,
-          'sign in again and finish in time, or wait longer: `tokenloop login --timeout 900`',
+          `sign in again and finish in time, or wait longer: \`${o.login} --timeout 900\``,
         );
   if (o.wait.waiting && (e.code === 'NETWORK' || e.code === 'PROVIDER_UNAVAILABLE'))
     return new CliError(
@@ -124,7 +133,8 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     // listener waits, as with --browser, and a device code is offered beside it; the first to finish wins.
     const useBrowser = !device;
     const noBrowserHere = useBrowser && opts.browser !== true && !browserAvailable();
-    if (noBrowserHere && remoteSession()) say(`  hint: ${sshHint(settings.port ?? FALLBACK_PORT)}`);
+    if (noBrowserHere && remoteSession())
+      say(`  hint: ${sshHint(settings.port ?? FALLBACK_PORT, loginCommand(settings))}`);
     // A device code carries neither a prompt nor a login hint (RFC 8628): say so rather than drop them unsaid.
     if (!useBrowser && opts.prompt)
       say(`(--prompt applies to browser sign-in; the device page decides what it shows)`);
@@ -151,7 +161,11 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
             method: 'deviceCode' as const,
           }))
     ).catch((err: unknown) => {
-      throw unfinished(err, { deadline, interrupted: interrupt.signal.aborted, seconds, host, wait }) ?? err;
+      const login = loginCommand(settings);
+      throw (
+        unfinished(err, { deadline, interrupted: interrupt.signal.aborted, seconds, host, wait, login }) ??
+        err
+      );
     });
     wait.stop();
     const who = terminalText(result.account?.username ?? result.account?.homeAccountId ?? 'the account');

@@ -1,11 +1,12 @@
 import { type AccountInfo, isBearerTokenSyntax } from 'tokenloop';
 import { loadSettings, makeClient } from '../../client/make-client.js';
 import { defaultAccount } from '../accounts/account-choice.js';
-import { loginHintFor, signInRequired } from '../login/login-command.js';
+import { loginCommand, loginHintFor, signInRequired, whereFlags } from '../login/login-command.js';
+import type { Settings } from '../../config/resolve.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
-import { jsonLine, terminalText } from '../../output/quote.js';
+import { commandArgument, jsonLine, terminalText } from '../../output/quote.js';
 import { paint, say } from '../../output/terminal.js';
 import { PlainTransportRefused } from './credential-guard.js';
 import { openLineConnection } from './line-connection.js';
@@ -38,7 +39,10 @@ function likelyCause(
   user: string,
   protocol: string,
   scope: string,
+  settings: Settings | undefined,
 ): { cause: string; fix: string } {
+  // The fixes sign in, or renew, where this command looked: with its profile and flags (loginCommand).
+  const login = settings ? loginCommand(settings, { scopes: [scope], loginHint: user }) : undefined;
   const c = claimsOf(token);
   if (!c)
     return {
@@ -52,12 +56,14 @@ function likelyCause(
   if (typeof c.exp === 'number' && c.exp < now)
     return {
       cause: 'the token has expired',
-      fix: "run `tokenloop token --force-refresh`, or check this machine's clock",
+      fix: settings
+        ? `run \`${['tokenloop', 'token', ...whereFlags(settings), '--scope', commandArgument(scope), '--force-refresh'].join(' ')}\`, or check this machine's clock`
+        : "get a fresh token, or check this machine's clock",
     };
   if (who.length && !who.includes(user.toLowerCase())) {
     return {
       cause: `the token belongs to ${who[0]}, not to ${user}`,
-      fix: 'pass the mailbox owner as --user, or sign in as that user (shared mailboxes need their own permission)',
+      fix: `pass the mailbox owner as --user, or sign in as that user${login ? ` (\`${login}\`)` : ''} (shared mailboxes need their own permission)`,
     };
   }
   const aud = String(c.aud ?? '');
@@ -69,7 +75,7 @@ function likelyCause(
   }
   return {
     cause: 'the server refused a current token for this user',
-    fix: 'the grant may have been revoked or the mailbox may not allow this protocol: sign in again (`tokenloop login`), and check that IMAP/POP/SMTP AUTH is enabled for the mailbox',
+    fix: `the grant may have been revoked or the mailbox may not allow this protocol: sign in again${login ? ` (\`${login}\`)` : ''}, and check that IMAP/POP/SMTP AUTH is enabled for the mailbox`,
   };
 }
 
@@ -190,7 +196,9 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
   } finally {
     conn.close();
   }
-  const cause = outcome.ok ? undefined : likelyCause(token, user, endpoint.protocol, outlookScope);
+  const cause = outcome.ok
+    ? undefined
+    : likelyCause(token, user, endpoint.protocol, outlookScope, loaded?.settings);
   if (opts.json) {
     process.stdout.write(
       `${jsonLine({ ok: outcome.ok, server: `${endpoint.scheme}://${endpoint.host}:${endpoint.port}`, tls: conn.tls, mechanisms: outcome.mechanisms, mechanism, user, reply: outcome.serverReply, challenge: outcome.challenge ?? null, cause: cause?.cause ?? null, fix: cause?.fix ?? null })}\n`,
