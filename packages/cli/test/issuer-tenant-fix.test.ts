@@ -4,6 +4,8 @@
 // fix from a saved profile.)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { join } from 'node:path';
+import { type RunningEmulator, SAMPLE_IDS, startEmulator } from '@tokenloop/emulator';
 import type { ScriptedProvider } from '../../tokenloop/test/support/scripted-provider.js';
 import { baseEnv, freshHome, runCli } from './support/cli.js';
 import { TENANT_A, TENANT_B, startTenantBProvider } from './support/tenant-b-provider.js';
@@ -36,3 +38,36 @@ describe('S206: a token for another tenant than the authority names', { timeout:
     assert.match(followed.stdout + followed.stderr, /Signed in/);
   });
 });
+
+describe(
+  'S206: Entra refuses a user of another tenant (AADSTS50020, the emulator as Entra)',
+  { timeout: 60_000 },
+  () => {
+    let e: RunningEmulator;
+    before(async () => {
+      e = await startEmulator({ autoLogin: 'carol' }); // Carol belongs to Fabrikam
+    });
+    after(() => e.close());
+
+    it("S206: login at Contoso's authority as Carol of Fabrikam: the fix signs her in at organizations, and works", async () => {
+      const env = baseEnv(freshHome(), { BROWSER: join(import.meta.dirname, 'support', 'form-browser.mjs') });
+      const login = [
+        'login',
+        '--authority',
+        `${e.url}/${SAMPLE_IDS.contoso}`,
+        '--client-id',
+        SAMPLE_IDS.publicApp,
+      ];
+      const failed = await runCli(login, env);
+      assert.equal(failed.code, 4, failed.stderr);
+      assert.match(failed.stderr, /AADSTS50020/);
+      const fixLine = failed.stderr.split('\n').find((l) => /^\s+fix: /.test(l));
+      const fix = /`(tokenloop [^`]+)`/.exec(fixLine ?? '')?.[1];
+      assert.ok(fix, `the fix names a command:\n${failed.stderr}`);
+      assert.match(fix, /--tenant organizations(?: |$)/);
+      const followed = await runCli(fix.split(' ').slice(1), env);
+      assert.equal(followed.code, 0, `the fix \`${fix}\` works:\n${followed.stderr}`);
+      assert.match(followed.stdout + followed.stderr, /Signed in as carol@fabrikam\.onmicrosoft\.com/);
+    });
+  },
+);
