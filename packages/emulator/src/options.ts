@@ -4,6 +4,7 @@ import type { EmulatorSettings } from './context.js';
 import { LinesError } from './errors/lines-error.js';
 import type { ConfigFile } from './directory/schema.js';
 import { publicUrlProblem } from './http/public-url.js';
+import { isLoopbackHost } from './http/loopback.js';
 
 /** Options of {@link startEmulator}. */
 export interface EmulatorOptions {
@@ -47,9 +48,8 @@ export class EmulatorOptionsError extends LinesError {
   override name = 'EmulatorOptionsError';
 }
 
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
+/** The emulator's one loopback rule (http/loopback.ts), here too for the modules that take it with the options. */
+export { isLoopbackHost };
 
 /**
  * S150: why the emulator may not listen on `host`, or undefined when it may. A loopback address always; any

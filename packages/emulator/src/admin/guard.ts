@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../context.js';
 import { isOwnOrigin } from '../http/origin.js';
 import type { Exchange } from '../http/route.js';
-import { isLoopbackHost } from '../options.js';
+import { isLoopbackAddress, isLoopbackHost } from '../http/loopback.js';
 
 /** Why an admin request is refused: 403 for who or where it comes from, 415 for a body that is not JSON. */
 export interface AdminRefusal {
@@ -12,9 +12,9 @@ export interface AdminRefusal {
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
+/** The caller's socket address is a loopback address (127.0.0.0/8, ::1, also IPv4-mapped). */
 export function isLoopbackPeer(x: Exchange): boolean {
-  const a = x.req.socket.remoteAddress ?? '';
-  return a.startsWith('127.') || a === '::1' || a.startsWith('::ffff:127.');
+  return isLoopbackAddress(x.req.socket.remoteAddress);
 }
 
 function hostnameOf(authority: string): string | undefined {

@@ -4,7 +4,8 @@ import { firstPartyApps } from './first-party.js';
 import { stableGuid } from './ids.js';
 import { buildManagedIdentities } from './managed-identities.js';
 import { isOwnIssuerPath } from '../federation/issuer-names.js';
-import { isLoopbackHost } from '../options.js';
+import { isEntraLoopbackRedirectHost } from '../flow/redirect-uri.js';
+import { isLoopbackHost } from '../http/loopback.js';
 import {
   type App,
   DEFAULT_FEDERATION_AUDIENCE,
@@ -194,7 +195,7 @@ export function validateRedirectUri(uri: string, appName: string): void {
   } catch {
     throw new DirectoryConfigError(`app ${appName}: redirect URI '${uri}' is not an absolute URI`);
   }
-  const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+  const loopback = isEntraLoopbackRedirectHost(url.hostname);
   if (
     url.protocol !== 'https:' &&
     !(url.protocol === 'http:' && loopback) &&

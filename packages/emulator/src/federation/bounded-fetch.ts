@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../options.js';
+import { isLoopbackHost } from '../http/loopback.js';
 
 /** S135: what the emulator reads of an external issuer's discovery document or key set, at most. */
 export const ISSUER_FETCH_LIMITS = { timeoutMs: 5_000, maxBytes: 64 * 1024 } as const;

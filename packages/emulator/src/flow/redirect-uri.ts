@@ -13,6 +13,12 @@ export function isAbsoluteUri(uri: string): boolean {
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1']);
 
+/**
+ * Entra's loopback hosts for redirect URIs: plain http is registrable, and the port is ignored, for exactly
+ * `localhost` and `127.0.0.1` (not the rest of 127.0.0.0/8, not [::1]); narrower than http/loopback.ts.
+ */
+export const isEntraLoopbackRedirectHost = (hostname: string): boolean => LOOPBACK_HOSTS.has(hostname);
+
 export function matchesRedirectUri(registered: readonly string[], requested: string): boolean {
   let req: URL;
   try {
@@ -28,7 +34,7 @@ export function matchesRedirectUri(registered: readonly string[], requested: str
     } catch {
       return false;
     }
-    if (reg.protocol === 'http:' && req.protocol === 'http:' && LOOPBACK_HOSTS.has(reg.hostname)) {
+    if (reg.protocol === 'http:' && req.protocol === 'http:' && isEntraLoopbackRedirectHost(reg.hostname)) {
       return (
         req.hostname === reg.hostname &&
         req.pathname === reg.pathname &&

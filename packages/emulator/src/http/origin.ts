@@ -1,5 +1,5 @@
 import type { EmulatorContext } from '../context.js';
-import { isLoopbackHost } from '../options.js';
+import { isLoopbackHost } from './loopback.js';
 
 /** The emulator's own origin, or the same scheme and port under another loopback name (localhost, ::1). */
 export function isOwnOrigin(ctx: EmulatorContext, origin: string): boolean {

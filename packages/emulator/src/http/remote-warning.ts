@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../options.js';
+import { isLoopbackHost } from './loopback.js';
 
 /**
  * S150: the warning every start on a non-loopback address (allowed by the remote opt-in only) gives, or

@@ -1,3 +1,5 @@
+import { isLoopbackHost } from '../http/loopback.js';
+
 /**
  * The names and addresses the local CA may vouch for (S89): `localhost` and every name below it, and the
  * loopback ranges. The emulator listens on loopback only, so its certificates never need anything else.
@@ -16,13 +18,13 @@ export function hasCriticalNameConstraints(der: Buffer): boolean {
   return der.includes(CRITICAL_NAME_CONSTRAINTS);
 }
 
-/** S153: whether the local CA may vouch for `host` (a name or an address without brackets). */
+/**
+ * S153: whether the local CA may vouch for `host` (a name or an address without brackets): `localhost` and the
+ * names below it, and the loopback addresses of LOOPBACK_IP_RANGES, which hold no IPv4-mapped IPv6 address
+ * (a loopback one always has its `ffff` group written out).
+ */
 export function isWithinLocalCa(host: string): boolean {
   const name = host.toLowerCase();
-  return (
-    name === 'localhost' ||
-    name.endsWith('.localhost') ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) ||
-    name === '::1'
-  );
+  if (name.endsWith('.localhost')) return true;
+  return isLoopbackHost(name) && !(name.includes(':') && name.includes('ffff'));
 }
