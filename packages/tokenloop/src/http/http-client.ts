@@ -196,7 +196,10 @@ export function createHttpFetch(options: HttpOptions = {}): FetchLike {
       }
       throw (
         tlsVerifyError(err, url) ??
-        new TokenloopError('NETWORK', `cannot reach ${url.origin}: ${describeNetworkError(err)}`)
+        // The fetch error stays the cause: the retry rule reads who refused (retry.ts `worthRetrying`).
+        new TokenloopError('NETWORK', `cannot reach ${url.origin}: ${describeNetworkError(err)}`, {
+          cause: err,
+        })
       );
     }
     if (REDIRECTS.has(response.status)) {

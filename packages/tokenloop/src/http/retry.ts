@@ -1,4 +1,5 @@
 import { TokenloopError } from '../errors/errors.js';
+import { isLoopbackAddress } from './loopback.js';
 
 /** How safe requests are retried (C7): discovery, JWKS, client credentials, device polling — never code redemption. */
 export interface RetryPolicy {
@@ -50,6 +51,23 @@ export const DEFAULT_RETRY_ATTEMPTS = 3;
 
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 
+/**
+ * The one rule for which failed request is tried again: a NETWORK failure, except a connection this machine's
+ * loopback refused (ECONNREFUSED from 127.0.0.0/8 or ::1: nothing listens on that port, and nothing will within
+ * the back-off, so the caller's message and fix come at once), and a port fetch never connects to (`bad port`).
+ */
+export function worthRetrying(err: unknown): boolean {
+  if (!(err instanceof TokenloopError) || err.code !== 'NETWORK') return false;
+  const system = (err.cause as { cause?: unknown } | undefined)?.cause as
+    { code?: unknown; address?: unknown; message?: unknown } | undefined;
+  if (system?.message === 'bad port') return false;
+  return !(
+    system?.code === 'ECONNREFUSED' &&
+    typeof system.address === 'string' &&
+    isLoopbackAddress(system.address)
+  );
+}
+
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted)
@@ -85,9 +103,8 @@ export async function withRetry(
     try {
       response = await send();
     } catch (err) {
-      const retryable = err instanceof TokenloopError && err.code === 'NETWORK';
-      if (!retryable || attempt >= attempts) throw err;
-      reason = err.message;
+      if (!worthRetrying(err) || attempt >= attempts) throw err;
+      reason = (err as TokenloopError).message;
     }
     let delay: number;
     if (response) {
