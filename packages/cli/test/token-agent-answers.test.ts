@@ -27,6 +27,7 @@ import { onMemoryFileSystem } from '../src/commands/agent/answer-files.js';
 import { BIN, baseEnv, runCli, tempDir } from './support/cli.js';
 import { PINNED_CLOCK, type RunningAgent, startAgent } from './support/agent-run.js';
 import { runNode, shown } from './support/node-run.js';
+import { signInScripted } from './support/scripted-sign-in.js';
 
 /** The agent alone did not answer (TOKENLOOP_TOKEN_PATH=agent). */
 const DECLINED = 125;
@@ -55,25 +56,9 @@ describe('S220–S223 the token agent keeps its answers for the next identical t
       XDG_DATA_HOME: join(home, 'data'),
       XDG_RUNTIME_DIR: runtime,
     });
-    const signIn = async (user: string) => {
-      const idToken = await p.idToken({ sub: `${user}-sub`, preferred_username: `${user}@example.test` });
-      p.on('/token', () => ({
-        body: {
-          access_token: `at-${user}-signed-in`,
-          token_type: 'Bearer',
-          expires_in: 3600,
-          refresh_token: `rt-${user}`,
-          scope: 'openid offline_access read',
-          id_token: idToken,
-        },
-      }));
-      const flags = ['--issuer', p.url, '--client-id', p.clientId, '--scope', 'read'];
-      const r = await runCli(['login', '--device', ...flags], env);
-      assert.equal(r.code, 0, r.stderr);
-    };
     now = Date.now() + 60_000;
-    await signIn('alice');
-    await signIn('alan');
+    await signInScripted(p, env, 'alice');
+    await signInScripted(p, env, 'alan');
     p.on('/token', () => ({ status: 400, body: { error: 'invalid_grant', error_description: 'no' } }));
     agent = await startAgent({ ...env, TL_TEST_NOW: String(now) });
   });

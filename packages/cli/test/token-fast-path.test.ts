@@ -36,6 +36,7 @@ import { FAST_PATH_OPTIONS } from '../src/fast-path/token-args.js';
 import { buildProgram } from '../src/main.js';
 import { TOKEN_FORMATS } from '../src/output/token-format.js';
 import { BIN, baseEnv, runCli, tempDir } from './support/cli.js';
+import { signInScripted } from './support/scripted-sign-in.js';
 import { type Run, runNode, shown } from './support/node-run.js';
 
 const PINNED_CLOCK = join(import.meta.dirname, 'support', 'pinned-clock.cjs');
@@ -283,27 +284,8 @@ describe('S126 token: the fast path prints byte for byte what the full CLI print
               scope: 'openid offline_access read write',
             },
           };
-    const signIn = async (home: string, user: string, extra: Record<string, unknown> = {}) => {
-      const idToken = await p.idToken({ sub: `${user}-sub`, preferred_username: `${user}@example.test` });
-      p.on('/token', (req) =>
-        req.body.get('grant_type') === 'refresh_token'
-          ? refreshed()
-          : {
-              body: {
-                access_token: `at-${user}-signed-in`,
-                token_type: 'Bearer',
-                expires_in: 3600,
-                refresh_token: `rt-${user}`,
-                scope: 'openid offline_access read',
-                id_token: idToken,
-                ...extra,
-              },
-            },
-      );
-      const flags = ['--issuer', p.url, '--client-id', p.clientId, '--scope', 'read'];
-      const r = await runCli(['login', '--device', ...flags], baseEnv(home));
-      assert.equal(r.code, 0, r.stderr);
-    };
+    const signIn = (home: string, user: string, extra: Record<string, unknown> = {}) =>
+      signInScripted(p, baseEnv(home), user, { extra, renewal: refreshed });
     const template = async (name: Template, make: (home: string) => Promise<void>) => {
       const home = tempDir('tl-fast-template-');
       const signedInAt = Date.now();

@@ -30,18 +30,26 @@ export type AgentRequest =
 export type AgentAnswer =
   { stdout: string } | { declined: string } | { pid: number; build: string; socket: string };
 
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+export const isStrings = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.every((s) => typeof s === 'string');
 
-/** S173: a request off the socket, checked field by field; anything else is undefined (declined). */
-export function parseAgentRequest(line: string): AgentRequest | undefined {
+/** A JSON object from text off a socket or a file, to be checked field by field; anything else is undefined. */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
   let v: unknown;
   try {
-    v = JSON.parse(line);
+    v = JSON.parse(text);
   } catch {
     return undefined;
   }
-  if (typeof v !== 'object' || v === null) return undefined;
-  const r = v as Record<string, unknown>;
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
+
+/** S173: a request off the socket, checked field by field; anything else is undefined (declined). */
+export function parseAgentRequest(line: string): AgentRequest | undefined {
+  const r = jsonObject(line);
+  if (!r) return undefined;
   if (typeof r.build !== 'string') return undefined;
   if (r.op === 'ping' || r.op === 'stop') return { build: r.build, op: r.op };
   if (r.op !== 'token' || !isStrings(r.args) || typeof r.cwd !== 'string') return undefined;
@@ -56,14 +64,8 @@ export function parseAgentRequest(line: string): AgentRequest | undefined {
 
 /** An answer off the socket, checked; anything else is undefined (the caller falls back). */
 export function parseAgentAnswer(line: string): AgentAnswer | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
-  if (typeof v !== 'object' || v === null) return undefined;
-  const r = v as Record<string, unknown>;
+  const r = jsonObject(line);
+  if (!r) return undefined;
   if (typeof r.stdout === 'string') return { stdout: r.stdout };
   if (typeof r.declined === 'string') return { declined: r.declined };
   if (typeof r.pid === 'number' && typeof r.build === 'string' && typeof r.socket === 'string')

@@ -5,6 +5,7 @@
 // format, one rule for when a record still holds (S221).
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
+import { isStrings, jsonObject } from './agent-protocol.js';
 
 /** S221: the longest a record is used after it was written, whatever the token's lifetime. */
 export const MAX_RECORD_AGE_MS = 10 * 60_000;
@@ -75,16 +76,10 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 
 /** A record off the file system, checked field by field; anything else is undefined (not used). */
 export function parseAnswerRecord(text: string): AnswerRecord | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof v !== 'object' || v === null) return undefined;
-  const r = v as Record<string, unknown>;
+  const r = jsonObject(text);
+  if (!r) return undefined;
   if (r.v !== 1 || !isString(r.build) || !isString(r.cwd) || !isString(r.stdout)) return undefined;
-  if (!Array.isArray(r.args) || !r.args.every(isString)) return undefined;
+  if (!isStrings(r.args)) return undefined;
   if (typeof r.writtenAt !== 'number' || typeof r.validUntil !== 'number') return undefined;
   if (typeof r.env !== 'object' || r.env === null || Array.isArray(r.env)) return undefined;
   const env: Record<string, string | null> = {};
