@@ -113,7 +113,8 @@ function text(views: ProfileView[], now: number): string {
         );
       }
       lines.push(
-        `      refresh token: ${a.refreshToken ? 'yes (new tokens come silently)' : 'no (sign in again when these expire)'}`,
+        // Read from the cache only: kept is all status knows, not whether the provider still honours it.
+        `      refresh token: ${a.refreshToken ? 'cached (renews silently while the provider honours it; one revoked, or voided by an emulator restart, asks for sign-in at the next renewal)' : 'no (sign in again when these expire)'}`,
       );
     }
   }
