@@ -240,7 +240,6 @@ const ALLOWED: Record<string, Record<string, string>> = {
       'a WHATWG URL: its href is printable ASCII (controls, spaces and non-ASCII are percent-encoded, hosts punycode)',
     port: "a port number (a URL's port is digits only)",
     'sshTunnel(Number(port))': 'an ssh command line made from a port number and the host of SSH_CONNECTION',
-    'sshHint(settings.port ?? FALLBACK_PORT)': "made from a port number and this machine's SSH_CONNECTION",
   },
   'output/terminal.ts': {
     line: "say's own definition: its callers are checked",

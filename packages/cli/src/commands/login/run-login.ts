@@ -134,7 +134,7 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     const useBrowser = !device;
     const noBrowserHere = useBrowser && opts.browser !== true && !browserAvailable();
     if (noBrowserHere && remoteSession())
-      say(`  hint: ${sshHint(settings.port ?? FALLBACK_PORT, loginCommand(settings))}`);
+      say(`  hint: ${terminalText(sshHint(settings.port ?? FALLBACK_PORT, loginCommand(settings)))}`);
     // A device code carries neither a prompt nor a login hint (RFC 8628): say so rather than drop them unsaid.
     if (!useBrowser && opts.prompt)
       say(`(--prompt applies to browser sign-in; the device page decides what it shows)`);
