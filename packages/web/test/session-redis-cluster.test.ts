@@ -8,11 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SAMPLE_IDS, SAMPLE_SECRETS } from '@tokenloop/emulator';
-import { Cluster, Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { WebAuthConfigError, sessionSealer } from '@tokenloop/web';
 import { redisSessionStore } from '@tokenloop/web/redis';
 import { redisStore } from 'tokenloop/redis';
 import { useClusterAndEmulator } from '../../tokenloop/test/support/cluster-and-emulator.js';
+import { refusedRedisClients } from '../../tokenloop/test/support/replica-clients.js';
 import {
   clientCallsIn,
   commandsAcrossSlots,
@@ -101,19 +102,7 @@ describe('web sessions on a Redis Cluster', () => {
   });
 
   it('S101 redisSessionStore refuses a client that reads from replicas, and what is not an ioredis client', () => {
-    const refused: [string, unknown][] = [
-      ['a Cluster with scaleReads: slave', connect({ scaleReads: 'slave', lazyConnect: true })],
-      [
-        'a Sentinel client with role: slave',
-        new Redis({
-          sentinels: [{ host: '127.0.0.1', port: 1 }],
-          name: 'm',
-          role: 'slave',
-          lazyConnect: true,
-        }),
-      ],
-      ['a plain object', { get() {} }],
-    ];
+    const refused = refusedRedisClients(connect);
     for (const [what, client] of refused) {
       assert.throws(
         () => redisSessionStore({ client: client as Cluster, key }),

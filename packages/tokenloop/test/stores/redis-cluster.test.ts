@@ -13,6 +13,7 @@ import { redisStore, type RedisStoreOptions } from '../../src/cache/stores/redis
 import { TokenloopError } from '../../src/errors/errors.js';
 import { signInWithExpiredToken } from '../support/expired-sign-in.js';
 import { useClusterAndEmulator } from '../support/cluster-and-emulator.js';
+import { refusedRedisClients } from '../support/replica-clients.js';
 import {
   clientCallsIn,
   commandsAcrossSlots,
@@ -86,21 +87,7 @@ describe('the Redis token cache on a Redis Cluster', () => {
   });
 
   it('S101 redisStore refuses a client that reads from replicas, and what is not an ioredis client', () => {
-    const refused: [string, unknown][] = [
-      ['a Cluster with scaleReads: slave', connect({ scaleReads: 'slave', lazyConnect: true })],
-      ['a Cluster with scaleReads: all', connect({ scaleReads: 'all', lazyConnect: true })],
-      [
-        'a Sentinel client with role: slave',
-        new Redis({
-          sentinels: [{ host: '127.0.0.1', port: 1 }],
-          name: 'm',
-          role: 'slave',
-          lazyConnect: true,
-        }),
-      ],
-      ['no client', undefined],
-      ['a plain object', { get() {} }],
-    ];
+    const refused = refusedRedisClients(connect);
     for (const [what, client] of refused) {
       assert.throws(
         () => redisStore({ client: client as Cluster }),
