@@ -1,6 +1,6 @@
 // What `tokenloop token` asks for and prints, in one place for both ways of answering it: the full command
 // (run-token.ts) and the fast path for a cached token (src/fast-path).
-import type { AccountInfo, TokenClient } from 'tokenloop';
+import type { AccountInfo, AuthResult, TokenClient } from 'tokenloop';
 import type { SettingFlags, Settings } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
@@ -36,29 +36,34 @@ export function tokenScopes(opts: TokenOptions, settings: Settings): string[] {
   return opts.resource !== undefined ? [`${opts.resource.replace(/\/+$/, '')}/.default`] : settings.scopes;
 }
 
+type TokenRequest = {
+  account: AccountInfo | undefined;
+  scopes: string[];
+  format: TokenFormat;
+  forceRefresh?: boolean | undefined;
+  user: string | undefined;
+};
+
+/** The account's token for the scopes, from the cache or renewed by the client. */
+function tokenResult(client: TokenClient, request: TokenRequest): Promise<AuthResult> {
+  return client.acquireTokenSilent({
+    scopes: request.scopes,
+    ...(request.account ? { account: request.account } : {}),
+    ...(request.forceRefresh ? { forceRefresh: true } : {}),
+  });
+}
+
 /** The account's token for the scopes, from the cache or renewed by the client, as the format prints it. */
-export async function tokenText(
-  client: TokenClient,
-  request: Parameters<typeof tokenAnswer>[1],
-): Promise<string> {
-  return (await tokenAnswer(client, request)).text;
+export async function tokenText(client: TokenClient, request: TokenRequest): Promise<string> {
+  const result = await tokenResult(client, request);
+  return formatToken(result, request.format, { user: request.user });
 }
 
 /** tokenText, with when the client will renew the token (from then on it prints another). */
 export async function tokenAnswer(
   client: TokenClient,
-  request: {
-    account: AccountInfo | undefined;
-    scopes: string[];
-    format: TokenFormat;
-    forceRefresh?: boolean | undefined;
-    user: string | undefined;
-  },
+  request: TokenRequest,
 ): Promise<{ text: string; refreshOn: Date }> {
-  const result = await client.acquireTokenSilent({
-    scopes: request.scopes,
-    ...(request.account ? { account: request.account } : {}),
-    ...(request.forceRefresh ? { forceRefresh: true } : {}),
-  });
+  const result = await tokenResult(client, request);
   return { text: formatToken(result, request.format, { user: request.user }), refreshOn: result.refreshOn };
 }
