@@ -7,7 +7,7 @@
 // that nothing else reads from a server socket but the relays after login (S76).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '@tokenloop/emulator';
@@ -15,6 +15,7 @@ import { BIN, baseEnv, freshHome, runCli } from './support/cli.js';
 import { type HostileServer, type Script, startHostileServer } from './support/hostile-mail-server.js';
 import { type RunningProxy, startProxy } from './support/mail-proxy.js';
 import { textClient } from './support/text-client.js';
+import { TS_NAME, sourceFiles } from '../../tokenloop/test/support/package-sources.js';
 
 const MiB = 1024 * 1024;
 const ALICE = 'alice@contoso.onmicrosoft.com';
@@ -281,15 +282,7 @@ describe('S90 mail proxy: a hostile upstream cannot grow the proxy or hold a log
 
 describe('S90 sweep: every read of a mail server goes through the bounded line reader or a relay', () => {
   const MAIL = join(import.meta.dirname, '..', 'src', 'commands', 'mail');
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.ts')) files.push(p);
-    }
-  };
-  walk(MAIL);
+  const files = sourceFiles(MAIL, { names: TS_NAME });
   const rel = (f: string) => relative(MAIL, f).split('\\').join('/');
   const code = (f: string) =>
     readFileSync(f, 'utf8')

@@ -5,9 +5,10 @@
 // written must be a constant or pass through quote.ts (terminalText, jsonLine, formatToken, shellWord), or be on
 // the allow-list below, which says for each entry why it cannot carry a foreign string.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import { TS_NAME, sourceFiles } from '../../tokenloop/test/support/package-sources.js';
 import { baseEnv, freshHome, runCli } from './support/cli.js';
 import { startHostileServer } from './support/hostile-mail-server.js';
 
@@ -352,15 +353,7 @@ describe('S74 sweep: everything the CLI writes to stdout or stderr passes throug
     assert.deepEqual(returns, ['formatToken(result, request.format, { user: request.user })']);
   });
   const SRC = join(import.meta.dirname, '..', 'src');
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith('.ts') && !path.endsWith(join('output', 'quote.ts'))) files.push(path);
-    }
-  };
-  walk(SRC);
+  const files = sourceFiles(SRC, { names: TS_NAME, except: (p) => p.endsWith(join('output', 'quote.ts')) });
   const calls = files.flatMap((f) =>
     sinkCallsIn(readFileSync(f, 'utf8')).map((c) => ({ ...c, file: relative(SRC, f).split('\\').join('/') })),
   );

@@ -3,7 +3,7 @@
 // login. Response names and capability names are case-insensitive (RFC 9051 §2.2.1 and §7.2.2): a table of
 // lines through the parser, a server that writes them in lower case end to end, and a sweep for a second parser.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -12,6 +12,7 @@ import {
   imapCapabilityData,
   imapCapabilityList,
 } from '../src/commands/mail/imap-capability.js';
+import { TS_NAME, sourceFiles } from '../../tokenloop/test/support/package-sources.js';
 import { baseEnv, freshHome, runCli } from './support/cli.js';
 import { startHostileServer } from './support/hostile-mail-server.js';
 
@@ -89,18 +90,12 @@ describe('IMAP CAPABILITY: one parser, case-insensitive', () => {
     const PACKAGES = join(import.meta.dirname, '..', '..');
     const PARSES = /\/\^?\\\*\s*\[?\s*CAPABILITY|startsWith\(\s*['"`]\*\s*CAPABILITY|\/\^?\\\[CAPABILITY/i;
     const found: string[] = [];
-    const walk = (dir: string) => {
-      for (const e of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, e.name);
-        if (e.isDirectory()) walk(path);
-        else if (e.name.endsWith('.ts')) {
-          const text = readFileSync(path, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
-          if (PARSES.test(text)) found.push(relative(PACKAGES, path).split('\\').join('/'));
-        }
-      }
-    };
-    walk(join(PACKAGES, 'cli', 'src'));
-    walk(join(PACKAGES, 'tokenloop', 'src'));
+    for (const path of ['cli', 'tokenloop'].flatMap((p) =>
+      sourceFiles(join(PACKAGES, p, 'src'), { names: TS_NAME }),
+    )) {
+      const text = readFileSync(path, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+      if (PARSES.test(text)) found.push(relative(PACKAGES, path).split('\\').join('/'));
+    }
     assert.deepEqual(found, ['cli/src/commands/mail/imap-capability.ts']);
   });
 });

@@ -5,13 +5,14 @@
 // S76: after login the relays pass data on no faster than the receiver takes it: a mail program that does not
 // read pauses the server's side instead of filling the proxy's memory (pipeSession for POP3 / SMTP, relayImap).
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { type AddressInfo, type Server, type Socket, connect, createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { wrapSocket } from '../src/commands/mail/line-connection.js';
 import { relayImap } from '../src/commands/mail/proxy/imap-relay.js';
 import { pipeSession } from '../src/commands/mail/proxy/pipe-session.js';
+import { TS_NAME, sourceFiles } from '../../tokenloop/test/support/package-sources.js';
 import { baseEnv, freshHome } from './support/cli.js';
 import { type RunningProxy, startProxy } from './support/mail-proxy.js';
 
@@ -224,15 +225,7 @@ describe('S75 line connections bound what they hold', () => {
 
 describe('S75 S76 sweep: every write of the mail code is bounded', () => {
   const MAIL = join(import.meta.dirname, '..', 'src', 'commands', 'mail');
-  const files = (dir: string, out: string[] = []): string[] => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) files(p, out);
-      else if (name.endsWith('.ts')) out.push(p);
-    }
-    return out;
-  };
-  const sources = files(MAIL).map((f) => ({
+  const sources = sourceFiles(MAIL, { names: TS_NAME }).map((f) => ({
     file: relative(MAIL, f).split('\\').join('/'),
     text: readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ''),
   }));

@@ -8,13 +8,14 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, startEmulator } from '@tokenloop/emulator';
 import { oauthBearer, xoauth2 } from 'tokenloop/mail';
 import { BIN, baseEnv, freshHome, runCli, tempDir } from './support/cli.js';
+import { sourceFiles } from '../../tokenloop/test/support/package-sources.js';
 import { type RunningProxy, startProxy } from './support/mail-proxy.js';
 import { type TestNetwork, converseIn, createTestNetwork } from './support/mail-netns.js';
 
@@ -288,17 +289,9 @@ describe('S78 mail proxy: the upstream login sends no credential before TLS off 
 });
 
 describe('S78 sweep: SASL credentials are encoded and written in one place, behind the transport guard', () => {
-  const sources = (dir: string, out: string[] = []): string[] => {
-    for (const name of readdirSync(dir)) {
-      const p = join(dir, name);
-      if (statSync(p).isDirectory()) sources(p, out);
-      else if (/\.(ts|mts|js|mjs)$/.test(name)) out.push(p);
-    }
-    return out;
-  };
   const files = readdirSync(join(ROOT, 'packages')).flatMap((pkg) => {
     try {
-      return sources(join(ROOT, 'packages', pkg, 'src'));
+      return sourceFiles(join(ROOT, 'packages', pkg, 'src'));
     } catch {
       return [];
     }

@@ -5,7 +5,7 @@
 // output cannot forge lines, fields or escape sequences.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { join, relative } from 'node:path';
@@ -17,6 +17,7 @@ import {
 } from '../../tokenloop/test/support/scripted-provider.js';
 import { CliError } from '../src/errors.js';
 import { TOKEN_FORMATS, type TokenFormat, formatToken } from '../src/output/token-format.js';
+import { TS_NAME, sourceFiles } from '../../tokenloop/test/support/package-sources.js';
 import { BIN, type CliRun, baseEnv, freshHome, runCli } from './support/cli.js';
 
 /** Where hostile payloads would `touch`; the tests assert it never appears. */
@@ -295,15 +296,7 @@ describe('S74 provider-supplied strings in terminal output cannot forge lines, f
 
 describe('S73 / S74 every output path of the CLI goes through quote.ts (a source scan)', () => {
   const SRC = join(import.meta.dirname, '..', 'src');
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith('.ts') && !path.endsWith(join('output', 'quote.ts'))) files.push(path);
-    }
-  };
-  walk(SRC);
+  const files = sourceFiles(SRC, { names: TS_NAME, except: (p) => p.endsWith(join('output', 'quote.ts')) });
   /** Every statement that writes to the terminal or stdout: say(...), process.std*.write(...), out(...). */
   function outputStatements(): { file: string; text: string }[] {
     const found: { file: string; text: string }[] = [];

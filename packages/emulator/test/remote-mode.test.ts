@@ -3,13 +3,14 @@
 // end-to-end run through a network namespace (a client on another host) is in packages/cli/test/emulator-remote.test.ts.
 import * as assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { EmulatorContext } from '../src/context.ts';
 import { isOwnOrigin } from '../src/http/origin.ts';
 import { EmulatorOptionsError, startEmulator } from '../src/index.ts';
+import { TS_NAME, sourceFiles } from '../../tokenloop/test/support/package-sources.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -129,26 +130,19 @@ describe('S152 the public URL: checked, and the one base URL', () => {
     ]);
     const src = join(import.meta.dirname, '..', 'src');
     const found: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const p = join(dir, entry.name);
-        if (entry.isDirectory()) walk(p);
-        else if (p.endsWith('.ts')) {
-          const file = relative(src, p).replaceAll('\\', '/');
-          for (const [n, line] of readFileSync(p, 'utf8').split('\n').entries()) {
-            if (/^\s*(\/\/|\*)/.test(line)) continue;
-            const hit =
-              /\.address\(\)|localPort|localAddress|headers\.host|headers\[['"]host['"]\]|x-forwarded-(host|proto)|(https?|\$\{[^}]+\}):\/\/\$\{/.exec(
-                line,
-              );
-            if (hit && !ALLOWED.get(file)?.test(hit[0])) found.push(`${file}:${n + 1}: ${line.trim()}`);
-            if (/\bctx\.url\s*=[^=]/.test(line) && file !== 'start.ts')
-              found.push(`${file}:${n + 1}: sets ctx.url`);
-          }
-        }
+    for (const p of sourceFiles(src, { names: TS_NAME })) {
+      const file = relative(src, p).replaceAll('\\', '/');
+      for (const [n, line] of readFileSync(p, 'utf8').split('\n').entries()) {
+        if (/^\s*(\/\/|\*)/.test(line)) continue;
+        const hit =
+          /\.address\(\)|localPort|localAddress|headers\.host|headers\[['"]host['"]\]|x-forwarded-(host|proto)|(https?|\$\{[^}]+\}):\/\/\$\{/.exec(
+            line,
+          );
+        if (hit && !ALLOWED.get(file)?.test(hit[0])) found.push(`${file}:${n + 1}: ${line.trim()}`);
+        if (/\bctx\.url\s*=[^=]/.test(line) && file !== 'start.ts')
+          found.push(`${file}:${n + 1}: sets ctx.url`);
       }
-    };
-    walk(src);
+    }
     assert.deepEqual(found, []);
     const start = readFileSync(join(src, 'start.ts'), 'utf8');
     assert.match(start, /ctx\.url = baseUrl\(/, 'start.ts sets the base URL from baseUrl');

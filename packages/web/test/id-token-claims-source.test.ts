@@ -2,9 +2,10 @@
 // by decoding a token itself: outside the files below (each for its reason), no source of packages/web/src decodes
 // a JWT unverified (jose's decodeJwt) or turns base64url text into JSON. A source scan.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
+import { TS_NAME, sourceFiles } from '../../tokenloop/test/support/package-sources.js';
 
 const SRC = join(import.meta.dirname, '..', 'src');
 
@@ -13,18 +14,9 @@ const ALLOWED: Record<string, string> = {
   'session/session-seal.ts': 'the session sealer: it parses a value only after AES-GCM authenticated it',
 };
 
-function sources(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) sources(path, out);
-    else if (name.endsWith('.ts')) out.push(path);
-  }
-  return out;
-}
-
 test('S161 no web source decodes a token unverified; ID-token claims come from the validated AuthResult', () => {
   const findings: string[] = [];
-  for (const file of sources(SRC)) {
+  for (const file of sourceFiles(SRC, { names: TS_NAME })) {
     const name = relative(SRC, file).split(sep).join('/');
     const text = readFileSync(file, 'utf8');
     if (name in ALLOWED) continue;

@@ -2,7 +2,7 @@
 // a person typed goes through its own entry point and must name exactly one account of the same issuer (S71).
 // Tokens are only ever compared, never printed.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -23,6 +23,7 @@ import {
   WEB_REDIRECT_URI,
   startOidcProvider,
 } from '../support/oidc-provider-server.js';
+import { TS_NAME, sourceFiles } from '../support/package-sources.js';
 import { type ScriptedProvider, startScriptedProvider } from '../support/scripted-provider.js';
 import { scriptedSignIn } from '../support/scripted-sign-in.js';
 
@@ -311,22 +312,16 @@ describe('S70 the rule lives in one module', () => {
   it('S70 no source file outside client/account-lookup.ts compares account usernames (a source scan)', () => {
     const roots = ['tokenloop', 'web', 'cli'].map((p) => join(SRC, '..', '..', p, 'src'));
     const offenders: string[] = [];
-    const walk = (dir: string) => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) walk(path);
-        else if (entry.name.endsWith('.ts') && !path.endsWith(join('client', 'account-lookup.ts'))) {
-          const text = readFileSync(path, 'utf8');
-          if (
-            /\busername\)?\??\.(toLowerCase|toUpperCase|localeCompare|normalize)\b|\busername\s*[!=]==?|[!=]==?\s*[\w.?]*\busername\b/.test(
-              text,
-            )
-          )
-            offenders.push(path);
-        }
-      }
-    };
-    for (const r of roots) walk(r);
+    const except = (p: string) => p.endsWith(join('client', 'account-lookup.ts'));
+    for (const path of roots.flatMap((r) => sourceFiles(r, { names: TS_NAME, except }))) {
+      const text = readFileSync(path, 'utf8');
+      if (
+        /\busername\)?\??\.(toLowerCase|toUpperCase|localeCompare|normalize)\b|\busername\s*[!=]==?|[!=]==?\s*[\w.?]*\busername\b/.test(
+          text,
+        )
+      )
+        offenders.push(path);
+    }
     assert.deepEqual(offenders, []);
   });
 });

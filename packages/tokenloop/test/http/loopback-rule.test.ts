@@ -4,11 +4,12 @@
 // the web package's baseUrl check and the CLI (mail transport guard, mail proxy listen address, TLS fix) ask
 // it; a sweep finds a rule written again anywhere in the client packages. The emulator keeps its own.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { isLoopbackAddress, isLoopbackHost } from 'tokenloop';
 import { assertUrlAllowed } from '../../src/http/url-policy.js';
+import { TS_NAME, sourceFiles } from '../support/package-sources.js';
 
 /** [input, an address of this machine's loopback, a host plain http may go to]. */
 const TABLE: Array<[string, boolean, boolean]> = [
@@ -115,20 +116,12 @@ const RULE_WRITTEN = [
 ];
 
 function filesWithRule(pkg: string): string[] {
-  const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith('.ts')) {
-        const text = readFileSync(path, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
-        if (RULE_WRITTEN.some((r) => r.test(text)))
-          found.push(relative(PACKAGES, path).split('\\').join('/'));
-      }
-    }
-  };
-  walk(join(PACKAGES, pkg, 'src'));
-  return found;
+  return sourceFiles(join(PACKAGES, pkg, 'src'), { names: TS_NAME })
+    .filter((path) => {
+      const text = readFileSync(path, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+      return RULE_WRITTEN.some((r) => r.test(text));
+    })
+    .map((path) => relative(PACKAGES, path).split('\\').join('/'));
 }
 
 test('S210 sweep: the client packages write the loopback rule in one module only', () => {

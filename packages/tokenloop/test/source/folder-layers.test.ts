@@ -5,10 +5,11 @@
 // read records), flows/ below client/ (the client loads the grants). The scan resolves every import, export-from
 // and import() of src with TypeScript's pre-processor.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
+import { TS_NAME, sourceFiles } from '../support/package-sources.js';
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');
 
@@ -27,14 +28,7 @@ const LAYERS: readonly (readonly string[])[] = [
 ];
 const LAYER = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
 
-function sources(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) sources(path, out);
-    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
-}
+const sources = (dir: string): string[] => sourceFiles(dir, { names: TS_NAME });
 
 /** The top folder under src of a source file ('.' for src's own files). */
 function folderOf(file: string): string {

@@ -3,30 +3,21 @@
 // with it, the CLI the tokens it writes or reads (quote.ts, mail test), the web package the tokens it is sent
 // (checkBearer). The emulator keeps its own single copy (it shares no protocol logic with the client packages).
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { isBearerTokenSyntax, MAX_TOKEN_LENGTH } from 'tokenloop';
 import * as client from 'tokenloop/client';
+import { TS_NAME, sourceFiles } from '../support/package-sources.js';
 
 const PACKAGES = join(import.meta.dirname, '..', '..', '..');
 
 /** Every .ts file under packages/NAME/src, with comments removed. */
 function sources(name: string): Array<{ file: string; text: string }> {
-  const out: Array<{ file: string; text: string }> = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith('.ts'))
-        out.push({
-          file: relative(PACKAGES, path).split('\\').join('/'),
-          text: readFileSync(path, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, ''),
-        });
-    }
-  };
-  walk(join(PACKAGES, name, 'src'));
-  return out;
+  return sourceFiles(join(PACKAGES, name, 'src'), { names: TS_NAME }).map((path) => ({
+    file: relative(PACKAGES, path).split('\\').join('/'),
+    text: readFileSync(path, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, ''),
+  }));
 }
 
 // [input, accepted]: RFC 6750 §2.1 `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.

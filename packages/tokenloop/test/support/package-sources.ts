@@ -1,13 +1,26 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Every source file below `dir` (.ts .mts .js .mjs, not .d.ts), node_modules and dist left out. */
-export function sourceFiles(dir: string, out: string[] = []): string[] {
+/** Every kind of source file (.ts .mts .js .mjs), declarations (.d.ts) left out. */
+export const SOURCE_NAME = /(?<!\.d)\.(ts|mts|js|mjs)$/;
+/** TypeScript sources only (.ts), declarations left out. */
+export const TS_NAME = /(?<!\.d)\.ts$/;
+
+export interface SourceFileOptions {
+  /** Which file names to collect (default: SOURCE_NAME). */
+  readonly names?: RegExp;
+  /** Files to leave out, by their path (as returned). */
+  readonly except?: (path: string) => boolean;
+}
+
+/** The source files below `dir`, depth first in directory order; node_modules and dist left out. */
+export function sourceFiles(dir: string, options: SourceFileOptions = {}, out: string[] = []): string[] {
+  const { names = SOURCE_NAME, except } = options;
   for (const name of readdirSync(dir)) {
     if (name === 'node_modules' || name === 'dist') continue;
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) sourceFiles(path, out);
-    else if (/\.(ts|mts|js|mjs)$/.test(name) && !name.endsWith('.d.ts')) out.push(path);
+    if (statSync(path).isDirectory()) sourceFiles(path, options, out);
+    else if (names.test(name) && !except?.(path)) out.push(path);
   }
   return out;
 }
