@@ -19,3 +19,18 @@ export const EXIT = {
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** Each code's short label, for the list at the end of `tokenloop --help` (docs/cli.md's table says more). */
+export const EXIT_LABELS: Record<keyof typeof EXIT, string> = {
+  ok: 'ok',
+  failure: 'failure',
+  usage: 'usage or configuration',
+  temporary: 'temporary (network, provider)',
+  signInRequired: 'sign-in required',
+  tokenPathDeclined: 'token path declined (TOKENLOOP_TOKEN_PATH=fast|agent)',
+  interrupted: 'interrupted',
+};
+
+/** `Exit codes: 0 ok, 1 failure, …`, from EXIT and EXIT_LABELS. */
+export const exitCodesHelp = (): string =>
+  `Exit codes: ${(Object.keys(EXIT) as (keyof typeof EXIT)[]).map((name) => `${EXIT[name]} ${EXIT_LABELS[name]}`).join(', ')}.`;

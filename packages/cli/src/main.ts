@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { resourceUri } from './commands/token/resource-uri.js';
 import { addScopes } from './config/scope-list.js';
 import { reportError } from './errors.js';
-import { EXIT, type ExitCode } from './exit-codes.js';
+import { EXIT, type ExitCode, exitCodesHelp } from './exit-codes.js';
 import { VERSION } from './version.js';
 
 function integer(name: string, min: number, max: number) {
@@ -52,10 +52,7 @@ export function buildProgram(): Command {
     .description('OAuth 2.0 / OpenID Connect sign-in and tokens, first-class for Microsoft Entra ID')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText(
-      'after',
-      '\nExit codes: 0 ok, 1 failure, 2 usage or configuration, 3 temporary (network, provider), 4 sign-in required, 130 interrupted.',
-    )
+    .addHelpText('after', `\n${exitCodesHelp()}`)
     .exitOverride();
 
   withSettings(

@@ -5,6 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { EXIT } from '../src/exit-codes.ts';
+import { baseEnv, freshHome, runCli } from './support/cli.js';
 
 const CLI = join(import.meta.dirname, '..');
 const DOCS = join(CLI, '..', '..', 'docs', 'cli.md');
@@ -15,6 +16,18 @@ it("S187 docs/cli.md's exit-code table lists exactly the codes of EXIT", () => {
   const rows = [...table.matchAll(/^\| (\d+) +\|/gm)].map((m) => Number(m[1]));
   assert.deepEqual(
     rows.sort((a, b) => a - b),
+    Object.values(EXIT).sort((a, b) => a - b),
+  );
+});
+
+it('tokenloop --help lists every code of EXIT, and no other, after "Exit codes:"', async () => {
+  const r = await runCli(['--help'], baseEnv(freshHome()));
+  assert.equal(r.code, 0, r.stderr);
+  const at = r.stdout.indexOf('Exit codes:');
+  assert.ok(at >= 0, r.stdout);
+  const listed = [...r.stdout.slice(at).matchAll(/\b(\d+) [a-z]/g)].map((m) => Number(m[1]));
+  assert.deepEqual(
+    listed.sort((a, b) => a - b),
     Object.values(EXIT).sort((a, b) => a - b),
   );
 });
