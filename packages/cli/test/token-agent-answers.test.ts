@@ -162,6 +162,21 @@ describe('S220–S223 the token agent keeps its answers for the next identical t
     assert.ok(moved.code === 0 && moved.stdout === 'at-alice-signed-in\n', shown(moved));
   });
 
+  it('S221 a folder of its files opened to others makes the command refuse, as without a record', async () => {
+    assert.equal((await token([], 'agent')).code, 0);
+    assert.equal((await frozen(() => token([], 'agent'))).code, 0, 'kept');
+    const folder = join(home, 'cache', 'tokenloop');
+    chmodSync(folder, 0o777);
+    try {
+      const open = await frozen(() => token([], undefined));
+      assert.equal(open.code, 2, `the private-folder rule refuses: ${shown(open)}`);
+      assert.equal(open.stdout, '');
+      assert.match(open.stderr, /other users may write to it/);
+    } finally {
+      chmodSync(folder, 0o700);
+    }
+  });
+
   it('S223 at most 64 records are kept', async () => {
     const socket = agentSocketPath(env);
     const build = JSON.parse(readFileSync(join(answers(), records()[0]!), 'utf8')).build as string;

@@ -3,7 +3,7 @@
 // switches at once, is private to the user (folder 0700, socket 0600, other users cannot connect), bounds and
 // checks what it reads, declines another build, and a stale socket costs nothing but a fall-through.
 import assert from 'node:assert/strict';
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { basename, dirname, join } from 'node:path';
@@ -14,62 +14,18 @@ import {
 } from '../../tokenloop/test/support/scripted-provider.js';
 import { agentSocketPath } from '../src/config/paths.js';
 import { askAgentRaw } from '../src/fast-path/agent-client.js';
-import { MAX_REQUEST_BYTES } from '../src/commands/agent/agent-protocol.js';
+import { MAX_REQUEST_BYTES } from '../src/agent-wire/agent-protocol.js';
 import { BIN, baseEnv, runCli, tempDir } from './support/cli.js';
 import { type Run, RUN_LIMIT_MS, runNode, shown } from './support/node-run.js';
+import { PINNED_CLOCK, type RunningAgent, startAgent } from './support/agent-run.js';
+import { signInScripted } from './support/scripted-sign-in.js';
 
-const PINNED_CLOCK = join(import.meta.dirname, 'support', 'pinned-clock.cjs');
 const TOKEN_BUNDLE = join(import.meta.dirname, '..', 'dist', 'fast', 'token.cjs');
-const AGENT_START_MS = 20_000;
 /** "Another user" (nobody on Debian); running a child as it needs root. */
 const OTHER_UID = 65534;
 const AS_ROOT = process.getuid?.() === 0;
 /** The agent alone, when it does not answer (TOKENLOOP_TOKEN_PATH=agent). */
 const DECLINED = 125;
-
-/** A foreground agent (`tokenloop agent`) at the pinned time, once it listens. */
-interface RunningAgent {
-  child: ChildProcessWithoutNullStreams;
-  output: () => string;
-  closed: Promise<number | null>;
-  stop(): Promise<void>;
-}
-
-function startAgent(env: NodeJS.ProcessEnv): Promise<RunningAgent> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--require', PINNED_CLOCK, BIN, 'agent'], { env });
-    let output = '';
-    const closed = new Promise<number | null>((r) => child.on('close', r));
-    const agent: RunningAgent = {
-      child,
-      output: () => output,
-      closed,
-      async stop() {
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await closed;
-        clearTimeout(timer);
-      },
-    };
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`the agent did not listen within ${AGENT_START_MS / 1000} s: ${output}`));
-    }, AGENT_START_MS);
-    const seen = (d: Buffer) => {
-      output += d.toString();
-      if (/listening on /.test(output)) {
-        clearTimeout(timer);
-        resolve(agent);
-      }
-    };
-    child.stdout.on('data', seen);
-    child.stderr.on('data', seen);
-    void closed.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`the agent ended (exit ${code}) before it listened: ${output}`));
-    });
-  });
-}
 
 /** Send raw bytes to the agent's socket; what it answers until it closes the connection (bounded). */
 function rawExchange(socket: string, bytes: string): Promise<string> {
@@ -103,21 +59,8 @@ describe('S170–S179 token agent', () => {
     home = tempDir('tl-agent-');
     env = baseEnv(home);
     const signIn = async (user: string) => {
-      const idToken = await p.idToken({ sub: `${user}-sub`, preferred_username: `${user}@example.test` });
-      p.on('/token', () => ({
-        body: {
-          access_token: `at-${user}-signed-in`,
-          token_type: 'Bearer',
-          expires_in: 3600,
-          refresh_token: `rt-${user}`,
-          scope: 'openid offline_access read',
-          id_token: idToken,
-        },
-      }));
+      await signInScripted(p, baseEnv(home), user);
       tokens.push(`at-${user}-signed-in`);
-      const flags = ['--issuer', p.url, '--client-id', p.clientId, '--scope', 'read'];
-      const r = await runCli(['login', '--device', ...flags], baseEnv(home));
-      assert.equal(r.code, 0, r.stderr);
     };
     now = Date.now() + 60_000;
     await signIn('alice');

@@ -56,16 +56,8 @@ export { isBearerTokenSyntax, MAX_TOKEN_LENGTH } from './model/token-syntax.js';
 // Where plain http may go (S210): the loopback addresses, and the hosts that name them.
 export { isLoopbackAddress, isLoopbackHost } from './http/loopback.js';
 
-// Errors.
-export {
-  TokenloopError,
-  OAuthError,
-  TenantMismatchError,
-  isTransient,
-  needsSignIn,
-} from './errors/errors.js';
-export type { OAuthErrorDetails } from './errors/errors.js';
-export type { ErrorCode, ErrorClass } from './errors/codes.js';
+// Errors: what tokenloop/errors exports (one list).
+export * from './errors-entry.js';
 
 // Debug logging (TOKENLOOP_DEBUG) and redaction.
 export { setDebugSink } from './log/debug.js';

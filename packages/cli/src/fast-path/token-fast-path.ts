@@ -6,11 +6,16 @@
 // full command line answers (S126). It never writes: no renewal, no quarantine, no repair.
 import { resolve } from 'node:path';
 import { cliCachePath, cliConfigFile, readProfileCaSync, readProfilesSync } from 'tokenloop/cli-state';
-import { createTokenClient, encryptedFileSnapshot, encryptedFileSnapshotSources } from 'tokenloop/client';
+import {
+  createTokenClient,
+  encryptedFileSnapshot,
+  encryptedFileSnapshotSources,
+  nextFreshnessChange,
+} from 'tokenloop/client';
 import { clientIdentity } from '../client/client-identity.js';
 import { cliPaths } from '../config/paths.js';
 import { resolveSettings } from '../config/resolve.js';
-import { chosenAccount } from '../commands/accounts/account-choice.js';
+import { chosenAccount } from '../client/account-choice.js';
 import { type TokenOptions, tokenAnswer, tokenFormat, tokenScopes } from '../commands/token/token-request.js';
 import { formatIsTimeless } from '../output/token-format.js';
 import { parseTokenArgs } from './token-args.js';
@@ -67,11 +72,14 @@ async function cachedToken(opts: TokenOptions, env: NodeJS.ProcessEnv): Promise<
   const client = createTokenClient({ ...clientIdentity(settings), cache });
   const account = await chosenAccount(client, settings, opts.account, 'token');
   const scopes = tokenScopes(opts, settings);
+  const now = Date.now();
   const answer = await tokenAnswer(client, { account, scopes, format, user: settings.user });
-  return {
-    stdout: answer.text,
-    ...(formatIsTimeless(format) ? { reuse: { validUntil: answer.refreshOn.getTime(), sources } } : {}),
-  };
+  if (!formatIsTimeless(format)) return { stdout: answer.text };
+  // S221: the text holds until its token is due, and until any cached token's freshness changes (another one
+  // may then be chosen): the same files give the same answer until then.
+  const tokens = (await cache.list()).flatMap((r) => r.accessTokens);
+  const validUntil = Math.min(answer.refreshOn.getTime(), nextFreshnessChange(tokens, now));
+  return { stdout: answer.text, reuse: { validUntil, sources } };
 }
 
 /** A code cache for the bundled fast path, to be made after it answered (start.ts says where and why). */

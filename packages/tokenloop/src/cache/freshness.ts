@@ -19,13 +19,32 @@ export function refreshDueAt(token: CachedAccessToken, refreshAheadMs = DEFAULT_
   return token.refreshAt !== undefined ? Math.min(due, token.refreshAt) : due;
 }
 
+/** A token obtained by a clock this far ahead of ours is not used until ours catches up (the clock went back). */
+const CLOCK_AHEAD_MS = 600_000;
+
 /** True when the token can be handed out without refreshing. */
 export function isFresh(
   token: CachedAccessToken,
   now: number,
   refreshAheadMs = DEFAULT_REFRESH_AHEAD_MS,
 ): boolean {
-  return now < refreshDueAt(token, refreshAheadMs) && now >= token.obtainedAt - 600_000;
+  return now < refreshDueAt(token, refreshAheadMs) && now >= token.obtainedAt - CLOCK_AHEAD_MS;
+}
+
+/**
+ * The first time after `now` at which `isFresh` changes for any of `tokens` (Infinity: never): until then, the
+ * same cache hands out the same tokens (S221: how long a copy of the CLI's answer holds).
+ */
+export function nextFreshnessChange(
+  tokens: Iterable<CachedAccessToken>,
+  now: number,
+  refreshAheadMs = DEFAULT_REFRESH_AHEAD_MS,
+): number {
+  let next = Infinity;
+  for (const t of tokens)
+    for (const edge of [refreshDueAt(t, refreshAheadMs), t.obtainedAt - CLOCK_AHEAD_MS])
+      if (edge > now && edge < next) next = edge;
+  return next;
 }
 
 /** True while the token has not expired (still usable as a fallback when a refresh fails transiently). */
