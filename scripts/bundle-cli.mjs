@@ -73,7 +73,7 @@ await build({
   stdin: {
     contents: `import { loadFastPath } from './start.js';
 import { runAgentPath } from './agent-client.js';
-import { agentBuildId } from '../commands/agent/agent-protocol.js';
+import { agentBuildId } from '../agent-wire/agent-protocol.js';
 import { VERSION } from '../version.js';
 const id = ${JSON.stringify(id)};
 export const bundle = id;

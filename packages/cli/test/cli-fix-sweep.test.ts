@@ -678,7 +678,7 @@ describe('every tokenloop command named in a message exists as written (a source
   });
 
   it('the one builder of sign-in fixes (loginCommand) names only real options, whatever it is given', async () => {
-    const { loginCommand } = await import('../src/commands/login/login-command.js');
+    const { loginCommand } = await import('../src/client/login-command.js');
     const base = {
       profileName: 'work',
       profile: undefined,
@@ -709,7 +709,7 @@ describe('every tokenloop command named in a message exists as written (a source
     for (const line of lines) assert.deepEqual(await check(line), [], line);
     // The options that make another command look where a failed one did (whereFlags), on every command that
     // fixes name with them.
-    const { whereFlags } = await import('../src/commands/login/login-command.js');
+    const { whereFlags } = await import('../src/client/login-command.js');
     const where = whereFlags(
       {
         ...base,

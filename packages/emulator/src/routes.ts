@@ -15,7 +15,7 @@ import { v1Authorize } from './endpoints/v1-authorize.js';
 import { v1OpenidConfiguration } from './endpoints/v1-discovery.js';
 import { v1Token } from './endpoints/v1-token.js';
 import { userRealm } from './endpoints/user-realm.js';
-import { ISSUERS_PATH } from './federation/issuer-names.js';
+import { ISSUERS_PATH } from './directory/issuer-names.js';
 import { localIssuerDiscovery, localIssuerKeys } from './federation/local-issuer.js';
 import { UI_PATHS } from './flow/proceed.js';
 import { redirect } from './http/respond.js';

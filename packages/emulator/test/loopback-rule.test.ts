@@ -1,7 +1,7 @@
 // Issue 16: the emulator's "is this the loopback" is one module, src/http/loopback.ts (its own copy: the emulator
 // shares no protocol logic with the client packages). The listen check, the admin and managed identity guards
 // (caller address and Host header), the federation fetch, the origin check and the local CA's names all ask it;
-// Entra's narrower loopback redirect rule (localhost and 127.0.0.1) is flow/redirect-uri.ts's alone. A table,
+// Entra's narrower loopback redirect rule (localhost and 127.0.0.1) is directory/redirect-uri.ts's alone. A table,
 // the listen check over it, and a sweep for a loopback rule written anywhere else in the emulator.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { remoteHostRefusal } from '@tokenloop/emulator';
 import { isLoopbackAddress, isLoopbackHost } from '../src/http/loopback.js';
-import { isWithinLocalCa } from '../src/keys/loopback-names.js';
+import { isWithinLocalCa } from '../src/http/loopback-names.js';
 
 /** [input, a loopback address, a loopback host]. */
 const TABLE: Array<[string, boolean, boolean]> = [
@@ -84,7 +84,7 @@ const RULE_WRITTEN = [
 /** Files allowed to name loopback hosts, each for a rule that is not "is this the loopback". */
 const ALLOWED: Record<string, string> = {
   'src/http/loopback.ts': 'the rule',
-  'src/flow/redirect-uri.ts':
+  'src/directory/redirect-uri.ts':
     "Entra's loopback redirect URIs: exactly localhost and 127.0.0.1 (its fidelity)",
   'src/keys/thumbprints.ts': 'writes ::1 as a certificate spells it, to compare names',
 };

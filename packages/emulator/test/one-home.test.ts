@@ -10,7 +10,7 @@ const SRC = join(import.meta.dirname, '..', 'src');
 
 /** pattern → [its home (relative to src), the function there that the rest of the emulator calls] */
 const HOMES: [RegExp, string, string][] = [
-  [/new EntraError\(\s*65001\b/g, 'flow/consent.ts', 'consentRequired / requireConsent'],
+  [/new EntraError\(\s*65001\b/g, 'directory/consent.ts', 'consentRequired / requireConsent'],
   [/The assertion is not a JWT/g, 'grants/federated-assertion.ts', 'readAssertion'],
   [/\.accessTokens\.set\(/g, 'tokens/issue.ts', 'signAccessToken'],
   [/Publisher not provided/g, 'pages/layout.ts', 'appWithPublisher'],
@@ -25,11 +25,11 @@ const HOMES: [RegExp, string, string][] = [
 
 /** S184: the scenario switches refusing a user (or the user's app) are read in one place for every flow. */
 const SCENARIO_HOMES: [RegExp, string, string][] = [
-  [/scenarios\.mfaRequired\b/g, 'grants/scenarios.ts', 'mfaRequired / checkMfa'],
-  [/new EntraError\(\s*50076\b/g, 'grants/scenarios.ts', 'checkMfa'],
-  [/scenarios\.consentRequired\b/g, 'grants/scenarios.ts', 'consentForced / checkForcedConsent'],
-  [/scenarios\.grantRevoked\b/g, 'grants/scenarios.ts', 'userRefusal / checkUserSwitches'],
-  [/(?<!app)\.scenarios\.disabled\b/g, 'grants/scenarios.ts', 'userRefusal / checkUserSwitches'],
+  [/scenarios\.mfaRequired\b/g, 'directory/scenarios.ts', 'mfaRequired / checkMfa'],
+  [/new EntraError\(\s*50076\b/g, 'directory/scenarios.ts', 'checkMfa'],
+  [/scenarios\.consentRequired\b/g, 'directory/scenarios.ts', 'consentForced / checkForcedConsent'],
+  [/scenarios\.grantRevoked\b/g, 'directory/scenarios.ts', 'userRefusal / checkUserSwitches'],
+  [/(?<!app)\.scenarios\.disabled\b/g, 'directory/scenarios.ts', 'userRefusal / checkUserSwitches'],
 ];
 
 /** Where each pattern is written, in the tree of sources under `root`: file → count. */
@@ -75,7 +75,7 @@ test('S183 each rule with one home is written there once and nowhere else in the
   assertOneHome(HOMES);
 });
 
-test('S184 the scenario switches refusing a user or the app are read in grants/scenarios.ts only', () => {
+test('S184 the scenario switches refusing a user or the app are read in directory/scenarios.ts only', () => {
   assertOneHome(SCENARIO_HOMES);
 });
 

@@ -5,10 +5,10 @@ import { findResource } from '../src/directory/resources.ts';
 import { SAMPLE_IDS, sampleConfig } from '../src/directory/sample.ts';
 import { configInput } from '../src/directory/schema.ts';
 import { EntraError } from '../src/errors/entra-error.ts';
-import { isAbsoluteUri, matchesRedirectUri } from '../src/flow/redirect-uri.ts';
-import { expandDelegated, parseScopes, responseScope } from '../src/tokens/scopes.ts';
+import { isAbsoluteUri, matchesRedirectUri } from '../src/directory/redirect-uri.ts';
+import { expandDelegated, parseScopes, responseScope } from '../src/directory/scopes.ts';
 
-describe('redirect URI matching (src/flow/redirect-uri.ts)', () => {
+describe('redirect URI matching (src/directory/redirect-uri.ts)', () => {
   it('accepts an exact match and refuses anything else on https', () => {
     const reg = ['https://app.example.com/auth/callback'];
     assert.equal(matchesRedirectUri(reg, 'https://app.example.com/auth/callback'), true);
@@ -110,7 +110,7 @@ describe('redirect URI matching (src/flow/redirect-uri.ts)', () => {
   });
 });
 
-describe('scope parsing (src/tokens/scopes.ts)', () => {
+describe('scope parsing (src/directory/scopes.ts)', () => {
   const dir = buildDirectory(configInput.parse(sampleConfig()));
   const api = `api://${SAMPLE_IDS.apiApp}`;
   const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';

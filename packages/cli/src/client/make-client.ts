@@ -22,7 +22,7 @@ export async function loadSettings(
   const paths = cliPaths(env);
   const settings = resolveSettings(flags, env, await readProfiles(paths.config), options);
   // S196: an exit-3 fix names the doctor that tests these settings.
-  setDoctorCommand((await import('../commands/login/login-command.js')).doctorCommand(settings));
+  setDoctorCommand((await import('./login-command.js')).doctorCommand(settings));
   setContextualFix(
     async (err) =>
       (await import('./https-fix.js')).httpsFix(err, settings) ??

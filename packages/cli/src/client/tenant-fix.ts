@@ -1,6 +1,6 @@
 import { OAuthError, TenantMismatchError } from 'tokenloop/errors';
 import type { Settings } from '../config/resolve.js';
-import { loginCommand } from '../commands/login/login-command.js';
+import { loginCommand } from './login-command.js';
 
 /**
  * S206: the authority named one tenant and the account belongs to another. A token of the other tenant (the

@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isLoopbackHost } from 'tokenloop';
 import type { Settings } from '../config/resolve.js';
-import { loginCommand } from '../commands/login/login-command.js';
+import { loginCommand } from './login-command.js';
 import { commandArgument } from '../output/quote.js';
 
 /** Node's codes the library names for a certificate whose issuer is not trusted here (not expired, not misnamed). */

@@ -4,13 +4,13 @@
 // is a decline, and the bin falls through to the fast path and the full command line, which print the same
 // (S175).
 import { agentSocketPath } from '../config/paths.js';
-import { agentSocketTrust } from '../commands/agent/socket-trust.js';
+import { agentSocketTrust } from '../agent-wire/socket-trust.js';
 import {
   type AgentAnswer,
   type AgentRequest,
   MAX_ANSWER_BYTES,
   parseAgentAnswer,
-} from '../commands/agent/agent-protocol.js';
+} from '../agent-wire/agent-protocol.js';
 import { keptAnswer } from './answer-file.js';
 import { printPathAnswer } from './path-answer.js';
 

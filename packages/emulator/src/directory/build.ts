@@ -3,8 +3,8 @@ import { LinesError } from '../errors/lines-error.js';
 import { firstPartyApps } from './first-party.js';
 import { stableGuid } from './ids.js';
 import { buildManagedIdentities } from './managed-identities.js';
-import { isOwnIssuerPath } from '../federation/issuer-names.js';
-import { isEntraLoopbackRedirectHost } from '../flow/redirect-uri.js';
+import { isOwnIssuerPath } from './issuer-names.js';
+import { isEntraLoopbackRedirectHost } from './redirect-uri.js';
 import { isLoopbackHost } from '../http/loopback.js';
 import {
   type App,

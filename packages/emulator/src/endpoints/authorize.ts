@@ -5,12 +5,12 @@ import { EntraError } from '../errors/entra-error.js';
 import { type Destination, deliverError, showErrorPage } from '../flow/deliver.js';
 import { proceed } from '../flow/proceed.js';
 import { newTransactionId } from '../flow/transaction.js';
-import { isAbsoluteUri, matchesRedirectUri } from '../flow/redirect-uri.js';
+import { isAbsoluteUri, matchesRedirectUri } from '../directory/redirect-uri.js';
 import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import type { Exchange } from '../http/route.js';
 import type { AuthorizeTransaction } from '../state/records.js';
 import { asksClientInfo } from '../tokens/claims.js';
-import { parseScopes } from '../tokens/scopes.js';
+import { parseScopes } from '../directory/scopes.js';
 
 const RESPONSE_MODES = ['query', 'fragment', 'form_post'] as const;
 const PROMPTS = ['login', 'none', 'consent', 'select_account'];

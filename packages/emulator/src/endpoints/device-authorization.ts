@@ -1,6 +1,6 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { EmulatorContext } from '../context.js';
-import { recordConsent } from '../flow/consent.js';
+import { recordConsent } from '../directory/consent.js';
 import { checkUserBelongs } from '../flow/user-checks.js';
 import type { App } from '../directory/model.js';
 import { requireApp } from '../directory/require-app.js';
@@ -10,7 +10,7 @@ import { isFormContentType, parseParams, readBody } from '../http/request.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
 import type { DeviceCodeRecord } from '../state/records.js';
-import { parseScopes } from '../tokens/scopes.js';
+import { parseScopes } from '../directory/scopes.js';
 
 const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ23456789';
 export const DEVICE_PAGE_PATH = '/devicelogin';

@@ -4,7 +4,7 @@ import { resolveTenant } from '../directory/tenants.js';
 import { bindToBrowser, newPageId, unbindBrowser } from '../flow/browser-binding.js';
 import { boundRecordOf } from '../flow/page-records.js';
 import { UI_PATHS } from '../flow/proceed.js';
-import { matchesRedirectUri } from '../flow/redirect-uri.js';
+import { matchesRedirectUri } from '../directory/redirect-uri.js';
 import { currentSession, endSession } from '../flow/session.js';
 import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import { redirect, sendPage } from '../http/respond.js';

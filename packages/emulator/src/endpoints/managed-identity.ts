@@ -9,7 +9,7 @@ import { sendJson } from '../http/respond.js';
 import type { Exchange, Handler } from '../http/route.js';
 import { issueAppOnly } from '../tokens/issue.js';
 import { NO_CLAIMS_REQUEST } from '../tokens/claims-request.js';
-import { audienceIdentifier } from '../tokens/scopes.js';
+import { audienceIdentifier } from '../directory/scopes.js';
 
 /**
  * The managed identity endpoints (the instance metadata service, IMDS, and App Service's identity endpoint) hand

@@ -12,7 +12,7 @@ import { deviceCodeGrant } from '../grants/device-code.js';
 import { onBehalfOfGrant } from '../grants/on-behalf-of.js';
 import { passwordGrant } from '../grants/password.js';
 import { refreshTokenGrant } from '../grants/refresh-token.js';
-import { checkAvailability } from '../grants/scenarios.js';
+import { checkAvailability } from '../directory/scenarios.js';
 import { checkBrowserRedemption } from '../grants/spa-redemption.js';
 import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import { sendJson } from '../http/respond.js';

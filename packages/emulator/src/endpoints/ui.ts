@@ -1,6 +1,6 @@
 import type { EmulatorContext } from '../context.js';
 import { EntraError } from '../errors/entra-error.js';
-import { recordConsent } from '../flow/consent.js';
+import { recordConsent } from '../directory/consent.js';
 import { showErrorPage } from '../flow/deliver.js';
 import { fail, proceed, showLogin, transactionApp } from '../flow/proceed.js';
 import type { AuthorizeTransaction } from '../state/records.js';

@@ -5,7 +5,7 @@ import { findResource } from '../directory/resources.js';
 import type { Params } from '../http/request.js';
 import type { Exchange } from '../http/route.js';
 import type { TokenResponse } from '../tokens/issue.js';
-import { OIDC_SCOPES } from '../tokens/scopes.js';
+import { OIDC_SCOPES } from '../directory/scopes.js';
 import { unsignedV1IdToken } from '../tokens/v1-id-token.js';
 import { type TokenDialect, tokenEndpoint } from './token.js';
 import { requireResource, resourceScope, V1_USER_SCOPES } from './v1-resource.js';

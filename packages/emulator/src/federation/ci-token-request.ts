@@ -1,5 +1,5 @@
 import { DirectoryConfigError } from '../directory/build.js';
-import { ISSUER_NAME_RE } from './issuer-names.js';
+import { ISSUER_NAME_RE } from '../directory/issuer-names.js';
 import { CI_TOKEN_LIFETIME, type CiTokenRequest } from './local-issuer.js';
 
 const FIELDS = new Set(['issuer', 'subject', 'audience', 'lifetime']);

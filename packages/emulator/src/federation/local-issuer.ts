@@ -4,7 +4,7 @@ import type { EmulatorContext } from '../context.js';
 import { DEFAULT_FEDERATION_AUDIENCE } from '../directory/model.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange } from '../http/route.js';
-import { ISSUER_NAME_RE, ISSUERS_PATH } from './issuer-names.js';
+import { ISSUER_NAME_RE, ISSUERS_PATH } from '../directory/issuer-names.js';
 
 /**
  * The emulator's own external issuers ("CI issuers", S137): stand-ins for GitHub Actions or a Kubernetes cluster,

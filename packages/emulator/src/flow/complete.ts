@@ -10,7 +10,7 @@ import { issueIdToken } from '../tokens/issue.js';
 import { issueV1IdToken } from '../tokens/v1-id-token.js';
 import { EntraError } from '../errors/entra-error.js';
 import { deliver, showErrorPage } from './deliver.js';
-import { matchesRedirectUri } from './redirect-uri.js';
+import { matchesRedirectUri } from '../directory/redirect-uri.js';
 
 /** Finishes a transaction for `user`: approves the device code, or answers with what response_type asked for. */
 export async function completeAuthorize(

@@ -13,9 +13,9 @@ import {
   type RenderedPage,
 } from '../pages/index.js';
 import type { AuthorizeTransaction } from '../state/records.js';
-import { checkMfa, consentForced } from '../grants/scenarios.js';
+import { checkMfa, consentForced } from '../directory/scenarios.js';
 import { completeAuthorize } from './complete.js';
-import { consentRequired, describePermissions, missingConsent, recordConsent } from './consent.js';
+import { consentRequired, describePermissions, missingConsent, recordConsent } from '../directory/consent.js';
 import { deliverError, showErrorPage } from './deliver.js';
 import { currentSession, signInToSession } from './session.js';
 import { endTransaction, saveTransaction } from './transaction.js';

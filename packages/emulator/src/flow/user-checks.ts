@@ -2,7 +2,7 @@ import type { EmulatorContext } from '../context.js';
 import type { App, User } from '../directory/model.js';
 import { resolveTenant } from '../directory/tenants.js';
 import { EntraError } from '../errors/entra-error.js';
-import { checkUserSwitches } from '../grants/scenarios.js';
+import { checkUserSwitches } from '../directory/scenarios.js';
 
 /** Can `user` sign in to `app` through this tenant segment? Throws the AADSTS error Entra would. */
 export function checkUserMaySignIn(ctx: EmulatorContext, app: App, user: User, tenantSegment: string): void {

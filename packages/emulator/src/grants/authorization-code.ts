@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { EntraError } from '../errors/entra-error.js';
-import { requireConsent } from '../flow/consent.js';
+import { requireConsent } from '../directory/consent.js';
 import { safeEqual } from '../http/safe-equal.js';
 import { revokeGrant } from '../state/revoke-grant.js';
 import type { TokenResponse } from '../tokens/issue.js';
-import { parseScopes } from '../tokens/scopes.js';
+import { parseScopes } from '../directory/scopes.js';
 import {
   grantHolder,
   type GrantRequest,
@@ -12,7 +12,7 @@ import {
   issueForRequest,
   requiredParam,
 } from './grant-request.js';
-import { checkUserGrant } from './scenarios.js';
+import { checkUserGrant } from '../directory/scenarios.js';
 
 function pkceMatches(verifier: string, challenge: string, method: 'S256' | 'plain'): boolean {
   if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) return false;

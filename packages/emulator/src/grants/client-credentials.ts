@@ -2,7 +2,7 @@ import type { EmulatorContext } from '../context.js';
 import { findResource, type Resource } from '../directory/resources.js';
 import { EntraError } from '../errors/entra-error.js';
 import { issueAppOnly, type TokenResponse } from '../tokens/issue.js';
-import { audienceIdentifier, OIDC_SCOPES } from '../tokens/scopes.js';
+import { audienceIdentifier, OIDC_SCOPES } from '../directory/scopes.js';
 import { type GrantRequest, requiredParam } from './grant-request.js';
 
 /**

@@ -2,7 +2,7 @@ import { EntraError } from '../errors/entra-error.js';
 import { grantRevoked } from '../state/revoke-grant.js';
 import type { TokenResponse } from '../tokens/issue.js';
 import { type GrantRequest, invalidGrant, issueForRequest } from './grant-request.js';
-import { checkUserGrant } from './scenarios.js';
+import { checkUserGrant } from '../directory/scenarios.js';
 
 /**
  * Device code polling (both `urn:ietf:params:oauth:grant-type:device_code` and the short `device_code`):

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EntraError } from '../errors/entra-error.js';
-import { requireConsent } from '../flow/consent.js';
+import { requireConsent } from '../directory/consent.js';
 import type { TokenResponse } from '../tokens/issue.js';
-import { parseScopes } from '../tokens/scopes.js';
+import { parseScopes } from '../directory/scopes.js';
 import { verifyOwnAccessToken } from '../tokens/verify.js';
 import { type GrantRequest, invalidGrant, issueForRequest, requiredParam } from './grant-request.js';
-import { checkUserGrant } from './scenarios.js';
+import { checkUserGrant } from '../directory/scenarios.js';
 
 /**
  * On-behalf-of (`urn:ietf:params:oauth:grant-type:jwt-bearer`, `requested_token_use=on_behalf_of`): a

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { GRAPH_RESOURCE } from '../directory/resources.js';
 import { EntraError } from '../errors/entra-error.js';
-import { requireConsent } from '../flow/consent.js';
+import { requireConsent } from '../directory/consent.js';
 import { checkUserMaySignIn, findUserByName } from '../flow/user-checks.js';
 import { safeEqual } from '../http/safe-equal.js';
 import type { TokenResponse } from '../tokens/issue.js';
-import { parseScopes } from '../tokens/scopes.js';
+import { parseScopes } from '../directory/scopes.js';
 import { type GrantRequest, issueForRequest, requiredParam } from './grant-request.js';
-import { checkAvailability, checkForcedConsent, checkMfa } from './scenarios.js';
+import { checkAvailability, checkForcedConsent, checkMfa } from '../directory/scenarios.js';
 
 /**
  * `grant_type=password` (resource owner password credentials), as test automation uses it through MSAL's

@@ -1,8 +1,8 @@
 import type { EmulatorContext } from '../context.js';
 import { EntraError } from '../errors/entra-error.js';
-import { requireConsent } from '../flow/consent.js';
+import { requireConsent } from '../directory/consent.js';
 import type { TokenResponse } from '../tokens/issue.js';
-import { parseScopes, type RequestedScopes } from '../tokens/scopes.js';
+import { parseScopes, type RequestedScopes } from '../directory/scopes.js';
 import {
   grantHolder,
   type GrantRequest,
@@ -10,7 +10,7 @@ import {
   issueForRequest,
   requiredParam,
 } from './grant-request.js';
-import { checkUserGrant } from './scenarios.js';
+import { checkUserGrant } from '../directory/scenarios.js';
 
 /**
  * `grant_type=refresh_token`: any resource the user consented to for this client; every redemption returns a

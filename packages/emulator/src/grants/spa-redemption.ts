@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { EmulatorContext } from '../context.js';
 import type { App } from '../directory/model.js';
 import { EntraError } from '../errors/entra-error.js';
-import { matchesRedirectUri } from '../flow/redirect-uri.js';
+import { matchesRedirectUri } from '../directory/redirect-uri.js';
 import type { Params } from '../http/request.js';
 import type { ClientCredentials } from './client-auth.js';
 

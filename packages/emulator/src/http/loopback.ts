@@ -3,7 +3,7 @@
 // - isLoopbackAddress: an address literal that reaches this machine only (a caller's socket address);
 // - isLoopbackHost: a host that names it: a loopback address or `localhost` (a listen address, a Host header,
 //   a URL the emulator fetches from or serves under).
-// Entra's own narrower rule for loopback redirect URIs (localhost and 127.0.0.1 only) is flow/redirect-uri.ts's.
+// Entra's own narrower rule for loopback redirect URIs (localhost and 127.0.0.1 only) is directory/redirect-uri.ts's.
 
 /** 127.0.0.0/8 in canonical dotted decimal (no leading zeros, no octal or hex forms). */
 const IPV4_LOOPBACK = /^127(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;

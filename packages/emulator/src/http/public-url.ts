@@ -1,4 +1,4 @@
-import { isWithinLocalCa } from '../keys/loopback-names.js';
+import { isWithinLocalCa } from './loopback-names.js';
 
 /** 0.0.0.0 and :: : every address of the machine (or container). */
 export function isWildcardHost(host: string): boolean {

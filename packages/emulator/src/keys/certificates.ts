@@ -9,7 +9,7 @@ import {
   NameConstraints,
 } from '@peculiar/asn1-x509';
 import * as x509 from '@peculiar/x509';
-import { LOOPBACK_DNS_NAMES, LOOPBACK_IP_RANGES } from './loopback-names.js';
+import { LOOPBACK_DNS_NAMES, LOOPBACK_IP_RANGES } from '../http/loopback-names.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;

@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import type { CertifiedKey } from './certificates.js';
-import { hasCriticalNameConstraints } from './loopback-names.js';
+import { hasCriticalNameConstraints } from '../http/loopback-names.js';
 import {
   ensurePrivateFolder,
   type PrivateFileRule,

@@ -1,4 +1,4 @@
-import type { RequestedScopes } from '../tokens/scopes.js';
+import type { RequestedScopes } from '../directory/scopes.js';
 
 /** An authorize request in progress: between the first request and the code, across login/consent pages. */
 export interface AuthorizeTransaction {

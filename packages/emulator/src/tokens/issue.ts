@@ -2,11 +2,11 @@ import type { EmulatorContext } from '../context.js';
 import { stableGuid } from '../directory/ids.js';
 import type { App, User } from '../directory/model.js';
 import { findResource, GRAPH_APP_ID, GRAPH_RESOURCE, type Resource } from '../directory/resources.js';
-import { grantedPermissions } from '../flow/consent.js';
+import { grantedPermissions } from '../directory/consent.js';
 import { clientInfo, halfHash, nowSeconds, opaque, pairwiseSub } from './claims.js';
 import type { ClaimsRequest } from './claims-request.js';
 import { v1Issuer, v2Issuer } from './issuer.js';
-import { expandDelegated, type RequestedScopes, responseScope, writtenScopes } from './scopes.js';
+import { expandDelegated, type RequestedScopes, responseScope, writtenScopes } from '../directory/scopes.js';
 import { signJwt } from './sign.js';
 import type { AccessTokenRecord } from '../state/records.js';
 

@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { compactVerify, decodeProtectedHeader, errors, type JWTPayload, jwtVerify } from 'jose';
 import type { EmulatorContext } from '../context.js';
 import type { AccessTokenRecord } from '../state/records.js';
-import { userRefusal } from '../grants/scenarios.js';
+import { userRefusal } from '../directory/scenarios.js';
 import { appEnabled } from '../directory/require-app.js';
 import { grantRevoked } from '../state/revoke-grant.js';
 

@@ -6,8 +6,8 @@ import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { commandArgument, terminalText } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
-import { loginCommand, loginHintFor, signInRequired } from '../login/login-command.js';
-import { typedAccount } from './typed-account.js';
+import { loginCommand, loginHintFor, signInRequired } from '../../client/login-command.js';
+import { typedAccount } from '../../client/typed-account.js';
 
 /**
  * `tokenloop account use NAME` (issue 14, finding 2): make a signed-in account the default of the profile in

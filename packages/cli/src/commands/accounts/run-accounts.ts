@@ -1,6 +1,6 @@
 import { loadSettings, makeClient } from '../../client/make-client.js';
-import { defaultAccount } from './account-choice.js';
-import { loginCommand } from '../login/login-command.js';
+import { defaultAccount } from '../../client/account-choice.js';
+import { loginCommand } from '../../client/login-command.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { accountJson } from '../../output/json-shapes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';

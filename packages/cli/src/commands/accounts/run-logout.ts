@@ -6,8 +6,8 @@ import { type AccountJson, accountJson } from '../../output/json-shapes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { say } from '../../output/terminal.js';
 import { browserAvailable } from '../login/browser-availability.js';
-import { accountArgument } from './account-choice.js';
-import { typedAccount } from './typed-account.js';
+import { accountArgument } from '../../client/account-choice.js';
+import { typedAccount } from '../../client/typed-account.js';
 
 export interface LogoutOptions extends SettingFlags {
   all?: boolean;

@@ -5,8 +5,8 @@ import { EXIT } from '../../exit-codes.js';
 import { REQUEST_TIMEOUT_MS, providerWait } from '../../output/network-wait.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import type { AccountInfo } from 'tokenloop';
-import { loginHintFor, signInRequired } from '../login/login-command.js';
-import { chosenAccount } from './account-choice.js';
+import { loginHintFor, signInRequired } from '../../client/login-command.js';
+import { chosenAccount } from '../../client/account-choice.js';
 
 export interface WhoamiOptions extends SettingFlags {
   account?: string;

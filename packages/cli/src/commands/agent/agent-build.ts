@@ -1,10 +1,10 @@
-// S174: the build this command line is, as the token agent's protocol names it (commands/agent/agent-protocol.ts):
+// S174: the build this command line is, as the token agent's protocol names it (agent-wire/agent-protocol.ts):
 // its version and the SHA-256 of its bundled fast path, the same id the bin's client (dist/fast/start.cjs) was
 // built with.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { agentBuildId } from './agent-protocol.js';
+import { agentBuildId } from '../../agent-wire/agent-protocol.js';
 import { VERSION } from '../../version.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';

@@ -23,11 +23,11 @@ import {
   MAX_REQUEST_BYTES,
   REQUEST_TIME_MS,
   parseAgentRequest,
-} from './agent-protocol.js';
+} from '../../agent-wire/agent-protocol.js';
 import { type FastAnswer, tokenFastPath } from '../../fast-path/token-fast-path.js';
 import { type RecordedRun, answerFiles, recordingEnv } from './answer-files.js';
 import { commandArgument } from '../../output/quote.js';
-import { socketFolderOpenToOthers } from './socket-trust.js';
+import { socketFolderOpenToOthers } from '../../agent-wire/socket-trust.js';
 
 /** S178: the longest path a Unix socket may have on Linux (sun_path holds 108 bytes with its terminating 0). */
 export const MAX_SOCKET_PATH_BYTES = 107;

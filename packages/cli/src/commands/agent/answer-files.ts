@@ -1,7 +1,8 @@
-// The token agent keeps its answers as records (answer-record.ts) that the next identical `tokenloop token` reads
-// with `fs` alone (fast-path/answer-file.ts), so that it needs no socket (issue 14). S220: only in the agent's
-// private socket folder, only on a memory file system (a token is never written to a disk in the clear), 0600
-// through the one private-file writer; removed when the agent starts and stops, pruned as they expire (S223).
+// The token agent keeps its answers as records (agent-wire/answer-record.ts) that the next identical
+// `tokenloop token` reads with `fs` alone (fast-path/answer-file.ts), so that it needs no socket (issue 14). S220:
+// only in the agent's private socket folder, only on a memory file system (a token is never written to a disk in
+// the clear), 0600 through the one private-file writer; removed when the agent starts and stops, pruned as they
+// expire (S223).
 import { readFileSync, readdirSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensurePrivateDirectorySync, writePrivateFile } from 'tokenloop/private-files';
@@ -14,8 +15,8 @@ import {
   answersFolder,
   parseAnswerRecord,
   sourceStamp,
-} from './answer-record.js';
-import type { AgentRequest } from './agent-protocol.js';
+} from '../../agent-wire/answer-record.js';
+import type { AgentRequest } from '../../agent-wire/agent-protocol.js';
 
 /** S220: the file systems that live in memory only (Linux statfs f_type: tmpfs, ramfs). */
 const MEMORY_FILE_SYSTEMS = new Set([0x01021994, 0x858458f6]);

@@ -9,7 +9,7 @@ import { askAgentRaw } from '../../fast-path/agent-client.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { ownBuild } from './agent-build.js';
 import { serveAgent } from './agent-server.js';
-import { agentSocketTrust } from './socket-trust.js';
+import { agentSocketTrust } from '../../agent-wire/socket-trust.js';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'tokenloop.js');
 /** How long `agent start` waits for the agent to listen, and `agent stop` for it to end. */

@@ -6,7 +6,7 @@ import { cliPaths } from '../../config/paths.js';
 import { CliError, describeError, fixFor } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { browserAvailable } from '../login/browser-availability.js';
-import { loginCommand } from '../login/login-command.js';
+import { loginCommand } from '../../client/login-command.js';
 import { providerWait } from '../../output/network-wait.js';
 import { paint, say } from '../../output/terminal.js';
 import { commandArgument, jsonLine, terminalText } from '../../output/quote.js';

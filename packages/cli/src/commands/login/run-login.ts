@@ -1,7 +1,7 @@
 import type { AccountInfo, TokenClient } from 'tokenloop';
 import { loadSettings, makeClient } from '../../client/make-client.js';
 import { unreachableFix } from '../../client/network-fix.js';
-import { accountArgument } from '../accounts/account-choice.js';
+import { accountArgument } from '../../client/account-choice.js';
 import { rememberLogin } from '../../config/remember-login.js';
 import { accountJson, isoTime } from '../../output/json-shapes.js';
 import type { SettingFlags } from '../../config/resolve.js';
@@ -13,7 +13,7 @@ import { jsonLine, terminalText } from '../../output/quote.js';
 import { browserAvailable, remoteSession, sshHint } from './browser-availability.js';
 import { browserLogin } from './browser-login.js';
 import { deviceLogin } from './device-login.js';
-import { loginCommand } from './login-command.js';
+import { loginCommand } from '../../client/login-command.js';
 
 export interface LoginOptions extends SettingFlags {
   device?: boolean;

@@ -1,7 +1,7 @@
 import { type AccountInfo, isBearerTokenSyntax } from 'tokenloop';
 import { loadSettings, makeClient } from '../../client/make-client.js';
-import { defaultAccount } from '../accounts/account-choice.js';
-import { loginCommand, loginHintFor, signInRequired, whereFlags } from '../login/login-command.js';
+import { defaultAccount } from '../../client/account-choice.js';
+import { loginCommand, loginHintFor, signInRequired, whereFlags } from '../../client/login-command.js';
 import type { Settings } from '../../config/resolve.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';

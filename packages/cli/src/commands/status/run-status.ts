@@ -8,8 +8,8 @@ import { describeError } from '../../errors.js';
 import { type AccountJson, accountJson, isoTime } from '../../output/json-shapes.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 import { relativeTime } from '../../output/relative-time.js';
-import { defaultAccount } from '../accounts/account-choice.js';
-import { loginCommand } from '../login/login-command.js';
+import { defaultAccount } from '../../client/account-choice.js';
+import { loginCommand } from '../../client/login-command.js';
 
 /** One token as `status` shows it: never the token itself. */
 interface TokenView {

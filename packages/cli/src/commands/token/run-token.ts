@@ -1,7 +1,7 @@
 import { loadSettings, makeClient } from '../../client/make-client.js';
 import type { AccountInfo } from 'tokenloop';
-import { chosenAccount } from '../accounts/account-choice.js';
-import { loginHintFor, signInRequired } from '../login/login-command.js';
+import { chosenAccount } from '../../client/account-choice.js';
+import { loginHintFor, signInRequired } from '../../client/login-command.js';
 import { providerWait } from '../../output/network-wait.js';
 import { type TokenOptions, tokenFormat, tokenScopes, tokenText } from './token-request.js';
 

@@ -6,7 +6,7 @@ import { CliError } from '../../../errors.js';
 import { EXIT } from '../../../exit-codes.js';
 import { terminalText } from '../../../output/quote.js';
 import { interruptSignal } from '../../../output/terminal.js';
-import { typedAccount } from '../../accounts/typed-account.js';
+import { typedAccount } from '../../../client/typed-account.js';
 import { type MailProtocol, outlookScopeFor } from '../mail-endpoint.js';
 import { serveImap } from './imap-front.js';
 import { type Listener, OUTLOOK_LISTENERS, parseListener } from './listeners.js';

@@ -1,5 +1,5 @@
-import type { App, Directory } from '../directory/model.js';
-import { findResource, GRAPH_APP_ID, GRAPH_RESOURCE, type Resource } from '../directory/resources.js';
+import type { App, Directory } from './model.js';
+import { findResource, GRAPH_APP_ID, GRAPH_RESOURCE, type Resource } from './resources.js';
 import { EntraError } from '../errors/entra-error.js';
 
 export const OIDC_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;

@@ -1,6 +1,6 @@
-import type { App, Scenarios, User } from '../directory/model.js';
+import type { App, Scenarios, User } from './model.js';
 import { EntraError } from '../errors/entra-error.js';
-import { consentRequired } from '../flow/consent.js';
+import { consentRequired } from './consent.js';
 
 /** Throttling and outage switches, checked first on every token request of the app (or user). */
 export function checkAvailability(s: Scenarios): void {

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../http/loopback.js';
+import { isLoopbackHost } from './loopback.js';
 
 /**
  * The names and addresses the local CA may vouch for (S89): `localhost` and every name below it, and the

@@ -1,8 +1,8 @@
 import type { EmulatorContext } from '../context.js';
-import type { App, User } from '../directory/model.js';
-import { findResource } from '../directory/resources.js';
+import type { App, User } from './model.js';
+import { findResource } from './resources.js';
 import { EntraError } from '../errors/entra-error.js';
-import { expandDelegated, type RequestedScopes } from '../tokens/scopes.js';
+import { expandDelegated, type RequestedScopes } from './scopes.js';
 
 /** `${resourceAppId}/${value}` for every delegated permission a request stands for. */
 export function requestedPermissions(ctx: EmulatorContext, app: App, scopes: RequestedScopes): string[] {

@@ -1,6 +1,6 @@
 import type { AccountInfo, TokenClient } from 'tokenloop';
-import { CliError } from '../../errors.js';
-import { EXIT } from '../../exit-codes.js';
+import { CliError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 
 /**
  * The account a person named on the command line (`--account`, `logout ACCOUNT`) or in a mail program's login:

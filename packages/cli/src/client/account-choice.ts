@@ -1,11 +1,11 @@
 import type { AccountInfo, TokenClient } from 'tokenloop';
 import { profileAccount } from 'tokenloop/cli-state';
-import { flagsLeaveProfile } from '../../config/remember-login.js';
-import type { Settings } from '../../config/resolve.js';
-import { CliError } from '../../errors.js';
-import { EXIT } from '../../exit-codes.js';
-import { terminalText } from '../../output/quote.js';
-import { whereFlags } from '../login/login-command.js';
+import { flagsLeaveProfile } from '../config/remember-login.js';
+import type { Settings } from '../config/resolve.js';
+import { CliError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { terminalText } from '../output/quote.js';
+import { whereFlags } from './login-command.js';
 import { typedAccount } from './typed-account.js';
 
 /** How to name an account in a command a person may copy: its username when that is one plain word, else its id. */

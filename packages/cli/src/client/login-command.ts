@@ -1,9 +1,9 @@
 import { needsSignIn } from 'tokenloop/errors';
-import { flagsLeaveProfile } from '../../config/remember-login.js';
-import type { Settings } from '../../config/resolve.js';
-import { CliError } from '../../errors.js';
-import { EXIT } from '../../exit-codes.js';
-import { commandArgument } from '../../output/quote.js';
+import { flagsLeaveProfile } from '../config/remember-login.js';
+import type { Settings } from '../config/resolve.js';
+import { CliError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { commandArgument } from '../output/quote.js';
 
 /** What the sign-in must give for the command that failed to work afterwards. */
 export interface SignInNeeds {
