@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, SAMPLE_IDS, type Scenarios, startEmulator } from '@tokenloop/emulator';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../emulator/test/support/chromium.mjs';
 import { BIN, baseEnv, freshHome, runCli } from './support/cli.js';
 
 describe('tokenloop CLI errors and exit codes', () => {
@@ -178,9 +179,9 @@ describe('tokenloop CLI errors and exit codes', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
     const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      args: [...CHROMIUM_ARGS],
     });
     try {
       const page = await browser.newPage();

@@ -4,14 +4,15 @@
 // loopback page. Writes what it saw to TL_BROWSER_LOG (JSON) and a screenshot to TL_BROWSER_SHOT if set.
 import { writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../../emulator/test/support/chromium.mjs';
 
 const url = process.argv[2];
 const log = (result) =>
   process.env.TL_BROWSER_LOG && writeFileSync(process.env.TL_BROWSER_LOG, JSON.stringify(result));
 const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
+  executablePath: CHROMIUM,
   headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+  args: [...CHROMIUM_ARGS, '--no-first-run'],
 });
 try {
   const page = await browser.newPage();

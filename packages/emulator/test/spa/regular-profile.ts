@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
-import { CHROMIUM } from '../support/browser.ts';
+import { BROWSER_ARGS, CHROMIUM } from '../support/browser.ts';
 
 /** The user's cookie setting "Allow third-party cookies" (Chromium's `CookieControlsMode::kOff`). */
 const ALLOW_THIRD_PARTY_COOKIES = { profile: { cookie_controls_mode: 0, block_third_party_cookies: false } };
@@ -31,17 +31,7 @@ export async function launchRegularProfile(
     const context = await chromium.launchPersistentContext(dir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-        ...extraArgs,
-      ],
+      args: [...BROWSER_ARGS, ...extraArgs],
     });
     return {
       context,

@@ -1,9 +1,21 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
 
-/** Debian's Chromium, installed by scripts/ensure-system-deps.mjs. */
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM };
+
+/**
+ * The shared flags (chromium.mjs) and what the emulator's browser tests add: no QUIC, no first-run pages, no
+ * component updates or sync (nothing that reaches for the network in this closed workplace).
+ */
+export const BROWSER_ARGS: readonly string[] = [
+  ...CHROMIUM_ARGS,
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * Launches real headless Chromium with the flags this workplace needs (closed network, root); Playwright gives it a
@@ -14,17 +26,7 @@ export async function launchBrowser(extraArgs: readonly string[] = []): Promise<
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-      ...extraArgs,
-    ],
+    args: [...BROWSER_ARGS, ...extraArgs],
   });
 }
 
