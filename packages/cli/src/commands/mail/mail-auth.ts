@@ -12,10 +12,23 @@ export interface AuthOutcome {
   startTlsOffered: boolean;
   /** The server's final line (never contains the token). */
   serverReply: string;
+  /** The refusal is temporary (`temporaryReply`): the server could not check the token now, it did not refuse it. */
+  temporary: boolean;
   /** The decoded error challenge (RFC 7628 JSON: status, schemes, scope), when the server sent one. */
   challenge?: Record<string, unknown> | undefined;
   /** IMAP: capabilities the server announced with the login (untagged `* CAPABILITY`), if any. */
   capabilitiesAfter?: string | undefined;
+}
+
+/**
+ * A final answer to a login that says "not now" rather than "no": SMTP 4xx (RFC 4954 §6, e.g. 454), IMAP
+ * `[UNAVAILABLE]` (RFC 5530), POP3 `[SYS/TEMP]` / `[IN-USE]` (RFC 3206, 2449). `mail test` and the mail proxy
+ * both decide with this, so that neither blames the token (or the mail program's password) for it.
+ */
+export function temporaryReply(protocol: MailProtocol, line: string): boolean {
+  if (protocol === 'smtp') return /^4\d\d(?:[ -]|$)/.test(line);
+  if (protocol === 'imap') return /^\S+ NO \[UNAVAILABLE\]/i.test(line);
+  return /^-ERR \[(?:SYS\/TEMP|IN-USE)\]/i.test(line);
 }
 
 const decodeChallenge = (b64: string): Record<string, unknown> | undefined => {
@@ -166,6 +179,7 @@ export async function saslLogin(
           mechanisms,
           startTlsOffered,
           serverReply: line,
+          temporary: temporaryReply(protocol, line),
           challenge,
           capabilitiesAfter,
         };
@@ -192,7 +206,14 @@ export async function saslLogin(
       continue;
     }
     const ok = protocol === 'pop3' ? line.startsWith('+OK') : line.startsWith('235');
-    return { ok, mechanisms, startTlsOffered, serverReply: line, challenge };
+    return {
+      ok,
+      mechanisms,
+      startTlsOffered,
+      serverReply: line,
+      temporary: !ok && temporaryReply(protocol, line),
+      challenge,
+    };
   }
 }
 

@@ -79,6 +79,12 @@ function likelyCause(
   };
 }
 
+/** A temporary answer (`temporaryReply`): the server did not judge the login, so nothing is said about it. */
+const UNAVAILABLE = {
+  cause: 'the server is temporarily unavailable (its answer asks to try again later)',
+  fix: 'try again later; if it lasts, check the mail service status',
+};
+
 /** The same server with TLS from the first byte: what to use when a plain connection cannot be trusted. */
 const IMPLICIT_TLS: Record<MailEndpoint['protocol'], { scheme: string; port: number }> = {
   imap: { scheme: 'imaps', port: 993 },
@@ -198,10 +204,12 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
   }
   const cause = outcome.ok
     ? undefined
-    : likelyCause(token, user, endpoint.protocol, outlookScope, loaded?.settings);
+    : outcome.temporary
+      ? UNAVAILABLE
+      : likelyCause(token, user, endpoint.protocol, outlookScope, loaded?.settings);
   if (opts.json) {
     process.stdout.write(
-      `${jsonLine({ ok: outcome.ok, server: `${endpoint.scheme}://${endpoint.host}:${endpoint.port}`, tls: conn.tls, mechanisms: outcome.mechanisms, mechanism, user, reply: outcome.serverReply, challenge: outcome.challenge ?? null, cause: cause?.cause ?? null, fix: cause?.fix ?? null })}\n`,
+      `${jsonLine({ ok: outcome.ok, temporary: outcome.temporary, server: `${endpoint.scheme}://${endpoint.host}:${endpoint.port}`, tls: conn.tls, mechanisms: outcome.mechanisms, mechanism, user, reply: outcome.serverReply, challenge: outcome.challenge ?? null, cause: cause?.cause ?? null, fix: cause?.fix ?? null })}\n`,
     );
   } else {
     say(
@@ -219,5 +227,5 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
       say(`  fix: ${terminalText(cause!.fix)}`);
     }
   }
-  if (!outcome.ok) process.exitCode = EXIT.failure;
+  if (!outcome.ok) process.exitCode = outcome.temporary ? EXIT.temporary : EXIT.failure;
 }

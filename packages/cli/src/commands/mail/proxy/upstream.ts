@@ -94,9 +94,9 @@ export async function loginUpstream(
     throw new UpstreamFailure('temporary', `${endpoint.host}: ${(err as Error).message}`);
   }
   if (!outcome.ok) {
-    // A temporary answer (SMTP 4xx, IMAP [UNAVAILABLE], POP3 [SYS/TEMP] / [IN-USE]) is not a refusal: the mail
-    // program must not be told its password is wrong.
-    if (/^(4\d\d[ -]|\S+ NO \[UNAVAILABLE\]|-ERR \[(SYS\/TEMP|IN-USE)\])/i.test(outcome.serverReply)) {
+    // A temporary answer (mail-auth's temporaryReply) is not a refusal: the mail program must not be told its
+    // password is wrong.
+    if (outcome.temporary) {
       throw new UpstreamFailure(
         'temporary',
         `${endpoint.host} is unavailable: ${outcome.serverReply.slice(0, 200)}`,
