@@ -87,3 +87,60 @@ it('S186 sweep: no CLI source decides "needs sign-in" by itself (error codes or 
   }
   assert.deepEqual(found, []);
 });
+
+/**
+ * Where a CLI source reads an error's wording instead of its structured details: a message (or an OAuth error's
+ * description) tested with a regex or a string method or compared, or a raw AADSTS number looked for. The
+ * library's wording may change; its `code`, `reason`, `origin`, `errorClass` and the error classes do not.
+ */
+function wordingMatches(source: string): string[] {
+  const code = source.replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+  const text = String.raw`\b(?:message|error_description)\b`;
+  const rules: Array<[string, RegExp]> = [
+    [
+      'a string method on a message',
+      new RegExp(
+        String.raw`${text}\??\.(?:includes|startsWith|endsWith|match|matchAll|search|indexOf|lastIndexOf)\s*\(`,
+      ),
+    ],
+    [
+      'a message compared',
+      new RegExp(String.raw`(?<!typeof\s+[\w?.]*)${text}\s*[!=]==?|[!=]==?\s*[\w?.]*${text}`),
+    ],
+    ['a regex run on a message', new RegExp(String.raw`\.(?:test|exec)\s*\([^()]*${text}`)],
+    ['a raw AADSTS number', /\baadsts\b[^;\n]*\b\d{5,8}\b|AADSTS\d{4,8}/i],
+  ];
+  return rules.filter(([, re]) => re.test(code)).map(([what]) => what);
+}
+
+it("the sweep below finds the forms the CLI once used to read the library's wording", () => {
+  // The three fixes before they read `reason` and `origin` (issue: a change of wording broke their fix lines).
+  assert.deepEqual(wordingMatches('const origin = MESSAGE.exec(e.message)?.[1];'), [
+    'a regex run on a message',
+  ]);
+  assert.deepEqual(
+    wordingMatches("if (typeof e.message !== 'string' || !/must use https/.test(e.message))"),
+    ['a regex run on a message'],
+  );
+  assert.deepEqual(wordingMatches('err instanceof OAuthError && err.aadsts.includes(50020) &&'), [
+    'a raw AADSTS number',
+  ]);
+  assert.deepEqual(wordingMatches("err.message.startsWith('cannot verify')"), [
+    'a string method on a message',
+  ]);
+  assert.deepEqual(wordingMatches("if (err.message === 'x') return;"), ['a message compared']);
+  // What the fixes do now, and comments that name the old ways, are not findings.
+  assert.deepEqual(
+    wordingMatches("if (err.reason !== 'tls-untrusted') return; // not /x/.test(e.message)"),
+    [],
+  );
+});
+
+it("sweep: no CLI source recognises a library error by its message's wording or a raw AADSTS number", () => {
+  const found: string[] = [];
+  for (const file of readdirSync(SRC, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue;
+    for (const what of wordingMatches(readFileSync(join(SRC, file), 'utf8'))) found.push(`${file}: ${what}`);
+  }
+  assert.deepEqual(found, [], "match the library's code, reason, origin or errorClass instead");
+});

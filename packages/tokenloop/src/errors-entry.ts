@@ -10,4 +10,4 @@ export {
   needsSignIn,
 } from './errors/errors.js';
 export type { OAuthErrorDetails } from './errors/errors.js';
-export type { ErrorCode, ErrorClass } from './errors/codes.js';
+export type { ErrorCode, ErrorClass, ErrorReason } from './errors/codes.js';

@@ -1,3 +1,4 @@
+import { TokenloopError } from 'tokenloop/errors';
 import type { Settings } from '../config/resolve.js';
 
 /**
@@ -5,9 +6,7 @@ import type { Settings } from '../config/resolve.js';
  * for. The CLI's fix names the https address of the setting that was plain http, and where plain http works.
  */
 export function httpsFix(err: unknown, settings: Settings): string | undefined {
-  const e = err as { code?: unknown; message?: unknown };
-  if (e?.code !== 'CONFIGURATION' || typeof e.message !== 'string' || !/must use https/.test(e.message))
-    return undefined;
+  if (!(err instanceof TokenloopError) || err.reason !== 'https-required') return undefined;
   const [flag, value] =
     settings.authority !== undefined
       ? ['--authority', settings.authority]

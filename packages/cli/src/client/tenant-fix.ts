@@ -5,7 +5,8 @@ import { loginCommand } from './login-command.js';
 /**
  * S206: the authority named one tenant and the account belongs to another. A token of the other tenant (the
  * library's TenantMismatchError) names it: the fix signs the account in there (`--tenant`). Entra's refusal
- * (AADSTS50020) does not name it: the fix signs in at `organizations`, which takes every account to its own tenant.
+ * (AADSTS50020, the library's reason `not-tenant-member`) does not name it: the fix signs in at `organizations`,
+ * which takes every account to its own tenant.
  * Either fix looks where the command looked otherwise; signing in at the named tenant again could not help.
  */
 export function tenantFix(err: unknown, settings: Settings): string | undefined {
@@ -21,7 +22,7 @@ export function tenantFix(err: unknown, settings: Settings): string | undefined 
     ?.toLowerCase();
   if (
     err instanceof OAuthError &&
-    err.aadsts.includes(50020) &&
+    err.reason === 'not-tenant-member' &&
     tenant !== undefined &&
     tenant !== 'organizations' &&
     tenant !== 'common'

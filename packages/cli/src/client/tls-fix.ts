@@ -1,14 +1,10 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isLoopbackHost } from 'tokenloop';
+import { TokenloopError } from 'tokenloop/errors';
 import type { Settings } from '../config/resolve.js';
 import { loginCommand } from './login-command.js';
 import { commandArgument } from '../output/quote.js';
-
-/** Node's codes the library names for a certificate whose issuer is not trusted here (not expired, not misnamed). */
-const UNTRUSTED =
-  /\((SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(?:_LOCALLY)?|CERT_UNTRUSTED)\)$/;
-const MESSAGE = /^cannot verify the TLS certificate of (https:\/\/\S+?): /;
 
 /** The origin is on this machine (the library's one loopback rule, S210): a local emulator may be it. */
 const loopback = (origin: string): boolean => isLoopbackHost(new URL(origin).hostname);
@@ -20,10 +16,10 @@ const loopback = (origin: string): boolean => isLoopbackHost(new URL(origin).hos
  * and `profile add --emulator`, which stores it. Undefined for any other error.
  */
 export async function tlsTrustFix(err: unknown, settings: Settings): Promise<string | undefined> {
-  const e = err as { code?: unknown; message?: unknown };
-  if (e?.code !== 'CONFIGURATION' || typeof e.message !== 'string') return undefined;
-  const origin = MESSAGE.exec(e.message)?.[1];
-  if (!origin || !UNTRUSTED.test(e.message)) return undefined;
+  // The library's structured details, never its message's wording (library-errors.test.ts sweeps for that).
+  if (!(err instanceof TokenloopError) || err.reason !== 'tls-untrusted' || err.origin === undefined)
+    return undefined;
+  const origin = err.origin;
   let file = 'FILE';
   const local = loopback(origin);
   if (local) {

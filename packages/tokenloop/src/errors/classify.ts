@@ -1,9 +1,11 @@
-import type { ErrorClass } from './codes.js';
+import type { ErrorClass, ErrorReason } from './codes.js';
 import { OAuthError, type OAuthErrorDetails } from './errors.js';
 
 interface Advice {
   errorClass: ErrorClass;
   remediation: string;
+  /** The case, for a program to act on without reading the message (`OAuthError.reason`). */
+  reason?: ErrorReason;
 }
 
 /**
@@ -111,6 +113,7 @@ const AADSTS_ADVICE: Record<number, Advice> = {
   },
   50020: {
     errorClass: 'user_blocked',
+    reason: 'not-tenant-member',
     remediation:
       'The account is not a member of this tenant; sign in with another account or use the right tenant.',
   },
@@ -246,7 +249,14 @@ export function toOAuthError(details: OAuthErrorDetails): OAuthError {
     advice = { errorClass: 'transient', remediation: 'The provider is busy or failing: try again shortly.' };
   }
   advice ??= GENERIC_ADVICE[details.error];
-  return new OAuthError({ ...details, aadsts: codes }, advice?.errorClass ?? 'unknown', advice?.remediation);
+  // Any of the codes may name the case, whichever one gave the advice.
+  const reason = codes.map((c) => AADSTS_ADVICE[c]?.reason).find((r) => r !== undefined);
+  return new OAuthError(
+    { ...details, aadsts: codes },
+    advice?.errorClass ?? 'unknown',
+    advice?.remediation,
+    reason,
+  );
 }
 
 /** Parse an OAuth error body (already JSON-decoded, untrusted) into details, or undefined if it is not one. */

@@ -54,3 +54,23 @@ export type ErrorClass =
   | 'declined'
   /** Not classified. */
   | 'unknown';
+
+/**
+ * What an error is about, in words a program can match (the message's wording may change; these do not). Set
+ * only where a caller can act on it; `undefined` otherwise.
+ */
+export type ErrorReason =
+  /**
+   * `CONFIGURATION`: the server's TLS certificate comes from a certificate authority not trusted here (self-signed,
+   * unknown issuer); `origin` names the server. Trusting the authority's PEM file fixes it.
+   */
+  | 'tls-untrusted'
+  /**
+   * `CONFIGURATION`: the server's TLS certificate is expired, not yet valid, revoked, misnamed or badly signed;
+   * `origin` names the server.
+   */
+  | 'tls-invalid'
+  /** `CONFIGURATION`: a URL is plain http to a host that is not loopback (S16); `origin` names it. */
+  | 'https-required'
+  /** `OAuthError`: the account is not a member of the authority's tenant (Entra AADSTS50020 among its `aadsts`). */
+  | 'not-tenant-member';

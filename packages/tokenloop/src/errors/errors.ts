@@ -1,18 +1,28 @@
-import type { ErrorClass, ErrorCode } from './codes.js';
+import type { ErrorClass, ErrorCode, ErrorReason } from './codes.js';
 
 /**
  * The base of every error tokenloop throws on purpose. `code` is stable and discriminates; `message` is one
- * line a person can read; `remediation` (when known) says what to do about it. Messages never contain
- * tokens, secrets or Authorization headers.
+ * line a person can read (its wording may change: never match it); `remediation` (when known) says what to do
+ * about it. `reason` (when set) says what it is about in a word a program can match, and `origin` the server it
+ * is about. Messages never contain tokens, secrets or Authorization headers.
  */
 export class TokenloopError extends Error {
   override name = 'TokenloopError';
   readonly code: ErrorCode;
   readonly remediation: string | undefined;
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; remediation?: string }) {
+  readonly reason: ErrorReason | undefined;
+  /** The origin (`https://host:port`) of the server the error is about, with `reason` `tls-*` or `https-required`. */
+  readonly origin: string | undefined;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown; remediation?: string; reason?: ErrorReason; origin?: string },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.remediation = options?.remediation;
+    this.reason = options?.reason;
+    this.origin = options?.origin;
   }
 }
 
@@ -33,7 +43,8 @@ export interface OAuthErrorDetails {
 
 /**
  * The provider answered with an OAuth error. `errorClass` says how to handle it (sign in again, consent, MFA,
- * fix the configuration, retry later), `remediation` says it in one line.
+ * fix the configuration, retry later), `remediation` says it in one line, `reason` (when set) names the case
+ * (e.g. `not-tenant-member` for AADSTS50020).
  *
  * @example
  * ```ts
@@ -54,13 +65,17 @@ export class OAuthError extends TokenloopError {
   readonly claims: string | undefined;
   readonly correlationId: string | undefined;
   readonly errorClass: ErrorClass;
-  constructor(details: OAuthErrorDetails, errorClass: ErrorClass, remediation: string | undefined) {
+  constructor(
+    details: OAuthErrorDetails,
+    errorClass: ErrorClass,
+    remediation: string | undefined,
+    reason?: ErrorReason,
+  ) {
     const first = details.error_description?.split(/\r?\n/)[0]?.trim();
-    super(
-      'OAUTH_ERROR',
-      first ? `${details.error}: ${first}` : details.error,
-      remediation === undefined ? undefined : { remediation },
-    );
+    super('OAUTH_ERROR', first ? `${details.error}: ${first}` : details.error, {
+      ...(remediation === undefined ? {} : { remediation }),
+      ...(reason === undefined ? {} : { reason }),
+    });
     this.error = details.error;
     this.error_description = details.error_description;
     this.status = details.status;

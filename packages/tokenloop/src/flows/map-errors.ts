@@ -34,6 +34,7 @@ export async function assertNotUnavailable(response: Response): Promise<void> {
       { ...details, aadsts: err.aadsts },
       err.errorClass,
       `The provider asks to wait: try again ${when}.`,
+      err.reason,
     );
   }
   throw new TokenloopError('PROVIDER_UNAVAILABLE', `the provider answered HTTP ${response.status}`, {

@@ -55,6 +55,7 @@ export function explainScopeRefusal(
     },
     mapped.errorClass,
     remediation,
+    mapped.reason,
   );
   const said = mapped.error_description?.split(/\r?\n/)[0]?.trim();
   explained.message = `the provider refused the scope${refused.length > 1 ? 's' : ''} ${list} (invalid_scope${said ? `: ${said}` : ''})`;

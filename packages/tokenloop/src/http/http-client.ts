@@ -98,7 +98,8 @@ const UNTRUSTED = new Set([
 
 /**
  * A failure to verify the server's certificate, as CONFIGURATION (issue 14, finding 6) with the message
- * `cannot verify the TLS certificate of ORIGIN: REASON (CODE)`; undefined for any other failure.
+ * `cannot verify the TLS certificate of ORIGIN: REASON (CODE)`, `reason` `tls-untrusted` (an issuer not trusted
+ * here) or `tls-invalid`, and `origin`; undefined for any other failure.
  */
 function tlsVerifyError(err: unknown, url: URL): TokenloopError | undefined {
   const code = (err as { cause?: { code?: unknown } })?.cause?.code;
@@ -108,6 +109,8 @@ function tlsVerifyError(err: unknown, url: URL): TokenloopError | undefined {
     `cannot verify the TLS certificate of ${url.origin}: ${TLS_VERIFY[code]} (${code})`,
     {
       cause: err,
+      reason: UNTRUSTED.has(code) ? 'tls-untrusted' : 'tls-invalid',
+      origin: url.origin,
       remediation: UNTRUSTED.has(code)
         ? "If you know and trust the certificate authority that issued it (a local emulator's CA, your organisation's proxy), trust its PEM file: NODE_EXTRA_CA_CERTS=FILE, or the http.ca option."
         : "Check the URL and this machine's clock; the server may not be the one you meant.",

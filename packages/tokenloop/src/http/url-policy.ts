@@ -11,7 +11,11 @@ export function assertUrlAllowed(url: URL, what: string, allowInsecureHttp = fal
   throw new TokenloopError(
     'CONFIGURATION',
     `${what} must use https (plain http is only allowed on loopback): ${url.origin}`,
-    { remediation: 'Use an https URL, or set dangerouslyAllowInsecureHttp for a development server.' },
+    {
+      remediation: 'Use an https URL, or set dangerouslyAllowInsecureHttp for a development server.',
+      reason: 'https-required',
+      origin: url.origin,
+    },
   );
 }
 
