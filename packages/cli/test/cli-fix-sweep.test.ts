@@ -4,7 +4,7 @@
 // a circle. A source scan checks that every `tokenloop …` command the CLI's messages name exists as written.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
@@ -14,6 +14,7 @@ import {
   type ScriptedProvider,
   startScriptedProvider,
 } from '../../tokenloop/test/support/scripted-provider.js';
+import { TS_NAME, sourceFiles } from '../../tokenloop/test/support/package-sources.js';
 import { BIN, type CliRun, baseEnv, freshHome, runCli } from './support/cli.js';
 import { TENANT_A, TENANT_B, startTenantBProvider } from './support/tenant-b-provider.js';
 
@@ -590,15 +591,7 @@ describe('every fix the CLI prints works when followed', { concurrency: 4 }, () 
 
 describe('every tokenloop command named in a message exists as written (a source scan)', () => {
   const SRC = join(import.meta.dirname, '..', 'src');
-  const files: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith('.ts')) files.push(path);
-    }
-  };
-  walk(SRC);
+  const files = sourceFiles(SRC, { names: TS_NAME });
 
   /** Source text with every `${…}` replaced by a placeholder word and escaped backticks unescaped. */
   function flatten(src: string): string {

@@ -8,10 +8,11 @@
 // loopback names an address answers to are http/'s (loopback-names.ts). The scan reads every import, export-from
 // and import() of src with TypeScript's pre-processor, as the library's test/source/folder-layers.test.ts does.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
+import { TS_NAME, sourceFiles } from '../../tokenloop/test/support/package-sources.ts';
 
 const SRC = join(import.meta.dirname, '..', 'src');
 
@@ -28,14 +29,7 @@ const LAYERS: readonly (readonly string[])[] = [
 ];
 const LAYER = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
 
-function sources(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) sources(path, out);
-    else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) out.push(path);
-  }
-  return out;
-}
+const sources = (dir: string): string[] => sourceFiles(dir, { names: TS_NAME });
 
 /** The top folder under src of a source file; undefined for src's own files. */
 function folderOf(file: string): string | undefined {

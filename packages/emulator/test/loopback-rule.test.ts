@@ -4,12 +4,13 @@
 // Entra's narrower loopback redirect rule (localhost and 127.0.0.1) is directory/redirect-uri.ts's alone. A table,
 // the listen check over it, and a sweep for a loopback rule written anywhere else in the emulator.
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { remoteHostRefusal } from '@tokenloop/emulator';
 import { isLoopbackAddress, isLoopbackHost } from '../src/http/loopback.js';
 import { isWithinLocalCa } from '../src/http/loopback-names.js';
+import { TS_NAME, sourceFiles } from '../../tokenloop/test/support/package-sources.ts';
 
 /** [input, a loopback address, a loopback host]. */
 const TABLE: Array<[string, boolean, boolean]> = [
@@ -92,17 +93,10 @@ const ALLOWED: Record<string, string> = {
 test('S213 sweep: the emulator writes the loopback rule in one module only', () => {
   const root = join(import.meta.dirname, '..');
   const found: string[] = [];
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith('.ts')) {
-        const file = relative(root, path).split('\\').join('/');
-        const text = readFileSync(path, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
-        if (!(file in ALLOWED) && RULE_WRITTEN.some((r) => r.test(text))) found.push(file);
-      }
-    }
-  };
-  walk(join(root, 'src'));
+  for (const path of sourceFiles(join(root, 'src'), { names: TS_NAME })) {
+    const file = relative(root, path).split('\\').join('/');
+    const text = readFileSync(path, 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+    if (!(file in ALLOWED) && RULE_WRITTEN.some((r) => r.test(text))) found.push(file);
+  }
   assert.deepEqual(found, []);
 });
