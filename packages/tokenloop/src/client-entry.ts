@@ -9,6 +9,6 @@ export type { AuthResult } from './client/auth-result.js';
 export { encryptedFileStore } from './cache/stores/encrypted-file-store.js';
 export { encryptedFileSnapshot, encryptedFileSnapshotSources } from './cache/stores/file-snapshot.js';
 export type { CacheStore } from './model/cache-store.js';
-export { nextFreshnessChange } from './cache/freshness.js';
+export { nextFreshnessChangeIn } from './cache/freshness.js';
 // The RFC 6750 bearer-token syntax, the one rule for every package that reads or writes a token (issue 16).
 export { isBearerTokenSyntax, MAX_TOKEN_LENGTH } from './model/token-syntax.js';

@@ -10,7 +10,7 @@ import {
   createTokenClient,
   encryptedFileSnapshot,
   encryptedFileSnapshotSources,
-  nextFreshnessChange,
+  nextFreshnessChangeIn,
 } from 'tokenloop/client';
 import { clientIdentity } from '../client/client-identity.js';
 import { cliPaths } from '../config/paths.js';
@@ -77,8 +77,7 @@ async function cachedToken(opts: TokenOptions, env: NodeJS.ProcessEnv): Promise<
   if (!formatIsTimeless(format)) return { stdout: answer.text };
   // S221: the text holds until its token is due, and until any cached token's freshness changes (another one
   // may then be chosen): the same files give the same answer until then.
-  const tokens = (await cache.list()).flatMap((r) => r.accessTokens);
-  const validUntil = Math.min(answer.refreshOn.getTime(), nextFreshnessChange(tokens, now));
+  const validUntil = Math.min(answer.refreshOn.getTime(), await nextFreshnessChangeIn(cache, now));
   return { stdout: answer.text, reuse: { validUntil, sources } };
 }
 

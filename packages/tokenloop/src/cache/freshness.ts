@@ -1,4 +1,5 @@
 import type { CachedAccessToken } from '../model/account-record.js';
+import type { CacheStore } from '../model/cache-store.js';
 
 /** Refresh this long before expiry by default (as MSAL does). */
 export const DEFAULT_REFRESH_AHEAD_MS = 300_000;
@@ -52,4 +53,14 @@ export function isUnexpired(token: CachedAccessToken, now: number): boolean {
   return token.expiresAt === undefined
     ? now < token.obtainedAt + UNKNOWN_EXPIRY_USE_MS
     : now < token.expiresAt;
+}
+
+/** nextFreshnessChange over every access token a cache store holds. */
+export async function nextFreshnessChangeIn(
+  store: CacheStore,
+  now: number,
+  refreshAheadMs = DEFAULT_REFRESH_AHEAD_MS,
+): Promise<number> {
+  const tokens = (await store.list()).flatMap((record) => record.accessTokens);
+  return nextFreshnessChange(tokens, now, refreshAheadMs);
 }
