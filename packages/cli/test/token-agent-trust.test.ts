@@ -70,7 +70,8 @@ async function assertIgnored(env: NodeJS.ProcessEnv, prepare: (socket: string) =
     assert.deepEqual(normal, full, 'token answers as the full command line does');
     const status = await runCli(['agent', 'status'], env);
     assert.equal(status.code, 1);
-    assert.match(status.stdout, /^agent not asked: .+; start: tokenloop agent start\n$/);
+    // S190: what makes it askable again, when a command can (a folder others may use); never a second agent.
+    assert.match(status.stdout, /^agent not asked: [^;]+(; fix: chmod 700 \S+)?\n$/);
     assert.equal(planted.connections(), 0, 'agent status connected to a socket it must not trust');
   } finally {
     planted.server.close();
@@ -185,5 +186,54 @@ describe('S195 the agent opens no inspector on SIGUSR1', () => {
       await closed;
       clearTimeout(kill);
     }
+  });
+});
+
+describe('S190 an agent in a folder opened to others: the commands name the one fix, and it works', () => {
+  /** Run a printed fix line in a shell (it must succeed). */
+  const follow = async (stderr: string) => {
+    const fix = /\n {2}fix: (.+)\n/.exec(stderr)?.[1];
+    assert.ok(fix, `a fix line: ${stderr}`);
+    const code = await new Promise<number | null>((resolve) =>
+      spawn('sh', ['-c', fix], { stdio: 'ignore' }).on('close', resolve),
+    );
+    assert.equal(code, 0, fix);
+    return fix;
+  };
+
+  it('S190 agent stop and status say chmod 700 (not start), exit non-zero, and after the fix stop stops it', async () => {
+    const env = baseEnv(tempDir('tl-agent-opened-'));
+    const agent = await serveAgent(env, 'test-build');
+    try {
+      chmodSync(dirname(agent.socket), 0o755);
+      const status = await runCli(['agent', 'status'], env);
+      assert.equal(status.code, 1);
+      assert.match(
+        status.stdout,
+        /^agent not asked: other users may use the folder .+; fix: chmod 700 \S+\n$/,
+      );
+      const stop = await runCli(['agent', 'stop'], env);
+      assert.equal(stop.code, 2, stop.stdout + stop.stderr);
+      assert.match(await follow(stop.stderr), /^chmod 700 /);
+      const stopped = await runCli(['agent', 'stop'], env);
+      assert.equal(stopped.code, 0, stopped.stderr);
+      assert.match(stopped.stdout, /^agent stopped \(pid \d+\)\n$/);
+      await agent.stopped;
+    } finally {
+      await agent.close().catch(() => {});
+    }
+  });
+
+  it('S190 agent start in a folder of the user’s own that others may write to: one fix, then it starts', async () => {
+    const env = baseEnv(tempDir('tl-agent-shared-own-'));
+    const folder = dirname(agentSocketPath(env));
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    chmodSync(folder, 0o777);
+    const refused = await runCli(['agent', 'start'], env);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(await follow(refused.stderr), /^chmod 700 /);
+    const started = await runCli(['agent', 'start'], env);
+    assert.equal(started.code, 0, started.stderr);
+    assert.equal((await runCli(['agent', 'stop'], env)).code, 0);
   });
 });

@@ -4,7 +4,7 @@
 // (tokenFastPath), with the caller's arguments, environment and folder: the same rules, the same bytes, and the
 // same declines (the full command line then answers in the caller). It reads the profiles and the token cache
 // afresh for every request and never writes them: no renewal, no repair (S126).
-import { chmodSync, lstatSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, lstatSync, renameSync, rmSync, statSync } from 'node:fs';
 import { type Server, type Socket, connect, createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -58,8 +58,14 @@ function checkSocketPath(socket: string, env: NodeJS.ProcessEnv): void {
  * users from connecting, it must not be readable or searchable by others either.
  */
 async function privateSocketFolder(dir: string): Promise<void> {
-  await ensurePrivateDirectory(dir);
-  const open = socketFolderOpenToOthers(dir); // S190: the rule the clients apply before they connect
+  // S190: the rule the clients apply before they connect, first for a folder of the user's own that is there,
+  // so that its one fix is chmod 700 (the private-folder rule's own fix, go-w, leaves it open to reading).
+  const mine = statSync(dir, { throwIfNoEntry: false })?.uid === process.getuid?.();
+  let open = mine ? socketFolderOpenToOthers(dir) : undefined;
+  if (!open) {
+    await ensurePrivateDirectory(dir);
+    open = socketFolderOpenToOthers(dir);
+  }
   if (open)
     throw new TokenloopError('UNSAFE_FILE', `refusing to start the agent in ${dir}: ${open}`, {
       remediation: `chmod 700 ${commandArgument(dir)}`,

@@ -1,15 +1,15 @@
 // `tokenloop agent` (foreground), `agent start` (detached), `agent stop` and `agent status` (docs/cli.md).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { agentPlaceReason, agentSocketPlace } from '../../config/paths.js';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { askAgentRaw } from '../../fast-path/agent-client.js';
-import { jsonLine, terminalText } from '../../output/quote.js';
+import { commandArgument, jsonLine, terminalText } from '../../output/quote.js';
 import { ownBuild } from './agent-build.js';
 import { serveAgent } from './agent-server.js';
-import { agentSocketTrust } from '../../agent-wire/socket-trust.js';
+import { agentSocketTrust, socketFolderOpenToOthers } from '../../agent-wire/socket-trust.js';
 
 const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'tokenloop.js');
 /** How long `agent start` waits for the agent to listen, and `agent stop` for it to end. */
@@ -29,12 +29,21 @@ export interface AgentState {
   stale?: boolean;
   /** S190: why the socket there is not asked (not the user's own, or in a folder others may use). */
   untrusted?: string;
+  /** What makes it askable again, when a command can (a folder others may use: `chmod 700` it). */
+  untrustedFix?: string;
 }
 
 export async function agentState(env: NodeJS.ProcessEnv = process.env): Promise<AgentState> {
   const { path: socket, placedBy } = agentSocketPlace(env);
   const trust = agentSocketTrust(socket);
-  if (!trust.trusted && 'why' in trust) return { socket, placedBy, running: false, untrusted: trust.why };
+  if (!trust.trusted && 'why' in trust) {
+    const folder = dirname(socket);
+    const fix =
+      existsSync(folder) && socketFolderOpenToOthers(folder)
+        ? `chmod 700 ${commandArgument(folder)}`
+        : undefined;
+    return { socket, placedBy, running: false, untrusted: trust.why, ...(fix ? { untrustedFix: fix } : {}) };
+  }
   const answer = await askAgentRaw(socket, { build: ownBuild(), op: 'ping' }, 2_000);
   if (answer && 'pid' in answer)
     return { socket, placedBy, running: true, pid: answer.pid, otherBuild: answer.build !== ownBuild() };
@@ -52,7 +61,9 @@ function notRunningLine(state: AgentState): string {
 
 /** One line on the agent's state (status, doctor). */
 export function agentLine(state: AgentState): string {
-  if (state.untrusted) return `not asked: ${terminalText(state.untrusted)}; start: tokenloop agent start`;
+  // An agent may well run there: starting another is no fix; making the folder private again is (S190).
+  if (state.untrusted)
+    return `not asked: ${terminalText(state.untrusted)}${state.untrustedFix ? `; fix: ${state.untrustedFix}` : ''}`;
   if (!state.running) return notRunningLine(state);
   return `running (pid ${state.pid}) at ${terminalText(state.socket)}${
     state.otherBuild
@@ -121,6 +132,12 @@ export async function runAgentStop(): Promise<void> {
   const answer = state.running
     ? await askAgentRaw(socket, { build: ownBuild(), op: 'stop' }, 2_000)
     : undefined;
+  if (state.untrusted)
+    throw new CliError(
+      `the agent's socket at ${socket} is not asked: ${state.untrusted}`,
+      EXIT.usage,
+      state.untrustedFix,
+    );
   if (!answer || !('pid' in answer)) {
     state.running = false; // it may have ended between the ping and the stop
     say(agentLine(state));
