@@ -62,7 +62,7 @@ async function run() {
     }
   }
   // A reader that stops early (`tokenloop --help | head -1`) closes the pipe: end quietly, as other tools do,
-  // instead of an EPIPE stack trace (issue 14, finding 7). Nothing more can reach it anyway. (Not before: on
+  // instead of an EPIPE stack trace. Nothing more can reach it anyway. (Not before: on
   // the fast path, creating process.stdout would cost more than answering.)
   for (const stream of [process.stdout, process.stderr])
     stream.on('error', (err) => {

@@ -1,4 +1,4 @@
-// Several accounts (issue 14, finding 2): a default account per profile (the last one signed in, or the one
+// Several accounts: a default account per profile (the last one signed in, or the one
 // chosen with `tokenloop account use`), `--account` by an unambiguous prefix of the username, and `status`.
 // Against a scripted provider that signs in whoever the test says.
 import assert from 'node:assert/strict';

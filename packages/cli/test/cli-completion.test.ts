@@ -1,6 +1,6 @@
 // Shell completion scripts, loaded into a real bash and asked what they complete. The scripts are made from the
 // command table (commander) itself, so a sweep over that table checks every command's sub-commands and options
-// (issue 14, independent eyes, finding 13): a new option cannot be missing from completion, nor offered where
+//: a new option cannot be missing from completion, nor offered where
 // it does not apply.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';

@@ -1,4 +1,4 @@
-// Every `fix:` the CLI prints works (issue 14, finding 4): for each situation a user can end up in, the command
+// Every `fix:` the CLI prints works: for each situation a user can end up in, the command
 // the fix names is run exactly as printed (placeholders such as URL and ID filled in, as a person would), then
 // the command that failed is run again and must succeed — following one fix may lead to the next, but never in
 // a circle. A source scan checks that every `tokenloop …` command the CLI's messages name exists as written.

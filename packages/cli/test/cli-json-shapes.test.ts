@@ -1,4 +1,4 @@
-// One JSON shape (issue 14, finding 8): camelCase names, times as ISO 8601 in fields ending in `At`, one account
+// One JSON shape: camelCase names, times as ISO 8601 in fields ending in `At`, one account
 // shape everywhere; `token --format json` also carries the fields tools that parse `az account
 // get-access-token` read (accessToken, expiresOn in az's local format, expires_on in epoch seconds, tokenType,
 // tenant), so scripts written for az can switch.

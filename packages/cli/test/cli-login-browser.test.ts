@@ -1,4 +1,4 @@
-// `login --browser` keeps the loopback listener (issue 14, finding 3): when no browser can be opened here (no
+// `login --browser` keeps the loopback listener: when no browser can be opened here (no
 // display, over SSH), the URL it printed keeps working, so the person can open it elsewhere (through ssh -L).
 // The "browser" is a stand-in that follows the emulator's redirects (auto-login) to the printed URL's loopback.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The login options people reach for (issue 14, finding 9): --tenant, --login-hint (--username), --prompt,
+// The login options people reach for: --tenant, --login-hint (--username), --prompt,
 // and --use-device-code as another name of --device. The browser is a stand-in that notes the URL it is given;
 // the test then opens that URL itself (the emulator signs in bob without pages).
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// A login is remembered (issue 14, finding 1): what a person signed in with is what the next plain command
+// A login is remembered: what a person signed in with is what the next plain command
 // uses, as with `az login` and `gh auth login`.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,4 @@
-// TLS trust failures are configuration (issue 14, finding 6): exit 2 with the cause and the fixes
+// TLS trust failures are configuration: exit 2 with the cause and the fixes
 // (NODE_EXTRA_CA_CERTS, a profile's CA file, `profile add --emulator https://…` storing the emulator's CA),
 // never "cannot reach … try again later". Against the emulator's own https with its local CA.
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Long waits say what they wait for (issue 14, finding 5): a provider that accepts connections and never
+// Long waits say what they wait for: a provider that accepts connections and never
 // answers gets "Contacting …" within seconds and notices of each retry on stderr; the total is bounded and
 // stated; `--timeout` ends the login when asked, not a poll interval early.
 import assert from 'node:assert/strict';

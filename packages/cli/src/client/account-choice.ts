@@ -16,7 +16,7 @@ export function accountArgument(a: AccountInfo): string {
 }
 
 /**
- * What to do when a typed name matches several accounts: name one by its id (issue 14, finding 4), where the
+ * What to do when a typed name matches several accounts: name one by its id, where the
  * command looked (S131: the ids `accounts` lists there).
  */
 function byId(command: 'token' | 'whoami', settings: Settings): string {
@@ -38,7 +38,7 @@ export async function defaultAccount(
 }
 
 /**
- * The account a command acts for (issue 14, finding 2): the one named with `--account` (a username, the start
+ * The account a command acts for: the one named with `--account` (a username, the start
  * of exactly one, or an id: S71), else the profile's default account while it is signed in, else the only
  * account signed in (undefined: the library then says whether anyone is). Several and none chosen: a usage
  * error naming them and both ways to choose, each a command that works as printed.

@@ -34,7 +34,7 @@ export async function loadSettings(
 
 /**
  * The library's HTTP options for these settings: the profile's (or --ca-file's) certificate authority, read as a
- * private file (issue 14, finding 6; S80: a CA someone else could replace would let them read every token).
+ * private file (S80: a CA someone else could replace would let them read every token).
  */
 export async function httpOptions(settings: Settings): Promise<HttpOptions> {
   return settings.caFile === undefined ? {} : { ca: await readProfileCa(settings.caFile) };
@@ -64,7 +64,7 @@ async function certificateOf(path: string): Promise<{ privateKey: string; certif
 
 /**
  * A library client for these settings, with the CLI's encrypted file cache; each try of a request waits at
- * most REQUEST_TIMEOUT_MS (issue 14, finding 5), `http` adds to that (a retry notice).
+ * most REQUEST_TIMEOUT_MS, `http` adds to that (a retry notice).
  */
 export async function makeClient(
   settings: Settings,

@@ -138,7 +138,7 @@ export function readyLine(e: RunningEmulator) {
 
 function describe(e: RunningEmulator, readyMs: number, autoLogin: string | undefined): string {
   const d = e.directory();
-  // Labels and values in two columns, however long a tenant's domain is (issue 14, finding 7).
+  // Labels and values in two columns, however long a tenant's domain is.
   const rows: [string, string][] = [
     ['authority (multi-tenant)', `${e.url}/organizations`],
     ...d.tenants.map((t): [string, string] => [`authority (${t.domain})`, `${e.url}/${t.id}`]),

@@ -12,9 +12,9 @@ export interface SettingFlags {
   scope?: string[];
   port?: number;
   user?: string;
-  /** The tenant segment of the Entra authority (issue 14, finding 9): `--tenant` as `az login` has it. */
+  /** The tenant segment of the Entra authority: `--tenant` as `az login` has it. */
   tenant?: string;
-  /** A certificate authority (PEM file) to trust for this provider (issue 14, finding 6). */
+  /** A certificate authority (PEM file) to trust for this provider. */
   caFile?: string;
 }
 
@@ -87,7 +87,7 @@ export function resolveSettings(
   let profile: Profile | undefined;
   if (profileName !== undefined) {
     profile = file.profiles[profileName];
-    // `login --profile NEW --authority … --client-id …` creates NEW (issue 14, finding 1).
+    // `login --profile NEW --authority … --client-id …` creates NEW.
     const creating =
       options.newProfile === true &&
       flags.profile !== undefined &&

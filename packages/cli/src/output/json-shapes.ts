@@ -1,4 +1,4 @@
-// The JSON the CLI prints (issue 14, finding 8), in one place: camelCase names, times as ISO 8601 UTC in fields
+// The JSON the CLI prints, in one place: camelCase names, times as ISO 8601 UTC in fields
 // ending in `At`, one account shape everywhere. `token --format json` adds the fields of `az account
 // get-access-token` under az's own names, so that scripts written for az can switch. Documented in docs/cli.md.
 import type { AccountInfo, AuthResult } from 'tokenloop';

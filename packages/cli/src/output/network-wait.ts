@@ -7,7 +7,7 @@ export const REQUEST_TIMEOUT_MS = 10_000;
 /** When a wait for a provider is long enough to say what it waits for. */
 const SAY_AFTER_MS = 1500;
 
-/** What a command tells the person while it waits for a provider (issue 14, finding 5). */
+/** What a command tells the person while it waits for a provider. */
 export interface NetworkWait {
   /** Says "Contacting HOST…" if no answer came within a moment. */
   start(): void;
@@ -46,7 +46,7 @@ export function networkWait(host: string, attempts: number): NetworkWait {
   let waiting = false;
   let said = false;
   let tries = 1;
-  // Once, and before any retry notice (issue 14, independent eyes, finding 12): what is waited for comes first.
+  // Once, and before any retry notice: what is waited for comes first.
   const contacting = () => {
     if (said) return;
     said = true;

@@ -7,7 +7,7 @@ export type ProfileAccount =
   { kind: 'one'; account: AccountInfo } | { kind: 'none' } | { kind: 'several'; accounts: AccountInfo[] };
 
 /**
- * The account a profile acts for (issue 14, finding 2): its default account while that one is signed in, else
+ * The account a profile acts for: its default account while that one is signed in, else
  * the only account signed in with the client; `none` when nobody is, `several` when more are and none is the
  * default. S106: the command line (`token`, `whoami`) and tokenloop/azure's CLI credential share this rule.
  */

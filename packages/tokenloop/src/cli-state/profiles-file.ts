@@ -21,10 +21,10 @@ export interface Profile {
   user?: string;
   /**
    * The default account (its homeAccountId) when several are signed in: the last one signed in, or the one
-   * chosen with `tokenloop account use` (issue 14, finding 2).
+   * chosen with `tokenloop account use`.
    */
   account?: string;
-  /** A certificate authority (PEM file) to trust for this provider, beside the system's (issue 14, finding 6). */
+  /** A certificate authority (PEM file) to trust for this provider, beside the system's. */
   caFile?: string;
 }
 

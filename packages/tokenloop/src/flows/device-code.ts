@@ -60,7 +60,7 @@ export async function loginWithDeviceCode(ctx: GrantContext, o: DeviceCodeOption
   for (;;) {
     const pause = interval * 1000;
     if (Date.now() + pause > deadline) {
-      // The wait ends at the deadline itself, not a poll interval before it (issue 14, finding 5).
+      // The wait ends at the deadline itself, not a poll interval before it.
       await wait(Math.max(0, deadline - Date.now()), o.signal);
       throw new TokenloopError(
         'TIMEOUT',

@@ -28,7 +28,7 @@ export async function assertNotUnavailable(response: Response): Promise<void> {
   const details = oauthErrorDetailsFromBody(body, response.status);
   if (details) {
     const err = toOAuthError(details);
-    // The provider said how long to wait: the remediation says it too (issue 14, finding 7).
+    // The provider said how long to wait: the remediation says it too.
     if (retryAfterMs === undefined || err.errorClass !== 'transient') throw err;
     throw new OAuthError(
       { ...details, aadsts: err.aadsts },

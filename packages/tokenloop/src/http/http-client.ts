@@ -97,7 +97,7 @@ const UNTRUSTED = new Set([
 ]);
 
 /**
- * A failure to verify the server's certificate, as CONFIGURATION (issue 14, finding 6) with the message
+ * A failure to verify the server's certificate, as CONFIGURATION with the message
  * `cannot verify the TLS certificate of ORIGIN: REASON (CODE)`, `reason` `tls-untrusted` (an issuer not trusted
  * here) or `tls-invalid`, and `origin`; undefined for any other failure.
  */

@@ -10,7 +10,7 @@ import { loginCommand, loginHintFor, signInRequired } from '../../client/login-c
 import { typedAccount } from '../../client/typed-account.js';
 
 /**
- * `tokenloop account use NAME` (issue 14, finding 2): make a signed-in account the default of the profile in
+ * `tokenloop account use NAME`: make a signed-in account the default of the profile in
  * use (or `--profile`), so that `token` and `whoami` act for it without `--account`.
  */
 export async function runAccountUse(name: string, opts: SettingFlags): Promise<void> {

@@ -12,7 +12,7 @@ export async function runAccounts(opts: SettingFlags & { json?: boolean }): Prom
   const client = await makeClient(settings, paths);
   try {
     // S131: the accounts usable here (the library's rule), and the one `token` and `whoami` act for without
-    // --account (issue 14, finding 2): the same rule as theirs.
+    // --account: the same rule as theirs.
     const accounts = await client.getAccounts();
     const byDefault = await defaultAccount(client, settings);
     if (opts.json) {

@@ -80,7 +80,7 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
             headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
           });
         } catch (err) {
-          // An untrusted certificate is configuration (issue 14, finding 6): the library's error says so.
+          // An untrusted certificate is configuration: the library's error says so.
           if ((err as { code?: unknown }).code !== 'NETWORK') throw err;
           // S199: what happened (refused, timed out), as the library said it.
           throw new CliError(`cannot reach Microsoft Graph: ${(err as Error).message}`, EXIT.temporary);

@@ -29,7 +29,7 @@ function valueCases(entries: CompletionEntry[]): string[] {
 }
 
 /**
- * The bash completion script (issue 14, independent eyes, finding 13), from the completion table: the command
+ * The bash completion script, from the completion table: the command
  * path is found word by word (skipping options and their values), then the last word completes as that
  * command's sub-command, option, option value or argument. Profile names and accounts come from
  * `tokenloop profile list` and `tokenloop accounts` (for the --profile typed on the line).

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 /** What completes a value: one of fixed words, the saved profiles, the signed-in accounts, files or folders. */
 export type Values = { words: string[] } | 'profiles' | 'accounts' | 'files' | 'dirs';
 
-/** One command as completion sees it (issue 14, independent eyes, finding 13). */
+/** One command as completion sees it. */
 export interface CompletionEntry {
   /** The words that name it after `tokenloop` ('' for tokenloop itself, 'profile use', …). */
   path: string;

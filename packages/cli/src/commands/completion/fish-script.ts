@@ -15,7 +15,7 @@ function flagOf(flag: string): string {
 }
 
 /**
- * The fish completion script (issue 14, independent eyes, finding 13), from the same table as bash's: the
+ * The fish completion script, from the same table as bash's: the
  * command path is found from the words typed so far, and each command offers its own sub-commands, options,
  * option values and arguments.
  */

@@ -7,8 +7,8 @@ import { fishScript } from './fish-script.js';
 const SHELLS = ['bash', 'zsh', 'fish'];
 
 /**
- * `tokenloop completion bash|zsh|fish`: the shell completion script on stdout, made from the command table
- * (issue 14, independent eyes, finding 13). zsh runs the bash script through its bashcompinit.
+ * `tokenloop completion bash|zsh|fish`: the shell completion script on stdout, made from the command table.
+ * zsh runs the bash script through its bashcompinit.
  */
 export async function runCompletion(shell: string): Promise<void> {
   if (!SHELLS.includes(shell))

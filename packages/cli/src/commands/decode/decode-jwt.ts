@@ -41,7 +41,7 @@ function humanTime(seconds: number, nowSec: number): string {
 
 /** Decode a compact JWT. Throws `DecodeError` with a one-line reason for anything else (JWE, garbage). */
 export function decodeJwt(token: string, now = Date.now()): DecodedJwt {
-  // What `token --format header` prints decodes too (issue 14, finding 7).
+  // What `token --format header` prints decodes too.
   const t = token.trim().replace(/^(?:Authorization:\s*)?Bearer\s+/i, '');
   const parts = t.split('.');
   if (parts.length === 5)

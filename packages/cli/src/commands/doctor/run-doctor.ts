@@ -26,7 +26,7 @@ const REGISTRATION_HINTS = [
 
 /**
  * A failed check's detail and fix: the fix every command gives for the error (errors.ts fixFor: TLS trust with
- * --ca-file, https, a provider that cannot be reached — issue 14, independent eyes, finding 11).
+ * --ca-file, https, a provider that cannot be reached).
  */
 async function problem(err: unknown): Promise<{ detail: string; fix?: string }> {
   const fix = await fixFor(err, describeError(err), 'doctor');

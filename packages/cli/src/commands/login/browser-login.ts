@@ -23,7 +23,7 @@ export interface BrowserLoginOptions {
 export type LoginMethod = 'browser' | 'deviceCode';
 
 /**
- * Browser sign-in with a loopback redirect (issue 14, finding 3). The listener stays up for the whole wait,
+ * Browser sign-in with a loopback redirect. The listener stays up for the whole wait,
  * whatever happens to the opener: the printed URL works when opened anywhere that reaches 127.0.0.1 here
  * (over SSH, through `ssh -L`). When no browser opens and the browser was not asked for, a device code is
  * offered beside it; whichever sign-in finishes first wins and the other is ended.

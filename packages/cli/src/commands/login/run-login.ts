@@ -57,7 +57,7 @@ async function partitionScopes(
 }
 
 /**
- * What a login that did not finish says (issue 14, finding 5): the --timeout deadline names what it was waiting
+ * What a login that did not finish says: the --timeout deadline names what it was waiting
  * for — the provider (exit 3) or the person (exit 1) — and a provider that never answered, the tries it got.
  */
 function unfinished(

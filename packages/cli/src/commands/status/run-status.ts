@@ -122,7 +122,7 @@ function text(views: ProfileView[], now: number): string {
 }
 
 /**
- * `tokenloop status` (issue 14, finding 2), like `gh auth status`: each profile with its provider and app, the
+ * `tokenloop status`, like `gh auth status`: each profile with its provider and app, the
  * accounts signed in (the default marked), their tenant, and each cached token's scopes and expiry. Offline:
  * it reads the configuration and the token cache only, and never shows a token.
  */
