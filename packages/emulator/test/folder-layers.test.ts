@@ -8,28 +8,21 @@
 // loopback names an address answers to are http/'s (loopback-names.ts). The scan reads every import, export-from
 // and import() of src with TypeScript's pre-processor, as the library's test/source/folder-layers.test.ts does.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
-import ts from 'typescript';
-import { TS_NAME, sourceFiles } from '../../tokenloop/test/support/package-sources.ts';
+import {
+  type Edge,
+  type FolderLayers,
+  IMPORT_FORMS,
+  IMPORT_FORMS_SEEN,
+  cyclesOf,
+  folderEdges,
+  folderWithoutLayer,
+  importsOf,
+  upwardImports,
+} from '../../tokenloop/test/support/folder-layers.ts';
 
 const SRC = join(import.meta.dirname, '..', 'src');
-
-/** The layers, lowest first. */
-const LAYERS: readonly (readonly string[])[] = [
-  ['errors', 'pages'],
-  ['http'],
-  ['keys', 'directory'],
-  ['federation', 'state'],
-  ['tokens'],
-  ['flow'],
-  ['grants', 'admin'],
-  ['endpoints'],
-];
-const LAYER = new Map(LAYERS.flatMap((folders, i) => folders.map((f) => [f, i] as const)));
-
-const sources = (dir: string): string[] => sourceFiles(dir, { names: TS_NAME });
 
 /** The top folder under src of a source file; undefined for src's own files. */
 function folderOf(file: string): string | undefined {
@@ -37,77 +30,34 @@ function folderOf(file: string): string | undefined {
   return parts.length === 1 ? undefined : parts[0];
 }
 
-interface Edge {
-  from: string;
-  to: string;
-  file: string;
-  specifier: string;
-}
-
-/** The module specifiers a source imports: import (also of types only), export … from, import(). */
-function importsOf(source: string): string[] {
-  return ts.preProcessFile(source, true, true).importedFiles.map((f) => f.fileName);
-}
-
-/** Every import of one src folder from another. */
-function folderEdges(): Edge[] {
-  const edges: Edge[] = [];
-  for (const file of sources(SRC)) {
-    for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
-      if (!specifier.startsWith('.')) continue;
-      const from = folderOf(file);
-      const to = folderOf(resolve(dirname(file), specifier));
-      if (from && to && from !== to) edges.push({ from, to, file: relative(SRC, file), specifier });
-    }
-  }
-  return edges;
-}
-
-/** The cycles of a graph, each as `a -> b -> a` (depth-first; a folder met again on the path closes one). */
-function cyclesOf(edges: readonly Edge[]): string[] {
-  const next = new Map<string, Set<string>>();
-  for (const e of edges) next.set(e.from, (next.get(e.from) ?? new Set()).add(e.to));
-  const cycles: string[] = [];
-  const done = new Set<string>();
-  const visit = (folder: string, path: string[]) => {
-    if (path.includes(folder)) {
-      cycles.push([...path.slice(path.indexOf(folder)), folder].join(' -> '));
-      return;
-    }
-    if (done.has(folder)) return;
-    for (const to of next.get(folder) ?? []) visit(to, [...path, folder]);
-    done.add(folder);
-  };
-  for (const folder of next.keys()) visit(folder, []);
-  return cycles;
-}
+const PACKAGE: FolderLayers = {
+  src: SRC,
+  folderOf,
+  // The layers, lowest first.
+  layers: [
+    ['errors', 'pages'],
+    ['http'],
+    ['keys', 'directory'],
+    ['federation', 'state'],
+    ['tokens'],
+    ['flow'],
+    ['grants', 'admin'],
+    ['endpoints'],
+  ],
+};
 
 test('S160 every emulator src folder has a layer, and imports only folders of lower layers', () => {
-  const folders = new Set(sources(SRC).flatMap((f) => folderOf(f) ?? []));
-  assert.deepEqual(
-    [...folders].filter((f) => !LAYER.has(f)),
-    [],
-    'a new folder under src: give it its layer in LAYERS',
-  );
-  const upward = folderEdges()
-    .filter((e) => LAYER.get(e.to)! >= LAYER.get(e.from)!)
-    .map((e) => `${e.file} imports ${e.specifier} (${e.from} may not import ${e.to})`);
-  assert.deepEqual(upward, []);
+  assert.deepEqual(folderWithoutLayer(PACKAGE), [], 'a new folder under src: give it its layer');
+  assert.deepEqual(upwardImports(PACKAGE), []);
 });
 
 test('S160 the import graph between emulator src folders has no cycle', () => {
-  assert.deepEqual(cyclesOf(folderEdges()), []);
+  assert.deepEqual(cyclesOf(folderEdges(PACKAGE)), []);
 });
 
-test('S160 the scan sees every form of import and finds a cycle where there is one', () => {
-  const source = [
-    "import { a } from '../one/a.js';",
-    "import type { B } from '../two/b.js';",
-    "export { c } from '../three/c.js';",
-    "const d = () => import('../four/d.js');",
-  ].join('\n');
-  assert.deepEqual(importsOf(source), ['../one/a.js', '../two/b.js', '../three/c.js', '../four/d.js']);
-  assert.ok(folderEdges().some((e) => e.from === 'endpoints' && e.to === 'grants'));
+test('S160 the scan sees every form of import, and finds a cycle where there is one', () => {
+  assert.deepEqual(importsOf(IMPORT_FORMS), IMPORT_FORMS_SEEN);
+  assert.ok(folderEdges(PACKAGE).some((e) => e.from === 'endpoints' && e.to === 'grants'));
   const edge = (from: string, to: string): Edge => ({ from, to, file: '', specifier: '' });
   assert.deepEqual(cyclesOf([edge('a', 'b'), edge('b', 'c'), edge('c', 'a')]), ['a -> b -> c -> a']);
 });
