@@ -3,9 +3,9 @@
 // only in the agent's private socket folder, only on a memory file system (a token is never written to a disk in
 // the clear), 0600 through the one private-file writer; removed when the agent starts and stops, pruned as they
 // expire (S223).
-import { readFileSync, readdirSync, rmSync, statSync, statfsSync } from 'node:fs';
+import { readdirSync, rmSync, statSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensurePrivateDirectorySync, writePrivateFile } from 'tokenloop/private-files';
+import { ensurePrivateDirectorySync, readPrivateFileSync, writePrivateFile } from 'tokenloop/private-files';
 import type { FastAnswer } from '../../fast-path/token-fast-path.js';
 import {
   type AnswerRecord,
@@ -143,7 +143,8 @@ function prune(folder: string, now: number): void {
 
 function readRecord(file: string): AnswerRecord | undefined {
   try {
-    return parseAnswerRecord(readFileSync(file, 'utf8'));
+    const read = readPrivateFileSync(file, { secret: true }); // S81: the one safe reader, for the agent's own too
+    return read && parseAnswerRecord(read.data.toString('utf8'));
   } catch {
     return undefined;
   }
