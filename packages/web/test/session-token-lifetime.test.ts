@@ -139,7 +139,8 @@ describe('S99 server-side tokens end with the last session', () => {
         'the session ends',
         async () => (await whoAmI(b, browser)) === 'anonymous',
       );
-      assert.equal((await records()).length, 1, 'the tokens outlived the session so far');
+      // No check that the record is still there at this moment: B's sweep may already have run (it did once in a
+      // validation run, on a loaded machine). A stopped, so whatever deletes the record now is B's sweep.
       await within(
         SWEEP_BOUND_MS,
         "instance B's sweep deletes the token record",
