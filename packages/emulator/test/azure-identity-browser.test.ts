@@ -222,19 +222,23 @@ describe('@azure/identity interactive credentials against the emulator', { timeo
     });
   });
 
+  /** An InteractiveBrowserCredential of the public sample app at the emulator, in the driver, as `name`. */
+  const createBrowserCredential = (name: string) =>
+    driver.call({
+      op: 'create',
+      name,
+      credential: {
+        kind: 'InteractiveBrowserCredential',
+        tenantId: T,
+        clientId: SAMPLE_IDS.publicApp,
+        authorityHost: e.url,
+      },
+    });
+
   it('S110 InteractiveBrowserCredential: $BROWSER hands the sign-in page to Chromium, MSAL’s loopback gets the code', async () => {
     await withContext(async (context) => {
       const page = await context.newPage();
-      await driver.call({
-        op: 'create',
-        name: 'browser',
-        credential: {
-          kind: 'InteractiveBrowserCredential',
-          tenantId: T,
-          clientId: SAMPLE_IDS.publicApp,
-          authorityHost: e.url,
-        },
-      });
+      await createBrowserCredential('browser');
       e.resetStats();
       const url = opened.nextUrl();
       const { result, trace } = await withPerson(async (signIn) => {
@@ -264,16 +268,7 @@ describe('@azure/identity interactive credentials against the emulator', { timeo
   it('S110 InteractiveBrowserCredential: a browser that reaches MSAL’s loopback root only after MSAL redeemed the code and stopped listening', async () => {
     await withContext(async (context) => {
       const page = await context.newPage();
-      await driver.call({
-        op: 'create',
-        name: 'slow-browser',
-        credential: {
-          kind: 'InteractiveBrowserCredential',
-          tenantId: T,
-          clientId: SAMPLE_IDS.publicApp,
-          authorityHost: e.url,
-        },
-      });
+      await createBrowserCredential('slow-browser');
       e.resetStats();
       let redeemed: () => void = () => {};
       const root = await holdLoopbackRoot(context, page, new Promise<void>((r) => (redeemed = r)));
