@@ -1,6 +1,7 @@
 // Every entry point asks for Node's types: TypeScript 6+ loads none unless asked (test/packaging-types.test.ts).
 /// <reference types="node" preserve="true" />
 import { TokenloopError } from '../errors/errors.js';
+import { MAX_TOKEN_LENGTH, isBearerTokenSyntax } from '../model/token-syntax.js';
 
 function checkUser(user: string): void {
   if (typeof user !== 'string' || user === '' || /[\x00-\x1f\x7f]/.test(user)) {
@@ -11,11 +12,12 @@ function checkUser(user: string): void {
   }
 }
 
+/** S211: the token goes into the SASL string only if it passes the one RFC 6750 rule; the refusal never repeats it. */
 function checkToken(token: string): void {
-  if (typeof token !== 'string' || token === '' || /[\x00-\x20\x7f]/.test(token)) {
+  if (!isBearerTokenSyntax(token)) {
     throw new TokenloopError(
       'INVALID_ARGUMENT',
-      'the access token must be a non-empty string without spaces or control characters',
+      `the access token must be an RFC 6750 bearer token (letters, digits and - . _ ~ + / then any "=") of at most ${MAX_TOKEN_LENGTH} characters`,
     );
   }
 }

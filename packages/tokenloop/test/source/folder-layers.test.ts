@@ -1,8 +1,8 @@
 // S160: the library's source folders form layers. A folder imports only folders of lower layers (a type import
 // counts: the compiler resolves it), so no chain of imports between folders comes back to where it started. The
 // neutral model/ (the types and checks cache/, flows/ and client/ share: TokenSet, the cache's records and its
-// store interface, the client's options, the grant context) sits below all three; cache/ below flows/ (grants
-// read records), flows/ below client/ (the client loads the grants). The scan resolves every import, export-from
+// store interface, the client's options, the grant context; and the token syntax, which mail/ checks too) sits
+// below all four; cache/ below flows/ (grants read records), flows/ below client/ (the client loads the grants). The scan resolves every import, export-from
 // and import() of src with TypeScript's pre-processor.
 import assert from 'node:assert/strict';
 import { join, relative, sep } from 'node:path';
@@ -33,10 +33,10 @@ const PACKAGE: FolderLayers = {
   // The layers, lowest first.
   layers: [
     ['errors', 'log'],
-    ['http', 'private-files', 'mail'],
+    ['http', 'private-files'],
     ['authority', 'validation'],
     ['model'],
-    ['cache'],
+    ['cache', 'mail'],
     ['flows'],
     ['client'],
     ['cli-state'],
