@@ -1,0 +1,30 @@
+import { type Command, Option } from 'commander';
+import { withSettings } from '../../config/settings-options.js';
+import { registerMailPassword } from './proxy/register-mail-password.js';
+import { registerMailProxy } from './proxy/register-mail-proxy.js';
+
+/** `tokenloop mail test|proxy|password`: their options; their code is imported only when one runs. */
+export function registerMail(program: Command): void {
+  const mail = program.command('mail').description('mail over OAuth 2.0 (XOAUTH2 / OAUTHBEARER)');
+  withSettings(
+    mail
+      .command('test')
+      .argument('<url>', 'imap|imaps|pop3|pop3s|smtp|submission[s]://HOST[:PORT]')
+      .description('log in to a mail server with a fresh token and report what happened'),
+    { user: true },
+  )
+    .addOption(
+      new Option('--mechanism <name>', 'SASL mechanism')
+        .choices(['xoauth2', 'oauthbearer'])
+        .default('xoauth2'),
+    )
+    .option('--insecure', 'accept a self-signed server certificate')
+    .option('--token-stdin', 'test the access token on standard input instead of one from the cache')
+    .option('--json', 'print the result as JSON')
+    .action(async (url: string, opts) => {
+      const { runMailTest } = await import('./run-mail-test.js');
+      await runMailTest(url, opts);
+    });
+  registerMailProxy(mail);
+  registerMailPassword(mail);
+}
