@@ -2,6 +2,7 @@ import type { AccountInfo, TokenClient } from 'tokenloop';
 import { loadSettings, makeClient } from '../../client/make-client.js';
 import { unreachableFix } from '../../client/network-fix.js';
 import { accountArgument } from '../../client/account-choice.js';
+import { keepOtherProfilesAccounts } from '../../config/keep-profile-accounts.js';
 import { rememberLogin } from '../../config/remember-login.js';
 import { accountJson, isoTime } from '../../output/json-shapes.js';
 import type { SettingFlags } from '../../config/resolve.js';
@@ -142,6 +143,7 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
       say(
         `(--login-hint applies to browser sign-in: on the device page, sign in as ${terminalText(loginHint)} yourself)`,
       );
+    const signedInBefore = await client.getAccounts();
     wait.start();
     const { result, method } = await (
       useBrowser
@@ -169,7 +171,8 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     });
     wait.stop();
     const who = terminalText(result.account?.username ?? result.account?.homeAccountId ?? 'the account');
-    const accountCount = (await client.getAccounts()).length;
+    const signedInAfter = await client.getAccounts();
+    const accountCount = signedInAfter.length;
     const asked = await hinted(client, result.account, loginHint);
     const remembered = await rememberLogin(paths.config, settings, opts.profile, {
       account: result.account,
@@ -191,6 +194,14 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
       );
     }
     for (const line of remembered.said) say(line);
+    const profiles = await keepOtherProfilesAccounts(
+      paths.config,
+      settings,
+      remembered.profile ?? settings.profileName,
+      signedInBefore,
+      signedInAfter,
+    );
+    for (const line of profiles) say(line);
     if (opts.json) {
       process.stdout.write(
         `${jsonLine({ account: result.account ? accountJson(result.account) : null, scopes: result.scopes, expiresAt: isoTime(result.expiresOn), method, profile: remembered.profile ?? null })}\n`,
