@@ -84,162 +84,234 @@ const EMPTY: ReadonlyMap<string, AccountRecord> = new Map();
  * ```
  */
 export function encryptedFileStore(options: EncryptedFileStoreOptions): EncryptedFileStore {
-  const path = resolve(options.path);
-  const lockPath = `${path}.lock`;
-  const lockOptions: FileLockOptions = { timeoutMs: options.lockTimeoutMs, staleMs: options.staleLockMs };
-  const staleMs = options.staleLockMs ?? 30_000;
-  const warn = options.onWarning ?? warnOnStderr;
+  const store = fileStoreState(options);
   if (options.key !== undefined && (!(options.key instanceof Uint8Array) || options.key.length !== 32)) {
     throw new TokenloopError('INVALID_ARGUMENT', 'encryptedFileStore: `key` must be 32 bytes');
   }
-
-  let snapshot: Snapshot | undefined;
-  let loading: Promise<Snapshot> | undefined;
-  let keysPromise: Promise<ResolvedCacheKeys> | undefined;
-  let dirPromise: Promise<void> | undefined;
-
-  const ensureDirectory = (): Promise<void> =>
-    (dirPromise ??= ensurePrivateDirectory(dirname(path)).catch((err: unknown) => {
-      dirPromise = undefined;
-      throw cacheIoError(err, path, 'create the directory of');
-    }));
-
-  /** Run `fn` under the cross-process lock. Errors from taking the lock become `TokenloopError('CACHE')`. */
-  const locked = async <T>(fn: (lock: HeldFileLock) => Promise<T>): Promise<T> => {
-    await ensureDirectory();
-    let inside = false;
-    try {
-      return await withFileLock(lockPath, lockOptions, async (lock) => {
-        inside = true;
-        if (lock.recoveredStale) await io('clean up after', () => cleanUpAfterCrash());
-        return fn(lock);
-      });
-    } catch (err) {
-      throw inside ? err : cacheIoError(err, lockPath, 'lock');
-    }
-  };
-
-  const keys = (): Promise<ResolvedCacheKeys> =>
-    (keysPromise ??= resolveCacheKeys({
-      cachePath: path,
-      key: options.key,
-      keyring: options.keyring,
-      exclusive: (create) => locked(() => create()),
-    }).catch((err: unknown) => {
-      keysPromise = undefined;
-      throw cacheIoError(err, `${path}.key`, 'read the key of');
-    }));
-
-  async function io<T>(action: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (err) {
-      throw cacheIoError(err, path, action);
-    }
-  }
-
-  async function cleanUpAfterCrash(): Promise<void> {
-    const removed = (await removeOrphanTempFiles(path)) + (await removeOrphanTempFiles(lockPath, staleMs));
-    if (removed > 0)
-      debug('cache', `removed ${removed} temporary file(s) left by a crashed writer`, { path });
-  }
-
-  /** Hot path: the current snapshot when the file's stamp is unchanged and not racy, else a reload. */
-  async function current(): Promise<Snapshot> {
-    if (loading) return loading;
-    const stamp = await io('read', () => statStamp(path));
-    if (snapshot && sameStamp(snapshot.stamp, stamp) && settled(snapshot)) return snapshot;
-    if (loading) return loading;
-    loading = reload().finally(() => (loading = undefined));
-    return loading;
-  }
-
-  async function reload(): Promise<Snapshot> {
-    const file = await io('read', () => readStamped(path));
-    if (!file) return (snapshot = emptySnapshot());
-    const reused = reuseIfSame(file);
-    if (reused) return reused;
-    const decoded = decode(file.raw, (await keys()).keys);
-    if (decoded.ok && decoded.rejected === 0) {
-      return (snapshot = snapshotOf(file.stamp, file.raw, decoded.records, decoded.key));
-    }
-    return locked(() => loadLocked()); // something to quarantine: only under the lock
-  }
-
-  /** Fresh read under the lock; quarantines and repairs what it must (C3). */
-  async function loadLocked(): Promise<Snapshot> {
-    const resolved = await keys(); // already resolved by every caller before taking the lock
-    const file = await io('read', () => readStamped(path));
-    if (!file) return (snapshot = emptySnapshot());
-    const reused = reuseIfSame(file);
-    if (reused) return reused;
-    const decoded = decode(file.raw, resolved.keys);
-    if (!decoded.ok) {
-      const aside = await io('move aside', () => quarantineFile(path));
-      const hint = resolved.source === 'option' ? '' : ` (key from ${resolved.source})`;
-      warn(
-        `the token cache ${path} could not be used: ${decoded.detail}${hint}. ` +
-          `It was moved to ${aside}; continuing with an empty cache (sign in again).`,
-      );
-      return (snapshot = emptySnapshot());
-    }
-    if (decoded.rejected > 0) {
-      const aside = await io('copy aside', () => quarantineCopy(path, file.raw));
-      const raw = Buffer.from(sealEnvelope(serializeCacheDocument(decoded.records), decoded.key));
-      await io('write', () => writeFileAtomic(path, raw));
-      warn(
-        `${decoded.rejected} damaged account record(s) in the token cache ${path} were left out; ` +
-          `${decoded.records.size} kept. The original is kept at ${aside}.`,
-      );
-      const stamp = await io('read', () => statStamp(path));
-      return (snapshot = snapshotOf(stamp, raw, decoded.records, decoded.key));
-    }
-    return (snapshot = snapshotOf(file.stamp, file.raw, decoded.records, decoded.key));
-  }
-
-  /** The bytes are what we already decoded (only the stamp moved): keep the parsed records. */
-  function reuseIfSame(file: { stamp: FileStamp; raw: Buffer }): Snapshot | undefined {
-    if (!snapshot?.raw || !snapshot.raw.equals(file.raw)) return undefined;
-    return (snapshot = { ...snapshot, stamp: file.stamp, checkedAt: Date.now() });
-  }
-
   return {
     kind: 'file',
-    path,
+    path: store.path,
     async keySource() {
-      return (await keys()).source;
+      return (await cacheKeys(store)).source;
     },
     async get(key) {
-      return (await current()).records.get(key);
+      return (await current(store)).records.get(key);
     },
     async list() {
-      return [...(await current()).records.values()];
+      return [...(await current(store)).records.values()];
     },
     async transact<T>(
       key: string,
       fn: (current: AccountRecord | undefined) => Promise<StoreUpdate<T>>,
     ): Promise<T> {
-      const resolved = await keys();
-      return locked(async (lock) => {
-        const before = await loadLocked();
-        const { next, result } = await fn(before.records.get(key));
-        if (next === undefined || (next === null && !before.records.has(key))) return result;
-        const records = new Map(before.records);
-        if (next === null) records.delete(key);
-        else records.set(key, recordToStore(next, key));
-        const writeKey = before.key ?? resolved.keys[0];
-        if (!writeKey) throw new TokenloopError('CACHE', 'internal error: no cache key');
-        const raw = Buffer.from(sealEnvelope(serializeCacheDocument(records), writeKey));
-        await lock.assertHeld();
-        await io('write', () => writeFileAtomic(path, raw));
-        const stamp = await io('read', () => statStamp(path));
-        snapshot = snapshotOf(stamp, raw, records, writeKey);
-        debug('cache', next === null ? 'record removed' : 'record written', { path, records: records.size });
-        return result;
-      });
+      const resolved = await cacheKeys(store);
+      return locked(store, (lock) => transactLocked(store, lock, resolved, key, fn));
     },
   };
 }
+
+/** One store's settings, and what it keeps between calls. */
+interface FileStoreState {
+  readonly path: string;
+  readonly lockPath: string;
+  readonly lockOptions: FileLockOptions;
+  readonly staleMs: number;
+  readonly warn: StoreWarning;
+  readonly key: Uint8Array | undefined;
+  readonly keyring: EncryptedFileStoreOptions['keyring'];
+  /** The file version last read or written. */
+  snapshot: Snapshot | undefined;
+  /** A reload under way, which every `get` and `list` meanwhile waits for. */
+  loading: Promise<Snapshot> | undefined;
+  keys: Promise<ResolvedCacheKeys> | undefined;
+  directory: Promise<void> | undefined;
+}
+
+function fileStoreState(options: EncryptedFileStoreOptions): FileStoreState {
+  const path = resolve(options.path);
+  return {
+    path,
+    lockPath: `${path}.lock`,
+    lockOptions: { timeoutMs: options.lockTimeoutMs, staleMs: options.staleLockMs },
+    staleMs: options.staleLockMs ?? 30_000,
+    warn: options.onWarning ?? warnOnStderr,
+    key: options.key,
+    keyring: options.keyring,
+    snapshot: undefined,
+    loading: undefined,
+    keys: undefined,
+    directory: undefined,
+  };
+}
+
+// The folder, the cross-process lock and the key.
+
+function ensureDirectory(store: FileStoreState): Promise<void> {
+  return (store.directory ??= ensurePrivateDirectory(dirname(store.path)).catch((err: unknown) => {
+    store.directory = undefined;
+    throw cacheIoError(err, store.path, 'create the directory of');
+  }));
+}
+
+/** Run `fn` under the cross-process lock. Errors from taking the lock become `TokenloopError('CACHE')`. */
+async function locked<T>(store: FileStoreState, fn: (lock: HeldFileLock) => Promise<T>): Promise<T> {
+  await ensureDirectory(store);
+  let inside = false;
+  try {
+    return await withFileLock(store.lockPath, store.lockOptions, async (lock) => {
+      inside = true;
+      if (lock.recoveredStale) await io(store, 'clean up after', () => cleanUpAfterCrash(store));
+      return fn(lock);
+    });
+  } catch (err) {
+    throw inside ? err : cacheIoError(err, store.lockPath, 'lock');
+  }
+}
+
+async function cleanUpAfterCrash(store: FileStoreState): Promise<void> {
+  const removed =
+    (await removeOrphanTempFiles(store.path)) + (await removeOrphanTempFiles(store.lockPath, store.staleMs));
+  if (removed > 0)
+    debug('cache', `removed ${removed} temporary file(s) left by a crashed writer`, { path: store.path });
+}
+
+/** The keys that open the cache, found (or made, under the lock) once. */
+function cacheKeys(store: FileStoreState): Promise<ResolvedCacheKeys> {
+  return (store.keys ??= resolveCacheKeys({
+    cachePath: store.path,
+    key: store.key,
+    keyring: store.keyring,
+    exclusive: (create) => locked(store, () => create()),
+  }).catch((err: unknown) => {
+    store.keys = undefined;
+    throw cacheIoError(err, `${store.path}.key`, 'read the key of');
+  }));
+}
+
+/** Run one file operation; its errors become `TokenloopError('CACHE')` saying what failed (`action`). */
+async function io<T>(store: FileStoreState, action: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw cacheIoError(err, store.path, action);
+  }
+}
+
+// Reading.
+
+/** Hot path: the current snapshot when the file's stamp is unchanged and not racy, else a reload. */
+async function current(store: FileStoreState): Promise<Snapshot> {
+  if (store.loading) return store.loading;
+  const stamp = await io(store, 'read', () => statStamp(store.path));
+  const { snapshot } = store;
+  if (snapshot && sameStamp(snapshot.stamp, stamp) && settled(snapshot)) return snapshot;
+  if (store.loading) return store.loading;
+  store.loading = reload(store).finally(() => (store.loading = undefined));
+  return store.loading;
+}
+
+async function reload(store: FileStoreState): Promise<Snapshot> {
+  const file = await io(store, 'read', () => readStamped(store.path));
+  if (!file) return (store.snapshot = emptySnapshot());
+  const reused = reuseIfSame(store, file);
+  if (reused) return reused;
+  const decoded = decode(file.raw, (await cacheKeys(store)).keys);
+  if (decoded.ok && decoded.rejected === 0) {
+    return (store.snapshot = snapshotOf(file.stamp, file.raw, decoded.records, decoded.key));
+  }
+  return locked(store, () => loadLocked(store)); // something to quarantine: only under the lock
+}
+
+/** Fresh read under the lock; quarantines and repairs what it must (C3). */
+async function loadLocked(store: FileStoreState): Promise<Snapshot> {
+  const resolved = await cacheKeys(store); // already resolved by every caller before taking the lock
+  const file = await io(store, 'read', () => readStamped(store.path));
+  if (!file) return (store.snapshot = emptySnapshot());
+  const reused = reuseIfSame(store, file);
+  if (reused) return reused;
+  const decoded = decode(file.raw, resolved.keys);
+  if (!decoded.ok) return (store.snapshot = await quarantineWhole(store, resolved, decoded.detail));
+  if (decoded.rejected > 0) return (store.snapshot = await repairPartly(store, file.raw, decoded));
+  return (store.snapshot = snapshotOf(file.stamp, file.raw, decoded.records, decoded.key));
+}
+
+/** The bytes are what we already decoded (only the stamp moved): keep the parsed records. */
+function reuseIfSame(store: FileStoreState, file: { stamp: FileStamp; raw: Buffer }): Snapshot | undefined {
+  const { snapshot } = store;
+  if (!snapshot?.raw || !snapshot.raw.equals(file.raw)) return undefined;
+  return (store.snapshot = { ...snapshot, stamp: file.stamp, checkedAt: Date.now() });
+}
+
+// Repair (C3), under the lock.
+
+/** A file that cannot be used at all: moved aside with one warning; the cache starts empty. */
+async function quarantineWhole(
+  store: FileStoreState,
+  resolved: ResolvedCacheKeys,
+  detail: string,
+): Promise<Snapshot> {
+  const aside = await io(store, 'move aside', () => quarantineFile(store.path));
+  const hint = resolved.source === 'option' ? '' : ` (key from ${resolved.source})`;
+  store.warn(
+    `the token cache ${store.path} could not be used: ${detail}${hint}. ` +
+      `It was moved to ${aside}; continuing with an empty cache (sign in again).`,
+  );
+  return emptySnapshot();
+}
+
+/** Some damaged records: a copy of the original is kept aside, and the file is rewritten with the rest. */
+async function repairPartly(
+  store: FileStoreState,
+  original: Buffer,
+  decoded: { records: ReadonlyMap<string, AccountRecord>; rejected: number; key: CacheKey },
+): Promise<Snapshot> {
+  const aside = await io(store, 'copy aside', () => quarantineCopy(store.path, original));
+  const raw = sealRecords(decoded.records, decoded.key);
+  await io(store, 'write', () => writeFileAtomic(store.path, raw));
+  store.warn(
+    `${decoded.rejected} damaged account record(s) in the token cache ${store.path} were left out; ` +
+      `${decoded.records.size} kept. The original is kept at ${aside}.`,
+  );
+  const stamp = await io(store, 'read', () => statStamp(store.path));
+  return snapshotOf(stamp, raw, decoded.records, decoded.key);
+}
+
+// Writing.
+
+/** One transaction, under the lock: a fresh read, `fn`'s decision, and the new file version if any (C1, C2). */
+async function transactLocked<T>(
+  store: FileStoreState,
+  lock: HeldFileLock,
+  resolved: ResolvedCacheKeys,
+  key: string,
+  fn: (current: AccountRecord | undefined) => Promise<StoreUpdate<T>>,
+): Promise<T> {
+  const before = await loadLocked(store);
+  const { next, result } = await fn(before.records.get(key));
+  if (next === undefined || (next === null && !before.records.has(key))) return result;
+  const records = new Map(before.records);
+  if (next === null) records.delete(key);
+  else records.set(key, recordToStore(next, key));
+  const writeKey = before.key ?? resolved.keys[0];
+  if (!writeKey) throw new TokenloopError('CACHE', 'internal error: no cache key');
+  const raw = sealRecords(records, writeKey);
+  await lock.assertHeld();
+  await io(store, 'write', () => writeFileAtomic(store.path, raw));
+  const stamp = await io(store, 'read', () => statStamp(store.path));
+  store.snapshot = snapshotOf(stamp, raw, records, writeKey);
+  debug('cache', next === null ? 'record removed' : 'record written', {
+    path: store.path,
+    records: records.size,
+  });
+  return result;
+}
+
+/** The bytes of a file version holding `records`: the cache document, sealed with `key`. */
+function sealRecords(records: ReadonlyMap<string, AccountRecord>, key: CacheKey): Buffer {
+  return Buffer.from(sealEnvelope(serializeCacheDocument(records), key));
+}
+
+// File versions.
 
 /** A file version just read or written: its stamp, bytes and records, and the key that opens it. */
 function snapshotOf(
