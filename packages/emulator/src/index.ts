@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 export type { DirectorySummary } from './admin/operations.js';
+export { EmulatorError } from './errors/emulator-error.js';
+export { LinesError } from './errors/lines-error.js';
 export type { EmulatorSettings } from './context.js';
 export type { App, ManagedIdentity, Scenarios, Tenant, User } from './directory/model.js';
 export { SAMPLE_IDS, SAMPLE_SECRETS } from './directory/sample.js';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AADSTS, type AadstsCode, fillTemplate } from './aadsts.js';
+import { EmulatorError } from './emulator-error.js';
 
 /** A protocol failure the emulator reports in Entra's shape. Thrown by handlers, rendered in one place. */
-export class EntraError extends Error {
+export class EntraError extends EmulatorError {
   override name = 'EntraError';
   readonly error: string;
   readonly status: number;

@@ -1,10 +1,11 @@
+import { EmulatorError } from '../errors/emulator-error.js';
 import { isLoopbackHost } from '../http/loopback.js';
 
 /** S135: what the emulator reads of an external issuer's discovery document or key set, at most. */
 export const ISSUER_FETCH_LIMITS = { timeoutMs: 5_000, maxBytes: 64 * 1024 } as const;
 
 /** S135: an issuer the emulator will not ask (not loopback, not http(s), an answer too large or too slow). */
-export class IssuerFetchError extends Error {
+export class IssuerFetchError extends EmulatorError {
   override name = 'IssuerFetchError';
 }
 

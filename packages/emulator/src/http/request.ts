@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
+import { EmulatorError } from '../errors/emulator-error.js';
 
 /** Largest request body the emulator reads; Entra refuses far smaller bodies than this. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export class BodyTooLargeError extends Error {
+export class BodyTooLargeError extends EmulatorError {
   override name = 'BodyTooLargeError';
 }
 
