@@ -18,7 +18,7 @@ import type { AppInput, UserInput } from './directory/schema.js';
 import { showErrorPage } from './flow/deliver.js';
 import { createListener } from './http/server.js';
 import { ROUTES } from './routes.js';
-import { ensureHttpsMaterial } from './keys/https-material.js';
+import { ensureHttpsMaterial, type HttpsMaterial } from './keys/https-material.js';
 import { SigningKeys } from './keys/signing-keys.js';
 import { answerPlainHttpOnTls } from './http/plain-http-on-tls.js';
 import { baseUrl } from './http/public-url.js';
@@ -79,10 +79,32 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/** The directory the options name (a file, an object, or the sample); a config problem is a user error. */
 async function loadDirectory(config: EmulatorOptions['config']): Promise<LoadedConfig> {
-  if (config === undefined) return loadSample();
-  if (typeof config === 'string') return loadConfigFile(config);
-  return loadConfig(config, 'config');
+  try {
+    if (config === undefined) return await loadSample();
+    if (typeof config === 'string') return await loadConfigFile(config);
+    return await loadConfig(config, 'config');
+  } catch (err) {
+    if (err instanceof DirectoryConfigError) throw new EmulatorOptionsError(err.lines);
+    throw err;
+  }
+}
+
+/** The settings: the defaults, then the config's, then the options' (`accessTokenLifetime`, then `settings`). */
+function settingsOf(options: EmulatorOptions, loaded: LoadedConfig): EmulatorSettings {
+  return {
+    ...DEFAULT_SETTINGS,
+    ...stripUndefined(loaded.settings),
+    ...(options.accessTokenLifetime !== undefined
+      ? { accessTokenLifetime: options.accessTokenLifetime }
+      : {}),
+    ...stripUndefined(options.settings ?? {}),
+  };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**
@@ -94,6 +116,98 @@ function certificateNames(host: string, publicUrl: string | undefined): string[]
   if (isLoopbackHost(host)) names.push(host);
   if (publicUrl !== undefined) names.push(new URL(publicUrl).hostname.replace(/^\[(.*)\]$/, '$1'));
   return [...new Set(names)];
+}
+
+/** The user every sign-in completes as (`autoLogin`), by id; an unknown user is a user error. */
+function autoLoginUserId(ctx: EmulatorContext, name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const user = findUser(ctx, name);
+  if (!user) {
+    const known = [...ctx.directory.users.values()].map((u) => u.username).join(', ');
+    throw new EmulatorOptionsError(`--auto-login: no user '${name}' in the directory (users: ${known})`);
+  }
+  return user.id;
+}
+
+/** The http(s) server of the listener, with the emulator's limits on connections, headers and requests. */
+function createServer(ctx: EmulatorContext, tls: HttpsMaterial | undefined): Server {
+  const listener = createListener(ctx, { routes: ROUTES, errorPage: showErrorPage });
+  const server: Server = tls
+    ? // S156: a plain http request on the https port is answered with the https URL, not reset.
+      answerPlainHttpOnTls(createHttpsServer({ cert: tls.cert, key: tls.key }, listener), () => ctx.url)
+    : createHttpServer(listener);
+  server.keepAliveTimeout = 5000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.maxHeadersCount = 100;
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  });
+  return server;
+}
+
+/** Listens on `host`:`port`; a port in use or an address not of this machine is a user error. Answers the port. */
+async function listen(server: Server, port: number | undefined, host: string): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new EmulatorOptionsError(
+              `port ${port} on ${host} is already in use; choose another with --port, or 0 for any free port`,
+              { cause: err }, // the tokenloop command's fix names a free port (EADDRINUSE)
+            )
+          : err.code === 'EADDRNOTAVAIL'
+            ? new EmulatorOptionsError(`cannot listen on ${host}: address not available on this machine`)
+            : err,
+      );
+    });
+    server.listen(port ?? 0, host, () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** The handle of a started emulator, over its context, its server and its sweeper. */
+function runningEmulator(
+  ctx: EmulatorContext,
+  server: Server,
+  caCertFile: string | null,
+  sweeper: NodeJS.Timeout,
+): RunningEmulator {
+  return {
+    url: ctx.url,
+    caCertFile,
+    directory: () => summarizeDirectory(ctx),
+    stats: () => ctx.state.stats.toJSON(),
+    resetStats: () => ctx.state.stats.reset(),
+    rotateKeys: async () => (await ctx.keys.rotate()).kid,
+    addApp: (input) => addApp(ctx, input),
+    addUser: (input) => addUser(ctx, input),
+    setScenarios: (target, scenarios) => setScenarios(ctx, target, scenarios),
+    revokeUserGrants: (user) => revokeUserGrants(ctx, user),
+    ciToken: (request) => mintCiToken(ctx, parseCiTokenRequest(request)),
+    sweep: (at = Date.now()) => sweepNow(ctx, at),
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(sweeper);
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Sweeps as at `at`; answers how many entries each in-memory store still holds. */
+function sweepNow(ctx: EmulatorContext, at: number): Record<string, number> {
+  sweepState(ctx.state, at);
+  const { consents, stats: _stats, ...stores } = ctx.state;
+  const sizes: Record<string, number> = { consents: consents.size };
+  for (const [name, store] of Object.entries(stores)) sizes[name] = store.size;
+  return sizes;
+}
+
+/** Remote mode warns on every start: through `log` when given, else on stderr. */
+function warnIfRemote(host: string, url: string, log: EmulatorOptions['log']): void {
+  const warning = remoteWarning(host, url);
+  if (warning) (log ?? ((line) => process.stderr.write(`tokenloop emulator: ${line}\n`)))(warning);
 }
 
 /**
@@ -110,21 +224,8 @@ function certificateNames(host: string, publicUrl: string | undefined): string[]
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   validateOptions(options);
-  let loaded: LoadedConfig;
-  try {
-    loaded = await loadDirectory(options.config);
-  } catch (err) {
-    if (err instanceof DirectoryConfigError) throw new EmulatorOptionsError(err.lines);
-    throw err;
-  }
-  const settings: EmulatorSettings = {
-    ...DEFAULT_SETTINGS,
-    ...stripUndefined(loaded.settings),
-    ...(options.accessTokenLifetime !== undefined
-      ? { accessTokenLifetime: options.accessTokenLifetime }
-      : {}),
-    ...stripUndefined(options.settings ?? {}),
-  };
+  const loaded = await loadDirectory(options.config);
+  const settings = settingsOf(options, loaded);
   const host = options.host ?? '127.0.0.1';
   const dataDir = options.dataDir ?? (options.https ? defaultDataDir() : undefined);
   // One after the other, TLS material first (S88): a refused folder or file stops the start before the signing
@@ -143,77 +244,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     autoLoginUserId: undefined,
     log: options.log ?? (() => {}),
   };
-  if (options.autoLogin) {
-    const user = findUser(ctx, options.autoLogin);
-    if (!user) {
-      const known = [...ctx.directory.users.values()].map((u) => u.username).join(', ');
-      throw new EmulatorOptionsError(
-        `--auto-login: no user '${options.autoLogin}' in the directory (users: ${known})`,
-      );
-    }
-    ctx.autoLoginUserId = user.id;
-  }
-  const listener = createListener(ctx, { routes: ROUTES, errorPage: showErrorPage });
-  const server: Server = tls
-    ? // S156: a plain http request on the https port is answered with the https URL, not reset.
-      answerPlainHttpOnTls(createHttpsServer({ cert: tls.cert, key: tls.key }, listener), () => ctx.url)
-    : createHttpServer(listener);
-  server.keepAliveTimeout = 5000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.maxHeadersCount = 100;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === 'EADDRINUSE'
-          ? new EmulatorOptionsError(
-              `port ${options.port} on ${host} is already in use; choose another with --port, or 0 for any free port`,
-              { cause: err }, // the tokenloop command's fix names a free port (EADDRINUSE)
-            )
-          : err.code === 'EADDRNOTAVAIL'
-            ? new EmulatorOptionsError(`cannot listen on ${host}: address not available on this machine`)
-            : err,
-      );
-    });
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-  });
-  const port = (server.address() as AddressInfo).port;
+  ctx.autoLoginUserId = autoLoginUserId(ctx, options.autoLogin);
+  const server = createServer(ctx, tls);
+  const port = await listen(server, options.port, host);
   ctx.url = baseUrl({ secure: !!tls, host, port, publicUrl: options.publicUrl });
-  const warning = remoteWarning(host, ctx.url);
-  if (warning) (options.log ?? ((line) => process.stderr.write(`tokenloop emulator: ${line}\n`)))(warning);
+  warnIfRemote(host, ctx.url, options.log);
   const sweeper = setInterval(() => sweepState(ctx.state), 30_000);
   sweeper.unref();
-  return {
-    url: ctx.url,
-    caCertFile: tls?.caCertFile ?? null,
-    directory: () => summarizeDirectory(ctx),
-    stats: () => ctx.state.stats.toJSON(),
-    resetStats: () => ctx.state.stats.reset(),
-    rotateKeys: async () => (await ctx.keys.rotate()).kid,
-    addApp: (input) => addApp(ctx, input),
-    addUser: (input) => addUser(ctx, input),
-    setScenarios: (target, scenarios) => setScenarios(ctx, target, scenarios),
-    revokeUserGrants: (user) => revokeUserGrants(ctx, user),
-    ciToken: (request) => mintCiToken(ctx, parseCiTokenRequest(request)),
-    sweep: (at = Date.now()) => {
-      sweepState(ctx.state, at);
-      const { consents, stats: _stats, ...stores } = ctx.state;
-      const sizes: Record<string, number> = { consents: consents.size };
-      for (const [name, store] of Object.entries(stores)) sizes[name] = store.size;
-      return sizes;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(sweeper);
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return runningEmulator(ctx, server, tls?.caCertFile ?? null, sweeper);
 }
