@@ -1,10 +1,10 @@
 import { decodeJwt } from 'jose';
-import { isLoopbackPeer, isOwnHost } from '../admin/guard.js';
 import type { EmulatorContext } from '../context.js';
 import type { ManagedIdentities, ManagedIdentity } from '../directory/model.js';
 import { findResource } from '../directory/resources.js';
 import { grantedRoles } from '../grants/client-credentials.js';
 import type { Params } from '../http/request.js';
+import { localCallerRefusal } from '../http/local-callers.js';
 import { sendJson } from '../http/respond.js';
 import type { Exchange, Handler } from '../http/route.js';
 import { issueAppOnly } from '../tokens/issue.js';
@@ -79,10 +79,8 @@ const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
  */
 export function localRefusal(x: Exchange): string | undefined {
   // S151: also in remote mode (--allow-remote): a managed identity belongs to the machine the emulator runs on.
-  if (!isLoopbackPeer(x)) return 'The managed identity endpoints answer loopback callers only.';
-  if (!isOwnHost(x.req.headers.host)) {
-    return 'The managed identity endpoints answer requests for a loopback host only (127.0.0.1, localhost or ::1 in the Host header).';
-  }
+  const notLocal = localCallerRefusal(x, 'The managed identity endpoints answer');
+  if (notLocal !== undefined) return notLocal;
   if (x.req.headers.origin !== undefined || x.req.headers['sec-fetch-site'] !== undefined) {
     return 'The managed identity endpoints do not answer web pages.';
   }
