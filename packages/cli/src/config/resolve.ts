@@ -65,6 +65,137 @@ function withTenant(authority: string, tenant: string): string {
   return url.href.replace(/\/+$/, '');
 }
 
+/** `--authority` and `--issuer` together are refused (issue 14, finding 7: the same rule as `profile add`). */
+function refuseAuthorityWithIssuer(flags: SettingFlags): void {
+  if (flags.authority !== undefined && flags.issuer !== undefined)
+    throw new CliError(
+      'give either --authority (Microsoft Entra ID) or --issuer (any OpenID provider), not both',
+      EXIT.usage,
+    );
+}
+
+/** `login --profile NEW --authority … --client-id …` creates NEW. */
+function creatingProfile(flags: SettingFlags, options: { newProfile?: boolean }): boolean {
+  return (
+    options.newProfile === true &&
+    flags.profile !== undefined &&
+    flags.clientId !== undefined &&
+    (flags.authority !== undefined || flags.issuer !== undefined)
+  );
+}
+
+/** A profile name that names no saved profile: the error says which profiles there are, and what to do. */
+function refuseUnknownProfile(file: ProfilesFile, profileName: string, flags: SettingFlags): never {
+  const known = Object.keys(file.profiles);
+  const listed = known.length ? ` (profiles: ${known.join(', ')})` : '';
+  // Issue 14 (independent eyes), finding 8: TOKENLOOP_PROFILE wins over `profile use`: the fix changes it.
+  if (flags.profile === undefined)
+    throw new CliError(
+      `TOKENLOOP_PROFILE names no profile: "${profileName}"${listed}`,
+      EXIT.usage,
+      `\`unset TOKENLOOP_PROFILE\` to use the profile in use${file.current !== undefined ? ` (${file.current})` : ''}, or set it to another one: \`export TOKENLOOP_PROFILE=NAME\``,
+    );
+  checkProfileName(profileName);
+  throw new CliError(
+    `no profile named "${profileName}"${listed}`,
+    EXIT.usage,
+    `sign in and save it: \`tokenloop login --profile ${profileName} --authority URL --client-id ID\`, or use another one: \`tokenloop profile use NAME\``,
+  );
+}
+
+/** The profile in use as saved: undefined when none is in use or `login --profile NEW` is creating it. */
+function savedProfile(
+  file: ProfilesFile,
+  profileName: string | undefined,
+  flags: SettingFlags,
+  options: { newProfile?: boolean },
+): Profile | undefined {
+  if (profileName === undefined) return undefined;
+  const profile = file.profiles[profileName];
+  if (!profile && !creatingProfile(flags, options)) refuseUnknownProfile(file, profileName, flags);
+  return profile;
+}
+
+/** Picks the first value given (not undefined, not empty) and notes in `sources` where it came from. */
+type Pick = <T>(name: string, ...candidates: [Source, T | undefined][]) => T | undefined;
+
+function picker(sources: Record<string, Source>): Pick {
+  return function pick<T>(name: string, ...candidates: [Source, T | undefined][]): T | undefined {
+    for (const [source, value] of candidates) {
+      if (value !== undefined && value !== '') {
+        sources[name] = source;
+        return value;
+      }
+    }
+    return undefined;
+  };
+}
+
+/** The provider: an Entra authority (flag, AZURE_TENANT_ID / AZURE_AUTHORITY_HOST, profile) or an issuer. */
+function pickProvider(
+  flags: SettingFlags,
+  env: NodeJS.ProcessEnv,
+  profile: Profile | undefined,
+  pick: Pick,
+): { authority: string | undefined; issuer: string | undefined } {
+  const envAuthority = env.AZURE_TENANT_ID
+    ? `${(env.AZURE_AUTHORITY_HOST || DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '')}/${env.AZURE_TENANT_ID}`
+    : undefined;
+  const authority = flags.issuer
+    ? undefined
+    : pick(
+        'authority',
+        ['flag', flags.authority],
+        ['environment', envAuthority],
+        ['profile', profile?.issuer ? undefined : profile?.authority],
+      );
+  const issuer = authority ? undefined : pick('issuer', ['flag', flags.issuer], ['profile', profile?.issuer]);
+  return { authority, issuer };
+}
+
+/**
+ * `--tenant`: the authority of this run with that tenant. Issue 14, finding 9: the tenant of an Entra
+ * authority, whichever setting gave the authority. S132: for this run only (`sources.authority` still says where
+ * the authority came from).
+ */
+function authorityForTenant(
+  authority: string | undefined,
+  tenant: string | undefined,
+  sources: Record<string, Source>,
+): string | undefined {
+  if (tenant === undefined) return authority;
+  if (!authority)
+    throw new CliError(
+      '--tenant applies to an Entra authority (--authority), not to an issuer',
+      EXIT.usage,
+      'leave out --tenant, or give the authority: `tokenloop login --authority https://login.microsoftonline.com/TENANT --client-id ID`',
+    );
+  const withIt = withTenant(authority, tenant);
+  sources.tenant = 'flag';
+  return withIt;
+}
+
+/** No client id, or no provider: the error says how to configure them. */
+function refuseMissingSettings(
+  file: ProfilesFile,
+  profileName: string | undefined,
+  clientId: string | undefined,
+): never {
+  // Issue 14 (independent eyes), finding 12: the profile in use was removed, others are left.
+  const others = Object.keys(file.profiles);
+  if (profileName === undefined && others.length > 0)
+    throw new CliError(
+      `no profile is in use (profiles: ${others.join(', ')})`,
+      EXIT.usage,
+      `use one: \`tokenloop profile use ${others[0]}\`${others.length > 1 ? ' (or another of them)' : ''}, or name it each time with --profile`,
+    );
+  throw new CliError(
+    !clientId ? 'no client id configured' : 'no authority configured',
+    EXIT.usage,
+    'sign in with your provider and app, which saves them: `tokenloop login --authority URL --client-id ID`; or save them first: `tokenloop profile add NAME --authority URL --client-id ID` (`tokenloop profile add local --emulator` for the local emulator); or set AZURE_TENANT_ID and AZURE_CLIENT_ID',
+  );
+}
+
 /**
  * Settings by precedence: flags > environment (the Azure SDK's `AZURE_CLIENT_ID`, `AZURE_TENANT_ID`,
  * `AZURE_AUTHORITY_HOST`, `AZURE_CLIENT_SECRET`, `AZURE_CLIENT_CERTIFICATE_PATH`) > profile > defaults.
@@ -76,97 +207,20 @@ export function resolveSettings(
   file: ProfilesFile,
   options: { newProfile?: boolean } = {},
 ): Settings {
-  const sources: Record<string, Source> = {};
-  // Issue 14, finding 7: the same rule as `profile add`.
-  if (flags.authority !== undefined && flags.issuer !== undefined)
-    throw new CliError(
-      'give either --authority (Microsoft Entra ID) or --issuer (any OpenID provider), not both',
-      EXIT.usage,
-    );
+  refuseAuthorityWithIssuer(flags);
   const profileName = profileInUse(file, flags.profile, env); // S106: the library's rule
-  let profile: Profile | undefined;
-  if (profileName !== undefined) {
-    profile = file.profiles[profileName];
-    // `login --profile NEW --authority … --client-id …` creates NEW.
-    const creating =
-      options.newProfile === true &&
-      flags.profile !== undefined &&
-      flags.clientId !== undefined &&
-      (flags.authority !== undefined || flags.issuer !== undefined);
-    if (!profile && !creating) {
-      const known = Object.keys(file.profiles);
-      const listed = known.length ? ` (profiles: ${known.join(', ')})` : '';
-      // Issue 14 (independent eyes), finding 8: TOKENLOOP_PROFILE wins over `profile use`: the fix changes it.
-      if (flags.profile === undefined)
-        throw new CliError(
-          `TOKENLOOP_PROFILE names no profile: "${profileName}"${listed}`,
-          EXIT.usage,
-          `\`unset TOKENLOOP_PROFILE\` to use the profile in use${file.current !== undefined ? ` (${file.current})` : ''}, or set it to another one: \`export TOKENLOOP_PROFILE=NAME\``,
-        );
-      checkProfileName(profileName);
-      throw new CliError(
-        `no profile named "${profileName}"${listed}`,
-        EXIT.usage,
-        `sign in and save it: \`tokenloop login --profile ${profileName} --authority URL --client-id ID\`, or use another one: \`tokenloop profile use NAME\``,
-      );
-    }
-  }
-  function pick<T>(name: string, ...candidates: [Source, T | undefined][]): T | undefined {
-    for (const [source, value] of candidates) {
-      if (value !== undefined && value !== '') {
-        sources[name] = source;
-        return value;
-      }
-    }
-    return undefined;
-  }
-  const envAuthority = env.AZURE_TENANT_ID
-    ? `${(env.AZURE_AUTHORITY_HOST || DEFAULT_AUTHORITY_HOST).replace(/\/+$/, '')}/${env.AZURE_TENANT_ID}`
-    : undefined;
-  const flagAuthority = flags.authority;
-  let authority = flags.issuer
-    ? undefined
-    : pick(
-        'authority',
-        ['flag', flagAuthority],
-        ['environment', envAuthority],
-        ['profile', profile?.issuer ? undefined : profile?.authority],
-      );
-  const issuer = authority ? undefined : pick('issuer', ['flag', flags.issuer], ['profile', profile?.issuer]);
-  const baseAuthority = authority;
-  if (flags.tenant !== undefined) {
-    // Issue 14, finding 9: the tenant of an Entra authority, whichever setting gave the authority. S132: for
-    // this run only (`sources.authority` still says where the authority came from).
-    if (!authority)
-      throw new CliError(
-        '--tenant applies to an Entra authority (--authority), not to an issuer',
-        EXIT.usage,
-        'leave out --tenant, or give the authority: `tokenloop login --authority https://login.microsoftonline.com/TENANT --client-id ID`',
-      );
-    authority = withTenant(authority, flags.tenant);
-    sources.tenant = 'flag';
-  }
+  const profile = savedProfile(file, profileName, flags, options);
+  const sources: Record<string, Source> = {};
+  const pick = picker(sources);
+  const { authority: baseAuthority, issuer } = pickProvider(flags, env, profile, pick);
+  const authority = authorityForTenant(baseAuthority, flags.tenant, sources);
   const clientId = pick(
     'clientId',
     ['flag', flags.clientId],
     ['environment', env.AZURE_CLIENT_ID],
     ['profile', profile?.clientId],
   );
-  if (!clientId || (!authority && !issuer)) {
-    // Issue 14 (independent eyes), finding 12: the profile in use was removed, others are left.
-    const others = Object.keys(file.profiles);
-    if (profileName === undefined && others.length > 0)
-      throw new CliError(
-        `no profile is in use (profiles: ${others.join(', ')})`,
-        EXIT.usage,
-        `use one: \`tokenloop profile use ${others[0]}\`${others.length > 1 ? ' (or another of them)' : ''}, or name it each time with --profile`,
-      );
-    throw new CliError(
-      !clientId ? 'no client id configured' : 'no authority configured',
-      EXIT.usage,
-      'sign in with your provider and app, which saves them: `tokenloop login --authority URL --client-id ID`; or save them first: `tokenloop profile add NAME --authority URL --client-id ID` (`tokenloop profile add local --emulator` for the local emulator); or set AZURE_TENANT_ID and AZURE_CLIENT_ID',
-    );
-  }
+  if (!clientId || (!authority && !issuer)) refuseMissingSettings(file, profileName, clientId);
   const scopes =
     pick(
       'scopes',

@@ -150,102 +150,106 @@ async function answerToken(
 const onTheWire = (answer: FastAnswer): AgentAnswer =>
   'stdout' in answer ? { stdout: answer.stdout } : { declined: answer.declined };
 
-/**
- * Start the agent: its private folder, its socket (0600), and requests answered until `close`, a `stop`
- * request, or (for the command) SIGTERM / SIGINT.
- */
-export async function serveAgent(env: NodeJS.ProcessEnv, build: string): Promise<Agent> {
-  // S192: the socket's path, absolute once (a relative TOKENLOOP_HOME is the agent's own folder's).
-  const socket = resolve(agentSocketPath(env));
-  const home = process.cwd();
-  checkSocketPath(socket, env);
-  await privateSocketFolder(dirname(socket));
-  await clearStaleSocket(socket, build);
-  // S220, S223: records of answers, on a memory file system only; none of an earlier agent's are used.
-  const records = answerFiles(dirname(socket), build);
-  records?.clear();
-  // S176: the agent writes nothing about requests anywhere; the library's debug lines (TOKENLOOP_DEBUG) are off
-  // in it (a request with TOKENLOOP_DEBUG is declined by the fast path: the command line writes those).
-  delete process.env.TOKENLOOP_DEBUG;
+/** Runs tasks one at a time, in order; a task that fails goes to its own `failed`, and the next one runs. */
+type Enqueue = (task: () => Promise<void>, failed: (err: unknown) => void) => void;
 
+function oneAtATime(): Enqueue {
   let queue: Promise<unknown> = Promise.resolve();
-  let stop: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => (stop = resolve));
-  const server: Server = createServer((conn: Socket) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let taken = false;
-    let answered = false;
-    const reply = (answer: AgentAnswer) => {
-      if (answered) return;
-      answered = true;
-      conn.end(`${JSON.stringify(answer)}\n`);
-    };
-    // S173, S193: bounded in time (a deadline from the connection on, not an idle time) and in bytes; a failure
-    // ends this connection only.
-    const deadline = setTimeout(() => conn.destroy(), REQUEST_TIME_MS);
-    conn.on('close', () => clearTimeout(deadline));
-    conn.on('error', () => conn.destroy());
-    conn.on('data', (chunk: Buffer) => {
-      if (answered || taken) return; // S193: a line is taken once; what follows it is not read
-      const nl = chunk.indexOf(0x0a);
-      chunks.push(nl < 0 ? chunk : chunk.subarray(0, nl));
-      size += nl < 0 ? chunk.length : nl;
-      if (size > MAX_REQUEST_BYTES) {
-        reply({ declined: 'the request is too large' });
-        conn.destroySoon();
-        return;
-      }
-      if (nl < 0) return;
-      taken = true;
-      clearTimeout(deadline); // the request is in; answering it may wait for those before it
-      const req = parseAgentRequest(Buffer.concat(chunks).toString('utf8'));
-      if (!req) return reply({ declined: 'not a request the agent reads' });
-      if (req.op !== 'token') {
-        // S174: any build may ask for the agent's state or stop it (an upgraded command line stops an old agent).
-        reply({ pid: process.pid, build, socket });
-        if (req.op === 'stop') void close();
-        return;
-      }
-      // S194: a request the agent answers is small (the fast path's options are few), so that one request
-      // cannot hold the queue for long; a larger one is the full command line's, in the caller.
-      if (
-        req.args.length > MAX_REQUEST_ARGS ||
-        req.args.reduce((n, a) => n + a.length, 0) > MAX_REQUEST_ARG_CHARS
-      )
-        return reply({ declined: 'the request has more arguments than the agent answers' });
-      queue = queue
-        .then(async () => {
-          const run = await answerToken(req, build, home);
-          // S221: kept before the caller has its answer, so that its next call finds it; a failure to keep it
-          // costs only the next caller's time.
-          await records?.keep(req, run, () => answerToken(req, build, home)).catch(() => {});
-          reply(onTheWire(run.answer));
-        })
-        .catch((err: unknown) =>
-          reply({ declined: `the agent failed: ${(err as Error)?.message ?? 'unknown'}` }),
-        );
-    });
-  });
-  server.on('error', () => {}); // a listening server's later errors end nothing but the one connection
-  let bound: { dev: number; ino: number } | undefined = undefined;
-  // S195: SIGUSR1 would open Node's inspector (no authentication) in this long-running process: a listener of
-  // its own keeps it closed, in the foreground and detached alike.
-  const noInspector = () => {};
-  process.on('SIGUSR1', noInspector);
-  const close = async () => {
-    await new Promise<void>((done) => server.close(() => done()));
-    // S192: only the socket this agent bound (a newer agent may have taken the path since).
-    const st = lstatSync(socket, { throwIfNoEntry: false });
-    if (st && bound && st.dev === bound.dev && st.ino === bound.ino) {
-      rmSync(socket, { force: true });
-      records?.clear(); // S223: the records go with the agent (a newer agent's cleared its own at its start)
-    }
-    process.off('SIGUSR1', noInspector);
-    stop();
+  return (task, failed) => {
+    queue = queue.then(task).catch(failed);
   };
-  // S192: bound under a name of this agent's own, then renamed into place: Node removes the name it bound when
-  // the server closes, which must never be the path a newer agent may have taken since (close, above).
+}
+
+/** What answering a request needs of the agent. */
+interface AgentContext {
+  build: string;
+  socket: string;
+  /** The agent's own folder, which it returns to after each request (S192). */
+  home: string;
+  records: ReturnType<typeof answerFiles>;
+  /** S179: token requests are answered one at a time, so the process's folder is the request's meanwhile. */
+  enqueue: Enqueue;
+  /** Stops the agent (a `stop` request). */
+  stop: () => void;
+}
+
+/** S194: whether a token request is larger than the agent answers. */
+function tooLargeToAnswer(req: Extract<AgentRequest, { op: 'token' }>): boolean {
+  return (
+    req.args.length > MAX_REQUEST_ARGS || req.args.reduce((n, a) => n + a.length, 0) > MAX_REQUEST_ARG_CHARS
+  );
+}
+
+/** One request line, answered through `reply`. */
+function answerRequest(line: string, agent: AgentContext, reply: (answer: AgentAnswer) => void): void {
+  const req = parseAgentRequest(line);
+  if (!req) return reply({ declined: 'not a request the agent reads' });
+  if (req.op !== 'token') {
+    // S174: any build may ask for the agent's state or stop it (an upgraded command line stops an old agent).
+    reply({ pid: process.pid, build: agent.build, socket: agent.socket });
+    if (req.op === 'stop') agent.stop();
+    return;
+  }
+  // S194: a request the agent answers is small (the fast path's options are few), so that one request
+  // cannot hold the queue for long; a larger one is the full command line's, in the caller.
+  if (tooLargeToAnswer(req))
+    return reply({ declined: 'the request has more arguments than the agent answers' });
+  agent.enqueue(
+    async () => {
+      const run = await answerToken(req, agent.build, agent.home);
+      // S221: kept before the caller has its answer, so that its next call finds it; a failure to keep it
+      // costs only the next caller's time.
+      await agent.records?.keep(req, run, () => answerToken(req, agent.build, agent.home)).catch(() => {});
+      reply(onTheWire(run.answer));
+    },
+    (err: unknown) => reply({ declined: `the agent failed: ${(err as Error)?.message ?? 'unknown'}` }),
+  );
+}
+
+/** One connection: its first line is the request, answered once; the connection then ends. */
+function serveConnection(conn: Socket, agent: AgentContext): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let taken = false;
+  let answered = false;
+  const reply = (answer: AgentAnswer) => {
+    if (answered) return;
+    answered = true;
+    conn.end(`${JSON.stringify(answer)}\n`);
+  };
+  // S173, S193: bounded in time (a deadline from the connection on, not an idle time) and in bytes; a failure
+  // ends this connection only.
+  const deadline = setTimeout(() => conn.destroy(), REQUEST_TIME_MS);
+  conn.on('close', () => clearTimeout(deadline));
+  conn.on('error', () => conn.destroy());
+  conn.on('data', (chunk: Buffer) => {
+    if (answered || taken) return; // S193: a line is taken once; what follows it is not read
+    const nl = chunk.indexOf(0x0a);
+    chunks.push(nl < 0 ? chunk : chunk.subarray(0, nl));
+    size += nl < 0 ? chunk.length : nl;
+    if (size > MAX_REQUEST_BYTES) {
+      reply({ declined: 'the request is too large' });
+      conn.destroySoon();
+      return;
+    }
+    if (nl < 0) return;
+    taken = true;
+    clearTimeout(deadline); // the request is in; answering it may wait for those before it
+    answerRequest(Buffer.concat(chunks).toString('utf8'), agent, reply);
+  });
+}
+
+/** The file a socket is: a socket path may be taken by another agent since (S192). */
+interface SocketIdentity {
+  dev: number;
+  ino: number;
+}
+
+/**
+ * S192: bound under a name of this agent's own, then renamed into place: Node removes the name it bound when
+ * the server closes, which must never be the path a newer agent may have taken since (closeAgent).
+ */
+async function bindSocket(server: Server, socket: string): Promise<SocketIdentity> {
   const own = join(dirname(socket), `${process.pid}.s`); // never longer than agent.sock (checkSocketPath)
   rmSync(own, { force: true });
   const umask = process.umask(0o177); // S171: the socket is created 0600 (and set so, below)
@@ -262,7 +266,81 @@ export async function serveAgent(env: NodeJS.ProcessEnv, build: string): Promise
   }
   chmodSync(own, 0o600);
   const st = lstatSync(own);
-  bound = { dev: st.dev, ino: st.ino };
+  const bound = { dev: st.dev, ino: st.ino };
   renameSync(own, socket);
+  return bound;
+}
+
+/**
+ * S195: SIGUSR1 would open Node's inspector (no authentication) in this long-running process: a listener of
+ * its own keeps it closed, in the foreground and detached alike. Returns what removes that listener.
+ */
+function keepInspectorClosed(): () => void {
+  const noInspector = () => {};
+  process.on('SIGUSR1', noInspector);
+  return () => process.off('SIGUSR1', noInspector);
+}
+
+/** The server closed; the socket and the records removed only if the socket is still the one this agent bound. */
+async function closeAgent(
+  server: Server,
+  socket: string,
+  bound: SocketIdentity | undefined,
+  records: ReturnType<typeof answerFiles>,
+): Promise<void> {
+  await new Promise<void>((done) => server.close(() => done()));
+  // S192: only the socket this agent bound (a newer agent may have taken the path since).
+  const st = lstatSync(socket, { throwIfNoEntry: false });
+  if (st && bound && st.dev === bound.dev && st.ino === bound.ino) {
+    rmSync(socket, { force: true });
+    records?.clear(); // S223: the records go with the agent (a newer agent's cleared its own at its start)
+  }
+}
+
+/** S178, S170, S175: the socket's path, absolute once, in a private folder, with no live agent there. */
+async function claimSocketPath(env: NodeJS.ProcessEnv, build: string): Promise<string> {
+  // S192: the socket's path, absolute once (a relative TOKENLOOP_HOME is the agent's own folder's).
+  const socket = resolve(agentSocketPath(env));
+  checkSocketPath(socket, env);
+  await privateSocketFolder(dirname(socket));
+  await clearStaleSocket(socket, build);
+  return socket;
+}
+
+/**
+ * Start the agent: its private folder, its socket (0600), and requests answered until `close`, a `stop`
+ * request, or (for the command) SIGTERM / SIGINT.
+ */
+export async function serveAgent(env: NodeJS.ProcessEnv, build: string): Promise<Agent> {
+  const home = process.cwd();
+  const socket = await claimSocketPath(env, build);
+  // S220, S223: records of answers, on a memory file system only; none of an earlier agent's are used.
+  const records = answerFiles(dirname(socket), build);
+  records?.clear();
+  // S176: the agent writes nothing about requests anywhere; the library's debug lines (TOKENLOOP_DEBUG) are off
+  // in it (a request with TOKENLOOP_DEBUG is declined by the fast path: the command line writes those).
+  delete process.env.TOKENLOOP_DEBUG;
+
+  let stop: () => void = () => {};
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const server: Server = createServer();
+  server.on('error', () => {}); // a listening server's later errors end nothing but the one connection
+  const openInspector = keepInspectorClosed();
+  let bound: SocketIdentity | undefined = undefined;
+  const close = async () => {
+    await closeAgent(server, socket, bound, records);
+    openInspector();
+    stop();
+  };
+  const agent: AgentContext = {
+    build,
+    socket,
+    home,
+    records,
+    enqueue: oneAtATime(),
+    stop: () => void close(),
+  };
+  server.on('connection', (conn: Socket) => serveConnection(conn, agent));
+  bound = await bindSocket(server, socket);
   return { socket, stopped, close };
 }
