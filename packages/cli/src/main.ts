@@ -4,6 +4,7 @@ import { registerAccounts } from './commands/accounts/register-accounts.js';
 import { registerLogout } from './commands/accounts/register-logout.js';
 import { registerWhoami } from './commands/accounts/register-whoami.js';
 import { registerAgent } from './commands/agent/register-agent.js';
+import { registerCompletion } from './commands/completion/register-completion.js';
 import { registerDecode } from './commands/decode/register-decode.js';
 import { registerDoctor } from './commands/doctor/register-doctor.js';
 import { registerLogin } from './commands/login/register-login.js';
@@ -39,14 +40,7 @@ export function buildProgram(): Command {
   registerMail(program);
   registerDoctor(program);
   registerAgent(program);
-  program
-    .command('completion')
-    .argument('<shell>', 'bash, zsh or fish')
-    .description('print a shell completion script')
-    .action(async (shell: string) => {
-      const { runCompletion } = await import('./commands/completion/run-completion.js');
-      await runCompletion(shell);
-    });
+  registerCompletion(program);
   registerEmulator(program);
   return program;
 }

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { bashScript } from './bash-script.js';
@@ -8,13 +9,13 @@ const SHELLS = ['bash', 'zsh', 'fish'];
 
 /**
  * `tokenloop completion bash|zsh|fish`: the shell completion script on stdout, made from the command table.
- * zsh runs the bash script through its bashcompinit.
+ * zsh runs the bash script through its bashcompinit. `program` is the command line's own command table (main.ts
+ * hands it over, so completion does not import main.ts).
  */
-export async function runCompletion(shell: string): Promise<void> {
+export async function runCompletion(shell: string, program: Command): Promise<void> {
   if (!SHELLS.includes(shell))
     throw new CliError(`no completion for ${JSON.stringify(shell)}`, EXIT.usage, 'use bash, zsh or fish');
-  const { buildProgram } = await import('../../main.js');
-  const table = completionTable(buildProgram(), SHELLS);
+  const table = completionTable(program, SHELLS);
   const script =
     shell === 'fish'
       ? fishScript(table)
