@@ -93,124 +93,155 @@ export function accountFitsAuthority(
   }
 }
 
-export function createAccountLookup(ctx: {
+/** What a client's lookup is about: its store, its client id and the authority it signs in at. */
+interface LookupScope {
   store: CacheStore;
   clientId: string;
   authority: ResolvedAuthority;
-}): AccountLookup {
-  const { store, clientId, authority } = ctx;
-  const keyFor = (id: string) => recordKey(authority.environment, clientId, id);
+}
 
-  // S130: an account of this client at this environment, and of the tenant (or issuer) this authority names.
-  const isMine = (r: AccountRecord) =>
+export function createAccountLookup(ctx: LookupScope): AccountLookup {
+  const scope: LookupScope = { store: ctx.store, clientId: ctx.clientId, authority: ctx.authority };
+  // "The only account" is remembered as a key (one store read next time), checked on every use.
+  const only: { key?: string | undefined } = {};
+  return {
+    keyOf: (selector) => keyFor(scope, idOf(selector)),
+    list: () => listMine(scope),
+    forget() {
+      only.key = undefined;
+    },
+    exact: (selector) => exact(scope, selector),
+    find: (selector) => (selector !== undefined ? exact(scope, selector) : theOnlyAccount(scope, only)),
+    findTyped: (name, options) => findTyped(scope, name, options),
+  };
+}
+
+function keyFor({ authority, clientId }: LookupScope, id: string): string {
+  return recordKey(authority.environment, clientId, id);
+}
+
+/** S130: an account of this client at this environment, and of the tenant (or issuer) this authority names. */
+function isMine({ clientId, authority }: LookupScope, r: AccountRecord): boolean {
+  return (
     r.clientId === clientId &&
     r.account.environment === authority.environment &&
     isUserAccountId(r.account.homeAccountId) &&
-    accountFitsAuthority(r, authority);
+    accountFitsAuthority(r, authority)
+  );
+}
 
-  /** S70: a record counts only when it is exactly the account asked for (a store is not trusted to agree). */
-  const isExactly = (r: AccountRecord | undefined, id: string): r is AccountRecord =>
-    r !== undefined && r.key === keyFor(id) && r.account.homeAccountId === id && isMine(r);
+/** S70: a record counts only when it is exactly the account asked for (a store is not trusted to agree). */
+function isExactly(scope: LookupScope, r: AccountRecord | undefined, id: string): r is AccountRecord {
+  return r !== undefined && r.key === keyFor(scope, id) && r.account.homeAccountId === id && isMine(scope, r);
+}
 
-  /** The shape of this authority's account ids: typed ids are looked up by key, never as usernames (S71). */
-  function looksLikeId(name: string): boolean {
-    switch (authority.kind) {
-      case 'entra': {
-        const parts = name.split('.'); // oid.tid
-        return parts.length === 2 && parts.every(isGuid);
-      }
-      case 'oidc':
-        return name.endsWith(`@${authority.issuer}`);
-      case 'oauth2':
-        return name === 'default';
+/** The shape of this authority's account ids: typed ids are looked up by key, never as usernames (S71). */
+function looksLikeId(authority: ResolvedAuthority, name: string): boolean {
+  switch (authority.kind) {
+    case 'entra': {
+      const parts = name.split('.'); // oid.tid
+      return parts.length === 2 && parts.every(isGuid);
     }
+    case 'oidc':
+      return name.endsWith(`@${authority.issuer}`);
+    case 'oauth2':
+      return name === 'default';
   }
+}
 
-  const list = async () => (await store.list()).filter(isMine);
-  // Where "signed in" is: a tenant-specific authority names its tenant (S130: other tenants' accounts do not count).
-  const here =
-    authority.kind === 'entra' && (authority.tenantKind === 'tenant-id' || authority.tenantKind === 'domain')
-      ? `for tenant ${authority.tenant}`
-      : 'here';
+/** Where "signed in" is: a tenant-specific authority names its tenant (S130: other tenants' accounts do not count). */
+function whereSignedIn(authority: ResolvedAuthority): string {
+  return authority.kind === 'entra' &&
+    (authority.tenantKind === 'tenant-id' || authority.tenantKind === 'domain')
+    ? `for tenant ${authority.tenant}`
+    : 'here';
+}
 
-  // "The only account" is remembered as a key (one store read next time), checked on every use.
-  let onlyKey: string | undefined;
+async function listMine(scope: LookupScope): Promise<AccountRecord[]> {
+  return (await scope.store.list()).filter((r) => isMine(scope, r));
+}
 
-  async function byId(id: string): Promise<AccountRecord | undefined> {
-    const record = await store.get(keyFor(id));
-    return isExactly(record, id) ? record : undefined;
+async function byId(scope: LookupScope, id: string): Promise<AccountRecord | undefined> {
+  const record = await scope.store.get(keyFor(scope, id));
+  return isExactly(scope, record, id) ? record : undefined;
+}
+
+async function exact(scope: LookupScope, selector: AccountSelector): Promise<AccountRecord> {
+  // S70: the stable key only. A missing record means "sign in again", never a look-alike.
+  const found = await byId(scope, idOf(selector));
+  if (found) return found;
+  throw notFound('no cached sign-in for this account', 'Sign in again.');
+}
+
+/** The only signed-in account, when there is exactly one; its key is remembered in `only`. */
+async function theOnlyAccount(
+  scope: LookupScope,
+  only: { key?: string | undefined },
+): Promise<AccountRecord> {
+  if (only.key !== undefined) {
+    const hit = await scope.store.get(only.key);
+    if (hit && hit.key === only.key && isMine(scope, hit)) return hit;
+    only.key = undefined;
   }
+  const mine = await listMine(scope);
+  if (mine.length === 1) {
+    only.key = mine[0]!.key;
+    return mine[0]!;
+  }
+  if (mine.length === 0) {
+    const here = whereSignedIn(scope.authority);
+    throw new TokenloopError(
+      'INTERACTION_REQUIRED',
+      `no account is signed in${here === 'here' ? '' : ` ${here}`}`,
+      {
+        remediation: 'Sign in first.',
+      },
+    );
+  }
+  throw new TokenloopError('INVALID_ARGUMENT', `${mine.length} accounts are signed in; say which one`);
+}
 
-  async function exact(selector: AccountSelector): Promise<AccountRecord> {
-    // S70: the stable key only. A missing record means "sign in again", never a look-alike.
-    const found = await byId(idOf(selector));
+/** S71: the account a person named by typing its id or username (or, with `prefix`, the start of one). */
+async function findTyped(
+  scope: LookupScope,
+  name: string,
+  options: { prefix?: boolean } | undefined,
+): Promise<AccountRecord> {
+  if (typeof name !== 'string' || name.trim() === '')
+    throw new TokenloopError('INVALID_ARGUMENT', "give the account's username or id");
+  const shown = JSON.stringify(name);
+  const here = whereSignedIn(scope.authority);
+  if (looksLikeId(scope.authority, name)) {
+    const found = await byId(scope, name);
     if (found) return found;
-    throw notFound('no cached sign-in for this account', 'Sign in again.');
+    throw notFound(`no account with the id ${shown} is signed in ${here}`);
   }
+  // S71: a username only where a person typed it, and it must name exactly one account of this issuer
+  // (S130: of the authority's tenant on Entra — `list` holds no other).
+  const mine = (await listMine(scope)).filter((r) => r.account.username !== undefined);
+  const matches = mine.filter((r) => sameName(r.account.username!, name));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1)
+    throw new TokenloopError(
+      'INVALID_ARGUMENT',
+      `${matches.length} signed-in accounts are called ${shown}: ${candidates(matches)}`,
+      { remediation: 'Name the account by its id (homeAccountId) instead.' },
+    );
+  // S71, the same rule for a prefix (`--account bob`): exactly one username of this issuer starts with it.
+  const starting = options?.prefix ? mine.filter((r) => startsWithName(r.account.username!, name)) : [];
+  if (starting.length === 1) return starting[0]!;
+  if (starting.length > 1)
+    throw new TokenloopError(
+      'INVALID_ARGUMENT',
+      `${shown} names ${starting.length} signed-in accounts: ${candidates(starting)}`,
+      { remediation: 'Type more of the username, or name the account by its id (homeAccountId).' },
+    );
+  throw notFound(`no account ${shown} is signed in ${here}`, `Sign in as ${shown} first.`);
+}
 
-  return {
-    keyOf: (selector) => keyFor(idOf(selector)),
-    list,
-    forget() {
-      onlyKey = undefined;
-    },
-    exact,
-    async find(selector) {
-      if (selector !== undefined) return exact(selector);
-      if (onlyKey !== undefined) {
-        const hit = await store.get(onlyKey);
-        if (hit && hit.key === onlyKey && isMine(hit)) return hit;
-        onlyKey = undefined;
-      }
-      const mine = await list();
-      if (mine.length === 1) {
-        onlyKey = mine[0]!.key;
-        return mine[0]!;
-      }
-      if (mine.length === 0)
-        throw new TokenloopError(
-          'INTERACTION_REQUIRED',
-          `no account is signed in${here === 'here' ? '' : ` ${here}`}`,
-          {
-            remediation: 'Sign in first.',
-          },
-        );
-      throw new TokenloopError('INVALID_ARGUMENT', `${mine.length} accounts are signed in; say which one`);
-    },
-    async findTyped(name, options) {
-      if (typeof name !== 'string' || name.trim() === '')
-        throw new TokenloopError('INVALID_ARGUMENT', "give the account's username or id");
-      const shown = JSON.stringify(name);
-      if (looksLikeId(name)) {
-        const found = await byId(name);
-        if (found) return found;
-        throw notFound(`no account with the id ${shown} is signed in ${here}`);
-      }
-      // S71: a username only where a person typed it, and it must name exactly one account of this issuer
-      // (S130: of the authority's tenant on Entra — `list` holds no other).
-      const mine = (await list()).filter((r) => r.account.username !== undefined);
-      const candidates = (matches: AccountRecord[]) =>
-        matches
-          .map((r) => `${JSON.stringify(r.account.username)} (id ${r.account.homeAccountId})`)
-          .join(', ');
-      const matches = mine.filter((r) => sameName(r.account.username!, name));
-      if (matches.length === 1) return matches[0]!;
-      if (matches.length > 1)
-        throw new TokenloopError(
-          'INVALID_ARGUMENT',
-          `${matches.length} signed-in accounts are called ${shown}: ${candidates(matches)}`,
-          { remediation: 'Name the account by its id (homeAccountId) instead.' },
-        );
-      // S71, the same rule for a prefix (`--account bob`): exactly one username of this issuer starts with it.
-      const starting = options?.prefix ? mine.filter((r) => startsWithName(r.account.username!, name)) : [];
-      if (starting.length === 1) return starting[0]!;
-      if (starting.length > 1)
-        throw new TokenloopError(
-          'INVALID_ARGUMENT',
-          `${shown} names ${starting.length} signed-in accounts: ${candidates(starting)}`,
-          { remediation: 'Type more of the username, or name the account by its id (homeAccountId).' },
-        );
-      throw notFound(`no account ${shown} is signed in ${here}`, `Sign in as ${shown} first.`);
-    },
-  };
+/** The accounts a typed name fits, as an error lists them. */
+function candidates(matches: AccountRecord[]): string {
+  return matches
+    .map((r) => `${JSON.stringify(r.account.username)} (id ${r.account.homeAccountId})`)
+    .join(', ');
 }
