@@ -36,6 +36,7 @@ export const SAMPLE_SECRETS = {
   identityHeader: 'tl-sample-identity-header-0004',
 } as const;
 
+/** The sample directory: two tenants, their users, apps of each type, and managed identities. */
 export function sampleConfig(): ConfigInput {
   const api = `api://${SAMPLE_IDS.apiApp}`;
   return {
@@ -43,121 +44,136 @@ export function sampleConfig(): ConfigInput {
       { id: SAMPLE_IDS.contoso, domain: 'contoso.onmicrosoft.com', name: 'Contoso' },
       { id: SAMPLE_IDS.fabrikam, domain: 'fabrikam.onmicrosoft.com', name: 'Fabrikam' },
     ],
-    users: [
-      {
-        id: SAMPLE_IDS.alice,
-        username: 'alice@contoso.onmicrosoft.com',
-        password: 'alice-password-1',
-        displayName: 'Alice Adams',
-        jobTitle: 'Engineering Manager',
+    users: sampleUsers(),
+    apps: sampleApps(api),
+    managedIdentities: sampleManagedIdentities(api),
+  };
+}
+
+/** Alice and Bob of Contoso, Carol of Fabrikam. */
+function sampleUsers(): ConfigInput['users'] {
+  return [
+    {
+      id: SAMPLE_IDS.alice,
+      username: 'alice@contoso.onmicrosoft.com',
+      password: 'alice-password-1',
+      displayName: 'Alice Adams',
+      jobTitle: 'Engineering Manager',
+    },
+    {
+      id: SAMPLE_IDS.bob,
+      username: 'bob@contoso.onmicrosoft.com',
+      password: 'bob-password-1',
+      displayName: 'Bob Brown',
+      jobTitle: 'Developer',
+    },
+    {
+      id: SAMPLE_IDS.carol,
+      username: 'carol@fabrikam.onmicrosoft.com',
+      password: 'carol-password-1',
+      displayName: 'Carol Chen',
+    },
+  ];
+}
+
+/** An app of each type in Contoso, all calling the Sample API (`api`) or Graph. */
+function sampleApps(api: string): ConfigInput['apps'] {
+  return [
+    {
+      clientId: SAMPLE_IDS.publicApp,
+      name: 'Sample native app',
+      type: 'public',
+      tenant: SAMPLE_IDS.contoso,
+      redirectUris: [
+        'http://127.0.0.1',
+        'http://localhost',
+        'https://login.microsoftonline.com/common/oauth2/nativeclient',
+      ],
+      delegatedPermissions: {
+        'https://graph.microsoft.com': ['User.Read'],
+        'https://outlook.office.com': ['IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send'],
+        [api]: ['access_as_user'],
       },
-      {
-        id: SAMPLE_IDS.bob,
-        username: 'bob@contoso.onmicrosoft.com',
-        password: 'bob-password-1',
-        displayName: 'Bob Brown',
-        jobTitle: 'Developer',
+    },
+    {
+      clientId: SAMPLE_IDS.webApp,
+      name: 'Sample web app',
+      type: 'web',
+      tenant: SAMPLE_IDS.contoso,
+      secret: SAMPLE_SECRETS.webApp,
+      redirectUris: ['http://127.0.0.1:3000/auth/callback', 'http://localhost:3000/auth/callback'],
+      postLogoutRedirectUris: ['http://127.0.0.1:3000/', 'http://localhost:3000/'],
+      delegatedPermissions: { 'https://graph.microsoft.com': ['User.Read'], [api]: ['access_as_user'] },
+    },
+    {
+      clientId: SAMPLE_IDS.spaApp,
+      name: 'Sample single-page app',
+      type: 'spa',
+      tenant: SAMPLE_IDS.contoso,
+      // Loopback redirect URIs match on any port: a dev server anywhere on localhost or 127.0.0.1.
+      spaRedirectUris: ['http://localhost:3000', 'http://127.0.0.1:3000'],
+      postLogoutRedirectUris: ['http://localhost:3000', 'http://127.0.0.1:3000'],
+      delegatedPermissions: { 'https://graph.microsoft.com': ['User.Read'], [api]: ['access_as_user'] },
+    },
+    {
+      clientId: SAMPLE_IDS.daemonApp,
+      name: 'Sample daemon',
+      type: 'daemon',
+      tenant: SAMPLE_IDS.contoso,
+      secret: SAMPLE_SECRETS.daemonApp,
+      signInAudience: 'AzureADMyOrg',
+      applicationPermissions: {
+        'https://graph.microsoft.com': ['User.Read.All'],
+        [api]: ['Data.Read.All'],
       },
+    },
+    {
+      clientId: SAMPLE_IDS.apiApp,
+      name: 'Sample API',
+      type: 'api',
+      tenant: SAMPLE_IDS.contoso,
+      secret: SAMPLE_SECRETS.apiApp,
+      appIdUri: api,
+      accessTokenVersion: 2,
+      scopes: [{ value: 'access_as_user', description: 'Access the Sample API as you' }],
+      appRoles: [{ value: 'Data.Read.All', description: 'Read all data in the Sample API' }],
+      delegatedPermissions: { 'https://graph.microsoft.com': ['User.Read'] },
+      adminConsented: true,
+    },
+  ];
+}
+
+/** The virtual machine's system-assigned identity, and two user-assigned ones: one for `api`, one for Graph. */
+function sampleManagedIdentities(api: string): ConfigInput['managedIdentities'] {
+  return {
+    identityHeader: SAMPLE_SECRETS.identityHeader,
+    systemAssigned: {
+      name: 'sample-vm',
+      tenant: SAMPLE_IDS.contoso,
+      clientId: SAMPLE_IDS.systemIdentity,
+      principalId: SAMPLE_IDS.systemIdentityPrincipal,
+      subscriptionId: SAMPLE_IDS.subscription,
+      resourceGroup: 'sample-rg',
+    },
+    userAssigned: [
       {
-        id: SAMPLE_IDS.carol,
-        username: 'carol@fabrikam.onmicrosoft.com',
-        password: 'carol-password-1',
-        displayName: 'Carol Chen',
-      },
-    ],
-    apps: [
-      {
-        clientId: SAMPLE_IDS.publicApp,
-        name: 'Sample native app',
-        type: 'public',
+        name: 'sample-api-caller',
         tenant: SAMPLE_IDS.contoso,
-        redirectUris: [
-          'http://127.0.0.1',
-          'http://localhost',
-          'https://login.microsoftonline.com/common/oauth2/nativeclient',
-        ],
-        delegatedPermissions: {
-          'https://graph.microsoft.com': ['User.Read'],
-          'https://outlook.office.com': ['IMAP.AccessAsUser.All', 'POP.AccessAsUser.All', 'SMTP.Send'],
-          [api]: ['access_as_user'],
-        },
-      },
-      {
-        clientId: SAMPLE_IDS.webApp,
-        name: 'Sample web app',
-        type: 'web',
-        tenant: SAMPLE_IDS.contoso,
-        secret: SAMPLE_SECRETS.webApp,
-        redirectUris: ['http://127.0.0.1:3000/auth/callback', 'http://localhost:3000/auth/callback'],
-        postLogoutRedirectUris: ['http://127.0.0.1:3000/', 'http://localhost:3000/'],
-        delegatedPermissions: { 'https://graph.microsoft.com': ['User.Read'], [api]: ['access_as_user'] },
-      },
-      {
-        clientId: SAMPLE_IDS.spaApp,
-        name: 'Sample single-page app',
-        type: 'spa',
-        tenant: SAMPLE_IDS.contoso,
-        // Loopback redirect URIs match on any port: a dev server anywhere on localhost or 127.0.0.1.
-        spaRedirectUris: ['http://localhost:3000', 'http://127.0.0.1:3000'],
-        postLogoutRedirectUris: ['http://localhost:3000', 'http://127.0.0.1:3000'],
-        delegatedPermissions: { 'https://graph.microsoft.com': ['User.Read'], [api]: ['access_as_user'] },
-      },
-      {
-        clientId: SAMPLE_IDS.daemonApp,
-        name: 'Sample daemon',
-        type: 'daemon',
-        tenant: SAMPLE_IDS.contoso,
-        secret: SAMPLE_SECRETS.daemonApp,
-        signInAudience: 'AzureADMyOrg',
-        applicationPermissions: {
-          'https://graph.microsoft.com': ['User.Read.All'],
-          [api]: ['Data.Read.All'],
-        },
-      },
-      {
-        clientId: SAMPLE_IDS.apiApp,
-        name: 'Sample API',
-        type: 'api',
-        tenant: SAMPLE_IDS.contoso,
-        secret: SAMPLE_SECRETS.apiApp,
-        appIdUri: api,
-        accessTokenVersion: 2,
-        scopes: [{ value: 'access_as_user', description: 'Access the Sample API as you' }],
-        appRoles: [{ value: 'Data.Read.All', description: 'Read all data in the Sample API' }],
-        delegatedPermissions: { 'https://graph.microsoft.com': ['User.Read'] },
-        adminConsented: true,
-      },
-    ],
-    managedIdentities: {
-      identityHeader: SAMPLE_SECRETS.identityHeader,
-      systemAssigned: {
-        name: 'sample-vm',
-        tenant: SAMPLE_IDS.contoso,
-        clientId: SAMPLE_IDS.systemIdentity,
-        principalId: SAMPLE_IDS.systemIdentityPrincipal,
+        clientId: SAMPLE_IDS.apiCallerIdentity,
+        principalId: SAMPLE_IDS.apiCallerIdentityPrincipal,
         subscriptionId: SAMPLE_IDS.subscription,
         resourceGroup: 'sample-rg',
+        applicationPermissions: { [api]: ['Data.Read.All'] },
       },
-      userAssigned: [
-        {
-          name: 'sample-api-caller',
-          tenant: SAMPLE_IDS.contoso,
-          clientId: SAMPLE_IDS.apiCallerIdentity,
-          principalId: SAMPLE_IDS.apiCallerIdentityPrincipal,
-          subscriptionId: SAMPLE_IDS.subscription,
-          resourceGroup: 'sample-rg',
-          applicationPermissions: { [api]: ['Data.Read.All'] },
-        },
-        {
-          name: 'sample-graph-reader',
-          tenant: SAMPLE_IDS.contoso,
-          clientId: SAMPLE_IDS.graphReaderIdentity,
-          principalId: SAMPLE_IDS.graphReaderIdentityPrincipal,
-          subscriptionId: SAMPLE_IDS.subscription,
-          resourceGroup: 'sample-rg',
-          applicationPermissions: { 'https://graph.microsoft.com': ['User.Read.All'] },
-        },
-      ],
-    },
+      {
+        name: 'sample-graph-reader',
+        tenant: SAMPLE_IDS.contoso,
+        clientId: SAMPLE_IDS.graphReaderIdentity,
+        principalId: SAMPLE_IDS.graphReaderIdentityPrincipal,
+        subscriptionId: SAMPLE_IDS.subscription,
+        resourceGroup: 'sample-rg',
+        applicationPermissions: { 'https://graph.microsoft.com': ['User.Read.All'] },
+      },
+    ],
   };
 }
