@@ -1,18 +1,47 @@
 // S167: the library's errors by class, from its light entry (one module): the full command line loads one copy
 // of the library, and the fast path's bundle (its own copy) never reports an error, it declines.
-import { OAuthError, TokenloopError, isTransient, needsSignIn } from 'tokenloop/errors';
+import { type ErrorCode, OAuthError, TokenloopError, isTransient, needsSignIn } from 'tokenloop/errors';
+import { unreachableFix } from './client/network-fix.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { terminalText } from './output/quote.js';
 
-/** Thrown by commands to end the process with a message and a code; only `main` prints it. */
-export class CliError extends Error {
+/**
+ * The library's code of a CLI error that ends with an exit code: the one the library's own rules (`needsSignIn`,
+ * `isTransient`, the codes below) give that exit code, so that a CLI error and a library error with the same code
+ * mean the same.
+ */
+const CODE_OF_EXIT: Record<ExitCode, ErrorCode> = {
+  [EXIT.ok]: 'INVALID_RESPONSE',
+  [EXIT.failure]: 'INVALID_RESPONSE',
+  [EXIT.usage]: 'CONFIGURATION',
+  [EXIT.temporary]: 'NETWORK',
+  [EXIT.signInRequired]: 'INTERACTION_REQUIRED',
+  [EXIT.tokenPathDeclined]: 'INVALID_RESPONSE',
+  [EXIT.interrupted]: 'CANCELLED',
+};
+
+/**
+ * The CLI's errors, one family rooted in the library's TokenloopError (as the web package's are, S169): thrown by
+ * commands to end the process with a message, an exit code and what to do about it (`hint`, also the library's
+ * `remediation`); only `main` prints it. Its `code` is the library's for its exit code (CODE_OF_EXIT). The
+ * commands' own kinds (DecodeError, PlainTransportRefused, UpstreamFailure) extend it, so that `describeError`
+ * knows every error of ours by its class.
+ */
+export class CliError extends TokenloopError {
   override name = 'CliError';
+  /** Further lines of the message (one problem each), each printed as a line of its own (S74). */
+  readonly details: readonly string[];
   constructor(
     message: string,
     readonly exitCode: ExitCode = EXIT.failure,
     readonly hint?: string,
+    options: { details?: readonly string[]; cause?: unknown } = {},
   ) {
-    super(message);
+    super(CODE_OF_EXIT[exitCode], message, {
+      ...(hint === undefined ? {} : { remediation: hint }),
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+    });
+    this.details = options.details ?? [];
   }
 }
 
@@ -44,17 +73,6 @@ export function exitCodeOf(err: TokenloopError): ExitCode {
   return BY_CODE[err.code] ?? EXIT.failure;
 }
 
-/**
- * The lines of a message our own code wrote as lines (the emulator's LinesError: what is wrong, then one problem
- * per line), else undefined.
- */
-function ownLines(err: unknown): [string, ...string[]] | undefined {
-  const lines = (err as { lines?: unknown } | null)?.lines;
-  return Array.isArray(lines) && lines.length > 0 && lines.every((l) => typeof l === 'string')
-    ? (lines as [string, ...string[]])
-    : undefined;
-}
-
 /** What an error says to a user and its exit code, without printing anything (the mail proxy's replies). */
 export function describeError(err: unknown): {
   message: string;
@@ -65,14 +83,16 @@ export function describeError(err: unknown): {
   /** Not a user error: a bug to report. */
   unexpected?: boolean;
 } {
-  if (err instanceof CliError) return { message: err.message, hint: err.hint, exitCode: err.exitCode };
+  if (err instanceof CliError)
+    return {
+      message: err.message,
+      ...(err.details.length > 0 ? { details: [...err.details] } : {}),
+      hint: err.hint,
+      exitCode: err.exitCode,
+    };
   if (err instanceof TokenloopError)
     return { message: err.message, hint: err.remediation, exitCode: exitCodeOf(err) };
-  const e = err as { name?: string; code?: string; message?: string };
-  if (e?.name === 'EmulatorOptionsError') {
-    const [message, ...details] = ownLines(err) ?? [e.message ?? 'invalid options'];
-    return { message, details, exitCode: EXIT.usage };
-  }
+  const e = err as { code?: string; message?: string };
   if (e?.code?.startsWith?.('commander.')) return { message: e.message ?? 'usage', exitCode: EXIT.usage };
   return {
     message: `unexpected error: ${e?.message ?? String(err)}`,
@@ -101,7 +121,7 @@ export async function fixFor(
 ): Promise<string | undefined> {
   const own = (await contextualFix?.(err).catch(() => undefined)) ?? described.hint;
   if (own !== undefined || described.exitCode !== EXIT.temporary) return own;
-  return (await import('./client/network-fix.js')).unreachableFix(where);
+  return unreachableFix(where);
 }
 
 /**

@@ -6,7 +6,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import { EmulatorOptionsError } from '@tokenloop/emulator';
 import { TokenloopError } from 'tokenloop/errors';
+import { optionsRefused } from '../src/commands/emulator.ts';
 import { reportError } from '../src/errors.ts';
 import { BIN, tempDir } from './support/cli.ts';
 
@@ -50,14 +52,14 @@ describe('S74 messages of several lines', () => {
 
   it('S74 each line is quoted on its own: a line break or control inside a line stays escaped', async () => {
     const out: string[] = [];
-    const err = Object.assign(new Error('x'), {
-      name: 'EmulatorOptionsError',
-      lines: [
+    // The emulator's error, as `tokenloop emulator` turns it into one of the CLI's (its lines kept apart).
+    const err = optionsRefused(
+      new EmulatorOptionsError([
         'config file a.json is invalid:',
         'apps.0.na\nme\u001b[2J: Unrecognized key',
         'tenants: required',
-      ],
-    });
+      ]),
+    );
     assert.equal(await reportError(err, (l) => out.push(l)), 2);
     assert.deepEqual(out, [
       'tokenloop: config file a.json is invalid:',

@@ -7,7 +7,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { type ErrorClass, OAuthError, TokenloopError, needsSignIn } from 'tokenloop';
-import { describeError } from '../src/errors.ts';
+import { DecodeError } from '../src/commands/decode/decode-jwt.ts';
+import { PlainTransportRefused } from '../src/commands/mail/credential-guard.ts';
+import { UpstreamFailure } from '../src/commands/mail/proxy/upstream.ts';
+import { CliError, describeError, exitCodeOf } from '../src/errors.ts';
 import { EXIT } from '../src/exit-codes.ts';
 
 const SRC = join(import.meta.dirname, '..', 'src');
@@ -44,6 +47,46 @@ it("S167 sweep: no CLI source tells the library's errors by their name", () => {
   for (const file of readdirSync(SRC, { recursive: true, encoding: 'utf8' })) {
     if (!file.endsWith('.ts')) continue;
     if (/['"](TokenloopError|OAuthError)['"]/.test(readFileSync(join(SRC, file), 'utf8'))) found.push(file);
+  }
+  assert.deepEqual(found, []);
+});
+
+it("the CLI's own errors are one family rooted in the library's TokenloopError: known by class, and the library's rules give each one's code its exit code", () => {
+  const family: Array<[CliError, number]> = [
+    [new CliError('c'), EXIT.failure],
+    [new CliError('c', EXIT.usage), EXIT.usage],
+    [new CliError('c', EXIT.temporary), EXIT.temporary],
+    [new CliError('c', EXIT.signInRequired), EXIT.signInRequired],
+    [new CliError('c', EXIT.interrupted), EXIT.interrupted],
+    [new DecodeError('the header is not JSON'), EXIT.usage],
+    [new PlainTransportRefused('mail.example:143'), EXIT.failure],
+    [new UpstreamFailure('sign-in', 't'), EXIT.signInRequired],
+    [new UpstreamFailure('temporary', 't'), EXIT.temporary],
+    [new UpstreamFailure('refused', 't'), EXIT.failure],
+    [new UpstreamFailure('failure', 't'), EXIT.failure],
+  ];
+  for (const [err, exitCode] of family) {
+    const label = `${err.name} ${err.code}`;
+    assert.ok(err instanceof TokenloopError, label);
+    assert.equal(describeError(err).exitCode, exitCode, label);
+    assert.equal(describeError(err).unexpected, undefined, label);
+    assert.equal(exitCodeOf(err), exitCode, label);
+  }
+  const hinted = new CliError('c', EXIT.usage, 'do this');
+  assert.equal(hinted.remediation, 'do this');
+  assert.equal(describeError(hinted).hint, 'do this');
+  const lookAlike = { name: 'CliError', exitCode: EXIT.usage, message: 'looks like one' };
+  assert.equal(describeError(lookAlike).unexpected, true);
+});
+
+it('sweep: every error class of the CLI is of its family (none extends Error itself)', () => {
+  const found: string[] = [];
+  for (const file of readdirSync(SRC, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue;
+    if (
+      /\bclass\s+\w+\s+extends\s+(Error|TypeError|RangeError)\b/.test(readFileSync(join(SRC, file), 'utf8'))
+    )
+      found.push(file);
   }
   assert.deepEqual(found, []);
 });

@@ -48,7 +48,7 @@ export async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
     // S74: the emulator's log lines carry what requests said (paths, parameters).
     log: (line) => process.stderr.write(`emulator: ${terminalText(line)}\n`),
   }).catch(async (err: unknown) => {
-    throw (await portInUse(err, opts)) ?? err;
+    throw (await portInUse(err, opts)) ?? optionsRefused(err) ?? err;
   });
   const readyMs = performance.now() - started;
   if (opts.json) process.stdout.write(`${jsonLine(readyLine(emulator))}\n`);
@@ -76,6 +76,16 @@ async function portInUse(err: unknown, o: EmulatorCommandOptions): Promise<CliEr
     EXIT.usage,
     fix,
   );
+}
+
+/**
+ * The emulator's refusal of its options or config file: a usage error (exit 2) whose message is what is wrong and
+ * whose details the problems, one a line (S74: each printed as a line of its own).
+ */
+export function optionsRefused(err: unknown): CliError | undefined {
+  if (!(err instanceof EmulatorOptionsError)) return undefined;
+  const [message = err.message, ...details] = err.lines;
+  return new CliError(message, EXIT.usage, undefined, { details, cause: err });
 }
 
 /** A port nothing listens on at `host` now: the one the system gives a listener on port 0. */

@@ -1,3 +1,5 @@
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
 import { relativeTime } from '../../output/relative-time.js';
 
 /**
@@ -12,8 +14,12 @@ export interface DecodedJwt {
   warnings: string[];
 }
 
-export class DecodeError extends Error {
+/** What is not a JWT that can be read: a usage error (exit 2), its message the one-line reason. */
+export class DecodeError extends CliError {
   override name = 'DecodeError';
+  constructor(message: string) {
+    super(message, EXIT.usage);
+  }
 }
 
 function b64urlJson(part: string, what: string): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
-import { DecodeError, decodeJwt } from './decode-jwt.js';
+import { decodeJwt } from './decode-jwt.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
 
 export interface DecodeOptions {
@@ -32,13 +32,8 @@ export function runDecode(
           'pipe one in: `tokenloop token | tokenloop decode -`, or give it as an argument',
         )
       : new CliError('no token given', EXIT.usage, 'pass a token or "-" to read it from standard input');
-  let decoded;
-  try {
-    decoded = decodeJwt(input);
-  } catch (err) {
-    if (err instanceof DecodeError) throw new CliError(err.message, EXIT.usage);
-    throw err;
-  }
+  // What is not a readable JWT: a DecodeError, a usage error of the CLI's family (exit 2).
+  const decoded = decodeJwt(input);
   if (opts.json) {
     out(`${jsonLine(decoded)}\n`);
     return;

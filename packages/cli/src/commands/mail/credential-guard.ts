@@ -1,12 +1,15 @@
 import { isLoopbackAddress } from 'tokenloop';
+import { CliError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
 import type { LineConnection } from './line-connection.js';
 
 /** A credential was about to go over a connection that is neither encrypted nor to this machine. */
-export class PlainTransportRefused extends Error {
+export class PlainTransportRefused extends CliError {
   override name = 'PlainTransportRefused';
   constructor(readonly peer: string) {
     super(
       `refusing to send the token to ${peer}: the connection is not encrypted (no TLS, and the server offered no STARTTLS — or something on the network removed it) and the server is not on this machine`,
+      EXIT.failure,
     );
   }
 }

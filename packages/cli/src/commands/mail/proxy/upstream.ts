@@ -1,4 +1,4 @@
-import { describeError } from '../../../errors.js';
+import { CliError, describeError } from '../../../errors.js';
 import { EXIT } from '../../../exit-codes.js';
 import { PlainTransportRefused, requireProtectedTransport } from '../credential-guard.js';
 import { type LineConnection, openLineConnection } from '../line-connection.js';
@@ -6,14 +6,22 @@ import { type AuthOutcome, type Negotiated, negotiate, saslLogin } from '../mail
 import type { MailEndpoint } from '../mail-endpoint.js';
 import type { ProxyContext } from './proxy-context.js';
 
+/** The exit code each kind of upstream failure means, as `tokenloop mail test` ends for the same failure. */
+const EXIT_OF_KIND = {
+  'sign-in': EXIT.signInRequired,
+  temporary: EXIT.temporary,
+  refused: EXIT.failure,
+  failure: EXIT.failure,
+} as const;
+
 /** Why the proxy could not log a user in upstream; `text` is safe to show the mail program. */
-export class UpstreamFailure extends Error {
+export class UpstreamFailure extends CliError {
   override name = 'UpstreamFailure';
   constructor(
-    readonly kind: 'sign-in' | 'temporary' | 'refused' | 'failure',
+    readonly kind: keyof typeof EXIT_OF_KIND,
     readonly text: string,
   ) {
-    super(text);
+    super(text, EXIT_OF_KIND[kind]);
   }
 }
 
