@@ -21,6 +21,9 @@ const HOMES: [RegExp, string, string][] = [
   [/client_info'\) === '1'/g, 'tokens/claims.ts', 'asksClientInfo'],
   [/saveTransaction\(ctx, x, tx\)/g, 'flow/proceed.ts', 'showStep'],
   [/new EntraError\(\s*700016, \{ clientId: tx\.clientId/g, 'flow/proceed.ts', 'transactionApp'],
+  // S151: "local callers only" (the admin API, the managed identity endpoints): the caller's address and Host.
+  [/isLoopbackAddress\([^)]*remoteAddress/g, 'http/local-callers.ts', 'localCallerRefusal'],
+  [/headers\.host\b/g, 'http/local-callers.ts', 'localCallerRefusal'],
 ];
 
 /** S184: the scenario switches refusing a user (or the user's app) are read in one place for every flow. */

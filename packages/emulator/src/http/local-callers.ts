@@ -2,7 +2,7 @@ import { isLoopbackAddress, isLoopbackHost } from './loopback.js';
 import type { Exchange } from './route.js';
 
 /** The caller's socket address is a loopback address (127.0.0.0/8, ::1, also IPv4-mapped). */
-export function isLoopbackPeer(x: Exchange): boolean {
+function isLoopbackPeer(x: Exchange): boolean {
   return isLoopbackAddress(x.req.socket.remoteAddress);
 }
 
@@ -15,7 +15,7 @@ function hostnameOf(authority: string): string | undefined {
 }
 
 /** The Host header names a loopback address or localhost: any other name is a DNS-rebinding attempt. */
-export function isOwnHost(host: string | undefined): boolean {
+function isOwnHost(host: string | undefined): boolean {
   const name = host ? hostnameOf(host) : undefined;
   return name !== undefined && isLoopbackHost(name);
 }
