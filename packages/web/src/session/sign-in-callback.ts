@@ -1,24 +1,24 @@
 import { type AuthResult, type TokenClient, TokenloopError } from 'tokenloop';
 import type { CheckedOptions } from '../options.js';
 import type { TenantPolicy } from '../tenant-policy.js';
+import { httpStatusOf } from '../web-errors.js';
 import type { AccountSessions } from './account-sessions.js';
-import { type CookiePolicy, readCookie, setCookie } from './cookies.js';
+import { type CookiePolicy, readCookie } from './cookies.js';
+import { type OpenSessionDeps, openSession } from './open-session.js';
 import { page, redirect } from './pages.js';
 import type { RecordNames } from './record-names.js';
-import { safeReturnTo } from './return-to.js';
 import {
   SESSION_CLAIMS,
   type SignedInUser,
-  type StoredSession,
+  type StoredTransaction,
   parseStoredFinish,
   parseStoredTransaction,
 } from './session-data.js';
 import type { SessionStore } from './session-store.js';
-import { type SessionRef, endSession } from './sign-out.js';
+import type { SessionRef } from './sign-out.js';
 import type { TokenSweep } from './token-sweep.js';
 import { ID, SIGN_IN_FINISH_MS, TX_COOKIE, clearTxCookie, newId, setTxCookie } from './transaction-cookie.js';
 import type { WebRequest, WebResponse } from './web-http.js';
-import { httpStatusOf } from '../web-errors.js';
 
 export interface CallbackDeps {
   o: CheckedOptions;
@@ -34,6 +34,15 @@ export interface CallbackDeps {
   current(req: WebRequest): Promise<SessionRef | undefined>;
 }
 
+/** The route's dependencies and the Set-Cookie value that ends the sign-in transaction, made once. */
+interface Callback extends CallbackDeps, OpenSessionDeps {}
+
+/** Who signed in, once the provider's answer is redeemed, and where the sign-in started. */
+interface Redeemed {
+  user: SignedInUser;
+  returnTo: string;
+}
+
 /** The query parameter of the form_post finishing step (a GET of the callback route). */
 const FINISH = 'finish';
 
@@ -47,117 +56,122 @@ const FINISH = 'finish';
  * session issues a new id and ends any session the browser brought (S54).
  */
 export function callbackRoute(d: CallbackDeps): (req: WebRequest) => Promise<WebResponse> {
-  const { o, client, sessions, names } = d;
-  const clearTx = clearTxCookie(d.policy, o);
-  const expired = () =>
-    page(
-      400,
-      'Sign-in expired',
-      'This sign-in response does not belong to a sign-in started in this browser, or it was already used. Start again.',
-      { 'set-cookie': clearTx },
-    );
-
+  const c: Callback = { ...d, clearTx: clearTxCookie(d.policy, d.o) };
   return async (req) => {
-    if (req.method === 'GET' && req.url.searchParams.has(FINISH)) return finish(req);
-    const redeemed = await redeem(req);
+    if (req.method === 'GET' && req.url.searchParams.has(FINISH)) return finish(c, req);
+    const redeemed = await redeem(c, req);
     if ('status' in redeemed) return redeemed;
-    if (req.method !== 'POST') return open(req, redeemed.user, redeemed.returnTo);
-    // S54: finish in a same-site GET, bound to this browser by a new single-use id (S55).
-    const finishId = newId();
-    await sessions.set(
-      names.finish(finishId),
-      { ...redeemed, user: { ...redeemed.user } },
-      SIGN_IN_FINISH_MS,
-    );
-    const cookie = setTxCookie(d.policy, o, finishId, SIGN_IN_FINISH_MS);
-    return redirect(`${o.callbackPath}?${FINISH}=1`, { 'set-cookie': cookie }, 303);
+    if (req.method !== 'POST') return openSession(c, req, redeemed.user, redeemed.returnTo);
+    return finishLater(c, redeemed);
   };
+}
 
-  /** The provider's answer: the transaction taken (once), the code redeemed, who signed in checked. */
-  async function redeem(req: WebRequest): Promise<WebResponse | { user: SignedInUser; returnTo: string }> {
-    const params = req.method === 'POST' ? (req.form ?? new URLSearchParams()) : req.url.searchParams;
-    const txId = readCookie(req.cookieHeader, TX_COOKIE);
-    // Single use: the transaction is removed before anything else happens (S55); no cookie, no sign-in (S04).
-    // S68: every read from the store goes through its parse function.
-    const stored =
-      txId && ID.test(txId)
-        ? parseStoredTransaction(await sessions.take(names.transaction(txId)))
-        : undefined;
-    if (!stored || stored.transaction.redirectUri !== d.redirectUri) return expired();
-    let result: AuthResult;
-    try {
-      result = await client.completeAuthorization(stored.transaction, params);
-    } catch (err) {
-      const e = err instanceof TokenloopError ? err : undefined;
-      const status = httpStatusOf(err, 'sign-in'); // S169: 502 when transient (the library's rule), else 400
-      return page(
-        status,
-        'Sign-in failed',
-        `${e?.message ?? 'The sign-in could not be completed.'}${e?.remediation ? ` ${e.remediation}` : ''}`,
-        { 'set-cookie': clearTx },
-      );
-    }
-    const account = result.account;
-    // S69: a session is bound to one account by its stable key; without an ID token there is none.
-    // S161: who signed in is read from the ID token's claims the library validated, never decoded here.
-    const idClaims = result.idTokenClaims;
-    if (!account || !result.idToken || !idClaims) {
-      return page(400, 'Sign-in failed', 'The provider did not say who signed in (no ID token).', {
-        'set-cookie': clearTx,
-      });
-    }
-    // S95: the user's tenant must be one the app accepts (the same rule as the bearer verifier's, S60, S61, S64).
-    if (d.tenants && d.tenants.tenantOf(await client.server(), idClaims) === undefined) {
-      await client.removeAccount(account.homeAccountId).catch(() => false);
-      return page(
-        403,
-        'Sign-in refused',
-        "Accounts of your organization cannot sign in to this app. Sign in with another account, or ask the app's owner.",
-        { 'set-cookie': clearTx },
-      );
-    }
-    const claims: Record<string, string> = {};
-    for (const k of SESSION_CLAIMS) {
-      const v = idClaims[k];
-      if (typeof v === 'string' && v.length > 0 && v.length <= 4096) claims[k] = v;
-    }
-    const user: SignedInUser = {
-      homeAccountId: account.homeAccountId,
-      username: account.username,
-      name: account.name,
-      tenantId: account.tenantId,
-      claims,
-    };
-    return { user, returnTo: stored.returnTo };
+/** The provider's answer: the transaction taken (once), the code redeemed, who signed in checked. */
+async function redeem(c: Callback, req: WebRequest): Promise<WebResponse | Redeemed> {
+  const params = req.method === 'POST' ? (req.form ?? new URLSearchParams()) : req.url.searchParams;
+  const stored = await takeTransaction(c, req);
+  if (!stored || stored.transaction.redirectUri !== c.redirectUri) return expired(c);
+  let result: AuthResult;
+  try {
+    result = await c.client.completeAuthorization(stored.transaction, params);
+  } catch (err) {
+    return signInFailed(c, err);
   }
-
-  /** S54: the form_post's same-site finishing step, bound to this browser and single-use (S55). */
-  async function finish(req: WebRequest): Promise<WebResponse> {
-    const finishId = readCookie(req.cookieHeader, TX_COOKIE);
-    const stored =
-      finishId && ID.test(finishId)
-        ? parseStoredFinish(await sessions.take(names.finish(finishId)))
-        : undefined;
-    return stored ? open(req, stored.user, stored.returnTo) : expired();
-  }
-
-  /** A new session id on every sign-in; any session the browser brought is ended (S54, fixation). */
-  async function open(req: WebRequest, user: SignedInUser, returnTo: string): Promise<WebResponse> {
-    const previous = await d.current(req);
-    const id = newId();
-    const signedInAt = Date.now();
-    const endsAt = signedInAt + o.sessionTtlMs;
-    // S98: the session joins its account's record first, and keeps the record's epoch.
-    const epoch = await d.accounts.add(user.homeAccountId, names.session(id), endsAt);
-    d.sweep.sessionEnds(user.homeAccountId, endsAt); // S99
-    const data: StoredSession = { ...user, app: { ...names.app }, signedInAt, epoch };
-    await sessions.set(names.session(id), { ...data }, o.sessionTtlMs);
-    // After the new session joined its account, so that signing in again as the same user keeps the tokens.
-    if (previous) await endSession({ client, sessions, names, accounts: d.accounts }, previous);
-    const sessionCookie = setCookie(d.policy, o.cookieName, id, {
-      maxAgeSeconds: Math.floor(o.sessionTtlMs / 1000),
+  const account = result.account;
+  // S69: a session is bound to one account by its stable key; without an ID token there is none.
+  // S161: who signed in is read from the ID token's claims the library validated, never decoded here.
+  const idClaims = result.idTokenClaims;
+  if (!account || !result.idToken || !idClaims) {
+    return page(400, 'Sign-in failed', 'The provider did not say who signed in (no ID token).', {
+      'set-cookie': c.clearTx,
     });
-    // S10: the target is checked again where it is used (it came back from the store).
-    return redirect(safeReturnTo(returnTo, o.origin), { 'set-cookie': [clearTx, sessionCookie] }, 303);
   }
+  // S95: the user's tenant must be one the app accepts (the same rule as the bearer verifier's, S60, S61, S64).
+  if (c.tenants && c.tenants.tenantOf(await c.client.server(), idClaims) === undefined)
+    return refuseTenant(c, account.homeAccountId);
+  return { user: signedInUser(account, idClaims), returnTo: stored.returnTo };
+}
+
+/**
+ * This browser's sign-in transaction, taken from the store: single use, so it is removed before anything else
+ * happens (S55); no cookie, no sign-in (S04). S68: every read from the store goes through its parse function.
+ */
+async function takeTransaction(c: Callback, req: WebRequest): Promise<StoredTransaction | undefined> {
+  const { sessions, names } = c;
+  const txId = readCookie(req.cookieHeader, TX_COOKIE);
+  return txId && ID.test(txId)
+    ? parseStoredTransaction(await sessions.take(names.transaction(txId)))
+    : undefined;
+}
+
+/** The session's user: the account's stable key and names, and the ID token's selected claims (bounded). */
+function signedInUser(
+  account: NonNullable<AuthResult['account']>,
+  idClaims: NonNullable<AuthResult['idTokenClaims']>,
+): SignedInUser {
+  const claims: Record<string, string> = {};
+  for (const k of SESSION_CLAIMS) {
+    const v = idClaims[k];
+    if (typeof v === 'string' && v.length > 0 && v.length <= 4096) claims[k] = v;
+  }
+  return {
+    homeAccountId: account.homeAccountId,
+    username: account.username,
+    name: account.name,
+    tenantId: account.tenantId,
+    claims,
+  };
+}
+
+/** S54: a form_post finishes in a same-site GET, bound to this browser by a new single-use id (S55). */
+async function finishLater(c: Callback, redeemed: Redeemed): Promise<WebResponse> {
+  const { sessions, names } = c;
+  const finishId = newId();
+  await sessions.set(names.finish(finishId), { ...redeemed, user: { ...redeemed.user } }, SIGN_IN_FINISH_MS);
+  const cookie = setTxCookie(c.policy, c.o, finishId, SIGN_IN_FINISH_MS);
+  return redirect(`${c.o.callbackPath}?${FINISH}=1`, { 'set-cookie': cookie }, 303);
+}
+
+/** S54: the form_post's same-site finishing step, bound to this browser and single-use (S55). */
+async function finish(c: Callback, req: WebRequest): Promise<WebResponse> {
+  const { sessions, names } = c;
+  const finishId = readCookie(req.cookieHeader, TX_COOKIE);
+  const stored =
+    finishId && ID.test(finishId)
+      ? parseStoredFinish(await sessions.take(names.finish(finishId)))
+      : undefined;
+  return stored ? openSession(c, req, stored.user, stored.returnTo) : expired(c);
+}
+
+/** No sign-in of this browser is waiting for this answer. */
+function expired(c: Callback): WebResponse {
+  return page(
+    400,
+    'Sign-in expired',
+    'This sign-in response does not belong to a sign-in started in this browser, or it was already used. Start again.',
+    { 'set-cookie': c.clearTx },
+  );
+}
+
+/** The provider refused or the code could not be redeemed: the library's words, its status (S169). */
+function signInFailed(c: Callback, err: unknown): WebResponse {
+  const e = err instanceof TokenloopError ? err : undefined;
+  const status = httpStatusOf(err, 'sign-in'); // S169: 502 when transient (the library's rule), else 400
+  return page(
+    status,
+    'Sign-in failed',
+    `${e?.message ?? 'The sign-in could not be completed.'}${e?.remediation ? ` ${e.remediation}` : ''}`,
+    { 'set-cookie': c.clearTx },
+  );
+}
+
+/** S95: a user of a tenant the app does not accept gets no session, and the tokens just redeemed go. */
+async function refuseTenant(c: Callback, homeAccountId: string): Promise<WebResponse> {
+  await c.client.removeAccount(homeAccountId).catch(() => false);
+  return page(
+    403,
+    'Sign-in refused',
+    "Accounts of your organization cannot sign in to this app. Sign in with another account, or ask the app's owner.",
+    { 'set-cookie': c.clearTx },
+  );
 }
