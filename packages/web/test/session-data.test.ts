@@ -4,44 +4,20 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
-import { memorySessionStore } from '@tokenloop/web';
+import { describe, it } from 'node:test';
 import { recordNamesOf } from './support/records.js';
-import { Browser, type TestApp, startWebApp } from './support/web-app.js';
+import { ALICE, app, signIn, store, useSignInApp, whoAmI } from './support/signed-in-app.js';
+import { Browser } from './support/web-app.js';
 
 for (const adapter of ['express', 'fastify'] as const) {
   describe(`S68 session records are checked when read (${adapter})`, () => {
-    let em: RunningEmulator;
-    let app: TestApp;
-    const store = memorySessionStore();
-    before(async () => {
-      em = await startEmulator({ autoLogin: 'alice' });
-      app = await startWebApp({
-        authority: `${em.url}/${SAMPLE_IDS.contoso}`,
-        clientId: SAMPLE_IDS.webApp,
-        clientSecret: SAMPLE_SECRETS.webApp,
-        sessionStore: store,
-        sessionTtlSeconds: 3600,
-        graphBase: em.url,
-        apiScope: 'User.Read',
-        adapter,
-      });
-    });
-    after(async () => {
-      await app?.close();
-      await em?.close();
-    });
+    useSignInApp({ adapter, sessionTtlSeconds: 3600 });
 
     it('S68 a session record of the wrong shape (or past its lifetime) is no session', async () => {
-      const b = new Browser();
-      await b.go(`${app.url}/auth/login`);
+      const b = await signIn();
       const id = b.cookies.get('tl_session')!;
       const good = (await store.get(recordNamesOf(app.auth).session(id)))!;
-      assert.equal(
-        await (await b.request(`${app.url}/`)).text(),
-        'signed in as alice@contoso.onmicrosoft.com',
-      );
+      assert.equal(await whoAmI(b), ALICE);
       const bad: Record<string, unknown>[] = [
         {},
         { ...good, homeAccountId: 42 },
@@ -67,10 +43,7 @@ for (const adapter of ['express', 'fastify'] as const) {
         assert.equal(me.status, 302, `${JSON.stringify(record)}: sent to sign in`);
       }
       await store.set(recordNamesOf(app.auth).session(id), good, 60_000);
-      assert.equal(
-        await (await b.request(`${app.url}/`)).text(),
-        'signed in as alice@contoso.onmicrosoft.com',
-      );
+      assert.equal(await whoAmI(b), ALICE);
     });
 
     it('S68 a transaction record of the wrong shape (or for another redirect URI) ends the sign-in as expired', async () => {

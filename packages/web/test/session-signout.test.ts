@@ -2,43 +2,20 @@
 // a GET shows a confirmation page; one session's sign-out leaves the same user's other sessions their tokens,
 // unless "sign out everywhere" was asked (S66).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
-import { memorySessionStore } from '@tokenloop/web';
+import { describe, it } from 'node:test';
 import { recordNamesOf } from './support/records.js';
-import { Browser, type TestApp, startWebApp } from './support/web-app.js';
-
-const ALICE = 'signed in as alice@contoso.onmicrosoft.com';
+import { ALICE, app, em, signIn, store, useSignInApp, whoAmI } from './support/signed-in-app.js';
+import type { Browser } from './support/web-app.js';
 
 for (const adapter of ['express', 'fastify'] as const) {
   describe(`sign-out (${adapter})`, () => {
-    let em: RunningEmulator;
-    let app: TestApp;
-    const store = memorySessionStore();
-    before(async () => {
-      em = await startEmulator({ autoLogin: 'alice' });
-      app = await startWebApp({
-        authority: `${em.url}/${SAMPLE_IDS.contoso}`,
-        clientId: SAMPLE_IDS.webApp,
-        clientSecret: SAMPLE_SECRETS.webApp,
-        sessionStore: store,
-        graphBase: em.url,
-        apiScope: 'User.Read',
-        adapter,
-      });
-    });
-    after(async () => {
-      await app?.close();
-      await em?.close();
-    });
+    useSignInApp({ adapter });
 
     async function signedIn(): Promise<Browser> {
-      const b = new Browser();
-      await b.go(`${app.url}/auth/login`);
+      const b = await signIn();
       assert.equal(await whoAmI(b), ALICE);
       return b;
     }
-    const whoAmI = async (b: Browser) => (await b.request(`${app.url}/`)).text();
     const hasTokens = async () => (await app.auth.client.getAccounts()).length > 0;
     /** A Graph call with the session's server-side tokens, without following redirects (no silent re-sign-in). */
     const graphStatus = async (b: Browser) => (await b.request(`${app.url}/me`)).status;

@@ -3,8 +3,7 @@
 // trip against the emulator on both adapters, and through every other way a return target enters (loginUrl,
 // safeReturnTo, the configured paths).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
+import { describe, it } from 'node:test';
 import { WebAuthConfigError, createWebAuth, safeReturnTo } from '@tokenloop/web';
 import {
   OPEN_REDIRECT_PAYLOADS,
@@ -12,7 +11,8 @@ import {
   expandPayload,
 } from './support/open-redirect-payloads.js';
 import { signInReturnLocation } from './support/sign-in-round-trip.js';
-import { Browser, type TestApp, startWebApp } from './support/web-app.js';
+import { app, useSignInApp } from './support/signed-in-app.js';
+import { Browser } from './support/web-app.js';
 
 /** Decode percent-escapes byte by byte until nothing changes (double encoding); malformed escapes stay. */
 function fullyDecoded(value: string): string {
@@ -47,23 +47,7 @@ assert.ok(OPEN_REDIRECT_PAYLOADS.length >= 40, 'the corpus keeps at least 40 pay
 
 for (const adapter of ['express', 'fastify'] as const) {
   describe(`S10 return targets (${adapter})`, () => {
-    let em: RunningEmulator;
-    let app: TestApp;
-    before(async () => {
-      em = await startEmulator({ autoLogin: 'alice' });
-      app = await startWebApp({
-        authority: `${em.url}/${SAMPLE_IDS.contoso}`,
-        clientId: SAMPLE_IDS.webApp,
-        clientSecret: SAMPLE_SECRETS.webApp,
-        graphBase: em.url,
-        apiScope: 'User.Read',
-        adapter,
-      });
-    });
-    after(async () => {
-      await app?.close();
-      await em?.close();
-    });
+    useSignInApp({ adapter });
 
     it('S10 the report: /.//evil.example/phish and its relatives end the sign-in on the app, not on evil.example', async () => {
       for (const payload of [

@@ -2,35 +2,18 @@
 // instance behind the same Redis serving the signed-in user.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '@tokenloop/emulator';
-import { memorySessionStore, safeReturnTo, WebAuthConfigError, createWebAuth } from '@tokenloop/web';
+import { SAMPLE_IDS, SAMPLE_SECRETS } from '@tokenloop/emulator';
+import { safeReturnTo, WebAuthConfigError, createWebAuth } from '@tokenloop/web';
 import { type TwoInstances, startTwoInstances } from './support/two-instances.js';
 import { recordNamesOf } from './support/records.js';
-import { Browser, type TestApp, startWebApp } from './support/web-app.js';
+import { ALICE, app, em, signIn, store, useSignInApp, whoAmI } from './support/signed-in-app.js';
+import { Browser, type TestApp } from './support/web-app.js';
 
 const API_SCOPE = `api://${SAMPLE_IDS.apiApp}/access_as_user`;
 
 for (const adapter of ['express', 'fastify'] as const) {
   describe(`sign-in middleware (${adapter})`, () => {
-    let em: RunningEmulator;
-    let app: TestApp;
-    const store = memorySessionStore();
-    before(async () => {
-      em = await startEmulator({ autoLogin: 'alice' });
-      app = await startWebApp({
-        authority: `${em.url}/${SAMPLE_IDS.contoso}`,
-        clientId: SAMPLE_IDS.webApp,
-        clientSecret: SAMPLE_SECRETS.webApp,
-        sessionStore: store,
-        graphBase: em.url,
-        apiScope: API_SCOPE,
-        adapter,
-      });
-    });
-    after(async () => {
-      await app.close();
-      await em.close();
-    });
+    useSignInApp({ adapter, apiScope: API_SCOPE });
 
     it('signs in, keeps the session, reads Graph, and comes back to the page that asked (requireSignIn)', async () => {
       const b = new Browser();
@@ -39,15 +22,11 @@ for (const adapter of ['express', 'fastify'] as const) {
       assert.deepEqual(await res.json(), { displayName: 'Alice Adams' });
       assert.ok(visited.some((u) => u.startsWith(`${em.url}/${SAMPLE_IDS.contoso}/oauth2/v2.0/authorize`)));
       assert.equal(visited.at(-1), `${app.url}/me`);
-      assert.equal(
-        await (await b.request(`${app.url}/`)).text(),
-        'signed in as alice@contoso.onmicrosoft.com',
-      );
+      assert.equal(await whoAmI(b), ALICE);
     });
 
     it('incremental consent: a token for another API sends the user through the provider and back', async () => {
-      const b = new Browser();
-      await b.go(`${app.url}/auth/login`);
+      const b = await signIn();
       const { res, visited } = await b.go(`${app.url}/api-call`);
       assert.equal(res.status, 200);
       assert.ok(
@@ -103,7 +82,7 @@ for (const adapter of ['express', 'fastify'] as const) {
     it('S54: sign-in issues a new session id (a planted one is not adopted); sign-out destroys the session', async () => {
       const b = new Browser();
       b.cookies.set('tl_session', 'attacker-chosen-session-id');
-      await b.go(`${app.url}/auth/login`);
+      await signIn(b);
       const id = b.cookies.get('tl_session')!;
       assert.ok(id && id !== 'attacker-chosen-session-id' && id.length >= 40);
       assert.ok(await store.get(recordNamesOf(app.auth).session(id)));
@@ -114,7 +93,7 @@ for (const adapter of ['express', 'fastify'] as const) {
       // The server-side tokens go with the user's last session, or with "sign out everywhere" (S66:
       // session-signout.test.ts); other tests here leave sessions of the same user.
       b.cookies.set('tl_session', id);
-      assert.equal(await (await b.request(`${app.url}/`)).text(), 'anonymous', 'the old cookie is worthless');
+      assert.equal(await whoAmI(b), 'anonymous', 'the old cookie is worthless');
     });
 
     it('S55: the transaction is single-use and bound to the browser that started it', async () => {
@@ -139,8 +118,7 @@ for (const adapter of ['express', 'fastify'] as const) {
     });
 
     it('S56: cookies are HttpOnly, SameSite=Lax, scoped; Secure except on http loopback', async () => {
-      const b = new Browser();
-      await b.go(`${app.url}/auth/login`);
+      const b = await signIn();
       const tx = b.setCookies.find((c) => c.startsWith('tl_tx=') && !/Max-Age=0/i.test(c))!;
       const session = b.setCookies.find((c) => c.startsWith('tl_session=') && !/Max-Age=0/i.test(c))!;
       for (const c of [tx, session]) {
@@ -190,8 +168,7 @@ for (const adapter of ['express', 'fastify'] as const) {
     });
 
     it('an expired or removed session sends the user to sign in again', async () => {
-      const b = new Browser();
-      await b.go(`${app.url}/auth/login`);
+      const b = await signIn();
       await store.delete(recordNamesOf(app.auth).session(b.cookies.get('tl_session')!));
       const res = await b.request(`${app.url}/me`);
       assert.equal(res.status, 302);
