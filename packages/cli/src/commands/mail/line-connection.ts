@@ -1,5 +1,17 @@
 import { type Socket, isIP, connect as tcpConnect } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { MAX_LINE } from './line/line-framing.js';
+import { type OutputWatch, STALL_MS, watchOutput } from './line/output-stall.js';
+import {
+  type BudgetMeter,
+  type ReadBudget,
+  SERVER_MAX_LINE,
+  SERVER_READ_BUDGET,
+  budgetMeter,
+} from './line/read-budget.js';
+import { type ReadSource, readWhenReady } from './line/read-loop.js';
+import { type ReadWaiter, readWaiter } from './line/read-wait.js';
+import { type UnreadInput, unreadInput } from './line/unread-input.js';
 
 /**
  * A text protocol connection (IMAP, POP3, SMTP): CRLF lines in and out, exact byte counts for literals,
@@ -38,27 +50,6 @@ export interface ConnectOptions {
 /** Why a connection was closed for breaking a limit. */
 export type LimitBroken = { kind: 'not-reading' } | { kind: 'long-line'; limit: number };
 
-/**
- * S90: how much a connection may be read line by line in all: lines, bytes, and time spent waiting for them.
- * Past any of them the connection is closed and the read fails with an error saying which bound was passed.
- */
-export interface ReadBudget {
-  lines: number;
-  bytes: number;
-  waitMs: number;
-}
-
-/**
- * S90: a mail server's side of the conversation before a session is relayed — greeting, capabilities, STARTTLS,
- * SASL, and (IMAP) the capabilities after login or the re-selection of a mailbox on reconnection. Real servers
- * take a few dozen lines of a few hundred bytes; these bounds leave ample room, and hold however a server (or
- * whoever sits on the path before TLS) answers: endless capability lines, an endless multi-line greeting,
- * SASL challenges without end, a line a second.
- */
-export const SERVER_READ_BUDGET: ReadBudget = { lines: 1000, bytes: 256 * 1024, waitMs: 60_000 };
-/** S90: the longest line a server may send before the session is relayed. */
-export const SERVER_MAX_LINE = 64 * 1024;
-
 export interface WrapOptions {
   timeoutMs?: number;
   upgrade?: (plain: Socket) => Promise<TLSSocket>;
@@ -73,189 +64,199 @@ export interface WrapOptions {
   budget?: ReadBudget;
 }
 
-const MAX_LINE = 1_000_000;
-/** S75: received and not yet read (pipelined commands): reading from the socket pauses above this. */
-export const MAX_UNREAD_INPUT = 64 * 1024;
-/** S75: written and not yet taken by the other end: no further line is read above this. */
-export const MAX_UNSENT_OUTPUT = 256 * 1024;
-/** S75: how long the other end may leave MAX_UNSENT_OUTPUT untaken before it is disconnected. */
-export const STALL_MS = 10_000;
+/** One wrapped connection: the socket of the moment (STARTTLS replaces it) and why it failed, if it did. */
+interface Wrapped {
+  socket: Socket;
+  failure: Error | undefined;
+  readonly input: UnreadInput;
+  readonly output: OutputWatch;
+  readonly waiter: ReadWaiter;
+}
+
+/** Closes the connection for breaking a limit, telling `onLimit` why (once: not when it failed already). */
+function breakLimit(w: Wrapped, o: WrapOptions, why: LimitBroken, message: string): void {
+  if (w.failure || w.socket.destroyed) return;
+  o.onLimit?.(why);
+  w.socket.destroy(new Error(message));
+}
+
+/** S90: closes the connection and fails the read once a bound of the budget is passed. */
+function overBudget(w: Wrapped, message: string): never {
+  const err = new Error(`the server ${message} before the session; connection closed`);
+  w.failure ??= err;
+  w.socket.destroy(err);
+  throw err;
+}
+
+/**
+ * Follows the socket's events (input, drain, failure) into `w`; S75: a line longer than `maxLine` closes the
+ * connection, and reading pauses while more than MAX_UNREAD_INPUT waits. Returns what stops following it.
+ */
+function follow(w: Wrapped, o: WrapOptions, maxLine: number): () => void {
+  const s = w.socket;
+  const onData = (chunk: Buffer) => {
+    w.input.add(chunk);
+    if (w.input.unended() > maxLine) {
+      breakLimit(
+        w,
+        o,
+        { kind: 'long-line', limit: maxLine },
+        `the peer sent a line longer than ${maxLine} bytes`,
+      );
+    } else if (w.input.full()) s.pause();
+    w.waiter.wake();
+  };
+  const onDrain = () => {
+    w.output.stop();
+    w.waiter.wake();
+  };
+  const onError = (err: Error) => {
+    w.failure ??= err;
+    w.output.stop();
+    w.waiter.wake();
+  };
+  const onClose = () => onError(w.failure ?? new Error('the connection was closed'));
+  s.on('data', onData);
+  s.on('drain', onDrain);
+  s.on('error', onError);
+  s.on('close', onClose);
+  return () => {
+    w.output.stop();
+    s.off('data', onData);
+    s.off('drain', onDrain);
+    s.off('error', onError);
+    s.off('close', onClose);
+  };
+}
+
+/** The state of a connection `first` just wrapped; S75: a peer that leaves its output untaken is cut off. */
+function wrapped(first: Socket, o: WrapOptions): Wrapped {
+  const w: Wrapped = {
+    socket: first,
+    failure: undefined,
+    input: unreadInput(),
+    output: watchOutput(
+      () => w.socket,
+      () => {
+        const message = `the peer did not take what it was sent within ${STALL_MS} ms`;
+        breakLimit(w, o, { kind: 'not-reading' }, message);
+      },
+    ),
+    waiter: readWaiter(),
+  };
+  return w;
+}
+
+/** What the reads of `w` wait on. */
+function readSource(w: Wrapped, meter: BudgetMeter): ReadSource {
+  return {
+    failure: () => w.failure,
+    backedUp: w.output.backedUp,
+    resume: () => w.socket.resume(),
+    meter,
+    waiter: w.waiter,
+  };
+}
+
+/** The next whole line, counted against the budget; undefined until one has ended. */
+function nextLine(input: UnreadInput, meter: BudgetMeter): string | undefined {
+  const size = input.lineSize();
+  if (size === undefined) return undefined;
+  meter.charge(size, 1);
+  return input.takeLine(size);
+}
+
+/** The next `n` bytes, counted against the budget; undefined until they have all come. */
+function nextBytes(input: UnreadInput, meter: BudgetMeter, n: number): Buffer | undefined {
+  if (!input.has(n)) return undefined;
+  meter.charge(n, 0);
+  return input.takeBytes(n);
+}
 
 /**
  * Reads lines and byte runs from a connected socket (either side of a conversation). S75: what it holds is
  * bounded whatever the other end does — unread input (reading pauses while more than MAX_UNREAD_INPUT waits,
  * and resumes when a reader needs more), line length (`maxLine`), and output: while more than
  * MAX_UNSENT_OUTPUT waits to be taken, no further line is read (so no further answer is written), and an
- * other end that takes nothing for STALL_MS is disconnected.
+ * other end that takes nothing for STALL_MS is disconnected. S90: reads are bounded by `budget` in all.
  */
 export function wrapSocket(first: Socket, o: WrapOptions = {}): LineConnection {
   const timeoutMs = o.timeoutMs ?? 15_000;
   const maxLine = o.maxLine ?? MAX_LINE;
-  let socket: Socket = first;
   let isTls = o.tls ?? false;
-  let buffer: Buffer = Buffer.alloc(0);
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  let stall: NodeJS.Timeout | undefined;
-  const spent = { lines: 0, bytes: 0, waitMs: 0 };
-  const peerName = () => o.peer ?? `${socket.remoteAddress}:${socket.remotePort}`;
-  /** S90: closes the connection and fails the read once a bound of the budget is passed. */
-  const overBudget = (message: string): never => {
-    const err = new Error(`the server ${message} before the session; connection closed`);
-    failure ??= err;
-    socket.destroy(err);
-    throw err;
-  };
-  const charge = (bytes: number, lines: number) => {
-    if (!o.budget) return;
-    spent.bytes += bytes;
-    spent.lines += lines;
-    if (spent.lines > o.budget.lines) overBudget(`sent more than ${o.budget.lines} lines`);
-    if (spent.bytes > o.budget.bytes) overBudget(`sent more than ${o.budget.bytes} bytes`);
-  };
-  const limitBroken = (why: LimitBroken, message: string) => {
-    if (failure || socket.destroyed) return;
-    o.onLimit?.(why);
-    socket.destroy(new Error(message));
-  };
-  const backedUp = () => socket.writableLength > MAX_UNSENT_OUTPUT;
-  const onData = (chunk: Buffer) => {
-    buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
-    if (buffer.length - (buffer.lastIndexOf(10) + 1) > maxLine) {
-      limitBroken({ kind: 'long-line', limit: maxLine }, `the peer sent a line longer than ${maxLine} bytes`);
-    } else if (buffer.length > MAX_UNREAD_INPUT) socket.pause();
-    wake?.();
-  };
-  const onDrain = () => {
-    clearTimeout(stall);
-    stall = undefined;
-    wake?.();
-  };
-  const onError = (err: Error) => {
-    failure ??= err;
-    clearTimeout(stall);
-    wake?.();
-  };
-  const onClose = () => onError(failure ?? new Error('the connection was closed'));
-  const attach = (s: Socket) => {
-    s.on('data', onData);
-    s.on('drain', onDrain);
-    s.on('error', onError);
-    s.on('close', onClose);
-  };
-  const detachListeners = (s: Socket) => {
-    clearTimeout(stall);
-    stall = undefined;
-    s.off('data', onData);
-    s.off('drain', onDrain);
-    s.off('error', onError);
-    s.off('close', onClose);
-  };
-  attach(socket);
-
-  /**
-   * Waits until `ready()` returns a value, the connection fails, or the time is up. Nothing is handed out while
-   * the other end leaves too much output untaken; more input is read only when what is there does not do.
-   */
-  async function until<T>(ready: () => T | undefined, ms: number): Promise<T> {
-    const started = Date.now();
-    const deadline = started + ms;
-    // S90: the time this read may take is also what is left of the budget's waiting time.
-    const budgetEnd = o.budget ? started + o.budget.waitMs - spent.waitMs : Infinity;
-    try {
-      for (;;) {
-        if (!backedUp() || failure) {
-          const v = ready();
-          if (v !== undefined) return v;
-          if (!failure) socket.resume();
-        }
-        if (failure) throw failure;
-        const now = Date.now();
-        if (now >= budgetEnd && o.budget)
-          overBudget(`took more than ${o.budget.waitMs / 1000} s in all to answer`);
-        const left = Math.min(deadline, budgetEnd) - now;
-        if (now >= deadline) throw new Error(`no answer within ${ms} ms`);
-        await wait(left);
-      }
-    } finally {
-      spent.waitMs += Date.now() - started;
-    }
-  }
-
-  /** Until more comes, something is taken or fails, or `ms` pass. */
-  function wait(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      };
-    });
-  }
+  const w = wrapped(first, o);
+  const meter = budgetMeter(o.budget, (message) => overBudget(w, message));
+  const source = readSource(w, meter);
+  let unfollow = follow(w, o, maxLine);
 
   return {
     get tls() {
       return isTls;
     },
     get peerAddress() {
-      return socket.remoteAddress;
+      return w.socket.remoteAddress;
     },
     get peer() {
-      return peerName();
+      return o.peer ?? `${w.socket.remoteAddress}:${w.socket.remotePort}`;
     },
-    readLine(ms = timeoutMs) {
-      return until(() => {
-        const i = buffer.indexOf(10);
-        if (i < 0) return undefined;
-        charge(i + 1, 1);
-        const line = buffer.toString('latin1', 0, i).replace(/\r$/, '');
-        buffer = buffer.subarray(i + 1);
-        return line;
-      }, ms);
-    },
-    readBytes(n, ms = timeoutMs) {
-      return until(() => {
-        if (buffer.length < n) return undefined;
-        charge(n, 0);
-        const bytes = Buffer.from(buffer.subarray(0, n));
-        buffer = buffer.subarray(n);
-        return bytes;
-      }, ms);
-    },
+    readLine: (ms = timeoutMs) => readWhenReady(source, () => nextLine(w.input, meter), ms),
+    readBytes: (n, ms = timeoutMs) => readWhenReady(source, () => nextBytes(w.input, meter, n), ms),
     writeLine(line) {
-      socket.write(Buffer.from(`${line}\r\n`, 'latin1'));
-      if (backedUp() && !stall) {
-        stall = setTimeout(
-          () =>
-            limitBroken(
-              { kind: 'not-reading' },
-              `the peer did not take what it was sent within ${STALL_MS} ms`,
-            ),
-          STALL_MS,
-        );
-        stall.unref();
-      }
+      w.socket.write(Buffer.from(`${line}\r\n`, 'latin1'));
+      w.output.wrote();
     },
     async startTls() {
       if (!o.upgrade) throw new Error('this connection cannot start TLS');
-      detachListeners(socket);
-      socket = await o.upgrade(socket);
+      unfollow();
+      w.socket = await o.upgrade(w.socket);
       isTls = true;
-      buffer = Buffer.alloc(0);
-      attach(socket);
+      w.input.takeAll(); // nothing received before the handshake is read after it
+      unfollow = follow(w, o, maxLine);
     },
     detach() {
-      detachListeners(socket);
-      const pending = buffer;
-      buffer = Buffer.alloc(0);
-      socket.resume(); // reading may have been paused: the new owner's 'data' listener gets it flowing
-      return { socket, pending };
+      unfollow();
+      const pending = w.input.takeAll();
+      w.socket.resume(); // reading may have been paused: the new owner's 'data' listener gets it flowing
+      return { socket: w.socket, pending };
     },
     close() {
-      socket.destroy();
+      w.socket.destroy();
     },
   };
+}
+
+type TlsOptions = { servername?: string; rejectUnauthorized: boolean };
+
+/** A TCP connection, or a TLS one from the first byte: ready once connected (and the handshake done). */
+function connectSocket(o: ConnectOptions, tlsOptions: TlsOptions, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = o.tls
+      ? tlsConnect({ host: o.host, port: o.port, ...tlsOptions }, () => resolve(s))
+      : tcpConnect({ host: o.host, port: o.port }, () => resolve(s));
+    s.once('error', reject);
+    // With TLS, ready means the handshake is done, not just TCP connected.
+    const timer = setTimeout(() => s.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    s.once(o.tls ? 'secureConnect' : 'connect', () => clearTimeout(timer));
+    s.once('close', () => clearTimeout(timer));
+  });
+}
+
+/** STARTTLS: the plain connection upgraded in place, the handshake done within `timeoutMs`. */
+function upgradeToTls(plain: Socket, tlsOptions: TlsOptions, timeoutMs: number): Promise<TLSSocket> {
+  return new Promise<TLSSocket>((resolve, reject) => {
+    const s = tlsConnect({ socket: plain, ...tlsOptions }, () => {
+      clearTimeout(timer);
+      resolve(s);
+    });
+    const timer = setTimeout(
+      () => s.destroy(new Error(`no TLS handshake within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    s.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
 }
 
 /**
@@ -267,16 +268,7 @@ export async function openLineConnection(o: ConnectOptions): Promise<LineConnect
   const timeoutMs = o.timeoutMs ?? 15_000;
   // SNI carries host names only (RFC 6066 §3); the certificate is checked against the host either way.
   const tlsOptions = { ...(isIP(o.host) ? {} : { servername: o.host }), rejectUnauthorized: !o.insecure };
-  const socket: Socket = await new Promise((resolve, reject) => {
-    const s = o.tls
-      ? tlsConnect({ host: o.host, port: o.port, ...tlsOptions }, () => resolve(s))
-      : tcpConnect({ host: o.host, port: o.port }, () => resolve(s));
-    s.once('error', reject);
-    // With TLS, ready means the handshake is done, not just TCP connected.
-    const timer = setTimeout(() => s.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    s.once(o.tls ? 'secureConnect' : 'connect', () => clearTimeout(timer));
-    s.once('close', () => clearTimeout(timer));
-  });
+  const socket = await connectSocket(o, tlsOptions, timeoutMs);
   return wrapSocket(socket, {
     timeoutMs,
     // S90: every server connection of the mail code is opened here, so every read of a server is bounded.
@@ -284,20 +276,6 @@ export async function openLineConnection(o: ConnectOptions): Promise<LineConnect
     maxLine: SERVER_MAX_LINE,
     tls: o.tls,
     peer: `${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`,
-    upgrade: (plain) =>
-      new Promise<TLSSocket>((resolve, reject) => {
-        const s = tlsConnect({ socket: plain, ...tlsOptions }, () => {
-          clearTimeout(timer);
-          resolve(s);
-        });
-        const timer = setTimeout(
-          () => s.destroy(new Error(`no TLS handshake within ${timeoutMs} ms`)),
-          timeoutMs,
-        );
-        s.once('error', (err) => {
-          clearTimeout(timer);
-          reject(err);
-        });
-      }),
+    upgrade: (plain) => upgradeToTls(plain, tlsOptions, timeoutMs),
   });
 }
