@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { LineConnection } from '../line-connection.js';
-import { mailboxUpdate } from './imap-responses.js';
+import { exchange } from './imap-exchange.js';
+import { mailboxUpdate, retag } from './imap-responses.js';
 import type { SessionState } from './imap-session.js';
 
 /**
@@ -21,33 +22,19 @@ export function whyNotResumable(st: SessionState, clientMidCommand: boolean): st
  * Throws, saying why, when the session cannot go on.
  */
 export async function restoreSession(next: LineConnection, st: SessionState, client: Socket): Promise<void> {
-  for (const [i, line] of st.enabled.entries()) {
-    const tag = `tle${i}`;
-    next.writeLine(line.replace(/^\S+/, tag));
-    for (;;) {
-      const reply = await next.readLine();
-      if (reply.startsWith(`${tag} `)) {
-        if (!new RegExp(`^${tag} OK`, 'i').test(reply)) throw new Error('the server refused ENABLE');
-        break;
-      }
-    }
-  }
+  for (const [i, line] of st.enabled.entries())
+    if (!(await exchange(next, retag(line, `tle${i}`)))) throw new Error('the server refused ENABLE');
   if (st.selected) {
-    next.writeLine(st.selected.line.replace(/^\S+/, 'tlr1'));
     let exists: number | undefined;
     let uidValidity: string | undefined;
     let uidNext: string | undefined;
-    for (;;) {
-      const line = await next.readLine();
+    const selected = await exchange(next, retag(st.selected.line, 'tlr1'), (line) => {
       const update = mailboxUpdate(line);
       if (update && 'exists' in update) exists = update.exists;
       else if (update && 'uidValidity' in update) uidValidity = update.uidValidity;
       else if (update && 'uidNext' in update) uidNext = update.uidNext;
-      else if (line.startsWith('tlr1 ')) {
-        if (!/^tlr1 OK/i.test(line)) throw new Error('the mailbox cannot be selected again');
-        break;
-      }
-    }
+    });
+    if (!selected) throw new Error('the mailbox cannot be selected again');
     if (st.selected.uidValidity !== undefined && uidValidity !== st.selected.uidValidity)
       throw new Error('the mailbox UIDVALIDITY changed');
     // Sequence numbers must mean the same messages as before: nothing added or removed since the client last

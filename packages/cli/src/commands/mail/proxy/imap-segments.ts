@@ -1,3 +1,5 @@
+import { LF, MAX_LINE, lineText } from '../line/line-framing.js';
+
 /**
  * Splits one direction of an IMAP byte stream into lines and literal runs (RFC 3501 §4.3: a line ending in
  * `{n}` or `{n+}` is followed by exactly n bytes of data), so that commands and responses can be followed
@@ -11,7 +13,16 @@ export interface Segment {
   continued: boolean;
 }
 
-const MAX_LINE = 1_000_000;
+const LITERAL = /\{(\d+)(\+?)\}$/;
+
+/**
+ * The literal a line announces at its end (RFC 3501 §4.3, RFC 7888): its size in bytes, and whether it is
+ * synchronizing (`{n}`: the sender waits for a `+`) rather than non-synchronizing (`{n+}`).
+ */
+export function literalAnnounced(line: string): { size: number; sync: boolean } | undefined {
+  const m = LITERAL.exec(line);
+  return m ? { size: Number(m[1]), sync: !m[2] } : undefined;
+}
 
 export interface ImapSegmenter {
   (chunk: Buffer): void;
@@ -49,7 +60,7 @@ export function imapSegmenter(onSegment: (s: Segment) => void, syncLiterals = fa
         pos += n;
         continue;
       }
-      const nl = data.indexOf(10, pos);
+      const nl = data.indexOf(LF, pos);
       if (nl < 0) {
         partial = Buffer.from(data.subarray(pos));
         if (partial.length > MAX_LINE) {
@@ -60,16 +71,16 @@ export function imapSegmenter(onSegment: (s: Segment) => void, syncLiterals = fa
         break;
       }
       const bytes = data.subarray(pos, nl + 1);
-      const line = data.toString('latin1', pos, nl).replace(/\r$/, '');
+      const line = lineText(data, pos, nl);
       onSegment({ bytes, line, continued: afterLiteral });
-      const literal = /\{(\d+)(\+?)\}$/.exec(line);
-      if (literal && syncLiterals && !literal[2]) {
-        awaiting = Number(literal[1]); // data only after the server's `+`
+      const literal = literalAnnounced(line);
+      if (literal?.sync && syncLiterals) {
+        awaiting = literal.size; // data only after the server's `+`
         literalLeft = 0;
       } else {
-        literalLeft = literal ? Number(literal[1]) : 0;
+        literalLeft = literal?.size ?? 0;
       }
-      afterLiteral = literal !== null;
+      afterLiteral = literal !== undefined;
       pos = nl + 1;
     }
   }) as ImapSegmenter;

@@ -1,5 +1,16 @@
 import type { LineConnection } from '../line-connection.js';
 
+/** The characters no atom holds here (RFC 3501 atom-specials and "]"); a tag does not hold "+" either. */
+const ATOM_SPECIALS = String.raw`\s(){%*"\\\]`;
+const ATOM = new RegExp(`^[^${ATOM_SPECIALS}]+`);
+const COMMAND = new RegExp(`^([^${ATOM_SPECIALS}+]+) ([A-Za-z]+)(?: (.*))?$`);
+
+/** A client's command line: its tag, its command name in capitals, and the arguments after them. */
+export function commandLine(line: string): { tag: string; verb: string; rest: string } | undefined {
+  const m = COMMAND.exec(line);
+  return m ? { tag: m[1]!, verb: m[2]!.toUpperCase(), rest: m[3] ?? '' } : undefined;
+}
+
 /**
  * Reads `count` IMAP astrings (RFC 3501 §4.3: atom, "quoted" with \\ escapes, or {n} / {n+} literal) starting
  * at `rest`, asking the client for literal data with a continuation as the protocol requires. Undefined when
@@ -36,7 +47,7 @@ export async function readAstrings(
       line = await conn.readLine();
       continue;
     }
-    const atom = /^[^\s(){%*"\\\]]+/.exec(line);
+    const atom = ATOM.exec(line);
     if (!atom) return undefined;
     out.push(Buffer.from(atom[0], 'latin1').toString('utf8'));
     line = line.slice(atom[0].length);
