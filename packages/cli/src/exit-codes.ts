@@ -20,6 +20,12 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/**
+ * How a command that ends with a code of its own (a failed check, a login refused, a server stopped) hands it to
+ * `main`, the one place the process's exit code is decided; an error ends a command by its class (errors.ts).
+ */
+export type CommandEnd = (code: ExitCode) => void;
+
 /** Each code's short label, for the list at the end of `tokenloop --help` (docs/cli.md's table says more). */
 export const EXIT_LABELS: Record<keyof typeof EXIT, string> = {
   ok: 'ok',

@@ -14,14 +14,15 @@ import { registerEmulator } from './commands/register-emulator.js';
 import { registerStatus } from './commands/status/register-status.js';
 import { registerToken } from './commands/token/register-token.js';
 import { reportError } from './errors.js';
-import { EXIT, type ExitCode, exitCodesHelp } from './exit-codes.js';
+import { type CommandEnd, EXIT, type ExitCode, exitCodesHelp } from './exit-codes.js';
 import { VERSION } from './version.js';
 
 /**
  * Builds the command tree: the program's own options and help here, each command from its folder's register-*.ts
- * (in the order help lists them); each command's code is imported only when that command runs.
+ * (in the order help lists them); each command's code is imported only when that command runs. A command that
+ * ends with a code of its own hands it to `end`.
  */
-export function buildProgram(): Command {
+export function buildProgram(end: CommandEnd = () => {}): Command {
   const program = new Command('tokenloop')
     .description('OAuth 2.0 / OpenID Connect sign-in and tokens, first-class for Microsoft Entra ID')
     .version(VERSION, '-V, --version')
@@ -37,24 +38,28 @@ export function buildProgram(): Command {
   registerLogout(program);
   registerDecode(program);
   registerProfile(program);
-  registerMail(program);
-  registerDoctor(program);
-  registerAgent(program);
+  registerMail(program, end);
+  registerDoctor(program, end);
+  registerAgent(program, end);
   registerCompletion(program);
-  registerEmulator(program);
+  registerEmulator(program, end);
   return program;
 }
 
 /** Runs the CLI; returns the exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  // The one place the exit code is decided: the code a command ended with, else by its error (reportError).
+  let ended: ExitCode = EXIT.ok;
+  const program = buildProgram((code) => {
+    ended = code;
+  });
   program.configureOutput({
     writeErr: (s) => process.stderr.write(s),
     writeOut: (s) => process.stdout.write(s),
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? (process.exitCode as ExitCode) : EXIT.ok;
+    return ended;
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? EXIT.ok : EXIT.usage;

@@ -292,7 +292,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
     'argsOf(values)': 'a fixed fish argument, or fixed words from the command table (main.ts)',
     'flagOf(option)': 'an option name from the command table (main.ts)',
   },
-  'commands/doctor/run-doctor.ts': { 'c.name': 'the fixed name of each check' },
+  'commands/doctor/doctor-report.ts': { 'c.name': 'the fixed name of each check' },
   'commands/emulator.ts': {
     'describe(emulator, readyMs, opts.autoLogin)':
       "the emulator's start-up summary: its URL and the apps and users of the user's own configuration",

@@ -49,3 +49,14 @@ it('S187 sweep: no CLI source exits with a bare number; the bin names the EXIT e
   }
   assert.deepEqual(found, []);
 });
+
+it('sweep: no CLI source sets process.exitCode; a command returns its code or throws, and main decides', () => {
+  const src = join(CLI, 'src');
+  const found: string[] = [];
+  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts')) continue;
+    const code = readFileSync(join(src, file), 'utf8').replace(/\/\/.*|\/\*[\s\S]*?\*\//g, '');
+    if (/process\.exitCode\s*=[^=]/.test(code)) found.push(file);
+  }
+  assert.deepEqual(found, []);
+});

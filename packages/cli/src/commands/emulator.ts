@@ -9,7 +9,7 @@ import {
 } from '@tokenloop/emulator';
 import { checkPrivateDirectory, ensurePrivateDirectory } from 'tokenloop/private-files';
 import { CliError } from '../errors.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
 import { jsonLine, shellWord, terminalText } from '../output/quote.js';
 
 export interface EmulatorCommandOptions {
@@ -26,7 +26,7 @@ export interface EmulatorCommandOptions {
 }
 
 /** `tokenloop emulator`: starts the emulator and serves until Ctrl-C / SIGTERM. */
-export async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
+export async function runEmulator(opts: EmulatorCommandOptions): Promise<ExitCode> {
   const started = performance.now();
   // S150: the library's refusal, with the command that opts in as the fix.
   const refusal = remoteHostRefusal(opts.host, opts.allowRemote);
@@ -55,7 +55,7 @@ export async function runEmulator(opts: EmulatorCommandOptions): Promise<void> {
   else process.stdout.write(describe(emulator, readyMs, opts.autoLogin));
   await waitForSignal();
   await emulator.close();
-  process.exitCode = EXIT.ok;
+  return EXIT.ok;
 }
 
 /**

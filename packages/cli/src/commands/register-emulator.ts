@@ -1,8 +1,9 @@
 import { type Command, Option } from 'commander';
 import { integer } from '../config/option-parsers.js';
+import type { CommandEnd } from '../exit-codes.js';
 
 /** `tokenloop emulator`: its options; its code (and the emulator package) is imported only when it runs. */
-export function registerEmulator(program: Command): void {
+export function registerEmulator(program: Command, end: CommandEnd): void {
   program
     .command('emulator')
     .description('run a local, Entra-compatible identity platform (authorize, token, device code, Graph /me)')
@@ -39,6 +40,6 @@ export function registerEmulator(program: Command): void {
     .option('--json', 'print one JSON line with the URL, tenants, apps and users when ready')
     .action(async (opts) => {
       const { runEmulator } = await import('./emulator.js');
-      await runEmulator(opts);
+      end(await runEmulator(opts));
     });
 }

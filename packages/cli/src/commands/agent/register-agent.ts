@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
+import type { CommandEnd } from '../../exit-codes.js';
 
 /** `tokenloop agent run|start|stop|status`: their options; their code is imported only when one runs. */
-export function registerAgent(program: Command): void {
+export function registerAgent(program: Command, end: CommandEnd): void {
   const agent = program
     .command('agent')
     .description('a resident token agent: `tokenloop token` answers a cached token faster (docs/cli.md)');
@@ -32,6 +33,6 @@ export function registerAgent(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts) => {
       const { runAgentStatus } = await import('./run-agent.js');
-      await runAgentStatus(opts);
+      end(await runAgentStatus(opts));
     });
 }

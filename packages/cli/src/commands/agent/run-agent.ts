@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { agentPlaceReason, agentSocketPlace } from '../../config/paths.js';
 import { CliError } from '../../errors.js';
-import { EXIT } from '../../exit-codes.js';
+import { EXIT, type ExitCode } from '../../exit-codes.js';
 import { askAgentRaw } from '../../fast-path/agent-client.js';
 import { commandArgument, jsonLine, terminalText } from '../../output/quote.js';
 import { ownBuild } from './agent-build.js';
@@ -152,10 +152,10 @@ export async function runAgentStop(): Promise<void> {
   say(`stopped (pid ${answer.pid})`);
 }
 
-/** `tokenloop agent status`. */
-export async function runAgentStatus(opts: { json?: boolean }): Promise<void> {
+/** `tokenloop agent status`; exit 1 when the agent does not run. */
+export async function runAgentStatus(opts: { json?: boolean }): Promise<ExitCode> {
   const state = await agentState();
   if (opts.json) process.stdout.write(`${jsonLine(state)}\n`);
   else say(agentLine(state));
-  if (!state.running) process.exitCode = EXIT.failure;
+  return state.running ? EXIT.ok : EXIT.failure;
 }

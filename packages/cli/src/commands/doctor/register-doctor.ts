@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { withSettings } from '../../config/settings-options.js';
+import type { CommandEnd } from '../../exit-codes.js';
 
-/** `tokenloop doctor`: its options; its code is imported only when it runs. */
-export function registerDoctor(program: Command): void {
+/** `tokenloop doctor`: its options; its code is imported only when it runs (exit 1 when a check failed). */
+export function registerDoctor(program: Command, end: CommandEnd): void {
   withSettings(
     program
       .command('doctor')
@@ -12,6 +13,6 @@ export function registerDoctor(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts) => {
       const { runDoctor } = await import('./run-doctor.js');
-      await runDoctor(opts);
+      end(await runDoctor(opts));
     });
 }

@@ -1,10 +1,11 @@
 import { type Command, Option } from 'commander';
 import { withSettings } from '../../config/settings-options.js';
+import type { CommandEnd } from '../../exit-codes.js';
 import { registerMailPassword } from './proxy/register-mail-password.js';
 import { registerMailProxy } from './proxy/register-mail-proxy.js';
 
 /** `tokenloop mail test|proxy|password`: their options; their code is imported only when one runs. */
-export function registerMail(program: Command): void {
+export function registerMail(program: Command, end: CommandEnd): void {
   const mail = program.command('mail').description('mail over OAuth 2.0 (XOAUTH2 / OAUTHBEARER)');
   withSettings(
     mail
@@ -23,8 +24,8 @@ export function registerMail(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (url: string, opts) => {
       const { runMailTest } = await import('./run-mail-test.js');
-      await runMailTest(url, opts);
+      end(await runMailTest(url, opts));
     });
-  registerMailProxy(mail);
+  registerMailProxy(mail, end);
   registerMailPassword(mail);
 }

@@ -5,7 +5,7 @@ import { loginCommand, loginHintFor, signInRequired, whereFlags } from '../../cl
 import type { Settings } from '../../config/resolve.js';
 import type { SettingFlags } from '../../config/resolve.js';
 import { CliError } from '../../errors.js';
-import { EXIT } from '../../exit-codes.js';
+import { EXIT, type ExitCode } from '../../exit-codes.js';
 import { commandArgument, jsonLine, terminalText } from '../../output/quote.js';
 import { paint, say } from '../../output/terminal.js';
 import { PlainTransportRefused } from './credential-guard.js';
@@ -129,7 +129,7 @@ async function tokenFromStdin(): Promise<string> {
  * mechanisms, authenticate with a fresh token (XOAUTH2 or OAUTHBEARER), and report success or the decoded
  * failure with its likely cause and fix.
  */
-export async function runMailTest(url: string, opts: MailTestOptions): Promise<void> {
+export async function runMailTest(url: string, opts: MailTestOptions): Promise<ExitCode> {
   const endpoint = parseMailEndpoint(url);
   const mechanism = (opts.mechanism ?? 'xoauth2').toUpperCase();
   if (mechanism !== 'XOAUTH2' && mechanism !== 'OAUTHBEARER')
@@ -227,5 +227,5 @@ export async function runMailTest(url: string, opts: MailTestOptions): Promise<v
       say(`  fix: ${terminalText(cause!.fix)}`);
     }
   }
-  if (!outcome.ok) process.exitCode = outcome.temporary ? EXIT.temporary : EXIT.failure;
+  return outcome.ok ? EXIT.ok : outcome.temporary ? EXIT.temporary : EXIT.failure;
 }

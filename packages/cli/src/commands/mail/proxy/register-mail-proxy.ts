@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { collectOne } from '../../../config/option-parsers.js';
 import { withSettings } from '../../../config/settings-options.js';
+import type { CommandEnd } from '../../../exit-codes.js';
 
 /** `tokenloop mail proxy`: its options; its code is imported only when it runs. */
-export function registerMailProxy(mail: Command): void {
+export function registerMailProxy(mail: Command, end: CommandEnd): void {
   withSettings(
     mail
       .command('proxy')
@@ -21,6 +22,6 @@ export function registerMailProxy(mail: Command): void {
     )
     .action(async (opts) => {
       const { runMailProxy } = await import('./run-mail-proxy.js');
-      await runMailProxy(opts);
+      end(await runMailProxy(opts));
     });
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { loadSettings, makeClient } from '../../../client/make-client.js';
 import type { SettingFlags } from '../../../config/resolve.js';
 import { CliError } from '../../../errors.js';
-import { EXIT } from '../../../exit-codes.js';
+import { EXIT, type ExitCode } from '../../../exit-codes.js';
 import { terminalText } from '../../../output/quote.js';
 import { interruptSignal } from '../../../output/terminal.js';
 import { typedAccount } from '../../../client/typed-account.js';
@@ -51,7 +51,7 @@ const listen = (server: Server, l: Listener) =>
  * token kept fresh from the token cache, and relays the session. Logs say who logged in where, never
  * message content, passwords or tokens. Runs until Ctrl-C / SIGTERM.
  */
-export async function runMailProxy(opts: MailProxyOptions): Promise<void> {
+export async function runMailProxy(opts: MailProxyOptions): Promise<ExitCode> {
   const { settings, paths } = await loadSettings(opts);
   const client = await makeClient(settings, paths);
   const entra = client.authority.kind === 'entra';
@@ -135,5 +135,5 @@ export async function runMailProxy(opts: MailProxyOptions): Promise<void> {
   for (const s of servers) s.close();
   for (const s of sockets) s.destroy();
   await client.close();
-  process.exitCode = EXIT.ok;
+  return EXIT.ok;
 }
