@@ -1,6 +1,10 @@
-// Every AADSTS class (and the other failure kinds) yields its message, its remediation and its exit code.
+// Every AADSTS class (and the other failure kinds) yields its message, its remediation and its exit code; so do
+// the configuration's own errors (conflicting flags, the https rule, a configuration of a newer version) and
+// throttling, whose message says how long to wait.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type RunningEmulator, SAMPLE_IDS, type Scenarios, startEmulator } from '@tokenloop/emulator';
 import { chromium } from 'playwright-core';
@@ -221,5 +225,48 @@ describe('tokenloop CLI errors and exit codes', () => {
     );
     assert.equal(r.code, 2);
     assert.match(r.stderr, /unknown option '--client-secret'/);
+  });
+
+  it('--authority and --issuer together are refused, as profile add refuses them', async () => {
+    const r = await runCli(
+      ['token', '--authority', `${auto.url}/organizations`, '--issuer', auto.url, '--client-id', 'x'],
+      baseEnv(freshHome()),
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /either --authority .* or --issuer/);
+  });
+
+  it('the https rule says what the CLI can do, not a library option it has no flag for', async () => {
+    const r = await runCli(
+      ['token', '--authority', 'http://login.example.com/common', '--client-id', 'x'],
+      baseEnv(freshHome()),
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /https/);
+    assert.doesNotMatch(r.stderr, /dangerouslyAllowInsecureHttp|http\.\w+ option/);
+    assert.match(r.stderr, /fix: .*https:\/\/login\.example\.com\/common/);
+  });
+
+  it('a configuration written by a newer tokenloop says so', async () => {
+    const home = freshHome();
+    writeFileSync(join(home, 'config.json'), JSON.stringify({ version: 2, profiles: {} }), { mode: 0o600 });
+    const r = await runCli(['token'], baseEnv(home));
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /written by a newer tokenloop \(configuration version 2\)/);
+    assert.doesNotMatch(r.stderr, /not a tokenloop configuration/);
+  });
+
+  it('throttling (429) says how long to wait, from Retry-After', async () => {
+    const env = baseEnv(freshHome());
+    await runCli(['profile', 'add', 'local', '--emulator', auto.url], env);
+    assert.equal((await runCli(['login', '--device'], env)).code, 0);
+    auto.setScenarios({ user: 'bob' }, { throttleSeconds: 7 });
+    try {
+      const r = await runCli(['token', '--force-refresh'], env);
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, /try again in 7 s/i);
+    } finally {
+      auto.setScenarios({ user: 'bob' }, {});
+    }
   });
 });

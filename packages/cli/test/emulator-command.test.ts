@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { defaultDataDir } from '@tokenloop/emulator';
 import { buildProgram } from '../src/main.ts';
-import { tempDir } from './support/cli.ts';
+import { baseEnv, freshHome, tempDir } from './support/cli.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'tokenloop.js');
 
@@ -336,5 +336,30 @@ describe('tokenloop emulator', () => {
     } finally {
       await stop(followed);
     }
+  });
+
+  it('the emulator banner has no stray spaces', async () => {
+    const child = spawn(
+      process.execPath,
+      [BIN, 'emulator', '--port', '0', '--data-dir', join(freshHome(), 'em')],
+      {
+        env: baseEnv(freshHome()),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('Press Ctrl-C')) resolve();
+      });
+    });
+    child.kill('SIGTERM');
+    await new Promise((r) => child.on('exit', r));
+    const authorities = out.split('\n').filter((l) => l.includes('authority'));
+    assert.ok(authorities.length >= 3, out);
+    for (const line of authorities) assert.doesNotMatch(line, / \)|\( /, `"${line}"`);
+    const column = new Set(authorities.map((l) => l.indexOf('http')));
+    assert.equal(column.size, 1, `the URLs line up:\n${authorities.join('\n')}`);
   });
 });
