@@ -15,5 +15,6 @@ export type { CertifiedKey } from './keys/certificates.js';
 export { createSelfSignedKey } from './keys/create-key.js';
 export { thumbprints } from './keys/thumbprints.js';
 export { defaultDataDir, type EmulatorOptions, EmulatorOptionsError, remoteHostRefusal } from './options.js';
-export { type RunningEmulator, startEmulator } from './start.js';
+export type { RunningEmulator } from './running-emulator.js';
+export { startEmulator } from './start.js';
 export type { CiToken, CiTokenRequest } from './federation/local-issuer.js';
