@@ -14,23 +14,12 @@
 import * as assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Agent, fetch as undiciFetch } from 'undici';
-import { type RunningEmulator, SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '../src/index.ts';
-import {
-  registerCacheTestApp,
-  removeSharedCa,
-  resetStats,
-  SCOPE_CASES,
-  type ScopeCase,
-  SHORT_LIFETIME,
-  sharedCa,
-  TENANT,
-  tokenRequests,
-  untilMsalExpiry,
-} from './msal/cache-cases.ts';
+import { SAMPLE_IDS, SAMPLE_SECRETS, startEmulator } from '../src/index.ts';
+import { removeSharedCa, sharedCa, TENANT } from './msal/cache-cases.ts';
+import { ALICE, type CacheRoundClient, cacheRound } from './msal/cache-round.ts';
 import { type MsalDriver, startMsalDriver } from './msal/harness.ts';
 import type { TokenSummary } from './msal/protocol.ts';
 
-const ALICE = { username: 'alice@contoso.onmicrosoft.com', password: 'alice-password-1' };
 const TEST = { timeout: 180_000 };
 
 let dataDir: string | undefined;
@@ -90,75 +79,45 @@ function silent(app: string, scopes: string[]): Promise<TokenSummary> {
 
 let appCounter = 0;
 
+/** msal-node in the cache round: an app of the driver, and the first token's `uti` once it has signed in. */
+function msalNodeClient(flow: Flow): CacheRoundClient<{ app: string; uti?: unknown }> {
+  return {
+    async createApp(clientId, authority) {
+      const app = `cache-${++appCounter}`;
+      await driver.call({ op: 'createApp', app: { name: app, kind: 'public', clientId, authority } });
+      return { app };
+    },
+    async signIn(a, c) {
+      const first = await signIn(flow, a.app, c.scopes);
+      assert.equal(first.fromCache, false);
+      assert.equal(first.accessToken?.claims.aud, c.aud, `${c.label}: audience`);
+      assert.equal(first.accessToken?.claims.oid, SAMPLE_IDS.alice);
+      a.uti = first.accessToken?.claims.uti;
+    },
+    async silentFromCache(a, c, i) {
+      const again = await silent(a.app, c.scopes);
+      assert.equal(again.fromCache, true, `${c.label}: silent call ${i + 1} served from MSAL's cache`);
+      assert.equal(again.accessToken?.claims.uti, a.uti);
+    },
+    async silentAfterExpiry(a, c) {
+      const later = await silent(a.app, c.scopes);
+      assert.equal(later.fromCache, false, `${c.label}: the expired token is not served`);
+      assert.notEqual(later.accessToken?.claims.uti, a.uti, `${c.label}: a new access token`);
+      assert.equal(later.accessToken?.claims.aud, c.aud, `${c.label}: audience after refresh`);
+    },
+    async silentAfterRefresh(a, c) {
+      const next = await silent(a.app, c.scopes);
+      assert.equal(next.fromCache, true, `${c.label}: the refreshed token is served from the cache`);
+    },
+  };
+}
+
 describe('msal-node: MSAL’s own cache decides whether the emulator answered as Entra does', () => {
   for (const flow of ['auth code', 'device code', 'username/password'] as const) {
     it(
       `msal-node: after ${flow} sign-in, acquireTokenSilent with the same scopes makes 0 token requests; after expiry exactly 1 refresh`,
       TEST,
-      async () => {
-        const e: RunningEmulator = await startEmulator({
-          https: true,
-          dataDir,
-          autoLogin: 'alice',
-          accessTokenLifetime: SHORT_LIFETIME,
-          settings: { deviceCodeInterval: 1 },
-        });
-        try {
-          const clientId = registerCacheTestApp(e);
-          const signedIn: { c: ScopeCase; app: string; uti: unknown; at: number }[] = [];
-          for (const c of SCOPE_CASES) {
-            const app = `cache-${++appCounter}`;
-            await driver.call({
-              op: 'createApp',
-              app: { name: app, kind: 'public', clientId, authority: `${e.url}/${TENANT}` },
-            });
-            const startedAt = Date.now();
-            const first = await signIn(flow, app, c.scopes);
-            assert.equal(first.fromCache, false);
-            assert.equal(first.accessToken?.claims.aud, c.aud, `${c.label}: audience`);
-            assert.equal(first.accessToken?.claims.oid, SAMPLE_IDS.alice);
-
-            const before = await tokenRequests(e, caPem, clientId);
-            for (let i = 0; i < 3; i++) {
-              const again = await silent(app, c.scopes);
-              assert.equal(
-                again.fromCache,
-                true,
-                `${c.label}: silent call ${i + 1} served from MSAL's cache`,
-              );
-              assert.equal(again.accessToken?.claims.uti, first.accessToken?.claims.uti);
-            }
-            assert.deepEqual(
-              await tokenRequests(e, caPem, clientId),
-              before,
-              `${c.label}: no token request while the token is valid`,
-            );
-            signedIn.push({ c, app, uti: first.accessToken?.claims.uti, at: startedAt });
-          }
-
-          await untilMsalExpiry(signedIn.at(-1)!.at);
-          await resetStats(e, caPem);
-          for (const { c, app, uti } of signedIn) {
-            const before = (await tokenRequests(e, caPem, clientId)).refresh_token ?? 0;
-            const later = await silent(app, c.scopes);
-            assert.equal(later.fromCache, false, `${c.label}: the expired token is not served`);
-            assert.notEqual(later.accessToken?.claims.uti, uti, `${c.label}: a new access token`);
-            assert.equal(later.accessToken?.claims.aud, c.aud, `${c.label}: audience after refresh`);
-            assert.equal(
-              ((await tokenRequests(e, caPem, clientId)).refresh_token ?? 0) - before,
-              1,
-              `${c.label}: exactly one refresh`,
-            );
-            const next = await silent(app, c.scopes);
-            assert.equal(next.fromCache, true, `${c.label}: the refreshed token is served from the cache`);
-          }
-          assert.deepEqual(await tokenRequests(e, caPem, clientId), {
-            refresh_token: SCOPE_CASES.length,
-          });
-        } finally {
-          await e.close();
-        }
-      },
+      () => cacheRound({ dataDir, caPem }, msalNodeClient(flow)),
     );
   }
 });

@@ -10,22 +10,17 @@ import * as assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createSelfSignedKey, type RunningEmulator, SAMPLE_IDS, startEmulator } from '../src/index.ts';
+import { createSelfSignedKey, SAMPLE_IDS, startEmulator } from '../src/index.ts';
 import {
   registerCacheTestApp,
   removeSharedCa,
-  resetStats,
-  SCOPE_CASES,
   type ScopeCase,
-  SHORT_LIFETIME,
   sharedCa,
   TENANT,
-  tokenRequests,
-  untilMsalExpiry,
 } from './msal/cache-cases.ts';
+import { ALICE, type CacheRoundClient, cacheRound } from './msal/cache-round.ts';
 import { type MsalPython, type PythonResult, startMsalPython } from './msal/python-harness.ts';
 
-const ALICE = { username: 'alice@contoso.onmicrosoft.com', password: 'alice-password-1' };
 const TEST = { timeout: 180_000 };
 
 let dataDir: string | undefined;
@@ -96,97 +91,56 @@ function assertToken(r: PythonResult, c: ScopeCase, what: string): void {
 
 let appCounter = 0;
 
+/** MSAL Python in the cache round: an app of the driver, by its name. */
+function msalPythonClient(flow: Flow): CacheRoundClient<string> {
+  const silent = (name: string, c: ScopeCase) =>
+    python.call({ op: 'silent', name, username: ALICE.username, scopes: c.scopes });
+  return {
+    async createApp(clientId, authority) {
+      const name = `py-${++appCounter}`;
+      await python.call({ op: 'createApp', name, clientId, authority });
+      return name;
+    },
+    async signIn(name, c) {
+      const first = await python.call({
+        op: 'signIn',
+        name,
+        flow,
+        scopes: c.scopes,
+        ...ALICE,
+        // Never listened on: the auto-login emulator's redirect is read, not followed.
+        redirectUri: 'http://127.0.0.1:1/',
+      });
+      assertToken(first, c, 'sign-in');
+      assert.equal(first.has_refresh_token, true, `${c.label}: a refresh token`);
+    },
+    async silentFromCache(name, c, i) {
+      const again = await silent(name, c);
+      assertToken(again, c, `silent call ${i + 1}`);
+      assert.equal(again.same_token_as_before, true, `${c.label}: silent call ${i + 1} from the cache`);
+    },
+    async silentAfterExpiry(name, c) {
+      const later = await silent(name, c);
+      assertToken(later, c, 'after expiry');
+      assert.equal(later.same_token_as_before, false, `${c.label}: a new access token`);
+    },
+    async silentAfterRefresh(name, c) {
+      const next = await silent(name, c);
+      assert.equal(
+        next.same_token_as_before,
+        true,
+        `${c.label}: the refreshed token is served from the cache`,
+      );
+    },
+  };
+}
+
 describe('MSAL Python: its own cache decides whether the emulator answered as Entra does', () => {
   for (const flow of ['auth_code', 'device_code', 'ropc'] as const) {
     it(
       `MSAL Python: after ${FLOW_NAMES[flow]} sign-in, acquire_token_silent with the same scopes makes 0 token requests; after expiry exactly 1 refresh`,
       TEST,
-      async () => {
-        const e: RunningEmulator = await startEmulator({
-          https: true,
-          dataDir,
-          autoLogin: 'alice',
-          accessTokenLifetime: SHORT_LIFETIME,
-          settings: { deviceCodeInterval: 1 },
-        });
-        try {
-          const clientId = registerCacheTestApp(e);
-          const signedIn: { c: ScopeCase; name: string; at: number }[] = [];
-          for (const c of SCOPE_CASES) {
-            const name = `py-${++appCounter}`;
-            await python.call({ op: 'createApp', name, clientId, authority: `${e.url}/${TENANT}` });
-            const startedAt = Date.now();
-            const first = await python.call({
-              op: 'signIn',
-              name,
-              flow,
-              scopes: c.scopes,
-              ...ALICE,
-              // Never listened on: the auto-login emulator's redirect is read, not followed.
-              redirectUri: 'http://127.0.0.1:1/',
-            });
-            assertToken(first, c, 'sign-in');
-            assert.equal(first.has_refresh_token, true, `${c.label}: a refresh token`);
-
-            const before = await tokenRequests(e, caPem, clientId);
-            for (let i = 0; i < 3; i++) {
-              const again = await python.call({
-                op: 'silent',
-                name,
-                username: ALICE.username,
-                scopes: c.scopes,
-              });
-              assertToken(again, c, `silent call ${i + 1}`);
-              assert.equal(
-                again.same_token_as_before,
-                true,
-                `${c.label}: silent call ${i + 1} from the cache`,
-              );
-            }
-            assert.deepEqual(
-              await tokenRequests(e, caPem, clientId),
-              before,
-              `${c.label}: no token request while the token is valid`,
-            );
-            signedIn.push({ c, name, at: startedAt });
-          }
-
-          await untilMsalExpiry(signedIn.at(-1)!.at);
-          await resetStats(e, caPem);
-          for (const { c, name } of signedIn) {
-            const before = (await tokenRequests(e, caPem, clientId)).refresh_token ?? 0;
-            const later = await python.call({
-              op: 'silent',
-              name,
-              username: ALICE.username,
-              scopes: c.scopes,
-            });
-            assertToken(later, c, 'after expiry');
-            assert.equal(later.same_token_as_before, false, `${c.label}: a new access token`);
-            assert.equal(
-              ((await tokenRequests(e, caPem, clientId)).refresh_token ?? 0) - before,
-              1,
-              `${c.label}: exactly one refresh`,
-            );
-            const next = await python.call({
-              op: 'silent',
-              name,
-              username: ALICE.username,
-              scopes: c.scopes,
-            });
-            assert.equal(
-              next.same_token_as_before,
-              true,
-              `${c.label}: the refreshed token is served from the cache`,
-            );
-          }
-          assert.deepEqual(await tokenRequests(e, caPem, clientId), {
-            refresh_token: SCOPE_CASES.length,
-          });
-        } finally {
-          await e.close();
-        }
-      },
+      () => cacheRound({ dataDir, caPem }, msalPythonClient(flow)),
     );
   }
 });
