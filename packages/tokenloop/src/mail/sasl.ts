@@ -12,12 +12,13 @@ function checkUser(user: string): void {
   }
 }
 
-/** S211: the token goes into the SASL string only if it passes the one RFC 6750 rule; the refusal never repeats it. */
+/** S211: the token goes into the SASL string only if it passes the one RFC 6750 rule; never repeated. */
 function checkToken(token: string): void {
   if (!isBearerTokenSyntax(token)) {
     throw new TokenloopError(
       'INVALID_ARGUMENT',
-      `the access token must be an RFC 6750 bearer token (letters, digits and - . _ ~ + / then any "=") of at most ${MAX_TOKEN_LENGTH} characters`,
+      'the access token must be an RFC 6750 bearer token (letters, digits and - . _ ~ + / then any "=") ' +
+        `of at most ${MAX_TOKEN_LENGTH} characters`,
     );
   }
 }

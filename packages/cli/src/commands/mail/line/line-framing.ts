@@ -1,6 +1,7 @@
 /**
- * CRLF-framed text lines as IMAP, POP3 and SMTP send them, read one way by the line reader (line-connection.ts)
- * and by the IMAP relay's segmenter (proxy/imap-segments.ts).
+ * CRLF-framed text lines as IMAP, POP3 and SMTP send them, read one way by the line reader
+ * (commands/mail/line-connection.ts) and by the IMAP relay's segmenter
+ * (commands/mail/proxy/imap-segments.ts).
  */
 
 /** The line feed that ends every line. */

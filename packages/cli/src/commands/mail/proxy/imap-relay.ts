@@ -80,7 +80,8 @@ function fromClient(r: Relay, chunk: Buffer): void {
 function fromUpstream(r: Relay, chunk: Buffer): void {
   if (r.session.state.opaque) return void relayWrite(r.client, chunk, r.upstream);
   r.toClient(chunk);
-  if (r.session.state.opaque) relayWrite(r.client, r.toClient.flush(), r.upstream); // compressed bytes that came with the OK
+  // COMPRESS took effect: the compressed bytes that came with its OK go on as they are.
+  if (r.session.state.opaque) relayWrite(r.client, r.toClient.flush(), r.upstream);
 }
 
 /** The server's lines to the client, but a BYE: held until the relay knows it cannot resume. */
