@@ -53,4 +53,25 @@ describe('profile add and remove', () => {
     const none = await runCli(['profile', 'remove', 'local'], env);
     assert.doesNotMatch(none.stderr, /logout/, 'no accounts left: nothing to sign out');
   });
+
+  it('profile remove names the other profiles that still use its accounts, and only when there are some', async () => {
+    const env = baseEnv(freshHome());
+    const ok = async (...args: string[]) => assert.equal((await runCli(args, env)).code, 0, args.join(' '));
+    await ok('profile', 'add', 'local', '--emulator', em.url);
+    await ok('profile', 'add', 'again', '--emulator', em.url);
+    await ok('profile', 'add', 'elsewhere', '--emulator', em.url.replace('127.0.0.1', 'localhost'));
+    await ok('login', '--device', '--profile', 'local');
+    const shared = await runCli(['profile', 'remove', 'local'], env);
+    assert.equal(shared.code, 0, shared.stderr);
+    assert.match(shared.stderr, /profile again still uses it/, 'the other profile of this provider and app');
+    assert.doesNotMatch(shared.stderr, /elsewhere/, 'another provider does not use these accounts');
+    const alone = await runCli(['profile', 'remove', 'again'], env);
+    assert.equal(alone.code, 0, alone.stderr);
+    assert.match(alone.stderr, /stays signed in here/);
+    assert.doesNotMatch(
+      alone.stderr,
+      /other profiles|still uses?/,
+      'no other profile uses it:\n' + alone.stderr,
+    );
+  });
 });

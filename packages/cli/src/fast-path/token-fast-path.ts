@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { cliCachePath, cliConfigFile, readProfileCaSync, readProfilesSync } from 'tokenloop/cli-state';
 import {
+  type CacheStore,
   createTokenClient,
   encryptedFileSnapshot,
   encryptedFileSnapshotSources,
@@ -49,6 +50,10 @@ export async function tokenFastPath(
   }
 }
 
+/** Why a path declines a cached token that must be renewed first, and what to do. */
+const DUE_FOR_RENEWAL =
+  'the cached token has expired or is due for renewal, and only the full command renews it: run the same command without TOKENLOOP_TOKEN_PATH';
+
 async function cachedToken(opts: TokenOptions, env: NodeJS.ProcessEnv): Promise<FastAnswer> {
   const format = tokenFormat(opts);
   const paths = cliPaths(env);
@@ -69,11 +74,27 @@ async function cachedToken(opts: TokenOptions, env: NodeJS.ProcessEnv): Promise<
     return {
       declined: 'the token cache needs the file store (no cache, its key in the OS keyring, or repairs)',
     };
-  const client = createTokenClient({ ...clientIdentity(settings), cache });
+  // The snapshot only reads: a token that must be renewed is left to the full command, and the decline says so
+  // in the user's words (not the store's).
+  let renewing = false;
+  const readOnly: CacheStore = {
+    ...cache,
+    transact(key, fn) {
+      renewing = true;
+      return cache.transact(key, fn);
+    },
+  };
+  const client = createTokenClient({ ...clientIdentity(settings), cache: readOnly });
   const account = await chosenAccount(client, settings, opts.account, 'token');
   const scopes = tokenScopes(opts, settings);
   const now = Date.now();
-  const answer = await tokenAnswer(client, { account, scopes, format, user: settings.user });
+  const answer = await tokenAnswer(client, { account, scopes, format, user: settings.user }).catch(
+    (err: unknown) => {
+      if (renewing) return undefined;
+      throw err;
+    },
+  );
+  if (answer === undefined) return { declined: DUE_FOR_RENEWAL };
   if (!formatIsTimeless(format)) return { stdout: answer.text };
   // S221: the text holds until its token is due, and until any cached token's freshness changes (another one
   // may then be chosen): the same files give the same answer until then.

@@ -164,6 +164,23 @@ function unknownProfile(name: string, file: ProfilesFile): CliError {
 }
 
 /**
+ * The other profiles of the same provider and app as profile `name` (as sameConnection compares them): they use
+ * the same signed-in accounts.
+ */
+function sameProviderAndApp(name: string, file: ProfilesFile): string[] {
+  const removed = file.profiles[name]!;
+  return Object.entries(file.profiles)
+    .filter(
+      ([other, p]) =>
+        other !== name &&
+        p.clientId === removed.clientId &&
+        p.authority === removed.authority &&
+        p.issuer === removed.issuer,
+    )
+    .map(([other]) => other);
+}
+
+/**
  * Issue 14 (independent eyes), finding 9: the accounts a removed profile leaves signed in, and the command that
  * signs them out once the profile is gone (its provider and app as flags). Nothing when there are none.
  */
@@ -184,7 +201,12 @@ async function leftSignedIn(name: string, file: ProfilesFile): Promise<string | 
       p.clientId,
       ...(p.caFile !== undefined ? ['--ca-file', p.caFile] : []),
     ].map(commandArgument);
-    return `${count === 1 ? 'Its account stays' : `Its ${count} accounts stay`} signed in here (other profiles of this provider and app still use them); to sign ${count === 1 ? 'it' : 'them'} out: \`tokenloop logout --all ${where.join(' ')}\``;
+    const them = count === 1 ? 'it' : 'them';
+    const users = sameProviderAndApp(name, file);
+    const used = users.length
+      ? ` (${users.length === 1 ? 'profile' : 'profiles'} ${users.map(terminalText).join(', ')} still ${users.length === 1 ? 'uses' : 'use'} ${them})`
+      : '';
+    return `${count === 1 ? 'Its account stays' : `Its ${count} accounts stay`} signed in here${used}; to sign ${them} out: \`tokenloop logout --all ${where.join(' ')}\``;
   } catch {
     return undefined; // a profile no client can be made for has no accounts
   }
