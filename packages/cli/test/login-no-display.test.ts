@@ -74,11 +74,42 @@ describe('login without a display shows the URL and the code', () => {
     assert.equal(r.code, 0, r.stderr);
     const url = new URL(URL_LINE.exec(r.stderr)![1]!);
     const port = new URL(url.searchParams.get('redirect_uri')!).port;
+    // The emulator runs on this (remote) machine's loopback too: the browser must reach it through the tunnel.
+    const emulatorPort = new URL(slowDevice.url).port;
     assert.ok(
-      r.stderr.includes(`ssh -L ${port}:127.0.0.1:${port} 10.0.0.1`),
-      `the tunnel for this URL's port ${port}:\n${r.stderr}`,
+      r.stderr.includes(
+        `ssh -L ${port}:127.0.0.1:${port} -L ${emulatorPort}:127.0.0.1:${emulatorPort} 10.0.0.1`,
+      ),
+      `the tunnel for this URL's port ${port} and the emulator's ${emulatorPort}:\n${r.stderr}`,
     );
     // For next time, with a fixed port: this login with its own flags (the profile it signed in to).
     assert.match(r.stderr, /`tokenloop login --profile local --browser --port \d+`/);
+  });
+
+  it('over SSH: the hint keeps the flags of the login run (--login-hint, --prompt) and forwards the emulator too', async () => {
+    const env = baseEnv(freshHome(), { SSH_CONNECTION: '10.0.0.2 52000 10.0.0.1 22' });
+    assert.equal((await runCli(['profile', 'add', 'local', '--emulator', slowDevice.url], env)).code, 0);
+    const r = await login(
+      ['--json', '--login-hint', 'bob@contoso.onmicrosoft.com', '--prompt', 'login'],
+      env,
+      /visit:\n\s+http\S+[\s\S]*enter the code/,
+      async (stderr) => {
+        await deliverAuthorization(URL_LINE.exec(stderr)![1]!);
+      },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const hint = r.stderr.split('\n').find((l) => l.includes('hint: '));
+    assert.ok(hint, r.stderr);
+    const emulatorPort = new URL(slowDevice.url).port;
+    assert.ok(
+      hint.includes(`-L ${emulatorPort}:127.0.0.1:${emulatorPort} 10.0.0.1`),
+      `the emulator's port ${emulatorPort} is forwarded:\n${hint}`,
+    );
+    assert.match(hint, /the local emulator/, 'the hint says why the second port is forwarded');
+    assert.match(
+      hint,
+      /`tokenloop login --profile local --login-hint bob@contoso\.onmicrosoft\.com --prompt login --browser --port \d+`/,
+      hint,
+    );
   });
 });

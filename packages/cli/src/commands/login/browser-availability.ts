@@ -13,16 +13,54 @@ export function remoteSession(env: NodeJS.ProcessEnv = process.env): boolean {
   return Boolean(env.SSH_CONNECTION || env.SSH_CLIENT || env.SSH_TTY);
 }
 
-/** The ssh command, run on the person's own machine, that brings this machine's loopback port there. */
-export function sshTunnel(port: number, env: NodeJS.ProcessEnv = process.env): string {
+/** A port of this machine's loopback that the browser on the person's own machine must reach. */
+export interface Forward {
+  port: number;
+  /** The loopback host the port is on here (`127.0.0.1`, `localhost`, `[::1]`). */
+  host: string;
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The provider's port to forward too when the provider runs on this machine's loopback (a local emulator): the
+ * browser on the person's machine is sent to its sign-in page. Undefined for any other provider.
+ */
+export function providerForward(providerUrl: string | undefined): Forward | undefined {
+  if (!providerUrl || !URL.canParse(providerUrl)) return undefined;
+  const url = new URL(providerUrl);
+  if (!LOOPBACK.test(url.hostname)) return undefined;
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return { port, host: url.hostname };
+}
+
+/**
+ * The ssh command, run on the person's own machine, that brings this machine's loopback port there — and the
+ * local provider's (providerForward), when there is one.
+ */
+export function sshTunnel(port: number, env: NodeJS.ProcessEnv = process.env, provider?: Forward): string {
   const host = env.SSH_CONNECTION?.split(' ')[2] ?? 'this-host';
-  return `ssh -L ${port}:127.0.0.1:${port} ${host}`;
+  const forwards = [{ port, host: '127.0.0.1' }, ...(provider && provider.port !== port ? [provider] : [])];
+  return `ssh ${forwards.map((f) => `-L ${f.port}:${f.host}:${f.port}`).join(' ')} ${host}`;
+}
+
+/** What the second `-L` of sshTunnel is for, when there is one. */
+export function providerForwardNote(provider: Forward | undefined): string {
+  return provider
+    ? ` (the second -L forwards the local emulator at ${provider.host}:${provider.port}, whose sign-in page the browser opens too)`
+    : '';
 }
 
 /**
  * How to use the local browser from an SSH session, through one tunnel set up before the login. `login` is this
- * login with its own flags (loginCommand), so that the hint signs in where the login was to.
+ * login with its own flags (loginCommand), so that the hint signs in where the login was to, as the account it
+ * named; `provider` is the local emulator's port to forward too (providerForward).
  */
-export function sshHint(port: number, login: string, env: NodeJS.ProcessEnv = process.env): string {
-  return `to use the browser on your own machine through a tunnel set up beforehand: ${sshTunnel(port, env)}, then run \`${login} --browser --port ${port}\` here and open the printed URL on your machine`;
+export function sshHint(
+  port: number,
+  login: string,
+  env: NodeJS.ProcessEnv = process.env,
+  provider?: Forward,
+): string {
+  return `to use the browser on your own machine through a tunnel set up beforehand: ${sshTunnel(port, env, provider)}${providerForwardNote(provider)}, then run \`${login} --browser --port ${port}\` here and open the printed URL on your machine`;
 }

@@ -11,7 +11,7 @@ import { EXIT } from '../../exit-codes.js';
 import { type NetworkWait, hostOf, providerWait } from '../../output/network-wait.js';
 import { interruptSignal, paint, say } from '../../output/terminal.js';
 import { jsonLine, terminalText } from '../../output/quote.js';
-import { browserAvailable, remoteSession, sshHint } from './browser-availability.js';
+import { browserAvailable, providerForward, remoteSession, sshHint } from './browser-availability.js';
 import { browserLogin } from './browser-login.js';
 import { deviceLogin } from './device-login.js';
 import { loginCommand } from '../../client/login-command.js';
@@ -134,8 +134,12 @@ export async function runLogin(opts: LoginOptions): Promise<void> {
     // listener waits, as with --browser, and a device code is offered beside it; the first to finish wins.
     const useBrowser = !device;
     const noBrowserHere = useBrowser && opts.browser !== true && !browserAvailable();
-    if (noBrowserHere && remoteSession())
-      say(`  hint: ${terminalText(sshHint(settings.port ?? FALLBACK_PORT, loginCommand(settings)))}`);
+    if (noBrowserHere && remoteSession()) {
+      // This login again with the flags it was run with: where it signs in, as whom, with what prompt.
+      const again = `${loginCommand(settings, { loginHint })}${opts.prompt ? ` --prompt ${opts.prompt}` : ''}`;
+      const provider = providerForward(settings.authority ?? settings.issuer);
+      say(`  hint: ${terminalText(sshHint(settings.port || FALLBACK_PORT, again, process.env, provider))}`);
+    }
     // A device code carries neither a prompt nor a login hint (RFC 8628): say so rather than drop them unsaid.
     if (!useBrowser && opts.prompt)
       say(`(--prompt applies to browser sign-in; the device page decides what it shows)`);
