@@ -70,7 +70,7 @@ _tokenloop; printf '%s\\n' "\${COMPREPLY[@]}"`;
 
   it('bash, a sweep over the command table: each command offers its own options and sub-commands, no others', async () => {
     const { buildProgram } = await import('../src/main.js');
-    const program = buildProgram();
+    const program = await buildProgram();
     const help = program.createHelp();
     const offered = (path: string[]) => sorted(bashComplete(['tokenloop', ...path, '-']));
     const check = (command: Command, path: string[]) => {
@@ -105,7 +105,7 @@ _tokenloop; printf '%s\\n' "\${COMPREPLY[@]}"`;
 
   it('zsh and fish scripts come from the same table; an unknown shell is a usage error', async () => {
     const { buildProgram } = await import('../src/main.js');
-    const names = buildProgram().commands.map((c) => c.name());
+    const names = (await buildProgram()).commands.map((c) => c.name());
     for (const shell of ['zsh', 'fish']) {
       const r = await runCli(['completion', shell], baseEnv(freshHome()));
       assert.equal(r.code, 0);

@@ -269,13 +269,11 @@ describe('tokenloop emulator', () => {
 
   // One rule for the default data folder: the emulator's defaultDataDir follows it, and --help and the README
   // state it in the same words.
-  it('--data-dir: --help and the README state the default folder as defaultDataDir finds it', () => {
+  it('--data-dir: --help and the README state the default folder as defaultDataDir finds it', async () => {
     const RULE =
       '$TOKENLOOP_HOME/emulator, else $XDG_DATA_HOME/tokenloop/emulator, else ~/.local/share/tokenloop/emulator';
     const flat = (text: string) => text.replaceAll('`', '').replace(/\s+/g, ' ');
-    const help = buildProgram()
-      .commands.find((c) => c.name() === 'emulator')!
-      .helpInformation();
+    const help = (await buildProgram()).commands.find((c) => c.name() === 'emulator')!.helpInformation();
     assert.ok(flat(help).includes(RULE), `--help states: ${RULE}\n${help}`);
     const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', 'README.md'), 'utf8');
     assert.ok(flat(readme).includes(RULE), `README states: ${RULE}`);

@@ -18,7 +18,7 @@ describe('--help wording', () => {
         if (text && (/^[A-Z][a-z]/.test(text) || /\.$/.test(text))) odd.push(`${where}: ${text}`);
       for (const sub of c.commands) visit(sub, `${path} ${sub.name()}`);
     };
-    visit(buildProgram(), 'tokenloop');
+    visit(await buildProgram(), 'tokenloop');
     assert.deepEqual(odd, []);
   });
 });

@@ -32,7 +32,7 @@ describe('every tokenloop command named in a message exists as written (a source
   /** What is wrong with a command line as the CLI's parser knows its commands and options ([] when nothing). */
   async function check(line: string): Promise<string[]> {
     const { buildProgram } = await import('../src/main.js');
-    const program = buildProgram();
+    const program = await buildProgram();
     const words = line.split(/\s+/).slice(1);
     let command: Command = program;
     let i = 0;

@@ -463,8 +463,8 @@ describe('S126 token: the fast path prints byte for byte what the full CLI print
 });
 
 describe('S126 the fast path reads the token command exactly as the command line does', () => {
-  it('S126 every option it reads is one of the token command, with the same name, a value and the same parser', () => {
-    const token = buildProgram().commands.find((c) => c.name() === 'token');
+  it('S126 every option it reads is one of the token command, with the same name, a value and the same parser', async () => {
+    const token = (await buildProgram()).commands.find((c) => c.name() === 'token');
     assert.ok(token, 'the token command');
     for (const [flag, { key, parse }] of Object.entries(FAST_PATH_OPTIONS)) {
       const option: Option | undefined = token.options.find((o) => o.long === flag || o.short === flag);

@@ -2,8 +2,9 @@
 // output path that writes a token or a string a provider chose (usernames, names, tenant ids, error
 // descriptions, userinfo claims) goes through one of these. Pure functions; errors.ts uses it.
 // RFC 9110 token68 (= RFC 6750 b64token) is the only syntax that can follow `Bearer ` in a header and be written
-// as a line without quoting: the library's one rule and bound (S72, issue 16), from its light client entry.
-import { isBearerTokenSyntax } from 'tokenloop/client';
+// as a line without quoting: the library's one rule and bound (S72, S211), from its light mail entry (the client
+// entry would load the whole token client at every start of the command line).
+import { isBearerTokenSyntax } from 'tokenloop/mail';
 
 /**
  * S73, HTTP header (and every format whose consumer puts the token in one: raw lines, SASL XOAUTH2 /

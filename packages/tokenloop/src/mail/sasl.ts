@@ -3,6 +3,10 @@
 import { TokenloopError } from '../errors/errors.js';
 import { MAX_TOKEN_LENGTH, isBearerTokenSyntax } from '../model/token-syntax.js';
 
+// The one RFC 6750 token rule these strings check (S211), for a program that writes a token where a mail server or
+// an HTTP header reads it: importable without loading the token client (tokenloop/client loads ~50 modules).
+export { isBearerTokenSyntax } from '../model/token-syntax.js';
+
 function checkUser(user: string): void {
   if (typeof user !== 'string' || user === '' || /[\x00-\x1f\x7f]/.test(user)) {
     throw new TokenloopError(
