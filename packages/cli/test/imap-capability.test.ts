@@ -56,7 +56,7 @@ describe('IMAP CAPABILITY: one parser, case-insensitive', () => {
     assert.equal(imapCapabilityCode('[ALERT] Logged in'), undefined);
   });
 
-  it('S212 regression: mail test reads a server that writes its CAPABILITY response in lower case', async () => {
+  it('S212 mail test reads a server that writes its CAPABILITY response in lower case', async () => {
     let initialResponseSent = false;
     const server = await startHostileServer({
       greet: (s) => s.write('* OK ready\r\n'),

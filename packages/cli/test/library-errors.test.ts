@@ -156,7 +156,7 @@ function wordingMatches(source: string): string[] {
   return rules.filter(([, re]) => re.test(code)).map(([what]) => what);
 }
 
-it("the sweep below finds the forms the CLI once used to read the library's wording", () => {
+it("the sweep below finds every way of reading the library's wording: a regex, a string method, a comparison, a raw AADSTS number", () => {
   // The three fixes before they read `reason` and `origin` (issue: a change of wording broke their fix lines).
   assert.deepEqual(wordingMatches('const origin = MESSAGE.exec(e.message)?.[1];'), [
     'a regex run on a message',

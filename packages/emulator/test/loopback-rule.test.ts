@@ -68,7 +68,7 @@ test('S213 the local CA vouches for the loopback hosts and the names below local
   assert.equal(isWithinLocalCa('0:0:0:0:0:0:0:1'), true);
 });
 
-test('S213 regression: listening on ::ffff:127.0.0.1 is loopback (the caller check already took that address)', () => {
+test('S213 listening on ::ffff:127.0.0.1 is loopback (the caller check already took that address)', () => {
   assert.equal(remoteHostRefusal('::ffff:127.0.0.1', false), undefined);
 });
 

@@ -43,7 +43,7 @@ test('S210 baseUrl: plain http exactly on the hosts the library calls loopback',
   }
 });
 
-test('S210 regression: http://127.0.0.2 (127.0.0.0/8 is all loopback) is a development baseUrl like 127.0.0.1, with cookies not Secure', () => {
+test('S210 http://127.0.0.2 (127.0.0.0/8 is all loopback) is a development baseUrl like 127.0.0.1, with cookies not Secure', () => {
   const checked = checkWebOptions(options('http://127.0.0.2:3000'));
   assert.equal(checked.origin, 'http://127.0.0.2:3000');
   assert.equal(checked.secureCookies, false);

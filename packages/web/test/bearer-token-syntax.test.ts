@@ -65,7 +65,7 @@ describe('S211: checkBearer accepts exactly the tokens the library rule accepts'
     }
   });
 
-  it('S211 regression: a token longer than the library ever accepts is a malformed request (400), not a token to verify', async () => {
+  it('S211 a token longer than the library ever accepts is a malformed request (400), not a token to verify', async () => {
     seen.length = 0;
     const out = await checkBearer(verifier, {
       authorization: `Bearer ${tooLong}`,

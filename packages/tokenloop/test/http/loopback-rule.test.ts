@@ -98,7 +98,7 @@ test('S210 plain http is allowed exactly to the hosts isLoopbackHost accepts, as
   }
 });
 
-test('S210 regression: an IPv4-mapped loopback URL (http://[::ffff:127.0.0.1]/) is loopback for the URL policy too', () => {
+test('S210 an IPv4-mapped loopback URL (http://[::ffff:127.0.0.1]/) is loopback for the URL policy too', () => {
   assert.doesNotThrow(() => assertUrlAllowed(new URL('http://[::ffff:127.0.0.1]:8400/'), 'the authority'));
   assert.throws(() => assertUrlAllowed(new URL('http://[::ffff:10.0.0.1]/'), 'the authority'), /https/);
 });

@@ -57,7 +57,7 @@ describe('S211: xoauth2 and oauthBearer take the token by the one bearer-token r
         );
     });
 
-    it(`S211 regression ${name}: a token only RFC 6750 refuses is refused as the others are`, () => {
+    it(`S211 ${name}: a token only RFC 6750 refuses is refused as the others are`, () => {
       for (const [label, token] of Object.entries(ACCEPTED_BEFORE))
         assert.deepEqual(
           refusalOf(() => build(token), token),
