@@ -5,8 +5,9 @@ import { EXIT } from '../exit-codes.js';
 import { tokenJson } from './json-shapes.js';
 import { bearerCredential, jsonLine, shellWord } from './quote.js';
 
-export const TOKEN_FORMATS = ['raw', 'json', 'header', 'env', 'xoauth2', 'oauthbearer'] as const;
-export type TokenFormat = (typeof TOKEN_FORMATS)[number];
+import type { TokenFormat } from './token-format-names.js';
+
+export { TOKEN_FORMATS, type TokenFormat } from './token-format-names.js';
 
 /**
  * S221: whether the format's text is the token's alone, the same at any time (json is not: it prints the

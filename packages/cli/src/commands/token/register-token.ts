@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { withSettings } from '../../config/settings-options.js';
+import { TOKEN_FORMATS } from '../../output/token-format-names.js';
 import { resourceUri } from './resource-uri.js';
 
 /**
@@ -21,11 +22,7 @@ export function registerToken(program: Command): void {
         'an Entra resource, e.g. https://outlook.office.com (asks for its .default scope)',
       ).argParser(resourceUri),
     )
-    .addOption(
-      new Option('-f, --format <format>', 'output format')
-        .choices(['raw', 'json', 'header', 'env', 'xoauth2', 'oauthbearer'])
-        .default('raw'),
-    )
+    .addOption(new Option('-f, --format <format>', 'output format').choices(TOKEN_FORMATS).default('raw'))
     .option(
       '--account <name>',
       'which signed-in account (username, its start, or account id) instead of the default',
