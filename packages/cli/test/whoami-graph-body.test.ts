@@ -1,6 +1,7 @@
 // S188: whoami checks Microsoft Graph's /me answer before using it: a body that is not a JSON object (null, an
 // array, a number, not JSON at all) is a clear error naming Graph, exit 1, never "unexpected error" or a stack.
-// Graph here is the emulator behind a loopback proxy (its public URL) that answers /v1.0/me itself.
+// Graph here is the emulator behind a loopback proxy (its public URL) that answers /v1.0/me itself. An answer
+// with an unavailable status (429 or 5xx, the library's isUnavailableStatus) is temporary: exit 3, as any other.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { type Server, createServer, request } from 'node:http';
@@ -20,12 +21,13 @@ describe('whoami and the body of Graph /me', () => {
   let em: RunningEmulator;
   let proxy: Server;
   let meBody = '';
+  let meStatus = 200;
   let env: NodeJS.ProcessEnv;
   before(async () => {
     let target = 0;
     proxy = createServer((req, res) => {
       if (req.url === '/v1.0/me') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(meBody);
+        res.writeHead(meStatus, { 'content-type': 'application/json' }).end(meBody);
         return;
       }
       const out = request(
@@ -78,6 +80,25 @@ describe('whoami and the body of Graph /me', () => {
     const ok = await runCli(['whoami'], env);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /^Bob\n {2}id: bob-id\n$/);
+  });
+
+  it('a /me answer of 429 or 5xx (Graph unavailable) is temporary: exit 3 with the fix to try again, no stack', async () => {
+    meBody = JSON.stringify({ error: { code: 'TooManyRequests', message: 'throttled' } });
+    try {
+      for (const status of [429, 503, 501]) {
+        meStatus = status;
+        const r = await runCli(['whoami'], env);
+        assert.equal(r.code, 3, `${status}: ${r.stderr}`);
+        assert.match(r.stderr, new RegExp(`Microsoft Graph answered HTTP ${status} for /me`), String(status));
+        assert.match(r.stderr, /\n {2}fix: .*try again/i, String(status));
+        assert.doesNotMatch(r.stderr, /unexpected error|\n\s+at /, String(status));
+      }
+      meStatus = 404;
+      const notFound = await runCli(['whoami'], env);
+      assert.equal(notFound.code, 1, notFound.stderr);
+    } finally {
+      meStatus = 200;
+    }
   });
 });
 

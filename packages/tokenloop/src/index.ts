@@ -68,6 +68,8 @@ export { createHttpFetch } from './http/http-client.js';
 export type { FetchLike, HttpOptions } from './http/http-client.js';
 export type { RetryNotice } from './http/retry.js';
 export { DEFAULT_RETRY_ATTEMPTS } from './http/retry.js';
+// An HTTP status that means the provider is unavailable (429, 5xx): the one rule, for every package.
+export { isUnavailableStatus } from './errors/unavailable-status.js';
 export type { TokenSet } from './model/token-set.js';
 
 // The system browser ($BROWSER, else the desktop's opener), as loginInteractive uses it.

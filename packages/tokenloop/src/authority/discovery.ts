@@ -1,5 +1,6 @@
 import type * as oauth from 'oauth4webapi';
 import { TokenloopError } from '../errors/errors.js';
+import { isUnavailableStatus } from '../errors/unavailable-status.js';
 import type { FetchLike } from '../http/http-client.js';
 import { type RetryNotice, withRetry } from '../http/retry.js';
 import { assertUrlAllowed } from '../http/url-policy.js';
@@ -128,7 +129,7 @@ export async function discover(authority: ResolvedAuthority, options: DiscoveryO
     options.signal,
   );
   if (response.status !== 200) {
-    const code = response.status === 429 || response.status >= 500 ? 'PROVIDER_UNAVAILABLE' : 'CONFIGURATION';
+    const code = isUnavailableStatus(response.status) ? 'PROVIDER_UNAVAILABLE' : 'CONFIGURATION';
     throw new TokenloopError(
       code,
       `discovery at ${url.origin}${url.pathname} answered HTTP ${response.status}`,

@@ -1,5 +1,6 @@
 import type { ErrorClass, ErrorReason } from './codes.js';
 import { OAuthError, type OAuthErrorDetails } from './errors.js';
+import { isUnavailableStatus } from './unavailable-status.js';
 
 interface Advice {
   errorClass: ErrorClass;
@@ -245,7 +246,7 @@ export function toOAuthError(details: OAuthErrorDetails): OAuthError {
   }
   if (!advice && details.suberror === 'consent_required') advice = AADSTS_ADVICE[65001];
   if (!advice && details.suberror === 'basic_action') advice = AADSTS_ADVICE[50076];
-  if (!advice && (details.status === 429 || details.status >= 500)) {
+  if (!advice && isUnavailableStatus(details.status)) {
     advice = { errorClass: 'transient', remediation: 'The provider is busy or failing: try again shortly.' };
   }
   advice ??= GENERIC_ADVICE[details.error];

@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { oauthErrorDetailsFromBody, toOAuthError } from '../errors/classify.js';
 import { OAuthError, TokenloopError } from '../errors/errors.js';
+import { isUnavailableStatus } from '../errors/unavailable-status.js';
 import { parseRetryAfter } from '../http/retry.js';
 
 /**
@@ -9,7 +10,7 @@ import { parseRetryAfter } from '../http/retry.js';
  * as PROVIDER_UNAVAILABLE with the Retry-After hint.
  */
 export async function assertNotUnavailable(response: Response): Promise<void> {
-  if (response.ok || (response.status !== 429 && response.status < 500)) return;
+  if (response.ok || !isUnavailableStatus(response.status)) return;
   let body: unknown;
   try {
     body = await response.clone().json();

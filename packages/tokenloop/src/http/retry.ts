@@ -1,4 +1,5 @@
 import { TokenloopError } from '../errors/errors.js';
+import { isUnavailableStatus } from '../errors/unavailable-status.js';
 import { isLoopbackAddress } from './loopback.js';
 
 /** How safe requests are retried (C7): discovery, JWKS, client credentials, device polling — never code redemption. */
@@ -49,7 +50,17 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 /** How many tries a retried request gets unless its policy says otherwise. */
 export const DEFAULT_RETRY_ATTEMPTS = 3;
 
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+/**
+ * Which answers are tried again: the unavailable statuses (`isUnavailableStatus`) a later try can cure —
+ * throttling (429) and a failing server or gateway (500, 502, 503, 504). Deliberately not the other 5xx: 501 Not
+ * Implemented, 505 HTTP Version Not Supported, 507, 508, 510, 511 say the same on every try; they stay
+ * unavailable (PROVIDER_UNAVAILABLE, transient) but are reported at once.
+ */
+const CURED_BY_A_LATER_TRY: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
+
+function worthRetryingStatus(status: number): boolean {
+  return isUnavailableStatus(status) && CURED_BY_A_LATER_TRY.has(status);
+}
 
 /**
  * The one rule for which failed request is tried again: a NETWORK failure, except a connection this machine's
@@ -85,7 +96,8 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /**
- * Send an idempotent request with retries on network errors and on 429/5xx, honouring Retry-After and using
+ * Send an idempotent request with retries on network errors and on the unavailable statuses a later try can cure
+ * (`worthRetryingStatus`), honouring Retry-After and using
  * exponential back-off with full jitter. The last response (even an error status) is returned for the
  * caller to process; the last network error is thrown.
  */
@@ -108,7 +120,7 @@ export async function withRetry(
     }
     let delay: number;
     if (response) {
-      if (!RETRYABLE_STATUS.has(response.status) || attempt >= attempts) return response;
+      if (!worthRetryingStatus(response.status) || attempt >= attempts) return response;
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
       if (retryAfter !== undefined && retryAfter > cap) return response;
       reason = `HTTP ${response.status}`;

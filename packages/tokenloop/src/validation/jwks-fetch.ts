@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import { TokenloopError } from '../errors/errors.js';
+import { isUnavailableStatus } from '../errors/unavailable-status.js';
 import type { FetchLike } from '../http/http-client.js';
 import { withRetry } from '../http/retry.js';
 import { debug } from '../log/debug.js';
@@ -22,7 +23,7 @@ export async function fetchJwks(
   );
   if (response.status !== 200) {
     throw new TokenloopError(
-      response.status === 429 || response.status >= 500 ? 'PROVIDER_UNAVAILABLE' : 'INVALID_RESPONSE',
+      isUnavailableStatus(response.status) ? 'PROVIDER_UNAVAILABLE' : 'INVALID_RESPONSE',
       `the JWKS endpoint answered HTTP ${response.status}`,
     );
   }

@@ -58,7 +58,7 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
     if (client.authority.kind === 'entra') {
       const url = `${graphBase(client.authority)}/v1.0/me`;
       // S62: through the library's one HTTP client (no redirects, https off loopback, size cap, proxy).
-      const { TokenloopError, createHttpFetch } = await import('tokenloop');
+      const { TokenloopError, createHttpFetch, isUnavailableStatus } = await import('tokenloop');
       const graphWait = await providerWait({ authority: url });
       const fetch = createHttpFetch({
         ...(await httpOptions(settings)),
@@ -97,11 +97,15 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
           'Microsoft Graph refuses the access token (HTTP 401), also after it was renewed',
           { remediation: 'Sign in again.' },
         );
-      if (!response.ok)
-        throw new CliError(
+      // Graph unavailable (429, 5xx: the library's one rule) is temporary, exit 3, as the provider's own is.
+      if (isUnavailableStatus(response.status))
+        throw new TokenloopError(
+          'PROVIDER_UNAVAILABLE',
           `Microsoft Graph answered HTTP ${response.status} for /me`,
-          response.status >= 500 ? EXIT.temporary : EXIT.failure,
+          { remediation: 'Microsoft Graph is busy or failing: try again shortly.' },
         );
+      if (!response.ok)
+        throw new CliError(`Microsoft Graph answered HTTP ${response.status} for /me`, EXIT.failure);
       profile = graphProfile(await response.text());
     } else {
       wait.start();
