@@ -2,6 +2,7 @@ import { requireProtectedTransport } from './credential-guard.js';
 import { hasImapCapability, imapCapabilityData, imapCapabilityList } from './imap-capability.js';
 import type { LineConnection } from './line-connection.js';
 import type { MailProtocol } from './mail-endpoint.js';
+import type { SaslMechanism } from './mail-mechanisms.js';
 
 /** What a server said before and during SASL authentication. */
 export interface AuthOutcome {
@@ -129,7 +130,7 @@ export async function negotiate(
 
 /** A bearer token login: XOAUTH2, or OAUTHBEARER (RFC 7628) naming the server it is meant for. */
 export interface BearerLogin {
-  mechanism: 'XOAUTH2' | 'OAUTHBEARER';
+  mechanism: SaslMechanism;
   user: string;
   token: string;
   /** OAUTHBEARER's `host` and `port`. */

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { withSettings } from '../../config/settings-options.js';
 import type { CommandEnd } from '../../exit-codes.js';
+import { MAIL_MECHANISMS } from './mail-mechanisms.js';
 import { registerMailPassword } from './proxy/register-mail-password.js';
 import { registerMailProxy } from './proxy/register-mail-proxy.js';
 
@@ -14,11 +15,7 @@ export function registerMail(program: Command, end: CommandEnd): void {
       .description('log in to a mail server with a fresh token and report what happened'),
     { user: true },
   )
-    .addOption(
-      new Option('--mechanism <name>', 'SASL mechanism')
-        .choices(['xoauth2', 'oauthbearer'])
-        .default('xoauth2'),
-    )
+    .addOption(new Option('--mechanism <name>', 'SASL mechanism').choices(MAIL_MECHANISMS).default('xoauth2'))
     .option('--insecure', 'accept a self-signed server certificate')
     .option('--token-stdin', 'test the access token on standard input instead of one from the cache')
     .option('--json', 'print the result as JSON')

@@ -12,6 +12,7 @@ import { PlainTransportRefused } from './credential-guard.js';
 import { openLineConnection } from './line-connection.js';
 import { authenticate } from './mail-auth.js';
 import { type MailEndpoint, outlookScopeFor, parseMailEndpoint } from './mail-endpoint.js';
+import { MAIL_MECHANISMS, saslMechanism } from './mail-mechanisms.js';
 
 export interface MailTestOptions extends SettingFlags {
   mechanism?: string;
@@ -131,9 +132,8 @@ async function tokenFromStdin(): Promise<string> {
  */
 export async function runMailTest(url: string, opts: MailTestOptions): Promise<ExitCode> {
   const endpoint = parseMailEndpoint(url);
-  const mechanism = (opts.mechanism ?? 'xoauth2').toUpperCase();
-  if (mechanism !== 'XOAUTH2' && mechanism !== 'OAUTHBEARER')
-    throw new CliError('--mechanism must be xoauth2 or oauthbearer', EXIT.usage);
+  const mechanism = saslMechanism(opts.mechanism);
+  if (!mechanism) throw new CliError(`--mechanism must be ${MAIL_MECHANISMS.join(' or ')}`, EXIT.usage);
   // A token from standard input needs no provider settings, only the mailbox user.
   const loaded = opts.tokenStdin && opts.user ? undefined : await loadSettings(opts);
   let user = loaded ? loaded.settings.user : opts.user;
