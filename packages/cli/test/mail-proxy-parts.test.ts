@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { type Segment, imapSegmenter } from '../src/commands/mail/proxy/imap-segments.js';
+import { parseMailEndpoint } from '../src/commands/mail/mail-endpoint.js';
 import { parseListener } from '../src/commands/mail/proxy/listeners.js';
 import {
   localPasswordChecker,
@@ -128,6 +129,18 @@ describe('listener specs', () => {
     assert.throws(() => parseListener('imap', '0.0.0.0:1143=imaps://h'), /loopback addresses only/);
     assert.throws(() => parseListener('pop3', '1110=imaps://h'), /is a imap server/);
     assert.throws(() => parseListener('imap', 'imaps://h'), /expected \[ADDRESS:\]PORT=URL/);
+  });
+  it('one HOST:PORT rule for listeners and servers: port 0 listens on any free port but is no server', () => {
+    const listener = parseListener('imap', '0=imaps://outlook.office365.com');
+    assert.equal(listener.port, 0);
+    assert.throws(() => parseListener('imap', '1143=imaps://outlook.office365.com:0'), /invalid port 0/);
+    assert.throws(() => parseListener('imap', '65536=imaps://h'), /--imap: invalid port 65536/);
+    assert.throws(() => parseMailEndpoint('imaps://h:65536'), /invalid port 65536/);
+  });
+  it('an IPv6 address is in brackets, as in a URL: a bare one is not an address', () => {
+    assert.throws(() => parseListener('imap', '::1:1143=imaps://h'), /expected \[ADDRESS:\]PORT=URL/);
+    assert.throws(() => parseMailEndpoint('imaps://::1'), /not a mail server URL/);
+    assert.equal(parseMailEndpoint('imaps://[::1]:993').host, '::1');
   });
 });
 

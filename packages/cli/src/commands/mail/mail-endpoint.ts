@@ -1,5 +1,6 @@
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
+import { parseHostPort } from './host-port.js';
 
 export type MailProtocol = 'imap' | 'pop3' | 'smtp';
 
@@ -25,19 +26,18 @@ const SCHEMES: Record<string, { protocol: MailProtocol; port: number; tls: 'impl
 
 /** Parse `imap|imaps|pop3|pop3s|smtp|submission[s]://HOST[:PORT]`. */
 export function parseMailEndpoint(text: string): MailEndpoint {
-  const m = /^([a-z0-9]+):\/\/(\[[^\]]+\]|[^:/]+)(?::(\d{1,5}))?\/?$/i.exec(text.trim());
+  const m = /^([a-z0-9]+):\/\/([^/]*)\/?$/i.exec(text.trim());
   const scheme = m?.[1]?.toLowerCase();
   const known = scheme ? SCHEMES[scheme] : undefined;
-  if (!m || !known) {
+  const authority = m && known ? parseHostPort(m[2]!, 'host', 'connect') : undefined;
+  if (!authority?.host || !known) {
     throw new CliError(
       `not a mail server URL: ${JSON.stringify(text)}`,
       EXIT.usage,
       `use ${Object.keys(SCHEMES).join('|')}://HOST[:PORT]`,
     );
   }
-  const port = m[3] ? Number(m[3]) : known.port;
-  if (port < 1 || port > 65_535) throw new CliError(`invalid port ${port}`, EXIT.usage);
-  return { ...known, scheme: scheme!, host: m[2]!.replace(/^\[|\]$/g, ''), port };
+  return { ...known, scheme: scheme!, host: authority.host, port: authority.port ?? known.port };
 }
 
 /** The Outlook scope a protocol needs (Microsoft 365); other providers take `--scope`. */

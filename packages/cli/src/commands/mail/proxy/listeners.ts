@@ -1,6 +1,7 @@
 import { CliError } from '../../../errors.js';
 import { EXIT } from '../../../exit-codes.js';
 import { isLoopbackHost } from 'tokenloop';
+import { parseHostPort } from '../host-port.js';
 import { type MailEndpoint, type MailProtocol, parseMailEndpoint } from '../mail-endpoint.js';
 
 /** One local port of the proxy and the real server behind it. */
@@ -20,17 +21,17 @@ export const OUTLOOK_LISTENERS: Record<MailProtocol, string> = {
 
 /** `[ADDRESS:]PORT=URL`, e.g. `1143=imaps://outlook.office365.com`; the address must be loopback. */
 export function parseListener(protocol: MailProtocol, spec: string): Listener {
-  const m = /^(?:(\[[^\]]+\]|[^=[\]]+):)?(\d{1,5})=(.+)$/.exec(spec.trim());
-  if (!m) {
+  const m = /^([^=]*)=(.+)$/.exec(spec.trim());
+  const local = m ? parseHostPort(m[1]!, 'port', 'listen', `--${protocol}: `) : undefined;
+  if (!m || !local) {
     throw new CliError(
       `--${protocol} ${JSON.stringify(spec)}: expected [ADDRESS:]PORT=URL`,
       EXIT.usage,
       `e.g. --${protocol} ${OUTLOOK_LISTENERS[protocol]}`,
     );
   }
-  const host = (m[1] ?? '127.0.0.1').replace(/^\[|\]$/g, '');
-  const port = Number(m[2]);
-  if (port > 65_535) throw new CliError(`--${protocol}: invalid port ${port}`, EXIT.usage);
+  const host = local.host ?? '127.0.0.1';
+  const port = local.port!;
   if (!isLoopbackHost(host)) {
     throw new CliError(
       `--${protocol}: the proxy listens on loopback addresses only, not ${host}`,
@@ -38,9 +39,9 @@ export function parseListener(protocol: MailProtocol, spec: string): Listener {
       'it accepts local passwords in the clear: keep it on 127.0.0.1 or ::1',
     );
   }
-  const upstream = parseMailEndpoint(m[3]!);
+  const upstream = parseMailEndpoint(m[2]!);
   if (upstream.protocol !== protocol) {
-    throw new CliError(`--${protocol}: ${m[3]} is a ${upstream.protocol} server`, EXIT.usage);
+    throw new CliError(`--${protocol}: ${m[2]} is a ${upstream.protocol} server`, EXIT.usage);
   }
   return { protocol, host, port, upstream };
 }
