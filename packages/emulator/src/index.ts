@@ -14,7 +14,8 @@ export type { AppInput, ConfigFile, ConfigInput, UserInput } from './directory/s
 export type { CertifiedKey } from './keys/certificates.js';
 export { createSelfSignedKey } from './keys/create-key.js';
 export { thumbprints } from './keys/thumbprints.js';
-export { defaultDataDir, type EmulatorOptions, EmulatorOptionsError, remoteHostRefusal } from './options.js';
+export { EmulatorOptionsError } from './errors/emulator-options-error.js';
+export { defaultDataDir, type EmulatorOptions, remoteHostRefusal } from './options.js';
 export type { RunningEmulator } from './running-emulator.js';
 export { startEmulator } from './start.js';
 export type { CiToken, CiTokenRequest } from './federation/local-issuer.js';

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { EmulatorSettings } from './context.js';
-import { LinesError } from './errors/lines-error.js';
+import { EmulatorOptionsError } from './errors/emulator-options-error.js';
 import type { ConfigFile } from './directory/schema.js';
 import { publicUrlProblem } from './http/public-url.js';
 import { isLoopbackHost } from './http/loopback.js';
@@ -41,11 +41,6 @@ export interface EmulatorOptions {
   settings?: Partial<EmulatorSettings>;
   /** Where operational messages go (default: nowhere). */
   log?: (line: string) => void;
-}
-
-/** A problem with the options or config given to the emulator: a user error, reported without a stack. */
-export class EmulatorOptionsError extends LinesError {
-  override name = 'EmulatorOptionsError';
 }
 
 /** The emulator's one loopback rule (http/loopback.ts), here too for the modules that take it with the options. */

@@ -3,23 +3,19 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { findUser } from './admin/operations.js';
 import { DEFAULT_SETTINGS, type EmulatorContext, type EmulatorSettings } from './context.js';
-import { DirectoryConfigError } from './directory/build.js';
+import { DirectoryConfigError } from './errors/directory-config-error.js';
+import { EmulatorOptionsError } from './errors/emulator-options-error.js';
 import { type LoadedConfig, loadConfig, loadConfigFile, loadSample } from './directory/load.js';
 import { showErrorPage } from './flow/deliver.js';
 import { createListener } from './http/server.js';
 import { ROUTES } from './routes.js';
 import { ensureHttpsMaterial, type HttpsMaterial } from './keys/https-material.js';
 import { SigningKeys } from './keys/signing-keys.js';
+import { unbracketed } from './http/loopback.js';
 import { answerPlainHttpOnTls } from './http/plain-http-on-tls.js';
 import { baseUrl } from './http/public-url.js';
 import { remoteWarning } from './http/remote-warning.js';
-import {
-  defaultDataDir,
-  type EmulatorOptions,
-  EmulatorOptionsError,
-  isLoopbackHost,
-  validateOptions,
-} from './options.js';
+import { defaultDataDir, type EmulatorOptions, isLoopbackHost, validateOptions } from './options.js';
 import { createState, sweepState } from './state/state.js';
 import { type RunningEmulator, runningEmulator } from './running-emulator.js';
 
@@ -58,7 +54,7 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 function certificateNames(host: string, publicUrl: string | undefined): string[] {
   const names = ['localhost', '127.0.0.1', '::1'];
   if (isLoopbackHost(host)) names.push(host);
-  if (publicUrl !== undefined) names.push(new URL(publicUrl).hostname.replace(/^\[(.*)\]$/, '$1'));
+  if (publicUrl !== undefined) names.push(unbracketed(new URL(publicUrl).hostname));
   return [...new Set(names)];
 }
 

@@ -7,10 +7,10 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { EmulatorError, EmulatorOptionsError, LinesError } from '../src/index.ts';
 import { EntraError, UntrustedRedirectError } from '../src/errors/entra-error.ts';
-import { DirectoryConfigError } from '../src/directory/build.ts';
-import { DirectoryFullError } from '../src/directory/limits.ts';
-import { BodyTooLargeError } from '../src/http/request.ts';
-import { IssuerFetchError } from '../src/federation/bounded-fetch.ts';
+import { DirectoryConfigError } from '../src/errors/directory-config-error.ts';
+import { DirectoryFullError } from '../src/errors/directory-full-error.ts';
+import { BodyTooLargeError } from '../src/errors/body-too-large-error.ts';
+import { IssuerFetchError } from '../src/errors/issuer-fetch-error.ts';
 import { TS_NAME, sourceFiles } from '../../tokenloop/test/support/package-sources.ts';
 
 test('every error class of the emulator is an EmulatorError, and keeps its name and message', () => {
@@ -47,4 +47,15 @@ test('sweep: EmulatorError is the one class of the emulator sources that extends
       found.push(relative(root, path).split('\\').join('/'));
   }
   assert.deepEqual(found, ['errors/emulator-error.ts']);
+});
+
+test('sweep: every error class of the emulator sources is declared in errors/', () => {
+  const root = join(import.meta.dirname, '..', 'src');
+  const outside: string[] = [];
+  for (const path of sourceFiles(root, { names: TS_NAME })) {
+    const file = relative(root, path).split('\\').join('/');
+    const text = readFileSync(path, 'utf8');
+    if (!file.startsWith('errors/') && /\bclass\s+\w*Error\b/.test(text)) outside.push(file);
+  }
+  assert.deepEqual(outside, []);
 });

@@ -24,6 +24,21 @@ const HOMES: [RegExp, string, string][] = [
   // S151: "local callers only" (the admin API, the managed identity endpoints): the caller's address and Host.
   [/isLoopbackAddress\([^)]*remoteAddress/g, 'http/local-callers.ts', 'localCallerRefusal'],
   [/headers\.host\b/g, 'http/local-callers.ts', 'localCallerRefusal'],
+  // The emulator's errors live in errors/, one class a file, and become HTTP answers in one mapping.
+  [/\bclass DirectoryConfigError\b/g, 'errors/directory-config-error.ts', 'DirectoryConfigError'],
+  [/\bclass DirectoryFullError\b/g, 'errors/directory-full-error.ts', 'DirectoryFullError'],
+  [/\bclass EmulatorOptionsError\b/g, 'errors/emulator-options-error.ts', 'EmulatorOptionsError'],
+  [/\bclass BodyTooLargeError\b/g, 'errors/body-too-large-error.ts', 'BodyTooLargeError'],
+  [/\bclass IssuerFetchError\b/g, 'errors/issuer-fetch-error.ts', 'IssuerFetchError'],
+  [/instanceof BodyTooLargeError\b/g, 'errors/http-answer.ts', 'errorAnswer'],
+  [/instanceof DirectoryFullError\b/g, 'errors/http-answer.ts', 'errorAnswer'],
+  [/'directory_full'/g, 'errors/http-answer.ts', 'errorAnswer'],
+  [/Request body too large\./g, 'errors/http-answer.ts', 'errorAnswer'],
+  // A URL's bracketed IPv6 hostname: isLoopbackHost takes it as it is; elsewhere the brackets come off in one place.
+  [/\\\[\(\.\*\)\\\]/g, 'http/loopback.ts', 'unbracketed'],
+  [/\[0-9a-f\]\{8\}/g, 'directory/model.ts', 'GUID_RE / GUID_PATTERN'],
+  // RFC 7636: the syntax of a PKCE code_verifier and code_challenge.
+  [/\{43,128\}/g, 'grants/pkce.ts', 'isPkceValue / pkceMatches'],
 ];
 
 /** S184: the scenario switches refusing a user (or the user's app) are read in one place for every flow. */

@@ -1,6 +1,5 @@
 import type { EmulatorContext } from '../context.js';
-import { DirectoryConfigError } from '../directory/build.js';
-import { DirectoryFullError } from '../directory/limits.js';
+import { DirectoryConfigError } from '../errors/directory-config-error.js';
 import { parseCiTokenRequest } from '../federation/ci-token-request.js';
 import { mintCiToken } from '../federation/local-issuer.js';
 import { readBody } from '../http/request.js';
@@ -44,7 +43,8 @@ async function parsed<K extends 'tenantInput' | 'appInput' | 'userInput'>(
 
 /**
  * `/_emulator/…` — admin page, stats, and a small REST API to inspect and change the directory at runtime;
- * see refuseAdminRequest for who may call it.
+ * see refuseAdminRequest for who may call it. A change refused (DirectoryConfigError, DirectoryFullError) is
+ * answered by the listener, as errors/http-answer.ts says: 400, or 409 for a directory at a bound (S93).
  */
 export async function admin(ctx: EmulatorContext, x: Exchange): Promise<void> {
   const refusal = refuseAdminRequest(ctx, x);
@@ -54,20 +54,7 @@ export async function admin(ctx: EmulatorContext, x: Exchange): Promise<void> {
   }
   const path = x.path.replace(/^\/_emulator/, '').replace(/\/$/, '') || '/';
   const route = `${x.method} ${path}`;
-  try {
-    await dispatch(ctx, x, route);
-  } catch (err) {
-    if (err instanceof DirectoryFullError) {
-      // S93: the directory is at a bound: a state of the emulator, not a fault of the request.
-      sendJson(x.res, 409, { error: 'directory_full', error_description: err.message });
-      return;
-    }
-    if (err instanceof DirectoryConfigError) {
-      sendJson(x.res, 400, { error: 'invalid_request', error_description: err.message });
-      return;
-    }
-    throw err;
-  }
+  await dispatch(ctx, x, route);
 }
 
 /** A path segment, percent-decoded; malformed encoding is the caller's error. */

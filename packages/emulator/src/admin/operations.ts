@@ -1,11 +1,6 @@
 import type { EmulatorContext } from '../context.js';
-import {
-  buildApp,
-  buildTenant,
-  buildUser,
-  checkCertificate,
-  DirectoryConfigError,
-} from '../directory/build.js';
+import { buildApp, buildTenant, buildUser, checkCertificate } from '../directory/build.js';
+import { DirectoryConfigError } from '../errors/directory-config-error.js';
 import {
   type App,
   type Directory,

@@ -1,5 +1,5 @@
 import type { EmulatorContext } from '../context.js';
-import { DirectoryConfigError } from '../directory/build.js';
+import { DirectoryConfigError } from '../errors/directory-config-error.js';
 import { findUser } from './operations.js';
 import { longestAccessTokenMs } from '../state/revoke-grant.js';
 

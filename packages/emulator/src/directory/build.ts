@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { LinesError } from '../errors/lines-error.js';
+import { DirectoryConfigError } from '../errors/directory-config-error.js';
 import { firstPartyApps } from './first-party.js';
 import { stableGuid } from './ids.js';
 import { buildManagedIdentities } from './managed-identities.js';
@@ -16,11 +16,6 @@ import {
   type User,
 } from './model.js';
 import type { AppInput, ConfigInput, TenantInput, UserInput } from './schema.js';
-
-/** A config that cannot be used; an invalid one names each problem on a line of its own. */
-export class DirectoryConfigError extends LinesError {
-  override name = 'DirectoryConfigError';
-}
 
 export function buildTenant(t: TenantInput): Tenant {
   return {
@@ -129,7 +124,7 @@ function buildFederatedCredentials(a: AppInput): FederatedCredential[] {
     }
     // http for an issuer on this machine, and for the emulator's own CI issuers (S137) when it serves http
     // under another name (--public-url, in a container network).
-    const local = isLoopbackHost(url.hostname.replace(/^\[(.*)\]$/, '$1')) || isOwnIssuerPath(url.pathname);
+    const local = isLoopbackHost(url.hostname) || isOwnIssuerPath(url.pathname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local))
       throw new DirectoryConfigError(
         `${what}: issuer must use https (http only for a loopback issuer or the emulator's own /issuers/NAME)`,

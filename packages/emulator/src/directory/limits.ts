@@ -1,5 +1,6 @@
 import type { App, Directory } from './model.js';
-import { DirectoryConfigError } from './build.js';
+import { DirectoryConfigError } from '../errors/directory-config-error.js';
+import { DirectoryFullError } from '../errors/directory-full-error.js';
 
 /**
  * S93: what the emulator's directory may hold, whoever adds to it — its config file, the admin API (which any
@@ -16,11 +17,6 @@ export const DIRECTORY_LIMITS = {
   /** What the entries added while the emulator runs (tenants, apps, users, certificates) take in all, as JSON. */
   addedBytes: 8 * 1024 * 1024,
 } as const;
-
-/** S93: an addition that would take the directory past a bound (the admin API answers 409). */
-export class DirectoryFullError extends DirectoryConfigError {
-  override name = 'DirectoryFullError';
-}
 
 export type DirectoryEntryKind = 'tenants' | 'apps' | 'users' | 'certificates';
 

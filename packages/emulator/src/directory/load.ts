@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { buildDirectory, DirectoryConfigError } from './build.js';
+import { DirectoryConfigError } from '../errors/directory-config-error.js';
+import { buildDirectory } from './build.js';
 import { checkConfigLimits } from './limits.js';
 import type { Directory } from './model.js';
 import { sampleConfig } from './sample.js';

@@ -1,13 +1,12 @@
-import { DirectoryConfigError } from './build.js';
+import { DirectoryConfigError } from '../errors/directory-config-error.js';
 import { stableGuid } from './ids.js';
-import type { Directory, ManagedIdentities, ManagedIdentity } from './model.js';
+import { type Directory, GUID_PATTERN, type ManagedIdentities, type ManagedIdentity } from './model.js';
 import type { ManagedIdentitiesInput, ManagedIdentityInput } from './schema.js';
 
-const GUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const NAME = '[A-Za-z0-9][A-Za-z0-9._()-]*';
 /** `/subscriptions/{id}/resourceGroups/{group}/providers/{namespace}/{type}/{name}`, as ARM writes resource IDs. */
 const RESOURCE_ID = new RegExp(
-  `^/subscriptions/(${GUID})/resourcegroups/(${NAME})/providers/([A-Za-z0-9.]+)/([A-Za-z0-9]+)/(${NAME})$`,
+  `^/subscriptions/(${GUID_PATTERN})/resourcegroups/(${NAME})/providers/([A-Za-z0-9.]+)/([A-Za-z0-9]+)/(${NAME})$`,
   'i',
 );
 const USER_ASSIGNED_TYPE = 'Microsoft.ManagedIdentity/userAssignedIdentities';

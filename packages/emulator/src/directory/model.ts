@@ -151,4 +151,8 @@ export interface Directory {
 /** Well-known tenant of personal Microsoft accounts. */
 export const CONSUMERS_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
-export const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A GUID's text, any case, for patterns that hold one (GUID_RE, an ARM resource ID). */
+export const GUID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** A GUID, any case: the emulator's one GUID rule (ids in the config, tenant path segments). */
+export const GUID_RE = new RegExp(`^${GUID_PATTERN}$`, 'i');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DIRECTORY_LIMITS } from './limits.js';
+import { GUID_RE } from './model.js';
 
 const scenarios = z
   .object({
@@ -13,9 +14,7 @@ const scenarios = z
   })
   .strict();
 
-const guid = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+const guid = z.string().regex(GUID_RE, 'must be a GUID');
 const permissionMap = z.record(z.string().min(1), z.array(z.string().min(1)));
 
 export const tenantInput = z

@@ -9,12 +9,12 @@ import { isAbsoluteUri, matchesRedirectUri } from '../directory/redirect-uri.js'
 import { isFormContentType, type Params, parseParams, readBody } from '../http/request.js';
 import type { Exchange } from '../http/route.js';
 import type { AuthorizeTransaction } from '../state/records.js';
+import { isPkceValue } from '../grants/pkce.js';
 import { asksClientInfo } from '../tokens/claims.js';
 import { parseScopes } from '../directory/scopes.js';
 
 const RESPONSE_MODES = ['query', 'fragment', 'form_post'] as const;
 const PROMPTS = ['login', 'none', 'consent', 'select_account'];
-const PKCE_CHALLENGE = /^[A-Za-z0-9\-._~]{43,128}$/;
 /** `state` and `nonce` come back in the redirect and the ID token: bounded, and refused (not cut) past that. */
 export const MAX_STATE_LENGTH = 2048;
 export const MAX_NONCE_LENGTH = 2048;
@@ -156,7 +156,7 @@ function validateRequest(
   if (method !== undefined && method !== 'S256' && method !== 'plain') {
     throw new EntraError(9002313, { detail: `Invalid code_challenge_method '${method.slice(0, 20)}'.` });
   }
-  if (challenge !== undefined && !PKCE_CHALLENGE.test(challenge)) {
+  if (challenge !== undefined && !isPkceValue(challenge)) {
     throw new EntraError(9002313, { detail: 'Invalid size of Code_Challenge parameter.' });
   }
   if (method !== undefined && challenge === undefined)

@@ -1,20 +1,12 @@
-import { EmulatorError } from '../errors/emulator-error.js';
+import { IssuerFetchError } from '../errors/issuer-fetch-error.js';
 import { isLoopbackHost } from '../http/loopback.js';
 
 /** S135: what the emulator reads of an external issuer's discovery document or key set, at most. */
 export const ISSUER_FETCH_LIMITS = { timeoutMs: 5_000, maxBytes: 64 * 1024 } as const;
 
-/** S135: an issuer the emulator will not ask (not loopback, not http(s), an answer too large or too slow). */
-export class IssuerFetchError extends EmulatorError {
-  override name = 'IssuerFetchError';
-}
-
 /** S135: an http(s) URL on this machine (127.0.0.0/8, ::1, localhost): the only place the emulator fetches from. */
 export function isLoopbackUrl(url: URL): boolean {
-  return (
-    (url.protocol === 'http:' || url.protocol === 'https:') &&
-    isLoopbackHost(url.hostname.replace(/^\[(.*)\]$/, '$1'))
-  );
+  return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DirectoryConfigError } from '../directory/build.js';
+import { DirectoryConfigError } from '../errors/directory-config-error.js';
 import { ISSUER_NAME_RE } from '../directory/issuer-names.js';
 import { CI_TOKEN_LIFETIME, type CiTokenRequest } from './local-issuer.js';
 

@@ -1,6 +1,7 @@
 import { createLocalJWKSet, createRemoteJWKSet, customFetch, type JWTVerifyGetKey } from 'jose';
 import type { EmulatorContext } from '../context.js';
-import { boundedFetch, ISSUER_FETCH_LIMITS, IssuerFetchError, isLoopbackUrl } from './bounded-fetch.js';
+import { IssuerFetchError } from '../errors/issuer-fetch-error.js';
+import { boundedFetch, ISSUER_FETCH_LIMITS, isLoopbackUrl } from './bounded-fetch.js';
 import { localIssuerJwks, localIssuerName } from './local-issuer.js';
 
 /**

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import { EntraError } from '../errors/entra-error.js';
 import { requireConsent } from '../directory/consent.js';
-import { safeEqual } from '../http/safe-equal.js';
+import { pkceMatches } from './pkce.js';
 import { revokeGrant } from '../state/revoke-grant.js';
 import type { TokenResponse } from '../tokens/issue.js';
 import { parseScopes } from '../directory/scopes.js';
@@ -13,13 +12,6 @@ import {
   requiredParam,
 } from './grant-request.js';
 import { checkUserGrant } from '../directory/scenarios.js';
-
-function pkceMatches(verifier: string, challenge: string, method: 'S256' | 'plain'): boolean {
-  if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) return false;
-  const computed =
-    method === 'S256' ? createHash('sha256').update(verifier, 'ascii').digest('base64url') : verifier;
-  return safeEqual(computed, challenge);
-}
 
 /**
  * `grant_type=authorization_code`: single use; a replay fails with AADSTS54005 and revokes the grant.

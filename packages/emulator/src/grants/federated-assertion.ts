@@ -2,7 +2,7 @@ import { decodeJwt, errors, jwtVerify } from 'jose';
 import type { EmulatorContext } from '../context.js';
 import type { App } from '../directory/model.js';
 import { EntraError } from '../errors/entra-error.js';
-import { IssuerFetchError } from '../federation/bounded-fetch.js';
+import { IssuerFetchError } from '../errors/issuer-fetch-error.js';
 import { issuerKeySet } from '../federation/issuer-keys.js';
 
 /** Algorithms an external issuer may sign with: asymmetric only (never `none`, never a shared secret). */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorContext } from '../context.js';
 import { EntraError } from '../errors/entra-error.js';
-import { BodyTooLargeError } from './request.js';
+import { errorAnswer } from '../errors/http-answer.js';
 import { sendJson } from './respond.js';
 import type { Exchange } from './route.js';
 
@@ -15,8 +15,9 @@ export interface FailedRequest {
 
 /**
  * Turns a failure into a response: an EntraError into an Entra body (JSON), or into `errorPage` when the route
- * shows errors to a person; a body too large into a 413; a client gone into nothing; anything else into a 500
- * that is logged (a bug). With the answer already started, the connection is cut instead.
+ * shows errors to a person; the emulator's other errors as errors/http-answer.ts says (a body too large into a
+ * 413, a directory full into a 409, a bad directory change into a 400); a client gone into nothing; anything else
+ * into a 500 that is logged (a bug). With the answer already started, the connection is cut instead.
  */
 export function answerFailure(
   ctx: EmulatorContext,
@@ -33,13 +34,9 @@ export function answerFailure(
     else sendEntraError(res, err);
     return;
   }
-  if (err instanceof BodyTooLargeError) {
-    sendJson(
-      res,
-      413,
-      { error: 'invalid_request', error_description: 'Request body too large.' },
-      { Connection: 'close' },
-    );
+  const answer = errorAnswer(err);
+  if (answer) {
+    sendJson(res, answer.status, answer.body, answer.headers);
     return;
   }
   ctx.log(`internal error on ${method} ${path.slice(0, 100)}: ${(err as Error)?.stack ?? String(err)}`);

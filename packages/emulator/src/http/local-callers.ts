@@ -8,7 +8,7 @@ function isLoopbackPeer(x: Exchange): boolean {
 
 function hostnameOf(authority: string): string | undefined {
   try {
-    return new URL(`http://${authority}`).hostname.replace(/^\[(.*)\]$/, '$1');
+    return new URL(`http://${authority}`).hostname;
   } catch {
     return undefined;
   }

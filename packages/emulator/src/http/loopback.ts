@@ -2,7 +2,8 @@
 // packages, so this is its own copy of the rule, and the only one in the emulator:
 // - isLoopbackAddress: an address literal that reaches this machine only (a caller's socket address);
 // - isLoopbackHost: a host that names it: a loopback address or `localhost` (a listen address, a Host header,
-//   a URL the emulator fetches from or serves under).
+//   a URL the emulator fetches from or serves under), a URL's bracketed IPv6 hostname as it is;
+// - unbracketed: a URL's hostname without the brackets of an IPv6 literal, where the bare address is wanted.
 // Entra's own narrower rule for loopback redirect URIs (localhost and 127.0.0.1 only) is directory/redirect-uri.ts's.
 
 /** 127.0.0.0/8 in canonical dotted decimal (no leading zeros, no octal or hex forms). */
@@ -31,7 +32,10 @@ function ipv6Groups(text: string): number[] | undefined {
   return zeros >= 1 ? [...head, ...Array<number>(zeros).fill(0), ...tail] : undefined;
 }
 
-const unbracketed = (host: string) => /^\[(.*)\]$/s.exec(host)?.[1] ?? host;
+/** A host without the brackets a URL puts around an IPv6 literal (`[::1]` → `::1`); any other host as it is. */
+export function unbracketed(host: string): string {
+  return /^\[(.*)\]$/s.exec(host)?.[1] ?? host;
+}
 
 /**
  * True for an address literal of this machine's loopback: 127.0.0.0/8, ::1, and either as an IPv4-mapped IPv6

@@ -15,6 +15,6 @@ export function isOwnOrigin(ctx: EmulatorContext, origin: string): boolean {
     given.origin === origin &&
     given.protocol === own.protocol &&
     given.port === own.port &&
-    isLoopbackHost(given.hostname.replace(/^\[(.*)\]$/, '$1'))
+    isLoopbackHost(given.hostname)
   );
 }

@@ -1,3 +1,4 @@
+import { unbracketed } from './loopback.js';
 import { isWithinLocalCa } from './loopback-names.js';
 
 /** 0.0.0.0 and :: : every address of the machine (or container). */
@@ -37,7 +38,7 @@ export function publicUrlProblem(value: string, https: boolean): string | undefi
         : 'must use http: the emulator serves plain http (add --https to serve https)',
     );
   }
-  if (https && !isWithinLocalCa(url.hostname.replace(/^\[(.*)\]$/, '$1'))) {
+  if (https && !isWithinLocalCa(unbracketed(url.hostname))) {
     return refuse(
       "cannot be served with https: the emulator's local CA vouches for localhost, *.localhost, 127.0.0.0/8 and ::1 only (so that trusting it cannot expose other sites); use http on a private container network, or a name ending in .localhost",
     );

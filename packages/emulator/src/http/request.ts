@@ -1,12 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { EmulatorError } from '../errors/emulator-error.js';
+import { BodyTooLargeError } from '../errors/body-too-large-error.js';
 
 /** Largest request body the emulator reads; Entra refuses far smaller bodies than this. */
 export const MAX_BODY_BYTES = 64 * 1024;
-
-export class BodyTooLargeError extends EmulatorError {
-  override name = 'BodyTooLargeError';
-}
 
 /** Reads the whole body up to {@link MAX_BODY_BYTES}; rejects with BodyTooLargeError past that. */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
 import { mkdir, open, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { EmulatorOptionsError } from '../options.js';
+import { EmulatorOptionsError } from '../errors/emulator-options-error.js';
 
 /*
  * S88: the data folder holds the token-signing keys and the local CA that users are told to trust. Another
