@@ -52,6 +52,8 @@ export { refreshDueAt } from './cache/freshness.js';
 
 // The RFC 6750 bearer-token syntax (S72), the one rule for every package that reads or writes a token.
 export { isBearerTokenSyntax, MAX_TOKEN_LENGTH } from './model/token-syntax.js';
+// The RFC 6749 scope-token syntax: the one rule for a scope shown from a provider or asked for by @tokenloop/web.
+export { isScopeToken } from './model/scope-syntax.js';
 
 // Where plain http may go (S210): the loopback addresses, and the hosts that name them.
 export { isLoopbackAddress, isLoopbackHost } from './http/loopback.js';

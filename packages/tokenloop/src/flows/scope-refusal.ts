@@ -1,9 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import type { GrantContext } from '../model/grant-context.js';
 import { OAuthError, type TokenloopError } from '../errors/errors.js';
-
-/** RFC 6749 §3.3 scope-token characters: a scope the provider names is shown only if it is one. */
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]{1,200}$/;
+import { isScopeToken } from '../model/scope-syntax.js';
 
 /** The scope(s) an invalid_scope answer names (oidc-provider and others add a `scope` member), if any. */
 function namedByProvider(err: unknown, sent: readonly string[]): string[] {
@@ -13,7 +11,7 @@ function namedByProvider(err: unknown, sent: readonly string[]): string[] {
     value = (err.cause as Record<string, unknown>).scope;
   if (typeof value !== 'string') return [];
   // Only scopes this request sent are named: the text is the provider's, and shown to a person.
-  return value.split(' ').filter((s) => SCOPE_TOKEN.test(s) && sent.includes(s));
+  return value.split(' ').filter((s) => isScopeToken(s) && sent.includes(s));
 }
 
 /**

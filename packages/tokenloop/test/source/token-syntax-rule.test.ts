@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { isBearerTokenSyntax, MAX_TOKEN_LENGTH } from 'tokenloop';
+import { isBearerTokenSyntax, isScopeToken, MAX_TOKEN_LENGTH } from 'tokenloop';
 import * as client from 'tokenloop/client';
 import { TS_NAME, sourceFiles } from '../support/package-sources.js';
 
@@ -72,4 +72,22 @@ test('S211 sweep: no second copy of the bearer-token syntax in the client packag
     .filter(({ text }) => B64TOKEN_CLASS.test(text))
     .map(({ file }) => file);
   assert.equal(emulator.length, 1, `the emulator's own copy: ${emulator.join(', ')}`);
+});
+
+/** The RFC 6749 scope-token character class `%x21 / %x23-5B / %x5D-7E`, as a regular expression writes it. */
+const SCOPE_TOKEN_CLASS = /\\x21\\x23-\\x5b\\x5d-\\x7e/i;
+
+test('the scope-token rule is one function, isScopeToken, exported from tokenloop: no copy in the client packages', () => {
+  assert.equal(isScopeToken('Mail.Read'), true);
+  assert.equal(isScopeToken('a b'), false);
+  assert.equal(isScopeToken('a"b'), false);
+  assert.equal(isScopeToken('a\\b'), false);
+  assert.equal(isScopeToken('a'.repeat(200)), true);
+  assert.equal(isScopeToken('a'.repeat(201)), false);
+  assert.equal(isScopeToken(''), false);
+  const copies = ['tokenloop', 'web', 'cli']
+    .flatMap((p) => sources(p))
+    .filter(({ text }) => SCOPE_TOKEN_CLASS.test(text))
+    .map(({ file }) => file);
+  assert.deepEqual(copies, ['tokenloop/src/model/scope-syntax.ts']);
 });
