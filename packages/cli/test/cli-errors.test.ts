@@ -95,6 +95,32 @@ describe('tokenloop CLI errors and exit codes', () => {
     });
   }
 
+  it('no client id: the fix names the provider given, and names no emulator address of its own', async () => {
+    const fixOf = async (args: string[], env: NodeJS.ProcessEnv = baseEnv(freshHome())) => {
+      const r = await runCli(['token', ...args], env);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /no (client id|authority) configured/);
+      const fix = r.stderr.split('\n').find((l) => /^\s+fix: /.test(l));
+      assert.ok(fix, r.stderr);
+      assert.doesNotMatch(fix, /127\.0\.0\.1:\d+|8400|--emulator`/, 'no fixed emulator address');
+      return fix;
+    };
+    const nothing = await fixOf([]);
+    assert.match(nothing, /`tokenloop login --authority URL --client-id ID`/);
+    assert.match(nothing, /`tokenloop profile add NAME --emulator URL`/);
+    const authority = await fixOf(['--authority', 'https://login.example.test/contoso']);
+    assert.match(
+      authority,
+      /`tokenloop login --authority https:\/\/login\.example\.test\/contoso --client-id ID`/,
+    );
+    const issuer = await fixOf(['--issuer', 'https://idp.example.test/realm']);
+    assert.match(issuer, /`tokenloop login --issuer https:\/\/idp\.example\.test\/realm --client-id ID`/);
+    const app = await fixOf(['--client-id', 'my-app']);
+    assert.match(app, /`tokenloop login --authority URL --client-id my-app`/);
+    const fromEnv = await fixOf([], baseEnv(freshHome(), { AZURE_TENANT_ID: 'contoso' }));
+    assert.match(fromEnv, /`tokenloop login --client-id ID`[\s\S]*`export AZURE_CLIENT_ID=ID`/);
+  });
+
   it('misconfiguration: an unknown client id (AADSTS700016) is a usage error with the fix', async () => {
     const r = await runCli(
       [

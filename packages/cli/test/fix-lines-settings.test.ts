@@ -9,6 +9,23 @@ import { cli, defaultUser, local, savedProfile, signedIn } from './support/fix-w
 const situations: Situation[] = [
   { name: 'nothing is configured', command: ['token'], exit: 2, says: /no client id configured/ },
   {
+    name: 'a provider given without a client id (the fix signs in with that provider)',
+    command: ['token', '--authority', 'EMULATOR/organizations'],
+    exit: 2,
+    says: /no client id configured/,
+    retry: ['token'],
+  },
+  {
+    name: 'AZURE_TENANT_ID set without AZURE_CLIENT_ID',
+    setup: async (w) => {
+      w.env.AZURE_TENANT_ID = 'organizations';
+      w.env.AZURE_AUTHORITY_HOST = w.em.url;
+    },
+    command: ['token'],
+    exit: 2,
+    says: /no client id configured/,
+  },
+  {
     name: 'an unknown profile',
     setup: local,
     command: ['token', '--profile', 'nope'],

@@ -1,6 +1,7 @@
 import { profileInUse } from 'tokenloop/cli-state';
 import { CliError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { commandArgument } from '../output/quote.js';
 import { type Profile, type ProfilesFile, checkProfileName } from './profiles.js';
 
 /** Settings flags can give. */
@@ -179,8 +180,10 @@ function authorityForTenant(
 function refuseMissingSettings(
   file: ProfilesFile,
   profileName: string | undefined,
-  clientId: string | undefined,
+  given: { clientId: string | undefined; authority: string | undefined; issuer: string | undefined },
+  sources: Record<string, Source>,
 ): never {
+  const { clientId } = given;
   // Issue 14 (independent eyes), finding 12: the profile in use was removed, others are left.
   const others = Object.keys(file.profiles);
   if (profileName === undefined && others.length > 0)
@@ -192,8 +195,29 @@ function refuseMissingSettings(
   throw new CliError(
     !clientId ? 'no client id configured' : 'no authority configured',
     EXIT.usage,
-    'sign in with your provider and app, which saves them: `tokenloop login --authority URL --client-id ID`; or save them first: `tokenloop profile add NAME --authority URL --client-id ID` (`tokenloop profile add local --emulator` for the local emulator); or set AZURE_TENANT_ID and AZURE_CLIENT_ID',
+    missingSettingsFix(given, sources),
   );
+}
+
+/**
+ * The fix for a missing client id or provider, with what the person did give (the provider or app named by a
+ * flag or the environment), placeholders for the rest: URL (the provider), ID (the app), NAME (a profile).
+ */
+function missingSettingsFix(
+  given: { clientId: string | undefined; authority: string | undefined; issuer: string | undefined },
+  sources: Record<string, Source>,
+): string {
+  if (sources.authority === 'environment' && !given.clientId)
+    return 'AZURE_TENANT_ID names the provider; name the app (the application (client) id of your app registration) too: sign in with it, which saves it: `tokenloop login --client-id ID`; or set it: `export AZURE_CLIENT_ID=ID`';
+  const provider = given.issuer
+    ? `--issuer ${commandArgument(given.issuer)}`
+    : `--authority ${given.authority ? commandArgument(given.authority) : 'URL'}`;
+  const app = `--client-id ${given.clientId ? commandArgument(given.clientId) : 'ID'}`;
+  const emulator =
+    given.authority || given.issuer
+      ? ''
+      : '; for a local emulator: `tokenloop profile add NAME --emulator URL` (URL: the address the emulator printed when it started)';
+  return `sign in with your provider and app, which saves them: \`tokenloop login ${provider} ${app}\`; or save them first: \`tokenloop profile add NAME ${provider} ${app}\`${emulator}; or set AZURE_TENANT_ID and AZURE_CLIENT_ID`;
 }
 
 /**
@@ -220,7 +244,8 @@ export function resolveSettings(
     ['environment', env.AZURE_CLIENT_ID],
     ['profile', profile?.clientId],
   );
-  if (!clientId || (!authority && !issuer)) refuseMissingSettings(file, profileName, clientId);
+  if (!clientId || (!authority && !issuer))
+    refuseMissingSettings(file, profileName, { clientId, authority: baseAuthority, issuer }, sources);
   const scopes =
     pick(
       'scopes',
