@@ -31,9 +31,13 @@ export function tokenFormat(opts: TokenOptions): TokenFormat {
   return format;
 }
 
-/** The scopes of the request: `--resource`'s `.default` scope, else the settings' (flag, profile, default). */
+/**
+ * The scopes of the request: `--resource`'s `.default` scope, else the settings' (flag, profile, default). The
+ * resource is kept as given, as the Azure CLI keeps it: `https://management.core.windows.net/` asks for
+ * `https://management.core.windows.net//.default`, whose token's `aud` keeps the slash.
+ */
 export function tokenScopes(opts: TokenOptions, settings: Settings): string[] {
-  return opts.resource !== undefined ? [`${opts.resource.replace(/\/+$/, '')}/.default`] : settings.scopes;
+  return opts.resource !== undefined ? [`${opts.resource}/.default`] : settings.scopes;
 }
 
 type TokenRequest = {
