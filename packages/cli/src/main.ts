@@ -1,12 +1,12 @@
 import { Command, CommanderError } from 'commander';
-import { COMMANDS, type CommandEntry, commandsFor } from './commands/command-table.js';
+import { COMMANDS, type CommandEntry, commandsFor } from './command-table.js';
 import { reportError } from './errors.js';
 import { type CommandEnd, EXIT, type ExitCode, exitCodesHelp } from './exit-codes.js';
 import { VERSION } from './version.js';
 
 /**
  * Builds the command tree: the program's own options and help here, each command from its folder's register-*.ts
- * (commands/command-table.ts lists them in the order help shows them); each command's code is imported only when
+ * (command-table.ts lists them in the order help shows them); each command's code is imported only when
  * that command runs. A command that ends with a code of its own hands it to `end`. `commands` narrows the tree to
  * the ones a command line needs (main); by default every command is registered.
  */

@@ -2,7 +2,7 @@
 // command of the full program, in help's order, and a run that names one gets exactly that one.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { COMMANDS, commandsFor } from '../src/commands/command-table.js';
+import { COMMANDS, commandsFor } from '../src/command-table.js';
 import { buildProgram } from '../src/main.js';
 
 describe('the command table', () => {
