@@ -54,6 +54,8 @@ export { refreshDueAt } from './cache/freshness.js';
 export { isBearerTokenSyntax, MAX_TOKEN_LENGTH } from './model/token-syntax.js';
 // The RFC 6749 scope-token syntax: the one rule for a scope shown from a provider or asked for by @tokenloop/web.
 export { isScopeToken } from './model/scope-syntax.js';
+// HTML escaping: the library's loopback page and @tokenloop/web's pages escape text the same way.
+export { escapeHtml } from './text/html-escape.js';
 
 // Where plain http may go (S210): the loopback addresses, and the hosts that name them.
 export { isLoopbackAddress, isLoopbackHost } from './http/loopback.js';

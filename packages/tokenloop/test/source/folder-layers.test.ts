@@ -3,7 +3,8 @@
 // neutral model/ (the types and checks cache/, flows/ and client/ share: TokenSet, the cache's records and its
 // store interface, the client's options, the grant context; and the token syntax, which mail/ checks too) sits
 // below all four; cache/ below flows/ (grants read records), flows/ below client/ (the client loads the grants). The scan resolves every import, export-from
-// and import() of src with TypeScript's pre-processor.
+// and import() of src with TypeScript's pre-processor. text/ (HTML escaping, the base64url check) imports
+// nothing and sits at the bottom.
 import assert from 'node:assert/strict';
 import { join, relative, sep } from 'node:path';
 import { test } from 'node:test';
@@ -32,7 +33,7 @@ const PACKAGE: FolderLayers = {
   folderOf,
   // The layers, lowest first.
   layers: [
-    ['errors', 'log'],
+    ['errors', 'log', 'text'],
     ['http', 'private-files'],
     ['authority', 'validation'],
     ['model'],

@@ -1,8 +1,7 @@
+import { escapeHtml } from 'tokenloop';
 import type { WebResponse } from './web-http.js';
 
 /** The pages the core answers with: no scripts, no external assets, never framed, never cached. */
-
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const STYLE =
   'body{font:16px/1.5 system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}' +
@@ -26,7 +25,7 @@ function html(
       'content-security-policy': csp,
       ...headers,
     },
-    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title><style>${STYLE}</style></head><body><h1>${esc(title)}</h1>${content}</body></html>`,
+    body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><h1>${escapeHtml(title)}</h1>${content}</body></html>`,
   };
 }
 
@@ -42,7 +41,7 @@ export function page(
   return html(
     status,
     title,
-    `<p>${esc(text)}</p><p><a href="/">Back</a></p>`,
+    `<p>${escapeHtml(text)}</p><p><a href="/">Back</a></p>`,
     `${BASE_CSP}; form-action 'none'`,
     headers,
   );
@@ -72,13 +71,13 @@ export function signOutPage(o: {
   endSessionOrigins: string[];
   refused: boolean;
 }): WebResponse {
-  const who = o.username ? ` You are signed in as <strong>${esc(o.username)}</strong>.` : '';
+  const who = o.username ? ` You are signed in as <strong>${escapeHtml(o.username)}</strong>.` : '';
   const why = o.refused
     ? '<p>That sign-out request did not come from this site, so nothing was changed.</p>'
     : '';
   const content =
     `${why}<p>Sign out of this site?${who}</p>` +
-    `<form method="post" action="${esc(o.action)}">` +
+    `<form method="post" action="${escapeHtml(o.action)}">` +
     '<button type="submit">Sign out</button>' +
     '<button name="everywhere" value="1" type="submit">Sign out everywhere</button>' +
     '</form><p>“Sign out everywhere” also ends your sessions in other browsers and devices.</p>' +
