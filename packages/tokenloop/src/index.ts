@@ -56,6 +56,8 @@ export { isBearerTokenSyntax, MAX_TOKEN_LENGTH } from './model/token-syntax.js';
 export { isScopeToken } from './model/scope-syntax.js';
 // HTML escaping: the library's loopback page and @tokenloop/web's pages escape text the same way.
 export { escapeHtml } from './text/html-escape.js';
+// Strict base64url: the library's encrypted envelopes, @tokenloop/web's sealed cookies and the CLI's decode check with it.
+export { isBase64url } from './text/base64url.js';
 
 // Where plain http may go (S210): the loopback addresses, and the hosts that name them.
 export { isLoopbackAddress, isLoopbackHost } from './http/loopback.js';

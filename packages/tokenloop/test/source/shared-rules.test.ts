@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { escapeHtml } from 'tokenloop';
+import { escapeHtml, isBase64url } from 'tokenloop';
 import { TS_NAME, sourceFiles } from '../support/package-sources.js';
 
 const PACKAGES = join(import.meta.dirname, '..', '..', '..');
@@ -24,4 +24,14 @@ test('HTML escaping is one function, escapeHtml: & < > " \' become character ref
   );
   assert.equal(escapeHtml('plain text'), 'plain text');
   assert.deepEqual(filesWith(/\[&<>"'\]/), ['tokenloop/src/text/html-escape.ts']);
+});
+
+test('the strict base64url check is one function, isBase64url: the alphabet only, no padding or whitespace', () => {
+  assert.equal(isBase64url('eyJhbGciOiJub25lIn0'), true);
+  assert.equal(isBase64url('AZaz09-_'), true);
+  assert.equal(isBase64url(''), true);
+  for (const text of ['abc=', 'ab+c', 'ab/c', 'ab c', 'abc\n', 'ab.c', 'abç'])
+    assert.equal(isBase64url(text), false, JSON.stringify(text));
+  assert.equal(isBase64url(undefined), false);
+  assert.deepEqual(filesWith(/\^\[A-Za-z0-9_-\]\*\$/), ['tokenloop/src/text/base64url.ts']);
 });

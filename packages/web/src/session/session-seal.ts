@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { isBase64url } from 'tokenloop';
 import { WebAuthConfigError } from '../options.js';
 import { isRecord } from './session-data.js';
 
@@ -59,8 +60,7 @@ export function sessionSealer(secret: SessionSecret, what = 'redisSessionStore')
     open(name, text) {
       if (typeof text !== 'string') return undefined;
       const parts = text.split('.');
-      if (parts.length !== 4 || parts[0] !== FORMAT || !parts.every((p) => /^[A-Za-z0-9_-]*$/.test(p)))
-        return undefined;
+      if (parts.length !== 4 || parts[0] !== FORMAT || !parts.every(isBase64url)) return undefined;
       const [iv, data, tag] = parts.slice(1).map((p) => Buffer.from(p, 'base64url')) as [
         Buffer,
         Buffer,

@@ -1,3 +1,4 @@
+import { isBase64url } from 'tokenloop';
 import { CliError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import { relativeTime } from '../../output/relative-time.js';
@@ -23,7 +24,7 @@ export class DecodeError extends CliError {
 }
 
 function b64urlJson(part: string, what: string): Record<string, unknown> {
-  if (!/^[A-Za-z0-9_-]*$/.test(part)) throw new DecodeError(`the ${what} is not base64url`);
+  if (!isBase64url(part)) throw new DecodeError(`the ${what} is not base64url`);
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { TokenloopError } from '../../errors/errors.js';
 import { isRecord, parseJson } from './json-guards.js';
+import { isBase64url } from '../../text/base64url.js';
 
 /** The `format` tag of every encrypted cache envelope. */
 export const ENVELOPE_FORMAT = 'tokenloop-cache';
@@ -153,6 +154,6 @@ function additionalData(v: number, keyId: string, context: string): Buffer {
 }
 
 function base64url(value: unknown): Buffer | undefined {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9_-]*$/.test(value)) return undefined;
+  if (!isBase64url(value)) return undefined;
   return Buffer.from(value, 'base64url');
 }
