@@ -41,6 +41,12 @@ export interface StoredTransaction {
   returnTo: string;
 }
 
+/**
+ * The longest text a stored session, finish or transaction keeps (a claim, returnTo, state, nonce, …): what is
+ * stored is read back with this bound, and a sign-in keeps only the ID-token claims within it.
+ */
+export const MAX_STORED_TEXT = 4096;
+
 /** The ID-token claims a session keeps. */
 export const SESSION_CLAIMS = ['oid', 'tid', 'sub', 'name', 'preferred_username', 'email'] as const;
 
@@ -48,7 +54,7 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const text = (v: unknown, max = 4096): v is string =>
+const text = (v: unknown, max = MAX_STORED_TEXT): v is string =>
   typeof v === 'string' && v.length > 0 && v.length <= max;
 const optionalText = (v: unknown): v is string | undefined => v === undefined || text(v);
 const time = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
@@ -92,7 +98,7 @@ export function parseStoredTransaction(value: unknown): StoredTransaction | unde
   if (!isRecord(value) || !text(value.returnTo) || !isRecord(value.transaction)) return undefined;
   const t = value.transaction;
   const { state, nonce, codeVerifier, redirectUri, scopes, issuer, maxAge, responseMode, createdAt } = t;
-  if (!text(state) || typeof nonce !== 'string' || nonce.length > 4096 || !text(codeVerifier))
+  if (!text(state) || typeof nonce !== 'string' || nonce.length > MAX_STORED_TEXT || !text(codeVerifier))
     return undefined;
   if (!text(redirectUri) || !text(issuer) || !time(createdAt)) return undefined;
   if (!Array.isArray(scopes) || scopes.length > 100 || !scopes.every((s) => text(s, 1024))) return undefined;

@@ -8,6 +8,7 @@ import { type OpenSessionDeps, openSession } from './open-session.js';
 import { page, redirect } from './pages.js';
 import type { RecordNames } from './record-names.js';
 import {
+  MAX_STORED_TEXT,
   SESSION_CLAIMS,
   type SignedInUser,
   type StoredTransaction,
@@ -112,7 +113,7 @@ function signedInUser(
   const claims: Record<string, string> = {};
   for (const k of SESSION_CLAIMS) {
     const v = idClaims[k];
-    if (typeof v === 'string' && v.length > 0 && v.length <= 4096) claims[k] = v;
+    if (typeof v === 'string' && v.length > 0 && v.length <= MAX_STORED_TEXT) claims[k] = v;
   }
   return {
     homeAccountId: account.homeAccountId,
