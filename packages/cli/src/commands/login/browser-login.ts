@@ -71,7 +71,7 @@ export async function browserLogin(
         if (o.noBrowserHere) {
           const port = new URL(url.searchParams.get('redirect_uri') ?? 'http://127.0.0.1/').port;
           say(
-            `No display or browser found here: open the URL above in a browser that reaches 127.0.0.1:${port} on this machine${remoteSession() ? ` (from your own machine: ${sshTunnel(Number(port), process.env, providerForward(url.href))}${providerForwardNote(providerForward(url.href))}, then open it there)` : ''}, or sign in with the device code below.`,
+            `No display or browser found here: open the URL above in a browser that reaches 127.0.0.1:${port} on this machine${remoteSession() ? ` (from your own machine: ${terminalText(`${sshTunnel(Number(port), process.env, providerForward(url.href))}${providerForwardNote(providerForward(url.href))}`)}, then open it there)` : ''}, or sign in with the device code below.`,
           );
           offerDeviceCode();
           return;
@@ -83,7 +83,7 @@ export async function browserLogin(
           const port = new URL(url.searchParams.get('redirect_uri') ?? 'http://127.0.0.1/').port;
           if (o.browserOnly) {
             say(
-              `The browser could not be opened here: open the URL above in a browser that reaches 127.0.0.1:${port} on this machine${remoteSession() ? ` (from your own machine: ${sshTunnel(Number(port), process.env, providerForward(url.href))}${providerForwardNote(providerForward(url.href))}, then open it there)` : ''}. Still waiting for it.`,
+              `The browser could not be opened here: open the URL above in a browser that reaches 127.0.0.1:${port} on this machine${remoteSession() ? ` (from your own machine: ${terminalText(`${sshTunnel(Number(port), process.env, providerForward(url.href))}${providerForwardNote(providerForward(url.href))}`)}, then open it there)` : ''}. Still waiting for it.`,
             );
             waiting();
           } else {
