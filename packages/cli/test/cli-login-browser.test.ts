@@ -84,7 +84,12 @@ describe('login --browser keeps the loopback listener', () => {
     );
     const first = await runCli(['login'], env); // no display: a device code, and the hint
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stderr, new RegExp(`ssh -L ${port}:127\\.0\\.0\\.1:${port} 10\\.0\\.0\\.1`));
+    // Both ports come through the one tunnel: the sign-in's, and the local emulator's sign-in page.
+    const emPort = new URL(em.url).port;
+    const tunnel = new RegExp(
+      `ssh -L ${port}:127\\.0\\.0\\.1:${port} -L ${emPort}:127\\.0\\.0\\.1:${emPort} 10\\.0\\.0\\.1`,
+    );
+    assert.match(first.stderr, tunnel);
     // The hint is this login with its own flags (loginCommand: the profile it signed in to), then --browser.
     const hinted = /`tokenloop (login [^`]*--browser --port \d+)`/.exec(first.stderr)?.[1];
     assert.equal(hinted, `login --profile local --browser --port ${port}`, first.stderr);
@@ -95,7 +100,7 @@ describe('login --browser keeps the loopback listener', () => {
       /could not be opened/i,
     );
     assert.match(r.stderr, new RegExp(`redirect_uri=http%3A%2F%2F127\\.0\\.0\\.1%3A${port}`));
-    assert.match(r.stderr, new RegExp(`ssh -L ${port}:127\\.0\\.0\\.1:${port} 10\\.0\\.0\\.1`));
+    assert.match(r.stderr, tunnel);
     assert.equal(r.page.status, 200, r.page.body);
     assert.equal(r.code, 0, r.stderr);
   });

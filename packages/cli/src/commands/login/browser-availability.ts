@@ -1,3 +1,5 @@
+import { isLoopbackHost } from 'tokenloop';
+
 /** Can a browser be opened here? `$BROWSER`, macOS / Windows, or a Linux desktop session. */
 export function browserAvailable(
   env: NodeJS.ProcessEnv = process.env,
@@ -20,8 +22,6 @@ export interface Forward {
   host: string;
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
 /**
  * The provider's port to forward too when the provider runs on this machine's loopback (a local emulator): the
  * browser on the person's machine is sent to its sign-in page. Undefined for any other provider.
@@ -29,7 +29,7 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 export function providerForward(providerUrl: string | undefined): Forward | undefined {
   if (!providerUrl || !URL.canParse(providerUrl)) return undefined;
   const url = new URL(providerUrl);
-  if (!LOOPBACK.test(url.hostname)) return undefined;
+  if (!isLoopbackHost(url.hostname)) return undefined; // S210: the library's one loopback rule
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   return { port, host: url.hostname };
 }
