@@ -1,5 +1,6 @@
 import { CliError, describeError } from '../../../errors.js';
 import { EXIT } from '../../../exit-codes.js';
+import { commandArgument } from '../../../output/quote.js';
 import { PlainTransportRefused, requireProtectedTransport } from '../credential-guard.js';
 import { type LineConnection, openLineConnection } from '../line-connection.js';
 import { type AuthOutcome, type Negotiated, negotiate, saslLogin } from '../mail-auth.js';
@@ -85,7 +86,7 @@ export async function loginUpstream(
     throw new UpstreamFailure(
       exitCode === EXIT.signInRequired ? 'sign-in' : exitCode === EXIT.temporary ? 'temporary' : 'failure',
       exitCode === EXIT.signInRequired
-        ? `sign-in required for ${user}: run \`tokenloop login --login-hint ${user}\` (${message})`
+        ? `sign-in required for ${user}: run \`tokenloop login --login-hint ${commandArgument(user)}\` (${message})`
         : message,
     );
   }
