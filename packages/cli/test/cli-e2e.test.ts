@@ -116,7 +116,14 @@ describe('tokenloop CLI against the emulator', () => {
       /No display or browser found here: open the URL above .*or sign in with the device code below/,
     );
     assert.match(fallback.stderr, /enter the code [A-Z0-9]+/);
-    assert.match(fallback.stderr, /ssh -L \d+:127\.0\.0\.1:\d+ 10\.0\.0\.1/);
+    // The tunnel forwards the sign-in's port and the local emulator's (its sign-in page).
+    const emulatorPort = new URL(auto.url).port;
+    assert.match(
+      fallback.stderr,
+      new RegExp(
+        `ssh -L (\\d+):127\\.0\\.0\\.1:\\1 -L ${emulatorPort}:127\\.0\\.0\\.1:${emulatorPort} 10\\.0\\.0\\.1`,
+      ),
+    );
   });
 
   it('a browser that cannot be opened offers a device code (beside the printed URL)', async () => {
