@@ -22,14 +22,18 @@ export function graphBase(authority: {
   return authority.cloud ? `https://${authority.cloud.graphHost}` : new URL(authority.url).origin;
 }
 
-const GRAPH_USER_READ = 'https://graph.microsoft.com/User.Read';
+/**
+ * Graph as a resource, for the token /me takes: the cloud's own Graph (a US Government or China token is for its
+ * Graph, not the public one), else the public Graph, which the emulator stands for.
+ */
+export function graphResource(authority: { cloud?: { graphHost: string } | undefined }): string {
+  return `https://${authority.cloud?.graphHost ?? 'graph.microsoft.com'}`;
+}
 
 /** The scopes a sign-in for whoami asks: the profile's, with Graph's User.Read when they have no Graph scope. */
-async function scopesForGraph(scopes: string[]): Promise<string[]> {
+async function scopesForGraph(scopes: string[], graph: string): Promise<string[]> {
   const { resourceOf } = await import('tokenloop');
-  return scopes.some((s) => resourceOf([s], 'entra') === 'https://graph.microsoft.com')
-    ? scopes
-    : [...scopes, GRAPH_USER_READ];
+  return scopes.some((s) => resourceOf([s], 'entra') === graph) ? scopes : [...scopes, `${graph}/User.Read`];
 }
 
 /** S188: Graph's /me answer, off the wire: a JSON object, else a clear error (never "unexpected error"). */
@@ -57,6 +61,7 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
     account = await chosenAccount(client, settings, opts.account, 'whoami');
     if (client.authority.kind === 'entra') {
       const url = `${graphBase(client.authority)}/v1.0/me`;
+      const graphUserRead = `${graphResource(client.authority)}/User.Read`;
       // S62: through the library's one HTTP client (no redirects, https off loopback, size cap, proxy).
       const { TokenloopError, createHttpFetch, isUnavailableStatus } = await import('tokenloop');
       const graphWait = await providerWait({ authority: url });
@@ -69,7 +74,7 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
         wait.start();
         const { accessToken } = await client
           .acquireTokenSilent({
-            scopes: [GRAPH_USER_READ],
+            scopes: [graphUserRead],
             ...(account ? { account } : {}),
             ...(forceRefresh ? { forceRefresh: true } : {}),
           })
@@ -127,7 +132,9 @@ export async function runWhoami(opts: WhoamiOptions): Promise<void> {
     // Issue 14, finding 4: the fix signs in where whoami looked, for what it asks (Graph's User.Read on Entra).
     throw (
       signInRequired(err, settings, {
-        ...(client.authority.kind === 'entra' ? { scopes: await scopesForGraph(settings.scopes) } : {}),
+        ...(client.authority.kind === 'entra'
+          ? { scopes: await scopesForGraph(settings.scopes, graphResource(client.authority)) }
+          : {}),
         loginHint: loginHintFor(account, opts.account),
       }) ?? err
     );
