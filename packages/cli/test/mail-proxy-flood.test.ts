@@ -224,6 +224,25 @@ describe('S75 line connections bound what they hold', () => {
     ours.destroy();
     server.close();
   });
+
+  it('S75 a connection closed for breaking a limit hands out none of the lines it still held', async () => {
+    // The proxy answered the pipelined lines a cut-off client had left behind, each answer written to a closed
+    // socket: tens of MiB of garbage after a flood (the flood test above saw the RSS grow after the cut).
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const [ours, theirs] = await socketPair(server);
+    let limit = '';
+    const conn = wrapSocket(theirs, { timeoutMs: 2000, maxLine: 100, onLimit: (why) => (limit = why.kind) });
+    const closed = new Promise<void>((resolve) => theirs.once('close', () => resolve()));
+    ours.on('error', () => {});
+    ours.write(Buffer.concat([repeat('CAPA\r\n', 6000), Buffer.alloc(200, 'x')]));
+    await closed;
+    assert.equal(limit, 'long-line', 'closed for the long line');
+    await assert.rejects(conn.readLine(), 'no line is handed out after the cut');
+    conn.writeLine('+OK nobody reads this'); // a write after the cut is dropped, not an error
+    ours.destroy();
+    server.close();
+  });
 });
 
 describe('S75 S76 sweep: every write of the mail code is bounded', () => {

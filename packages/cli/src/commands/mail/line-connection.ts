@@ -77,7 +77,12 @@ interface Wrapped {
 function breakLimit(w: Wrapped, o: WrapOptions, why: LimitBroken, message: string): void {
   if (w.failure || w.socket.destroyed) return;
   o.onLimit?.(why);
-  w.socket.destroy(new Error(message));
+  const err = new Error(message);
+  // S75: what the cut-off peer left unread is dropped, and reads fail from now on: no line it pipelined is
+  // answered any more (each answer would go to a closed socket, as garbage the size of the flood).
+  w.failure = err;
+  w.input.takeAll();
+  w.socket.destroy(err);
 }
 
 /** S90: closes the connection and fails the read once a bound of the budget is passed. */
@@ -202,6 +207,7 @@ export function wrapSocket(first: Socket, o: WrapOptions = {}): LineConnection {
     readLine: (ms = timeoutMs) => readWhenReady(source, () => nextLine(w.input, meter), ms),
     readBytes: (n, ms = timeoutMs) => readWhenReady(source, () => nextBytes(w.input, meter, n), ms),
     writeLine(line) {
+      if (w.socket.destroyed) return; // the connection is gone: nobody can take it
       w.socket.write(Buffer.from(`${line}\r\n`, 'latin1'));
       w.output.wrote();
     },
