@@ -6,7 +6,7 @@ import { hiddenTx, withEmulator } from '../support/harness.ts';
 import { ALICE, GRAPH_SCOPE, setCookie, T, WEB_REDIRECT } from '../support/web-sign-in.ts';
 import { expectRedirectError, queryParams, type RedirectError } from './entra-errors.ts';
 import { PUBLIC_REDIRECT, type Scenarios, TIMEOUT } from './token-calls.ts';
-import { post, request } from './tx-browser.ts';
+import { post, request, webAppAuthorize } from './tx-browser.ts';
 
 /** Authorize errors sent back to the client's trusted redirect URI (query response mode). */
 
@@ -40,16 +40,7 @@ describe('AADSTS errors at the authorize endpoint: sent back to the trusted redi
     it(c.name, async () => {
       await withEmulator(c.options, async (e) => {
         if (c.scenario) e.setScenarios(c.scenario.target, c.scenario.scenarios);
-        const res = await request(
-          authorizeUrl(e.url, T, {
-            client_id: SAMPLE_IDS.webApp,
-            response_type: 'code',
-            redirect_uri: WEB_REDIRECT,
-            scope: GRAPH_SCOPE,
-            state: c.expected.state,
-            prompt: 'none',
-          }),
-        );
+        const res = await webAppAuthorize(e, { state: c.expected.state, prompt: 'none' });
         expectRedirectError(res, WEB_REDIRECT, c.expected);
       });
     });
@@ -58,14 +49,7 @@ describe('AADSTS errors at the authorize endpoint: sent back to the trusted redi
   it('AADSTS65001: prompt=none with a session but no consent → consent_required', async () => {
     await withEmulator({}, async (e) => {
       // alice signs in to the web app and consents: the browser now has an SSO session
-      const start = await request(
-        authorizeUrl(e.url, T, {
-          client_id: SAMPLE_IDS.webApp,
-          response_type: 'code',
-          redirect_uri: WEB_REDIRECT,
-          scope: GRAPH_SCOPE,
-        }),
-      );
+      const start = await webAppAuthorize(e);
       assert.equal(start.status, 200);
       const login = await post(`${e.url}/_ui/login`, { tx: hiddenTx(await start.text()), ...ALICE });
       assert.equal(login.status, 200);

@@ -1,25 +1,17 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type RunningEmulator, SAMPLE_IDS } from '../../src/index.ts';
-import { authorizeUrl } from '../support/flows.ts';
+import type { RunningEmulator } from '../../src/index.ts';
 import { hiddenTx, withEmulator } from '../support/harness.ts';
-import { ALICE, GRAPH_SCOPE, T, WEB_REDIRECT } from '../support/web-sign-in.ts';
+import { ALICE, WEB_REDIRECT } from '../support/web-sign-in.ts';
 import { expectRedirectError } from './entra-errors.ts';
 import { TIMEOUT } from './token-calls.ts';
-import { post, request } from './tx-browser.ts';
+import { post, webAppAuthorize } from './tx-browser.ts';
 
 /** Sign-in page errors: the page again with the message, or (a cancelled consent) the redirect back. */
 
 describe('AADSTS errors on the sign-in page', TIMEOUT, () => {
   async function loginPage(e: RunningEmulator): Promise<string> {
-    const res = await request(
-      authorizeUrl(e.url, T, {
-        client_id: SAMPLE_IDS.webApp,
-        response_type: 'code',
-        redirect_uri: WEB_REDIRECT,
-        scope: GRAPH_SCOPE,
-      }),
-    );
+    const res = await webAppAuthorize(e);
     assert.equal(res.status, 200);
     return hiddenTx(await res.text());
   }
@@ -53,15 +45,7 @@ describe('AADSTS errors on the sign-in page', TIMEOUT, () => {
 
   it('AADSTS65004: the user cancels on the consent page → access_denied at the redirect URI', async () => {
     await withEmulator({}, async (e) => {
-      const res = await request(
-        authorizeUrl(e.url, T, {
-          client_id: SAMPLE_IDS.webApp,
-          response_type: 'code',
-          redirect_uri: WEB_REDIRECT,
-          scope: GRAPH_SCOPE,
-          state: 'st-cancel',
-        }),
-      );
+      const res = await webAppAuthorize(e, { state: 'st-cancel' });
       const login = await post(`${e.url}/_ui/login`, { tx: hiddenTx(await res.text()), ...ALICE });
       const consentHtml = await login.text();
       assert.match(consentHtml, /Permissions requested/);

@@ -1,4 +1,6 @@
-import { postForm } from '../support/flows.ts';
+import { type RunningEmulator, SAMPLE_IDS } from '../../src/index.ts';
+import { authorizeUrl, postForm } from '../support/flows.ts';
+import { GRAPH_SCOPE, T, WEB_REDIRECT } from '../support/web-sign-in.ts';
 import { txCookieJar } from '../support/tx-cookies.ts';
 
 /**
@@ -27,4 +29,17 @@ export async function request(url: string | URL, init: RequestInit = {}): Promis
 /** A form post as the browser above sends it (its transaction cookies go along to the sign-in pages). */
 export function post(url: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
   return postForm(url, fields, headers, request);
+}
+
+/** The web app's sign-in at contoso (code flow, Graph scopes) from the browser above, with `extra` parameters. */
+export function webAppAuthorize(e: RunningEmulator, extra: Record<string, string> = {}): Promise<Response> {
+  return request(
+    authorizeUrl(e.url, T, {
+      client_id: SAMPLE_IDS.webApp,
+      response_type: 'code',
+      redirect_uri: WEB_REDIRECT,
+      scope: GRAPH_SCOPE,
+      ...extra,
+    }),
+  );
 }
