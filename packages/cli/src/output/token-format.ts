@@ -5,9 +5,9 @@ import { EXIT } from '../exit-codes.js';
 import { tokenJson } from './json-shapes.js';
 import { bearerCredential, jsonLine, shellWord } from './quote.js';
 
-import type { TokenFormat } from './token-format-names.js';
-
-export { TOKEN_FORMATS, type TokenFormat } from './token-format-names.js';
+/** The formats `tokenloop token --format` writes: its option's choices and the renderers below. */
+export const TOKEN_FORMATS = ['raw', 'json', 'header', 'env', 'xoauth2', 'oauthbearer'] as const;
+export type TokenFormat = (typeof TOKEN_FORMATS)[number];
 
 /**
  * S221: whether the format's text is the token's alone, the same at any time (json is not: it prints the

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { withSettings } from '../../config/settings-options.js';
-import { TOKEN_FORMATS } from '../../output/token-format-names.js';
+// The renderers' module: a run that registers `token` is a token run, which loads it anyway (src/command-table.ts).
+import { TOKEN_FORMATS } from '../../output/token-format.js';
 import { resourceUri } from './resource-uri.js';
 
 /**
